@@ -1,0 +1,117 @@
+/**
+ * Storage ports. Domain folders build their typed repositories (approvals, sagas, subscriptions, ledger…) on
+ * these few primitives, and both adapters (SQLite, Azure Storage) implement them and pass one conformance
+ * suite. Every write that two instances can race on is conditional: a stale `version` makes it fail with
+ * VersionConflictError, never silently overwrite.
+ */
+
+/** A JSON document with the store's concurrency token. */
+export interface StoredRecord<T> {
+  key: string;
+  value: T;
+  /** Opaque version (SQLite row version, Azure ETag). Pass it back to update conditionally. */
+  version: string;
+}
+
+export interface PutOptions {
+  /** Write only if the record still has this version. */
+  ifVersion?: string;
+  /** Write only if no record exists under the key. */
+  ifAbsent?: boolean;
+}
+
+export class VersionConflictError extends Error {
+  constructor(readonly collection: string, readonly key: string) {
+    super(`The ${collection} record "${key}" was changed by someone else; reload it and try again.`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** Collections of JSON records addressed by key (approvals, sagas, conversation references, ledger entries…). */
+export interface RecordStore {
+  get<T>(collection: string, key: string): Promise<StoredRecord<T> | undefined>;
+  /** Returns the new version. Throws VersionConflictError when a condition fails. */
+  put<T>(collection: string, key: string, value: T, options?: PutOptions): Promise<string>;
+  delete(collection: string, key: string, options?: { ifVersion?: string }): Promise<void>;
+  /** All records of a collection whose key starts with `prefix` (default all), in key order. */
+  list<T>(collection: string, options?: { prefix?: string; limit?: number }): AsyncIterable<StoredRecord<T>>;
+}
+
+export interface AuditEntry {
+  /** ISO time, set by the store when absent. */
+  at?: string;
+  /** Who acted: an Entra object id, or "system". */
+  actor: string;
+  /** What happened, e.g. "approval.requested", "rotation.step.addPassword", "approval.refused". */
+  action: string;
+  /** What it is about, e.g. an app display name or a connection id. */
+  subject: string;
+  outcome: 'success' | 'failure' | 'refused' | 'info';
+  correlationId?: string;
+  details?: Record<string, string | number | boolean | null>;
+}
+
+/** Append-only: no update, no delete. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  list(options?: { subject?: string; since?: string; limit?: number }): AsyncIterable<Required<Pick<AuditEntry, 'at'>> & AuditEntry>;
+}
+
+export interface QueuedJob<T = unknown> {
+  id: string;
+  type: string;
+  payload: T;
+  /** How many times it has been handed out (1 on the first delivery). */
+  dequeueCount: number;
+  /** Pass back to complete/extend; invalid after the visibility timeout expires. */
+  receipt: string;
+}
+
+/** At-least-once job queue with visibility timeouts; handlers must be idempotent. */
+export interface JobQueue {
+  enqueue<T>(type: string, payload: T, options?: { delayMs?: number; id?: string }): Promise<string>;
+  /** Hands out up to `max` visible jobs, hiding each for visibilityTimeoutMs. */
+  receive(options: { max?: number; visibilityTimeoutMs: number }): Promise<QueuedJob[]>;
+  complete(job: QueuedJob): Promise<void>;
+  /** Keeps a long job invisible for longer. */
+  extend(job: QueuedJob, visibilityTimeoutMs: number): Promise<QueuedJob>;
+  /** Jobs handed out 5 times without completing are moved here. */
+  listPoison(): Promise<QueuedJob[]>;
+}
+
+export interface Lease {
+  name: string;
+  owner: string;
+  /** Increases on every new acquisition: writes guarded by a lease carry it so a stale holder is fenced off. */
+  fencingToken: number;
+  expiresAt: number;
+}
+
+/** Named leases (scanner leader, saga runner). */
+export interface LeaseStore {
+  acquire(name: string, owner: string, ttlMs: number): Promise<Lease | undefined>;
+  renew(lease: Lease, ttlMs: number): Promise<Lease | undefined>;
+  release(lease: Lease): Promise<void>;
+}
+
+/**
+ * Key/value with eTags in the shape of Bot Framework's Storage interface (read/write/delete of StoreItems with
+ * `eTag`), so src/app can hand it to teams-ai for turn state without this folder importing botbuilder.
+ */
+export interface StoreItemsStorage {
+  read(keys: string[]): Promise<Record<string, Record<string, unknown>>>;
+  write(changes: Record<string, Record<string, unknown>>): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+}
+
+/** One store = all ports, opened and closed together. */
+export interface Store {
+  records: RecordStore;
+  audit: AuditLog;
+  jobs: JobQueue;
+  leases: LeaseStore;
+  botState: StoreItemsStorage;
+  /** Cheap round-trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

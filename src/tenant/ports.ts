@@ -1,0 +1,111 @@
+/**
+ * The ports through which the domain reads and changes the tenant. src/clients implements them against the
+ * real APIs (and so against the demo-tenant emulator); domain folders receive them from the composition root.
+ * List methods return async iterables so that callers can stream large tenants without holding them.
+ */
+import type {
+  AppRegistration,
+  ApplicationUser,
+  Connection,
+  ConnectionPermission,
+  ConnectionReference,
+  Environment,
+  Flow,
+  FlowOwner,
+  Group,
+  NewPasswordCredential,
+  PermissionChange,
+  Solution,
+  SolutionComponent,
+  SolutionFlow,
+  User,
+} from './model';
+
+/** Microsoft Graph: users, groups, app registrations and their credentials. */
+export interface DirectoryPort {
+  getUser(idOrUpn: string): Promise<User | undefined>;
+  listUsers(): AsyncIterable<User>;
+  findGroupByName(displayName: string): Promise<Group | undefined>;
+  /** Transitive members' object ids. */
+  listGroupMemberIds(groupId: string): Promise<string[]>;
+  listApplications(): AsyncIterable<AppRegistration>;
+  getApplication(objectId: string): Promise<AppRegistration>;
+  findApplicationByAppId(appId: string): Promise<AppRegistration | undefined>;
+  listApplicationOwnerIds(objectId: string): Promise<string[]>;
+  /**
+   * Not idempotent and never retried: a lost response throws a TenantApiError with outcomeUnknown=true, and the
+   * caller reconciles by listing the application's credentials and looking for `displayName`.
+   */
+  addPassword(objectId: string, credential: { displayName: string; endDateTime: string }): Promise<NewPasswordCredential>;
+  removePassword(objectId: string, keyId: string): Promise<void>;
+}
+
+/** Power Platform: environments and connections (admin scope). */
+export interface ConnectionsPort {
+  listEnvironments(): Promise<Environment[]>;
+  listConnections(environmentId: string): AsyncIterable<Connection>;
+  getConnection(environmentId: string, connector: string, connectionName: string): Promise<Connection>;
+  listPermissions(environmentId: string, connector: string, connectionName: string): Promise<ConnectionPermission[]>;
+  modifyPermissions(
+    environmentId: string,
+    connector: string,
+    connectionName: string,
+    change: PermissionChange,
+  ): Promise<void>;
+  /** PUT of the whole connection with a new client secret (service-principal connections). */
+  updateServicePrincipalSecret(
+    environmentId: string,
+    connector: string,
+    connectionName: string,
+    secret: { clientId: string; tenantId: string; clientSecret: string },
+  ): Promise<Connection>;
+}
+
+/** Power Automate (classic Flow API). */
+export interface FlowsPort {
+  listFlows(environmentId: string): AsyncIterable<Flow>;
+  getFlow(environmentId: string, flowId: string): Promise<Flow>;
+  listFlowOwners(environmentId: string, flowId: string): Promise<FlowOwner[]>;
+  /** Turns the flow on as the client's identity; throws TenantApiError code ConnectionAuthorizationFailed. */
+  startFlow(environmentId: string, flowId: string): Promise<void>;
+  stopFlow(environmentId: string, flowId: string): Promise<void>;
+}
+
+/** Dataverse Web API of one environment. */
+export interface DataversePort {
+  listConnectionReferences(environment: Environment): AsyncIterable<ConnectionReference>;
+  listSolutions(environment: Environment): AsyncIterable<Solution>;
+  listSolutionComponents(environment: Environment, solutionId: string): AsyncIterable<SolutionComponent>;
+  /** Application users (systemusers with an applicationid) with their security roles. */
+  listApplicationUsers(environment: Environment): AsyncIterable<ApplicationUser>;
+  /** Cloud flows stored in Dataverse (workflows, category 5). */
+  listSolutionFlows(environment: Environment): AsyncIterable<SolutionFlow>;
+}
+
+/** Azure Key Vault secrets. */
+export interface SecretVaultPort {
+  /** Stores a new version; returns the version id. */
+  setSecret(
+    name: string,
+    value: string,
+    options: { expiresOn?: Date; tags?: Record<string, string>; contentType?: string },
+  ): Promise<{ version: string }>;
+  /** Latest version's properties (never the value). */
+  getSecretProperties(name: string): Promise<{ version: string; tags: Record<string, string>; expiresOn?: Date } | undefined>;
+}
+
+/** Checks that an app can obtain a token with a given secret (used to verify a rotation before switching). */
+export interface TokenProbePort {
+  canAuthenticate(clientId: string, clientSecret: string): Promise<boolean>;
+}
+
+/** Everything the domain needs from the tenant, built once by the composition root. */
+export interface TenantPorts {
+  tenantId: string;
+  directory: DirectoryPort;
+  connections: ConnectionsPort;
+  flows: FlowsPort;
+  dataverse: DataversePort;
+  vault: SecretVaultPort;
+  tokenProbe: TokenProbePort;
+}
