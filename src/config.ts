@@ -112,7 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (config.AUTH_MODE === 'clientCertificate' && (!config.CLIENT_ID || !config.CLIENT_CERTIFICATE_PATH)) {
       problems.push('CLIENT_ID and CLIENT_CERTIFICATE_PATH: required with AUTH_MODE=clientCertificate');
     }
-    if (!config.KEY_VAULT_URL) problems.push('KEY_VAULT_URL: required when TENANT_ID is set (rotated secrets go there)');
+    if (!config.KEY_VAULT_URL)
+      problems.push('KEY_VAULT_URL: required when TENANT_ID is set (rotated secrets go there)');
   }
   if (config.STORAGE === 'azure' && !config.AZURE_STORAGE_CONNECTION_STRING && !config.AZURE_STORAGE_ACCOUNT_URL) {
     problems.push('AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL: required with STORAGE=azure');
@@ -122,7 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (config.BOT_TYPE !== 'UserAssignedMSI' && config.BOT_ID && !config.BOT_PASSWORD) {
       problems.push('BOT_PASSWORD: required in production unless BOT_TYPE=UserAssignedMSI');
     }
-    if (config.BOT_TYPE === 'MultiTenant') problems.push('BOT_TYPE: production refuses MultiTenant; use SingleTenant or UserAssignedMSI');
+    if (config.BOT_TYPE === 'MultiTenant')
+      problems.push('BOT_TYPE: production refuses MultiTenant; use SingleTenant or UserAssignedMSI');
     if (config.demoMode) problems.push('TENANT_ID: production refuses demo mode; set the tenant to manage');
   }
   if (problems.length) throw new ConfigError(problems);

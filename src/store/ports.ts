@@ -21,7 +21,10 @@ export interface PutOptions {
 }
 
 export class VersionConflictError extends Error {
-  constructor(readonly collection: string, readonly key: string) {
+  constructor(
+    readonly collection: string,
+    readonly key: string,
+  ) {
     super(`The ${collection} record "${key}" was changed by someone else; reload it and try again.`);
     this.name = 'VersionConflictError';
   }
@@ -54,7 +57,11 @@ export interface AuditEntry {
 /** Append-only: no update, no delete. */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
-  list(options?: { subject?: string; since?: string; limit?: number }): AsyncIterable<Required<Pick<AuditEntry, 'at'>> & AuditEntry>;
+  list(options?: {
+    subject?: string;
+    since?: string;
+    limit?: number;
+  }): AsyncIterable<Required<Pick<AuditEntry, 'at'>> & AuditEntry>;
 }
 
 export interface QueuedJob<T = unknown> {

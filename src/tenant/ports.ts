@@ -36,7 +36,10 @@ export interface DirectoryPort {
    * Not idempotent and never retried: a lost response throws a TenantApiError with outcomeUnknown=true, and the
    * caller reconciles by listing the application's credentials and looking for `displayName`.
    */
-  addPassword(objectId: string, credential: { displayName: string; endDateTime: string }): Promise<NewPasswordCredential>;
+  addPassword(
+    objectId: string,
+    credential: { displayName: string; endDateTime: string },
+  ): Promise<NewPasswordCredential>;
   removePassword(objectId: string, keyId: string): Promise<void>;
 }
 
@@ -91,7 +94,9 @@ export interface SecretVaultPort {
     options: { expiresOn?: Date; tags?: Record<string, string>; contentType?: string },
   ): Promise<{ version: string }>;
   /** Latest version's properties (never the value). */
-  getSecretProperties(name: string): Promise<{ version: string; tags: Record<string, string>; expiresOn?: Date } | undefined>;
+  getSecretProperties(
+    name: string,
+  ): Promise<{ version: string; tags: Record<string, string>; expiresOn?: Date } | undefined>;
 }
 
 /** Checks that an app can obtain a token with a given secret (used to verify a rotation before switching). */
