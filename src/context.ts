@@ -1,0 +1,24 @@
+/**
+ * Everything a domain service needs, built once by the composition root (src/compose.ts) and passed down.
+ * Domain folders take this (or the parts they need) instead of importing clients or store drivers.
+ */
+import type { AccessPolicy } from './access/accessPolicy';
+import type { Notification } from './cards/reply';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Store } from './store/ports';
+import type { TenantPorts } from './tenant/ports';
+
+/** Delivers messages to people other than the caller (approvers, requesters, admins). src/app implements it. */
+export interface Notifier {
+  send(notifications: Notification[]): Promise<void>;
+}
+
+export interface DomainContext {
+  config: Config;
+  tenant: TenantPorts;
+  store: Store;
+  access: AccessPolicy;
+  clock: Clock;
+  notifier: Notifier;
+}
