@@ -1,0 +1,162 @@
+/**
+ * The Teams AI Application: routes activities to the planner and the domain services. This folder is the only
+ * place that knows teams-ai and botbuilder; everything it calls takes plain data (a verified Caller, ids, text).
+ */
+import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import type { Caller } from '../access/caller';
+import { textReply, type Reply } from '../cards/reply';
+import { getLogger } from '../logging/logger';
+import { replyToActivity } from './activities';
+import { callerFromContext } from './callerFromContext';
+import { ConversationReferences } from './conversationReferences';
+import { handleCardAction, handleIntent } from './dispatch';
+import { friendlyError } from './friendlyError';
+import { helpReply } from './helpCard';
+import { planLocally } from './planner/localPlanner';
+import type { ProactiveNotifier } from './proactiveNotifier';
+import type { ActionResult, BotServices } from './services';
+
+const log = getLogger('app');
+
+export interface BotApplicationOptions {
+  services: BotServices;
+  storage: Storage;
+  references: ConversationReferences;
+  notifier: ProactiveNotifier;
+  adapter?: TeamsAdapter;
+  botAppId?: string;
+  /** Show "typing…" while a turn works (off for the in-process chat client). */
+  typingIndicator?: boolean;
+}
+
+const NO_IDENTITY = textReply(
+  'I can only help signed-in members of your organization, and I could not tell who you are from this chat.',
+);
+
+export function createBotApplication(options: BotApplicationOptions): Application<TurnState> {
+  const { services, references, notifier } = options;
+  const app = new Application<TurnState>({
+    adapter: options.adapter,
+    botAppId: options.botAppId,
+    storage: options.storage,
+    removeRecipientMention: true,
+    startTypingTimer: options.typingIndicator ?? false,
+    longRunningMessages: false,
+  });
+
+  // Keep every conversation's reference, so approvals and notifications can reach people later.
+  app.turn('beforeTurn', async (context) => {
+    await rememberConversation(context, references).catch((error) =>
+      log.warn({ err: error }, 'could not save the conversation reference'),
+    );
+    return true;
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    if (context.activity.membersAdded?.some((m) => m.id === botId)) {
+      await send(context, helpReply({ demoMode: services.ctx.config.demoMode, greeting: true }));
+    }
+  });
+
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const action = (context.activity as { action?: string }).action ?? '';
+    if (action.startsWith('remove')) {
+      await forgetConversation(context, references);
+    } else {
+      await send(context, helpReply({ demoMode: services.ctx.config.demoMode, greeting: true }));
+    }
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const caller = callerFromContext(context);
+    if (!caller) return send(context, NO_IDENTITY);
+    const text = (context.activity.text ?? '').trim();
+    if (!text) {
+      return send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
+    }
+    const result = await guarded(context, text, () => handleIntent(services, caller, planLocally(text)));
+    await send(context, result.reply);
+    await deliver(result);
+  });
+
+  app.adaptiveCards.actionExecute(/.*/, async (context, _state, data: Record<string, unknown>) => {
+    const caller = callerFromContext(context);
+    if (!caller) return NO_IDENTITY.text ?? '';
+    const verb = String((context.activity.value as { action?: { verb?: unknown } })?.action?.verb ?? '');
+    const result = await guarded(context, undefined, () => handleCardAction(services, caller, verb, data, data));
+    await rememberReplyCard(context, caller, result);
+    await deliver(result);
+    const card = result.reply.cards[0];
+    return card ?? result.reply.text ?? 'Done.';
+  });
+
+  app.error(async (context, error) => {
+    log.error({ err: error, activityId: context.activity?.id }, 'turn failed');
+    if (context.activity?.type === ActivityTypes.Message) {
+      await send(context, friendlyError(error, { correlationId: context.activity.id })).catch(() => undefined);
+    }
+  });
+
+  async function deliver(result: ActionResult): Promise<void> {
+    if (result.notifications?.length) await notifier.send(result.notifications);
+  }
+
+  async function rememberReplyCard(context: TurnContext, caller: Caller, result: ActionResult): Promise<void> {
+    const key = result.replyCardKey;
+    const conversationId = context.activity.conversation?.id;
+    const activityId = context.activity.replyToId;
+    if (key && conversationId && activityId) {
+      await notifier.rememberCard(key, caller.userId, conversationId, activityId);
+    }
+  }
+
+  return app;
+}
+
+/** Runs a handler; any failure becomes a friendly card with a reference, logged with the full error. */
+async function guarded(
+  context: TurnContext,
+  retryText: string | undefined,
+  work: () => Promise<ActionResult>,
+): Promise<ActionResult> {
+  try {
+    return await work();
+  } catch (error) {
+    log.error({ err: error, activityId: context.activity.id }, 'handler failed');
+    return { reply: friendlyError(error, { correlationId: context.activity.id, retryText }) };
+  }
+}
+
+async function send(context: TurnContext, reply: Reply): Promise<void> {
+  await context.sendActivity(replyToActivity(reply));
+}
+
+async function rememberConversation(context: TurnContext, references: ConversationReferences): Promise<void> {
+  const activity = context.activity;
+  const reference = {
+    activityId: undefined,
+    user: activity.from,
+    bot: activity.recipient,
+    conversation: activity.conversation,
+    channelId: activity.channelId,
+    locale: activity.locale,
+    serviceUrl: activity.serviceUrl,
+  };
+  if (!activity.conversation?.id) return;
+  await references.save(ConversationReferences.conversationKey(activity.conversation.id), reference);
+  const personal = activity.conversation.conversationType === 'personal' || !activity.conversation.isGroup;
+  if (personal && activity.from?.aadObjectId) {
+    await references.save(ConversationReferences.userKey(activity.from.aadObjectId), reference);
+  }
+}
+
+async function forgetConversation(context: TurnContext, references: ConversationReferences): Promise<void> {
+  const activity = context.activity;
+  if (!activity.conversation?.id) return;
+  await references.remove(ConversationReferences.conversationKey(activity.conversation.id));
+  if (activity.from?.aadObjectId && activity.conversation.conversationType === 'personal') {
+    await references.remove(ConversationReferences.userKey(activity.from.aadObjectId));
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * One dispatcher for both ways of asking: an Intent (from the local or LLM planner) and an Action.Execute verb
+ * (from a card button). It calls the domain services and returns plain replies and notifications; src/app's
+ * Application turns those into activities.
+ */
+import type { Caller } from '../access/caller';
+import { textReply } from '../cards/reply';
+import { helpReply } from './helpCard';
+import type { Intent } from './planner/intents';
+import type { ActionResult, BotServices } from './services';
+
+const notAvailable = (what: string): ActionResult => ({
+  reply: textReply(`${what} is not available in this installation yet. Type "help" to see what I can do.`),
+});
+
+export async function handleIntent(services: BotServices, caller: Caller, intent: Intent): Promise<ActionResult> {
+  const { connections, approvals, notifications } = services;
+  switch (intent.kind) {
+    case 'help':
+      return { reply: helpReply({ demoMode: services.ctx.config.demoMode }) };
+    case 'greeting':
+      return { reply: helpReply({ demoMode: services.ctx.config.demoMode, greeting: true }) };
+    case 'question':
+      return { reply: await services.knowledge.ask(caller, intent.text) };
+    case 'showMyConnections':
+      return connections ? { reply: await connections.myConnections(caller) } : notAvailable('Connection status');
+    case 'diagnoseFlow':
+      return connections
+        ? { reply: await connections.diagnoseFlow(caller, { flowName: intent.flowName }) }
+        : notAvailable('Flow diagnosis');
+    case 'solutionReferences':
+      return connections
+        ? { reply: await connections.solutionReferences(caller, intent.solutionName) }
+        : notAvailable('Connection references');
+    case 'expiringSecrets':
+      return connections
+        ? { reply: await connections.expiringCredentials(caller, { withinDays: intent.withinDays }) }
+        : notAvailable('Secret expiry');
+    case 'healthReport':
+      return connections ? { reply: await connections.healthReport(caller) } : notAvailable('The health report');
+    case 'requestRotation':
+      return approvals
+        ? { reply: await approvals.requestRotation(caller, { appQuery: intent.appQuery }) }
+        : notAvailable('Secret rotation');
+    case 'requestShare':
+      return approvals
+        ? {
+            reply: await approvals.requestShare(caller, {
+              connectionQuery: intent.connectionQuery,
+              environmentQuery: intent.environmentQuery,
+              targetUserQuery: intent.targetUserQuery,
+            }),
+          }
+        : notAvailable('Sharing');
+    case 'audit':
+      return approvals ? { reply: await approvals.audit(caller, { subject: intent.subject }) } : notAvailable('Audit');
+    case 'subscribe':
+      return notifications
+        ? { reply: await notifications.subscribe(caller, { thresholds: intent.thresholds }) }
+        : notAvailable('Notifications');
+    case 'unsubscribe':
+      return notifications ? { reply: await notifications.unsubscribe(caller) } : notAvailable('Notifications');
+    case 'scanNow':
+      return notifications ? { reply: await notifications.scanNow(caller) } : notAvailable('Scanning');
+  }
+}
+
+/**
+ * Card buttons. `data` and `inputs` come from the client and are untrusted: they carry ids that the services
+ * load and re-check server-side against the verified caller.
+ */
+export async function handleCardAction(
+  services: BotServices,
+  caller: Caller,
+  verb: string,
+  data: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+): Promise<ActionResult> {
+  const fromConnections = await services.connections?.handleAction(caller, verb, data);
+  if (fromConnections) return { reply: fromConnections };
+  const fromApprovals = await services.approvals?.handleAction(caller, verb, data, inputs);
+  if (fromApprovals) return fromApprovals;
+  const fromNotifications = await services.notifications?.handleAction?.(caller, verb, data);
+  if (fromNotifications) return fromNotifications;
+  return {
+    reply: textReply('That button is no longer supported. Type "help" to see what I can do now.'),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The local planner (no LLM): anchored patterns turn a message into an Intent; anything else is a question for
+ * the knowledge answerer. Patterns are anchored on purpose: teams-ai's app.message('help') would match any text
+ * containing "help", and "How do I share a connection…?" is a question, not a share request.
+ */
+import type { Intent } from './intents';
+
+const clean = (text: string): string =>
+  text
+    .replace(/<at>[^<]*<\/at>/gi, ' ') // @mentions in channels
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+
+const stripPunctuation = (text: string): string =>
+  text
+    .replace(/[\s.!?]+$/g, '')
+    .replace(/,?\s+please$/i, '')
+    .trim();
+
+/** "the weekly report flow" → "weekly report"; "my flow" → undefined (the user has to pick). */
+function flowNameFrom(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let name = stripPunctuation(raw)
+    .replace(/^["'“”]+|["'“”]+$/g, '')
+    .replace(/^(the|my|our|this|a)\s+/i, '')
+    .replace(/\s+(flow|cloud flow|power automate flow)$/i, '')
+    .replace(/^(flow|cloud flow)\s+/i, '')
+    .replace(/^["'“”]+|["'“”]+$/g, '')
+    .trim();
+  if (/^(flows?|it|this|that)?$/i.test(name)) name = '';
+  return name || undefined;
+}
+
+const NEGATION = "(?:can't|cant|cannot|can not|won't|wont|doesn't|doesnt|does not|isn't|isnt|is not|couldn't|will not)";
+
+const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent }[] = [
+  {
+    pattern: /^(help|\?|commands|menu|what can you do|what do you do|how do i use you)$/i,
+    intent: () => ({ kind: 'help' }),
+  },
+  { pattern: /^(hi|hello|hey|good (morning|afternoon|evening)|start)$/i, intent: () => ({ kind: 'greeting' }) },
+  {
+    pattern:
+      /^(?:please\s+)?(?:(?:show|list|check|display|get|see|view)(?: me)?(?: all)? (?:my|all my)(?: own)? connections?(?: status(?:es)?)?(?: in \w+)?|my connections?|(?:status of|check) my connections?|connection status|check connections)$/i,
+    intent: () => ({ kind: 'showMyConnections' }),
+  },
+  {
+    pattern: new RegExp(
+      `^(?:why|how come)\\s+${NEGATION}\\s+(?:i|we|adele|you)?\\s*(?:turn on|switch on|enable|start|activate|run|save)\\s+(.+?)(?:\\s+on)?$`,
+      'i',
+    ),
+    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
+  },
+  {
+    pattern: new RegExp(
+      `^(?:why|how come)\\s+(?:does|is|did)\\s+(.+?)\\s+(?:fail|failing|broken|not working|not running|off|${NEGATION}.*)$`,
+      'i',
+    ),
+    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
+  },
+  {
+    pattern:
+      /^(?:why|how come)\s+(.+?)\s+(?:fails|is failing|is broken|is off|won't turn on|will not turn on|doesn't (?:turn on|run|work))$/i,
+    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
+  },
+  {
+    pattern:
+      /^(?:diagnose|troubleshoot|check|what'?s wrong with|what is wrong with)\s+(?:the\s+|my\s+)?(?:flow\s+)?(.+?)(?:\s+flow)?$/i,
+    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
+  },
+  {
+    pattern:
+      /^(?:(?:show|list|check|display)(?: me)?\s+)?(?:the\s+)?connection references?\s+(?:in|of|for|used by)\s+(?:the\s+)?(.+?)(?:\s+solution)?$/i,
+    intent: (m) => ({ kind: 'solutionReferences', solutionName: stripPunctuation(m[1]).replace(/^["']|["']$/g, '') }),
+  },
+  {
+    pattern:
+      /^(?:(?:which|what|list|show|check)(?: me)?(?: the)?(?: app)?\s+(?:client\s+)?(?:secrets?|certificates?|certs?|credentials?)(?:\s+(?:and|or)\s+(?:certificates?|secrets?|certs?))?\s+(?:will\s+|are\s+|is\s+)?(?:about to\s+|going to\s+)?(?:expir\w*|run(?:ning)? out).*|(?:expiring|expired) (?:secrets?|certificates?|credentials?).*)$/i,
+    intent: (m) => {
+      const days = /(?:next|within|in)\s+(\d+)\s+days?/i.exec(m[0]);
+      const weeks = /(?:next|within|in)\s+(\d+)\s+weeks?/i.exec(m[0]);
+      const withinDays = days ? Number(days[1]) : weeks ? Number(weeks[1]) * 7 : undefined;
+      return { kind: 'expiringSecrets', withinDays };
+    },
+  },
+  {
+    pattern:
+      /^(?:show(?: me)?\s+|run\s+|open\s+)?(?:the\s+|a\s+)?(?:tenant\s+)?(?:health|governance)(?:\s+(?:report|check|findings))?$/i,
+    intent: () => ({ kind: 'healthReport' }),
+  },
+  {
+    pattern:
+      /^(?:please\s+)?(?:rotate|renew|roll)\s+(?:the\s+)?(?:client\s+)?(?:secrets?|credentials?)\s+(?:of|for|on)\s+(?:the\s+)?(?:app\s+)?(.+?)$/i,
+    intent: (m) => ({ kind: 'requestRotation', appQuery: stripPunctuation(m[1]).replace(/^["']|["']$/g, '') }),
+  },
+  {
+    pattern: /^(?:please\s+)?rotate\s+(?:the\s+)?(?!secret)(.+?)(?:'s)?(?:\s+(?:client\s+)?secret)?$/i,
+    intent: (m) => ({ kind: 'requestRotation', appQuery: stripPunctuation(m[1]).replace(/^["']|["']$/g, '') }),
+  },
+  {
+    pattern:
+      /^(?:please\s+)?share\s+(?:my\s+|the\s+)?(.+?)\s+connections?(?:\s+in\s+(?:the\s+)?(\S+?)(?:\s+environment)?)?\s+with\s+(.+?)$/i,
+    intent: (m) => ({
+      kind: 'requestShare',
+      connectionQuery: m[1].trim(),
+      environmentQuery: m[2]?.trim(),
+      targetUserQuery: stripPunctuation(m[3]),
+    }),
+  },
+  {
+    pattern: /^(?:show\s+(?:me\s+)?(?:the\s+)?)?audit(?:\s+(?:log|trail|history))?(?:\s+(?:for|of|on)\s+(.+?))?$/i,
+    intent: (m) => ({ kind: 'audit', subject: m[1] ? stripPunctuation(m[1]) : undefined }),
+  },
+  { pattern: /^unsubscribe\b.*$/i, intent: () => ({ kind: 'unsubscribe' }) },
+  {
+    pattern: /^(?:subscribe|notify me|remind me)\b.*$/i,
+    intent: (m) => {
+      const numbers = [...m[0].matchAll(/\d+/g)].map((n) => Number(n[0])).filter((n) => n > 0 && n <= 365);
+      return {
+        kind: 'subscribe',
+        thresholds: numbers.length ? [...new Set(numbers)].sort((a, b) => b - a) : undefined,
+      };
+    },
+  },
+  {
+    pattern: /^(?:scan(?: now)?|run (?:a |the )?scan(?: now)?|start (?:a )?scan)$/i,
+    intent: () => ({ kind: 'scanNow' }),
+  },
+];
+
+export function planLocally(text: string): Intent {
+  const message = clean(text);
+  const bare = stripPunctuation(message);
+  for (const rule of rules) {
+    const match = rule.pattern.exec(bare);
+    if (match) return rule.intent(match);
+  }
+  return { kind: 'question', text: message };
+}

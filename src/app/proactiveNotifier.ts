@@ -1,0 +1,117 @@
+/**
+ * Sends Notifications to people other than the caller through the adapter's continueConversation, using the
+ * stored conversation references. A notification with a cardKey updates the card that person already has under
+ * that key (so every copy of an approval card ends in its final state) and posts it only when there is none.
+ * When a person has no 1:1 chat with the bot yet, it opens one in the same tenant (Teams allows this when the
+ * app is installed for them); if that fails it is logged, never thrown at the caller's turn.
+ */
+import type { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Notification } from '../cards/reply';
+import type { Notifier } from '../context';
+import { getLogger } from '../logging/logger';
+import { replyToActivity } from './activities';
+import { ConversationReferences } from './conversationReferences';
+
+const log = getLogger('app.proactive');
+
+export interface ProactiveOptions {
+  adapter: BotAdapter;
+  botAppId: string;
+  tenantId: string;
+  references: ConversationReferences;
+}
+
+export class ProactiveNotifier implements Notifier {
+  constructor(private readonly options: ProactiveOptions) {}
+
+  async send(notifications: Notification[]): Promise<void> {
+    for (const notification of notifications) {
+      try {
+        await this.deliver(notification);
+      } catch (error) {
+        log.warn(
+          { err: error, to: notification.toUserId, cardKey: notification.cardKey },
+          'notification not delivered',
+        );
+      }
+    }
+  }
+
+  /** Records which message holds a card for a user (used for the card the caller clicked on, too). */
+  async rememberCard(cardKey: string, userId: string, conversationId: string, activityId: string): Promise<void> {
+    await this.options.references.saveCardCopy(cardKey, userId, {
+      conversationKey: ConversationReferences.conversationKey(conversationId),
+      activityId,
+    });
+  }
+
+  private async deliver(notification: Notification): Promise<void> {
+    const { references } = this.options;
+    const copy = notification.cardKey
+      ? await references.getCardCopy(notification.cardKey, notification.toUserId)
+      : undefined;
+    const copyReference = copy ? await references.get(copy.conversationKey) : undefined;
+    const reference = copyReference ?? (await this.referenceFor(notification.toUserId));
+    if (!reference) {
+      log.warn({ to: notification.toUserId }, 'no conversation with this user: ask them to install the app');
+      return;
+    }
+    const activity = replyToActivity(notification.reply);
+    await this.continueConversation(reference, async (context) => {
+      if (copy && copyReference) {
+        await context.updateActivity({ ...activity, id: copy.activityId });
+        return;
+      }
+      const sent = await context.sendActivity(activity);
+      if (notification.cardKey && sent?.id && context.activity.conversation?.id) {
+        await this.rememberCard(notification.cardKey, notification.toUserId, context.activity.conversation.id, sent.id);
+      }
+    });
+  }
+
+  private async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
+  }
+
+  private async referenceFor(userId: string): Promise<Partial<ConversationReference> | undefined> {
+    const { references, adapter, botAppId, tenantId } = this.options;
+    const known = await references.get(ConversationReferences.userKey(userId));
+    if (known) return known;
+    const template = await references.any();
+    if (!template?.serviceUrl) return undefined;
+    let created: Partial<ConversationReference> | undefined;
+    await adapter.createConversationAsync(
+      botAppId,
+      template.channelId ?? 'msteams',
+      template.serviceUrl,
+      'https://api.botframework.com',
+      {
+        isGroup: false,
+        bot: template.bot ?? { id: botAppId, name: 'Connection Ops' },
+        members: [{ id: userId, name: '' }],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+        activity: undefined as never,
+      },
+      async (context) => {
+        created = context.activity.conversation
+          ? {
+              ...template,
+              conversation: context.activity.conversation,
+              user: { id: userId, name: '', aadObjectId: userId },
+            }
+          : undefined;
+      },
+    );
+    if (created) {
+      await references.save(ConversationReferences.userKey(userId), created);
+      if (created.conversation?.id) {
+        await references.save(ConversationReferences.conversationKey(created.conversation.id), created);
+      }
+    }
+    return created;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * What the chat edge needs from the domain, as structural interfaces, so src/app depends on behaviour rather
+ * than on how each domain folder is built. The composition root (src/compose.ts) supplies the real services.
+ */
+import type { Caller } from '../access/caller';
+import type { Notification, Reply } from '../cards/reply';
+import type { DomainContext } from '../context';
+
+export interface ActionResult {
+  reply: Reply;
+  notifications?: Notification[];
+  /**
+   * When set, the card the caller clicked on (now replaced by `reply`) is remembered under this key, so later
+   * notifications with the same cardKey update it in place (e.g. the requester's copy of an approval card).
+   */
+  replyCardKey?: string;
+}
+
+export interface KnowledgeService {
+  /** Answer a maker's question from the knowledge base; a "not sure" card when confidence is low. */
+  ask(caller: Caller, question: string): Promise<Reply>;
+}
+
+export interface ConnectionsFeature {
+  myConnections(caller: Caller, options?: { page?: number }): Promise<Reply>;
+  diagnoseFlow(caller: Caller, query: { flowName?: string; environmentId?: string; flowId?: string }): Promise<Reply>;
+  solutionReferences(caller: Caller, solutionName: string): Promise<Reply>;
+  expiringCredentials(caller: Caller, options?: { withinDays?: number }): Promise<Reply>;
+  healthReport(caller: Caller): Promise<Reply>;
+  handleAction(caller: Caller, verb: string, data: Record<string, unknown>): Promise<Reply | undefined>;
+}
+
+export interface ApprovalsFeature {
+  requestShare(
+    caller: Caller,
+    query: { connectionQuery: string; environmentQuery?: string; targetUserQuery: string },
+  ): Promise<Reply>;
+  requestRotation(caller: Caller, query: { appObjectId?: string; appQuery?: string }): Promise<Reply>;
+  audit(caller: Caller, query: { subject?: string }): Promise<Reply>;
+  handleAction(
+    caller: Caller,
+    verb: string,
+    data: Record<string, unknown>,
+    inputs: Record<string, unknown>,
+  ): Promise<ActionResult | undefined>;
+}
+
+export interface NotificationsFeature {
+  subscribe(caller: Caller, options: { thresholds?: number[] }): Promise<Reply>;
+  unsubscribe(caller: Caller): Promise<Reply>;
+  scanNow(caller: Caller): Promise<Reply>;
+  handleAction?(caller: Caller, verb: string, data: Record<string, unknown>): Promise<ActionResult | undefined>;
+}
+
+/** Background work started by a turn; the chat CLI waits for it before printing. */
+export interface BackgroundWork {
+  drain(): Promise<void>;
+}
+
+export interface BotServices {
+  ctx: DomainContext;
+  knowledge: KnowledgeService;
+  connections?: ConnectionsFeature;
+  approvals?: ApprovalsFeature;
+  notifications?: NotificationsFeature;
+  background: BackgroundWork;
+}
