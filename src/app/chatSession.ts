@@ -1,0 +1,174 @@
+/**
+ * An in-process conversation with the bot, as Teams would have it: users type text or press a button on the
+ * newest card they received, and the session collects what the bot answered them and what it sent to other
+ * people meanwhile. The chat CLI, the tests and the benchmarks all drive the bot through this.
+ */
+import { ActivityTypes, type Activity, type Attachment } from 'botbuilder';
+import type { Composition } from '../compose';
+import type { AdaptiveCard } from '../cards/renderCard';
+import { createBot, type Bot } from './bot';
+import { InProcessAdapter, type OutgoingActivity } from './inProcessAdapter';
+
+export interface ChatUser {
+  /** Entra object id. */
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+}
+
+export interface ChatMessage {
+  text: string;
+  cards: AdaptiveCard[];
+  /** True when the bot updated a message it had sent before (e.g. an approval card reaching its final state). */
+  updated?: boolean;
+}
+
+export interface ChatTurn {
+  replies: ChatMessage[];
+  notifications: (ChatMessage & { toUserId: string })[];
+}
+
+export class ChatError extends Error {}
+
+interface ReceivedCard {
+  activityId: string;
+  card: AdaptiveCard;
+}
+
+type CardAction = { type?: string; title?: string; verb?: string; data?: Record<string, unknown>; url?: string };
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+const BOT = { id: '28:connection-ops', name: 'Connection Ops' };
+
+export class ChatSession {
+  private readonly adapter = new InProcessAdapter();
+  private readonly bot: Bot;
+  private readonly received = new Map<string, ReceivedCard[]>();
+
+  constructor(private readonly composition: Composition) {
+    this.bot = createBot({
+      services: composition.services,
+      adapter: this.adapter,
+      attachNotifier: (notifier) => composition.attachNotifier(notifier),
+    });
+  }
+
+  static conversationId(userId: string): string {
+    return `personal-${userId}`;
+  }
+
+  async say(user: ChatUser, text: string): Promise<ChatTurn> {
+    return this.turn(user, { type: ActivityTypes.Message, text });
+  }
+
+  /** Presses the button titled `title` on the newest card `user` has that carries it. */
+  async click(user: ChatUser, title: string, inputs: Record<string, unknown> = {}): Promise<ChatTurn> {
+    const found = this.findAction(user.id, title);
+    if (!found) throw new ChatError(`No card of ${user.userPrincipalName} has a button titled "${title}".`);
+    const { action, activityId } = found;
+    const imBack = (action.data?.msteams as { type?: string; value?: string } | undefined)?.value;
+    if (action.type === 'Action.Submit' && typeof imBack === 'string') {
+      return this.turn(user, { type: ActivityTypes.Message, text: imBack });
+    }
+    if (action.type === 'Action.OpenUrl') {
+      throw new ChatError(`The button "${title}" opens a link (${action.url}); there is nothing to send to the bot.`);
+    }
+    if (action.type !== 'Action.Execute') {
+      throw new ChatError(`The button "${title}" is a ${action.type} action, which this client cannot press.`);
+    }
+    return this.turn(user, {
+      type: ActivityTypes.Invoke,
+      name: 'adaptiveCard/action',
+      replyToId: activityId,
+      value: {
+        action: { type: 'Action.Execute', verb: action.verb, data: { ...(action.data ?? {}), ...inputs } },
+        trigger: 'manual',
+      },
+    });
+  }
+
+  private async turn(user: ChatUser, activity: Partial<Activity>): Promise<ChatTurn> {
+    const conversationId = ChatSession.conversationId(user.id);
+    const tenantId = this.composition.ctx.tenant.tenantId;
+    const start = this.adapter.outbox.length;
+    const incoming: Partial<Activity> = {
+      channelId: 'msteams',
+      from: { id: `29:${user.id}`, name: user.displayName, aadObjectId: user.id },
+      recipient: BOT,
+      conversation: { id: conversationId, conversationType: 'personal', tenantId, isGroup: false, name: '' },
+      channelData: { tenant: { id: tenantId } },
+      locale: 'en-US',
+      ...activity,
+    };
+    const invokeResponse = await this.adapter.process(incoming, (context) => this.bot.run(context));
+    await this.composition.services.background.drain();
+
+    const replies: ChatMessage[] = [];
+    if (invokeResponse) {
+      const body = invokeResponse.body as { type?: string; value?: unknown } | undefined;
+      if (body?.type === ADAPTIVE_CARD && body.value) {
+        const card = body.value as AdaptiveCard;
+        replies.push({ text: '', cards: [card] });
+        this.remember(user.id, activity.replyToId ?? '', [card]);
+      } else {
+        replies.push({ text: typeof body?.value === 'string' ? body.value : '', cards: [] });
+      }
+    }
+    const notifications: ChatTurn['notifications'] = [];
+    for (const out of this.adapter.outbox.slice(start)) {
+      const message = toMessage(out);
+      const recipient = out.conversationId.startsWith('personal-') ? out.conversationId.slice('personal-'.length) : '';
+      this.remember(recipient, out.activity.id ?? '', message.cards);
+      if (out.conversationId === conversationId) replies.push(message);
+      else notifications.push({ toUserId: recipient, ...message });
+    }
+    return { replies, notifications };
+  }
+
+  private remember(userId: string, activityId: string, cards: AdaptiveCard[]): void {
+    if (!userId || !cards.length) return;
+    const list = this.received.get(userId) ?? [];
+    for (const card of cards) list.push({ activityId, card });
+    this.received.set(userId, list);
+  }
+
+  private findAction(userId: string, title: string): { action: CardAction; activityId: string } | undefined {
+    const cards = this.received.get(userId) ?? [];
+    const wanted = normalizeTitle(title);
+    for (let i = cards.length - 1; i >= 0; i--) {
+      const action = actionsOf(cards[i].card).find((a) => normalizeTitle(a.title ?? '') === wanted);
+      if (action) return { action, activityId: cards[i].activityId };
+    }
+    return undefined;
+  }
+}
+
+function toMessage(out: OutgoingActivity): ChatMessage {
+  const attachments = (out.activity.attachments ?? []) as Attachment[];
+  return {
+    text: out.activity.text ?? '',
+    cards: attachments.filter((a) => a.contentType === ADAPTIVE_CARD).map((a) => a.content as AdaptiveCard),
+    ...(out.kind === 'update' ? { updated: true } : {}),
+  };
+}
+
+/** Button titles are matched without brackets, case or surrounding spaces: "[Approve]" = "approve". */
+function normalizeTitle(title: string): string {
+  return title
+    .replace(/^\s*\[|\]\s*$/g, '')
+    .trim()
+    .toLowerCase();
+}
+
+function actionsOf(node: unknown, out: CardAction[] = []): CardAction[] {
+  if (Array.isArray(node)) {
+    for (const item of node) actionsOf(item, out);
+  } else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (typeof record.type === 'string' && record.type.startsWith('Action.') && typeof record.title === 'string') {
+      out.push(record as CardAction);
+    }
+    for (const [key, value] of Object.entries(record)) if (key !== 'data') actionsOf(value, out);
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * The Bot Framework adapter for real traffic. With BOT_ID set, every request's token is validated (missing,
+ * forged, expired, wrong audience or issuer → 401 before any handler runs); with no BOT_ID (local dev only —
+ * production refuses it in config) requests are accepted anonymously, as the Agents Playground needs.
+ */
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Config } from '../config';
+import { getLogger } from '../logging/logger';
+
+const log = getLogger('app.adapter');
+
+export function createTeamsAdapter(
+  config: Config,
+  overrides: { openIdMetadataUrl?: string; tokenIssuer?: string } = {},
+) {
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.BOT_ID,
+    MicrosoftAppPassword: config.BOT_PASSWORD,
+    MicrosoftAppType: config.BOT_TYPE,
+    MicrosoftAppTenantId: config.BOT_TENANT_ID,
+    // Tests point these at a loopback JWKS to check token validation without the internet.
+    ...(overrides.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl } : {}),
+    ...(overrides.tokenIssuer ? { ToBotFromChannelTokenIssuer: overrides.tokenIssuer } : {}),
+  } as ConstructorParameters<typeof TeamsAdapter>[0]);
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error, activityId: context.activity?.id }, 'unhandled turn error');
+    await context
+      .sendActivity('Sorry, something went wrong on my side. Please try again in a minute.')
+      .catch(() => undefined);
+  };
+  return adapter;
+}
+
+export type { TeamsAdapter };

@@ -1,0 +1,145 @@
+/**
+ * The composition root: builds every part of the bot from the validated config. The server, `npm run dev`, the
+ * chat CLI, the scanner and the tests all call compose(); none of them wires things by hand. In demo mode (no
+ * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it.
+ */
+import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import * as path from 'node:path';
+import { AccessPolicy } from './access/accessPolicy';
+import type { Caller } from './access/caller';
+import { ApprovalsService } from './approvals/approvalsService';
+import { renderCard } from './cards/renderCard';
+import type { Reply } from './cards/reply';
+import { AdjustableClock, systemClock, type Clock } from './clock';
+import { createCredential } from './clients/credentials';
+import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator } from './clients';
+import type { Config } from './config';
+import { ConnectionsService } from './connections/connectionsService';
+import type { DomainContext, Notifier } from './context';
+import { DeferredNotifier } from './deferredNotifier';
+import { startEmulator, type RunningEmulator } from './emulator';
+import { JobRunner } from './jobs/jobRunner';
+import { answerCardData, createAnswerer, loadKnowledgeBase } from './knowledge';
+import { getLogger } from './logging/logger';
+import { openStore } from './store';
+import type { Store } from './store/ports';
+import type { BotServices, KnowledgeService } from './app/services';
+
+const log = getLogger('compose');
+
+export interface ComposeOptions {
+  /** Reuse a running emulator (tests, several bot instances on one demo tenant). */
+  emulator?: RunningEmulator;
+  /** Reuse an opened store. */
+  store?: Store;
+  clock?: Clock;
+  /** Start the background job runner (the server does; the chat CLI drains it after each input instead). */
+  startJobs?: boolean;
+}
+
+export interface Composition {
+  config: Config;
+  ctx: DomainContext;
+  services: BotServices;
+  jobs: JobRunner;
+  emulator?: RunningEmulator;
+  attachNotifier(notifier: Notifier): void;
+  readiness(): Promise<{ ready: boolean; store: string; tenant: string }>;
+  close(): Promise<void>;
+}
+
+/** Where the demo tenant's self-signed certificate lives; processes trust it through NODE_EXTRA_CA_CERTS. */
+export function emulatorCertDir(): string {
+  return path.resolve(process.env.EMULATOR_CERT_DIR ?? path.join('.data', 'emulator-cert'));
+}
+
+export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
+  const ownsEmulator = config.demoMode && !options.emulator;
+  const emulator =
+    options.emulator ??
+    (config.demoMode
+      ? await startEmulator({
+          port: 0,
+          certDir: emulatorCertDir(),
+          latencyMs: config.EMULATOR_LATENCY_MS,
+          faults: config.EMULATOR_FAULTS,
+        })
+      : undefined);
+  if (config.demoMode) log.info('demo mode: using the built-in demo tenant (set TENANT_ID to manage a real tenant)');
+
+  let credential: TokenCredential;
+  let endpoints;
+  let tenantId: string;
+  if (emulator) {
+    const info = emulator.info;
+    tenantId = info.tenantId;
+    credential = new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
+      authorityHost: info.authorityHost,
+      disableInstanceDiscovery: true,
+    });
+    endpoints = endpointsFromEmulator(info);
+  } else {
+    tenantId = config.TENANT_ID as string;
+    credential = createCredential(config);
+    endpoints = endpointsFromConfig(config);
+  }
+
+  const store = options.store ?? (await openStore(config));
+  const tenant = createTenantPorts(endpoints, credential);
+  const clock = options.clock ?? (config.demoMode ? new AdjustableClock() : systemClock);
+  const notifier = new DeferredNotifier();
+  const access = new AccessPolicy(tenant.directory, {
+    adminsGroup: config.ADMINS_GROUP,
+    approversGroup: config.APPROVERS_GROUP,
+    tenantId,
+  });
+  const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
+
+  const jobs = new JobRunner(ctx);
+  const connections = new ConnectionsService(ctx);
+  const approvals = new ApprovalsService(ctx, jobs);
+  const services: BotServices = {
+    ctx,
+    knowledge: createKnowledgeService(),
+    connections,
+    approvals,
+    background: { drain: () => jobs.drain() },
+  };
+  if (options.startJobs) jobs.start();
+
+  return {
+    config,
+    ctx,
+    services,
+    jobs,
+    emulator,
+    attachNotifier: (target) => notifier.attach(target),
+    readiness: async () => {
+      const storeOk = await store.ping().then(
+        () => 'ok',
+        (error: Error) => `unreachable: ${error.message}`,
+      );
+      const tenantOk = await tenant.directory.findGroupByName(config.ADMINS_GROUP).then(
+        () => 'ok',
+        (error: Error) => `unreachable: ${error.message}`,
+      );
+      return { ready: storeOk === 'ok' && tenantOk === 'ok', store: storeOk, tenant: tenantOk };
+    },
+    close: async () => {
+      await jobs.stop();
+      if (!options.store) await store.close();
+      if (ownsEmulator) await emulator?.close();
+    },
+  };
+}
+
+function createKnowledgeService(): KnowledgeService {
+  const answerer = createAnswerer(loadKnowledgeBase());
+  return {
+    ask: async (_caller: Caller, question: string): Promise<Reply> => {
+      const answer = answerer.answer(question);
+      const card = renderCard(answer.confident ? 'answer' : 'notSure', answerCardData(answer));
+      return { cards: [card] };
+    },
+  };
+}
