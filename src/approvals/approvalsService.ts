@@ -1,0 +1,127 @@
+/**
+ * The entry point src/app calls for requests, approvals and the audit trail. A request goes: button or sentence →
+ * the requester's confirmation card (a draft stored server-side) → [Send request] → approval cards to the
+ * approvers → [Approve]/[Reject] (a checked, versioned decision) → a job runs the operation and updates every
+ * copy of the card. See approvalPolicy.ts for who may request and who approves.
+ *
+ * Action.Execute verbs handled here (card data = ids and the request hash only):
+ *   access.request   {environmentId, connector, connectionName, flowId?}   [Request access]
+ *   rotation.request {appObjectId}                                         [Rotate]
+ *   request.send     {draftId} + input `justification`                     [Send request]
+ *   request.cancel   {draftId}
+ *   approval.approve / approval.reject {approvalId, hash} + input `comment`  [Approve] / [Reject]
+ */
+import type { Caller } from '../access/caller';
+import { textReply, type Reply } from '../cards/reply';
+import type { DomainContext } from '../context';
+import type { JobRunner } from '../jobs/jobRunner';
+import type { AuditEntry } from '../store/ports';
+import { registerApprovalJobs } from './approvalJobs';
+import { subjectOf } from './approvalRecord';
+import { ApprovalRepository } from './approvalRepository';
+import { auditCard, exportAudit } from './auditView';
+import { decideApproval, type ApprovalActionResult } from './decideApproval';
+import { defaultOperations } from './defaultOperations';
+import type { ApprovalOperations } from './operationsPort';
+import { refuse } from './refusals';
+import { RequestDrafts } from './requestDrafts';
+import { sendRequest } from './sendRequest';
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+export class ApprovalsService {
+  private readonly drafts: RequestDrafts;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly jobs: JobRunner,
+    operations: ApprovalOperations = defaultOperations,
+  ) {
+    this.drafts = new RequestDrafts(ctx);
+    registerApprovalJobs(ctx, jobs, operations);
+  }
+
+  requestAccess(
+    caller: Caller,
+    input: { environmentId: string; connector: string; connectionName: string; flowId?: string },
+  ): Promise<Reply> {
+    return this.drafts.requestAccess(caller, input);
+  }
+
+  requestShare(
+    caller: Caller,
+    query: {
+      connectionQuery: string;
+      environmentQuery?: string;
+      targetUserQuery: string;
+      role?: 'CanView' | 'CanEdit';
+    },
+  ): Promise<Reply> {
+    return this.drafts.requestShare(caller, query);
+  }
+
+  requestRotation(caller: Caller, query: { appObjectId?: string; appQuery?: string }): Promise<Reply> {
+    return this.drafts.requestRotation(caller, query);
+  }
+
+  async handleAction(
+    caller: Caller,
+    verb: string,
+    data: Record<string, unknown>,
+    inputs: Record<string, unknown>,
+  ): Promise<ApprovalActionResult | undefined> {
+    const reply = (r: Reply): ApprovalActionResult => ({ reply: r, notifications: [] });
+    switch (verb) {
+      case 'access.request': {
+        const environmentId = str(data.environmentId);
+        const connector = str(data.connector);
+        const connectionName = str(data.connectionName);
+        if (!environmentId || !connector || !connectionName) {
+          return reply(
+            textReply('This button is missing the connection it is about. Ask me to diagnose the flow again.'),
+          );
+        }
+        const flowId = str(data.flowId) || undefined;
+        return reply(await this.requestAccess(caller, { environmentId, connector, connectionName, flowId }));
+      }
+      case 'rotation.request':
+        return reply(await this.requestRotation(caller, { appObjectId: str(data.appObjectId) || undefined }));
+      case 'request.send':
+        return sendRequest(this.ctx, caller, str(data.draftId), inputs.justification ?? data.justification);
+      case 'request.cancel':
+        return reply(await this.cancel(caller, str(data.draftId)));
+      case 'approval.approve':
+      case 'approval.reject':
+        return decideApproval(this.ctx, this.jobs, caller, verb === 'approval.approve' ? 'approve' : 'reject', data, {
+          comment: inputs.comment ?? data.comment,
+        });
+      default:
+        return undefined;
+    }
+  }
+
+  audit(caller: Caller, query: { subject?: string } = {}): Promise<Reply> {
+    return auditCard(this.ctx, caller, query);
+  }
+
+  exportAudit(options?: { subject?: string; since?: string; limit?: number }): AsyncIterable<AuditEntry> {
+    return exportAudit(this.ctx, options);
+  }
+
+  private async cancel(caller: Caller, draftId: string): Promise<Reply> {
+    const repository = new ApprovalRepository(this.ctx.store.records);
+    const draft = draftId ? await repository.getDraft(draftId) : undefined;
+    if (!draft) return refuse(this.ctx, caller, { reason: 'unknownDraft', subject: 'request', correlationId: draftId });
+    if (draft.requesterId !== caller.userId || draft.tenantId !== caller.tenantId) {
+      return refuse(this.ctx, caller, {
+        reason: 'notRequester',
+        subject: subjectOf(draft.operation),
+        correlationId: draftId,
+        verb: 'request.cancel',
+      });
+    }
+    if (await repository.get(draftId))
+      return textReply('This request was already sent; it can no longer be cancelled here.');
+    return textReply('Cancelled: nothing was sent.');
+  }
+}

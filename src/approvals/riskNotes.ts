@@ -1,0 +1,96 @@
+/**
+ * What an approver should know before clicking [Approve], in plain words: an app user with System
+ * Administrator, a personal account others' flows would act as, a guest, how many connections a rotation
+ * touches. A check that cannot be made is said too, rather than silently skipped.
+ */
+import type { DomainContext } from '../context';
+import type { AppRegistration, Environment, User } from '../tenant/model';
+import type { ConnectionTarget, ShareOperation } from './approvalRecord';
+
+export async function shareRiskNotes(
+  ctx: DomainContext,
+  operation: Pick<ShareOperation, 'connections' | 'role'>,
+  target: User | undefined,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of operation.connections) {
+    try {
+      const connection = await ctx.tenant.connections.getConnection(c.environmentId, c.connector, c.connectionName);
+      if (connection.authType === 'user') {
+        const account = connection.accountName ?? c.ownerName;
+        out.push(`${c.displayName} signs in as ${account}: flows that use it act with ${account}'s permissions.`);
+      }
+      if (connection.status !== 'Connected') {
+        out.push(`${c.displayName} is currently ${connection.status}: sharing it will not make flows work by itself.`);
+      }
+    } catch {
+      out.push(`Could not read ${c.displayName} to check it.`);
+    }
+  }
+  if (operation.role === 'CanEdit') out.push('"Can edit" also lets them change the connection and share it further.');
+  if (target?.userType === 'Guest') out.push(`${target.displayName} is a guest user from outside the organization.`);
+  if (target && !target.accountEnabled) out.push(`${target.displayName}'s account is disabled.`);
+  return out;
+}
+
+export interface RotationImpact {
+  notes: string[];
+  connections: ConnectionTarget[];
+}
+
+export async function rotationRiskNotes(ctx: DomainContext, app: AppRegistration): Promise<RotationImpact> {
+  const notes: string[] = [];
+  const connections: ConnectionTarget[] = [];
+  let environments: Environment[] = [];
+  try {
+    environments = await ctx.tenant.connections.listEnvironments();
+  } catch {
+    notes.push('Could not list the environments to find the connections and app users of this app.');
+  }
+  await Promise.all(
+    environments.map(async (environment) => {
+      try {
+        for await (const c of ctx.tenant.connections.listConnections(environment.id)) {
+          if (c.authType === 'servicePrincipal' && c.servicePrincipalAppId === app.appId) {
+            connections.push({
+              environmentId: environment.id,
+              environmentName: environment.displayName,
+              connector: c.connector,
+              connectionName: c.name,
+              displayName: c.displayName,
+              ownerId: c.createdBy.id,
+              ownerName: c.createdBy.displayName,
+            });
+          }
+        }
+      } catch {
+        notes.push(`Could not list the connections of ${environment.displayName}.`);
+      }
+      if (!environment.dataverseUrl) return;
+      try {
+        for await (const user of ctx.tenant.dataverse.listApplicationUsers(environment)) {
+          if (user.applicationId.toLowerCase() !== app.appId.toLowerCase()) continue;
+          if (user.roles.some((r) => r.name === 'System Administrator')) {
+            notes.push(`This app user holds System Administrator in ${environment.displayName}.`);
+          }
+        }
+      } catch {
+        notes.push(`Could not check the app's Dataverse roles in ${environment.displayName}.`);
+      }
+    }),
+  );
+  connections.sort((a, b) => a.environmentName.localeCompare(b.environmentName));
+  if (connections.length) {
+    notes.push(
+      `${connections.length} connection(s) authenticate as this app and will be switched to the new secret: ${connections
+        .map((c) => `${c.displayName} (${c.environmentName})`)
+        .join(', ')}.`,
+    );
+  } else {
+    notes.push(
+      'No Power Platform connection authenticates as this app: other systems using the old secret will break after the grace period.',
+    );
+  }
+  notes.sort();
+  return { notes, connections };
+}

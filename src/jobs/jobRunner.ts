@@ -1,0 +1,207 @@
+/**
+ * Runs background jobs from the store's JobQueue: privileged operations after an approval, follow-ups of a
+ * rotation saga. Delivery is at least once, so every handler must be idempotent: a handler that throws leaves
+ * its job in the queue, which hands it out again after the visibility timeout; the queue moves a job that was
+ * handed out 5 times to its poison list, and the runner tells the handler's `onGiveUp` on that last attempt so
+ * the domain can record a final failure instead of leaving people waiting.
+ *
+ * `start()` polls (backing off while idle), `stop()` lets in-flight jobs finish, and `drain()` processes until
+ * no visible job is left — the chat CLI and tests call it so output is deterministic. Delayed jobs whose time has
+ * not come are left for later.
+ */
+import { getLogger } from '../logging/logger';
+import type { AuditLog, JobQueue, QueuedJob } from '../store/ports';
+
+const log = getLogger('jobs');
+
+export interface JobContext {
+  jobId: string;
+  /** 1 on the first delivery. */
+  attempt: number;
+  /** True when a failure now means the queue gives up on the job. */
+  lastAttempt: boolean;
+}
+
+export interface JobHandler<T> {
+  run(payload: T, job: JobContext): Promise<void>;
+  /** Called once when the last attempt failed; the job is not retried after this. */
+  onGiveUp?(payload: T, error: unknown, job: JobContext): Promise<void>;
+}
+
+export interface JobRunnerOptions {
+  /** How long a received job stays hidden from other receivers (renewed while the handler runs). */
+  visibilityTimeoutMs?: number;
+  /** Jobs received per poll. */
+  batchSize?: number;
+  /** Poll interval right after work was found, doubled while idle up to idleMaxMs. */
+  idleMinMs?: number;
+  idleMaxMs?: number;
+  /** Must match the queue's poison threshold. */
+  maxAttempts?: number;
+}
+
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly options: Required<JobRunnerOptions>;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  private readonly queue: JobQueue;
+  private readonly audit: AuditLog;
+
+  /** Takes the domain context (or anything with the store) so the composition root can pass `ctx` as is. */
+  constructor(ctx: { store: { jobs: JobQueue; audit: AuditLog } }, options: JobRunnerOptions = {}) {
+    this.queue = ctx.store.jobs;
+    this.audit = ctx.store.audit;
+    this.options = {
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 60_000,
+      batchSize: options.batchSize ?? 4,
+      idleMinMs: options.idleMinMs ?? 200,
+      idleMaxMs: options.idleMaxMs ?? 5_000,
+      maxAttempts: options.maxAttempts ?? 5,
+    };
+  }
+
+  register<T>(type: string, handler: JobHandler<T> | ((payload: T, job: JobContext) => Promise<void>)): void {
+    const normalized: JobHandler<T> = typeof handler === 'function' ? { run: handler } : handler;
+    this.handlers.set(type, normalized as JobHandler<unknown>);
+  }
+
+  enqueue<T>(type: string, payload: T, options?: { delayMs?: number; id?: string }): Promise<string> {
+    const id = this.queue.enqueue(type, payload, options);
+    this.wake?.();
+    return id;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.pollLoop();
+  }
+
+  /** Stops polling and resolves once the jobs already received have finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Processes jobs until none is visible and none is running (delayed jobs not yet due are left). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const received = await this.receiveBatch();
+      if (received === 0 && this.inFlight.size === 0) return;
+      await Promise.all([...this.inFlight]);
+    }
+  }
+
+  private async pollLoop(): Promise<void> {
+    let idleMs = this.options.idleMinMs;
+    while (this.running) {
+      let received = 0;
+      try {
+        received = await this.receiveBatch();
+      } catch (error) {
+        log.warn({ err: error }, 'could not receive jobs; retrying');
+      }
+      if (received > 0) {
+        idleMs = this.options.idleMinMs;
+        // Keep at most one batch in flight per poll so a slow job does not starve the loop of capacity.
+        await Promise.race([Promise.all([...this.inFlight]), this.sleep(this.options.idleMinMs)]);
+        continue;
+      }
+      await this.sleep(idleMs);
+      idleMs = Math.min(idleMs * 2, this.options.idleMaxMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async receiveBatch(): Promise<number> {
+    const jobs = await this.queue.receive({
+      max: this.options.batchSize,
+      visibilityTimeoutMs: this.options.visibilityTimeoutMs,
+    });
+    for (const job of jobs) {
+      const work = this.process(job).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    }
+    return jobs.length;
+  }
+
+  private async process(received: QueuedJob): Promise<void> {
+    const handler = this.handlers.get(received.type);
+    const context: JobContext = {
+      jobId: received.id,
+      attempt: received.dequeueCount,
+      lastAttempt: received.dequeueCount >= this.options.maxAttempts,
+    };
+    const jobLog = log.child({ jobId: received.id, type: received.type, attempt: received.dequeueCount });
+    if (!handler) {
+      // Another instance may run a newer version that knows this type; leave it to the visibility timeout.
+      jobLog.warn('no handler registered for this job type');
+      return;
+    }
+    let job = received;
+    const heartbeat = setInterval(
+      () => {
+        this.queue.extend(job, this.options.visibilityTimeoutMs).then(
+          (extended) => (job = extended),
+          (error: unknown) => jobLog.warn({ err: error }, 'could not extend the job; another worker may take it'),
+        );
+      },
+      Math.max(50, Math.floor(this.options.visibilityTimeoutMs / 2)),
+    );
+    heartbeat.unref?.();
+    try {
+      await handler.run(received.payload, context);
+      clearInterval(heartbeat);
+      await this.queue.complete(job);
+      jobLog.debug('job done');
+    } catch (error) {
+      clearInterval(heartbeat);
+      jobLog.warn({ err: error }, context.lastAttempt ? 'job failed for the last time' : 'job failed; will retry');
+      await this.audit
+        .append({
+          actor: 'system',
+          action: context.lastAttempt ? 'job.gaveUp' : 'job.failed',
+          subject: received.type,
+          outcome: 'failure',
+          correlationId: received.id,
+          details: { attempt: received.dequeueCount, error: errorCode(error) },
+        })
+        .catch((auditError: unknown) => jobLog.error({ err: auditError }, 'could not audit a job failure'));
+      if (context.lastAttempt && handler.onGiveUp) {
+        try {
+          await handler.onGiveUp(received.payload, error, context);
+          await this.queue.complete(job);
+        } catch (giveUpError) {
+          jobLog.error({ err: giveUpError }, 'could not record the final failure of a job');
+        }
+      }
+    }
+  }
+}
+
+/** A short, secret-free description of a failure for the audit log (the full error goes to the log only). */
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof name === 'string') return name;
+  }
+  return 'Error';
+}
