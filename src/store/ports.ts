@@ -57,6 +57,7 @@ export interface AuditEntry {
 /** Append-only: no update, no delete. */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
+  /** Oldest first; `since` is inclusive. */
   list(options?: {
     subject?: string;
     since?: string;
@@ -74,18 +75,31 @@ export interface QueuedJob<T = unknown> {
   receipt: string;
 }
 
+/** Deliveries without completion after which a job is moved to the poison list (on the next receive). */
+export const MAX_DELIVERIES = 5;
+
+/** complete/extend with a receipt that another receive has since replaced: someone else now owns the job. */
+export class JobReceiptExpiredError extends Error {
+  constructor(readonly jobId: string) {
+    super(`Job "${jobId}" was handed to another worker after its visibility timeout; let that worker finish it.`);
+    this.name = 'JobReceiptExpiredError';
+  }
+}
+
 /** At-least-once job queue with visibility timeouts; handlers must be idempotent. */
 export interface JobQueue {
   enqueue<T>(type: string, payload: T, options?: { delayMs?: number; id?: string }): Promise<string>;
   /** Hands out up to `max` visible jobs, hiding each for visibilityTimeoutMs. */
   receive(options: { max?: number; visibilityTimeoutMs: number }): Promise<QueuedJob[]>;
+  /** No-op when the job is already gone; JobReceiptExpiredError when another receive took it over. */
   complete(job: QueuedJob): Promise<void>;
-  /** Keeps a long job invisible for longer. */
+  /** Keeps a long job invisible for longer (from now); `0` hands it back to the queue at once. */
   extend(job: QueuedJob, visibilityTimeoutMs: number): Promise<QueuedJob>;
-  /** Jobs handed out 5 times without completing are moved here. */
+  /** Jobs handed out MAX_DELIVERIES times without completing are moved here (Azure: at most 32 are listed). */
   listPoison(): Promise<QueuedJob[]>;
 }
 
+/** The owner string identifies one process: two processes must never share it. */
 export interface Lease {
   name: string;
   owner: string;
@@ -94,11 +108,23 @@ export interface Lease {
   expiresAt: number;
 }
 
-/** Named leases (scanner leader, saga runner). */
+/**
+ * Named leases (scanner leader, saga runner). Acquiring a lease nobody else held since your last one keeps your
+ * fencing token; taking it from someone else increments it. Renew succeeds only while nobody else has taken it.
+ * Azure blob leases last 15–60 s, so there the returned expiresAt may be shorter or longer than the ttl asked for.
+ */
 export interface LeaseStore {
   acquire(name: string, owner: string, ttlMs: number): Promise<Lease | undefined>;
   renew(lease: Lease, ttlMs: number): Promise<Lease | undefined>;
   release(lease: Lease): Promise<void>;
+}
+
+/** Raised by StoreItemsStorage.write on an eTag mismatch, with botbuilder MemoryStorage's message. */
+export class ETagConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`Storage: error writing "${key}" due to eTag conflict.`);
+    this.name = 'ETagConflictError';
+  }
 }
 
 /**
