@@ -10,7 +10,7 @@
  * not come are left for later.
  */
 import { getLogger } from '../logging/logger';
-import type { AuditLog, JobQueue, QueuedJob } from '../store/ports';
+import { MAX_DELIVERIES, type AuditLog, type JobQueue, type QueuedJob } from '../store/ports';
 
 const log = getLogger('jobs');
 
@@ -60,7 +60,7 @@ export class JobRunner {
       batchSize: options.batchSize ?? 4,
       idleMinMs: options.idleMinMs ?? 200,
       idleMaxMs: options.idleMaxMs ?? 5_000,
-      maxAttempts: options.maxAttempts ?? 5,
+      maxAttempts: options.maxAttempts ?? MAX_DELIVERIES,
     };
   }
 
@@ -156,23 +156,31 @@ export class JobRunner {
       return;
     }
     let job = received;
+    // complete() must use the receipt of the latest extend, so wait for an extend in flight before completing.
+    let extending: Promise<void> = Promise.resolve();
     const heartbeat = setInterval(
       () => {
-        this.queue.extend(job, this.options.visibilityTimeoutMs).then(
-          (extended) => (job = extended),
+        extending = this.queue.extend(job, this.options.visibilityTimeoutMs).then(
+          (extended) => {
+            job = extended;
+          },
           (error: unknown) => jobLog.warn({ err: error }, 'could not extend the job; another worker may take it'),
         );
       },
       Math.max(50, Math.floor(this.options.visibilityTimeoutMs / 2)),
     );
     heartbeat.unref?.();
+    const settle = async (): Promise<void> => {
+      clearInterval(heartbeat);
+      await extending;
+    };
     try {
       await handler.run(received.payload, context);
-      clearInterval(heartbeat);
+      await settle();
       await this.queue.complete(job);
       jobLog.debug('job done');
     } catch (error) {
-      clearInterval(heartbeat);
+      await settle();
       jobLog.warn({ err: error }, context.lastAttempt ? 'job failed for the last time' : 'job failed; will retry');
       await this.audit
         .append({

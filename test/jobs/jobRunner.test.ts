@@ -1,0 +1,146 @@
+/**
+ * The job runner against the real SQLite store: drain semantics, retries through the visibility timeout, giving
+ * up after the last attempt, delayed jobs, dedupe by id, and stop() finishing in-flight work.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JobRunner } from '../../src/jobs/jobRunner';
+import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
+import type { AuditEntry, Store } from '../../src/store/ports';
+
+const VISIBILITY_MS = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-'));
+  store = openSqliteStore({ file: path.join(dir, 'store.sqlite') });
+});
+
+afterEach(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const runner = () => new JobRunner({ store }, { visibilityTimeoutMs: VISIBILITY_MS, idleMinMs: 20, idleMaxMs: 50 });
+
+async function auditActions(): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  for await (const entry of store.audit.list()) out.push(entry);
+  return out;
+}
+
+test('drain runs every visible job once and then returns', async () => {
+  const jobs = runner();
+  const seen: number[] = [];
+  jobs.register<{ n: number }>('count', async ({ n }) => {
+    seen.push(n);
+  });
+  for (let n = 0; n < 7; n++) await jobs.enqueue('count', { n });
+
+  await jobs.drain();
+  await jobs.drain();
+
+  expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+});
+
+test('jobs enqueued by a job are run by the same drain', async () => {
+  const jobs = runner();
+  const seen: string[] = [];
+  jobs.register('first', async () => {
+    seen.push('first');
+    await jobs.enqueue('second', {});
+  });
+  jobs.register('second', async () => {
+    seen.push('second');
+  });
+  await jobs.enqueue('first', {});
+
+  await jobs.drain();
+
+  expect(seen).toEqual(['first', 'second']);
+});
+
+test('a job enqueued twice with the same id runs once', async () => {
+  const jobs = runner();
+  let runs = 0;
+  jobs.register('once', async () => {
+    runs++;
+  });
+  await jobs.enqueue('once', {}, { id: 'approval:1' });
+  await jobs.enqueue('once', {}, { id: 'approval:1' });
+
+  await jobs.drain();
+
+  expect(runs).toBe(1);
+});
+
+test('a failed job is handed out again after the visibility timeout and succeeds', async () => {
+  const jobs = runner();
+  const attempts: number[] = [];
+  jobs.register('flaky', async (_payload, job) => {
+    attempts.push(job.attempt);
+    if (job.attempt === 1) throw new Error('transient');
+  });
+  await jobs.enqueue('flaky', {});
+
+  await jobs.drain();
+  expect(attempts).toEqual([1]);
+  await sleep(VISIBILITY_MS + 150);
+  await jobs.drain();
+
+  expect(attempts).toEqual([1, 2]);
+  expect((await auditActions()).map((e) => e.action)).toEqual(['job.failed']);
+});
+
+test('after the last attempt fails, onGiveUp records the outcome once and the job stops', async () => {
+  const jobs = runner();
+  const gaveUp: number[] = [];
+  jobs.register('broken', {
+    run: async () => {
+      throw new Error('always');
+    },
+    onGiveUp: async (_payload, _error, job) => {
+      gaveUp.push(job.attempt);
+    },
+  });
+  await jobs.enqueue('broken', {});
+
+  for (let i = 0; i < 7; i++) {
+    await jobs.drain();
+    await sleep(VISIBILITY_MS + 100);
+  }
+
+  expect(gaveUp).toEqual([5]);
+  const actions = (await auditActions()).map((e) => e.action);
+  expect(actions.filter((a) => a === 'job.failed')).toHaveLength(4);
+  expect(actions.filter((a) => a === 'job.gaveUp')).toHaveLength(1);
+});
+
+test('drain leaves delayed jobs; the polling loop runs them when due; stop waits for the job in flight', async () => {
+  const jobs = runner();
+  const done: string[] = [];
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => {
+    jobs.register('later', async () => {
+      resolve();
+      await new Promise<void>((r) => (release = r));
+      done.push('later');
+    });
+  });
+  await jobs.enqueue('later', {}, { delayMs: 200 });
+
+  await jobs.drain();
+  expect(done).toEqual([]);
+
+  jobs.start();
+  await started;
+  const stopped = jobs.stop();
+  release();
+  await stopped;
+
+  expect(done).toEqual(['later']);
+});
