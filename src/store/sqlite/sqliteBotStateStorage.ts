@@ -25,7 +25,7 @@ export class SqliteBotStateStorage implements StoreItemsStorage {
     this.writeTx = db.transaction((changes: Record<string, Item>) => {
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...rest } = item;
-        if (eTag !== undefined && eTag !== '*' && eTag !== '') {
+        if (eTag && eTag !== '*') {
           const stored = this.readStmt.get(key);
           if (stored && stored.etag !== eTag) throw new ETagConflictError(key);
         }

@@ -5,9 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { getLogger } from '../../logging/logger';
 import { JobReceiptExpiredError, MAX_DELIVERIES, type JobQueue, type QueuedJob } from '../ports';
 import { toJson } from '../toJson';
 import { newVersion } from './newVersion';
+
+const log = getLogger('store.jobs');
 
 interface JobRow {
   seq: number;
@@ -68,6 +71,10 @@ export class SqliteJobQueue implements JobQueue {
           if (row.dequeue_count >= MAX_DELIVERIES) {
             this.poisonStmt.run(row.seq);
             poisoned++;
+            log.warn(
+              { jobId: row.id, jobType: row.type, deliveries: row.dequeue_count },
+              'job moved to the poison list',
+            );
             continue;
           }
           const receipt = newVersion();

@@ -1,0 +1,163 @@
+/**
+ * JobQueue on Azure Storage Queues. The queue counts deliveries itself (dequeueCount); a message seen for the
+ * sixth time is moved to the "-poison" queue instead of being handed out. Enqueue with an id records the id in
+ * a table so that a second enqueue is a no-op, even after the job completed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
+import { getLogger } from '../../logging/logger';
+import { JobReceiptExpiredError, MAX_DELIVERIES, type JobQueue, type QueuedJob } from '../ports';
+import { toJson } from '../toJson';
+import { restStatus } from './restStatus';
+import { tableKey } from './tableKey';
+
+const log = getLogger('store.jobs');
+
+/** Queue messages hold 64 KiB; leave room for XML escaping. Bigger payloads belong in a record. */
+const MAX_MESSAGE_BYTES = 48 * 1024;
+/** A message sent for a deduplicated id stays hidden this long unless the id is claimed first (see enqueue). */
+const UNCLAIMED_HIDE_SECONDS = 30;
+/** Queue Storage hands out at most 32 messages per call and peeks at most 32. */
+const BATCH = 32;
+
+interface Body {
+  id: string;
+  type: string;
+  payload: unknown;
+  dequeueCount?: number;
+}
+
+export class AzureJobQueue implements JobQueue {
+  constructor(
+    private readonly queue: QueueClient,
+    private readonly poison: QueueClient,
+    private readonly jobIds: TableClient,
+  ) {}
+
+  async enqueue<T>(type: string, payload: T, options: { delayMs?: number; id?: string } = {}): Promise<string> {
+    const id = options.id ?? randomUUID();
+    const body = toJson({ id, type, payload }, `job ${type}`);
+    if (Buffer.byteLength(body) > MAX_MESSAGE_BYTES) {
+      throw new RangeError(
+        `The ${type} job payload is over ${MAX_MESSAGE_BYTES} bytes; store it as a record and enqueue its key.`,
+      );
+    }
+    const delaySeconds = Math.max(0, Math.ceil((options.delayMs ?? 0) / 1000));
+    if (options.id === undefined) {
+      await this.queue.sendMessage(body, { visibilityTimeout: delaySeconds });
+      return id;
+    }
+    // Send hidden first, then claim the id: a crash in between delays the job instead of losing it, and a
+    // loser of a concurrent enqueue deletes its own message before any worker could see it.
+    const hidden = Math.max(delaySeconds, UNCLAIMED_HIDE_SECONDS);
+    const sent = await this.queue.sendMessage(body, { visibilityTimeout: hidden });
+    try {
+      await this.jobIds.createEntity({ partitionKey: tableKey(id), rowKey: 'job', messageId: sent.messageId });
+    } catch (error) {
+      await this.queue.deleteMessage(sent.messageId, sent.popReceipt).catch(() => undefined);
+      if (restStatus(error) === 409) return id;
+      throw error;
+    }
+    if (hidden !== delaySeconds)
+      await this.queue.updateMessage(sent.messageId, sent.popReceipt, undefined, delaySeconds);
+    return id;
+  }
+
+  async receive(options: { max?: number; visibilityTimeoutMs: number }): Promise<QueuedJob[]> {
+    const max = Math.max(1, options.max ?? 1);
+    const visibilityTimeout = Math.max(1, Math.ceil(options.visibilityTimeoutMs / 1000));
+    const jobs: QueuedJob[] = [];
+    for (;;) {
+      const wanted = Math.min(BATCH, max - jobs.length);
+      const { receivedMessageItems: messages } = await this.queue.receiveMessages({
+        numberOfMessages: wanted,
+        visibilityTimeout,
+      });
+      for (const message of messages) {
+        const body = parseBody(message.messageText);
+        if (!body || message.dequeueCount > MAX_DELIVERIES) {
+          await this.moveToPoison(message, body);
+          continue;
+        }
+        jobs.push({
+          id: body.id,
+          type: body.type,
+          payload: body.payload,
+          dequeueCount: message.dequeueCount,
+          receipt: `${message.messageId}:${message.popReceipt}`,
+        });
+      }
+      if (jobs.length >= max || messages.length < wanted) return jobs;
+    }
+  }
+
+  async complete(job: QueuedJob): Promise<void> {
+    const [messageId, popReceipt] = splitReceipt(job);
+    try {
+      await this.queue.deleteMessage(messageId, popReceipt);
+    } catch (error) {
+      const status = restStatus(error);
+      if (status === 404) return; // already completed (or moved to poison)
+      if (status === 400) throw new JobReceiptExpiredError(job.id); // PopReceiptMismatch: redelivered since
+      throw error;
+    }
+  }
+
+  async extend(job: QueuedJob, visibilityTimeoutMs: number): Promise<QueuedJob> {
+    const [messageId, popReceipt] = splitReceipt(job);
+    try {
+      const seconds = Math.max(0, Math.ceil(visibilityTimeoutMs / 1000));
+      const updated = await this.queue.updateMessage(messageId, popReceipt, undefined, seconds);
+      if (!updated.popReceipt) throw new Error('Queue storage returned no pop receipt for an update.');
+      return { ...job, receipt: `${messageId}:${updated.popReceipt}` };
+    } catch (error) {
+      const status = restStatus(error);
+      if (status === 404 || status === 400) throw new JobReceiptExpiredError(job.id);
+      throw error;
+    }
+  }
+
+  async listPoison(): Promise<QueuedJob[]> {
+    const { peekedMessageItems } = await this.poison.peekMessages({ numberOfMessages: BATCH });
+    return peekedMessageItems.map((message) => {
+      const body = parseBody(message.messageText);
+      return {
+        id: body?.id ?? message.messageId,
+        type: body?.type ?? 'unreadable',
+        payload: body ? body.payload : message.messageText,
+        dequeueCount: body?.dequeueCount ?? MAX_DELIVERIES,
+        receipt: '',
+      };
+    });
+  }
+
+  private async moveToPoison(message: DequeuedMessageItem, body: Body | undefined): Promise<void> {
+    const moved: Body = body
+      ? { ...body, dequeueCount: message.dequeueCount - 1 }
+      : {
+          id: message.messageId,
+          type: 'unreadable',
+          payload: message.messageText,
+          dequeueCount: message.dequeueCount - 1,
+        };
+    await this.poison.sendMessage(JSON.stringify(moved));
+    await this.queue.deleteMessage(message.messageId, message.popReceipt);
+    log.warn({ jobId: moved.id, jobType: moved.type, deliveries: moved.dequeueCount }, 'job moved to the poison queue');
+  }
+}
+
+function parseBody(text: string): Body | undefined {
+  try {
+    const body = JSON.parse(text) as Partial<Body>;
+    return typeof body.id === 'string' && typeof body.type === 'string' ? (body as Body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function splitReceipt(job: QueuedJob): [string, string] {
+  const at = job.receipt.indexOf(':');
+  if (at < 0) throw new JobReceiptExpiredError(job.id);
+  return [job.receipt.slice(0, at), job.receipt.slice(at + 1)];
+}
