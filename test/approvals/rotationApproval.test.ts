@@ -1,0 +1,92 @@
+/**
+ * The rotation path on the demo tenant: Megan (an owner of D365-App-Registration) asks for a rotation, the
+ * approvers group (Alex, Isaiah) gets the cards, Megan cannot approve her own request, Alex's approval runs the
+ * rotation saga as a job, and every card copy ends in the final state. No output carries the new secret.
+ */
+import { actionOf, as, cardText, startHarness, USERS, type Harness } from './harness';
+
+let h: Harness;
+
+afterEach(() => h.close());
+
+async function meganRequestsRotation() {
+  const confirm = (await h.service.requestRotation(as('megan'), { appQuery: 'D365-App-Registration' })).cards[0];
+  const send = actionOf(confirm, 'Send request');
+  const sent = await h.service.handleAction(as('megan'), send.verb, send.data, { justification: 'expires in 10 days' });
+  if (!sent) throw new Error('request.send not handled');
+  return { confirm, sent };
+}
+
+test('Alex approves Megan’s rotation: the saga runs, cards end done, Megan’s own approval was refused', async () => {
+  h = await startHarness();
+  const { confirm, sent } = await meganRequestsRotation();
+  expect(cardText(confirm)).toMatch(/This app user holds System Administrator in Contoso PROD/);
+
+  const recipients = sent.notifications.map((n) => n.toUserId).sort();
+  expect(recipients).toEqual([USERS.alex.userId, USERS.isaiah.userId].sort());
+  const alexCard = sent.notifications.find((n) => n.toUserId === USERS.alex.userId)?.reply.cards[0];
+  expect(cardText(alexCard)).toMatch(/System Administrator/);
+  const approve = actionOf(alexCard, 'Approve');
+
+  const own = await h.service.handleAction(as('megan'), approve.verb, approve.data, {});
+  expect(own?.reply.text).toMatch(/cannot approve or reject your own request/);
+  const refused = (await h.audit()).filter((e) => e.action === 'approval.refused');
+  expect(refused.map((e) => e.details?.reason)).toEqual(['ownRequest']);
+  expect(refused[0].actor).toBe(USERS.megan.userId);
+
+  const clicked = await h.service.handleAction(as('alex'), approve.verb, approve.data, {});
+  expect(cardText(clicked?.reply.cards[0])).toMatch(/Approved by Alex Wilber — running…/);
+  await h.jobs.drain();
+
+  const key = sent.replyCardKey as string;
+  for (const person of ['megan', 'alex', 'isaiah'] as const) {
+    expect(cardText(h.notifier.latestCard(USERS[person].userId, key))).toMatch(/Approved by Alex Wilber — done/);
+  }
+  expect(h.notifier.textsTo(USERS.megan.userId).join('\n')).toMatch(/new secret is in Key Vault/);
+
+  const secrets = h.emulator.control.issuedSecrets();
+  expect(secrets.length).toBeGreaterThan(0);
+  const everything = JSON.stringify([h.notifier.sent, await h.audit(), clicked]);
+  for (const secret of secrets) expect(everything).not.toContain(secret);
+});
+
+test('with two approvers required, one approval is not enough and the same approver cannot count twice', async () => {
+  h = await startHarness({ ROTATION_REQUIRES_TWO_APPROVERS: 'true' });
+  const { sent } = await meganRequestsRotation();
+  const approve = actionOf(sent.notifications[0].reply.cards[0], 'Approve');
+
+  await h.service.handleAction(as('alex'), approve.verb, approve.data, {});
+  const again = await h.service.handleAction(as('alex'), approve.verb, approve.data, {});
+  await h.jobs.drain();
+  expect(again?.reply.text).toMatch(/already recorded/);
+  expect((await h.audit()).some((e) => e.action === 'approval.done')).toBe(false);
+  expect(cardText(h.notifier.latestCard(USERS.isaiah.userId, sent.replyCardKey as string))).toMatch(
+    /Approved so far by Alex Wilber/,
+  );
+
+  await h.service.handleAction(as('isaiah'), approve.verb, approve.data, {});
+  await h.jobs.drain();
+  expect(cardText(h.notifier.latestCard(USERS.megan.userId, sent.replyCardKey as string))).toMatch(
+    /Approved by Alex Wilber and Isaiah Langer — done/,
+  );
+});
+
+test('only app owners and admins may request a rotation', async () => {
+  h = await startHarness();
+  const reply = await h.service.requestRotation(as('adele'), { appQuery: 'D365-App-Registration' });
+  expect(reply.text).toMatch(/Only the owners of D365-App-Registration and admins/);
+  expect((await h.audit()).map((e) => e.details?.reason)).toEqual(['notAllowed']);
+});
+
+test('the audit card is for admins; it lists the requests about an app', async () => {
+  h = await startHarness();
+  await meganRequestsRotation();
+  const card = (await h.service.audit(as('alex'), { subject: 'D365-App-Registration' })).cards[0];
+  expect(cardText(card)).toMatch(/approval.requested/);
+  expect(cardText(card)).toMatch(/Megan Bowen/);
+  const refused = await h.service.audit(as('megan'), {});
+  expect(refused.text).toMatch(/Only admins can read the audit log/);
+  const exported = [];
+  for await (const entry of h.service.exportAudit()) exported.push(entry);
+  expect(exported.map((e) => e.action)).toEqual(['approval.requested', 'approval.refused']);
+});
