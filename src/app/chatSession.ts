@@ -115,7 +115,7 @@ export class ChatSession {
       }
     }
     const notifications: ChatTurn['notifications'] = [];
-    for (const out of this.adapter.outbox.slice(start)) {
+    for (const out of this.adapter.outbox.splice(start)) {
       const message = toMessage(out);
       const recipient = out.conversationId.startsWith('personal-') ? out.conversationId.slice('personal-'.length) : '';
       this.remember(recipient, out.activity.id ?? '', message.cards);
@@ -129,7 +129,8 @@ export class ChatSession {
     if (!userId || !cards.length) return;
     const list = this.received.get(userId) ?? [];
     for (const card of cards) list.push({ activityId, card });
-    this.received.set(userId, list);
+    // A person only ever clicks on recent cards; keeping a bounded history keeps long sessions flat in memory.
+    this.received.set(userId, list.slice(-100));
   }
 
   private findAction(userId: string, title: string): { action: CardAction; activityId: string } | undefined {

@@ -62,6 +62,10 @@ export class InProcessAdapter extends BotAdapter {
       const id = randomUUID();
       const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
       this.activityConversations.set(id, conversationId);
+      if (this.activityConversations.size > 10_000) {
+        // Forget the oldest: updates only ever target recent messages.
+        this.activityConversations.delete(this.activityConversations.keys().next().value as string);
+      }
       this.outbox.push({ conversationId, kind: 'send', activity: { ...activity, id } });
       responses.push({ id });
     }
