@@ -93,6 +93,12 @@ export interface SecretVaultPort {
     value: string,
     options: { expiresOn?: Date; tags?: Record<string, string>; contentType?: string },
   ): Promise<{ version: string }>;
+  /**
+   * The value of one version (latest when `version` is omitted); undefined when the secret or version does not
+   * exist. Only the rotation saga calls it, to resume after a restart past the point where the new secret reached
+   * Key Vault: the value then lives in process memory again, never anywhere else.
+   */
+  getSecretValue(name: string, version?: string): Promise<string | undefined>;
   /** Latest version's properties (never the value). */
   getSecretProperties(
     name: string,
