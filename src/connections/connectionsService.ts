@@ -1,0 +1,176 @@
+/**
+ * Connection status, flow diagnosis, solution references, expiring credentials and the health report: the entry
+ * point src/app calls. Every method decides what the caller may see from the verified Caller (AccessPolicy), reads
+ * the tenant through a fresh per-turn TenantReader (each resource once, bounded parallelism), and answers with a
+ * card — plus a partial-result card with [Retry] when a backend could not be read. Nothing here throws for a
+ * backend failure.
+ */
+import type { Caller } from '../access/caller';
+import { renderCard } from '../cards/renderCard';
+import { textReply, type Reply } from '../cards/reply';
+import type { DomainContext } from '../context';
+import { getLogger } from '../logging/logger';
+import { DEFAULT_EXPIRY_WINDOW_DAYS } from './findings/expiringCredentials';
+import { diagnose, diagnoseAction, diagnosisReply } from './flowDiagnosis';
+import { lookUpFlow } from './flowLookup';
+import { expiringCredentialsReply } from './expiringCredentialsView';
+import { healthReportReply } from './healthReport';
+import { myConnectionsReply } from './myConnections';
+import { withGaps } from './partialResult';
+import { solutionReferencesReply } from './solutionReferences';
+import { TenantReader } from './tenantReader';
+
+const log = getLogger('connections');
+
+type Data = Record<string, unknown>;
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= 400 ? value.trim() : undefined;
+const num = (value: unknown): number | undefined => {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 && n <= 10_000 ? Math.floor(n) : undefined;
+};
+
+export interface ConnectionsServiceOptions {
+  /** Reads in flight at once per turn. */
+  concurrency?: number;
+}
+
+export class ConnectionsService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly options: ConnectionsServiceOptions = {},
+  ) {}
+
+  private reader(): TenantReader {
+    return new TenantReader(this.ctx.tenant, this.options.concurrency);
+  }
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  private async isAdmin(caller: Caller): Promise<boolean> {
+    try {
+      return await this.ctx.access.isAdmin(caller);
+    } catch (error) {
+      // Fail closed: without the group we cannot prove admin rights.
+      log.warn({ err: error }, 'could not read the admins group; treating the caller as a maker');
+      return false;
+    }
+  }
+
+  async myConnections(caller: Caller, options: { page?: number } = {}): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
+    return myConnectionsReply(this.reader(), caller, this.now(), options.page ?? 1);
+  }
+
+  async diagnoseFlow(
+    caller: Caller,
+    query: { flowName?: string; environmentId?: string; flowId?: string },
+  ): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
+    const retry = {
+      view: 'diagnoseFlow',
+      flowName: query.flowName,
+      environmentId: query.environmentId,
+      flowId: query.flowId,
+    };
+    if (!query.flowId && !str(query.flowName)) {
+      return textReply('Which flow? Tell me its name, e.g. "why can\'t I turn on Weekly report".');
+    }
+    const reader = this.reader();
+    const isAdmin = await this.isAdmin(caller);
+    const found = await lookUpFlow(reader, caller, isAdmin, query);
+    if (found.kind === 'none') {
+      const asked = query.flowName ? `"${query.flowName}"` : 'that flow';
+      const text =
+        `I could not find ${asked} among the flows you own or co-own.` +
+        (found.suggestions.length ? ` Did you mean ${found.suggestions.map((s) => `"${s}"`).join(', ')}?` : '');
+      return withGaps(textReply(text), reader.gaps, retry);
+    }
+    if (found.kind === 'many') {
+      const card = renderCard('flowPicker', {
+        title: 'Which flow do you mean?',
+        intro: `Several flows match "${query.flowName ?? ''}". Pick one to diagnose.`,
+        choices: found.flows.map(({ flow, environment }) => ({
+          name: flow.displayName,
+          detail: `${environment.displayName} · ${flow.state === 'Started' ? 'On' : 'Off'}`,
+          environmentId: environment.id,
+          flowId: flow.id,
+          action: diagnoseAction(environment.id, flow.id),
+        })),
+      });
+      return withGaps({ cards: [card] }, reader.gaps, retry);
+    }
+    const diagnosis = await diagnose(reader, caller, found.flow, found.environment, {
+      callerIsOwner: found.callerIsOwner,
+      now: this.now(),
+    });
+    return withGaps(diagnosisReply(diagnosis), reader.gaps, retry);
+  }
+
+  async solutionReferences(caller: Caller, solutionName: string): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
+    if (!str(solutionName)) return textReply('Which solution? e.g. "connection references in Lunch order".');
+    return solutionReferencesReply(this.reader(), caller, await this.isAdmin(caller), solutionName, this.now());
+  }
+
+  async expiringCredentials(caller: Caller, options: { withinDays?: number } = {}): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
+    const withinDays = Math.min(Math.max(options.withinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS, 0), 3650);
+    return expiringCredentialsReply(this.reader(), caller, await this.isAdmin(caller), this.now(), withinDays);
+  }
+
+  async healthReport(caller: Caller, options: { page?: number } = {}): Promise<Reply> {
+    if (!(await this.isAdmin(caller))) {
+      return textReply(
+        'The health report covers the whole tenant, so it is only available to Power Platform admins. ' +
+          'I can show your own connections ("show my connections") or check one of your flows ("why can\'t I turn on <flow>").',
+      );
+    }
+    return healthReportReply(this.reader(), this.now(), options.page ?? 1);
+  }
+
+  /** Action.Execute verbs owned here. Card data is untrusted: only ids and page numbers are read from it. */
+  async handleAction(caller: Caller, verb: string, data: Data): Promise<Reply | undefined> {
+    switch (verb) {
+      case 'connections.page':
+        return this.show(caller, str(data.view) ?? 'myConnections', data);
+      case 'connections.retry':
+        return this.show(caller, str(data.view) ?? 'myConnections', data);
+      case 'flow.diagnose': {
+        const environmentId = str(data.environmentId);
+        const flowId = str(data.flowId);
+        if (!environmentId || !flowId)
+          return textReply('That button is missing which flow to check. Ask me again by name.');
+        return this.diagnoseFlow(caller, { environmentId, flowId });
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private show(caller: Caller, view: string, data: Data): Promise<Reply> {
+    switch (view) {
+      case 'healthReport':
+        return this.healthReport(caller, { page: num(data.page) });
+      case 'diagnoseFlow':
+        return this.diagnoseFlow(caller, {
+          flowName: str(data.flowName),
+          environmentId: str(data.environmentId),
+          flowId: str(data.flowId),
+        });
+      case 'solutionReferences':
+        return this.solutionReferences(caller, str(data.solutionName) ?? '');
+      case 'expiringCredentials':
+        return this.expiringCredentials(caller, { withinDays: num(data.withinDays) });
+      default:
+        return this.myConnections(caller, { page: num(data.page) });
+    }
+  }
+}
+
+function notThisTenant(): Reply {
+  return textReply('I can only look at connections in the tenant I am installed for.');
+}

@@ -1,0 +1,108 @@
+/**
+ * "Which secrets expire soon?": app registrations whose secrets or certificates expire within N days or have
+ * expired, with days left, the connections that sign in with each app, and [Rotate]. Admins see every app; app
+ * owners (Graph owners) see their own apps; anyone else gets a polite no. Owners are looked up only for apps that
+ * have something to report, so the cost does not grow with the number of healthy apps.
+ */
+import type { Caller } from '../access/caller';
+import { renderCard } from '../cards/renderCard';
+import type { Reply } from '../cards/reply';
+import { expiredCredentials } from './findings/expiredCredentials';
+import { credentialsExpiringSoon, DEFAULT_EXPIRY_WINDOW_DAYS } from './findings/expiringCredentials';
+import type { Finding } from './findings/finding';
+import { withGaps } from './partialResult';
+import { rotateAction } from './rowAction';
+import { credentialsOf } from './tenantFacts';
+import type { TenantReader } from './tenantReader';
+import { emptySnapshot, type SnapshotApp, type TenantSnapshot } from './tenantSnapshot';
+
+interface CredentialRow {
+  app: string;
+  detail: string;
+  owners: string;
+  connections: string;
+  action: ReturnType<typeof rotateAction>;
+}
+
+export async function expiringCredentialsReply(
+  reader: TenantReader,
+  caller: Caller,
+  isAdmin: boolean,
+  now: Date,
+  withinDays = DEFAULT_EXPIRY_WINDOW_DAYS,
+): Promise<Reply> {
+  const retry = { view: 'expiringCredentials', withinDays };
+  const limit = now.getTime() + withinDays * 86_400_000;
+  const [apps, environments] = await Promise.all([reader.applications(), reader.environments()]);
+  if (!apps) return withGaps({ cards: [] }, reader.gaps, retry);
+  const relevant = apps.filter((app) =>
+    credentialsOf(app).some((c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= limit),
+  );
+  const withOwners: SnapshotApp[] = await Promise.all(
+    relevant.map(async (app) => ({ ...app, ownerIds: (await reader.applicationOwnerIds(app)) ?? [] })),
+  );
+  const me = caller.userId.toLowerCase();
+  const visible = isAdmin ? withOwners : withOwners.filter((a) => a.ownerIds.some((id) => id.toLowerCase() === me));
+  if (!isAdmin && !visible.length) {
+    const ownsAny = await Promise.all(
+      apps
+        .filter((a) => !relevant.includes(a))
+        .slice(0, 50)
+        .map(async (a) => (await reader.applicationOwnerIds(a))?.some((id) => id.toLowerCase() === me)),
+    );
+    const text = ownsAny.some(Boolean)
+      ? `None of your app registrations has a secret or certificate expiring in the next ${withinDays} days.`
+      : 'Expiring secrets are shown to admins and to the owners of each app registration, and you do not own any app registration. Ask a Power Platform admin if you need this.';
+    return withGaps({ text, cards: [] }, reader.gaps, retry);
+  }
+
+  const connectionLists = await Promise.all((environments ?? []).map((e) => reader.connections(e)));
+  const ownerIds = [...new Set(visible.flatMap((a) => a.ownerIds))];
+  const users = (await Promise.all(ownerIds.map((id) => reader.user(id)))).filter((u) => u !== undefined);
+  const snapshot: TenantSnapshot = {
+    ...emptySnapshot(now),
+    environments: environments ?? [],
+    connections: connectionLists.flatMap((l) => l ?? []),
+    apps: visible,
+    users,
+  };
+  const expiring = credentialsExpiringSoon(snapshot, { withinDays });
+  const expired = expiredCredentials(snapshot);
+  const envName = (id: string) => (environments ?? []).find((e) => e.id === id)?.displayName ?? id;
+  const row = (finding: Finding): CredentialRow => {
+    const [, appId, keyId] = finding.id.split(':');
+    const app = visible.find((a) => a.appId.toLowerCase() === appId);
+    const credential = app ? credentialsOf(app).find((c) => c.keyId.toLowerCase() === keyId) : undefined;
+    const days = finding.daysLeft ?? 0;
+    const when =
+      days > 0
+        ? `expires in ${days} day${days === 1 ? '' : 's'}`
+        : days === 0
+          ? 'expired today'
+          : `expired ${-days} day${days === -1 ? '' : 's'} ago`;
+    const dependents = app
+      ? snapshot.connections.filter((c) => c.servicePrincipalAppId?.toLowerCase() === app.appId.toLowerCase())
+      : [];
+    return {
+      app: finding.subject,
+      detail: `${credential?.kind === 'certificate' ? 'Certificate' : 'Secret'}${credential?.displayName ? ` "${credential.displayName}"` : ''} ${when}${credential?.endDateTime ? ` (${credential.endDateTime.slice(0, 10)})` : ''}${finding.kind === 'credential-stale' ? ' — stale, remove it' : ''}`,
+      owners: finding.owner ?? 'no owner',
+      connections: dependents.length
+        ? `Used by ${dependents.map((c) => `${c.displayName} (${envName(c.environmentId)}${c.status === 'Connected' ? '' : `, ${c.status}`})`).join(', ')}`
+        : 'No connection signs in with this app',
+      action: rotateAction(app?.id ?? ''),
+    };
+  };
+  const soon = expiring.sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0)).map(row);
+  const past = expired.sort((a, b) => (b.daysLeft ?? 0) - (a.daysLeft ?? 0)).map(row);
+  const card = renderCard('expiringCredentials', {
+    title: `Secrets and certificates expiring within ${withinDays} days`,
+    summary:
+      `${soon.length} expiring soon, ${past.length} expired` +
+      (isAdmin ? ' (all app registrations).' : ' (app registrations you own).'),
+    expiring: soon,
+    expired: past,
+    empty: soon.length + past.length === 0 ? `Nothing expires in the next ${withinDays} days.` : '',
+  });
+  return withGaps({ cards: [card] }, reader.gaps, retry);
+}

@@ -1,0 +1,32 @@
+/**
+ * Rule: connection references that point to something this environment does not have — a connection (or custom
+ * connector) id that only existed in the environment it was copied from. Typical after an environment copy:
+ * custom connectors get new ids, so their references break silently.
+ */
+import type { TenantSnapshot } from '../tenantSnapshot';
+import { ARTICLES } from './articles';
+import type { Finding } from './finding';
+import { lookups } from './snapshotLookups';
+
+export function brokenReferences(snapshot: TenantSnapshot): Finding[] {
+  const look = lookups(snapshot);
+  const findings: Finding[] = [];
+  for (const reference of snapshot.references) {
+    if (!reference.connectionName || !look.connectionsKnown(reference.environmentId)) continue;
+    if (look.connectionExists(reference.environmentId, reference.connectionName)) continue;
+    const custom = Boolean(reference.customConnectorId) || !/\/shared_[^/]+$/i.test(reference.connectorId);
+    findings.push({
+      id: `reference-broken:${reference.environmentId}:${reference.logicalName.toLowerCase()}`,
+      kind: 'reference-broken',
+      severity: 'high',
+      subject: reference.displayName || reference.logicalName,
+      environment: look.environmentName(reference.environmentId),
+      owner: look.userName(reference.ownerId),
+      why: custom
+        ? 'Points to a custom connector connection that does not exist in this environment (likely left over from an environment copy): recreate the connection and rebind the reference.'
+        : 'Points to a connection that does not exist in this environment: bind it to an existing connection.',
+      articleId: ARTICLES.connectionReferences,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,62 @@
+/**
+ * Rule: credentials past their end date. Recently expired ones (within `staleAfterDays`) are an outage in progress
+ * for the connections using the app; long-expired ones are clutter that hides real problems and should be removed.
+ */
+import { credentialsOf, daysUntil } from '../tenantFacts';
+import type { TenantSnapshot } from '../tenantSnapshot';
+import { ARTICLES } from './articles';
+import type { Finding } from './finding';
+import { lookups } from './snapshotLookups';
+
+export const DEFAULT_STALE_AFTER_DAYS = 30;
+
+export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAfterDays?: number } = {}): Finding[] {
+  const staleAfterDays = options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
+  const now = snapshot.now.getTime();
+  const look = lookups(snapshot);
+  const findings: Finding[] = [];
+  for (const app of snapshot.apps) {
+    const credentials = credentialsOf(app);
+    for (const credential of credentials) {
+      if (!credential.endDateTime || new Date(credential.endDateTime).getTime() > now) continue;
+      const daysLeft = daysUntil(credential.endDateTime, snapshot.now);
+      const ago = -daysLeft;
+      const appId = app.appId.toLowerCase();
+      const keyId = credential.keyId.toLowerCase();
+      if (ago > staleAfterDays) {
+        findings.push({
+          id: `credential-stale:${appId}:${keyId}`,
+          kind: 'credential-stale',
+          severity: 'low',
+          subject: app.displayName,
+          daysLeft,
+          owner: look.ownersOf(app),
+          why: `A ${credential.kind} that expired ${ago} days ago is still registered: remove it so real expiries stand out.`,
+          articleId: ARTICLES.secretRotation,
+        });
+        continue;
+      }
+      const connections = look.connectionsOfApp(app.appId);
+      const broken = connections.filter((c) => c.status === 'Error');
+      const stillValid = credentials.some(
+        (c) => c.kind === credential.kind && c.endDateTime && new Date(c.endDateTime).getTime() > now,
+      );
+      findings.push({
+        id: `credential-expired:${appId}:${keyId}`,
+        kind: 'credential-expired',
+        severity: broken.length > 0 || (!stillValid && connections.length > 0) ? 'high' : 'medium',
+        subject: app.displayName,
+        daysLeft,
+        owner: look.ownersOf(app),
+        why:
+          `Its ${credential.kind} expired ${ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`}.` +
+          (broken.length
+            ? ` ${broken.length} connection${broken.length === 1 ? ' is' : 's are'} in Error because of it: rotate now.`
+            : ' Rotate it and update whatever still uses it.'),
+        articleId: ARTICLES.secretRotation,
+        action: { title: 'Rotate', verb: 'rotation.request', data: { appObjectId: app.id } },
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,37 @@
+/**
+ * Rule: production flows running on a person's own connection. When that person changes password, leaves or loses a
+ * licence, production stops; production should run on service principals or technical accounts. Disabled owners
+ * are reported by their own, stronger rule.
+ */
+import { connectionsPageUrl } from '../makerPortal';
+import { isPersonalConnection, isProductionEnvironment } from '../tenantFacts';
+import type { TenantSnapshot } from '../tenantSnapshot';
+import { ARTICLES } from './articles';
+import type { Finding } from './finding';
+import { flowNames, lookups } from './snapshotLookups';
+
+export function personalConnectionsInProduction(snapshot: TenantSnapshot): Finding[] {
+  const look = lookups(snapshot);
+  const findings: Finding[] = [];
+  for (const connection of snapshot.connections) {
+    if (!isProductionEnvironment(look.environmentDisplay(connection.environmentId))) continue;
+    const owner = look.user(connection.createdBy.id);
+    if (owner && !owner.accountEnabled) continue;
+    if (!isPersonalConnection(connection, owner)) continue;
+    const flows = look.flowsUsing(connection);
+    if (!flows.length) continue;
+    const ownerName = owner?.displayName ?? connection.createdBy.displayName;
+    findings.push({
+      id: `connection-personal-in-production:${connection.environmentId}:${connection.name}`,
+      kind: 'connection-personal-in-production',
+      severity: 'medium',
+      subject: connection.displayName,
+      environment: look.environmentName(connection.environmentId),
+      owner: ownerName,
+      why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it stops when they change password or leave; use a service principal or technical account.`,
+      articleId: ARTICLES.connectionOwnership,
+      action: { title: 'Open connections', url: connectionsPageUrl(connection.environmentId) },
+    });
+  }
+  return findings;
+}

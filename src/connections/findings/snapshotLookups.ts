@@ -1,0 +1,63 @@
+/**
+ * Lookups the rule functions share over one snapshot (by id, by app id, by environment), built once per rule call.
+ * Pure: no I/O.
+ */
+import type { Connection, User } from '../../tenant/model';
+import { connectionUsage, type FlowUse } from '../connectionUsage';
+import { connectionKey, environmentName } from '../tenantFacts';
+import type { SnapshotApp, SnapshotSolution, TenantSnapshot } from '../tenantSnapshot';
+
+export interface SnapshotLookups {
+  environmentName(environmentId: string): string;
+  environmentDisplay(environmentId: string): { displayName: string } | undefined;
+  user(id: string | undefined): User | undefined;
+  userName(id: string | undefined, fallback?: string): string | undefined;
+  appByAppId(appId: string | undefined): SnapshotApp | undefined;
+  ownersOf(app: SnapshotApp): string | undefined;
+  flowsUsing(connection: Pick<Connection, 'environmentId' | 'name'>): FlowUse[];
+  connectionsOfApp(appId: string): Connection[];
+  connectionExists(environmentId: string, connectionName: string): boolean;
+  /** False when the environment's connections could not be read, so absence proves nothing. */
+  connectionsKnown(environmentId: string): boolean;
+  userSolutions(environmentId: string): SnapshotSolution[];
+}
+
+/** Solutions every Dataverse environment has, which contain everything and say nothing about ownership. */
+export function isUserSolution(solution: { uniqueName: string; friendlyName: string }): boolean {
+  return (
+    !/^(default|active|basic|system)$/i.test(solution.uniqueName) && !/default solution/i.test(solution.friendlyName)
+  );
+}
+
+export function lookups(snapshot: TenantSnapshot): SnapshotLookups {
+  const users = new Map(snapshot.users.map((u) => [u.id.toLowerCase(), u]));
+  const apps = new Map(snapshot.apps.map((a) => [a.appId.toLowerCase(), a]));
+  const usage = connectionUsage(snapshot);
+  const connectionKeys = new Set(snapshot.connections.map((c) => connectionKey(c.environmentId, c.name)));
+  const unknown = new Set(snapshot.partialEnvironmentIds ?? []);
+  const user = (id: string | undefined) => (id ? users.get(id.toLowerCase()) : undefined);
+  return {
+    environmentName: (id) => environmentName(snapshot.environments, id),
+    environmentDisplay: (id) => snapshot.environments.find((e) => e.id === id),
+    user,
+    userName: (id, fallback) => user(id)?.displayName ?? fallback,
+    appByAppId: (appId) => (appId ? apps.get(appId.toLowerCase()) : undefined),
+    ownersOf: (app) => {
+      const names = app.ownerIds.map((id) => user(id)?.displayName ?? id);
+      return names.length ? names.join(', ') : undefined;
+    },
+    flowsUsing: (c) => usage.get(connectionKey(c.environmentId, c.name)) ?? [],
+    connectionsOfApp: (appId) =>
+      snapshot.connections.filter((c) => c.servicePrincipalAppId?.toLowerCase() === appId.toLowerCase()),
+    connectionExists: (environmentId, name) => connectionKeys.has(connectionKey(environmentId, name)),
+    connectionsKnown: (environmentId) => !unknown.has(environmentId),
+    userSolutions: (environmentId) =>
+      snapshot.solutions.filter((s) => s.environmentId === environmentId && isUserSolution(s)),
+  };
+}
+
+/** "Vendor onboarding, Nightly export" — at most three names, then a count. */
+export function flowNames(flows: { displayName: string }[]): string {
+  const names = [...new Set(flows.map((f) => f.displayName))];
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}

@@ -1,0 +1,270 @@
+/**
+ * "Why can't I turn on <flow>?" / "Why does <flow> fail?": walks each connection the flow needs — directly (classic
+ * flows) or through its Dataverse connection reference (solution flows) — and checks, for the person asking, that
+ * the reference is bound, the connection exists in this environment, works, belongs to an enabled account, and may
+ * be used by them. The verdict names the exact connection, its owner and the remedy, with the button for it.
+ */
+import type { Caller } from '../access/caller';
+import { renderCard } from '../cards/renderCard';
+import type { Reply } from '../cards/reply';
+import type { AppRegistration, Connection, Environment, Flow, FlowConnectionReference } from '../tenant/model';
+import { canUseConnection } from './connectionAccess';
+import { explainConnection } from './connectionExplanation';
+import { bindingOf, indexReferences } from './connectionUsage';
+import { connectionsPageUrl, flowPageUrl } from './makerPortal';
+import { executeAction, noAction, requestAccessAction, rotateAction, urlAction, type RowAction } from './rowAction';
+import { connectorLabel } from './tenantFacts';
+import type { TenantReader } from './tenantReader';
+
+export type ProblemKind =
+  | 'notShared'
+  | 'connectionError'
+  | 'needsConfiguration'
+  | 'secretExpired'
+  | 'unbound'
+  | 'ownerDisabled'
+  | 'customConnectorBroken'
+  | 'connectionMissing';
+
+export interface Problem {
+  kind: ProblemKind;
+  headline: string;
+  remedy: string;
+  action: RowAction;
+}
+
+export interface Check {
+  label: string;
+  result: string;
+}
+
+export interface Diagnosis {
+  flow: Flow;
+  environment: Environment;
+  problems: Problem[];
+  checks: Check[];
+  /** Whose permissions were checked: the caller, or (an admin looking at someone else's flow) its creator. */
+  checkedFor: 'you' | string;
+}
+
+async function appFor(reader: TenantReader, appId: string): Promise<AppRegistration | undefined> {
+  return reader.read(`appByAppId:${appId.toLowerCase()}`, 'the app registrations behind failing connections', () =>
+    reader.tenant.directory.findApplicationByAppId(appId),
+  );
+}
+
+function isCustomConnector(reference: FlowConnectionReference, referenceCustomId?: string): boolean {
+  return Boolean(referenceCustomId) || !/^shared_/i.test(reference.connector.split('/').pop() ?? '');
+}
+
+interface Context {
+  reader: TenantReader;
+  flow: Flow;
+  environment: Environment;
+  subjectId: string;
+  subjectIsCaller: boolean;
+  subjectName: string;
+  now: Date;
+}
+
+async function checkConnection(
+  ctx: Context,
+  reference: FlowConnectionReference,
+  connection: Connection,
+  viaReference: string | undefined,
+): Promise<{ problems: Problem[]; check: Check }> {
+  const { reader, flow, environment } = ctx;
+  const problems: Problem[] = [];
+  const label = `${connectorLabel(connection.connector)} connection "${connection.displayName}"${viaReference ? ` (reference ${viaReference})` : ''}`;
+  const ownerName = connection.createdBy.displayName;
+  const ownerIsSubject = connection.createdBy.id.toLowerCase() === ctx.subjectId.toLowerCase();
+  const ownerText = ownerIsSubject ? (ctx.subjectIsCaller ? 'you' : ownerName) : ownerName;
+
+  const owner = connection.createdBy.type === 'User' ? await reader.user(connection.createdBy.id) : undefined;
+  if (owner && !owner.accountEnabled) {
+    problems.push({
+      kind: 'ownerDisabled',
+      headline: `The ${label} used by ${flow.displayName} belongs to ${owner.displayName}, whose account is disabled.`,
+      remedy:
+        'Nobody can fix or share it any more: create a connection of your own (or a technical account) and switch the flow to it.',
+      action: urlAction('Open connections', connectionsPageUrl(environment.id)),
+    });
+  }
+
+  if (connection.status !== 'Connected') {
+    const app =
+      connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
+        ? await appFor(reader, connection.servicePrincipalAppId)
+        : undefined;
+    const explained = explainConnection(connection, app, ctx.now);
+    if (explained.cause === 'secretExpired' || explained.cause === 'secretRejected') {
+      problems.push({
+        kind: 'secretExpired',
+        headline: `The ${label} used by ${flow.displayName} is in Error: ${explained.problem}`,
+        remedy: `${explained.remedy}${app ? '' : ' (the app registration could not be found)'}`,
+        action: app ? rotateAction(app.id) : noAction,
+      });
+    } else if (explained.cause === 'configurationNeeded') {
+      problems.push({
+        kind: 'needsConfiguration',
+        headline: `The ${label} used by ${flow.displayName} was never finished (needs configuration).`,
+        remedy: ownerIsSubject ? explained.remedy : `Ask ${ownerName}, who owns it, to finish configuring it.`,
+        action: ownerIsSubject ? urlAction('Fix connection', connectionsPageUrl(environment.id)) : noAction,
+      });
+    } else {
+      problems.push({
+        kind: 'connectionError',
+        headline: `The ${label} used by ${flow.displayName} (owned by ${ownerText}) is in Error: ${explained.problem}`,
+        remedy: ownerIsSubject ? explained.remedy : `Ask ${ownerName}, who owns it: ${explained.remedy.toLowerCase()}`,
+        action: ownerIsSubject ? urlAction('Fix connection', connectionsPageUrl(environment.id)) : noAction,
+      });
+    }
+  }
+
+  let shareResult = 'may be used';
+  if (reference.source === 'Invoker') {
+    shareResult = 'runs as whoever triggers the flow';
+  } else if (!ownerIsSubject) {
+    const allowed = await canUseConnection(reader, connection, environment.displayName, ctx.subjectId);
+    if (allowed === false) {
+      const whom = ctx.subjectIsCaller ? 'you' : ctx.subjectName;
+      problems.push({
+        kind: 'notShared',
+        headline: `The ${label} used by ${flow.displayName} belongs to ${ownerName} and is not shared with ${whom}.`,
+        remedy: `${ownerName} must share it (Can use) — or switch the flow to a connection of ${ctx.subjectIsCaller ? 'your' : 'their'} own. Turning the flow on fails with ConnectionAuthorizationFailed until then.`,
+        action: ctx.subjectIsCaller
+          ? requestAccessAction({
+              environmentId: environment.id,
+              connector: connection.connector,
+              connectionName: connection.name,
+              flowId: flow.id,
+            })
+          : noAction,
+      });
+      shareResult = `not shared with ${whom}`;
+    } else if (allowed === undefined) shareResult = 'sharing could not be checked';
+  }
+  const status = connection.status === 'Connected' ? 'connected' : connection.status.toLowerCase();
+  return { problems, check: { label, result: `${status}, owned by ${ownerText}, ${shareResult}` } };
+}
+
+export async function diagnose(
+  reader: TenantReader,
+  caller: Caller,
+  flow: Flow,
+  environment: Environment,
+  options: { callerIsOwner: boolean; now: Date },
+): Promise<Diagnosis> {
+  const subjectIsCaller = options.callerIsOwner;
+  const subjectId = subjectIsCaller ? caller.userId : flow.creatorId;
+  const subjectName = subjectIsCaller
+    ? 'you'
+    : ((await reader.user(flow.creatorId))?.displayName ?? 'the flow’s creator');
+  const ctx: Context = { reader, flow, environment, subjectId, subjectIsCaller, subjectName, now: options.now };
+
+  const needsReferences = flow.connectionReferences.some((r) => r.connectionReferenceLogicalName);
+  const [connections, references] = await Promise.all([
+    reader.connections(environment),
+    needsReferences ? reader.references(environment) : Promise.resolve([]),
+  ]);
+  const referencesByName = indexReferences((references ?? []).map((r) => ({ ...r, environmentId: environment.id })));
+  const byName = new Map((connections ?? []).map((c) => [c.name.toLowerCase(), c]));
+
+  const seen = new Set<string>();
+  const results = await Promise.all(
+    flow.connectionReferences.map(async (reference): Promise<{ problems: Problem[]; check?: Check }> => {
+      const binding = bindingOf(environment.id, reference, referencesByName);
+      const refName =
+        binding.kind === 'reference' ? binding.reference.displayName || binding.reference.logicalName : undefined;
+      const connectorText = connectorLabel(reference.connector);
+      if (binding.kind === 'none' || (binding.kind === 'reference' && !binding.connectionName)) {
+        const name = refName ?? reference.key;
+        return {
+          problems: [
+            {
+              kind: 'unbound',
+              headline: `The ${connectorText} connection reference "${name}" of ${flow.displayName} is bound to no connection, so the flow cannot be turned on.`,
+              remedy: `Bind "${name}" to a ${connectorText} connection in ${environment.displayName} (edit the solution's connection references), then turn the flow on.`,
+              action: urlAction('Open flow', flowPageUrl(environment.id, flow.id)),
+            },
+          ],
+          check: { label: `reference "${name}"`, result: 'bound to no connection' },
+        };
+      }
+      if (binding.kind === 'missingReference') {
+        const custom = isCustomConnector(reference);
+        return {
+          problems: [
+            {
+              kind: custom ? 'customConnectorBroken' : 'connectionMissing',
+              headline: `${flow.displayName} uses the connection reference "${binding.logicalName}", which does not exist in ${environment.displayName}${custom ? ' (custom connector references break when an environment is copied)' : ''}.`,
+              remedy: `Recreate the reference in ${environment.displayName}, bind it to a connection there, and re-save the flow.`,
+              action: urlAction('Open flow', flowPageUrl(environment.id, flow.id)),
+            },
+          ],
+          check: { label: `reference "${binding.logicalName}"`, result: 'missing in this environment' },
+        };
+      }
+      const connectionName = binding.connectionName as string;
+      if (seen.has(connectionName.toLowerCase())) return { problems: [] };
+      seen.add(connectionName.toLowerCase());
+      const connection = byName.get(connectionName.toLowerCase());
+      if (!connection) {
+        if (!connections)
+          return { problems: [], check: { label: `${connectorText} connection`, result: 'could not be checked' } };
+        const custom = isCustomConnector(
+          reference,
+          binding.kind === 'reference' ? binding.reference.customConnectorId : undefined,
+        );
+        const what = refName ? `The connection reference "${refName}"` : `${flow.displayName}`;
+        return {
+          problems: [
+            {
+              kind: custom ? 'customConnectorBroken' : 'connectionMissing',
+              headline: custom
+                ? `${what} points to a ${connectorText} custom connector connection (${connectionName}) that does not exist in ${environment.displayName} — it was left behind when the environment was copied.`
+                : `${what} points to a ${connectorText} connection (${connectionName}) that does not exist in ${environment.displayName}.`,
+              remedy: custom
+                ? `Import or recreate the custom connector in ${environment.displayName}, create a connection to it, and rebind ${refName ? `"${refName}"` : 'the flow'} to that connection.`
+                : `Create a ${connectorText} connection in ${environment.displayName} and rebind ${refName ? `"${refName}"` : 'the flow'} to it.`,
+              action: urlAction('Open connections', connectionsPageUrl(environment.id)),
+            },
+          ],
+          check: { label: `${connectorText} connection ${connectionName}`, result: 'does not exist here' },
+        };
+      }
+      return checkConnection(ctx, reference, connection, refName);
+    }),
+  );
+  return {
+    flow,
+    environment,
+    problems: results.flatMap((r) => r.problems),
+    checks: results.flatMap((r) => (r.check ? [r.check] : [])),
+    checkedFor: subjectIsCaller ? 'you' : subjectName,
+  };
+}
+
+export function diagnosisReply(diagnosis: Diagnosis): Reply {
+  const { flow, environment, problems, checks } = diagnosis;
+  const state = flow.state === 'Started' ? 'On' : flow.state === 'Suspended' ? 'Suspended' : 'Off';
+  const verdict = problems.length
+    ? `${problems.length} problem${problems.length === 1 ? '' : 's'} found${diagnosis.checkedFor === 'you' ? '' : ` (checked for ${diagnosis.checkedFor}, who owns the flow)`}.`
+    : checks.length
+      ? `Every connection this flow needs works and may be used by ${diagnosis.checkedFor}. If a run still fails, open its run history: the failing action says why.`
+      : 'This flow uses no connections, so connections are not what stops it. Open its run history for details.';
+  const card = renderCard('flowDiagnosis', {
+    title: `${flow.displayName}`,
+    subtitle: `${environment.displayName} · currently ${state}`,
+    verdict,
+    ok: problems.length === 0,
+    problems: problems.map((p) => ({ headline: p.headline, remedy: p.remedy, action: p.action })),
+    checks,
+    flowUrl: flowPageUrl(environment.id, flow.id),
+  });
+  return { cards: [card] };
+}
+
+/** The [Diagnose] button of a picker row. */
+export const diagnoseAction = (environmentId: string, flowId: string): RowAction =>
+  executeAction('Diagnose', 'flow.diagnose', { environmentId, flowId });

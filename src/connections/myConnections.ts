@@ -1,0 +1,167 @@
+/**
+ * "Show my connections": the caller's connections (owned, or shared with them) across environments, problems
+ * first, each with its status in plain words, the account behind it, how many flows use it and the next step as a
+ * button. Grouped by environment and paged ([Show more]) to stay far below Teams' card size limit.
+ *
+ * Cost per turn: one connections list, one flows list and one references list per environment, all in parallel;
+ * permissions only for connections the caller does not own (bounded, see SHARED_CHECK_LIMIT); one app lookup per
+ * failing service-principal connection.
+ */
+import type { Caller } from '../access/caller';
+import { renderCard } from '../cards/renderCard';
+import type { Reply } from '../cards/reply';
+import type { AppRegistration, Connection, Environment } from '../tenant/model';
+import { canUseConnection } from './connectionAccess';
+import { explainConnection } from './connectionExplanation';
+import { connectionUsage } from './connectionUsage';
+import { connectionsPageUrl } from './makerPortal';
+import { withGaps } from './partialResult';
+import { noAction, rotateAction, urlAction, type RowAction } from './rowAction';
+import { connectionKey, connectorLabel } from './tenantFacts';
+import type { TenantReader } from './tenantReader';
+
+export const PAGE_SIZE = 15;
+/** Above this many connections owned by others, checking each one's sharing costs too much for one chat turn. */
+export const SHARED_CHECK_LIMIT = 300;
+
+interface Row {
+  sortKey: string;
+  environment: string;
+  displayName: string;
+  connector: string;
+  statusLabel: string;
+  statusColor: 'Good' | 'Attention' | 'Warning';
+  problem: string;
+  remedy: string;
+  account: string;
+  flowsText: string;
+  ownerText: string;
+  action: RowAction;
+}
+
+async function appFor(reader: TenantReader, appId: string): Promise<AppRegistration | undefined> {
+  return reader.read(`appByAppId:${appId.toLowerCase()}`, 'the app registrations behind failing connections', () =>
+    reader.tenant.directory.findApplicationByAppId(appId),
+  );
+}
+
+async function rowFor(
+  reader: TenantReader,
+  caller: Caller,
+  environment: Environment,
+  connection: Connection,
+  flowCount: number,
+  now: Date,
+): Promise<Row> {
+  const mine = connection.createdBy.id.toLowerCase() === caller.userId.toLowerCase();
+  const app =
+    connection.status === 'Error' && connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
+      ? await appFor(reader, connection.servicePrincipalAppId)
+      : undefined;
+  const explained = explainConnection(connection, app, now);
+  let action: RowAction = noAction;
+  let remedy = explained.remedy;
+  if (explained.cause !== 'ok') {
+    if (!mine) remedy = `Ask ${connection.createdBy.displayName}, who owns it: ${explained.remedy.toLowerCase()}`;
+    else if ((explained.cause === 'secretExpired' || explained.cause === 'secretRejected') && app) {
+      action = rotateAction(app.id);
+    } else action = urlAction('Fix connection', connectionsPageUrl(environment.id));
+  }
+  const rank = explained.cause === 'ok' ? 2 : connection.status === 'Error' ? 0 : 1;
+  return {
+    sortKey: `${rank}|${environment.displayName}|${connection.displayName}`.toLowerCase(),
+    environment: environment.displayName,
+    displayName: connection.displayName,
+    connector: connectorLabel(connection.connector),
+    statusLabel: explained.statusLabel,
+    statusColor: explained.cause === 'ok' ? 'Good' : connection.status === 'Error' ? 'Attention' : 'Warning',
+    problem: explained.problem,
+    remedy,
+    account:
+      connection.authType === 'servicePrincipal'
+        ? `app ${app?.displayName ?? connection.servicePrincipalAppId ?? 'registration'}`
+        : (connection.accountName ?? connection.createdBy.userPrincipalName ?? connection.createdBy.displayName),
+    flowsText: flowCount === 0 ? 'no flows' : flowCount === 1 ? '1 flow' : `${flowCount} flows`,
+    ownerText: mine ? 'yours' : `shared with you by ${connection.createdBy.displayName}`,
+    action,
+  };
+}
+
+async function visibleConnections(
+  reader: TenantReader,
+  caller: Caller,
+  environment: Environment,
+  connections: Connection[],
+): Promise<{ visible: Connection[]; sharedUnchecked: boolean }> {
+  const me = caller.userId.toLowerCase();
+  const own = connections.filter((c) => c.createdBy.id.toLowerCase() === me);
+  const others = connections.filter((c) => c.createdBy.id.toLowerCase() !== me);
+  if (others.length > SHARED_CHECK_LIMIT) return { visible: own, sharedUnchecked: true };
+  const shared = await Promise.all(
+    others.map(async (c) => ((await canUseConnection(reader, c, environment.displayName, me)) ? c : undefined)),
+  );
+  return { visible: [...own, ...shared.filter((c): c is Connection => c !== undefined)], sharedUnchecked: false };
+}
+
+export async function myConnectionsReply(reader: TenantReader, caller: Caller, now: Date, page = 1): Promise<Reply> {
+  const environments = await reader.environments();
+  const retry = { view: 'myConnections', page };
+  if (!environments) return withGaps({ cards: [] }, reader.gaps, retry);
+
+  let sharedUnchecked = false;
+  const perEnvironment = await Promise.all(
+    environments.map(async (environment) => {
+      const [connections, flows, references] = await Promise.all([
+        reader.connections(environment),
+        reader.flows(environment),
+        reader.references(environment),
+      ]);
+      if (!connections) return [];
+      const usage = connectionUsage({
+        flows: flows ?? [],
+        references: (references ?? []).map((r) => ({ ...r, environmentId: environment.id })),
+      });
+      const { visible, sharedUnchecked: unchecked } = await visibleConnections(
+        reader,
+        caller,
+        environment,
+        connections,
+      );
+      sharedUnchecked ||= unchecked;
+      return Promise.all(
+        visible.map((c) =>
+          rowFor(reader, caller, environment, c, usage.get(connectionKey(environment.id, c.name))?.length ?? 0, now),
+        ),
+      );
+    }),
+  );
+  const rows = perEnvironment.flat().sort((a, b) => a.sortKey.localeCompare(b.sortKey));
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const current = Math.min(Math.max(1, Math.floor(page)), pages);
+  const shown = rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+  const groups: { environment: string; rows: Row[] }[] = [];
+  for (const row of shown) {
+    const last = groups[groups.length - 1];
+    if (last && last.environment === row.environment) last.rows.push(row);
+    else groups.push({ environment: row.environment, rows: [row] });
+  }
+  const attention = rows.filter((r) => r.statusLabel !== 'Connected').length;
+  const environmentCount = new Set(rows.map((r) => r.environment)).size;
+  const summary = rows.length
+    ? `${rows.length} connection${rows.length === 1 ? '' : 's'} in ${environmentCount} environment${environmentCount === 1 ? '' : 's'}` +
+      (attention ? `, ${attention} need${attention === 1 ? 's' : ''} attention.` : ', all connected.')
+    : 'You have no connections of your own and none shared with you.';
+  const notes: string[] = [];
+  if (pages > 1) notes.push(`Page ${current} of ${pages}.`);
+  if (sharedUnchecked)
+    notes.push('Connections shared with you by others are not listed: there are too many to check in one go.');
+  const card = renderCard('myConnections', {
+    title: 'Your connections',
+    summary,
+    groups: groups.map((g) => ({ environment: g.environment, rows: g.rows.map(({ sortKey: _s, ...rest }) => rest) })),
+    note: notes.join(' '),
+    hasMore: current < pages,
+    nextPage: current + 1,
+  });
+  return withGaps({ cards: [card] }, reader.gaps, retry);
+}

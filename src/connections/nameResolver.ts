@@ -1,0 +1,91 @@
+/**
+ * Finds what a person means by a name they typed ("the weekly report flow", "wekly reprot", "lunch"): exact match
+ * first (case and filler words ignored), then MiniSearch with prefix and fuzzy matching for partial names and
+ * typos. Several close hits → the caller shows a picker; none → the closest names as suggestions.
+ */
+import MiniSearch from 'minisearch';
+
+export type Resolution<T> =
+  { kind: 'one'; item: T } | { kind: 'many'; items: T[] } | { kind: 'none'; suggestions: string[] };
+
+const FILLER = new Set(['the', 'my', 'our', 'a', 'an', 'flow', 'flows', 'solution', 'called', 'named', 'cloud']);
+const MAX_CHOICES = 8;
+
+export function normalizeName(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[“”"'‘’`]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .split(' ')
+    .filter((w) => w && !FILLER.has(w))
+    .join(' ');
+}
+
+function bigrams(text: string): string[] {
+  const compact = ` ${text} `;
+  const out: string[] = [];
+  for (let i = 0; i < compact.length - 1; i++) out.push(compact.slice(i, i + 2));
+  return out;
+}
+
+/** Dice coefficient over character bigrams: 1 = same, 0 = nothing in common. */
+export function similarity(a: string, b: string): number {
+  const x = bigrams(normalizeName(a));
+  const y = bigrams(normalizeName(b));
+  if (!x.length || !y.length) return 0;
+  const counts = new Map<string, number>();
+  for (const g of x) counts.set(g, (counts.get(g) ?? 0) + 1);
+  let common = 0;
+  for (const g of y) {
+    const n = counts.get(g) ?? 0;
+    if (n > 0) {
+      common++;
+      counts.set(g, n - 1);
+    }
+  }
+  return (2 * common) / (x.length + y.length);
+}
+
+/** The closest names to `query` (distinct, best first), for "did you mean…". */
+export function closestNames(query: string, names: string[], max = 3): string[] {
+  return [...new Set(names)]
+    .map((name) => ({ name, score: similarity(query, name) }))
+    .filter((x) => x.score >= 0.25)
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+    .slice(0, max)
+    .map((x) => x.name);
+}
+
+export function resolveByName<T>(query: string, items: T[], nameOf: (item: T) => string): Resolution<T> {
+  const wanted = normalizeName(query);
+  const names = items.map(nameOf);
+  if (!wanted) return { kind: 'none', suggestions: closestNames(query, names) };
+
+  const exact = items.filter((item) => normalizeName(nameOf(item)) === wanted);
+  if (exact.length === 1) return { kind: 'one', item: exact[0] };
+  if (exact.length > 1) return { kind: 'many', items: exact.slice(0, MAX_CHOICES) };
+
+  const index = new MiniSearch<{ id: number; name: string }>({
+    fields: ['name'],
+    storeFields: [],
+    processTerm: (term) => normalizeName(term) || null,
+  });
+  index.addAll(items.map((item, id) => ({ id, name: nameOf(item) })));
+  const search = (combineWith: 'AND' | 'OR') =>
+    index.search(wanted, { prefix: true, fuzzy: 0.34, combineWith, boost: { name: 1 } });
+  let hits = search('AND');
+  if (!hits.length) hits = search('OR').filter((hit) => similarity(wanted, names[hit.id as number]) >= 0.4);
+  if (!hits.length) return { kind: 'none', suggestions: closestNames(query, names) };
+
+  const top = hits[0].score;
+  const close = hits.filter((hit) => hit.score >= top * 0.75).map((hit) => items[hit.id as number]);
+  if (close.length === 1) return { kind: 'one', item: close[0] };
+  // Same name in several environments is the common ambiguity; a clear best by spelling settles the rest.
+  const bySpelling = close
+    .map((item) => ({ item, score: similarity(wanted, nameOf(item)) }))
+    .sort((a, b) => b.score - a.score);
+  if (bySpelling.length > 1 && bySpelling[0].score >= 0.8 && bySpelling[0].score - bySpelling[1].score >= 0.25) {
+    return { kind: 'one', item: bySpelling[0].item };
+  }
+  return { kind: 'many', items: close.slice(0, MAX_CHOICES) };
+}

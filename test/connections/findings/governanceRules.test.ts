@@ -1,0 +1,95 @@
+/** The governance rules as pure functions over plain snapshot data. */
+import {
+  appUsersWithSystemAdministrator,
+  brokenReferences,
+  connectionsInError,
+  connectionsOwnedByDisabledAccounts,
+  credentialsExpiringSoon,
+  crossSolutionReferences,
+  crypticReferenceNames,
+  expiredCredentials,
+  governanceFindings,
+  personalConnectionsInProduction,
+  unboundReferences,
+} from '../../../src/connections/findings';
+import { demoLikeSnapshot } from './snapshotFixture';
+
+const subjects = (findings: { subject: string }[]) => findings.map((f) => f.subject).sort();
+
+test('flags the app user holding System Administrator, by its app name, and not the least-privilege one', () => {
+  const findings = appUsersWithSystemAdministrator(demoLikeSnapshot());
+  expect(subjects(findings)).toEqual(['D365-App-Registration']);
+  expect(findings[0]).toMatchObject({ severity: 'high', environment: 'Contoso PROD', owner: 'Megan Bowen' });
+});
+
+test('credentials expiring within 30 days are listed with days left and a Rotate action; 45 days is not', () => {
+  const findings = credentialsExpiringSoon(demoLikeSnapshot(), { withinDays: 30 });
+  expect(subjects(findings)).toEqual(['D365-App-Registration', 'Lunch-Order-App']);
+  const d365 = findings.find((f) => f.subject === 'D365-App-Registration');
+  expect(d365).toMatchObject({ daysLeft: 10, id: 'credential-expiring:app-d365:k1' });
+  expect(d365?.action).toEqual({ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: 'obj-d365' } });
+  expect(findings.find((f) => f.subject === 'Lunch-Order-App')?.why).toMatch(/certificate expires in 20 days/);
+  expect(subjects(credentialsExpiringSoon(demoLikeSnapshot(), { withinDays: 60 }))).toContain('AppUser_Dataverse_PRD');
+});
+
+test('a recently expired secret behind a broken connection is high; one expired 400 days ago is stale clutter', () => {
+  const findings = expiredCredentials(demoLikeSnapshot());
+  const coe = findings.find((f) => f.subject === 'CoE-Sync-SP');
+  expect(coe).toMatchObject({ kind: 'credential-expired', severity: 'high', daysLeft: -3 });
+  expect(coe?.why).toMatch(/1 connection is in Error/);
+  const legacy = findings.find((f) => f.subject === 'Legacy-Integration');
+  expect(legacy).toMatchObject({ kind: 'credential-stale', severity: 'low', owner: 'Lee Gu' });
+  expect(findings.filter((f) => f.subject === 'Legacy-Integration')).toHaveLength(1);
+});
+
+test('connections owned by a disabled account name the flows that depend on them', () => {
+  const findings = connectionsOwnedByDisabledAccounts(demoLikeSnapshot());
+  expect(findings).toHaveLength(1);
+  expect(findings[0]).toMatchObject({ subject: 'Lee SQL', owner: 'Lee Gu', severity: 'high' });
+  expect(findings[0].why).toMatch(/Vendor onboarding/);
+});
+
+test('personal connections used by production flows are flagged, technical accounts and disabled owners are not', () => {
+  const findings = personalConnectionsInProduction(demoLikeSnapshot());
+  expect(subjects(findings)).toEqual(['Megan SharePoint']);
+  expect(findings[0].why).toMatch(/Site request intake/);
+});
+
+test('connections in Error get the remedy that fits: rotate for a service principal, sign in again otherwise', () => {
+  const findings = connectionsInError(demoLikeSnapshot());
+  const megan = findings.find((f) => f.subject === 'Megan SharePoint');
+  expect(megan?.why).toMatch(/sign in again/i);
+  expect(megan?.action?.title).toBe('Fix connection');
+  const coe = findings.find((f) => f.subject === 'CoE Dataverse');
+  expect(coe?.why).toMatch(/rotate the secret/i);
+  expect(coe?.action).toMatchObject({ verb: 'rotation.request', data: { appObjectId: 'obj-coe' } });
+  expect(findings.find((f) => f.subject === 'Half-made')?.kind).toBe('connection-needs-configuration');
+});
+
+test('references: unbound (naming the flow kept off), broken custom connector, cross-solution, cryptic name', () => {
+  const s = demoLikeSnapshot();
+  const unbound = unboundReferences(s);
+  expect(subjects(unbound)).toEqual(['INV Approvals Ref']);
+  expect(unbound[0].why).toMatch(/Invoice approval routing/);
+  const broken = brokenReferences(s);
+  expect(subjects(broken)).toEqual(['Inventory API Ref']);
+  expect(broken[0].why).toMatch(/custom connector/);
+  const cross = crossSolutionReferences(s);
+  expect(subjects(cross)).toEqual(['ABCSOL DataVerse Connection Ref']);
+  expect(cross[0].why).toMatch(/ABCSOL and Invoice Approvals/);
+  expect(subjects(crypticReferenceNames(s))).toEqual(['cr6a1_sharedcommondataserviceforapps_5f2c1']);
+});
+
+test('a reference is not called broken when its environment could not be read', () => {
+  const s = { ...demoLikeSnapshot(), partialEnvironmentIds: ['env-prod'] };
+  expect(brokenReferences(s)).toEqual([]);
+});
+
+test('all rules together: ids are unique and stable, most severe first', () => {
+  const first = governanceFindings(demoLikeSnapshot());
+  const second = governanceFindings(demoLikeSnapshot());
+  expect(first.map((f) => f.id)).toEqual(second.map((f) => f.id));
+  expect(new Set(first.map((f) => f.id)).size).toBe(first.length);
+  const ranks = first.map((f) => ({ high: 0, medium: 1, low: 2 })[f.severity]);
+  expect([...ranks].sort()).toEqual(ranks);
+});
