@@ -1,0 +1,180 @@
+/**
+ * Every card template of this folder renders, with representative data, to a valid Adaptive Card 1.5 (parsed by
+ * the Adaptive Cards SDK without unknown elements or validation errors) well under Teams' ~28 KB limit.
+ */
+import type * as AdaptiveCardsSdk from 'adaptivecards';
+import { renderCard, type AdaptiveCard } from '../../src/cards/renderCard';
+
+// The UMD build: the package's main entry is ESM, which jest (CommonJS) cannot load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCardsSdk;
+
+const row = {
+  displayName: 'SharePoint (Megan)',
+  connector: 'SharePoint',
+  statusLabel: 'Error',
+  statusColor: 'Attention',
+  problem: 'Its sign-in token could not be refreshed.',
+  remedy: 'Sign in again: open the connection and choose Fix connection.',
+  account: 'meganb@example.com',
+  flowsText: '1 flow',
+  ownerText: 'yours',
+  action: { kind: 'url', title: 'Fix connection', url: 'https://make.powerautomate.com/environments/e/connections' },
+};
+const execute = { kind: 'execute', title: 'Rotate', verb: 'rotation.request', data: { appObjectId: 'obj' } };
+
+export const SAMPLES: Record<string, object> = {
+  myConnections: {
+    title: 'Your connections',
+    summary: '3 connections',
+    groups: [{ environment: 'Contoso PROD', rows: Array.from({ length: 15 }, () => row) }],
+    note: 'Page 1 of 2.',
+    hasMore: true,
+    nextPage: 2,
+  },
+  flowDiagnosis: {
+    title: 'Weekly report',
+    subtitle: 'Contoso DEV · currently Off',
+    verdict: '2 problems found.',
+    ok: false,
+    problems: [
+      {
+        headline: 'Not shared with you.',
+        remedy: 'Ask Megan.',
+        action: {
+          kind: 'execute',
+          title: 'Request access',
+          verb: 'access.request',
+          data: { environmentId: 'e', connector: 'shared_office365', connectionName: 'c', flowId: 'f' },
+        },
+      },
+      { headline: 'Unbound.', remedy: 'Bind it.', action: { kind: 'none' } },
+    ],
+    checks: [{ label: 'Outlook connection', result: 'connected, owned by Megan Bowen, not shared with you' }],
+    flowUrl: 'https://make.powerautomate.com/environments/e/flows/f/details',
+  },
+  flowPicker: {
+    title: 'Which flow do you mean?',
+    intro: 'Several flows match.',
+    choices: [
+      { name: 'Weekly report', detail: 'Contoso DEV · Off', environmentId: 'e1', flowId: 'f1' },
+      { name: 'Weekly report', detail: 'Contoso PROD · On', environmentId: 'e2', flowId: 'f2' },
+    ],
+  },
+  solutionReferences: {
+    title: 'Connection references in Lunch order',
+    summary: '3 references',
+    sections: [
+      {
+        environment: 'Contoso PROD',
+        rows: [
+          {
+            name: 'LUNCH Word Connection Ref',
+            logicalName: 'lunch_word',
+            connector: 'Word Online (Business)',
+            connection: 'Word (TechUser)',
+            status: 'Connected',
+            statusColor: 'Good',
+            account: 'techuser_sp_prd@example.com',
+            flags: '',
+          },
+          {
+            name: 'cr6a1_x',
+            logicalName: 'cr6a1_x',
+            connector: 'Dataverse',
+            connection: '(none)',
+            status: 'Unbound',
+            statusColor: 'Attention',
+            account: '—',
+            flags: 'bound to no connection',
+          },
+        ],
+      },
+    ],
+  },
+  expiringCredentials: {
+    title: 'Secrets and certificates expiring within 30 days',
+    summary: '2 expiring soon, 1 expired',
+    expiring: [
+      {
+        app: 'D365-App-Registration',
+        detail: 'Secret expires in 10 days',
+        owners: 'Megan Bowen',
+        connections: 'Used by X',
+        action: execute,
+      },
+    ],
+    expired: [
+      {
+        app: 'CoE-Sync-SP',
+        detail: 'Secret expired 3 days ago',
+        owners: 'Alex Wilber',
+        connections: 'Used by Y',
+        action: execute,
+      },
+    ],
+    empty: '',
+  },
+  healthReport: {
+    title: 'Tenant health report',
+    summary: '2 findings',
+    findings: Array.from({ length: 20 }, (_, i) => ({
+      kind: 'Credential expiring',
+      severity: 'HIGH',
+      color: 'Attention',
+      subject: `App ${i}`,
+      where: 'Contoso PROD · owner Megan Bowen · 10 days left',
+      why: 'Its secret expires in 10 days. 1 connection signs in with this app and will fail.',
+      article: 'client-secret-rotation',
+      question: 'How do I rotate a client secret without downtime?',
+      action: i % 2 ? execute : { kind: 'url', title: 'Open connections', url: 'https://make.powerautomate.com/x' },
+    })),
+    note: 'Page 1 of 2.',
+    hasMore: true,
+    nextPage: 2,
+  },
+  partialResult: {
+    title: 'Some things could not be checked',
+    intro: 'The services below did not answer.',
+    gaps: [{ what: 'connection references in Contoso PROD', reason: 'the service is unavailable' }],
+    more: '',
+    retryData: { view: 'myConnections', page: 1 },
+  },
+};
+
+/** Problems the Adaptive Cards SDK reports for a card (unknown elements, invalid properties). */
+export function adaptiveCardProblems(json: AdaptiveCard): string[] {
+  const card = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  card.parse(json, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+  for (const event of card.validateProperties().validationEvents) problems.push(event.message);
+  return problems;
+}
+
+test.each(Object.keys(SAMPLES))('%s renders to a valid Adaptive Card 1.5 under 28 KB', (name) => {
+  const card = renderCard(name, SAMPLES[name]);
+  expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+  expect(JSON.stringify(card)).not.toMatch(/\$\{/);
+  expect(adaptiveCardProblems(card)).toEqual([]);
+  expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28_000);
+});
+
+test('the validator itself catches unknown elements and bad values', () => {
+  const bad = {
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [{ type: 'Bogus' }, { type: 'TextBlock', text: 'x', color: 'Nope' }],
+  };
+  expect(adaptiveCardProblems(bad as AdaptiveCard).length).toBeGreaterThanOrEqual(2);
+});
+
+test('buttons owned by approvals keep their exact titles, verbs and id-only data', () => {
+  const card = JSON.stringify(renderCard('flowDiagnosis', SAMPLES.flowDiagnosis));
+  expect(card).toContain(
+    '{"type":"Action.Execute","title":"Request access","verb":"access.request","data":{"environmentId":"e","connector":"shared_office365","connectionName":"c","flowId":"f"}}',
+  );
+  const expiring = JSON.stringify(renderCard('expiringCredentials', SAMPLES.expiringCredentials));
+  expect(expiring).toContain('"title":"Rotate","verb":"rotation.request","data":{"appObjectId":"obj"}');
+});
