@@ -1,0 +1,109 @@
+/**
+ * Step 4: every Power Platform connection that authenticates as this app (service-principal connections with its
+ * client id, in every environment) gets the new secret, and must come back Connected. The list is recorded first,
+ * then each connection's outcome as it is known, so a restart continues where it stopped. Any failure keeps both
+ * secrets and ends in `needsAttention`, naming the connections and telling the requester and the admins.
+ */
+import { textReply } from '../../../cards/reply';
+import type { Connection } from '../../../tenant/model';
+import type { RotationConnection } from '../rotation';
+import type { RotationRun } from '../rotationRun';
+import { secretForSteps } from './secretForSteps';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+async function connectionsOfApp(run: RotationRun): Promise<RotationConnection[]> {
+  const { connections } = run.ctx.tenant;
+  const appId = run.rotation.appId.toLowerCase();
+  const found: RotationConnection[] = [];
+  for (const environment of await connections.listEnvironments()) {
+    for await (const c of connections.listConnections(environment.id)) {
+      if (c.authType === 'servicePrincipal' && c.servicePrincipalAppId?.toLowerCase() === appId) {
+        found.push({
+          environmentId: c.environmentId || environment.id,
+          connector: c.connector,
+          connectionName: c.name,
+          displayName: `${c.displayName} (${environment.displayName})`,
+          outcome: 'pending',
+        });
+      }
+    }
+  }
+  return found;
+}
+
+function statusProblem(connection: Connection): string | undefined {
+  if (connection.status === 'Connected') return undefined;
+  const detail = connection.error ? `: ${connection.error.code}` : '';
+  return `status ${connection.status}${detail} after the update`;
+}
+
+async function updateOne(run: RotationRun, target: RotationConnection, secret: string): Promise<RotationConnection> {
+  const { connections, tenantId } = run.ctx.tenant;
+  try {
+    let updated = await connections.updateServicePrincipalSecret(
+      target.environmentId,
+      target.connector,
+      target.connectionName,
+      { clientId: run.rotation.appId, tenantId, clientSecret: secret },
+    );
+    // The PUT's answer may predate the status check; read once more before calling it broken.
+    if (statusProblem(updated)) {
+      updated = await connections.getConnection(target.environmentId, target.connector, target.connectionName);
+    }
+    const problem = statusProblem(updated);
+    return problem ? { ...target, outcome: 'failed', error: problem } : { ...target, outcome: 'updated' };
+  } catch (error) {
+    return { ...target, outcome: 'failed', error: run.describe(error) };
+  }
+}
+
+async function notifyNeedsAttention(run: RotationRun, reason: string): Promise<void> {
+  const { rotation } = run;
+  const recipients = new Set([rotation.requestedBy, ...(await run.ctx.access.adminIds())]);
+  const text = `The secret rotation of ${rotation.appDisplayName} needs attention. ${reason}`;
+  await run.ctx.notifier.send([...recipients].map((toUserId) => ({ toUserId, reply: textReply(text) })));
+}
+
+export async function updateConnections(run: RotationRun): Promise<void> {
+  if (!run.rotation.connections) {
+    const found = await connectionsOfApp(run);
+    await run.audit('findConnections', 'info', { connections: found.length });
+    await run.save({ connections: found });
+  }
+  const secret = await secretForSteps(run);
+  if (secret === undefined) {
+    throw new Error(
+      `Key Vault no longer returns version ${run.rotation.vaultVersion ?? '?'} of ${run.rotation.vaultSecretName}; cannot update the connections.`,
+    );
+  }
+
+  for (const target of run.rotation.connections ?? []) {
+    if (target.outcome !== 'pending') continue;
+    const result = await updateOne(run, target, secret);
+    await run.audit('updateConnection', result.outcome === 'updated' ? 'success' : 'failure', {
+      connection: target.displayName,
+      connectionName: target.connectionName,
+      environmentId: target.environmentId,
+      error: result.error ?? null,
+    });
+    await run.save({
+      connections: (run.rotation.connections ?? []).map((c) =>
+        c.connectionName === target.connectionName && c.environmentId === target.environmentId ? result : c,
+      ),
+    });
+  }
+
+  const failed = (run.rotation.connections ?? []).filter((c) => c.outcome === 'failed');
+  if (failed.length > 0) {
+    const names = failed.map((c) => `${c.displayName}: ${c.error ?? 'failed'}`).join('; ');
+    const reason = `These connections could not be switched to the new secret: ${names}. Both the old and the new secret were kept; fix the connection(s) and finish the switch, then remove the old secret.`;
+    await run.save({ state: 'needsAttention', reason });
+    await run.audit('needsAttention', 'failure', { connections: failed.map((c) => c.displayName).join(', ') });
+    await notifyNeedsAttention(run, reason);
+    return;
+  }
+  const graceMs = run.ctx.config.OLD_SECRET_GRACE_HOURS * HOUR_MS;
+  const notBefore = new Date(run.ctx.clock.now().getTime() + graceMs).toISOString();
+  await run.save({ state: 'waiting', notBefore });
+}

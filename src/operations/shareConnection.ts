@@ -1,0 +1,134 @@
+/**
+ * Sharing a connection ("Can use" = CanView, or "Can edit") and revoking a share, each verified by reading the
+ * permissions back and audited. Both are idempotent: the current permissions are read first, so sharing twice,
+ * or revoking a share that is already gone, changes nothing — and a principal who already holds a stronger role
+ * (an owner, or an editor asked for "Can use") is never downgraded by a share.
+ */
+import type { DomainContext } from '../context';
+import type { AuditEntry } from '../store/ports';
+import type { ConnectionPermission, ConnectionRole } from '../tenant/model';
+
+export interface ShareTarget {
+  environmentId: string;
+  connector: string;
+  connectionName: string;
+  principalId: string;
+  principalType: 'User' | 'Group' | 'ServicePrincipal';
+  /** Who asked (Entra object id), for the audit; "system" when absent. */
+  actor?: string;
+  /** Ties the audit entries to the approval or job that ran this. */
+  correlationId?: string;
+}
+
+export interface ShareInput extends ShareTarget {
+  role: 'CanView' | 'CanEdit';
+}
+
+export class ShareRefusedError extends Error {
+  readonly code = 'ShareRefused';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShareRefusedError';
+  }
+}
+
+const RANK: Record<ConnectionRole, number> = { CanView: 1, CanViewWithShare: 2, CanEdit: 3, Owner: 4 };
+
+function roleOf(permissions: ConnectionPermission[], principalId: string): ConnectionRole | undefined {
+  const held = permissions.filter((p) => p.principal.id.toLowerCase() === principalId.toLowerCase());
+  return held.sort((a, b) => RANK[b.roleName] - RANK[a.roleName])[0]?.roleName;
+}
+
+async function auditShare(
+  ctx: DomainContext,
+  target: ShareTarget,
+  subject: string,
+  action: string,
+  outcome: AuditEntry['outcome'],
+  details: Record<string, string | boolean>,
+): Promise<void> {
+  await ctx.store.audit.append({
+    actor: target.actor ?? 'system',
+    action,
+    subject,
+    outcome,
+    correlationId: target.correlationId,
+    details: {
+      environmentId: target.environmentId,
+      connector: target.connector,
+      connectionName: target.connectionName,
+      principalId: target.principalId,
+      principalType: target.principalType,
+      ...details,
+    },
+  });
+}
+
+async function connectionSubject(ctx: DomainContext, target: ShareTarget): Promise<string> {
+  const connection = await ctx.tenant.connections.getConnection(
+    target.environmentId,
+    target.connector,
+    target.connectionName,
+  );
+  return connection.displayName || target.connectionName;
+}
+
+function listPermissions(ctx: DomainContext, target: ShareTarget): Promise<ConnectionPermission[]> {
+  return ctx.tenant.connections.listPermissions(target.environmentId, target.connector, target.connectionName);
+}
+
+/** Grants `role` on the connection; `verified` says the permission was read back afterwards. */
+export async function shareConnection(ctx: DomainContext, input: ShareInput): Promise<{ verified: boolean }> {
+  const subject = await connectionSubject(ctx, input);
+  const before = roleOf(await listPermissions(ctx, input), input.principalId);
+  if (before && RANK[before] >= RANK[input.role]) {
+    await auditShare(ctx, input, subject, 'connection.share', 'success', { role: input.role, alreadyHeld: before });
+    return { verified: true };
+  }
+  try {
+    await ctx.tenant.connections.modifyPermissions(input.environmentId, input.connector, input.connectionName, {
+      put: [{ principal: { id: input.principalId, type: input.principalType }, roleName: input.role }],
+    });
+  } catch (error) {
+    await auditShare(ctx, input, subject, 'connection.share', 'failure', { role: input.role, error: describe(error) });
+    throw error;
+  }
+  const after = roleOf(await listPermissions(ctx, input), input.principalId);
+  const verified = after !== undefined && RANK[after] >= RANK[input.role];
+  await auditShare(ctx, input, subject, 'connection.share', verified ? 'success' : 'failure', {
+    role: input.role,
+    verified,
+  });
+  return { verified };
+}
+
+/** Removes the principal's share; `verified` says the permission is gone when read back. Owners cannot be revoked. */
+export async function revokeShare(ctx: DomainContext, input: ShareTarget): Promise<{ verified: boolean }> {
+  const subject = await connectionSubject(ctx, input);
+  const before = roleOf(await listPermissions(ctx, input), input.principalId);
+  if (before === undefined) {
+    await auditShare(ctx, input, subject, 'connection.revoke', 'success', { alreadyAbsent: true });
+    return { verified: true };
+  }
+  if (before === 'Owner') {
+    await auditShare(ctx, input, subject, 'connection.revoke', 'refused', { reason: 'owner' });
+    throw new ShareRefusedError(
+      `The owner of "${subject}" cannot be removed from it; ask an admin to reassign or delete the connection instead.`,
+    );
+  }
+  try {
+    await ctx.tenant.connections.modifyPermissions(input.environmentId, input.connector, input.connectionName, {
+      delete: [input.principalId],
+    });
+  } catch (error) {
+    await auditShare(ctx, input, subject, 'connection.revoke', 'failure', { error: describe(error) });
+    throw error;
+  }
+  const verified = roleOf(await listPermissions(ctx, input), input.principalId) === undefined;
+  await auditShare(ctx, input, subject, 'connection.revoke', verified ? 'success' : 'failure', { verified });
+  return { verified };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
