@@ -50,13 +50,17 @@ export class ConnectionsService {
     return this.ctx.clock.now();
   }
 
+  /** Fails closed: when the admins group cannot be read, the caller is treated as a maker. */
   private async isAdmin(caller: Caller): Promise<boolean> {
+    return (await this.adminCheck(caller)) === true;
+  }
+
+  private async adminCheck(caller: Caller): Promise<boolean | 'unknown'> {
     try {
       return await this.ctx.access.isAdmin(caller);
     } catch (error) {
-      // Fail closed: without the group we cannot prove admin rights.
-      log.warn({ err: error }, 'could not read the admins group; treating the caller as a maker');
-      return false;
+      log.warn({ err: error }, 'could not read the admins group');
+      return 'unknown';
     }
   }
 
@@ -123,7 +127,12 @@ export class ConnectionsService {
   }
 
   async healthReport(caller: Caller, options: { page?: number } = {}): Promise<Reply> {
-    if (!(await this.isAdmin(caller))) {
+    const admin = await this.adminCheck(caller);
+    if (admin === 'unknown') {
+      const gap = { what: 'whether you are a Power Platform admin', reason: 'the directory did not answer' };
+      return withGaps({ cards: [] }, [gap], { view: 'healthReport', page: options.page ?? 1 });
+    }
+    if (!admin) {
       return textReply(
         'The health report covers the whole tenant, so it is only available to Power Platform admins. ' +
           'I can show your own connections ("show my connections") or check one of your flows ("why can\'t I turn on <flow>").',

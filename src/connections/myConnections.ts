@@ -22,7 +22,7 @@ import type { TenantReader } from './tenantReader';
 
 export const PAGE_SIZE = 15;
 /** Above this many connections owned by others, checking each one's sharing costs too much for one chat turn. */
-export const SHARED_CHECK_LIMIT = 300;
+export const SHARED_CHECK_LIMIT = 150;
 
 interface Row {
   sortKey: string;
@@ -87,55 +87,57 @@ async function rowFor(
   };
 }
 
-async function visibleConnections(
-  reader: TenantReader,
-  caller: Caller,
-  environment: Environment,
-  connections: Connection[],
-): Promise<{ visible: Connection[]; sharedUnchecked: boolean }> {
-  const me = caller.userId.toLowerCase();
-  const own = connections.filter((c) => c.createdBy.id.toLowerCase() === me);
-  const others = connections.filter((c) => c.createdBy.id.toLowerCase() !== me);
-  if (others.length > SHARED_CHECK_LIMIT) return { visible: own, sharedUnchecked: true };
-  const shared = await Promise.all(
-    others.map(async (c) => ((await canUseConnection(reader, c, environment.displayName, me)) ? c : undefined)),
-  );
-  return { visible: [...own, ...shared.filter((c): c is Connection => c !== undefined)], sharedUnchecked: false };
-}
-
 export async function myConnectionsReply(reader: TenantReader, caller: Caller, now: Date, page = 1): Promise<Reply> {
   const environments = await reader.environments();
   const retry = { view: 'myConnections', page };
   if (!environments) return withGaps({ cards: [] }, reader.gaps, retry);
 
-  let sharedUnchecked = false;
-  const perEnvironment = await Promise.all(
+  const loaded = await Promise.all(
     environments.map(async (environment) => {
       const [connections, flows, references] = await Promise.all([
         reader.connections(environment),
         reader.flows(environment),
         reader.references(environment),
       ]);
-      if (!connections) return [];
       const usage = connectionUsage({
         flows: flows ?? [],
         references: (references ?? []).map((r) => ({ ...r, environmentId: environment.id })),
       });
-      const { visible, sharedUnchecked: unchecked } = await visibleConnections(
+      return { environment, connections: connections ?? [], usage };
+    }),
+  );
+  const me = caller.userId.toLowerCase();
+  const others = loaded.flatMap((l) =>
+    l.connections.filter((c) => c.createdBy.id.toLowerCase() !== me).map((c) => ({ ...l, connection: c })),
+  );
+  // Sharing is only visible in each connection's permissions: one request per connection owned by someone else.
+  const sharedUnchecked = others.length > SHARED_CHECK_LIMIT;
+  const shared = sharedUnchecked
+    ? []
+    : await Promise.all(
+        others.map(async (o) =>
+          (await canUseConnection(reader, o.connection, o.environment.displayName, me)) ? o : undefined,
+        ),
+      );
+  const visible = [
+    ...loaded.flatMap((l) =>
+      l.connections.filter((c) => c.createdBy.id.toLowerCase() === me).map((c) => ({ ...l, connection: c })),
+    ),
+    ...shared.filter((o) => o !== undefined),
+  ];
+  const perEnvironment = await Promise.all(
+    visible.map(({ environment, connection, usage }) =>
+      rowFor(
         reader,
         caller,
         environment,
-        connections,
-      );
-      sharedUnchecked ||= unchecked;
-      return Promise.all(
-        visible.map((c) =>
-          rowFor(reader, caller, environment, c, usage.get(connectionKey(environment.id, c.name))?.length ?? 0, now),
-        ),
-      );
-    }),
+        connection,
+        usage.get(connectionKey(environment.id, connection.name))?.length ?? 0,
+        now,
+      ),
+    ),
   );
-  const rows = perEnvironment.flat().sort((a, b) => a.sortKey.localeCompare(b.sortKey));
+  const rows = perEnvironment.sort((a, b) => a.sortKey.localeCompare(b.sortKey));
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
   const current = Math.min(Math.max(1, Math.floor(page)), pages);
   const shown = rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
