@@ -44,6 +44,12 @@ const schema = z.object({
   FLOW_URL: z.string().url().default('https://api.flow.microsoft.com'),
   BAP_URL: z.string().url().default('https://api.bap.microsoft.com'),
   KEY_VAULT_URL: url,
+  // Token scopes (public cloud defaults; set for national clouds). Graph's defaults to GRAPH_URL's origin.
+  GRAPH_SCOPE: optionalString,
+  POWER_PLATFORM_SCOPE: z.string().default('https://api.powerplatform.com/.default'),
+  POWER_APPS_SCOPE: z.string().default('https://service.powerapps.com/.default'),
+  FLOW_SCOPE: z.string().default('https://service.flow.microsoft.com/.default'),
+  BAP_SCOPE: z.string().default('https://service.powerapps.com/.default'),
 
   // People and policy
   ADMINS_GROUP: z.string().default('Power Platform Admins'),

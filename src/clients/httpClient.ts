@@ -1,0 +1,254 @@
+/**
+ * The one HTTP layer every REST client goes through (axios): a bearer token per scope, a correlation id per
+ * logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
+ * (bottleneck), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
+ * budget, and typed errors (TenantApiError) carrying the service's own code.
+ *
+ * Retry rules: GET and writes the caller marks idempotent (a PUT of a whole object, modifyPermissions) are retried on
+ * 429/502/503/504 and network failures. Other writes (addPassword) are never sent twice once they may have reached
+ * the service: a lost response, a timeout or a gateway error (502/504) is reported as kind `outcomeUnknown` so the
+ * caller reconciles by reading. They are retried only when the service demonstrably did not act: a 429 (the
+ * throttle refuses before processing), a refused connection, or a 401 answered before the token was renewed.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import Bottleneck from 'bottleneck';
+import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
+import { getLogger } from '../logging/logger';
+import { errorFromResponse, networkError, type ErrorContext } from './errorMapping';
+import {
+  backoffMs,
+  defaultRetryPolicy,
+  RETRYABLE_NETWORK_CODES,
+  RETRYABLE_STATUSES,
+  retryAfterMs,
+  type RetryPolicy,
+} from './retryPolicy';
+import { TokenProvider } from './tokenProvider';
+
+const log = getLogger('clients.http');
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpClientOptions {
+  /** Timeout of one attempt. Default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Concurrent requests per API name (graph, powerApps, dataverse…); default 8, `default` overrides that. */
+  maxConcurrent?: Record<string, number>;
+  /** Test seams. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface RequestSpec {
+  method: HttpMethod;
+  /** Absolute URL. */
+  url: string;
+  /** Short name for logs and error messages; defaults to "METHOD /path". */
+  operation?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A write that has the same effect when sent twice, so it may be retried like a GET. */
+  idempotent?: boolean;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for "find" methods). */
+  acceptStatuses?: number[];
+  correlationId?: string;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  data: T;
+  headers: Record<string, unknown>;
+  correlationId: string;
+}
+
+/** Network failures after which the request certainly never reached the service. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+type Attempt =
+  { type: 'response'; response: AxiosResponse<unknown> } | { type: 'network'; code: string; detail: string };
+
+export class HttpClient {
+  private readonly axios: AxiosInstance;
+  private readonly tokens: TokenProvider;
+  private readonly limiters = new Map<string, Bottleneck>();
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    credential: TokenCredential,
+    private readonly options: HttpClientOptions = {},
+  ) {
+    this.tokens = new TokenProvider(credential);
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.axios = axios.create({
+      validateStatus: () => true,
+      maxRedirects: 0,
+      responseType: 'json',
+      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+    });
+  }
+
+  /** A client bound to one API and token scope; `limiterKey` separates limits (e.g. one per Dataverse org). */
+  api(name: string, scope: string, limiterKey: string = name): ApiClient {
+    return new ApiClient(this, name, scope, limiterKey);
+  }
+
+  private limiter(key: string, api: string): Bottleneck {
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      const max = this.options.maxConcurrent?.[api] ?? this.options.maxConcurrent?.default ?? 8;
+      limiter = new Bottleneck({ maxConcurrent: max });
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  async request<T>(api: string, scope: string, limiterKey: string, spec: RequestSpec): Promise<HttpResponse<T>> {
+    const correlationId = spec.correlationId ?? randomUUID();
+    const path = safePath(spec.url);
+    const context: ErrorContext = { api, operation: spec.operation ?? `${spec.method} ${path}`, correlationId };
+    const safe = spec.method === 'GET' || spec.idempotent === true;
+    const started = Date.now();
+    let refreshedToken = false;
+
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.token(scope, api);
+      const remaining = this.retry.maxTotalMs - (Date.now() - started);
+      const timeout = Math.max(1, Math.min(this.timeoutMs, remaining));
+      const sentAt = Date.now();
+      const outcome = await this.limiter(limiterKey, api).schedule(() =>
+        this.send(spec, token, correlationId, timeout),
+      );
+      const elapsed = Date.now() - started;
+
+      if (outcome.type === 'response') {
+        const { status } = outcome.response;
+        const headers = outcome.response.headers as Record<string, unknown>;
+        log.debug(
+          { api, method: spec.method, path, status, attempt, correlationId, ms: Date.now() - sentAt },
+          'request',
+        );
+        if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) {
+          return { status, data: outcome.response.data as T, headers, correlationId };
+        }
+        if (status === 401 && !refreshedToken) {
+          // A token revoked or rotated since we cached it: renew once; a 401 means nothing was applied.
+          refreshedToken = true;
+          this.tokens.invalidate(scope);
+          continue;
+        }
+        const hint = retryAfterMs(headers);
+        if (!safe && (status === 502 || status === 504)) {
+          log.warn({ api, path, status, correlationId }, 'non-idempotent write got a gateway error: not retried');
+          throw networkError(context, `HTTP_${status}`, 'outcomeUnknown', 'gateway error', status);
+        }
+        const retryable = RETRYABLE_STATUSES.has(status) && (safe || status === 429);
+        if (retryable) {
+          const wait = this.waitFor(attempt, hint);
+          if (attempt < this.retry.maxAttempts && elapsed + wait <= this.retry.maxTotalMs) {
+            log.warn({ api, path, status, attempt, waitMs: wait, correlationId }, 'retrying after a transient answer');
+            await this.sleep(wait);
+            continue;
+          }
+        }
+        const error = errorFromResponse(context, status, outcome.response.data, hint);
+        log.warn({ api, path, status, code: error.code, attempt, correlationId }, 'request failed');
+        throw error;
+      }
+
+      const { code, detail } = outcome;
+      log.debug({ api, method: spec.method, path, code, attempt, correlationId }, 'network failure');
+      const notSent = NOT_SENT_CODES.has(code);
+      if (!safe && !notSent) {
+        const error = networkError(context, code, 'outcomeUnknown', detail);
+        log.warn({ api, path, code, correlationId }, 'non-idempotent write lost its response: not retried');
+        throw error;
+      }
+      if (RETRYABLE_NETWORK_CODES.has(code)) {
+        const wait = this.waitFor(attempt, undefined);
+        if (attempt < this.retry.maxAttempts && elapsed + wait <= this.retry.maxTotalMs) {
+          log.warn({ api, path, code, attempt, waitMs: wait, correlationId }, 'retrying after a network failure');
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      const kind = TIMEOUT_CODES.has(code) ? 'timeout' : 'unavailable';
+      log.warn({ api, path, code, attempt, correlationId }, 'request failed');
+      throw networkError(context, code, kind, detail);
+    }
+  }
+
+  private waitFor(attempt: number, hint: number | undefined): number {
+    if (hint === undefined) return backoffMs(attempt, this.retry, this.random);
+    // The server's wait, plus a little jitter so that throttled callers do not come back in lockstep.
+    return Math.round(hint + this.random() * Math.min(1000, hint * 0.1));
+  }
+
+  private async send(spec: RequestSpec, token: string, correlationId: string, timeout: number): Promise<Attempt> {
+    try {
+      const response = await this.axios.request({
+        method: spec.method,
+        url: spec.url,
+        data: spec.body,
+        timeout,
+        headers: {
+          Accept: 'application/json',
+          ...(spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...spec.headers,
+          Authorization: `Bearer ${token}`,
+          'client-request-id': correlationId,
+          'x-ms-client-request-id': correlationId,
+          'x-ms-correlation-request-id': correlationId,
+        },
+      });
+      return { type: 'response', response };
+    } catch (error) {
+      const code =
+        (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? 'ERR_NETWORK';
+      // Only the transport's one-line reason: its error object also holds the request (and so any body).
+      const detail = error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : '';
+      return { type: 'network', code, detail };
+    }
+  }
+}
+
+/** Calls to one API with one token scope. */
+export class ApiClient {
+  constructor(
+    private readonly http: HttpClient,
+    readonly name: string,
+    readonly scope: string,
+    private readonly limiterKey: string,
+  ) {}
+
+  request<T>(spec: RequestSpec): Promise<HttpResponse<T>> {
+    return this.http.request<T>(this.name, this.scope, this.limiterKey, spec);
+  }
+
+  async get<T>(url: string, options: Omit<RequestSpec, 'method' | 'url'> = {}): Promise<T> {
+    return (await this.request<T>({ ...options, method: 'GET', url })).data;
+  }
+
+  /** GET that answers undefined on 404 instead of throwing. */
+  async find<T>(url: string, options: Omit<RequestSpec, 'method' | 'url'> = {}): Promise<T | undefined> {
+    const response = await this.request<T>({ ...options, method: 'GET', url, acceptStatuses: [404] });
+    return response.status === 404 ? undefined : response.data;
+  }
+}
+
+/** Path without the query string, for logs (queries are harmless but long). */
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0];
+  }
+}

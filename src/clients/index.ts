@@ -1,0 +1,81 @@
+/**
+ * The clients' front door: builds every tenant port over one shared HTTP layer from a set of endpoints and a
+ * credential. The composition root calls createTenantPorts once; tests build ports acting as a demo user with
+ * createFlowsPortAs (the same code, another identity).
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { FlowsPort, SecretVaultPort, TenantPorts } from '../tenant/ports';
+import { TenantApiError } from '../tenant/errors';
+import { ConnectionsClient } from './connectionsClient';
+import { DataverseClient } from './dataverseClient';
+import { FlowsClient } from './flowsClient';
+import { GraphClient } from './graphClient';
+import { HttpClient, type HttpClientOptions } from './httpClient';
+import { KeyVaultClient } from './keyVaultClient';
+import { TokenProbe } from './tokenProbe';
+import type { TenantEndpoints } from './endpoints';
+
+export { endpointsFromConfig, endpointsFromEmulator, type TenantEndpoints } from './endpoints';
+export { createCredential, demoUserCredential } from './credentials';
+export { collect } from './paginate';
+
+export interface TenantPortsOptions extends HttpClientOptions {
+  /** Dataverse rows per page (Prefer: odata.maxpagesize); default 500, at most 5,000. */
+  dataversePageSize?: number;
+  /** Retries inside the Key Vault SDK (its own policy); default the SDK's. */
+  keyVaultMaxRetries?: number;
+}
+
+export function createTenantPorts(
+  endpoints: TenantEndpoints,
+  credential: TokenCredential,
+  options: TenantPortsOptions = {},
+): TenantPorts {
+  const http = new HttpClient(credential, options);
+  return {
+    tenantId: endpoints.tenantId,
+    directory: new GraphClient(http.api('graph', endpoints.scopes.graph), endpoints.graph),
+    connections: new ConnectionsClient(
+      {
+        bap: http.api('bap', endpoints.scopes.bap),
+        powerApps: http.api('powerApps', endpoints.scopes.powerApps),
+        powerPlatform: http.api('powerPlatform', endpoints.scopes.powerPlatform),
+      },
+      endpoints,
+    ),
+    flows: new FlowsClient(http.api('flow', endpoints.scopes.flow), endpoints.flow),
+    dataverse: new DataverseClient((orgUrl) => http.api('dataverse', `${orgUrl}/.default`, `dataverse:${orgUrl}`), {
+      pageSize: options.dataversePageSize,
+    }),
+    vault: endpoints.keyVault
+      ? new KeyVaultClient(endpoints.keyVault, credential, { maxRetries: options.keyVaultMaxRetries })
+      : missingVault(),
+    tokenProbe: new TokenProbe(endpoints),
+  };
+}
+
+/** A FlowsPort acting as another identity (e.g. a demo user through demoUserCredential). */
+export function createFlowsPortAs(
+  endpoints: TenantEndpoints,
+  credential: TokenCredential,
+  options: HttpClientOptions = {},
+): FlowsPort {
+  return new FlowsClient(new HttpClient(credential, options).api('flow', endpoints.scopes.flow), endpoints.flow);
+}
+
+/** Without KEY_VAULT_URL, reading finds nothing and storing refuses with a plain reason. */
+function missingVault(): SecretVaultPort {
+  const refuse = (): never => {
+    throw new TenantApiError({
+      message: 'No Key Vault is configured (KEY_VAULT_URL): a rotated secret has nowhere safe to go.',
+      code: 'KeyVaultNotConfigured',
+      kind: 'badRequest',
+      api: 'keyVault',
+    });
+  };
+  return {
+    setSecret: async () => refuse(),
+    getSecretValue: async () => undefined,
+    getSecretProperties: async () => undefined,
+  };
+}

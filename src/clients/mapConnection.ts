@@ -1,0 +1,172 @@
+/**
+ * Power Platform wire shapes (environments, connections, connection permissions) mapped onto the tenant model.
+ * The classic admin API and the Power Platform API return the same connection object, so one mapper serves both.
+ */
+import type {
+  Connection,
+  ConnectionError,
+  ConnectionPermission,
+  ConnectionRole,
+  ConnectionStatus,
+  Environment,
+  Principal,
+} from '../tenant/model';
+
+export interface WireEnvironment {
+  name: string;
+  id?: string;
+  properties?: {
+    displayName?: string;
+    isDefault?: boolean;
+    environmentSku?: string;
+    linkedEnvironmentMetadata?: { instanceUrl?: string | null } | null;
+  };
+}
+
+export interface WirePrincipal {
+  id: string;
+  displayName?: string;
+  email?: string;
+  userPrincipalName?: string;
+  type?: string;
+  tenantId?: string;
+}
+
+export interface WireParameterSet {
+  name?: string;
+  values?: Record<string, { value?: unknown } | undefined>;
+}
+
+export interface WireConnection {
+  name: string;
+  id?: string;
+  properties: {
+    apiId?: string;
+    displayName?: string;
+    statuses?: { status?: string; target?: string; error?: { code?: string; message?: string } }[];
+    connectionParameters?: Record<string, unknown>;
+    connectionParametersSet?: WireParameterSet;
+    createdBy?: WirePrincipal;
+    createdTime?: string;
+    lastModifiedTime?: string;
+    environment?: { id?: string; name?: string };
+    accountName?: string;
+    isCustomApiConnection?: boolean;
+    [other: string]: unknown;
+  };
+  [other: string]: unknown;
+}
+
+export interface WirePermission {
+  name?: string;
+  id?: string;
+  properties: { roleName?: string; principal: WirePrincipal };
+}
+
+export function mapEnvironment(wire: WireEnvironment): Environment {
+  const instanceUrl = wire.properties?.linkedEnvironmentMetadata?.instanceUrl ?? undefined;
+  return {
+    id: wire.name,
+    displayName: wire.properties?.displayName ?? wire.name,
+    isDefault: wire.properties?.isDefault === true,
+    dataverseUrl: instanceUrl ? instanceUrl.replace(/\/+$/, '') : undefined,
+  };
+}
+
+export function mapPrincipal(wire: WirePrincipal | undefined): Principal {
+  if (!wire) return { id: '', displayName: 'unknown', type: 'User' };
+  return {
+    id: wire.id,
+    displayName: wire.displayName ?? wire.userPrincipalName ?? wire.email ?? wire.id,
+    userPrincipalName: wire.userPrincipalName ?? wire.email ?? undefined,
+    type: principalType(wire.type),
+  };
+}
+
+function principalType(type: string | undefined): Principal['type'] {
+  switch ((type ?? '').toLowerCase()) {
+    case 'group':
+      return 'Group';
+    case 'serviceprincipal':
+    case 'application':
+      return 'ServicePrincipal';
+    case 'tenant':
+      return 'Tenant';
+    default:
+      return 'User';
+  }
+}
+
+/** Connector name from an apiId such as /providers/Microsoft.PowerApps/apis/shared_office365. */
+export function connectorFromApiId(apiId: string | undefined): string {
+  if (!apiId) return '';
+  const parts = apiId.split('/').filter(Boolean);
+  const index = parts.lastIndexOf('apis');
+  return index >= 0 && parts[index + 1] ? parts[index + 1] : (parts[parts.length - 1] ?? '');
+}
+
+/** Error wins over ConfigurationNeeded, which wins over Connected: one broken part breaks the connection. */
+export function connectionStatus(statuses: WireConnection['properties']['statuses']): {
+  status: ConnectionStatus;
+  error?: ConnectionError;
+} {
+  const list = statuses ?? [];
+  const failed = list.find((s) => s.status === 'Error');
+  if (failed) {
+    return {
+      status: 'Error',
+      error: {
+        code: failed.error?.code ?? 'Error',
+        message: failed.error?.message ?? '',
+        target: failed.target ?? undefined,
+      },
+    };
+  }
+  if (list.some((s) => s.status === 'ConfigurationNeeded') || !list.some((s) => s.status === 'Connected')) {
+    return { status: 'ConfigurationNeeded' };
+  }
+  return { status: 'Connected' };
+}
+
+export function mapConnection(wire: WireConnection, environmentId: string): Connection {
+  const p = wire.properties;
+  const connector = connectorFromApiId(p.apiId) || connectorFromApiId(wire.id);
+  const set = p.connectionParametersSet;
+  const servicePrincipal = set?.name === 'oauthSP';
+  const clientId = set?.values?.['token:clientId']?.value;
+  const { status, error } = connectionStatus(p.statuses);
+  return {
+    name: wire.name,
+    connector,
+    displayName: p.displayName ?? wire.name,
+    environmentId: p.environment?.name ?? environmentId,
+    status,
+    error,
+    createdBy: mapPrincipal(p.createdBy),
+    accountName: p.accountName ?? undefined,
+    authType: servicePrincipal ? 'servicePrincipal' : isUserAuth(wire) ? 'user' : 'other',
+    servicePrincipalAppId: servicePrincipal && typeof clientId === 'string' ? clientId : undefined,
+    // Custom connectors live under an environment (…/environments/{env}/apis/…) and are not "shared_" ones.
+    isCustomConnector:
+      p.isCustomApiConnection === true ||
+      /\/environments\/[^/]+\/apis\//i.test(p.apiId ?? '') ||
+      !connector.startsWith('shared_'),
+    createdTime: p.createdTime ?? undefined,
+    lastModifiedTime: p.lastModifiedTime ?? undefined,
+  };
+}
+
+/** A connection that signs in as a person: OAuth (not the service-principal set) or one that names an account. */
+function isUserAuth(wire: WireConnection): boolean {
+  const p = wire.properties;
+  if (p.accountName) return true;
+  if (p.connectionParametersSet?.name && /oauth/i.test(p.connectionParametersSet.name)) return true;
+  return p.connectionParameters !== undefined && 'token' in p.connectionParameters;
+}
+
+const ROLES: ConnectionRole[] = ['Owner', 'CanEdit', 'CanView', 'CanViewWithShare'];
+
+export function mapPermission(wire: WirePermission): ConnectionPermission {
+  const role = ROLES.find((r) => r.toLowerCase() === (wire.properties.roleName ?? '').toLowerCase()) ?? 'CanView';
+  return { principal: mapPrincipal(wire.properties.principal), roleName: role };
+}

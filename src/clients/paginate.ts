@@ -1,0 +1,47 @@
+/**
+ * The one paging helper: yields the items of `value` page after page, following `@odata.nextLink` (Graph,
+ * Dataverse, Power Platform API) or `nextLink` (classic Power Apps / Flow APIs), whichever the page carries.
+ */
+import { TenantApiError } from '../tenant/errors';
+import type { ApiClient, RequestSpec } from './httpClient';
+
+interface Page<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+  nextLink?: string;
+}
+
+export async function* paginate<T>(
+  client: ApiClient,
+  url: string,
+  options: Omit<RequestSpec, 'method' | 'url'> = {},
+): AsyncGenerator<T> {
+  const origin = new URL(url).origin;
+  const seen = new Set<string>();
+  let next: string | undefined = url;
+  while (next) {
+    seen.add(next);
+    const page: Page<T> = (await client.get<Page<T> | undefined>(next, options)) ?? {};
+    for (const item of page.value ?? []) yield item;
+    const link: string | undefined = page['@odata.nextLink'] ?? page.nextLink ?? undefined;
+    if (!link) return;
+    const resolved: string = new URL(link, next).toString();
+    // The bearer token goes with every page: never follow a link to another host.
+    if (new URL(resolved).origin !== origin) {
+      throw new TenantApiError({
+        message: `${client.name}: refused a next-page link to another host (${new URL(resolved).host})`,
+        code: 'ForeignNextLink',
+        kind: 'badRequest',
+        api: client.name,
+      });
+    }
+    next = seen.has(resolved) ? undefined : resolved;
+  }
+}
+
+/** Collects an async iterable (for the few callers that need every item at once). */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * Bearer tokens per scope from one TokenCredential, kept until shortly before they expire and fetched once
+ * when many requests ask at the same time. (@azure/identity caches too; this also spares the async round trip
+ * and turns a failed acquisition into a typed error.)
+ */
+import { AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
+import { scrubSecrets } from '../logging/logger';
+import { TenantApiError } from '../tenant/errors';
+
+/** Refresh this long before expiry so that a token never expires in flight. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export class TokenProvider {
+  private readonly cache = new Map<string, { token: string; expiresOn: number }>();
+  private readonly pending = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async token(scope: string, api: string): Promise<string> {
+    const cached = this.cache.get(scope);
+    if (cached && cached.expiresOn - REFRESH_MARGIN_MS > this.now()) return cached.token;
+    let pending = this.pending.get(scope);
+    if (!pending) {
+      pending = this.acquire(scope, api).finally(() => this.pending.delete(scope));
+      this.pending.set(scope, pending);
+    }
+    return pending;
+  }
+
+  /** Forget a token the service refused (401), so the next attempt asks the credential again. */
+  invalidate(scope: string): void {
+    this.cache.delete(scope);
+  }
+
+  private async acquire(scope: string, api: string): Promise<string> {
+    try {
+      const result = await this.credential.getToken(scope);
+      if (!result) throw new CredentialUnavailableError('the credential returned no token');
+      this.cache.set(scope, { token: result.token, expiresOn: result.expiresOnTimestamp });
+      return result.token;
+    } catch (error) {
+      throw tokenError(error, scope, api);
+    }
+  }
+}
+
+/** A refused credential is `unauthorized` with Entra's code; anything else (network, IMDS down) is `unavailable`. */
+export function tokenError(error: unknown, scope: string, api: string): TenantApiError {
+  if (error instanceof TenantApiError) return error;
+  // CredentialUnavailable alone is not a refusal: it is also what an unreachable authority looks like.
+  const refused =
+    error instanceof AuthenticationError ||
+    (error instanceof Error && /AADSTS\d+|invalid_client|unauthorized_client|invalid_grant/.test(error.message));
+  const code =
+    error instanceof AuthenticationError
+      ? error.errorResponse.error || 'AuthenticationFailed'
+      : error instanceof CredentialUnavailableError
+        ? 'CredentialUnavailable'
+        : refused
+          ? 'AuthenticationFailed'
+          : 'TokenEndpointUnavailable';
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new TenantApiError({
+    message: scrubSecrets(`${api}: could not obtain a token for ${scope} (${detail})`),
+    code,
+    kind: refused ? 'unauthorized' : 'unavailable',
+    api,
+    cause: new Error(code),
+  });
+}
