@@ -1,0 +1,102 @@
+/**
+ * Rate limits as sliding windows ("at most 7 per second AND 60 per 30 seconds"), per key and across all keys,
+ * checked BEFORE a send: a send is admitted only when every window of its key and every global window has room,
+ * and is recorded at that moment. Admission times only move forward, so each log stays sorted and a window check
+ * is a look at one element. A key can also be paused (after a 429) until a given time.
+ */
+
+export interface Window {
+  limit: number;
+  perMs: number;
+}
+
+export interface SlidingWindowLimiterOptions {
+  perKey: Window[];
+  global: Window[];
+  /** Added to every window so that sends stay under the limit even when they arrive a little late. */
+  safetyMarginMs?: number;
+  now?: () => number;
+}
+
+export class SlidingWindowLimiter {
+  private readonly logs = new Map<string, number[]>();
+  private readonly globalLog: number[] = [];
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly longestPerKey: number;
+  private readonly longestGlobal: number;
+  private readonly now: () => number;
+  private readonly margin: number;
+
+  constructor(private readonly options: SlidingWindowLimiterOptions) {
+    this.now = options.now ?? Date.now;
+    this.margin = options.safetyMarginMs ?? 0;
+    this.longestPerKey = Math.max(0, ...options.perKey.map((w) => w.perMs)) + this.margin;
+    this.longestGlobal = Math.max(0, ...options.global.map((w) => w.perMs)) + this.margin;
+  }
+
+  /** Admits a send for `key` now (returns 0) or says how long to wait before asking again. */
+  tryAcquire(key: string): number {
+    const now = this.now();
+    const paused = this.pausedUntil.get(key);
+    if (paused !== undefined) {
+      if (paused > now) return paused - now;
+      this.pausedUntil.delete(key);
+    }
+    const log = this.logs.get(key) ?? [];
+    prune(log, now - this.longestPerKey);
+    prune(this.globalLog, now - this.longestGlobal);
+    const wait = Math.max(
+      this.waitFor(log, this.options.perKey, now),
+      this.waitFor(this.globalLog, this.options.global, now),
+    );
+    if (wait > 0) {
+      if (log.length === 0) this.logs.delete(key);
+      return wait;
+    }
+    log.push(now);
+    this.globalLog.push(now);
+    this.logs.set(key, log);
+    return 0;
+  }
+
+  /** Waits until a send for `key` is admitted. */
+  async acquire(key: string, sleep: (ms: number) => Promise<void> = defaultSleep): Promise<void> {
+    for (;;) {
+      const wait = this.tryAcquire(key);
+      if (wait === 0) return;
+      // A little jitter so that many waiters on the global window do not all wake in the same millisecond.
+      await sleep(wait + Math.floor(Math.random() * 5));
+    }
+  }
+
+  /** After a 429: nothing for this key until `untilMs`. */
+  pause(key: string, untilMs: number): void {
+    this.pausedUntil.set(key, Math.max(untilMs, this.pausedUntil.get(key) ?? 0));
+  }
+
+  /** Keys currently remembered (for tests of bounded memory). */
+  get trackedKeys(): number {
+    return this.logs.size;
+  }
+
+  private waitFor(log: number[], windows: Window[], now: number): number {
+    let wait = 0;
+    for (const w of windows) {
+      if (log.length < w.limit) continue;
+      // The send `limit` places back must have left the window before another one fits.
+      const oldest = log[log.length - w.limit];
+      wait = Math.max(wait, oldest + w.perMs + this.margin - now);
+    }
+    return wait;
+  }
+}
+
+function prune(log: number[], before: number): void {
+  let drop = 0;
+  while (drop < log.length && log[drop] <= before) drop++;
+  if (drop) log.splice(0, drop);
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,442 @@
+/**
+ * Streams the whole tenant through the governance rules of src/connections/findings without holding it: each
+ * environment is read (connections, flows, references, solutions, solution flows, application users), run through
+ * the environment rules and dropped, keeping only the findings, who they concern, and the little the directory
+ * rules still need (service-principal connections, application users). App registrations are kept trimmed to
+ * their credentials. Reads run with bounded concurrency (bottleneck) on top of the clients' own per-API limits
+ * and 429 retries. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
+ * there is ever reported as fixed.
+ */
+import Bottleneck from 'bottleneck';
+import { connectionUsage, referenceUsage } from '../connections/connectionUsage';
+import {
+  appUsersWithSystemAdministrator,
+  brokenReferences,
+  connectionsInError,
+  connectionsOwnedByDisabledAccounts,
+  credentialsExpiringSoon,
+  crossSolutionReferences,
+  crypticReferenceNames,
+  expiredCredentials,
+  personalConnectionsInProduction,
+  sortFindings,
+  unboundReferences,
+  type Finding,
+} from '../connections/findings';
+import { connectionKey } from '../connections/tenantFacts';
+import type {
+  SnapshotApp,
+  SnapshotApplicationUser,
+  SnapshotReference,
+  SnapshotSolution,
+  SnapshotSolutionFlow,
+  TenantSnapshot,
+} from '../connections/tenantSnapshot';
+import { getLogger } from '../logging/logger';
+import { isTenantApiError } from '../tenant/errors';
+import type { AppRegistration, Connection, Environment, Flow, User } from '../tenant/model';
+import type { TenantPorts } from '../tenant/ports';
+
+const log = getLogger('notifications');
+
+/** The scope of findings about app registrations (credentials); environments are `environment:<id>`. */
+export const DIRECTORY_SCOPE = 'directory';
+export const environmentScope = (environmentId: string): string => `environment:${environmentId}`;
+
+export interface TenantScan {
+  findings: Finding[];
+  /** What could not be checked, in words. */
+  partial: string[];
+  /** Scopes read completely; a finding in any other scope cannot be declared fixed. */
+  checkedScopes: Set<string>;
+  /** finding id → its scope. */
+  scopeOf: Map<string, string>;
+  /** finding id → Entra ids of the people it concerns (connection owner, flow makers, app owners…). */
+  stakeholders: Map<string, string[]>;
+  /** finding id → makers who get a personal note even without subscribing (their connection broke, their flow is at risk). */
+  makerAlerts: Map<string, string[]>;
+  /** Directory users met during the scan, by lower-case id (for UPNs and names). */
+  users: Map<string, User>;
+}
+
+export interface ScanOptions {
+  now: Date;
+  /** Credentials expiring within this many days are findings (the largest threshold anyone asked for). */
+  withinDays: number;
+  /** Environments read at the same time. */
+  environmentConcurrency?: number;
+  /** Other reads (app owners, solution components) at the same time. */
+  readConcurrency?: number;
+}
+
+interface EnvironmentLeftovers {
+  spConnections: Connection[];
+  applicationUsers: SnapshotApplicationUser[];
+}
+
+const ENVIRONMENT_RULES = [
+  connectionsOwnedByDisabledAccounts,
+  personalConnectionsInProduction,
+  connectionsInError,
+  unboundReferences,
+  brokenReferences,
+  crossSolutionReferences,
+  crypticReferenceNames,
+];
+
+function reasonOf(error: unknown): string {
+  if (!isTenantApiError(error)) return 'an unexpected error';
+  switch (error.kind) {
+    case 'throttled':
+      return 'throttled';
+    case 'forbidden':
+    case 'unauthorized':
+      return 'not allowed';
+    case 'timeout':
+      return 'timed out';
+    case 'unavailable':
+      return 'service unavailable';
+    default:
+      return error.code;
+  }
+}
+
+/** Credentials, ids and name only: hints and other fields are not needed and not kept. */
+function trimApp(app: AppRegistration): SnapshotApp {
+  const keep = (c: { keyId: string; displayName?: string; endDateTime?: string }) => ({
+    keyId: c.keyId,
+    displayName: c.displayName,
+    endDateTime: c.endDateTime,
+  });
+  return {
+    id: app.id,
+    appId: app.appId,
+    displayName: app.displayName,
+    passwordCredentials: app.passwordCredentials.map(keep),
+    keyCredentials: app.keyCredentials.map(keep),
+    ownerIds: [],
+  };
+}
+
+export class TenantScanner {
+  private readonly reads: Bottleneck;
+  private readonly environments: Bottleneck;
+
+  constructor(
+    private readonly tenant: TenantPorts,
+    private readonly options: ScanOptions,
+  ) {
+    this.environments = new Bottleneck({ maxConcurrent: options.environmentConcurrency ?? 16 });
+    this.reads = new Bottleneck({ maxConcurrent: options.readConcurrency ?? 32 });
+  }
+
+  async scan(): Promise<TenantScan> {
+    const result: TenantScan = {
+      findings: [],
+      partial: [],
+      checkedScopes: new Set(),
+      scopeOf: new Map(),
+      stakeholders: new Map(),
+      makerAlerts: new Map(),
+      users: new Map(),
+    };
+    const gap = (what: string, error: unknown) => {
+      if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while scanning');
+      else log.warn({ what, code: error.code, kind: error.kind }, 'could not read during the scan');
+      result.partial.push(`${what} (${reasonOf(error)})`);
+    };
+
+    const [environments, usersOk, apps] = await Promise.all([
+      this.tenant.connections.listEnvironments().catch((error: unknown) => {
+        gap('the list of environments', error);
+        return undefined;
+      }),
+      this.readUsers(result.users).then(
+        () => true,
+        (error: unknown) => {
+          gap('the directory users (account status of owners)', error);
+          return false;
+        },
+      ),
+      this.readApps().catch((error: unknown) => {
+        gap('app registrations and their credentials', error);
+        return undefined;
+      }),
+    ]);
+
+    // Owners are fetched only for apps that will be reported (a credential inside the window or expired).
+    const horizon = this.options.now.getTime() + this.options.withinDays * 86_400_000;
+    const appsByAppId = new Map((apps ?? []).map((a) => [a.appId.toLowerCase(), a]));
+    const ownersFetched = new Set<string>();
+    const fetchOwners = (targets: SnapshotApp[]) =>
+      Promise.all(
+        targets
+          .filter((a) => !ownersFetched.has(a.id))
+          .map((app) => {
+            ownersFetched.add(app.id);
+            return this.reads
+              .schedule(() => this.tenant.directory.listApplicationOwnerIds(app.id))
+              .then(
+                (ids) => {
+                  app.ownerIds = ids;
+                },
+                (error: unknown) => gap(`the owners of ${app.displayName}`, error),
+              );
+          }),
+      );
+    const reportable = (apps ?? []).filter((app) =>
+      [...app.passwordCredentials, ...app.keyCredentials].some(
+        (c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= horizon,
+      ),
+    );
+    const owners = fetchOwners(reportable);
+
+    const leftovers: EnvironmentLeftovers = { spConnections: [], applicationUsers: [] };
+    const envList = environments ?? [];
+    await Promise.all(
+      envList.map((environment) =>
+        this.environments.schedule(() =>
+          this.scanEnvironment(environment, envList, appsByAppId, result, leftovers, gap, usersOk),
+        ),
+      ),
+    );
+    await owners;
+
+    // App users with System Administrator: report their app's owners too.
+    const adminAppUsers = leftovers.applicationUsers.filter((u) =>
+      u.roles.some((r) => /^system administrator$/i.test(r.name.trim())),
+    );
+    await fetchOwners(adminAppUsers.flatMap((u) => appsByAppId.get(u.applicationId.toLowerCase()) ?? []));
+
+    this.directoryRules(apps, appsByAppId, leftovers, adminAppUsers, result);
+    if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
+    result.findings = sortFindings(result.findings);
+    return result;
+  }
+
+  private async readUsers(into: Map<string, User>): Promise<void> {
+    for await (const user of this.tenant.directory.listUsers()) into.set(user.id.toLowerCase(), user);
+  }
+
+  private async readApps(): Promise<SnapshotApp[]> {
+    const apps: SnapshotApp[] = [];
+    for await (const app of this.tenant.directory.listApplications()) apps.push(trimApp(app));
+    return apps;
+  }
+
+  private async scanEnvironment(
+    environment: Environment,
+    environments: Environment[],
+    appsByAppId: Map<string, SnapshotApp>,
+    result: TenantScan,
+    leftovers: EnvironmentLeftovers,
+    gap: (what: string, error: unknown) => void,
+    usersOk: boolean,
+  ): Promise<void> {
+    const name = environment.displayName;
+    let complete = usersOk;
+    const read = async <T>(what: string, items: () => AsyncIterable<T>): Promise<T[] | undefined> => {
+      try {
+        const out: T[] = [];
+        for await (const item of items()) out.push(item);
+        return out;
+      } catch (error) {
+        complete = false;
+        gap(`${what} in ${name}`, error);
+        return undefined;
+      }
+    };
+    const dv = environment.dataverseUrl !== undefined;
+    const none = async function* (): AsyncIterable<never> {};
+    const [connections, flows, references, solutions, solutionFlows, applicationUsers] = await Promise.all([
+      read('connections', () => this.tenant.connections.listConnections(environment.id)),
+      read('flows', () => this.tenant.flows.listFlows(environment.id)),
+      read('connection references', () => (dv ? this.tenant.dataverse.listConnectionReferences(environment) : none())),
+      read('solutions', () => (dv ? this.tenant.dataverse.listSolutions(environment) : none())),
+      read('solution flows', () => (dv ? this.tenant.dataverse.listSolutionFlows(environment) : none())),
+      read('application users', () => (dv ? this.tenant.dataverse.listApplicationUsers(environment) : none())),
+    ]);
+    const withComponents = await Promise.all(
+      (solutions ?? []).map(async (solution): Promise<SnapshotSolution> => {
+        const components = await this.reads.schedule(() =>
+          read(`the contents of ${solution.friendlyName}`, () =>
+            this.tenant.dataverse.listSolutionComponents(environment, solution.id),
+          ),
+        );
+        return {
+          ...solution,
+          environmentId: environment.id,
+          componentObjectIds: (components ?? []).map((c) => c.objectId),
+        };
+      }),
+    );
+
+    const envConnections = connections ?? [];
+    const envFlows: Flow[] = flows ?? [];
+    const envReferences = (references ?? []).map((r): SnapshotReference => ({ ...r, environmentId: environment.id }));
+    const envSolutionFlows = (solutionFlows ?? []).map((f): SnapshotSolutionFlow => ({
+      ...f,
+      environmentId: environment.id,
+    }));
+    const snapshot: TenantSnapshot = {
+      now: this.options.now,
+      environments,
+      connections: envConnections,
+      flows: envFlows,
+      solutionFlows: envSolutionFlows,
+      references: envReferences,
+      solutions: withComponents,
+      applicationUsers: [],
+      apps: envConnections.flatMap((c) => {
+        const app = c.servicePrincipalAppId ? appsByAppId.get(c.servicePrincipalAppId.toLowerCase()) : undefined;
+        return app ? [app] : [];
+      }),
+      users: relevantUsers(result.users, [
+        ...envConnections.map((c) => c.createdBy.id),
+        ...envReferences.flatMap((r) => (r.ownerId ? [r.ownerId] : [])),
+      ]),
+      partialEnvironmentIds: connections ? [] : [environment.id],
+    };
+    const findings = ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot));
+    this.recordEnvironmentFindings(findings, snapshot, result);
+
+    for (const c of envConnections) if (c.authType === 'servicePrincipal') leftovers.spConnections.push(c);
+    leftovers.applicationUsers.push(
+      ...(applicationUsers ?? []).map((u): SnapshotApplicationUser => ({ ...u, environmentId: environment.id })),
+    );
+    if (complete) result.checkedScopes.add(environmentScope(environment.id));
+  }
+
+  /** Adds the findings with their scope, the people they concern and the makers to alert. */
+  private recordEnvironmentFindings(findings: Finding[], snapshot: TenantSnapshot, result: TenantScan): void {
+    const environmentId = snapshot.connections[0]?.environmentId ?? snapshot.references[0]?.environmentId;
+    const creators = new Map<string, string>();
+    for (const flow of snapshot.flows) creators.set(`flow:${flow.id}`, flow.creatorId);
+    for (const flow of snapshot.solutionFlows)
+      if (flow.ownerId) creators.set(`workflow:${flow.workflowId}`, flow.ownerId);
+    const makersOf = (uses: { flowId?: string; workflowId?: string }[]) =>
+      uses.flatMap((u) => {
+        const id = u.flowId ? creators.get(`flow:${u.flowId}`) : creators.get(`workflow:${u.workflowId}`);
+        return id ? [id] : [];
+      });
+    const usage = connectionUsage(snapshot);
+    const refUsage = referenceUsage(snapshot);
+    const connections = new Map(snapshot.connections.map((c) => [`${c.environmentId}:${c.name}`, c]));
+    const references = new Map(
+      snapshot.references.map((r) => [`${r.environmentId}:${r.logicalName.toLowerCase()}`, r]),
+    );
+    const enabled = (id: string) => result.users.get(id.toLowerCase())?.accountEnabled !== false;
+
+    for (const finding of findings) {
+      const rest = finding.id.slice(finding.id.indexOf(':') + 1);
+      const connection = connections.get(rest);
+      const reference = references.get(rest);
+      let people: string[] = [];
+      let alert: string[] = [];
+      if (connection) {
+        const makers = makersOf(usage.get(connectionKey(connection.environmentId, connection.name)) ?? []);
+        people = [connection.createdBy.id, ...makers];
+        if (finding.kind === 'connection-error') alert = people;
+        if (finding.kind === 'connection-owner-disabled') alert = makers;
+      } else if (reference) {
+        const makers = makersOf(
+          refUsage.get(`${reference.environmentId}/${reference.logicalName.toLowerCase()}`) ?? [],
+        );
+        people = [...(reference.ownerId ? [reference.ownerId] : []), ...makers];
+        if (finding.kind === 'reference-unbound' || finding.kind === 'reference-broken') alert = makers;
+      }
+      const scope = environmentScope(connection?.environmentId ?? reference?.environmentId ?? environmentId ?? '');
+      this.add(result, finding, scope, people, alert.filter(enabled));
+    }
+  }
+
+  private directoryRules(
+    apps: SnapshotApp[] | undefined,
+    appsByAppId: Map<string, SnapshotApp>,
+    leftovers: EnvironmentLeftovers,
+    adminAppUsers: SnapshotApplicationUser[],
+    result: TenantScan,
+  ): void {
+    const users = [...result.users.values()];
+    const base = (partial: Partial<TenantSnapshot>): TenantSnapshot => ({
+      now: this.options.now,
+      environments: [],
+      connections: [],
+      flows: [],
+      solutionFlows: [],
+      references: [],
+      solutions: [],
+      applicationUsers: [],
+      apps: [],
+      users: [],
+      ...partial,
+    });
+    // App users: one small snapshot, only the apps they belong to.
+    const appUserSnapshot = base({
+      environments: [],
+      applicationUsers: adminAppUsers,
+      apps: adminAppUsers.flatMap((u) => appsByAppId.get(u.applicationId.toLowerCase()) ?? []),
+      users,
+    });
+    for (const finding of appUsersWithSystemAdministrator(appUserSnapshot)) {
+      const appUser = adminAppUsers.find((u) =>
+        finding.id.endsWith(`${u.environmentId}:${u.applicationId.toLowerCase()}`),
+      );
+      const app = appUser ? appsByAppId.get(appUser.applicationId.toLowerCase()) : undefined;
+      this.add(result, finding, environmentScope(appUser?.environmentId ?? ''), app?.ownerIds ?? [], []);
+    }
+    if (!apps) return;
+    // Credentials: in batches of apps, each with only its own service-principal connections, so the rules'
+    // per-app lookups stay linear however big the tenant is.
+    const spByApp = new Map<string, Connection[]>();
+    for (const c of leftovers.spConnections) {
+      const key = c.servicePrincipalAppId?.toLowerCase() ?? '';
+      const list = spByApp.get(key) ?? [];
+      list.push(c);
+      spByApp.set(key, list);
+    }
+    const horizon = this.options.now.getTime() + this.options.withinDays * 86_400_000;
+    const reportable = apps.filter((app) =>
+      [...app.passwordCredentials, ...app.keyCredentials].some(
+        (c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= horizon,
+      ),
+    );
+    for (let i = 0; i < reportable.length; i += 200) {
+      const batch = reportable.slice(i, i + 200);
+      const snapshot = base({
+        apps: batch,
+        connections: batch.flatMap((a) => spByApp.get(a.appId.toLowerCase()) ?? []),
+        users: relevantUsers(
+          result.users,
+          batch.flatMap((a) => a.ownerIds),
+        ),
+      });
+      const found = [
+        ...credentialsExpiringSoon(snapshot, { withinDays: this.options.withinDays }),
+        ...expiredCredentials(snapshot),
+      ];
+      const byAppId = new Map(batch.map((a) => [a.appId.toLowerCase(), a]));
+      for (const finding of found) {
+        const appId = finding.id.split(':')[1];
+        this.add(result, finding, DIRECTORY_SCOPE, byAppId.get(appId)?.ownerIds ?? [], []);
+      }
+    }
+  }
+
+  private add(result: TenantScan, finding: Finding, scope: string, people: string[], alert: string[]): void {
+    result.findings.push(finding);
+    result.scopeOf.set(finding.id, scope);
+    const unique = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
+    if (people.length) result.stakeholders.set(finding.id, unique(people));
+    if (alert.length) result.makerAlerts.set(finding.id, unique(alert));
+  }
+}
+
+function relevantUsers(users: Map<string, User>, ids: string[]): User[] {
+  const out = new Map<string, User>();
+  for (const id of ids) {
+    const user = users.get(id.toLowerCase());
+    if (user) out.set(user.id, user);
+  }
+  return [...out.values()];
+}
