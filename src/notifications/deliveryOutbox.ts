@@ -46,6 +46,8 @@ export interface OutboxDependencies {
   now?: () => number;
   /** Items delivered at the same time (each still waits for its rate-limit slot). */
   concurrency?: number;
+  /** How long a claimed item stays reserved for its worker; a crashed worker's items return after this. */
+  claimMs?: number;
 }
 
 export interface DrainReport {
@@ -133,7 +135,11 @@ export class DeliveryOutbox {
   }
 
   private async claim(record: StoredRecord<OutboxItem>): Promise<StoredRecord<OutboxItem> | undefined> {
-    const value: OutboxItem = { ...record.value, claimedBy: this.worker, claimedUntil: this.now() + CLAIM_MS };
+    const value: OutboxItem = {
+      ...record.value,
+      claimedBy: this.worker,
+      claimedUntil: this.now() + (this.deps.claimMs ?? CLAIM_MS),
+    };
     try {
       const version = await this.deps.records.put(OUTBOX, record.key, value, { ifVersion: record.version });
       return { key: record.key, value, version };

@@ -31,6 +31,8 @@ export interface NotificationsOptions {
   /** Defaults to Teams' limits; the bench and tests may pass their own clock-driven limiter. */
   limiter?: SlidingWindowLimiter;
   deliveryConcurrency?: number;
+  /** How long a claimed outbox item stays reserved (tests shorten it to simulate a crashed instance). */
+  claimMs?: number;
   /** Scan read concurrency (environments at once, other reads at once). */
   environmentConcurrency?: number;
   readConcurrency?: number;
@@ -70,6 +72,7 @@ export class NotificationsService {
       delivery,
       limiter: options.limiter ?? teamsRateLimiter(),
       concurrency: options.deliveryConcurrency,
+      claimMs: options.claimMs,
     });
   }
 

@@ -1,0 +1,48 @@
+import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
+import { teamsRateLimiter } from '../../src/notifications/teamsRateLimits';
+
+describe('sliding-window rate limits, checked before sending', () => {
+  let now = 0;
+  const clock = () => now;
+  beforeEach(() => {
+    now = 1_000_000;
+  });
+
+  it('admits 7 messages a second to one conversation and says how long the 8th must wait', () => {
+    const limiter = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    for (let i = 0; i < 7; i++) expect(limiter.tryAcquire('conversation:a')).toBe(0);
+    expect(limiter.tryAcquire('conversation:a')).toBe(1000);
+    now += 1000;
+    expect(limiter.tryAcquire('conversation:a')).toBe(0);
+  });
+
+  it('holds one conversation to 8 per 2 seconds and 60 per 30 seconds', () => {
+    const limiter = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    let admitted = 0;
+    for (let step = 0; step < 300; step++) {
+      while (limiter.tryAcquire('conversation:a') === 0) admitted++;
+      now += 100;
+    }
+    // 30 s of asking as fast as allowed: never more than the 60-per-30-s window.
+    expect(admitted).toBeLessThanOrEqual(60);
+    expect(admitted).toBeGreaterThanOrEqual(59);
+  });
+
+  it('shares 50 per second across all conversations without blocking a quiet one behind a busy one', () => {
+    const limiter = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    let admitted = 0;
+    for (let i = 0; i < 200; i++) if (limiter.tryAcquire(`conversation:${i}`) === 0) admitted++;
+    expect(admitted).toBe(50);
+    now += 1000;
+    expect(limiter.tryAcquire('conversation:quiet')).toBe(0);
+  });
+
+  it('pauses a conversation after a 429 until Retry-After has passed', () => {
+    const limiter = new SlidingWindowLimiter({ perKey: [{ limit: 100, perMs: 1000 }], global: [], now: clock });
+    limiter.pause('conversation:a', now + 3000);
+    expect(limiter.tryAcquire('conversation:a')).toBe(3000);
+    expect(limiter.tryAcquire('conversation:b')).toBe(0);
+    now += 3000;
+    expect(limiter.tryAcquire('conversation:a')).toBe(0);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * A loopback Teams connector for tests and benches: a DeliveryPort that enforces Teams' proactive limits on its
+ * side (per conversation 7/s, 8/2 s, 60/30 s, 1,800/h; 50/s tenant-wide) and answers 429 with Retry-After beyond
+ * them, like the real channel. It records every accepted message per conversation so tests can count lost and
+ * duplicated deliveries, and can be told to answer "gone" (403/404) for some targets or to fail transiently.
+ */
+import type { Reply } from '../../src/cards/reply';
+import {
+  targetKey,
+  type DeliveryOutcome,
+  type DeliveryPort,
+  type DeliveryTarget,
+} from '../../src/notifications/deliveryPort';
+import { PER_CONVERSATION_LIMITS, TENANT_LIMITS } from '../../src/notifications/teamsRateLimits';
+import type { Window } from '../../src/notifications/slidingWindowLimiter';
+
+export class LimitEnforcingSink implements DeliveryPort {
+  /** Accepted messages per conversation key, in arrival order. */
+  readonly received = new Map<string, Reply[]>();
+  throttledCount = 0;
+  readonly gone = new Set<string>();
+  /** Targets whose next N calls fail with a retryable error. */
+  readonly transientFailures = new Map<string, number>();
+  /** Targets whose next N calls are answered 429 with this Retry-After, whatever the windows say. */
+  readonly forcedThrottles = new Map<string, { times: number; retryAfterMs: number }>();
+  /** When set, calls after this many accepted messages never answer (a process dying mid-send). */
+  hangAfter?: number;
+  private accepted = 0;
+  private readonly perKey = new Map<string, number[]>();
+  private readonly all: number[] = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async deliver(target: DeliveryTarget, reply: Reply): Promise<DeliveryOutcome> {
+    const key = targetKey(target);
+    if (this.hangAfter !== undefined && this.accepted >= this.hangAfter) return new Promise(() => undefined);
+    if (this.gone.has(key)) return { outcome: 'gone' };
+    const failures = this.transientFailures.get(key) ?? 0;
+    if (failures > 0) {
+      this.transientFailures.set(key, failures - 1);
+      return { outcome: 'failed', retryable: true };
+    }
+    const forced = this.forcedThrottles.get(key);
+    if (forced && forced.times > 0) {
+      forced.times--;
+      this.throttledCount++;
+      return { outcome: 'throttled', retryAfterMs: forced.retryAfterMs };
+    }
+    const t = this.now();
+    const log = this.perKey.get(key) ?? [];
+    const wait = Math.max(waitFor(log, PER_CONVERSATION_LIMITS, t), waitFor(this.all, TENANT_LIMITS, t));
+    if (wait > 0) {
+      this.throttledCount++;
+      // Teams sends Retry-After in whole seconds.
+      return { outcome: 'throttled', retryAfterMs: Math.ceil(wait / 1000) * 1000 };
+    }
+    log.push(t);
+    this.perKey.set(key, log);
+    this.all.push(t);
+    if (this.all.length > 100) this.all.splice(0, this.all.length - 100);
+    this.accepted++;
+    const list = this.received.get(key) ?? [];
+    list.push(reply);
+    this.received.set(key, list);
+    return { outcome: 'sent' };
+  }
+
+  get total(): number {
+    let n = 0;
+    for (const list of this.received.values()) n += list.length;
+    return n;
+  }
+}
+
+function waitFor(log: number[], windows: Window[], now: number): number {
+  let wait = 0;
+  for (const w of windows) {
+    const inWindow = log.filter((t) => t > now - w.perMs);
+    if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.perMs - now);
+  }
+  return wait;
+}
