@@ -1,0 +1,57 @@
+/**
+ * `npm run --silent scan -- [--dry-run] [--json]`: one tenant scan now, built by the composition root like the
+ * bot (demo tenant when no TENANT_ID). --dry-run reads the ledger but changes nothing and sends nothing: it
+ * shows the findings and, per recipient, the digest that would go out (templates expanded). Without it the
+ * digests are queued in the store's outbox, which the running bot delivers (this process has no Teams adapter).
+ * --json prints ONE JSON object {findings, deliveries, partial}; otherwise a short summary.
+ */
+import { parseArgs } from 'node:util';
+import { compose } from '../compose';
+import { loadConfig } from '../config';
+import type { DeliveryPort } from '../notifications/deliveryPort';
+import { NotificationsService } from '../notifications/notificationsService';
+import { runTrustingEmulator } from './emulatorTrust';
+
+/** The CLI only queues: the bot's outbox worker delivers through Teams. */
+const queueOnly: DeliveryPort = {
+  deliver: async () => ({ outcome: 'failed', retryable: true }),
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('usage: npm run --silent scan -- [--dry-run] [--json]\n');
+    return 0;
+  }
+  const composition = await compose(loadConfig());
+  try {
+    const service = new NotificationsService(composition.ctx, queueOnly);
+    const result = await service.runScan({ dryRun: values['dry-run'] });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      const high = result.findings.filter((f) => f.severity === 'high').length;
+      process.stdout.write(`${result.findings.length} findings (${high} high).\n`);
+      for (const f of result.findings) {
+        const days = f.daysLeft === undefined ? '' : ` [${f.daysLeft} d]`;
+        process.stdout.write(
+          `  ${f.severity.padEnd(6)} ${f.kind}: ${f.subject}${f.environment ? ` (${f.environment})` : ''}${days}\n`,
+        );
+      }
+      const verb = values['dry-run'] ? 'would receive' : 'queued for';
+      for (const d of result.deliveries) process.stdout.write(`${d.to} ${verb}: ${d.text}\n`);
+      if (result.partial.length) process.stdout.write(`Could not check: ${result.partial.join('; ')}\n`);
+    }
+    return 0;
+  } finally {
+    await composition.close();
+  }
+}
+
+void runTrustingEmulator(main);
