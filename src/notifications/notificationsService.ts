@@ -199,6 +199,11 @@ export class NotificationsService {
     );
   }
 
+  /** When the scheduled scan runs next (undefined when not scheduled). */
+  nextScheduledScan(): Date | undefined {
+    return this.cron?.nextRun() ?? undefined;
+  }
+
   stopSchedule(): void {
     this.cron?.stop();
     this.cron = undefined;
