@@ -5,12 +5,14 @@
  * secrets and ends in `needsAttention`, naming the connections and telling the requester and the admins.
  */
 import { textReply } from '../../../cards/reply';
+import { getLogger } from '../../../logging/logger';
 import type { Connection } from '../../../tenant/model';
 import type { RotationConnection } from '../rotation';
 import type { RotationRun } from '../rotationRun';
 import { secretForSteps } from './secretForSteps';
 
 const HOUR_MS = 60 * 60 * 1000;
+const log = getLogger('operations.rotation');
 
 async function connectionsOfApp(run: RotationRun): Promise<RotationConnection[]> {
   const { connections } = run.ctx.tenant;
@@ -100,7 +102,10 @@ export async function updateConnections(run: RotationRun): Promise<void> {
     const reason = `These connections could not be switched to the new secret: ${names}. Both the old and the new secret were kept; fix the connection(s) and finish the switch, then remove the old secret.`;
     await run.save({ state: 'needsAttention', reason });
     await run.audit('needsAttention', 'failure', { connections: failed.map((c) => c.displayName).join(', ') });
-    await notifyNeedsAttention(run, reason);
+    // The state is recorded first: a notification that cannot be sent must not make the saga look unfinished.
+    await notifyNeedsAttention(run, reason).catch((error: unknown) =>
+      log.warn({ rotationId: run.rotation.id, error: run.describe(error) }, 'needsAttention notification failed'),
+    );
     return;
   }
   const graceMs = run.ctx.config.OLD_SECRET_GRACE_HOURS * HOUR_MS;
