@@ -1,0 +1,146 @@
+/**
+ * Faults at each step of the rotation, injected by the emulator, and the states they must end in: nothing changed
+ * (Graph refuses), one new credential despite a lost answer (ambiguous addPassword), new credential withdrawn (Key
+ * Vault down, secret never accepted), a short propagation delay simply waited out, and needsAttention with both
+ * credentials kept when a connection cannot be switched.
+ */
+import { advanceRotation, createRotation } from '../../../src/operations/rotation';
+import type { RunningEmulator } from '../../../src/emulator';
+import type { AppRegistration } from '../../../src/tenant/model';
+import {
+  appNamed,
+  expectNoSecretLeaks,
+  openContext,
+  startTestEmulator,
+  type OperationsContext,
+} from '../operationsHarness';
+
+const MEGAN = '00000000-0000-0000-0000-0000000000021';
+const ALEX = '00000000-0000-0000-0000-0000000000020';
+const FAST = { verify: { timeoutMs: 4_000, initialDelayMs: 50, maxDelayMs: 400 } };
+
+let emulator: RunningEmulator;
+let oc: OperationsContext;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+afterEach(async () => {
+  emulator.control.setFaults('');
+  await oc.close();
+  emulator.control.reset();
+});
+
+async function start(approvalId: string): Promise<{ app: AppRegistration; rotationId: string }> {
+  oc = await openContext(emulator);
+  const app = await appNamed(oc.ctx.tenant, 'D365-App-Registration');
+  const rotation = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId });
+  return { app, rotationId: rotation.id };
+}
+
+async function keyIds(appObjectId: string): Promise<string[]> {
+  const app = await oc.ctx.tenant.directory.getApplication(appObjectId);
+  return app.passwordCredentials.map((c) => c.keyId).sort();
+}
+
+test('Graph failing addPassword ends failed with nothing changed and the old secret kept', async () => {
+  const { app, rotationId } = await start('fault-graph');
+  emulator.control.setFaults('graph.addPassword:error=1:503');
+  const result = await advanceRotation(oc.ctx, rotationId, FAST);
+  emulator.control.setFaults('');
+
+  expect(result.state).toBe('failed');
+  expect(result.reason).toMatch(/old secret is still in use/);
+  expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
+  expect(await oc.ctx.tenant.vault.getSecretProperties(`sp-${app.appId}`)).toBeUndefined();
+  await expectNoSecretLeaks(emulator, oc, [result]);
+});
+
+test('a lost addPassword answer: the orphan is found by name and removed, and exactly one new credential remains', async () => {
+  const { app, rotationId } = await start('fault-ambiguous');
+  // Only the first call is ambiguous: the fault is cleared as soon as that call returns.
+  const directory = oc.ctx.tenant.directory;
+  const realAdd = directory.addPassword.bind(directory);
+  directory.addPassword = async (objectId, credential) => {
+    try {
+      return await realAdd(objectId, credential);
+    } finally {
+      emulator.control.setFaults('');
+    }
+  };
+  emulator.control.setFaults('graph.addPassword:ambiguous=1');
+
+  const result = await advanceRotation(oc.ctx, rotationId, FAST);
+  expect(result.state).toBe('done');
+  expect(result.attempt).toBe(2);
+  const after = await oc.ctx.tenant.directory.getApplication(app.id);
+  expect(after.passwordCredentials).toHaveLength(1);
+  expect(after.passwordCredentials[0].displayName).toBe(`ConnectionOps rotation ${rotationId} attempt 2`);
+  expect(emulator.control.issuedSecrets()).toHaveLength(2);
+
+  const audit = (await oc.audit()).filter((e) => e.correlationId === rotationId);
+  expect(audit.find((e) => e.action === 'rotation.addPassword' && e.outcome === 'failure')?.details).toMatchObject({
+    outcomeUnknown: true,
+  });
+  expect(audit.some((e) => e.action === 'rotation.removeNewCredential')).toBe(true);
+  await expectNoSecretLeaks(emulator, oc, [result]);
+});
+
+test('Key Vault down: the new credential is withdrawn, the old kept, the rotation failed with a plain reason', async () => {
+  const { app, rotationId } = await start('fault-vault');
+  emulator.control.setFaults('keyVault:down');
+  const result = await advanceRotation(oc.ctx, rotationId, FAST);
+  emulator.control.setFaults('');
+
+  expect(result.state).toBe('failed');
+  expect(result.reason).toMatch(/Key Vault/);
+  expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
+  await expectNoSecretLeaks(emulator, oc, [result]);
+});
+
+test('a propagation delay of a second is waited out before any connection is switched', async () => {
+  const { rotationId } = await start('fault-propagation');
+  emulator.control.setFaults('token:propagation=1000');
+  const result = await advanceRotation(oc.ctx, rotationId, FAST);
+  emulator.control.setFaults('');
+
+  expect(result.state).toBe('done');
+  const verify = (await oc.audit()).find((e) => e.correlationId === rotationId && e.action === 'rotation.verify');
+  expect(verify?.outcome).toBe('success');
+  expect(Number(verify?.details?.attempts)).toBeGreaterThan(1);
+});
+
+test('a secret never accepted within the bound is withdrawn and the old one kept', async () => {
+  const { app, rotationId } = await start('fault-never-accepted');
+  emulator.control.setFaults('token:propagation=10000');
+  const result = await advanceRotation(oc.ctx, rotationId, {
+    verify: { timeoutMs: 600, initialDelayMs: 50, maxDelayMs: 200 },
+  });
+  emulator.control.setFaults('');
+
+  expect(result.state).toBe('failed');
+  expect(result.reason).toMatch(/did not accept the new secret/);
+  expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
+});
+
+test('a connection that cannot be switched: needsAttention naming it, both credentials kept, people told', async () => {
+  const { app, rotationId } = await start('fault-connection');
+  emulator.control.setFaults('powerPlatform.updateConnection:error=1:500');
+  const result = await advanceRotation(oc.ctx, rotationId, FAST);
+  emulator.control.setFaults('');
+
+  expect(result.state).toBe('needsAttention');
+  const failed = (result.connections ?? []).filter((c) => c.outcome === 'failed');
+  expect(failed.length).toBeGreaterThan(0);
+  for (const c of failed) expect(result.reason).toContain(c.displayName);
+  const now = await keyIds(app.id);
+  expect(now).toEqual([...app.passwordCredentials.map((c) => c.keyId), result.newKeyId as string].sort());
+
+  const told = oc.notifier.sent.map((n) => n.toUserId);
+  expect(told).toEqual(expect.arrayContaining([MEGAN, ALEX]));
+  expect(oc.notifier.sent[0].reply.text).toContain(failed[0].displayName);
+  // A needsAttention rotation is final: advancing again changes nothing.
+  expect((await advanceRotation(oc.ctx, rotationId, FAST)).state).toBe('needsAttention');
+  await expectNoSecretLeaks(emulator, oc, [result]);
+});

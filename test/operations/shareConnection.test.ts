@@ -1,0 +1,90 @@
+/**
+ * Sharing and revoking on the demo tenant: Megan's personal Outlook connection in DEV (used by the Weekly report
+ * flow) shared with Adele, verified by reading the permissions back, idempotent, never downgrading, audited.
+ */
+import type { RunningEmulator } from '../../src/emulator';
+import { revokeShare, shareConnection, ShareRefusedError } from '../../src/operations/shareConnection';
+import type { Connection } from '../../src/tenant/model';
+import { openContext, startTestEmulator, type OperationsContext } from './operationsHarness';
+
+const MEGAN = '00000000-0000-0000-0000-0000000000021';
+const ADELE = '00000000-0000-0000-0000-0000000000022';
+
+let emulator: RunningEmulator;
+let oc: OperationsContext;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+afterEach(async () => {
+  await oc.close();
+  emulator.control.reset();
+});
+
+async function megansOutlookInDev(): Promise<Connection> {
+  const { connections } = oc.ctx.tenant;
+  const dev = (await connections.listEnvironments()).find((e) => e.displayName === 'Contoso DEV');
+  if (!dev) throw new Error('no Contoso DEV');
+  for await (const c of connections.listConnections(dev.id)) {
+    if (c.connector === 'shared_office365' && c.createdBy.id === MEGAN) return c;
+  }
+  throw new Error("no Outlook connection of Megan's in DEV");
+}
+
+const target = (c: Connection, principalId = ADELE) => ({
+  environmentId: c.environmentId,
+  connector: c.connector,
+  connectionName: c.name,
+  principalId,
+  principalType: 'User' as const,
+  actor: MEGAN,
+  correlationId: 'approval-x',
+});
+
+async function roleOfAdele(c: Connection): Promise<string | undefined> {
+  const permissions = await oc.ctx.tenant.connections.listPermissions(c.environmentId, c.connector, c.name);
+  return permissions.find((p) => p.principal.id === ADELE)?.roleName;
+}
+
+test('shares "Can use" with Adele, verified by reading it back, and audits it', async () => {
+  oc = await openContext(emulator);
+  const outlook = await megansOutlookInDev();
+  expect(await roleOfAdele(outlook)).toBeUndefined();
+
+  expect(await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' })).toEqual({ verified: true });
+  expect(await roleOfAdele(outlook)).toBe('CanView');
+  const [entry] = (await oc.audit()).filter((e) => e.action === 'connection.share');
+  expect(entry).toMatchObject({
+    actor: MEGAN,
+    subject: outlook.displayName,
+    outcome: 'success',
+    correlationId: 'approval-x',
+    details: { principalId: ADELE, role: 'CanView', verified: true },
+  });
+});
+
+test('sharing twice changes nothing, and "Can use" never downgrades an editor', async () => {
+  oc = await openContext(emulator);
+  const outlook = await megansOutlookInDev();
+  await shareConnection(oc.ctx, { ...target(outlook), role: 'CanEdit' });
+  expect(await shareConnection(oc.ctx, { ...target(outlook), role: 'CanEdit' })).toEqual({ verified: true });
+  expect(await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' })).toEqual({ verified: true });
+  expect(await roleOfAdele(outlook)).toBe('CanEdit');
+  const shares = (await oc.audit()).filter((e) => e.action === 'connection.share');
+  expect(shares.map((e) => e.details?.alreadyHeld ?? null)).toEqual([null, 'CanEdit', 'CanEdit']);
+});
+
+test('revoking removes the share, revoking again is fine, and the owner cannot be revoked', async () => {
+  oc = await openContext(emulator);
+  const outlook = await megansOutlookInDev();
+  await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' });
+
+  expect(await revokeShare(oc.ctx, target(outlook))).toEqual({ verified: true });
+  expect(await roleOfAdele(outlook)).toBeUndefined();
+  expect(await revokeShare(oc.ctx, target(outlook))).toEqual({ verified: true });
+
+  await expect(revokeShare(oc.ctx, target(outlook, MEGAN))).rejects.toBeInstanceOf(ShareRefusedError);
+  const outcomes = (await oc.audit()).filter((e) => e.action === 'connection.revoke').map((e) => e.outcome);
+  expect(outcomes).toEqual(['success', 'success', 'refused']);
+});
