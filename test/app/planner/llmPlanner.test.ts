@@ -1,0 +1,307 @@
+import { TestModel, type PromptCompletionModel } from '@microsoft/teams-ai';
+import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
+import type { Reply } from '../../../src/cards/reply';
+import type { KnowledgeAnswerLike } from '../../../src/app/planner/knowledgeDataSource';
+import { createLlmPlanner, selectPlanner, type LlmPlannerDeps } from '../../../src/app/planner/llmPlanner';
+import { planLocally } from '../../../src/app/planner/localPlanner';
+
+interface Answer extends KnowledgeAnswerLike {
+  related: string[];
+}
+
+const servicePrincipal: Answer = {
+  confident: true,
+  title: 'Service-principal connections',
+  passage:
+    'Register an app in Microsoft Entra ID, give it a client secret, add it as an application user with a least-privilege role, then create the connection with service-principal authentication.',
+  sources: [{ title: 'Service principal connections', url: 'https://learn.example.com/sp-connections' }],
+  related: ['How do I rotate the client secret?'],
+};
+const references: Answer = {
+  confident: true,
+  title: 'Connection references',
+  passage: 'A connection reference is a solution component that points to a connection for one connector.',
+  sources: [{ title: 'Connection references', url: 'https://learn.example.com/connection-references' }],
+  related: [],
+};
+
+function contextFor(text: string): TurnContext {
+  const activity: Partial<Activity> = {
+    type: 'message',
+    id: 'activity-1',
+    text,
+    channelId: 'msteams',
+    from: { id: 'user-1', name: 'Adele' },
+    recipient: { id: 'bot-1', name: 'Connection Ops' },
+    conversation: { id: 'conversation-1', isGroup: false, conversationType: 'personal', name: '' },
+  };
+  return new TurnContext(new TestAdapter(), activity);
+}
+
+const rendered: Answer[] = [];
+function plannerWith(model: PromptCompletionModel, overrides: Partial<LlmPlannerDeps<Answer>> = {}) {
+  return createLlmPlanner<Answer>({
+    model,
+    retrieve: () => [servicePrincipal, references],
+    renderAnswer: (answer): Reply => {
+      rendered.push(answer);
+      return { cards: [{ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: answer.passage }] }] };
+    },
+    ...overrides,
+  });
+}
+
+const toolCall = (name: string, args: string) =>
+  TestModel.returnResponse({
+    status: 'success',
+    message: {
+      role: 'assistant',
+      content: '',
+      action_calls: [{ id: 'call-1', type: 'function', function: { name, arguments: args } }],
+    },
+  });
+
+/** Like OpenAIModel, renders the prompt (so the knowledge data source runs) before answering. */
+const answering = (content: string) =>
+  TestModel.createTestModel(async (_model, context, memory, functions, tokenizer, template) => {
+    await template.prompt.renderAsMessages(
+      context,
+      memory,
+      functions,
+      tokenizer,
+      template.config.completion.max_input_tokens,
+    );
+    return { status: 'success', message: { role: 'assistant', content } };
+  });
+
+beforeEach(() => {
+  rendered.length = 0;
+});
+
+describe('LLM planner: actions chosen by the model', () => {
+  it('turns a tool call into the same Intent the local planner would produce', async () => {
+    const text = 'my weekly report thing keeps dying every night, can you have a look?';
+    const planner = plannerWith(toolCall('diagnoseFlow', JSON.stringify({ flowName: '  Weekly report ' })));
+
+    await expect(planner.plan(contextFor(text), text)).resolves.toEqual({
+      kind: 'intent',
+      intent: { kind: 'diagnoseFlow', flowName: 'Weekly report' },
+      by: 'llm',
+    });
+  });
+
+  it('validates and keeps every parameter of a share request', async () => {
+    const text = 'could Megan get to use my SharePoint connection over in DEV?';
+    const planner = plannerWith(
+      toolCall(
+        'requestShare',
+        JSON.stringify({ connectionQuery: 'SharePoint', environmentQuery: 'DEV', targetUserQuery: 'Megan' }),
+      ),
+    );
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan).toEqual({
+      kind: 'intent',
+      intent: {
+        kind: 'requestShare',
+        connectionQuery: 'SharePoint',
+        environmentQuery: 'DEV',
+        targetUserQuery: 'Megan',
+      },
+      by: 'llm',
+    });
+  });
+
+  it('sorts and de-duplicates notification thresholds the model sends', async () => {
+    const text = 'ping me a week and a month ahead, and again a week ahead';
+    const planner = plannerWith(toolCall('subscribe', JSON.stringify({ thresholds: [7, 30, 7] })));
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'intent', intent: { kind: 'subscribe', thresholds: [30, 7] }, by: 'llm' });
+  });
+
+  it('hands a question to the knowledge answerer when the model calls answerQuestion', async () => {
+    const text = 'conn ref vs connection??';
+    const planner = plannerWith(
+      toolCall(
+        'answerQuestion',
+        JSON.stringify({ text: 'What is the difference between a connection reference and a connection?' }),
+      ),
+    );
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({
+      kind: 'intent',
+      intent: { kind: 'question', text: 'What is the difference between a connection reference and a connection?' },
+      by: 'llm',
+    });
+  });
+
+  it('leaves anchored commands to the local planner without calling the model', async () => {
+    let calls = 0;
+    const model = TestModel.createTestModel(async () => {
+      calls++;
+      return { status: 'success', message: { role: 'assistant', content: 'unused' } };
+    });
+
+    const plan = await plannerWith(model).plan(contextFor('scan now'), 'scan now');
+
+    expect(plan).toEqual({ kind: 'intent', intent: { kind: 'scanNow' }, by: 'local' });
+    expect(calls).toBe(0);
+  });
+});
+
+describe('LLM planner: grounded answers', () => {
+  it('puts the retrieved passages and their sources into the prompt', async () => {
+    let prompt = '';
+    const model = TestModel.createTestModel(async (_model, context, memory, functions, tokenizer, template) => {
+      const messages = await template.prompt.renderAsMessages(context, memory, functions, tokenizer, 3000);
+      prompt = messages.output.map((m) => String(m.content)).join('\n');
+      return { status: 'success', message: { role: 'assistant', content: 'Follow the steps in [1].' } };
+    });
+    const text = 'how do i make a service account connection thingy';
+
+    await plannerWith(model).plan(contextFor(text), text);
+
+    expect(prompt).toContain('[1] Service-principal connections');
+    expect(prompt).toContain('https://learn.example.com/sp-connections');
+    expect(prompt).toContain('[2] Connection references');
+    expect(prompt).toContain('ONLY facts stated in those passages');
+    expect(prompt).toContain(text);
+  });
+
+  it('renders the model’s cited answer with the sources of the cited passages only', async () => {
+    const text = 'how do i make a service account connection thingy';
+    const planner = plannerWith(
+      answering(
+        'Create an app registration with a client secret, add it as an application user, then connect with service-principal authentication [1].',
+      ),
+    );
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan.kind).toBe('answer');
+    expect(rendered).toHaveLength(1);
+    expect(rendered[0]).toMatchObject({
+      confident: true,
+      title: 'Service-principal connections',
+      passage:
+        'Create an app registration with a client secret, add it as an application user, then connect with service-principal authentication.',
+      sources: [{ title: 'Service principal connections', url: 'https://learn.example.com/sp-connections' }],
+      related: ['How do I rotate the client secret?'],
+    });
+  });
+
+  it('lists the sources of every passage the answer cites', async () => {
+    const text = 'service principal and conn refs, how do they fit together';
+    const planner = plannerWith(
+      answering('Create the service-principal connection [doc1] and point a connection reference at it [doc2].'),
+    );
+
+    await planner.plan(contextFor(text), text);
+
+    expect(rendered[0].sources.map((s) => s.url)).toEqual([
+      'https://learn.example.com/sp-connections',
+      'https://learn.example.com/connection-references',
+    ]);
+  });
+
+  it.each([
+    ['an answer that cites nothing', 'Just restart the flow, that always works.'],
+    ['a citation to a passage it was not shown', 'See passage [7].'],
+    ['a link outside the cited sources', 'Read https://evil.example.net/steal for details [1].'],
+    ['garbage', '{"type":"plan","commands":[{"type":"DO"'],
+  ])('falls back to the local planner on %s', async (_case, content) => {
+    const text = 'how do i make a service account connection thingy';
+    const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
+    expect(rendered).toHaveLength(0);
+  });
+
+  it('does not accept citations when retrieval found nothing to ground on', async () => {
+    const text = 'write me a poem about the sea';
+    const planner = plannerWith(answering('The sea is wide [1].'), { retrieve: () => [] });
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'intent', intent: { kind: 'question', text }, by: 'local' });
+  });
+});
+
+describe('LLM planner: model failures fall back to the local planner', () => {
+  const text = 'the secrets of D365-App-Registration, can you renew them for me?';
+
+  it.each([
+    ['an unknown action', toolCall('deleteEverything', '{}')],
+    ['arguments that are not JSON', toolCall('requestRotation', '{"appQuery": "D365')],
+    ['a missing required parameter', toolCall('requestRotation', '{}')],
+    ['a parameter of the wrong type', toolCall('expiringSecrets', JSON.stringify({ withinDays: 'soon' }))],
+    ['a parameter out of range', toolCall('expiringSecrets', JSON.stringify({ withinDays: 5000 }))],
+    ['an over-long parameter', toolCall('requestRotation', JSON.stringify({ appQuery: 'x'.repeat(5000) }))],
+    [
+      'a rate limit (429)',
+      TestModel.returnRateLimited(new Error('The chat completion API returned a rate limit error.')),
+    ],
+    ['a service error', TestModel.returnError(new Error('The chat completion API returned an error status of 500'))],
+    [
+      'a model that throws',
+      TestModel.createTestModel(async () => {
+        throw new Error('socket hang up');
+      }),
+    ],
+  ])('on %s', async (_case, model) => {
+    const plan = await plannerWith(model).plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
+    expect(plan.kind === 'intent' && plan.fallbackReason).toBeTruthy();
+  });
+
+  it('when the model does not answer in time', async () => {
+    const slow = toolCall('scanNow', '{}');
+    const planner = plannerWith(
+      TestModel.createTestModel(async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return slow.completePrompt(args[1], args[2], args[3], args[4], args[5]);
+      }),
+      { timeoutMs: 20 },
+    );
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
+  });
+});
+
+describe('selectPlanner', () => {
+  const deps: LlmPlannerDeps<Answer> = { retrieve: () => [], renderAnswer: () => ({ cards: [] }) };
+  const full = {
+    AZURE_OPENAI_ENDPOINT: 'https://contoso-openai.openai.azure.com',
+    AZURE_OPENAI_API_KEY: 'test-key-not-a-secret',
+    AZURE_OPENAI_DEPLOYMENT: 'gpt-4o',
+  };
+
+  it.each([
+    ['nothing', {}],
+    ['no key', { ...full, AZURE_OPENAI_API_KEY: undefined }],
+    ['no deployment', { ...full, AZURE_OPENAI_DEPLOYMENT: undefined }],
+    ['no endpoint', { ...full, AZURE_OPENAI_ENDPOINT: undefined }],
+    ['a blank deployment', { ...full, AZURE_OPENAI_DEPLOYMENT: '  ' }],
+  ])('keeps the local planner with %s configured', (_case, config) => {
+    expect(selectPlanner(config, deps)).toBeUndefined();
+  });
+
+  it('returns the LLM planner when all three Azure OpenAI settings are set', async () => {
+    const planner = selectPlanner(full, { ...deps, model: toolCall('healthReport', '{}') });
+
+    expect(planner).toBeDefined();
+    const text = 'how healthy is our tenant overall?';
+    await expect(planner?.plan(contextFor(text), text)).resolves.toMatchObject({
+      intent: { kind: 'healthReport' },
+      by: 'llm',
+    });
+  });
+});
