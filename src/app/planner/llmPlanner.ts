@@ -93,6 +93,8 @@ export function selectPlanner<A extends KnowledgeAnswerLike>(
       azureApiKey: apiKey,
       azureDefaultDeployment: deployment,
       azureApiVersion: AZURE_API_VERSION,
+      // Instructions and passages stay a system message, apart from the user's (untrusted) words.
+      useSystemMessages: true,
       // One retry at most: a 429 or a slow model is better answered by the local planner than by waiting.
       clientOptions: { timeout: timeoutMs, maxRetries: 1 },
     });
@@ -116,7 +118,8 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
   });
   const outcomes = new WeakMap<TurnState, Outcome>();
   const ai = new AI<TurnState>({ planner, allow_looping: false });
-  // The first command decides; every handler stops the plan so nothing runs or is sent from inside teams-ai.
+  // The first command decides (a parallel second tool call is ignored); every handler stops the plan so nothing
+  // runs or is sent from inside teams-ai.
   const decide = (state: TurnState, outcome: Outcome): string => {
     if (!outcomes.has(state)) outcomes.set(state, outcome);
     return AI.StopCommandName;

@@ -1,5 +1,7 @@
 import { TestModel, type PromptCompletionModel } from '@microsoft/teams-ai';
 import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
+import type { Caller } from '../../../src/access/caller';
+import type { BotServices } from '../../../src/app/services';
 import type { Reply } from '../../../src/cards/reply';
 import type { KnowledgeAnswerLike } from '../../../src/app/planner/knowledgeDataSource';
 import { createLlmPlanner, selectPlanner, type LlmPlannerDeps } from '../../../src/app/planner/llmPlanner';
@@ -303,5 +305,40 @@ describe('selectPlanner', () => {
       intent: { kind: 'healthReport' },
       by: 'llm',
     });
+  });
+});
+
+describe('LLM planner: respond', () => {
+  const caller = { userId: 'user-1', tenantId: 'tenant-1', displayName: 'Adele' } as unknown as Caller;
+  const asked: string[] = [];
+  const services = {
+    ctx: { config: { demoMode: true } },
+    knowledge: {
+      ask: async (_caller: Caller, question: string): Promise<Reply> => {
+        asked.push(question);
+        return { text: `local answer to ${question}`, cards: [] };
+      },
+    },
+    background: { drain: async () => undefined },
+  } as unknown as BotServices;
+
+  it('replies with the grounded answer card without asking the local answerer', async () => {
+    const text = 'how do i make a service account connection thingy';
+    const result = await plannerWith(answering('Use a service principal [1].')).respond(
+      services,
+      contextFor(text),
+      caller,
+      text,
+    );
+
+    expect(result.reply.cards[0]).toMatchObject({ body: [{ text: 'Use a service principal.' }] });
+    expect(asked).toEqual([]);
+  });
+
+  it('sends an uncited answer through the dispatcher to the local answerer', async () => {
+    const text = 'how do i make a service account connection thingy';
+    const result = await plannerWith(answering('No idea, sorry.')).respond(services, contextFor(text), caller, text);
+
+    expect(result.reply.text).toBe(`local answer to ${text}`);
   });
 });
