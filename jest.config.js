@@ -7,6 +7,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testTimeout: 30000,
+  // The demo-tenant emulator's certificate: created once, trusted by every test process.
+  globalSetup: '<rootDir>/test/globalSetup.ts',
+  setupFiles: ['<rootDir>/test/trustEmulatorCertificate.ts'],
   // Each worker talks to its own emulator on a free port; two workers fit two cores.
   maxWorkers: 2,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', ...(process.env.SOAK ? [] : ['\\.soak\\.test\\.ts$'])],

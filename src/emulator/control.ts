@@ -1,0 +1,146 @@
+/**
+ * The test/operator control surface: the emulator's clock (credential expiry), faults, the secret propagation
+ * delay, the secrets addPassword issued, request counters, a fresh fixture, and user tokens for tests. The same
+ * operations are served over HTTPS under `{control}` (no token: loopback only) for an emulator in another process:
+ *   POST {control}/clock        {"offsetDays":n} | {"advanceMs":n}      → {"now","offsetMs"}
+ *   POST {control}/faults       {"spec":"graph:error=1:503"}
+ *   POST {control}/propagation  {"ms":3000}
+ *   GET  {control}/issuedSecrets                                     → {"value":[…]}
+ *   GET  {control}/requestCount?api=graph                            → {"count":n}
+ *   POST {control}/reset
+ *   POST {control}/userToken    {"upn","scope"}                      → {"access_token"}
+ */
+import type { EmulatorCore } from './core';
+import { apiError, jsonBody, ok, type RequestContext } from './http';
+import { resourceOf, userAccessToken } from './identityApi';
+import { route, type Route } from './route';
+
+const DAY_MS = 86_400_000;
+
+export interface EmulatorControl {
+  /** Moves the emulator's "now" to real time + n days (credential expiry, connection status). */
+  setClockOffsetDays(days: number): void;
+  advanceClock(ms: number): void;
+  now(): Date;
+  setFaults(spec: string): void;
+  /** Delay before a secret from addPassword works for tokens (Graph takes 4–18 s); default 0. */
+  setSecretPropagationMs(ms: number): void;
+  /** Every secretText addPassword ever returned (tests scan outputs, logs and stores for them). */
+  issuedSecrets(): string[];
+  requestCount(api?: string): number;
+  /** A fresh fixture. */
+  reset(): void;
+  /** An access token for a demo user, for `scope` (e.g. https://service.flow.microsoft.com/.default). */
+  userToken(upn: string, scope: string): string;
+}
+
+export function controlFor(core: EmulatorCore): EmulatorControl {
+  return {
+    setClockOffsetDays: (days) => core.setClockOffsetMs(days * DAY_MS),
+    advanceClock: (ms) => core.advanceClock(ms),
+    now: () => core.now(),
+    setFaults: (spec) => core.setFaults(spec),
+    setSecretPropagationMs: (ms) => core.setPropagationMs(ms),
+    issuedSecrets: () => [...core.issued],
+    requestCount: (api) => core.requestCount(api),
+    reset: () => core.reset(),
+    userToken: (upn, scope) => {
+      const user = core.state.index.usersByUpn.get(upn.toLowerCase());
+      if (!user) throw new Error(`no demo user ${upn}`);
+      return userAccessToken(core, user, resourceOf(scope), core.options.botAppId);
+    },
+  };
+}
+
+export function controlRoutes(): Route[] {
+  const opt = { auth: 'none' as const };
+  const number = (value: unknown, name: string): number => {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw apiError(400, 'BadRequest', `${name} must be a number`);
+    return value;
+  };
+  return [
+    route(
+      'control',
+      'clock',
+      'POST',
+      '/control/clock',
+      (ctx: RequestContext, core) => {
+        const body = jsonBody(ctx);
+        if (body.offsetDays !== undefined) core.setClockOffsetMs(number(body.offsetDays, 'offsetDays') * DAY_MS);
+        if (body.advanceMs !== undefined) core.advanceClock(number(body.advanceMs, 'advanceMs'));
+        return ok({ now: core.now().toISOString(), offsetMs: core.clockOffset() });
+      },
+      opt,
+    ),
+    route(
+      'control',
+      'faults',
+      'POST',
+      '/control/faults',
+      (ctx, core) => {
+        const spec = jsonBody(ctx).spec;
+        try {
+          core.setFaults(typeof spec === 'string' ? spec : '');
+        } catch (error) {
+          throw apiError(400, 'BadRequest', error instanceof Error ? error.message : String(error));
+        }
+        return ok({ spec });
+      },
+      opt,
+    ),
+    route(
+      'control',
+      'propagation',
+      'POST',
+      '/control/propagation',
+      (ctx, core) => {
+        core.setPropagationMs(number(jsonBody(ctx).ms, 'ms'));
+        return ok({ ms: core.propagationMs() });
+      },
+      opt,
+    ),
+    route(
+      'control',
+      'issuedSecrets',
+      'GET',
+      '/control/issuedSecrets',
+      (_ctx, core) => ok({ value: [...core.issued] }),
+      opt,
+    ),
+    route(
+      'control',
+      'requestCount',
+      'GET',
+      '/control/requestCount',
+      (ctx, core) => ok({ count: core.requestCount(ctx.query.get('api')) }),
+      opt,
+    ),
+    route(
+      'control',
+      'reset',
+      'POST',
+      '/control/reset',
+      (_ctx, core) => {
+        core.reset();
+        return ok({ reset: true });
+      },
+      opt,
+    ),
+    route(
+      'control',
+      'userToken',
+      'POST',
+      '/control/userToken',
+      (ctx, core) => {
+        const body = jsonBody(ctx);
+        try {
+          return ok({ access_token: controlFor(core).userToken(String(body.upn), String(body.scope)) });
+        } catch (error) {
+          throw apiError(400, 'BadRequest', error instanceof Error ? error.message : String(error));
+        }
+      },
+      opt,
+    ),
+  ];
+}
