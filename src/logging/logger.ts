@@ -65,17 +65,38 @@ function build(level: string): Logger {
   );
 }
 
-/** Configure the root logger once at start-up (level from config; tests may capture lines through `target`). */
+const children = new Map<string, Logger>();
+
+/** Configure the root logger at start-up (level from config; tests may capture lines through `target`). */
 export function configureLogging(options: { level?: string; target?: LogSink } = {}): Logger {
   if (options.target) sink = options.target;
   root = build(options.level ?? process.env.LOG_LEVEL ?? 'info');
+  children.clear();
   return root;
 }
 
-/** A logger for one area of the code ("approvals", "clients.graph"…). */
-export function getLogger(area: string): Logger {
+function childFor(area: string): Logger {
   root ??= build(process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'));
-  return root.child({ area });
+  let child = children.get(area);
+  if (!child) {
+    child = root.child({ area });
+    children.set(area, child);
+  }
+  return child;
+}
+
+/**
+ * A logger for one area of the code ("approvals", "clients.graph"…). Modules take it at load time, before
+ * start-up has configured logging, so it resolves to the current root on every call.
+ */
+export function getLogger(area: string): Logger {
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      const logger = childFor(area);
+      const value = Reflect.get(logger, property, logger) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(logger) : value;
+    },
+  });
 }
 
 export type { Logger };
