@@ -10,15 +10,17 @@ import { authorityOptions } from './credentials';
 import { tokenError } from './tokenProvider';
 
 export class TokenProbe implements TokenProbePort {
-  constructor(private readonly endpoints: { tenantId: string; authorityHost: string; scopes: { graph: string } }) {}
+  constructor(
+    private readonly endpoints: { tenantId: string; authorityHost: string; scopes: { graph: string } },
+    /** Retries of the identity library's own HTTP pipeline when Entra cannot be reached (its default: 3). */
+    private readonly options: { maxRetries?: number } = {},
+  ) {}
 
   async canAuthenticate(clientId: string, clientSecret: string): Promise<boolean> {
-    const credential = new ClientSecretCredential(
-      this.endpoints.tenantId,
-      clientId,
-      clientSecret,
-      authorityOptions(this.endpoints.authorityHost),
-    );
+    const credential = new ClientSecretCredential(this.endpoints.tenantId, clientId, clientSecret, {
+      ...authorityOptions(this.endpoints.authorityHost),
+      ...(this.options.maxRetries !== undefined ? { retryOptions: { maxRetries: this.options.maxRetries } } : {}),
+    });
     try {
       const token = await credential.getToken(this.endpoints.scopes.graph);
       return Boolean(token?.token);
