@@ -33,7 +33,7 @@ export async function expiringCredentialsReply(
 ): Promise<Reply> {
   const retry = { view: 'expiringCredentials', withinDays };
   const limit = now.getTime() + withinDays * 86_400_000;
-  const [apps, environments] = await Promise.all([reader.applications(), reader.environments()]);
+  const apps = await reader.applications();
   if (!apps) return withGaps({ cards: [] }, reader.gaps, retry);
   const relevant = apps.filter((app) =>
     credentialsOf(app).some((c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= limit),
@@ -56,6 +56,8 @@ export async function expiringCredentialsReply(
     return withGaps({ text, cards: [] }, reader.gaps, retry);
   }
 
+  // Connections are read only once the caller is known to see something: a refusal costs no Power Platform call.
+  const environments = await reader.environments();
   const connectionLists = await Promise.all((environments ?? []).map((e) => reader.connections(e)));
   const ownerIds = [...new Set(visible.flatMap((a) => a.ownerIds))];
   const users = (await Promise.all(ownerIds.map((id) => reader.user(id)))).filter((u) => u !== undefined);
