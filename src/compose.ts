@@ -19,7 +19,9 @@ import type { DomainContext, Notifier } from './context';
 import { DeferredNotifier } from './deferredNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { JobRunner } from './jobs/jobRunner';
-import { answerCardData, createAnswerer, loadKnowledgeBase } from './knowledge';
+import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type KnowledgeAnswer } from './knowledge';
+import { retrieverFromAnswerer } from './app/planner/knowledgeDataSource';
+import { selectPlanner } from './app/planner/llmPlanner';
 import { getLogger } from './logging/logger';
 import { openStore } from './store';
 import type { Store } from './store/ports';
@@ -95,12 +97,17 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   });
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
 
+  const answerer = createAnswerer(loadKnowledgeBase());
   const jobs = new JobRunner(ctx);
   const connections = new ConnectionsService(ctx);
   const approvals = new ApprovalsService(ctx, jobs);
   const services: BotServices = {
     ctx,
-    knowledge: createKnowledgeService(),
+    knowledge: createKnowledgeService(answerer),
+    llmPlanner: selectPlanner<KnowledgeAnswer>(config, {
+      retrieve: retrieverFromAnswerer(answerer),
+      renderAnswer: (answer) => ({ cards: [renderCard('answer', answerCardData(answer))] }),
+    }),
     connections,
     approvals,
     background: { drain: () => jobs.drain() },
@@ -133,8 +140,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
 }
 
-function createKnowledgeService(): KnowledgeService {
-  const answerer = createAnswerer(loadKnowledgeBase());
+function createKnowledgeService(answerer: Answerer): KnowledgeService {
   return {
     ask: async (_caller: Caller, question: string): Promise<Reply> => {
       const answer = answerer.answer(question);

@@ -76,7 +76,11 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     if (!text) {
       return send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
     }
-    const result = await guarded(context, text, () => handleIntent(services, caller, planLocally(text)));
+    const result = await guarded(context, text, () =>
+      services.llmPlanner
+        ? services.llmPlanner.respond(services, context, caller, text)
+        : handleIntent(services, caller, planLocally(text)),
+    );
     await send(context, result.reply);
     await deliver(result);
   });

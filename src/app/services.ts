@@ -2,6 +2,7 @@
  * What the chat edge needs from the domain, as structural interfaces, so src/app depends on behaviour rather
  * than on how each domain folder is built. The composition root (src/compose.ts) supplies the real services.
  */
+import type { TurnContext } from 'botbuilder';
 import type { Caller } from '../access/caller';
 import type { Notification, Reply } from '../cards/reply';
 import type { DomainContext } from '../context';
@@ -57,8 +58,14 @@ export interface BackgroundWork {
   drain(): Promise<void>;
 }
 
+/** The optional LLM planner (Azure OpenAI); without it the local planner routes every message. */
+export interface MessagePlanner {
+  respond(services: BotServices, context: TurnContext, caller: Caller, text: string): Promise<ActionResult>;
+}
+
 export interface BotServices {
   ctx: DomainContext;
+  llmPlanner?: MessagePlanner;
   knowledge: KnowledgeService;
   connections?: ConnectionsFeature;
   approvals?: ApprovalsFeature;

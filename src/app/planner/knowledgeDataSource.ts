@@ -15,8 +15,8 @@ export interface KnowledgeSource {
 /** The shape of src/knowledge's KnowledgeAnswer that grounding needs; the real answer type passes through. */
 export interface KnowledgeAnswerLike {
   confident: boolean;
-  title: string;
-  passage: string;
+  title?: string;
+  passage?: string;
   sources: KnowledgeSource[];
 }
 
@@ -29,7 +29,7 @@ export function retrieverFromAnswerer<A extends KnowledgeAnswerLike>(answerer: {
 }): PassageRetriever<A> {
   return (question) => {
     const answer = answerer.answer(question);
-    return answer.confident && answer.passage.trim() ? [answer] : [];
+    return answer.confident && answer.passage?.trim() ? [answer] : [];
   };
 }
 
@@ -53,7 +53,7 @@ export class KnowledgeDataSource<A extends KnowledgeAnswerLike> implements DataS
     const shown: A[] = [];
     let output = 'Knowledge passages (cite by number):';
     for (const passage of candidates) {
-      const block = `\n\n[${shown.length + 1}] ${passage.title}\n${passage.passage.trim()}\nSources: ${passage.sources
+      const block = `\n\n[${shown.length + 1}] ${passage.title ?? ''}\n${(passage.passage ?? '').trim()}\nSources: ${passage.sources
         .map((s) => `${s.title} <${s.url}>`)
         .join('; ')}`;
       // A passage is shown whole or not at all: a truncated passage could be cited for what it no longer says.
