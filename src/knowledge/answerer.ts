@@ -1,0 +1,194 @@
+/**
+ * The local answerer: MiniSearch over the knowledge base's passages (title, heading, synonyms/tags and text, with
+ * boosts, fuzzy matching for typos and prefix search), after the question's abbreviations are expanded.
+ * It answers with the best passage, its sources, related questions and tenant actions, or says it is not sure.
+ *
+ * Confidence is not MiniSearch's raw score alone (BM25 scores grow with query length): it also needs the best
+ * passage to cover most of what the question is about, each concept weighted by how rare it is in the knowledge
+ * base, with words the knowledge base has never seen weighing the most. "Who won the football match" then scores
+ * near zero coverage, while "conection refrence naming" still covers everything through fuzzy matching.
+ */
+import MiniSearch, { type SearchResult } from 'minisearch';
+import { loadKnowledgeBase, type KnowledgeBase, type Passage, type SuggestedAction } from './knowledgeBase';
+import { isOutOfScope } from './outOfScope';
+import { analyseQuestion, isDomainTerm, processTerm, words } from './queryAnalysis';
+
+export interface KnowledgeAnswer {
+  /** false → the bot says it is not sure and lists what it can help with. */
+  confident: boolean;
+  articleId?: string;
+  title?: string;
+  /** The section heading of the (first) passage. */
+  heading?: string;
+  /** The best passage; two sections of the same article are joined when both answer the question. */
+  passage?: string;
+  sources: { title: string; url: string }[];
+  /** Follow-up questions for buttons, from other articles' `questions`. */
+  related: string[];
+  suggestedActions: SuggestedAction[];
+  /** The best passage's search score (0 when nothing matched). */
+  score: number;
+  /** Share of the question's concepts, weighted by rarity, that the best passage covers (0..1). */
+  coverage: number;
+}
+
+export interface Answerer {
+  answer(question: string): KnowledgeAnswer;
+}
+
+export interface AnswererOptions {
+  /** Minimum search score of the best passage. */
+  minScore?: number;
+  /** Minimum weighted share of the question's concepts that the best passage must cover. */
+  minCoverage?: number;
+  /** How many related questions to offer. */
+  relatedCount?: number;
+  /** The passage count an unknown word is weighted as if it appeared in (higher → unknown words count less). */
+  unknownWordFrequency?: number;
+  /** A second passage of the same article is joined when its score is at least this share of the best one's. */
+  joinRatio?: number;
+}
+
+interface IndexedPassage {
+  id: string;
+  title: string;
+  heading: string;
+  keywords: string;
+  text: string;
+}
+
+const DEFAULTS: Required<AnswererOptions> = {
+  minScore: 6,
+  minCoverage: 0.3,
+  relatedCount: 3,
+  unknownWordFrequency: 4,
+  joinRatio: 0.6,
+};
+
+/** Markdown emphasis and list markers are not words; keep them out of the index. */
+const plain = (markdown: string): string => markdown.replace(/[*_`>#]/g, ' ');
+
+export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options: AnswererOptions = {}): Answerer {
+  const settings = { ...DEFAULTS, ...options };
+  const passages = new Map(kb.passages.map((p) => [p.id, p]));
+
+  const index = new MiniSearch<IndexedPassage>({
+    fields: ['title', 'heading', 'keywords', 'text'],
+    tokenize: (text) => words(text),
+    processTerm,
+    searchOptions: {
+      boost: { heading: 2, title: 1.5, keywords: 1.5, text: 1 },
+      fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+      prefix: (term) => term.length >= 4,
+      combineWith: 'OR',
+    },
+  });
+  index.addAll(
+    kb.passages.map((p) => {
+      const article = kb.byArticle.get(p.articleId)!;
+      return {
+        id: p.id,
+        title: article.title,
+        heading: p.heading,
+        keywords: [...article.synonyms, ...article.tags].join(' ; '),
+        text: plain(p.text),
+      };
+    }),
+  );
+
+  // Document frequency of each stemmed term over passages, for weighting the question's concepts.
+  const documentFrequency = new Map<string, number>();
+  for (const p of kb.passages) {
+    const article = kb.byArticle.get(p.articleId)!;
+    const terms = new Set(
+      words([article.title, p.heading, ...article.synonyms, ...article.tags, p.text].join(' '))
+        .map(processTerm)
+        .filter((t): t is string => t !== null),
+    );
+    for (const t of terms) documentFrequency.set(t, (documentFrequency.get(t) ?? 0) + 1);
+  }
+  const total = kb.passages.length;
+  // A word the articles never use weighs like a rare one, not more: makers pad questions with everyday words.
+  const unknownWeight = Math.log(1 + total / settings.unknownWordFrequency);
+  const weightOf = (term: string): number => {
+    const df = documentFrequency.get(term);
+    return df ? Math.log(1 + total / df) : unknownWeight;
+  };
+
+
+  const allQuestions = kb.articles.flatMap((a) => a.questions.map((q) => ({ articleId: a.id, question: q })));
+
+  function relatedQuestions(question: string, ranked: SearchResult[], excludeArticle?: string): string[] {
+    const asked = question.trim().toLowerCase();
+    const seen = new Set<string>(excludeArticle ? [excludeArticle] : []);
+    const picked: string[] = [];
+    const take = (articleId: string) => {
+      if (seen.has(articleId) || picked.length >= settings.relatedCount) return;
+      seen.add(articleId);
+      const q = kb.byArticle.get(articleId)?.questions.find((x) => x.toLowerCase() !== asked);
+      if (q) picked.push(q);
+    };
+    for (const r of ranked) take(passages.get(String(r.id))!.articleId);
+    for (const { articleId } of allQuestions) take(articleId);
+    return picked;
+  }
+
+  const notSure = (score: number, coverage: number): KnowledgeAnswer => ({
+    confident: false,
+    sources: [],
+    related: [],
+    suggestedActions: [],
+    score,
+    coverage,
+  });
+
+  return {
+    answer(question: string): KnowledgeAnswer {
+      const analysed = analyseQuestion(question);
+      if (analysed.concepts.length === 0) return notSure(0, 0);
+      const ranked = index.search(analysed.words.join(' '));
+      const best = ranked[0];
+      if (!best) return notSure(0, 0);
+
+      const matched = new Set(best.queryTerms);
+      let covered = 0;
+      let wanted = 0;
+      for (const concept of analysed.concepts) {
+        const terms = concept.words.map(processTerm).filter((t): t is string => t !== null);
+        if (terms.length === 0) continue;
+        const weight = Math.max(...terms.map(weightOf));
+        wanted += weight;
+        if (terms.some((t) => matched.has(t))) covered += weight;
+      }
+      const coverage = wanted > 0 ? covered / wanted : 0;
+      // Matched index terms, not query terms: "conection" counts once fuzzy matching has read it as "connection".
+      const onTopic = best.terms.some(isDomainTerm);
+      if (isOutOfScope(question) || !onTopic || best.score < settings.minScore || coverage < settings.minCoverage) {
+        return notSure(best.score, coverage);
+      }
+
+      const top = passages.get(String(best.id))!;
+      const article = kb.byArticle.get(top.articleId)!;
+      const companion = ranked
+        .slice(1, 3)
+        .map((r) => ({ r, p: passages.get(String(r.id))! }))
+        .find(({ r, p }) => p.articleId === top.articleId && r.score >= best.score * settings.joinRatio);
+      // The best passage leads; a close second from the same article follows under its own heading.
+      const shown: Passage[] = companion ? [top, companion.p] : [top];
+      const passage = shown.map((p, i) => (i === 0 ? p.text : `**${p.heading}**\n\n${p.text}`)).join('\n\n');
+
+      return {
+        confident: true,
+        articleId: article.id,
+        title: article.title,
+        heading: top.heading,
+        passage,
+        sources: article.sources,
+        related: relatedQuestions(question, ranked, article.id),
+        suggestedActions: article.actions,
+        score: best.score,
+        coverage,
+      };
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Turns a maker's sloppy question into search terms: the words and abbreviations makers use ("SP", "conn ref",
+ * "app reg", "MFA", "PA") are expanded to the words the articles use, stop words are dropped, and every word is
+ * reduced to a light stem so "expired", "expires" and "expiring" meet. The same `stem` indexes the passages.
+ *
+ * A question becomes a list of concepts: one per content word, or one per recognised phrase with its expansion.
+ * The answerer measures how many concepts the best passage covers to decide whether it is confident.
+ */
+
+/** Function words and chat filler that say nothing about the topic. */
+const STOP_WORDS = new Set(
+  `a an the and or but if then so to of in on at by for with from into onto about as than too very also just
+  is are was were be been being am do does did done doing have has had having i me my mine myself we us our ours
+  you your yours it its itself this that these those there here what which who whom whose when where why how
+  can could should would will shall may might must not no nor yes ok okay please pls plz thanks thank hi hello hey
+  dont doesnt didnt cant cannot couldnt wont wouldnt shouldnt isnt arent wasnt werent im ive id youre theyre
+  help need needs want wants wanted get gets got getting say says said tell told know think really still even
+  anyone someone somebody something anything everything way ways thing things some any all each every
+  they them their theirs he she him her his hers one ones own same other others such only again ever
+  now currently actually basically kind sort like lot lots much many more most while since because bc coz cuz
+  instead whether etc e g ie eg vs via per guys team folks`.split(/\s+/),
+);
+
+/**
+ * Phrases and abbreviations → the words the knowledge base uses. Longest, most specific first: a phrase that
+ * matched is consumed, so "conn ref" is not also read as two unknown words.
+ */
+const EXPANSIONS: [RegExp, string][] = [
+  [/\bconnection\s*authori[sz]ation\s*failed\b/g, 'connectionauthorizationfailed'],
+  [/\bprv\s*act\s*on\s*behalf\s*of\s*another\s*user\b/g, 'prvactonbehalfofanotheruser'],
+  [/\bact(?:ing)? on behalf of (?:another|other) users?\b/g, 'prvactonbehalfofanotheruser act behalf delegate'],
+  [/\bconn(?:ection)?\.?\s*refs?\b|\bconnref\b|\bc\.?r\.?s?\b(?!\s*m)/g, 'connection reference'],
+  [/\bapp(?:lication)?\s*reg(?:istration)?s?\b/g, 'app registration service principal'],
+  [/\bspns?\b|\bs\.?p\.?\b(?=[\s,.?!]|$)|\bservice\s*principles?\b/g, 'service principal'],
+  [/\bapp\s*users?\b/g, 'application user'],
+  [/\b(?:whoever|the (?:person|user|one) who|the user that)\s+(?:started|starts|start|triggered|triggers|kicked off|kicks off|runs|ran|launched|launches|calls|called)\b/g, 'invoker user start trigger'],
+  [/\b(?:chang|edit|updat|modif)\w*\s+(?:the\s+|a\s+|that\s+)?(?:row|record)s?\b/g, 'modified row modifying user'],
+  [/\brecords?\b/g, 'record row'],
+  [/\bco-?workers?\b|\bcolleagues?\b|\bteam\s*mates?\b/g, 'colleague user'],
+  [/\b(?:tech(?:nical)?|service|functional|system|generic|shared)\s*(?:user|account|acct)s?\b/g, 'service account technical user'],
+  [/\bmfa\b|\b2fa\b|\bmulti[\s-]?factor\b|\btwo[\s-]?factor\b/g, 'mfa multifactor'],
+  [/\bpower\s*automate\b|\bm?s\s*flow\b|\bp\.?a\.?\b(?=[\s,.?!]|$)/g, 'power automate flow'],
+  [/\bpower\s*apps?\b/g, 'power apps'],
+  [/\bppac\b|\b(?:power platform\s*)?admin\s*(?:center|centre|portal)\b/g, 'power platform admin center'],
+  [/\b(?:azure\s*ad|aad|entra(?:\s*id)?|azure\s*active\s*directory)\b/g, 'entra azure'],
+  [/\bkey\s*vault\b|\bkv\b|\bakv\b/g, 'key vault'],
+  [/\bcerts?\b/g, 'certificate'],
+  [/\bauth(?:entication|n)?\b/g, 'authentication sign'],
+  [/\bsys\s*admin\b|\bsystem\s*admin(?:istrator)?\b|\bglobal\s*admin\b/g, 'system administrator'],
+  [/\b(?:cds|common\s*data\s*service|dv)\b/g, 'dataverse'],
+  [/\bd365\b|\bcrm\b|\bdynamics(?:\s*365)?\b/g, 'dynamics'],
+  [/\blicen[cs](?:e|es|ed|ing)\b/g, 'license'],
+  [/\bunlicen[cs]ed\b/g, 'license'],
+  [/\b(?:turn|switch)(?:ing|ed)?\s*(?:it\s*|the flow\s*|my flow\s*)?on\b|\bactivat\w*|\benabl\w*/g, 'turn on enable activate'],
+  [/\b(?:turn|switch)(?:ing|ed)?\s*(?:it\s*|the flow\s*|my flow\s*)?off\b|\bdisabl\w*/g, 'turn off disable deactivate'],
+  [/\brun[\s-]*only\b/g, 'run only'],
+  [/\brun\s*as\b/g, 'run as'],
+  [/\bco[\s-]?owners?\b/g, 'co-owner'],
+  [/\bguests?\b|\bexternal\s*users?\b|\bb2b\b/g, 'guest'],
+  [/\bcustom\s*connectors?\b|\bcustom\s*apis?\b/g, 'custom connector'],
+  [/\bcopy(?:ing|ied)?\s*(?:an?\s*|the\s*|my\s*)?environments?\b|\benvironment\s*cop(?:y|ies)\b/g, 'copy environment'],
+  [/\benv(?:s|ironments?)?\b/g, 'environment'],
+  [/\bprod(?:uction)?\b/g, 'production'],
+  [/\bdev\b|\buat\b/g, 'environment'],
+  [/\bsecrets?\b/g, 'client secret'],
+  [/\bpwd\b|\bpasswords?\b|\bpw\b/g, 'password'],
+  [/\bflow\s*checker\b/g, 'flow checker'],
+  [/\binvok(?:er|ers|er's|ing user)\b/g, 'invoker'],
+  [/\bexpir\w*|\blapsed?\b|\bran out\b|\brun out\b/g, 'expire'],
+  [/\bleav(?:e|es|ing)\b|\bleft\b|\bleaver\b|\bquit\b|\bdeparted?\b/g, 'leave'],
+  [/\bpremium\b/g, 'premium'],
+  [/\brename\w*|\bre-name\w*/g, 'rename'],
+  [/\bsolns?\b/g, 'solution'],
+  [/\bsvc\b/g, 'service'],
+  [/\bperms?\b|\bpermissions?\b|\bprivileges?\b|\baccess\s*rights?\b/g, 'permission privilege'],
+];
+
+/**
+ * Words that make a question about our subject. Generic words the articles also use ("best", "create", "account",
+ * "azure") are left out on purpose, so "How do I create a storage account in Azure?" is not taken for ours.
+ */
+const DOMAIN_WORDS = `connection connector flow dataverse reference principal secret certificate license premium solution
+  environment share owner trigger invoker application registration entra tenant canvas automate apps guest rename
+  privilege delegate role audit vault mfa multifactor custom oauth sharepoint outlook office dynamics import export
+  technical enable activate connectionauthorizationfailed prvactonbehalfofanotheruser invalid expire leave
+  password run-only run`.split(/\s+/);
+
+export function isDomainTerm(term: string): boolean {
+  return DOMAIN_TERMS.has(term);
+}
+
+export interface Concept {
+  /** What the maker typed for this concept (for diagnostics). */
+  said: string;
+  /** Words to search (the expansion, for a recognised phrase); each is stemmed inside the search. */
+  words: string[];
+}
+
+export interface AnalysedQuestion {
+  concepts: Concept[];
+  /** All words of all concepts, for the search query. */
+  words: string[];
+}
+
+/** A light suffix stemmer shared by the index and the query: plural, -ing, -ed, final e. */
+export function stem(word: string): string {
+  let w = word.toLowerCase();
+  if (w.length < 4 || /\d/.test(w)) return w;
+  if (/(ies|ied)$/.test(w) && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(ss|ll)$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith('e') && w.length >= 4) w = w.slice(0, -1);
+  return w;
+}
+
+/** Lowercase words of a text; apostrophes dropped so "can't" and "cant" agree. */
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[\u2018\u2019']/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
+
+/** The term an index or query word becomes, or null when it carries no meaning. */
+export function processTerm(word: string): string | null {
+  const lower = word.toLowerCase();
+  if (lower.length < 2 || STOP_WORDS.has(lower)) return null;
+  return stem(lower);
+}
+
+export function analyseQuestion(question: string): AnalysedQuestion {
+  let rest = ` ${question.toLowerCase().replace(/[\u2018\u2019]/g, "'")} `;
+  const concepts: Concept[] = [];
+  for (const [pattern, expansion] of EXPANSIONS) {
+    pattern.lastIndex = 0;
+    rest = rest.replace(pattern, (match) => {
+      const said = match.trim();
+      if (!said) return match;
+      // Only the expansion is searched: the abbreviation itself ("conn ref") would also hit the synonym lists.
+      concepts.push({ said, words: words(expansion).filter((w) => !STOP_WORDS.has(w)) });
+      return ' ';
+    });
+  }
+  for (const word of words(rest)) {
+    if (word.length < 2 || STOP_WORDS.has(word)) continue;
+    if (concepts.some((c) => c.said === word)) continue;
+    concepts.push({ said: word, words: [word] });
+  }
+  return { concepts, words: [...new Set(concepts.flatMap((c) => c.words))] };
+}
+
+const DOMAIN_TERMS = new Set(
+  DOMAIN_WORDS.flatMap((w) => words(w))
+    .map(processTerm)
+    .filter((t): t is string => t !== null),
+);
