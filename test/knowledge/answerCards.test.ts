@@ -1,0 +1,77 @@
+/**
+ * The answer and not-sure cards: valid Adaptive Cards 1.5 (parsed by the Adaptive Cards SDK), the passage,
+ * sources and buttons that send questions and tenant actions back as messages the planner understands.
+ */
+import type * as AdaptiveCardsSdk from 'adaptivecards';
+import { renderCard, type AdaptiveCard } from '../../src/cards/renderCard';
+import { answerCardData, createAnswerer } from '../../src/knowledge';
+import { planLocally } from '../../src/app/planner/localPlanner';
+
+// The UMD build: the package's main entry is ESM, which jest (CommonJS) cannot load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCardsSdk;
+
+const answerer = createAnswerer();
+
+function problems(card: AdaptiveCard): string[] {
+  const parsed = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  parsed.parse(card, context);
+  const found: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) found.push(context.getEventAt(i).message);
+  for (const event of parsed.validateProperties().validationEvents) found.push(event.message);
+  return found;
+}
+
+interface SubmitAction {
+  type: string;
+  title: string;
+  data: { msteams: { type: string; value: string } };
+}
+
+function submitActions(node: unknown, out: SubmitAction[] = []): SubmitAction[] {
+  if (Array.isArray(node)) node.forEach((n) => submitActions(n, out));
+  else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (record.type === 'Action.Submit') out.push(record as unknown as SubmitAction);
+    Object.values(record).forEach((v) => submitActions(v, out));
+  }
+  return out;
+}
+
+test('an answer renders to a valid card with the passage, source links and imBack buttons', () => {
+  const answer = answerer.answer('How do I share a connection so a colleague can turn on my flow?');
+  const card = renderCard('answer', answerCardData(answer));
+  expect(problems(card)).toEqual([]);
+  const json = JSON.stringify(card);
+  expect(json).not.toMatch(/\$\{/);
+  expect(json).toContain('Can use');
+  expect(json).toContain('Sources');
+  expect(json).toContain('(https://learn.microsoft.com/en-us/power-apps/maker/data-platform/create-connection-reference)');
+  const buttons = submitActions(card);
+  expect(buttons.length).toBeGreaterThanOrEqual(4);
+  for (const b of buttons) expect(b.data.msteams).toEqual({ type: 'imBack', value: expect.any(String) });
+  expect(Buffer.byteLength(json)).toBeLessThan(28_000);
+});
+
+test('the tenant action buttons send words the local planner routes to the matching action', () => {
+  const answer = answerer.answer('What is ConnectionAuthorizationFailed?');
+  const values = submitActions(renderCard('answer', answerCardData(answer))).map((b) => b.data.msteams.value);
+  expect(values.map((v) => planLocally(v).kind)).toEqual(expect.arrayContaining(['diagnoseFlow', 'showMyConnections']));
+  const notSure = renderCard('notSure', answerCardData(answerer.answer('football scores')));
+  const kinds = submitActions(notSure).map((b) => planLocally(b.data.msteams.value).kind);
+  expect(kinds).toEqual(
+    expect.arrayContaining(['showMyConnections', 'diagnoseFlow', 'expiringSecrets', 'healthReport', 'question']),
+  );
+});
+
+test('the not-sure card says so plainly and offers what the bot can help with', () => {
+  const answer = answerer.answer('Who won the football match last night?');
+  const card = renderCard('notSure', answerCardData(answer));
+  expect(problems(card)).toEqual([]);
+  const json = JSON.stringify(card).toLowerCase();
+  expect(json).toContain('not sure');
+  expect(json).toContain('i can help with');
+  expect(json).not.toMatch(/prvactonbehalfofanotheruser|solution component|edit connection role assignment/);
+  expect(submitActions(card).length).toBeGreaterThanOrEqual(5);
+});

@@ -1,0 +1,55 @@
+/**
+ * The local answerer: the right passage for plain, typo'd and abbreviated questions, sources and follow-ups with
+ * every answer, and a plain "not sure" for questions outside Power Platform connections.
+ */
+import { createAnswerer, loadKnowledgeBase } from '../../src/knowledge';
+
+const answerer = createAnswerer(loadKnowledgeBase());
+
+test.each([
+  ['What is a connection reference?', 'connection-references', /solution component/i],
+  ['conection refrence naming', 'connection-references', /unique/i],
+  ['how do i set up a servce principal conection', 'service-principal-connections', /application user/i],
+  ['SP connection for dataverse, what do I need?', 'service-principal-connections', /client secret/i],
+  ['conn ref limit per flow', 'connection-references-in-solutions', /no limit/i],
+  ['should the app user keep sysadmin?', 'application-users-and-roles', /custom security role/i],
+  ['does MFA break flows on my account?', 'connection-ownership-and-leavers', /MFA/],
+  ['app reg secret or cert in prod?', 'client-secret-rotation', /certificate/i],
+  ['CR shows invalid connection', 'fixing-broken-connections', /bad state/i],
+])('%j is answered from %s', (question, articleId, phrase) => {
+  const answer = answerer.answer(question);
+  expect(answer).toMatchObject({ confident: true, articleId });
+  expect(answer.passage).toMatch(phrase);
+});
+
+test('an answer carries its article sources, related questions from other articles and fitting actions', () => {
+  const answer = answerer.answer('How can I automate sharing connections?');
+  expect(answer.articleId).toBe('sharing-connections');
+  expect(answer.passage).toMatch(/Edit Connection Role Assignment/);
+  expect(answer.sources).toEqual([
+    expect.objectContaining({ url: 'https://learn.microsoft.com/en-us/power-apps/maker/data-platform/create-connection-reference' }),
+  ]);
+  expect(answer.related).toHaveLength(3);
+  const kb = loadKnowledgeBase();
+  const own = kb.byArticle.get('sharing-connections')!.questions;
+  for (const q of answer.related) expect(own).not.toContain(q);
+  expect(answer.suggestedActions).toEqual(expect.arrayContaining(['showMyConnections', 'diagnoseFlow']));
+});
+
+test.each([
+  'Who won the football match last night?',
+  "Translate 'good morning' into German.",
+  "What's the weather in Seattle tomorrow?",
+  'Write me a poem about Power Automate',
+  'Write me Python code that sorts a list',
+  'How do I create a storage account in Azure?',
+  'How do I resize an Azure virtual machine?',
+  'What is the capital of Australia?',
+  'How many calories are in a banana?',
+  '',
+  '???',
+])('declines the out-of-scope question %j', (question) => {
+  const answer = answerer.answer(question);
+  expect(answer).toMatchObject({ confident: false, sources: [], related: [] });
+  expect(answer.passage).toBeUndefined();
+});
