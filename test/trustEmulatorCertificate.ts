@@ -4,8 +4,8 @@
  * certificate to every TLS context created without its own `ca` (what NODE_EXTRA_CA_CERTS does), in that case only.
  */
 import * as fs from 'node:fs';
-// The module object itself (not an interop copy), so that its export can be replaced.
-import tls = require('node:tls');
+// The default import is the module object itself (not an interop copy), so its export can be replaced.
+import tls from 'node:tls';
 
 const caPath = process.env.NODE_EXTRA_CA_CERTS;
 const patched = Symbol.for('connection-ops.emulator-ca');

@@ -1,6 +1,11 @@
-/** Power Platform routes (BAP, Power Apps, Power Platform API, Flow, Dataverse, Key Vault): filled in next. */
+/** Every Power Platform-side route (BAP, classic Power Apps, Power Platform API, Flow, Dataverse, Key Vault). */
+import { dataverseRoutes } from './dataverseApi';
+import { flowRoutes } from './flowApi';
+import { keyVaultRoutes } from './keyVaultApi';
+import { powerAppsRoutes } from './powerAppsApi';
+import { powerPlatformRoutes } from './powerPlatformApi';
 import type { Route } from './route';
 
 export function platformRoutes(): Route[] {
-  return [];
+  return [...powerAppsRoutes(), ...powerPlatformRoutes(), ...flowRoutes(), ...dataverseRoutes(), ...keyVaultRoutes()];
 }

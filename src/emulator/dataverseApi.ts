@@ -1,0 +1,188 @@
+/**
+ * Dataverse Web API per org under `/dataverse/{org}/api/data/v9.2/`: connectionreferences, solutions (publisher
+ * prefix through `$expand=publisherid($select=customizationprefix)`, which adds the expanded `publisherid`
+ * object; `_publisherid_value` is always there and `publishers` is served too), solutioncomponents, systemusers
+ * with `systemusers({id})/systemuserroles_association`, roles and workflows. Paging: `Prefer:
+ * odata.maxpagesize=N` (default and cap 5,000) and `@odata.nextLink` with an opaque $skiptoken (no $skip).
+ * `$filter` supports `field eq value` joined by `and` on any column; `$select` is ignored (all columns return).
+ * The caller must be a user of the org (a systemuser with its Entra object id, or an application user).
+ */
+import type { EmulatorCore } from './core';
+import { apiError, ok, type Reply, type RequestContext } from './http';
+import { matchesAll, parseEqFilter } from './odataFilter';
+import { pageOf } from './paging';
+import { route, type Route } from './route';
+import type { DataverseOrg } from './tenantState';
+
+const BASE = '/dataverse/:org/api/data/v9.2';
+const MAX_PAGE = 5000;
+
+export function dataverseRoutes(): Route[] {
+  return [
+    route('dataverse', 'query', 'GET', `${BASE}/:set`, query),
+    route('dataverse', 'userRoles', 'GET', `${BASE}/:set/:nav`, query),
+  ];
+}
+
+type Row = Record<string, unknown>;
+
+function orgOf(ctx: RequestContext, core: EmulatorCore): { org: DataverseOrg; orgUrl: string } {
+  const env = core.state.environments.find((e) => e.dataverse.orgName.toLowerCase() === ctx.params.org.toLowerCase());
+  if (!env) throw apiError(404, '0x80040217', `The organization '${ctx.params.org}' does not exist.`);
+  const org = env.dataverse;
+  const member = org.systemUsers.find(
+    (u) =>
+      !u.isdisabled &&
+      (u.azureactivedirectoryobjectid === ctx.caller.oid ||
+        (ctx.caller.kind === 'app' && u.applicationid === ctx.caller.appId)),
+  );
+  if (!member) {
+    throw apiError(403, '0x80072560', `The user is not a member of the organization. Caller '${ctx.caller.oid}'.`);
+  }
+  return { org, orgUrl: `${core.urls.dataverseBase}/${org.orgName}` };
+}
+
+function query(ctx: RequestContext, core: EmulatorCore): Reply {
+  const { org, orgUrl } = orgOf(ctx, core);
+  const set = ctx.params.set;
+  const nav = ctx.params.nav;
+  let rows: Row[];
+  let context: string;
+  if (nav) {
+    const key = /^systemusers\(([0-9a-fA-F-]{36})\)$/i.exec(set)?.[1];
+    if (!key || nav.toLowerCase() !== 'systemuserroles_association') throw segmentNotFound(`${set}/${nav}`);
+    const user = org.systemUsers.find((u) => u.systemuserid.toLowerCase() === key.toLowerCase());
+    if (!user) throw apiError(404, '0x80040217', `systemuser With Id = ${key} Does Not Exist`);
+    rows = user.roleIds
+      .map((id) => org.roles.find((r) => r.roleid === id))
+      .filter((r) => !!r)
+      .map((r) => ({ roleid: r!.roleid, name: r!.name }));
+    context = 'roles';
+  } else {
+    rows = entitySet(org, set.toLowerCase(), ctx.query.get('$expand'));
+    context = set.toLowerCase();
+  }
+  const filter = ctx.query.get('$filter');
+  const clauses = parseEqFilter(filter);
+  if (!clauses)
+    throw apiError(400, '0x80060888', `The query option $filter=${filter ?? ''} is not supported by this emulator.`);
+  const unknown = clauses.find((c) => rows.length > 0 && !(c.field in rows[0]));
+  if (unknown)
+    throw apiError(
+      400,
+      '0x80060888',
+      `Could not find a property named '${unknown.field}' on type 'Microsoft.Dynamics.CRM.${context}'.`,
+    );
+  const matching = clauses.length ? rows.filter((r) => matchesAll(r, clauses)) : rows;
+  const size = maxPageSize(ctx);
+  const { page, nextLink } = pageOf(matching, ctx.url, size);
+  return ok(
+    {
+      '@odata.context': `${orgUrl}/api/data/v9.2/$metadata#${context}`,
+      value: page,
+      ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
+    },
+    200,
+    {
+      'OData-Version': '4.0',
+      ...(ctx.req.headers.prefer ? { 'Preference-Applied': `odata.maxpagesize=${size}` } : {}),
+    },
+  );
+}
+
+function maxPageSize(ctx: RequestContext): number {
+  const prefer = String(ctx.req.headers.prefer ?? '');
+  const match = /odata\.maxpagesize=(\d+)/i.exec(prefer);
+  const n = match ? Number(match[1]) : MAX_PAGE;
+  return Math.max(1, Math.min(MAX_PAGE, n));
+}
+
+function segmentNotFound(segment: string): Error {
+  return apiError(404, '0x8006088a', `Resource not found for the segment '${segment}'.`);
+}
+
+function entitySet(org: DataverseOrg, set: string, expand: string | undefined): Row[] {
+  const etag = (n: number) => `W/"${1000 + n}"`;
+  switch (set) {
+    case 'connectionreferences':
+      return org.connectionReferences.map((r, i) => ({
+        '@odata.etag': etag(i),
+        connectionreferenceid: r.connectionreferenceid,
+        connectionreferencelogicalname: r.connectionreferencelogicalname,
+        connectionreferencedisplayname: r.connectionreferencedisplayname,
+        connectionid: r.connectionid,
+        connectorid: r.connectorid,
+        _customconnectorid_value: r.customconnectorid,
+        description: r.description,
+        statecode: 0,
+        statuscode: 1,
+        ismanaged: r.ismanaged,
+        _ownerid_value: r.ownerid,
+        createdon: r.createdon,
+        modifiedon: r.modifiedon,
+      }));
+    case 'solutions':
+      return org.solutions.map((s, i) => {
+        const publisher = org.publishers.find((p) => p.publisherid === s.publisherid);
+        return {
+          '@odata.etag': etag(i),
+          solutionid: s.solutionid,
+          uniquename: s.uniquename,
+          friendlyname: s.friendlyname,
+          ismanaged: s.ismanaged,
+          isvisible: true,
+          version: s.version,
+          _publisherid_value: s.publisherid,
+          ...(expand && /publisherid/i.test(expand)
+            ? {
+                publisherid: {
+                  publisherid: s.publisherid,
+                  customizationprefix: publisher?.customizationprefix ?? null,
+                },
+              }
+            : {}),
+        };
+      });
+    case 'publishers':
+      return org.publishers.map((p, i) => ({ '@odata.etag': etag(i), ...p }));
+    case 'solutioncomponents':
+      return org.solutionComponents.map((c) => ({
+        solutioncomponentid: c.solutioncomponentid,
+        componenttype: c.componenttype,
+        objectid: c.objectid,
+        _solutionid_value: c.solutionid,
+        rootcomponentbehavior: 0,
+      }));
+    case 'systemusers':
+      return org.systemUsers.map((u, i) => ({
+        '@odata.etag': etag(i),
+        systemuserid: u.systemuserid,
+        fullname: u.fullname,
+        domainname: u.domainname,
+        applicationid: u.applicationid,
+        azureactivedirectoryobjectid: u.azureactivedirectoryobjectid,
+        isdisabled: u.isdisabled,
+        accessmode: u.accessmode,
+      }));
+    case 'roles':
+      return org.roles.map((r) => ({ roleid: r.roleid, name: r.name }));
+    case 'workflows':
+      return org.workflows.map((w, i) => ({
+        '@odata.etag': etag(i),
+        workflowid: w.workflowid,
+        name: w.name,
+        category: w.category,
+        type: 1,
+        primaryentity: 'none',
+        statecode: w.statecode,
+        statuscode: w.statecode === 1 ? 2 : 1,
+        _ownerid_value: w.ownerid,
+        clientdata: w.clientdata,
+        ismanaged: w.ismanaged,
+        createdon: w.createdon,
+        modifiedon: w.modifiedon,
+      }));
+    default:
+      throw segmentNotFound(set);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The classic Flow API: maker list (flows the caller owns or co-owns), admin list (v2; admins only), get flow,
+ * owners (permissions), start and stop. Turning a flow on checks, for a user, that every embedded connection is
+ * theirs or shared with them (ConnectionAuthorizationFailed with the service's message otherwise); the admin app
+ * passes that check. An unbound solution reference or a connection missing from the environment fails for anyone
+ * (codes unconfirmed: ConnectionReferenceNotBound, ConnectionNotFound).
+ */
+import { canUseConnection, findEnvironment } from './connectionModel';
+import type { EmulatorCore } from './core';
+import { apiError, ok, type Caller, type Reply, type RequestContext } from './http';
+import { pageOf } from './paging';
+import { route, type Route } from './route';
+import type { EmuFlow } from './tenantState';
+
+const BASE = '/flow/providers/Microsoft.ProcessSimple';
+
+export function flowRoutes(): Route[] {
+  const one = `${BASE}/environments/:env/flows/:flow`;
+  return [
+    route('flow', 'listFlows', 'GET', `${BASE}/environments/:env/flows`, listMine),
+    route('flow', 'adminListFlows', 'GET', `${BASE}/scopes/admin/environments/:env/v2/flows`, listAdmin),
+    route('flow', 'adminListFlows', 'GET', `${BASE}/scopes/admin/environments/:env/flows`, listAdmin),
+    route('flow', 'getFlow', 'GET', one, (ctx, core) => ok(flowView(core, accessible(ctx, core)))),
+    route('flow', 'listFlowOwners', 'GET', `${one}/permissions`, (ctx, core) => {
+      const flow = accessible(ctx, core);
+      return ok({ value: ownersView(core, flow) });
+    }),
+    route('flow', 'startFlow', 'POST', `${one}/start`, startFlow),
+    route('flow', 'stopFlow', 'POST', `${one}/stop`, (ctx, core) => {
+      const flow = accessible(ctx, core);
+      setState(core, flow, 'Stopped');
+      return { status: 200 };
+    }),
+  ];
+}
+
+function isOwner(core: EmulatorCore, flow: EmuFlow, caller: Caller): boolean {
+  const groups = core.groupIdsOf(caller.oid);
+  return flow.owners.some((o) => o.principalId === caller.oid || groups.includes(o.principalId));
+}
+
+function findFlow(ctx: RequestContext, core: EmulatorCore): EmuFlow {
+  const env = findEnvironment(core, ctx.params.env);
+  const flow = (core.state.index.flowsByEnv.get(env.name) ?? []).find(
+    (f) => f.name.toLowerCase() === ctx.params.flow.toLowerCase(),
+  );
+  if (!flow) throw apiError(404, 'FlowNotFound', `Could not find flow '${ctx.params.flow}'.`);
+  return flow;
+}
+
+function accessible(ctx: RequestContext, core: EmulatorCore): EmuFlow {
+  const flow = findFlow(ctx, core);
+  if (!core.isPowerPlatformAdmin(ctx.caller) && !isOwner(core, flow, ctx.caller)) {
+    throw apiError(
+      403,
+      'Forbidden',
+      `The caller with object id '${ctx.caller.oid}' does not have permission for flow '${flow.name}'.`,
+    );
+  }
+  return flow;
+}
+
+function list(ctx: RequestContext, core: EmulatorCore, flows: EmuFlow[]): Reply {
+  const top = Number(ctx.query.get('$top') ?? 50);
+  const { page, nextLink } = pageOf(flows, ctx.url, Number.isInteger(top) && top > 0 ? Math.min(top, 250) : 50);
+  return ok({ value: page.map((f) => flowView(core, f)), ...(nextLink ? { nextLink } : {}) });
+}
+
+function listMine(ctx: RequestContext, core: EmulatorCore): Reply {
+  const env = findEnvironment(core, ctx.params.env);
+  const flows = core.state.index.flowsByEnv.get(env.name) ?? [];
+  return list(ctx, core, ctx.caller.isTenantAdmin ? flows : flows.filter((f) => isOwner(core, f, ctx.caller)));
+}
+
+function listAdmin(ctx: RequestContext, core: EmulatorCore): Reply {
+  if (!core.isPowerPlatformAdmin(ctx.caller)) {
+    throw apiError(
+      403,
+      'Forbidden',
+      `The caller with object id '${ctx.caller.oid}' does not have permission for action 'Microsoft.ProcessSimple/scopes/admin/environments/flows/read'.`,
+    );
+  }
+  const env = findEnvironment(core, ctx.params.env);
+  return list(ctx, core, core.state.index.flowsByEnv.get(env.name) ?? []);
+}
+
+function flowView(core: EmulatorCore, f: EmuFlow): Record<string, unknown> {
+  const connectionReferences: Record<string, unknown> = {};
+  for (const [key, r] of Object.entries(f.connectionReferences)) {
+    connectionReferences[key] = {
+      connectionName: r.connectionName ?? '',
+      source: r.source,
+      id: `/providers/Microsoft.PowerApps/apis/${r.connector}`,
+      displayName: r.connectorDisplayName,
+      iconUri: `https://connectoricons-prod.azureedge.net/${r.connector}/icon.png`,
+      tier: 'NotSpecified',
+      ...(r.connectionReferenceLogicalName ? { connectionReferenceLogicalName: r.connectionReferenceLogicalName } : {}),
+    };
+  }
+  return {
+    name: f.name,
+    id: `/providers/Microsoft.ProcessSimple/environments/${f.environmentId}/flows/${f.name}`,
+    type: 'Microsoft.ProcessSimple/environments/flows',
+    properties: {
+      apiId: '/providers/Microsoft.PowerApps/apis/shared_logicflows',
+      displayName: f.displayName,
+      userType: 'Owner',
+      state: f.state,
+      createdTime: f.createdTime,
+      lastModifiedTime: f.lastModifiedTime,
+      flowSuspensionReason: 'None',
+      environment: {
+        name: f.environmentId,
+        type: 'Microsoft.ProcessSimple/environments',
+        id: `/providers/Microsoft.ProcessSimple/environments/${f.environmentId}`,
+      },
+      creator: { tenantId: core.tenantId, objectId: f.creatorId, userId: f.creatorId, userType: 'ActiveDirectory' },
+      connectionReferences,
+      ...(f.workflowId ? { workflowEntityId: f.workflowId } : {}),
+      definitionSummary: { triggers: [], actions: [] },
+    },
+  };
+}
+
+function ownersView(core: EmulatorCore, f: EmuFlow): Record<string, unknown>[] {
+  return f.owners.map((o) => {
+    const user = core.state.index.usersById.get(o.principalId);
+    return {
+      name: o.principalId,
+      id: `/providers/Microsoft.ProcessSimple/environments/${f.environmentId}/flows/${f.name}/permissions/${o.principalId}`,
+      type: 'Microsoft.ProcessSimple/environments/flows/permissions',
+      properties: {
+        roleName: o.roleName,
+        permissionType: 'Principal',
+        principal: {
+          id: o.principalId,
+          type: o.principalType,
+          tenantId: core.tenantId,
+          ...(user
+            ? { displayName: user.displayName, email: user.mail, userPrincipalName: user.userPrincipalName }
+            : {}),
+        },
+      },
+    };
+  });
+}
+
+function startFlow(ctx: RequestContext, core: EmulatorCore): Reply {
+  const flow = accessible(ctx, core);
+  const connections = core.state.index.connectionsByEnv.get(flow.environmentId) ?? [];
+  for (const r of Object.values(flow.connectionReferences)) {
+    if (r.source === 'Invoker') continue;
+    if (!r.connectionName) {
+      throw apiError(
+        400,
+        'ConnectionReferenceNotBound',
+        `The connection reference '${r.connectionReferenceLogicalName ?? r.connector}' is not bound to a connection. Set a connection on it before turning on this flow.`,
+      );
+    }
+    const connection = connections.find((c) => c.name === r.connectionName);
+    if (!connection) {
+      throw apiError(
+        400,
+        'ConnectionNotFound',
+        `The API connection '${r.connectionName}' to '${r.connector}' was not found in environment '${flow.environmentId}'.`,
+      );
+    }
+    if (!ctx.caller.isTenantAdmin && !canUseConnection(core, connection, ctx.caller.oid)) {
+      throw apiError(
+        403,
+        'ConnectionAuthorizationFailed',
+        `The caller object id is '${ctx.caller.oid}'. Connection '${connection.name}' to '${r.connector}' cannot be used to activate this flow, either because this is not a valid connection or because it is not a connection you have access permission for. Either replace the connection with a valid connection you can access or have the connection owner activate the flow, so the connection is shared with you in the context of this flow.`,
+      );
+    }
+  }
+  setState(core, flow, 'Started');
+  return { status: 200 };
+}
+
+/** A solution flow's state is also its Dataverse workflow's statecode. */
+function setState(core: EmulatorCore, flow: EmuFlow, state: 'Started' | 'Stopped'): void {
+  flow.state = state;
+  flow.lastModifiedTime = core.now().toISOString();
+  if (!flow.workflowId) return;
+  const env = core.state.environments.find((e) => e.name === flow.environmentId);
+  const row = env?.dataverse.workflows.find((w) => w.workflowid === flow.workflowId);
+  if (row) row.statecode = state === 'Started' ? 1 : 0;
+}
