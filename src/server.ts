@@ -78,7 +78,7 @@ export async function startServer(composition: Composition, options: ServerOptio
     }
   });
 
-  server.get('/healthz', (_req, res) => {
+  server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
 

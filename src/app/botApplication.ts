@@ -53,13 +53,8 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     return true;
   });
 
-  app.conversationUpdate('membersAdded', async (context) => {
-    const botId = context.activity.recipient?.id;
-    if (context.activity.membersAdded?.some((m) => m.id === botId)) {
-      await send(context, helpReply({ demoMode: services.ctx.config.demoMode, greeting: true }));
-    }
-  });
-
+  // Teams sends installationUpdate (and conversationUpdate) when the app is added in any scope; welcoming on
+  // installationUpdate alone avoids greeting twice.
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
     const action = (context.activity as { action?: string }).action ?? '';
     if (action.startsWith('remove')) {

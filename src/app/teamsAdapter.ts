@@ -16,7 +16,8 @@ export function createTeamsAdapter(
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID,
     MicrosoftAppPassword: config.BOT_PASSWORD,
-    MicrosoftAppType: config.BOT_TYPE,
+    // Without a bot id (local development only) botbuilder runs anonymously, which needs no app type.
+    MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : undefined,
     MicrosoftAppTenantId: config.BOT_TENANT_ID,
     // Tests point these at a loopback JWKS to check token validation without the internet.
     ...(overrides.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl } : {}),
