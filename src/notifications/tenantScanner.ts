@@ -208,7 +208,7 @@ export class TenantScanner {
     );
     await fetchOwners(adminAppUsers.flatMap((u) => appsByAppId.get(u.applicationId.toLowerCase()) ?? []));
 
-    this.directoryRules(apps, appsByAppId, leftovers, adminAppUsers, result);
+    this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
     result.findings = sortFindings(result.findings);
     return result;
@@ -351,6 +351,7 @@ export class TenantScanner {
   }
 
   private directoryRules(
+    environments: Environment[],
     apps: SnapshotApp[] | undefined,
     appsByAppId: Map<string, SnapshotApp>,
     leftovers: EnvironmentLeftovers,
@@ -373,7 +374,7 @@ export class TenantScanner {
     });
     // App users: one small snapshot, only the apps they belong to.
     const appUserSnapshot = base({
-      environments: [],
+      environments,
       applicationUsers: adminAppUsers,
       apps: adminAppUsers.flatMap((u) => appsByAppId.get(u.applicationId.toLowerCase()) ?? []),
       users,
