@@ -15,8 +15,11 @@ import { createCredential } from './clients/credentials';
 import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
-import type { DomainContext, Notifier } from './context';
-import { DeferredNotifier } from './deferredNotifier';
+import type { DomainContext } from './context';
+import { DeferredDelivery, DeferredNotifier } from './deferredNotifier';
+import { NotificationsService } from './notifications/notificationsService';
+import { ProactiveDelivery } from './app/proactiveDelivery';
+import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { JobRunner } from './jobs/jobRunner';
 import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type KnowledgeAnswer } from './knowledge';
@@ -35,7 +38,10 @@ export interface ComposeOptions {
   /** Reuse an opened store. */
   store?: Store;
   clock?: Clock;
-  /** Start the background job runner (the server does; the chat CLI drains it after each input instead). */
+  /**
+   * Start the background workers — job runner, scan schedule, notification outbox (the server does; the chat
+   * CLI drains them after each input instead).
+   */
   startJobs?: boolean;
 }
 
@@ -44,8 +50,10 @@ export interface Composition {
   ctx: DomainContext;
   services: BotServices;
   jobs: JobRunner;
+  notifications: NotificationsService;
   emulator?: RunningEmulator;
-  attachNotifier(notifier: Notifier): void;
+  /** Connects the domain to the bot's proactive messages once the adapter exists. */
+  attachNotifier(notifier: ProactiveNotifier): void;
   readiness(): Promise<{ ready: boolean; store: string; tenant: string }>;
   close(): Promise<void>;
 }
@@ -90,6 +98,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const tenant = createTenantPorts(endpoints, credential);
   const clock = options.clock ?? (config.demoMode ? new AdjustableClock() : systemClock);
   const notifier = new DeferredNotifier();
+  const delivery = new DeferredDelivery();
   const access = new AccessPolicy(tenant.directory, {
     adminsGroup: config.ADMINS_GROUP,
     approversGroup: config.APPROVERS_GROUP,
@@ -101,6 +110,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const jobs = new JobRunner(ctx);
   const connections = new ConnectionsService(ctx);
   const approvals = new ApprovalsService(ctx, jobs);
+  const notifications = new NotificationsService(ctx, delivery);
   const services: BotServices = {
     ctx,
     knowledge: createKnowledgeService(answerer),
@@ -110,17 +120,32 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     }),
     connections,
     approvals,
-    background: { drain: () => jobs.drain() },
+    notifications,
+    background: {
+      drain: async () => {
+        await jobs.drain();
+        await notifications.whenIdle();
+        await notifications.drainDeliveries();
+      },
+    },
   };
-  if (options.startJobs) jobs.start();
+  if (options.startJobs) {
+    jobs.start();
+    notifications.startSchedule();
+    notifications.outbox.start();
+  }
 
   return {
     config,
     ctx,
     services,
     jobs,
+    notifications,
     emulator,
-    attachNotifier: (target) => notifier.attach(target),
+    attachNotifier: (target) => {
+      notifier.attach(target);
+      delivery.attach(new ProactiveDelivery(target));
+    },
     readiness: async () => {
       const storeOk = await store.ping().then(
         () => 'ok',
@@ -133,6 +158,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       return { ready: storeOk === 'ok' && tenantOk === 'ok', store: storeOk, tenant: tenantOk };
     },
     close: async () => {
+      notifications.stopSchedule();
+      await notifications.outbox.stop();
       await jobs.stop();
       if (!options.store) await store.close();
       if (ownsEmulator) await emulator?.close();

@@ -6,7 +6,7 @@
  * app is installed for them); if that fails it is logged, never thrown at the caller's turn.
  */
 import type { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { Notification } from '../cards/reply';
+import type { Notification, Reply } from '../cards/reply';
 import type { Notifier } from '../context';
 import { getLogger } from '../logging/logger';
 import { replyToActivity } from './activities';
@@ -46,27 +46,41 @@ export class ProactiveNotifier implements Notifier {
   }
 
   private async deliver(notification: Notification): Promise<void> {
+    const posted = await this.post({ userId: notification.toUserId }, notification.reply, notification.cardKey);
+    if (!posted) log.warn({ to: notification.toUserId }, 'no conversation with this user: ask them to install the app');
+  }
+
+  /**
+   * Posts (or, with a cardKey it has sent before, updates) a message to a user's 1:1 chat or to a stored
+   * conversation. Returns false when there is no way to reach the target; channel errors are thrown as they are.
+   */
+  async post(
+    target: { userId: string } | { conversationKey: string },
+    reply: Reply,
+    cardKey?: string,
+  ): Promise<boolean> {
     const { references } = this.options;
-    const copy = notification.cardKey
-      ? await references.getCardCopy(notification.cardKey, notification.toUserId)
-      : undefined;
+    const userId = 'userId' in target ? target.userId : undefined;
+    const copy = cardKey && userId ? await references.getCardCopy(cardKey, userId) : undefined;
     const copyReference = copy ? await references.get(copy.conversationKey) : undefined;
-    const reference = copyReference ?? (await this.referenceFor(notification.toUserId));
-    if (!reference) {
-      log.warn({ to: notification.toUserId }, 'no conversation with this user: ask them to install the app');
-      return;
-    }
-    const activity = replyToActivity(notification.reply);
+    const reference =
+      copyReference ??
+      (userId
+        ? await this.referenceFor(userId)
+        : await references.get((target as { conversationKey: string }).conversationKey));
+    if (!reference) return false;
+    const activity = replyToActivity(reply);
     await this.continueConversation(reference, async (context) => {
       if (copy && copyReference) {
         await context.updateActivity({ ...activity, id: copy.activityId });
         return;
       }
       const sent = await context.sendActivity(activity);
-      if (notification.cardKey && sent?.id && context.activity.conversation?.id) {
-        await this.rememberCard(notification.cardKey, notification.toUserId, context.activity.conversation.id, sent.id);
+      if (cardKey && userId && sent?.id && context.activity.conversation?.id) {
+        await this.rememberCard(cardKey, userId, context.activity.conversation.id, sent.id);
       }
     });
+    return true;
   }
 
   private async continueConversation(
