@@ -72,3 +72,58 @@ describe('Entra token endpoint as @azure/identity sees it', () => {
     expect(decodeJwt(token!.token)!.payload).toMatchObject({ oid: USERS.adele.id, upn: USERS.adele.upn });
   });
 });
+
+describe('app secrets over their life', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterAll(() => emulator.close());
+
+  async function graphCall(path: string, body?: unknown): Promise<{ status: number; data: Record<string, unknown> }> {
+    const { tenantId, clientId, clientSecret, authorityHost, graph } = emulator.info;
+    const credential = new ClientSecretCredential(tenantId, clientId, clientSecret, {
+      authorityHost,
+      disableInstanceDiscovery: true,
+    });
+    const token = (await credential.getToken(GRAPH))!.token;
+    const response = await fetch(`${graph}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, data: response.status === 204 ? {} : await response.json() };
+  }
+  const tokenWith = (secret: string) =>
+    new ClientSecretCredential(emulator.info.tenantId, APPS.coeSync.appId, secret, {
+      authorityHost: emulator.info.authorityHost,
+      disableInstanceDiscovery: true,
+    }).getToken(GRAPH);
+
+  it('a secret from addPassword works, and stops working once removed', async () => {
+    const added = await graphCall(`/applications/${APPS.coeSync.id}/addPassword`, {
+      passwordCredential: { displayName: 'rotation test' },
+    });
+    expect(added.status).toBe(200);
+    const secret = added.data.secretText as string;
+    expect(secret).toHaveLength(40);
+    expect(emulator.control.issuedSecrets()).toContain(secret);
+    await expect(tokenWith(secret)).resolves.toBeTruthy();
+
+    const removed = await graphCall(`/applications/${APPS.coeSync.id}/removePassword`, { keyId: added.data.keyId });
+    expect(removed.status).toBe(204);
+    await expect(tokenWith(secret)).rejects.toThrow(/AADSTS7000215/);
+  });
+
+  it('a new secret works only after the propagation delay', async () => {
+    emulator.control.setSecretPropagationMs(60_000);
+    try {
+      const added = await graphCall(`/applications/${APPS.coeSync.id}/addPassword`, {
+        passwordCredential: { displayName: 'propagating' },
+      });
+      await expect(tokenWith(added.data.secretText as string)).rejects.toThrow(/AADSTS7000215/);
+    } finally {
+      emulator.control.setSecretPropagationMs(0);
+    }
+  });
+});
