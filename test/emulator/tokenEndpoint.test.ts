@@ -92,7 +92,10 @@ describe('app secrets over their life', () => {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: response.status, data: response.status === 204 ? {} : await response.json() };
+    return {
+      status: response.status,
+      data: response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>),
+    };
   }
   const tokenWith = (secret: string) =>
     new ClientSecretCredential(emulator.info.tenantId, APPS.coeSync.appId, secret, {
