@@ -4,6 +4,8 @@
  * production refuses it in config) requests are accepted anonymously, as the Agents Playground needs.
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { CallerIdConstants } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type { Config } from '../config';
 import { getLogger } from '../logging/logger';
 
@@ -19,9 +21,20 @@ export function createTeamsAdapter(
     // Without a bot id (local development only) botbuilder runs anonymously, which needs no app type.
     MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : undefined,
     MicrosoftAppTenantId: config.BOT_TENANT_ID,
-    // Tests point these at a loopback JWKS to check token validation without the internet.
-    ...(overrides.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl } : {}),
-    ...(overrides.tokenIssuer ? { ToBotFromChannelTokenIssuer: overrides.tokenIssuer } : {}),
+    // Tests point token validation at a loopback JWKS. botbuilder then expects the whole public-cloud parameter
+    // set (setting one switches it to "all parameters are intentional"), so the others are spelled out.
+    ...(overrides.openIdMetadataUrl
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl,
+          ToBotFromChannelTokenIssuer: overrides.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ValidateAuthority: true,
+        }
+      : {}),
   } as ConstructorParameters<typeof TeamsAdapter>[0]);
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, activityId: context.activity?.id }, 'unhandled turn error');
