@@ -20,7 +20,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['botbuilder', 'botbuilder-*', 'botframework-*', '@microsoft/teams-ai'], message: 'Only src/app/ may import botbuilder or teams-ai.' },
+            {
+              group: ['botbuilder', 'botbuilder-*', 'botframework-*', '@microsoft/teams-ai'],
+              message: 'Only src/app/ may import botbuilder or teams-ai.',
+            },
           ],
         },
       ],

@@ -1,5 +1,6 @@
 /** Spawns bench/support/serveBot.ts in a child process and waits for its URL. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 
@@ -46,7 +47,7 @@ export async function startChildBot(kind: 'echo' | 'bot', env: NodeJS.ProcessEnv
 /** Resident memory of a process in MB, from /proc (Linux). */
 export function processRssMb(pid: number): number {
   try {
-    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
     return Math.round((kb / 1024) * 10) / 10;
   } catch {
