@@ -4,7 +4,19 @@
  * Grammar (rules separated by ';', whitespace ignored):
  *   RULE   := TARGET ':' FAULT
  *   TARGET := '*' | API | API '.' ROUTE        API: token graph bap powerApps powerPlatform flow dataverse keyVault
- *                                              ROUTE: the route's name, e.g. addPassword, putConnection, startFlow
+ *                                              ROUTE: the route's name (the clients' operation names):
+ *                                              token: token, openidConfiguration, jwks
+ *                                              graph: listApplications, getApplication, listApplicationOwners,
+ *                                                addPassword, removePassword, listServicePrincipals, listUsers,
+ *                                                getUser, listGroups, listGroupMembers
+ *                                              bap: listEnvironments; powerApps: listConnections, getConnection,
+ *                                                listPermissions, modifyPermissions, listMyConnections
+ *                                              powerPlatform: listConnections, getConnection, updateConnection,
+ *                                                listPermissions, modifyPermissions
+ *                                              flow: listFlows, adminListFlows, getFlow, listFlowOwners,
+ *                                                startFlow, stopFlow
+ *                                              dataverse: query, userRoles; keyVault: setSecret, getSecret,
+ *                                                listSecretVersions
  *   FAULT  := 'latency=' MS                    added delay before answering
  *           | 'error=' RATE [':' STATUS]       answer STATUS (500, 503 or 504; default 503) with that probability
  *           | 'reset=' RATE                    destroy the connection without answering, before doing anything

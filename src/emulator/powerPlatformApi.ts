@@ -26,7 +26,7 @@ export function powerPlatformRoutes(): Route[] {
   return [
     route('powerPlatform', 'listConnections', 'GET', `${BASE}/connections`, listConnections),
     route('powerPlatform', 'getConnection', 'GET', one, (ctx, core) => ok(connectionView(core, visible(ctx, core)))),
-    route('powerPlatform', 'putConnection', 'PUT', one, putConnection),
+    route('powerPlatform', 'updateConnection', 'PUT', one, putConnection),
     route('powerPlatform', 'listPermissions', 'GET', `${one}/permissions`, (ctx, core) =>
       ok({ value: permissionsView(core, visible(ctx, core)) }),
     ),
