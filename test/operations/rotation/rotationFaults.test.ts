@@ -69,6 +69,7 @@ test('a lost addPassword answer: the orphan is found by name and removed, and ex
       emulator.control.setFaults('');
     }
   };
+  const issuedBefore = emulator.control.issuedSecrets().length;
   emulator.control.setFaults('graph.addPassword:ambiguous=1');
 
   const result = await advanceRotation(oc.ctx, rotationId, FAST);
@@ -77,7 +78,7 @@ test('a lost addPassword answer: the orphan is found by name and removed, and ex
   const after = await oc.ctx.tenant.directory.getApplication(app.id);
   expect(after.passwordCredentials).toHaveLength(1);
   expect(after.passwordCredentials[0].displayName).toBe(`ConnectionOps rotation ${rotationId} attempt 2`);
-  expect(emulator.control.issuedSecrets()).toHaveLength(2);
+  expect(emulator.control.issuedSecrets().length - issuedBefore).toBe(2);
 
   const audit = (await oc.audit()).filter((e) => e.correlationId === rotationId);
   expect(audit.find((e) => e.action === 'rotation.addPassword' && e.outcome === 'failure')?.details).toMatchObject({

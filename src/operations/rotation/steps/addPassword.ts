@@ -5,6 +5,7 @@
  * name and removed — its secret is lost, so it can never be adopted. Then one more call is allowed.
  */
 import { isTenantApiError } from '../../../tenant/errors';
+import type { NewPasswordCredential } from '../../../tenant/model';
 import { credentialDisplayName, isOwnCredential } from '../rotationNames';
 import type { RotationRun } from '../rotationRun';
 
@@ -41,15 +42,12 @@ export async function addPassword(run: RotationRun): Promise<void> {
     const attempt = run.rotation.attempt + 1;
     await run.save({ attempt });
     const endDateTime = new Date(run.ctx.clock.now().getTime() + lifetimeDays * DAY_MS).toISOString();
+    let added: NewPasswordCredential;
     try {
-      const added = await directory.addPassword(run.rotation.appObjectId, {
+      added = await directory.addPassword(run.rotation.appObjectId, {
         displayName: credentialDisplayName(run.rotation.id, attempt),
         endDateTime,
       });
-      run.holdSecret(added.keyId, added.secretText);
-      await run.audit('addPassword', 'success', { keyId: added.keyId, attempt, endDateTime: added.endDateTime });
-      await run.save({ state: 'storingSecret', newKeyId: added.keyId, newEndDateTime: added.endDateTime });
-      return;
     } catch (error) {
       const reason = run.describe(error);
       const unknown = isTenantApiError(error) && error.kind === 'outcomeUnknown';
@@ -70,6 +68,13 @@ export async function addPassword(run: RotationRun): Promise<void> {
         });
         return;
       }
+      continue;
     }
+    // Outside the try: a failure from here on (the store, a dying process) is not Graph's answer, and leaves a
+    // credential that the next run finds by its name.
+    run.holdSecret(added.keyId, added.secretText);
+    await run.audit('addPassword', 'success', { keyId: added.keyId, attempt, endDateTime: added.endDateTime });
+    await run.save({ state: 'storingSecret', newKeyId: added.keyId, newEndDateTime: added.endDateTime });
+    return;
   }
 }
