@@ -53,6 +53,8 @@ export interface Harness {
   notifier: RecordingNotifier;
   jobs: JobRunner;
   service: ApprovalsService;
+  /** A card click as src/app handles it: the service's answer, with its notifications delivered. */
+  click: ApprovalsService['handleAction'];
   audit(): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }
@@ -91,6 +93,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     notifier,
     jobs,
     service,
+    click: async (caller, verb, data, inputs) => {
+      const result = await service.handleAction(caller, verb, data, inputs);
+      if (result?.notifications?.length) await notifier.send(result.notifications);
+      return result;
+    },
     audit: async () => {
       const out: AuditEntry[] = [];
       for await (const entry of store.audit.list()) out.push(entry);

@@ -12,7 +12,7 @@ afterEach(() => h.close());
 async function meganRequestsRotation() {
   const confirm = (await h.service.requestRotation(as('megan'), { appQuery: 'D365-App-Registration' })).cards[0];
   const send = actionOf(confirm, 'Send request');
-  const sent = await h.service.handleAction(as('megan'), send.verb, send.data, { justification: 'expires in 10 days' });
+  const sent = await h.click(as('megan'), send.verb, send.data, { justification: 'expires in 10 days' });
   if (!sent) throw new Error('request.send not handled');
   return { confirm, sent };
 }
@@ -28,13 +28,13 @@ test('Alex approves Megan’s rotation: the saga runs, cards end done, Megan’s
   expect(cardText(alexCard)).toMatch(/System Administrator/);
   const approve = actionOf(alexCard, 'Approve');
 
-  const own = await h.service.handleAction(as('megan'), approve.verb, approve.data, {});
+  const own = await h.click(as('megan'), approve.verb, approve.data, {});
   expect(own?.reply.text).toMatch(/cannot approve or reject your own request/);
   const refused = (await h.audit()).filter((e) => e.action === 'approval.refused');
   expect(refused.map((e) => e.details?.reason)).toEqual(['ownRequest']);
   expect(refused[0].actor).toBe(USERS.megan.userId);
 
-  const clicked = await h.service.handleAction(as('alex'), approve.verb, approve.data, {});
+  const clicked = await h.click(as('alex'), approve.verb, approve.data, {});
   expect(cardText(clicked?.reply.cards[0])).toMatch(/Approved by Alex Wilber — running…/);
   await h.jobs.drain();
 
@@ -55,8 +55,8 @@ test('with two approvers required, one approval is not enough and the same appro
   const { sent } = await meganRequestsRotation();
   const approve = actionOf(sent.notifications[0].reply.cards[0], 'Approve');
 
-  await h.service.handleAction(as('alex'), approve.verb, approve.data, {});
-  const again = await h.service.handleAction(as('alex'), approve.verb, approve.data, {});
+  await h.click(as('alex'), approve.verb, approve.data, {});
+  const again = await h.click(as('alex'), approve.verb, approve.data, {});
   await h.jobs.drain();
   expect(again?.reply.text).toMatch(/already recorded/);
   expect((await h.audit()).some((e) => e.action === 'approval.done')).toBe(false);
@@ -64,7 +64,7 @@ test('with two approvers required, one approval is not enough and the same appro
     /Approved so far by Alex Wilber/,
   );
 
-  await h.service.handleAction(as('isaiah'), approve.verb, approve.data, {});
+  await h.click(as('isaiah'), approve.verb, approve.data, {});
   await h.jobs.drain();
   expect(cardText(h.notifier.latestCard(USERS.megan.userId, sent.replyCardKey as string))).toMatch(
     /Approved by Alex Wilber and Isaiah Langer — done/,

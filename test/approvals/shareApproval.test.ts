@@ -25,7 +25,7 @@ afterEach(() => h.close());
 async function adeleRequestsAccess(justification = 'I co-own Weekly report and need to turn it on') {
   const reference = weekly.connectionReferences.find((r) => r.connectionName);
   if (!reference?.connectionName) throw new Error('Weekly report has no bound connection');
-  const asked = await h.service.handleAction(
+  const asked = await h.click(
     as('adele'),
     'access.request',
     {
@@ -39,7 +39,7 @@ async function adeleRequestsAccess(justification = 'I co-own Weekly report and n
   const confirm = asked?.reply.cards[0];
   expect(inputIds(confirm)).toContain('justification');
   const send = actionOf(confirm, 'Send request');
-  const sent = await h.service.handleAction(as('adele'), send.verb, send.data, { justification });
+  const sent = await h.click(as('adele'), send.verb, send.data, { justification });
   if (!sent) throw new Error('request.send not handled');
   const toMegan = sent.notifications.find((n) => n.toUserId === USERS.megan.userId);
   return { confirm, sent, toMegan, approvalCard: toMegan?.reply.cards[0] };
@@ -63,7 +63,7 @@ test('Megan approves Adele’s access request, the connections are shared and Ad
 
   const approve = actionOf(approvalCard, 'Approve');
   expect(Object.keys(approve.data).sort()).toEqual(['approvalId', 'hash']);
-  const clicked = await h.service.handleAction(as('megan'), approve.verb, approve.data, { comment: 'ok' });
+  const clicked = await h.click(as('megan'), approve.verb, approve.data, { comment: 'ok' });
   expect(cardText(clicked?.reply.cards[0])).toMatch(/Approved by Megan Bowen — running…/);
 
   await h.jobs.drain();
@@ -86,7 +86,7 @@ test('20 simultaneous Approve clicks produce one decision and one execution', as
   const approve = actionOf(approvalCard, 'Approve');
   const clickers = Array.from({ length: 20 }, (_, i) => as(i % 2 ? 'megan' : 'alex'));
 
-  const results = await Promise.all(clickers.map((c) => h.service.handleAction(c, approve.verb, approve.data, {})));
+  const results = await Promise.all(clickers.map((c) => h.click(c, approve.verb, approve.data, {})));
   await h.jobs.drain();
 
   expect(results.every((r) => /Approved by (Megan Bowen|Alex Wilber)/.test(cardText(r?.reply.cards[0])))).toBe(true);
@@ -116,7 +116,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
   test('the requester cannot approve her own request', async () => {
     const { approvalCard } = await adeleRequestsAccess();
     const approve = actionOf(approvalCard, 'Approve');
-    const result = await h.service.handleAction(as('adele'), approve.verb, approve.data, {});
+    const result = await h.click(as('adele'), approve.verb, approve.data, {});
     expect(result?.reply.text).toMatch(/cannot approve or reject your own request/);
     expect(await refusalsFor('ownRequest')).toHaveLength(1);
     await nothingRan(approve.data.approvalId as string);
@@ -125,7 +125,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
   test('someone who is not an approver of this request is refused', async () => {
     const { approvalCard } = await adeleRequestsAccess();
     const approve = actionOf(approvalCard, 'Approve');
-    const result = await h.service.handleAction(as('patti'), approve.verb, approve.data, {});
+    const result = await h.click(as('patti'), approve.verb, approve.data, {});
     expect(result?.reply.text).toMatch(/not one of the approvers/);
     expect(await refusalsFor('notApprover')).toHaveLength(1);
     await nothingRan(approve.data.approvalId as string);
@@ -134,7 +134,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
   test('an altered payload (hash mismatch) is refused', async () => {
     const { approvalCard } = await adeleRequestsAccess();
     const approve = actionOf(approvalCard, 'Approve');
-    const result = await h.service.handleAction(
+    const result = await h.click(
       as('megan'),
       approve.verb,
       { ...approve.data, hash: 'x' + String(approve.data.hash).slice(1) },
@@ -146,7 +146,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
   });
 
   test('an unknown approval id is refused', async () => {
-    const result = await h.service.handleAction(as('megan'), 'approval.approve', { approvalId: 'nope', hash: 'x' }, {});
+    const result = await h.click(as('megan'), 'approval.approve', { approvalId: 'nope', hash: 'x' }, {});
     expect(result?.reply.text).toMatch(/could not find this request/);
     expect(await refusalsFor('unknownApproval')).toHaveLength(1);
   });
@@ -155,7 +155,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
     const { approvalCard } = await adeleRequestsAccess();
     const approve = actionOf(approvalCard, 'Approve');
     const outsider = as('megan', '99999999-9999-9999-9999-999999999999');
-    const result = await h.service.handleAction(outsider, approve.verb, approve.data, {});
+    const result = await h.click(outsider, approve.verb, approve.data, {});
     expect(result?.reply.text).toMatch(/another organization/);
     expect(await refusalsFor('otherTenant')).toHaveLength(1);
     await nothingRan(approve.data.approvalId as string);
@@ -164,12 +164,12 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
   test('a replay after the decision gets the current state and runs nothing again', async () => {
     const { approvalCard } = await adeleRequestsAccess();
     const approve = actionOf(approvalCard, 'Approve');
-    await h.service.handleAction(as('megan'), approve.verb, approve.data, {});
+    await h.click(as('megan'), approve.verb, approve.data, {});
     await h.jobs.drain();
 
-    const replay = await h.service.handleAction(as('megan'), approve.verb, approve.data, {});
+    const replay = await h.click(as('megan'), approve.verb, approve.data, {});
     const reject = actionOf(approvalCard, 'Reject');
-    const lateReject = await h.service.handleAction(as('alex'), reject.verb, reject.data, {});
+    const lateReject = await h.click(as('alex'), reject.verb, reject.data, {});
     await h.jobs.drain();
 
     expect(cardText(replay?.reply.cards[0])).toMatch(/Approved by Megan Bowen — done/);
@@ -182,7 +182,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
     const { approvalCard, sent } = await adeleRequestsAccess();
     h.clock.advance(25 * 3_600_000);
     const approve = actionOf(approvalCard, 'Approve');
-    const result = await h.service.handleAction(as('megan'), approve.verb, approve.data, {});
+    const result = await h.click(as('megan'), approve.verb, approve.data, {});
     await h.jobs.drain();
 
     expect(result?.reply.text).toMatch(/expired/);
@@ -196,7 +196,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
 test('Reject ends the request, tells the requester, and runs nothing', async () => {
   const { approvalCard } = await adeleRequestsAccess();
   const reject = actionOf(approvalCard, 'Reject');
-  await h.service.handleAction(as('megan'), reject.verb, reject.data, { comment: 'use the team connection' });
+  await h.click(as('megan'), reject.verb, reject.data, { comment: 'use the team connection' });
   await h.jobs.drain();
 
   expect(h.notifier.textsTo(USERS.adele.userId).join('\n')).toMatch(/Megan Bowen rejected .*use the team connection/);
@@ -206,7 +206,7 @@ test('Reject ends the request, tells the requester, and runs nothing', async () 
 test('only the author of a draft can send it', async () => {
   const { confirm } = await (async () => {
     const reference = weekly.connectionReferences.find((r) => r.connectionName);
-    const asked = await h.service.handleAction(
+    const asked = await h.click(
       as('adele'),
       'access.request',
       {
@@ -220,7 +220,7 @@ test('only the author of a draft can send it', async () => {
     return { confirm: asked?.reply.cards[0] };
   })();
   const send = actionOf(confirm, 'Send request');
-  const stolen = await h.service.handleAction(as('patti'), send.verb, send.data, { justification: 'mine now' });
+  const stolen = await h.click(as('patti'), send.verb, send.data, { justification: 'mine now' });
   expect(stolen?.reply.text).toMatch(/Only the person who prepared this request/);
   expect(stolen?.notifications).toEqual([]);
 });
