@@ -1,5 +1,11 @@
-/** The production start, as `npm start` runs it, refuses unsafe configuration and names the setting to fix. */
-import { spawnSync } from 'node:child_process';
+/**
+ * The server as a process: the production start refuses unsafe configuration and names the setting to fix, and
+ * SIGTERM stops it cleanly after the request in flight has been answered.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
@@ -36,4 +42,60 @@ describe('production start', () => {
     expect(run.status).toBe(78);
     expect(run.stderr).toMatch(/BOT_TYPE/);
   });
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('graceful shutdown', () => {
+  it('answers the request in flight, then exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shutdown-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', EMULATOR_LATENCY_MS: '300' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 200 && !/listening/.test(log); i++) await new Promise((r) => setTimeout(r, 250));
+    expect(log).toMatch(/listening/);
+
+    // A turn that takes a while (the demo tenant answers each request after 300 ms).
+    const inFlight = fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        text: 'show my connections',
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/amer/',
+        from: { id: '29:megan', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+        recipient: { id: '28:bot' },
+        conversation: {
+          id: 'personal-megan',
+          conversationType: 'personal',
+          tenantId: '00000000-0000-0000-0000-0000000000001',
+        },
+        deliveryMode: 'expectReplies',
+      }),
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/Your connections/);
+    expect(await exited).toBe(0);
+    expect(log).toMatch(/shutting down/);
+    expect(log).toMatch(/stopped/);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 90_000);
 });
