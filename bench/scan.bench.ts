@@ -10,9 +10,10 @@
  */
 import { ClientSecretCredential } from '@azure/identity';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { runTrustingEmulator } from '../src/cli/emulatorTrust';
 import { createTenantPorts, endpointsFromEmulator } from '../src/clients';
 import type { EmulatorInfo } from '../src/emulator';
 import { DEFAULT_BUDGETS } from '../src/emulator/faults';
@@ -36,6 +37,8 @@ const WITHIN_DAYS = 30;
 
 interface Emulator {
   info: EmulatorInfo;
+  /** CPU seconds the emulator process has used so far (Linux /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +68,14 @@ async function startEmulatorProcess(): Promise<Emulator> {
   });
   return {
     info,
+    cpuSeconds: () => {
+      try {
+        const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+      } catch {
+        return NaN;
+      }
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -114,12 +125,13 @@ async function sequentialScan(tenant: TenantPorts, now: Date, maxEnvironments: n
   const environmentsMs = Date.now() - started;
   const directoryStarted = Date.now();
   await drain(tenant.directory.listUsers());
-  const horizon = now.getTime() + WITHIN_DAYS * 86_400_000;
+  // The same owner look-ups as the scanner: apps with a credential ending between 30 days ago and the window.
   for await (const app of tenant.directory.listApplications()) {
-    const reportable = [...app.passwordCredentials, ...app.keyCredentials].some(
-      (c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= horizon,
-    );
-    if (reportable) await tenant.directory.listApplicationOwnerIds(app.id);
+    const needsOwners = [...app.passwordCredentials, ...app.keyCredentials].some((c) => {
+      const days = c.endDateTime ? (new Date(c.endDateTime).getTime() - now.getTime()) / 86_400_000 : NaN;
+      return days >= -30 && days <= WITHIN_DAYS;
+    });
+    if (needsOwners) await tenant.directory.listApplicationOwnerIds(app.id);
   }
   const directoryMs = Date.now() - directoryStarted;
   const scale = environments.length / Math.max(1, sample.length);
@@ -131,40 +143,90 @@ async function sequentialScan(tenant: TenantPorts, now: Date, maxEnvironments: n
   };
 }
 
-export async function run(): Promise<{ figures: Record<string, number | string> }> {
+interface ScanPhase {
+  seconds: number;
+  counts: Record<string, number>;
+  findings: number;
+  partial: string[];
+  environments: number;
+  peakRss: number;
+  baselineRss: number;
+  peakHeap: number;
+  scannerCpu: number;
+  emulatorCpu: number;
+}
+
+/** The notifications scanner on a fresh emulator (full throttling buckets), in a process that loads nothing else. */
+async function scanPhase(): Promise<ScanPhase> {
   configureLogging({ level: 'silent' });
-  // 1. The notifications scanner, on a fresh emulator (full throttling buckets).
-  let emulator = await startEmulatorProcess();
-  let scanSeconds: number;
+  const emulator = await startEmulatorProcess();
   let peakRss = 0;
-  let counts: Record<string, number>;
-  let findings: number;
-  let partial: string[];
-  let environments = 0;
+  let peakHeap = 0;
   const baselineRss = process.memoryUsage().rss;
   try {
     const tenant = portsFor(emulator.info);
     const before = await requestCounts(emulator.info);
     const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      const memory = process.memoryUsage();
+      peakRss = Math.max(peakRss, memory.rss);
+      peakHeap = Math.max(peakHeap, memory.heapUsed);
     }, 20);
+    const cpuBefore = process.cpuUsage();
+    const emulatorCpuBefore = emulator.cpuSeconds();
     const started = Date.now();
     const scan = await new TenantScanner(tenant, { now: new Date(), withinDays: WITHIN_DAYS }).scan();
-    scanSeconds = (Date.now() - started) / 1000;
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const after = await requestCounts(emulator.info);
-    counts = Object.fromEntries(APIS.map((api) => [api, after[api] - before[api]]));
-    findings = scan.findings.length;
-    partial = scan.partial;
-    environments = (await tenant.connections.listEnvironments()).length;
+    return {
+      seconds,
+      counts: Object.fromEntries(APIS.map((api) => [api, after[api] - before[api]])),
+      findings: scan.findings.length,
+      partial: scan.partial,
+      environments: (await tenant.connections.listEnvironments()).length,
+      peakRss,
+      baselineRss,
+      peakHeap,
+      scannerCpu: (cpu.user + cpu.system) / 1e6,
+      emulatorCpu,
+    };
   } finally {
     await emulator.stop();
   }
+}
 
-  // 2. The floor: dependent requests in a row, and each API's token bucket.
-  const largestEnvironmentPages = Math.ceil(counts.powerApps / Math.max(1, environments));
-  const chainMs = LATENCY_MS * (2 + largestEnvironmentPages);
+/** Runs scanPhase in a child process so that its RSS is the scanner's, whatever the bench harness loaded. */
+function scanPhaseInChild(): Promise<ScanPhase> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, SCAN_BENCH_PHASE: 'scan' },
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').pop();
+      if (code !== 0 || !last) reject(new Error(`the scan phase failed (exit ${code})`));
+      else resolve(JSON.parse(last) as ScanPhase);
+    });
+  });
+}
+
+export async function run(): Promise<{ figures: Record<string, number | string> }> {
+  configureLogging({ level: 'silent' });
+  const phase = await scanPhaseInChild();
+  const { counts, environments, findings, partial, peakRss, baselineRss, peakHeap, scannerCpu, emulatorCpu } = phase;
+  const scanSeconds = phase.seconds;
+
+  // 2. The floor: dependent requests in a row (environments, then one environment's connection pages; or the
+  // app registration pages, then owners), and for each API the time its token bucket (and Dataverse's 52
+  // concurrent requests) needs to admit the requests the scan made.
+  const environmentPages = Math.ceil(counts.powerApps / Math.max(1, environments));
+  const applicationPages = Math.ceil(SIZE / 5 / 999);
+  const chainMs = LATENCY_MS * Math.max(1 + environmentPages, applicationPages + 1);
   const throttleMs = APIS.map((api) => {
     const budget = DEFAULT_BUDGETS[api] ?? FALLBACK_BUDGET;
     const overCapacity = Math.max(0, counts[api] - budget.capacity);
@@ -175,7 +237,7 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
   const floorSeconds = Math.max(chainMs, ...throttleMs) / 1000;
 
   // 3. The sequential scan of the same tenant, on a fresh emulator.
-  emulator = await startEmulatorProcess();
+  const emulator = await startEmulatorProcess();
   let sequential;
   try {
     sequential = await sequentialScan(portsFor(emulator.info), new Date(), SEQUENTIAL_ENVS);
@@ -197,16 +259,29 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
       'scan wall time s': round(scanSeconds, 1),
       'floor s (latency chain / throttling budgets)': round(floorSeconds, 1),
       'ratio to floor': round(scanSeconds / floorSeconds, 2),
+      'scanner CPU s during scan': round(scannerCpu, 1),
+      'emulator CPU s during scan': round(emulatorCpu, 1),
+      cores: os.cpus().length,
+      'CPU floor on this machine s ((scanner + emulator CPU) / cores)': round(
+        (scannerCpu + emulatorCpu) / os.cpus().length,
+        1,
+      ),
       'sequential scan s': `${round(sequentialSeconds, 1)}${sequential.extrapolated ? ` (measured on ${sequential.measuredEnvironments} of ${sequential.environments} environments, extrapolated)` : ''}`,
       'speed-up vs sequential': round(sequentialSeconds / scanSeconds, 1),
       'peak RSS MB': round(peakRss / 1024 / 1024, 0),
       'RSS before scan MB': round(baselineRss / 1024 / 1024, 0),
+      'peak heap used MB': round(peakHeap / 1024 / 1024, 0),
     },
   };
 }
 
-if (require.main === module) {
-  void runTrustingEmulator(async () => {
-    console.log(JSON.stringify(await run(), null, 2));
-  });
+if (require.main === module && process.env.SCAN_BENCH_PHASE === 'scan') {
+  void scanPhase().then((phase) => console.log(JSON.stringify(phase)));
+} else if (require.main === module) {
+  // Imported only when run standalone: the trust helper pulls in the composition root, which would inflate RSS.
+  void import('../src/cli/emulatorTrust').then(({ runTrustingEmulator }) =>
+    runTrustingEmulator(async () => {
+      console.log(JSON.stringify(await run(), null, 2));
+    }),
+  );
 }

@@ -34,7 +34,14 @@ async function main(): Promise<number> {
     const service = new NotificationsService(composition.ctx, queueOnly);
     const result = await service.runScan({ dryRun: values['dry-run'] });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      // Every finding carries the same keys (null when they do not apply), so consumers need no existence checks.
+      const findings = result.findings.map((f) => ({
+        ...f,
+        environment: f.environment ?? null,
+        daysLeft: f.daysLeft ?? null,
+        owner: f.owner ?? null,
+      }));
+      process.stdout.write(`${JSON.stringify({ ...result, findings })}\n`);
     } else {
       const high = result.findings.filter((f) => f.severity === 'high').length;
       process.stdout.write(`${result.findings.length} findings (${high} high).\n`);

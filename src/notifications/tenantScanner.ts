@@ -23,6 +23,7 @@ import {
   unboundReferences,
   type Finding,
 } from '../connections/findings';
+import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
 import { connectionKey } from '../connections/tenantFacts';
 import type {
   SnapshotApp,
@@ -65,7 +66,7 @@ export interface ScanOptions {
   withinDays: number;
   /** Environments read at the same time. */
   environmentConcurrency?: number;
-  /** Other reads (app owners, solution components) at the same time. */
+  /** App owner look-ups at the same time (they have their own lane so environments never queue behind them). */
   readConcurrency?: number;
 }
 
@@ -119,7 +120,7 @@ function trimApp(app: AppRegistration): SnapshotApp {
 }
 
 export class TenantScanner {
-  private readonly reads: Bottleneck;
+  private readonly ownerReads: Bottleneck;
   private readonly environments: Bottleneck;
 
   constructor(
@@ -127,7 +128,7 @@ export class TenantScanner {
     private readonly options: ScanOptions,
   ) {
     this.environments = new Bottleneck({ maxConcurrent: options.environmentConcurrency ?? 16 });
-    this.reads = new Bottleneck({ maxConcurrent: options.readConcurrency ?? 32 });
+    this.ownerReads = new Bottleneck({ maxConcurrent: options.readConcurrency ?? 32 });
   }
 
   async scan(): Promise<TenantScan> {
@@ -164,8 +165,6 @@ export class TenantScanner {
       }),
     ]);
 
-    // Owners are fetched only for apps that will be reported (a credential inside the window or expired).
-    const horizon = this.options.now.getTime() + this.options.withinDays * 86_400_000;
     const appsByAppId = new Map((apps ?? []).map((a) => [a.appId.toLowerCase(), a]));
     const ownersFetched = new Set<string>();
     const fetchOwners = (targets: SnapshotApp[]) =>
@@ -174,7 +173,7 @@ export class TenantScanner {
           .filter((a) => !ownersFetched.has(a.id))
           .map((app) => {
             ownersFetched.add(app.id);
-            return this.reads
+            return this.ownerReads
               .schedule(() => this.tenant.directory.listApplicationOwnerIds(app.id))
               .then(
                 (ids) => {
@@ -184,12 +183,11 @@ export class TenantScanner {
               );
           }),
       );
-    const reportable = (apps ?? []).filter((app) =>
-      [...app.passwordCredentials, ...app.keyCredentials].some(
-        (c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= horizon,
-      ),
+    // Owners cost one request per app, so they are read only for apps with a credential expiring inside the
+    // window or recently expired: a credential expired long ago (stale) is clutter, reported without its owner.
+    const owners = fetchOwners(
+      (apps ?? []).filter((app) => this.hasCredentialIn(app, -DEFAULT_STALE_AFTER_DAYS, this.options.withinDays)),
     );
-    const owners = fetchOwners(reportable);
 
     const leftovers: EnvironmentLeftovers = { spConnections: [], applicationUsers: [] };
     const envList = environments ?? [];
@@ -258,10 +256,8 @@ export class TenantScanner {
     ]);
     const withComponents = await Promise.all(
       (solutions ?? []).map(async (solution): Promise<SnapshotSolution> => {
-        const components = await this.reads.schedule(() =>
-          read(`the contents of ${solution.friendlyName}`, () =>
-            this.tenant.dataverse.listSolutionComponents(environment, solution.id),
-          ),
+        const components = await read(`the contents of ${solution.friendlyName}`, () =>
+          this.tenant.dataverse.listSolutionComponents(environment, solution.id),
         );
         return {
           ...solution,
@@ -396,12 +392,7 @@ export class TenantScanner {
       list.push(c);
       spByApp.set(key, list);
     }
-    const horizon = this.options.now.getTime() + this.options.withinDays * 86_400_000;
-    const reportable = apps.filter((app) =>
-      [...app.passwordCredentials, ...app.keyCredentials].some(
-        (c) => c.endDateTime !== undefined && new Date(c.endDateTime).getTime() <= horizon,
-      ),
-    );
+    const reportable = apps.filter((app) => this.hasCredentialIn(app, -Infinity, this.options.withinDays));
     for (let i = 0; i < reportable.length; i += 200) {
       const batch = reportable.slice(i, i + 200);
       const snapshot = base({
@@ -422,6 +413,16 @@ export class TenantScanner {
         this.add(result, finding, DIRECTORY_SCOPE, byAppId.get(appId)?.ownerIds ?? [], []);
       }
     }
+  }
+
+  /** True when one of the app's credentials ends between `fromDays` and `toDays` from now. */
+  private hasCredentialIn(app: SnapshotApp, fromDays: number, toDays: number): boolean {
+    const now = this.options.now.getTime();
+    return [...app.passwordCredentials, ...app.keyCredentials].some((c) => {
+      if (c.endDateTime === undefined) return false;
+      const days = (new Date(c.endDateTime).getTime() - now) / 86_400_000;
+      return days >= fromDays && days <= toDays;
+    });
   }
 
   private add(result: TenantScan, finding: Finding, scope: string, people: string[], alert: string[]): void {
