@@ -266,6 +266,7 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
         (scannerCpu + emulatorCpu) / os.cpus().length,
         1,
       ),
+      'ratio to CPU floor': round(scanSeconds / ((scannerCpu + emulatorCpu) / os.cpus().length), 2),
       'sequential scan s': `${round(sequentialSeconds, 1)}${sequential.extrapolated ? ` (measured on ${sequential.measuredEnvironments} of ${sequential.environments} environments, extrapolated)` : ''}`,
       'speed-up vs sequential': round(sequentialSeconds / scanSeconds, 1),
       'peak RSS MB': round(peakRss / 1024 / 1024, 0),

@@ -109,6 +109,15 @@ export class NotificationLedger {
     return (await this.records.get(LEDGER, `delivered|${recipient}|${scanId}`)) !== undefined;
   }
 
+  /** Drops delivery receipts older than `beforeIso` (their scans' digests can no longer be re-queued). */
+  async pruneReceipts(beforeIso: string): Promise<void> {
+    const old: string[] = [];
+    for await (const r of this.records.list<{ at: string }>(LEDGER, { prefix: 'delivered|' })) {
+      if (r.value.at < beforeIso) old.push(r.key);
+    }
+    for (const key of old) await this.records.delete(LEDGER, key);
+  }
+
   async markDelivered(recipient: string, scanId: string, at: Date): Promise<void> {
     await this.records.put(LEDGER, `delivered|${recipient}|${scanId}`, { at: at.toISOString() });
   }

@@ -12,7 +12,7 @@ import type { DomainContext } from '../context';
 import { getLogger } from '../logging/logger';
 import type { DeliveryPort } from './deliveryPort';
 import { DeliveryOutbox, type DrainReport } from './deliveryOutbox';
-import { buildDigest, digestPage, digestReply, DigestArchive } from './digest';
+import { buildDigest, digestPage, digestReply, DigestArchive, DIGESTS } from './digest';
 import { NotificationLedger } from './ledger';
 import { planRecipients, type Recipient } from './recipients';
 import { HeldScanLease, ScanAlreadyRunningError } from './scanLease';
@@ -26,6 +26,9 @@ export type { DeliveryPort, DeliveryOutcome, DeliveryTarget } from './deliveryPo
 export type { ScanResult, ScanDelivery } from './scanResult';
 
 const log = getLogger('notifications');
+
+/** How long digests (for paging) and delivery receipts are kept. */
+const HISTORY_DAYS = 30;
 
 export interface NotificationsOptions {
   /** Defaults to Teams' limits; the bench and tests may pass their own clock-driven limiter. */
@@ -111,12 +114,18 @@ export class NotificationsService {
 
   async scanNow(caller: Caller): Promise<Reply> {
     if (!(await this.ctx.access.isAdmin(caller))) return textReply('Only Power Platform admins can start a scan.');
-    const work = this.runScan()
+    let lease: HeldScanLease;
+    try {
+      lease = await HeldScanLease.take(this.ctx.store.leases);
+    } catch (error) {
+      if (error instanceof ScanAlreadyRunningError) {
+        return textReply('A scan is already running; its digest follows when it ends.');
+      }
+      throw error;
+    }
+    const work = this.scanHolding(lease, false)
       .then(() => this.outbox.drain())
-      .catch((error: unknown) => {
-        if (error instanceof ScanAlreadyRunningError) log.info('scan now: a scan is already running');
-        else log.error({ err: error }, 'scan now failed');
-      });
+      .catch((error: unknown) => log.error({ err: error }, 'scan now failed'));
     this.track(work);
     return textReply('Scanning the tenant now. Your digest follows when the scan ends (only what is new or changed).');
   }
@@ -128,6 +137,11 @@ export class NotificationsService {
 
   async runScan(options: { dryRun?: boolean } = {}): Promise<ScanResult> {
     const lease = options.dryRun ? undefined : await HeldScanLease.take(this.ctx.store.leases);
+    return this.scanHolding(lease, options.dryRun === true);
+  }
+
+  /** The scan itself; releases `lease` (when given) at the end. */
+  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean): Promise<ScanResult> {
     try {
       const now = this.ctx.clock.now();
       const scanId = `${now.toISOString()}-${randomUUID().slice(0, 8)}`;
@@ -146,17 +160,32 @@ export class NotificationsService {
       const recipients = planRecipients({ adminIds, subscriptions, scan, defaultThresholds: defaults });
       const deliveries: ScanDelivery[] = [];
       for (const recipient of recipients) {
-        const delivery = await this.notify(recipient, scan, scanId, now, lease, options.dryRun === true);
+        const delivery = await this.notify(recipient, scan, scanId, now, lease, dryRun);
         if (delivery) deliveries.push(delivery);
       }
+      if (!dryRun) await this.pruneHistory(now);
       log.info(
         { scanId, findings: scan.findings.length, deliveries: deliveries.length, partial: scan.partial.length },
-        options.dryRun ? 'dry-run scan done' : 'scan done',
+        dryRun ? 'dry-run scan done' : 'scan done',
       );
       return { findings: scan.findings, deliveries, partial: scan.partial };
     } finally {
       await lease?.release();
     }
+  }
+
+  /** Digests (for [Show more]) and delivery receipts are kept HISTORY_DAYS, then dropped. */
+  private async pruneHistory(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
+    const records = this.ctx.store.records;
+    const old: string[] = [];
+    // Digest ids start with the scan's ISO time, so key order is time order.
+    for await (const r of records.list(DIGESTS)) {
+      if (r.key >= cutoff) break;
+      old.push(r.key);
+    }
+    for (const key of old) await records.delete(DIGESTS, key);
+    await this.ledger.pruneReceipts(cutoff);
   }
 
   async handleAction(

@@ -148,6 +148,19 @@ describe('proactive notifications on the demo tenant', () => {
     await expect(service.runScan()).resolves.toBeDefined();
   });
 
+  it('answers "scan now" at once when a scan is already running, and forgets digests after 30 days', async () => {
+    const held = await domain.ctx.store.leases.acquire(SCANNER_LEASE, 'other-instance', 60_000);
+    expect((await service.scanNow(callerFor('alex'))).text).toMatch(/already running/);
+    await domain.ctx.store.leases.release(held!);
+
+    const records = domain.ctx.store.records;
+    await records.put('notificationDigests', '2000-01-01T00:00:00.000Z-old|user:x', { id: 'old' });
+    await records.put('notificationLedger', 'delivered|user:x|old', { at: '2000-01-01T00:00:00.000Z' });
+    await service.runScan();
+    expect(await records.get('notificationDigests', '2000-01-01T00:00:00.000Z-old|user:x')).toBeUndefined();
+    expect(await records.get('notificationLedger', 'delivered|user:x|old')).toBeUndefined();
+  });
+
   it('lets people choose thresholds, unsubscribe, and admins subscribe channels and scan now', async () => {
     const adele = callerFor('adele');
     expect((await service.subscribe(adele, { thresholds: [14, 3] })).text).toMatch(/14 and 3 days/);
