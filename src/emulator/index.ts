@@ -15,6 +15,7 @@ import { newSecretText } from './credentialMaterial';
 import { listen } from './server';
 import { platformRoutes } from './platformRoutes';
 import { scaleTenant } from './scale';
+import { addConnectionsFor, type ExtraConnections } from './extraConnections';
 
 export { ensureEmulatorCertificate };
 export type { EmulatorControl };
@@ -46,6 +47,8 @@ export interface StartOptions {
   faults?: string;
   /** Synthetic tenant: SIZE connections from SEED, the named fixture kept. */
   scale?: { seed: number; size: number };
+  /** COUNT more connections owned by one fixture user (the status-card bench's "user with 500 connections"). */
+  extraConnectionsFor?: ExtraConnections;
   now?: () => Date;
 }
 
@@ -65,7 +68,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     baseNow: options.now ?? (() => new Date()),
     build: (now) => {
       const fixture = buildFixture({ now, botSecret });
-      return scale ? scaleTenant(fixture, scale, now) : fixture;
+      const scaled = scale ? scaleTenant(fixture, scale, now) : fixture;
+      return options.extraConnectionsFor ? addConnectionsFor(scaled, options.extraConnectionsFor, now) : scaled;
     },
     faults: options.faults,
     latencyMs: options.latencyMs,

@@ -1,0 +1,37 @@
+/**
+ * StartOptions.extraConnectionsFor: one fixture user owns COUNT more connections, spread over the environments,
+ * visible through the real clients, with a few in Error — and the named fixture is unchanged otherwise.
+ */
+import { collect } from '../../src/clients';
+import { PERSONAS, startTestDomain, type TestDomain } from '../support/domainContext';
+
+let domain: TestDomain;
+
+beforeAll(async () => {
+  domain = await startTestDomain({ emulator: { extraConnectionsFor: { upn: 'meganb@example.com', count: 120 } } });
+});
+afterAll(() => domain.close());
+
+async function connectionsOwnedBy(userId: string) {
+  const { connections } = domain.ctx.tenant;
+  const environments = await connections.listEnvironments();
+  const all = (await Promise.all(environments.map((e) => collect(connections.listConnections(e.id))))).flat();
+  return { all, owned: all.filter((c) => c.createdBy.id.toLowerCase() === userId.toLowerCase()), environments };
+}
+
+test('Megan owns 120 more connections across every environment, some in Error, survives a reset', async () => {
+  const { owned, environments } = await connectionsOwnedBy(PERSONAS.megan.userId);
+  const extra = owned.filter((c) => c.name.startsWith('extra'));
+  expect(extra).toHaveLength(120);
+  expect(new Set(extra.map((c) => c.environmentId)).size).toBe(environments.length);
+  expect(extra.filter((c) => c.status === 'Error').length).toBeGreaterThan(0);
+
+  domain.emulator.control.reset();
+  expect((await connectionsOwnedBy(PERSONAS.megan.userId)).owned).toHaveLength(owned.length);
+});
+
+test('other users keep exactly their fixture connections', async () => {
+  const { owned } = await connectionsOwnedBy(PERSONAS.adele.userId);
+  expect(owned.length).toBeGreaterThan(0);
+  expect(owned.filter((c) => c.name.startsWith('extra'))).toEqual([]);
+});
