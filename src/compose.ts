@@ -12,7 +12,7 @@ import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
 import { createCredential } from './clients/credentials';
-import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator } from './clients';
+import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
 import type { DomainContext } from './context';
@@ -43,6 +43,11 @@ export interface ComposeOptions {
    * CLI drains them after each input instead).
    */
   startJobs?: boolean;
+  /**
+   * HTTP timeouts, retry budget and concurrency of the tenant clients (default: the clients' own). The reliability
+   * tests shorten them so that a timeout storm costs seconds, not the production minute.
+   */
+  tenantPorts?: TenantPortsOptions;
 }
 
 export interface Composition {
@@ -95,7 +100,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   }
 
   const store = options.store ?? (await openStore(config));
-  const tenant = createTenantPorts(endpoints, credential);
+  const tenant = createTenantPorts(endpoints, credential, options.tenantPorts);
   const clock = options.clock ?? (config.demoMode ? new AdjustableClock() : systemClock);
   const notifier = new DeferredNotifier();
   const delivery = new DeferredDelivery();
@@ -132,7 +137,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   if (options.startJobs) {
     jobs.start();
     notifications.startSchedule();
-    notifications.outbox.start();
   }
 
   return {

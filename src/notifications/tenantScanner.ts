@@ -33,6 +33,7 @@ import type {
   SnapshotSolutionFlow,
   TenantSnapshot,
 } from '../connections/tenantSnapshot';
+import { emptySnapshot } from '../connections/tenantSnapshot';
 import { getLogger } from '../logging/logger';
 import { isTenantApiError } from '../tenant/errors';
 import type { AppRegistration, Connection, Environment, Flow, User } from '../tenant/model';
@@ -356,16 +357,7 @@ export class TenantScanner {
   ): void {
     const users = [...result.users.values()];
     const base = (partial: Partial<TenantSnapshot>): TenantSnapshot => ({
-      now: this.options.now,
-      environments: [],
-      connections: [],
-      flows: [],
-      solutionFlows: [],
-      references: [],
-      solutions: [],
-      applicationUsers: [],
-      apps: [],
-      users: [],
+      ...emptySnapshot(this.options.now),
       ...partial,
     });
     // App users: one small snapshot, only the apps they belong to.
