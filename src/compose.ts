@@ -21,7 +21,7 @@ import { NotificationsService } from './notifications/notificationsService';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
-import { JobRunner } from './jobs/jobRunner';
+import { JobRunner, type JobRunnerOptions } from './jobs/jobRunner';
 import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type KnowledgeAnswer } from './knowledge';
 import { retrieverFromAnswerer } from './app/planner/knowledgeDataSource';
 import { selectPlanner } from './app/planner/llmPlanner';
@@ -48,6 +48,8 @@ export interface ComposeOptions {
    * tests shorten them so that a timeout storm costs seconds, not the production minute.
    */
   tenantPorts?: TenantPortsOptions;
+  /** Job runner settings (tests shorten the visibility timeout after which a failed job is tried again). */
+  jobRunner?: JobRunnerOptions;
 }
 
 export interface Composition {
@@ -112,7 +114,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
 
   const answerer = createAnswerer(loadKnowledgeBase());
-  const jobs = new JobRunner(ctx);
+  const jobs = new JobRunner(ctx, options.jobRunner);
   const connections = new ConnectionsService(ctx);
   const approvals = new ApprovalsService(ctx, jobs);
   const notifications = new NotificationsService(ctx, delivery);
