@@ -128,11 +128,11 @@ async function requestRotation(bot: BotHarness) {
   await bot.say('megan', 'rotate the secret of D365-App-Registration');
   const sent = await bot.click('megan', 'Send request', { justification: 'expires soon' });
   expect(sent.notifications.length).toBe(2);
-  const app = await bot.composition.ctx.tenant.directory.findApplicationByAppId(
-    (await bot.approvals())[0].operation.kind === 'rotation'
-      ? ((await bot.approvals())[0].operation as { appId: string }).appId
-      : '',
-  );
+  const operation = (await bot.approvals())[0].operation;
+  const app =
+    operation.kind === 'rotation'
+      ? await bot.composition.ctx.tenant.directory.findApplicationByAppId(operation.appId)
+      : undefined;
   if (!app) throw new Error('D365-App-Registration not found');
   return { appObjectId: app.id, before: app.passwordCredentials.map((c) => c.keyId).sort() };
 }
@@ -248,7 +248,7 @@ describe('rotation sagas under faults, through the approval flow', () => {
     tally.faultsInjected++;
     await bot.click('alex', 'Approve', { comment: 'go' });
     bot.emulator.control.setFaults('');
-    const { approval, result } = await expectNothingLost(bot);
+    const { approval } = await expectNothingLost(bot);
     const after = await keyIds(bot, appObjectId);
     if (approval.state === 'done') expect(after.filter((k) => before.includes(k))).toEqual([]);
     else for (const keyId of before) expect(after).toContain(keyId);
