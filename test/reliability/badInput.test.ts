@@ -12,6 +12,7 @@ import * as vm from 'node:vm';
 import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
+import { writeReliabilitySummary } from './summary';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -170,5 +171,11 @@ describe('bad input at /api/messages', () => {
     gc();
     const growthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
     expect(growthMb).toBeLessThan(40);
+    writeReliabilitySummary('badInput', {
+      'random activities': RUNS,
+      'answers 5xx': [...statuses].filter(([status]) => status >= 500).reduce((n, [, count]) => n + count, 0),
+      'answers by status': [...statuses].map(([status, count]) => `${status}: ${count}`).join(', '),
+      'heap growth MB': Number(growthMb.toFixed(1)),
+    });
   }, 300_000);
 });
