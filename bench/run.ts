@@ -50,6 +50,20 @@ function markdownTable(rows: string[][]): string {
   ].join('\n');
 }
 
+/**
+ * The reliability suite (npm test) records what it tried in test-artifacts/reliability-summary.json; the results
+ * page carries that table too, so losses found (0) sit next to the performance figures.
+ */
+function reliabilitySection(): string {
+  const file = path.join(__dirname, '..', 'test-artifacts', 'reliability-summary.json');
+  if (!fs.existsSync(file)) return '## Reliability suite\n\nNo summary yet: run `npm test` first.';
+  const summary = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+  const rows = Object.entries(summary).flatMap(([suite, figures]) =>
+    Object.entries(figures).map(([name, value]) => [suite, name, String(value)]),
+  );
+  return `## Reliability suite (from the last \`npm test\`)\n\n${markdownTable([['suite', 'figure', 'value'], ...rows])}`;
+}
+
 async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const sections: string[] = [];
@@ -76,6 +90,7 @@ async function main(): Promise<number> {
       process.stderr.write(`bench: ${bench.name} failed: ${message}\n`);
     }
   }
+  sections.push(reliabilitySection());
   const header = [
     '# Benchmark results',
     '',
