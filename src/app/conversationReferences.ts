@@ -14,7 +14,14 @@ export interface CardCopy {
   activityId: string;
 }
 
+/** How long an unchanged reference is not written again (another instance may have removed it meanwhile). */
+const UNCHANGED_TTL_MS = 10 * 60_000;
+const MAX_REMEMBERED = 10_000;
+
 export class ConversationReferences {
+  /** What this instance last wrote per key: every turn carries the reference, but it rarely changes. */
+  private readonly written = new Map<string, { json: string; at: number }>();
+
   constructor(private readonly records: RecordStore) {}
 
   static userKey(userId: string): string {
@@ -26,7 +33,13 @@ export class ConversationReferences {
   }
 
   async save(key: string, reference: Partial<ConversationReference>): Promise<void> {
+    const json = JSON.stringify(reference);
+    const last = this.written.get(key);
+    const now = Date.now();
+    if (last && last.json === json && now - last.at < UNCHANGED_TTL_MS) return;
     await this.records.put(REFS, key, reference);
+    if (this.written.size >= MAX_REMEMBERED) this.written.delete(this.written.keys().next().value as string);
+    this.written.set(key, { json, at: now });
   }
 
   async get(key: string): Promise<Partial<ConversationReference> | undefined> {
@@ -34,6 +47,7 @@ export class ConversationReferences {
   }
 
   async remove(key: string): Promise<void> {
+    this.written.delete(key);
     await this.records.delete(REFS, key);
   }
 
