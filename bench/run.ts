@@ -38,7 +38,6 @@ const BENCHES: Bench[] = [
     load: () => import('./scan.bench'),
   },
   { name: 'delivery', title: 'Digest fan-out vs the Teams rate-limit floor', load: () => import('./delivery.bench') },
-  { name: 'approvals', title: 'Approvals on two instances (one Azurite)', load: () => import('./approvals.bench') },
 ];
 
 function markdownTable(rows: string[][]): string {
