@@ -183,7 +183,7 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     const cards = listTemplates().map((name) => ({ name, card: renderCard(name, {}) }));
     expect(cards.length).toBeGreaterThan(10);
     const results = await page.evaluate((items) => {
-      const AC = (window as unknown as { AdaptiveCards: typeof import('adaptivecards') }).AdaptiveCards;
+      const AC = (globalThis as unknown as { AdaptiveCards: typeof import('adaptivecards') }).AdaptiveCards;
       return items.map(({ name, card }) => {
         const adaptive = new AC.AdaptiveCard();
         const context = new AC.SerializationContext();
@@ -192,7 +192,7 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
         for (let i = 0; i < context.eventCount; i++) events.push(context.getEventAt(i).message);
         const element = adaptive.render();
         const validation = adaptive.validateProperties();
-        for (let i = 0; i < validation.eventCount; i++) events.push(validation.getEventAt(i).message);
+        for (const event of validation.validationEvents) events.push(event.message);
         // With no data, bound values stay as "${…}" text; those are checked with real data elsewhere (and the
         // scenarios above render real cards in the playground). Everything structural must be clean here.
         const structural = events.filter((message) => !message.includes('${'));
