@@ -53,6 +53,18 @@ export class ChatSession {
     });
   }
 
+  /**
+   * The cards each person has on screen. A Teams client keeps them when the bot restarts, so a session on a
+   * restarted bot can be handed them (importCards) and people can still press their buttons.
+   */
+  exportCards(): Record<string, { activityId: string; card: AdaptiveCard }[]> {
+    return Object.fromEntries([...this.received.entries()].map(([userId, cards]) => [userId, [...cards]]));
+  }
+
+  importCards(cards: Record<string, { activityId: string; card: AdaptiveCard }[]>): void {
+    for (const [userId, list] of Object.entries(cards)) this.received.set(userId, [...list]);
+  }
+
   static conversationId(userId: string): string {
     return `personal-${userId}`;
   }
