@@ -8,7 +8,6 @@
  * Env: SCAN_BENCH_SIZE (connections), SCAN_BENCH_SEED, SCAN_BENCH_LATENCY_MS, SCAN_BENCH_SEQUENTIAL_ENVS (measure
  * the sequential scan on that many environments and extrapolate; default all up to 20,000 connections, else 20).
  */
-import { ClientSecretCredential } from '@azure/identity';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +20,7 @@ import { configureLogging } from '../src/logging/logger';
 import { TenantScanner } from '../src/notifications/tenantScanner';
 import type { TenantPorts } from '../src/tenant/ports';
 import { round } from './support/stats';
+import { emulatorCredential } from '../src/clients/credentials';
 
 const SIZE = Number(process.env.SCAN_BENCH_SIZE ?? 100_000);
 const SEED = Number(process.env.SCAN_BENCH_SEED ?? 42);
@@ -85,10 +85,7 @@ async function startEmulatorProcess(): Promise<Emulator> {
 }
 
 function portsFor(info: EmulatorInfo): TenantPorts {
-  const credential = new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
-    authorityHost: info.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  const credential = emulatorCredential(info);
   return createTenantPorts(endpointsFromEmulator(info), credential);
 }
 

@@ -3,7 +3,7 @@
  * chat CLI, the scanner and the tests all call compose(); none of them wires things by hand. In demo mode (no
  * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it.
  */
-import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import * as path from 'node:path';
 import { AccessPolicy } from './access/accessPolicy';
 import type { Caller } from './access/caller';
@@ -11,7 +11,7 @@ import { ApprovalsService } from './approvals/approvalsService';
 import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
-import { createCredential } from './clients/credentials';
+import { createCredential, emulatorCredential } from './clients/credentials';
 import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
@@ -90,10 +90,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   if (emulator) {
     const info = emulator.info;
     tenantId = info.tenantId;
-    credential = new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
-      authorityHost: info.authorityHost,
-      disableInstanceDiscovery: true,
-    });
+    credential = emulatorCredential(info);
     endpoints = endpointsFromEmulator(info);
   } else {
     tenantId = config.TENANT_ID as string;

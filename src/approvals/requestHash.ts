@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Approval } from './approvalRecord';
 
-type HashedFields = Pick<
+/** The fields a request's fingerprint covers. */
+export type HashedFields = Pick<
   Approval,
   | 'id'
   | 'tenantId'

@@ -77,3 +77,16 @@ export function demoUserCredential(
     authorityOptions(endpoints.authorityHost),
   );
 }
+
+/** The demo tenant's own identity (its admin app), as the emulator announces it. */
+export function emulatorCredential(info: {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  authorityHost: string;
+}): TokenCredential {
+  return new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
+    authorityHost: info.authorityHost,
+    disableInstanceDiscovery: true,
+  });
+}

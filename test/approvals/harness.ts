@@ -2,7 +2,6 @@
  * A real domain context for approval tests: the demo-tenant emulator, the real clients, a SQLite store in a temp
  * folder, an adjustable clock, the job runner, and a notifier that records what src/app would deliver.
  */
-import { ClientSecretCredential } from '@azure/identity';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { JobRunner } from '../../src/jobs/jobRunner';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import type { AuditEntry } from '../../src/store/ports';
+import { emulatorCredential } from '../../src/clients/credentials';
 
 export const TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 export const USERS = {
@@ -71,10 +71,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   });
   const store = openSqliteStore({ file: path.join(dir, 'store.sqlite') });
-  const credential = new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
-    authorityHost: info.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  const credential = emulatorCredential(info);
   const tenant = createTenantPorts(endpointsFromEmulator(info), credential);
   const clock = new AdjustableClock();
   const notifier = new RecordingNotifier();

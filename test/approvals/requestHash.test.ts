@@ -1,19 +1,7 @@
 /** The request fingerprint: stable for the same content, different for any change a forged click could make. */
-import type { Approval } from '../../src/approvals/approvalRecord';
-import { requestHash } from '../../src/approvals/requestHash';
+import { requestHash, type HashedFields } from '../../src/approvals/requestHash';
 
-const base: Pick<
-  Approval,
-  | 'id'
-  | 'tenantId'
-  | 'requesterId'
-  | 'operation'
-  | 'justification'
-  | 'approverIds'
-  | 'requiredApprovals'
-  | 'createdAt'
-  | 'expiresAt'
-> = {
+const base: HashedFields = {
   id: 'a1',
   tenantId: 't',
   requesterId: 'adele',

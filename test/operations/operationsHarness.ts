@@ -3,7 +3,6 @@
  * real clients, a SQLite store in a temp folder (re-openable as a "restarted process" on the same file), an
  * adjustable clock, a notifier that records, and captured log lines — everything the secret-hygiene checks scan.
  */
-import { ClientSecretCredential } from '@azure/identity';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import type { AuditEntry, Store } from '../../src/store/ports';
 import type { AppRegistration } from '../../src/tenant/model';
 import type { TenantPorts } from '../../src/tenant/ports';
+import { emulatorCredential } from '../../src/clients/credentials';
 
 export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
@@ -49,10 +49,7 @@ export interface OperationsContext {
 
 export function tenantPortsFor(emulator: RunningEmulator): TenantPorts {
   const info = emulator.info;
-  const credential = new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
-    authorityHost: info.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  const credential = emulatorCredential(info);
   // Small retry budgets keep the fault tests quick; the behaviour under test is the saga's, not the client's.
   return createTenantPorts(endpointsFromEmulator(info), credential, {
     retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, maxTotalMs: 2_000 },

@@ -3,7 +3,6 @@
  * a SQLite store in a temp folder, an adjustable clock and a notifier that records what src/app would deliver.
  * One per test file (beforeAll) keeps suites fast; `reset()` gives a fresh fixture between tests that change it.
  */
-import { ClientSecretCredential } from '@azure/identity';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +15,7 @@ import { loadConfig } from '../../src/config';
 import type { DomainContext, Notifier } from '../../src/context';
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../src/emulator';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
+import { emulatorCredential } from '../../src/clients/credentials';
 
 /** The demo tenant's personas (ids from shared/demo-tenant.md, the Agents Playground's mock users). */
 export const DEMO_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
@@ -63,10 +63,7 @@ export async function startTestDomain(
     ...options.env,
   });
   const store = openSqliteStore({ file: path.join(dir, 'store.sqlite') });
-  const credential = new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, {
-    authorityHost: info.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  const credential = emulatorCredential(info);
   const tenant = createTenantPorts(endpointsFromEmulator(info), credential);
   const clock = new AdjustableClock();
   const notifier = new RecordingNotifier();
