@@ -1,6 +1,6 @@
 /**
- * The local answerer: MiniSearch over the knowledge base's passages (title, heading, synonyms/tags and text, with
- * boosts, fuzzy matching for typos and prefix search), after the question's abbreviations are expanded.
+ * The local answerer: a passage search (./passageSearch: MiniSearch with boosts, fuzzy matching for typos and
+ * prefix search) over the knowledge base, after the question's abbreviations are expanded.
  * It answers with the best passage, its sources, related questions and tenant actions, or says it is not sure.
  *
  * Confidence is not MiniSearch's raw score alone (BM25 scores grow with query length): it also needs the best
@@ -8,9 +8,9 @@
  * base, with words the knowledge base has never seen weighing the most. "Who won the football match" then scores
  * near zero coverage, while "conection refrence naming" still covers everything through fuzzy matching.
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
 import { loadKnowledgeBase, type KnowledgeBase, type Passage, type SuggestedAction } from './knowledgeBase';
 import { isOutOfScope } from './outOfScope';
+import { createPassageSearch, type PassageHit } from './passageSearch';
 import { analyseQuestion, isDomainTerm, processTerm, words } from './queryAnalysis';
 
 export interface KnowledgeAnswer {
@@ -49,14 +49,6 @@ export interface AnswererOptions {
   joinRatio?: number;
 }
 
-interface IndexedPassage {
-  id: string;
-  title: string;
-  heading: string;
-  keywords: string;
-  text: string;
-}
-
 const DEFAULTS: Required<AnswererOptions> = {
   minScore: 6,
   minCoverage: 0.3,
@@ -65,36 +57,11 @@ const DEFAULTS: Required<AnswererOptions> = {
   joinRatio: 0.6,
 };
 
-/** Markdown emphasis and list markers are not words; keep them out of the index. */
-const plain = (markdown: string): string => markdown.replace(/[*_`>#]/g, ' ');
-
 export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options: AnswererOptions = {}): Answerer {
   const settings = { ...DEFAULTS, ...options };
   const passages = new Map(kb.passages.map((p) => [p.id, p]));
 
-  const index = new MiniSearch<IndexedPassage>({
-    fields: ['title', 'heading', 'keywords', 'text'],
-    tokenize: (text) => words(text),
-    processTerm,
-    searchOptions: {
-      boost: { heading: 2, title: 1.5, keywords: 1.5, text: 1 },
-      fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
-      prefix: (term) => term.length >= 4,
-      combineWith: 'OR',
-    },
-  });
-  index.addAll(
-    kb.passages.map((p) => {
-      const article = kb.byArticle.get(p.articleId)!;
-      return {
-        id: p.id,
-        title: article.title,
-        heading: p.heading,
-        keywords: [...article.synonyms, ...article.tags].join(' ; '),
-        text: plain(p.text),
-      };
-    }),
-  );
+  const index = createPassageSearch(kb);
 
   // Document frequency of each stemmed term over passages, for weighting the question's concepts.
   const documentFrequency = new Map<string, number>();
@@ -115,10 +82,9 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
     return df ? Math.log(1 + total / df) : unknownWeight;
   };
 
-
   const allQuestions = kb.articles.flatMap((a) => a.questions.map((q) => ({ articleId: a.id, question: q })));
 
-  function relatedQuestions(question: string, ranked: SearchResult[], excludeArticle?: string): string[] {
+  function relatedQuestions(question: string, ranked: PassageHit[], excludeArticle?: string): string[] {
     const asked = question.trim().toLowerCase();
     const seen = new Set<string>(excludeArticle ? [excludeArticle] : []);
     const picked: string[] = [];
