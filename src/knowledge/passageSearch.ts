@@ -13,18 +13,6 @@ import MiniSearch from 'minisearch';
 import type { KnowledgeBase } from './knowledgeBase';
 import { processTerm, words } from './queryAnalysis';
 
-export interface PassageHit {
-  /** Passage id. */
-  id: string;
-  score: number;
-  /** Index terms that matched (after prefix and fuzzy matching): "conection" reads as "connection". */
-  terms: string[];
-  /** The question's terms that matched. */
-  queryTerms: string[];
-  /** Index term → fields it matched in. */
-  match: Record<string, readonly string[]>;
-}
-
 export interface PassageSearch {
   search(query: string): PassageHit[];
 }
@@ -40,6 +28,8 @@ interface IndexedPassage {
 /** One term's contribution to one passage, in the order MiniSearch adds passages to its results. */
 interface TermMatch {
   id: string;
+  /** The passage's position in the index, to merge a question's terms without a lookup by id. */
+  doc: number;
   score: number;
   match: Readonly<Record<string, readonly string[]>>;
 }
@@ -47,6 +37,48 @@ interface TermMatch {
 /** The precomputed lists are shared by every search; frozen so that no caller can change them. */
 const frozen = (match: Record<string, string[]>): TermMatch['match'] =>
   Object.freeze(Object.fromEntries(Object.entries(match).map(([term, fields]) => [term, Object.freeze([...fields])])));
+
+/** A question's terms, each with its matches: shared by the question's hits, which look their details up here. */
+interface QuestionTerms {
+  terms: string[];
+  lists: TermMatch[][];
+}
+
+/**
+ * A passage's score for one question. Which terms matched is only worked out when asked (the answerer asks for the
+ * best passage alone): a question touches most passages, and building every passage's match lists was most of the
+ * garbage a search left behind.
+ */
+export class PassageHit {
+  constructor(
+    readonly id: string,
+    public score: number,
+    private readonly doc: number,
+    private readonly question: QuestionTerms,
+  ) {}
+
+  /** The question's terms that matched. */
+  get queryTerms(): string[] {
+    const out: string[] = [];
+    const { terms, lists } = this.question;
+    for (let i = 0; i < terms.length; i++) {
+      if (!out.includes(terms[i]) && lists[i].some((m) => m.doc === this.doc)) out.push(terms[i]);
+    }
+    return out;
+  }
+
+  /** Index term → fields it matched in; MiniSearch merges the terms' matches in order, later ones winning. */
+  get match(): Record<string, readonly string[]> {
+    const match: Record<string, readonly string[]> = {};
+    for (const list of this.question.lists) Object.assign(match, list.find((m) => m.doc === this.doc)?.match);
+    return match;
+  }
+
+  /** Index terms that matched (after prefix and fuzzy matching): "conection" reads as "connection". */
+  get terms(): string[] {
+    return Object.keys(this.match);
+  }
+}
 
 const FIELDS = ['title', 'heading', 'keywords', 'text'] as const;
 
@@ -95,7 +127,7 @@ export function buildIndex(kb: KnowledgeBase): MiniSearch<IndexedPassage> {
  * One term's matches as MiniSearch computes them inside a search. boostDocument (returning 1, so no score changes)
  * is called for every passage in the order MiniSearch adds it: keeping that order keeps ties in the same order.
  */
-function matchTerm(index: MiniSearch<IndexedPassage>, term: string): TermMatch[] {
+function matchTerm(index: MiniSearch<IndexedPassage>, ordinal: Map<string, number>, term: string): TermMatch[] {
   const order: string[] = [];
   const seen = new Set<string>();
   const hits = index.search(term, {
@@ -112,38 +144,46 @@ function matchTerm(index: MiniSearch<IndexedPassage>, term: string): TermMatch[]
   const byId = new Map(hits.map((h) => [String(h.id), h]));
   return order.flatMap((id) => {
     const hit = byId.get(id);
-    return hit ? [{ id, score: hit.score, match: frozen(hit.match as Record<string, string[]>) }] : [];
+    return hit
+      ? [{ id, doc: ordinal.get(id)!, score: hit.score, match: frozen(hit.match as Record<string, string[]>) }]
+      : [];
   });
 }
 
+const byScore = (a: PassageHit, b: PassageHit): number => b.score - a.score;
+
 export function createPassageSearch(kb: KnowledgeBase): PassageSearch {
   const index = buildIndex(kb);
+  const ordinal = new Map(kb.passages.map((p, i) => [p.id, i]));
   const vocabulary = new Set(documents(kb).flatMap((d) => FIELDS.flatMap((f) => termsOf(d[f]))));
   const known = new Map<string, TermMatch[]>();
-  for (const term of vocabulary) known.set(term, matchTerm(index, term));
+  for (const term of vocabulary) known.set(term, matchTerm(index, ordinal, term));
 
   return {
     search(query: string): PassageHit[] {
-      // MiniSearch's OR: per passage, scores summed in the question's term order, terms and matches merged.
-      const combined = new Map<string, { score: number; terms: string[]; match: Record<string, readonly string[]> }>();
-      for (const term of termsOf(query)) {
-        for (const m of known.get(term) ?? matchTerm(index, term)) {
-          const existing = combined.get(m.id);
-          if (!existing) {
-            combined.set(m.id, { score: m.score, terms: [term], match: { ...m.match } });
+      const terms = termsOf(query);
+      const question: QuestionTerms = { terms, lists: terms.map((t) => known.get(t) ?? matchTerm(index, ordinal, t)) };
+      // MiniSearch's OR: per passage, the terms' scores summed in the question's order…
+      const byDoc: (PassageHit | undefined)[] = new Array(ordinal.size);
+      const distinct: number[] = new Array(ordinal.size).fill(0);
+      const hits: PassageHit[] = [];
+      for (let i = 0; i < terms.length; i++) {
+        // A repeated term adds its score again but is one matched term (its list is the same as the first time).
+        const repeated = terms.indexOf(terms[i]) < i;
+        for (const m of question.lists[i]) {
+          const hit = byDoc[m.doc];
+          if (!hit) {
+            byDoc[m.doc] = new PassageHit(m.id, m.score, m.doc, question);
+            hits.push(byDoc[m.doc]!);
           } else {
-            existing.score = existing.score + m.score;
-            Object.assign(existing.match, m.match);
-            if (!existing.terms.includes(term)) existing.terms.push(term);
+            hit.score = hit.score + m.score;
           }
+          if (!repeated) distinct[m.doc]++;
         }
       }
-      const hits: PassageHit[] = [];
-      for (const [id, { score, terms, match }] of combined) {
-        // MiniSearch favours passages that match more of the question's terms.
-        hits.push({ id, score: score * (terms.length || 1), terms: Object.keys(match), queryTerms: terms, match });
-      }
-      return hits.sort((a, b) => b.score - a.score);
+      // …times the number of the question's terms it matched.
+      for (const hit of hits) hit.score = hit.score * (distinct[ordinal.get(hit.id)!] || 1);
+      return hits.sort(byScore);
     },
   };
 }
