@@ -5,14 +5,12 @@
  * and — from what the bots sent to the loopback Teams connector — every copy of every approval card (requester's,
  * owner's, admins') ends showing "done", and the requester is told once per request.
  */
-import type { Approval } from '../../src/approvals/approvalRecord';
+import { ADELE, auditCounts, listApprovals, MEGAN, requestAccessTimes } from '../support/accessRequests';
 import { startBotInstances, type BotInstances } from '../support/botInstances';
 import { cardOf, type StubMessage } from '../support/connectorStub';
-import { currentCard, hasButton, type InvokeResult, type TeamsUser } from '../support/teamsClient';
+import { currentCard, type InvokeResult } from '../support/teamsClient';
 import { waitFor } from '../support/waitFor';
 
-const MEGAN: TeamsUser = { id: '00000000-0000-0000-0000-0000000000021', displayName: 'Megan Bowen' };
-const ADELE: TeamsUser = { id: '00000000-0000-0000-0000-0000000000022', displayName: 'Adele Vance' };
 const REQUESTS = Number(process.env.TWO_PROCESS_REQUESTS ?? 100);
 const DONE = 'Approved by Megan Bowen — done';
 
@@ -29,38 +27,25 @@ afterAll(async () => {
 test(`${REQUESTS} approvals pressed on two bot processes at once: one execution each, every card final`, async () => {
   const { teams, stub, bots } = instances;
   const [a, b] = bots;
-  await teams.say(a.url, MEGAN, 'hi');
-
   // Adele asks REQUESTS times, alternately through each instance; the admins are reached by new 1:1 chats.
-  for (let i = 0; i < REQUESTS; i++) {
-    const bot = i % 2 ? b : a;
-    const replies = await teams.say(bot.url, ADELE, "why can't I turn on Weekly report");
-    const diagnosis = replies.find((m) => hasButton(currentCard(m), 'Request access'));
-    expect(diagnosis).toBeDefined();
-    await teams.press(bot.url, ADELE, diagnosis!, 'Request access');
-    const sent = await teams.press(bot.url, ADELE, diagnosis!, 'Send request', { justification: `request ${i}` });
-    expect(sent.status).toBe(200);
-  }
-  const toApprove = teams.cardsOf(MEGAN).filter(({ card }) => hasButton(card, 'Approve'));
+  const toApprove = await requestAccessTimes(teams, [a.url, b.url], REQUESTS);
   expect(toApprove).toHaveLength(REQUESTS);
 
   // Megan presses every Approve on both instances at once (a duplicate delivery, or two clicks on two instances).
   const pressed = await Promise.all(
-    toApprove.flatMap(({ message }) => [a, b].map((bot) => teams.press(bot.url, MEGAN, message, 'Approve'))),
+    toApprove.flatMap((message) => [a, b].map((bot) => teams.press(bot.url, MEGAN, message, 'Approve'))),
   );
   expect(pressed.filter((r: InvokeResult) => r.status !== 200 || !r.card)).toEqual([]);
   for (const r of pressed) expect(JSON.stringify(r.card)).toMatch(/Approved by Megan Bowen — (running…|done)/);
 
   // Every approval ends done, and every message that ever showed one of them shows it done.
-  const approvals = async () => {
-    const list: Approval[] = [];
-    for await (const r of instances.store.records.list<Approval>('approvals')) list.push(r.value);
-    return list;
-  };
-  await waitFor(async () => (await approvals()).filter((x) => x.state === 'done').length === REQUESTS, {
-    timeoutMs: 90_000,
-    what: 'every approval done',
-  });
+  await waitFor(
+    async () => (await listApprovals(instances.store)).filter((x) => x.state === 'done').length === REQUESTS,
+    {
+      timeoutMs: 90_000,
+      what: 'every approval done',
+    },
+  );
   const copies = () => approvalMessages(stub.allMessages());
   await waitFor(() => [...copies().values()].every((messages) => messages.every(showsDone)), {
     timeoutMs: 30_000,
@@ -75,11 +60,9 @@ test(`${REQUESTS} approvals pressed on two bot processes at once: one execution 
   }
 
   // Exactly one decision and one execution per request, and Adele told once per request.
-  const actions: string[] = [];
-  for await (const entry of instances.store.audit.list()) actions.push(entry.action);
-  const count = (name: string) => actions.filter((x) => x === name).length;
-  expect(count('approval.approved')).toBe(REQUESTS);
-  expect(count('approval.done')).toBe(REQUESTS);
+  const audit = await auditCounts(instances.store);
+  expect(audit.get('approval.approved')).toBe(REQUESTS);
+  expect(audit.get('approval.done')).toBe(REQUESTS);
   const told = stub
     .messages(`personal-${ADELE.id}`)
     .filter((m) => /^Your request to share/.test(m.versions[0].activity.text ?? ''));
