@@ -12,12 +12,15 @@ import { currentCard, type InvokeResult } from '../support/teamsClient';
 import { waitFor } from '../support/waitFor';
 
 const REQUESTS = Number(process.env.TWO_PROCESS_REQUESTS ?? 100);
+// Off by default: with the connector enforcing Teams' per-conversation limits, card updates beyond them are lost
+// today (the approval notifier does not go through the rate-limited outbox). Set to 1 to see it.
+const TEAMS_LIMITS = process.env.TWO_PROCESS_TEAMS_LIMITS === '1';
 const DONE = 'Approved by Megan Bowen — done';
 
 let instances: BotInstances;
 
 beforeAll(async () => {
-  instances = await startBotInstances({ count: 2 });
+  instances = await startBotInstances({ count: 2, enforceTeamsLimits: TEAMS_LIMITS });
 }, 90_000);
 
 afterAll(async () => {

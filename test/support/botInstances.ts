@@ -42,6 +42,8 @@ export async function startBotInstances(options: {
   count: number;
   env?: NodeJS.ProcessEnv;
   compose?: ServeBotOptions;
+  /** The connector stub answers 429 beyond Teams' per-conversation limits. */
+  enforceTeamsLimits?: boolean;
 }): Promise<BotInstances> {
   const started: { emulator?: Child<EmulatorInfo>; azurite?: RunningAzurite; stub?: ConnectorStub } = {};
   const bots: ChildBot[] = [];
@@ -55,7 +57,7 @@ export async function startBotInstances(options: {
     [started.emulator, started.azurite, started.stub] = await Promise.all([
       startEmulatorProcess(),
       startAzurite(),
-      startConnectorStub(),
+      startConnectorStub({ enforceLimits: options.enforceTeamsLimits }),
     ]);
     const emulator = started.emulator.ready;
     const env: NodeJS.ProcessEnv = {

@@ -11,11 +11,13 @@
  *   POST   /v3/conversations/{id}/activities/{replyToId}      reply to an activity
  *   PUT    /v3/conversations/{id}/activities/{activityId}     update a message
  *   DELETE /v3/conversations/{id}/activities/{activityId}     delete a message
- * Anything else is answered 404 and recorded in `unexpected`.
+ * Anything else is answered 404 and recorded in `unexpected`. With `enforceLimits`, messages beyond Teams' limits
+ * per conversation (teamsLimitsEnforcer.ts) are answered 429 with Retry-After and counted in `throttled`.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TeamsLimitsEnforcer } from './teamsLimitsEnforcer';
 
 export interface PostedActivity {
   type?: string;
@@ -43,7 +45,7 @@ export interface ConnectorStub {
   applyInvokeResponse(conversationId: string, activityId: string, card: unknown): void;
   /** Requests the stub does not know (a new connector call the bot started making). */
   unexpected: string[];
-  /** Counts per call kind, e.g. {send: 10, reply: 4, update: 100, createConversation: 2, typing: 7}. */
+  /** Counts per call kind, e.g. {send: 10, reply: 4, update: 100, createConversation: 2, typing: 7, throttled: 3}. */
   counts: Record<string, number>;
   close(): Promise<void>;
 }
@@ -54,7 +56,8 @@ export function cardOf(activity: PostedActivity): Record<string, unknown> | unde
   return attachment?.content as Record<string, unknown> | undefined;
 }
 
-export async function startConnectorStub(): Promise<ConnectorStub> {
+export async function startConnectorStub(options: { enforceLimits?: boolean } = {}): Promise<ConnectorStub> {
+  const limits = options.enforceLimits ? new TeamsLimitsEnforcer() : undefined;
   const byConversation = new Map<string, StubMessage[]>();
   const byActivity = new Map<string, StubMessage>();
   const createdConversations = new Map<string, string>();
@@ -103,6 +106,12 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
       const [, , conversationId, activities, activityId] = parts;
       if (activities !== 'activities' || parts.length > 5) return notFound();
       const activity = body as PostedActivity;
+      const retryAfterMs = activity.type === 'typing' || method === 'DELETE' ? 0 : (limits?.admit(conversationId) ?? 0);
+      if (retryAfterMs > 0) {
+        count('throttled');
+        res.setHeader('retry-after', String(retryAfterMs / 1000));
+        return reply(429, { error: { code: 'TooManyRequests', message: 'Too many requests to this conversation.' } });
+      }
       if (method === 'POST') {
         count(activity.type === 'typing' ? 'typing' : activityId ? 'reply' : 'send');
         return reply(200, { id: post(conversationId, activity) });
