@@ -5,7 +5,7 @@
  * bot's throughput with p99 ≤ 2× its p99 + 10 ms. Also the bot's RSS idle and after the load.
  */
 import { loadHttp, messageActivity, type HttpLoadResult } from './support/loadHttp';
-import { processRssMb, startChildBot } from './support/childBot';
+import { processRssMb, startChildBot } from '../test/support/childBot';
 import { round } from './support/stats';
 
 const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
