@@ -34,6 +34,10 @@ const FAULTS = '*:throttle=default';
 const APIS = ['graph', 'bap', 'powerApps', 'powerPlatform', 'flow', 'dataverse'];
 const FALLBACK_BUDGET = { capacity: 6000, windowMs: 300_000 };
 const WITHIN_DAYS = 30;
+/** SCAN_BENCH_CPU_PROF=DIR: the emulator process writes a CPU profile there (node --cpu-prof is refused in NODE_OPTIONS). */
+const PROFILE_ARGS = process.env.SCAN_BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCAN_BENCH_CPU_PROF}`]
+  : [];
 
 interface Emulator {
   info: EmulatorInfo;
@@ -47,6 +51,7 @@ async function startEmulatorProcess(): Promise<Emulator> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...PROFILE_ARGS,
       '--import',
       'tsx',
       path.join(__dirname, '..', 'src', 'cli', 'emulator.ts'),
