@@ -1,5 +1,5 @@
 /**
- * The one HTTP layer every REST client goes through (axios): a bearer token per scope, a correlation id per
+ * The one HTTP layer every REST client goes through (over ./transport, node:https): a bearer token per scope, a correlation id per
  * logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
  * (a plain semaphore), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
  * budget, and typed errors (TenantApiError) carrying the service's own code.
@@ -10,7 +10,6 @@
  * caller reconciles by reading. They are retried only when the service demonstrably did not act: a 429 (the
  * throttle refuses before processing), a refused connection, or a 401 answered before the token was renewed.
  */
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import { ConcurrencyLimit } from '../concurrencyLimit';
@@ -25,6 +24,7 @@ import {
   type RetryPolicy,
 } from './retryPolicy';
 import { TokenProvider } from './tokenProvider';
+import { send, TransportError, type TransportResponse } from './transport';
 
 const log = getLogger('clients.http');
 
@@ -82,11 +82,9 @@ export const DEFAULT_MAX_CONCURRENT: Record<string, number> = {
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
-type Attempt =
-  { type: 'response'; response: AxiosResponse<unknown> } | { type: 'network'; code: string; detail: string };
+type Attempt = { type: 'response'; response: TransportResponse } | { type: 'network'; code: string; detail: string };
 
 export class HttpClient {
-  private readonly axios: AxiosInstance;
   private readonly tokens: TokenProvider;
   private readonly limiters = new Map<string, ConcurrencyLimit>();
   private readonly retry: RetryPolicy;
@@ -103,12 +101,6 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    this.axios = axios.create({
-      validateStatus: () => true,
-      maxRedirects: 0,
-      responseType: 'json',
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
-    });
   }
 
   /** A client bound to one API and token scope; `limiterKey` separates limits (e.g. one per Dataverse org). */
@@ -211,11 +203,11 @@ export class HttpClient {
 
   private async send(spec: RequestSpec, token: string, correlationId: string, timeout: number): Promise<Attempt> {
     try {
-      const response = await this.axios.request({
+      const response = await send({
         method: spec.method,
         url: spec.url,
-        data: spec.body,
-        timeout,
+        body: spec.body,
+        timeoutMs: timeout,
         headers: {
           Accept: 'application/json',
           ...(spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
@@ -228,9 +220,8 @@ export class HttpClient {
       });
       return { type: 'response', response };
     } catch (error) {
-      const code =
-        (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? 'ERR_NETWORK';
-      // Only the transport's one-line reason: its error object also holds the request (and so any body).
+      const code = error instanceof TransportError ? error.code : 'ERR_NETWORK';
+      // Only the transport's one-line reason, never the request (and so any body).
       const detail = error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : '';
       return { type: 'network', code, detail };
     }
