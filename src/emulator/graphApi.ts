@@ -82,7 +82,7 @@ function pageSize(ctx: RequestContext): number {
   return n;
 }
 
-function filterRows<T extends object>(ctx: RequestContext, rows: T[], allowed: string[]): T[] {
+function filterRows<T extends object>(ctx: RequestContext, rows: readonly T[], allowed: string[]): readonly T[] {
   const filter = ctx.query.get('$filter');
   const clauses = parseEqFilter(filter);
   if (!clauses || clauses.some((c) => !allowed.includes(c.field))) {
@@ -99,12 +99,22 @@ function select(ctx: RequestContext, row: Record<string, unknown>): Record<strin
   return Object.fromEntries(Object.entries(row).filter(([k]) => k === 'id' || names.includes(k.toLowerCase())));
 }
 
-function list(ctx: RequestContext, rows: Record<string, unknown>[], context: string): Reply {
+/**
+ * One page of `rows`, each shown through `view` and $select. Rows are filtered and paged before they are viewed, so
+ * a page of 999 out of 20,000 app registrations builds 999 views, not 20,000 (the $filter fields have the same
+ * names on the stored rows as on their views).
+ */
+function list<T extends object>(
+  ctx: RequestContext,
+  rows: readonly T[],
+  context: string,
+  view: (row: T) => Record<string, unknown> = (row) => row as Record<string, unknown>,
+): Reply {
   const { page, nextLink } = pageOf(rows, ctx.url, pageSize(ctx));
   return ok({
     '@odata.context': `${CONTEXT}#${context}`,
     ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
-    value: page.map((r) => select(ctx, r)),
+    value: page.map((r) => select(ctx, view(r))),
   });
 }
 
@@ -157,8 +167,8 @@ function findApp(core: EmulatorCore, id: string): EmuApplication {
 
 function listApplications(ctx: RequestContext, core: EmulatorCore): Reply {
   requireRead(ctx.caller);
-  const views = core.state.applications.map(applicationView);
-  return list(ctx, filterRows(ctx, views, ['appId', 'displayName', 'id']), 'applications');
+  const rows = filterRows(ctx, core.state.applications, ['appId', 'displayName', 'id']);
+  return list(ctx, rows, 'applications', applicationView);
 }
 
 function getApplication(ctx: RequestContext, core: EmulatorCore): Reply {
@@ -248,12 +258,15 @@ function listServicePrincipals(ctx: RequestContext, core: EmulatorCore): Reply {
 
 function listUsers(ctx: RequestContext, core: EmulatorCore): Reply {
   requireRead(ctx.caller);
-  const rows = core.state.users.map(userView);
-  return list(
-    ctx,
-    filterRows(ctx, rows, ['userPrincipalName', 'displayName', 'id', 'mail', 'userType', 'accountEnabled']),
-    'users',
-  );
+  const rows = filterRows(ctx, core.state.users, [
+    'userPrincipalName',
+    'displayName',
+    'id',
+    'mail',
+    'userType',
+    'accountEnabled',
+  ]);
+  return list(ctx, rows, 'users', userView);
 }
 
 function getUser(ctx: RequestContext, core: EmulatorCore): Reply {
