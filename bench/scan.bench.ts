@@ -20,7 +20,7 @@ import { configureLogging } from '../src/logging/logger';
 import { TenantScanner } from '../src/notifications/tenantScanner';
 import type { TenantPorts } from '../src/tenant/ports';
 import { round } from './support/stats';
-import { emulatorCredential } from '../src/clients/credentials';
+import { credentialFactory, emulatorCredential } from '../src/clients/credentials';
 
 const SIZE = Number(process.env.SCAN_BENCH_SIZE ?? 100_000);
 const SEED = Number(process.env.SCAN_BENCH_SEED ?? 42);
@@ -90,8 +90,11 @@ async function startEmulatorProcess(): Promise<Emulator> {
 }
 
 function portsFor(info: EmulatorInfo): TenantPorts {
-  const credential = emulatorCredential(info);
-  return createTenantPorts(endpointsFromEmulator(info), credential);
+  // As compose builds them: a credential factory, so token scopes spread over small MSAL caches.
+  return createTenantPorts(
+    endpointsFromEmulator(info),
+    credentialFactory(() => emulatorCredential(info)),
+  );
 }
 
 async function requestCounts(info: EmulatorInfo): Promise<Record<string, number>> {

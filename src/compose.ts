@@ -11,7 +11,7 @@ import { ApprovalsService } from './approvals/approvalsService';
 import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
-import { createCredential, emulatorCredential } from './clients/credentials';
+import { createCredential, credentialFactory, emulatorCredential } from './clients/credentials';
 import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
@@ -84,17 +84,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : undefined);
   if (config.demoMode) log.info('demo mode: using the built-in demo tenant (set TENANT_ID to manage a real tenant)');
 
-  let credential: TokenCredential;
+  // A factory rather than one credential: the HTTP layer spreads its token scopes (one per Dataverse org) over a
+  // few credentials so that no MSAL cache grows large (see CredentialSource).
+  let credential: () => TokenCredential;
   let endpoints;
   let tenantId: string;
   if (emulator) {
     const info = emulator.info;
     tenantId = info.tenantId;
-    credential = emulatorCredential(info);
+    credential = credentialFactory(() => emulatorCredential(info));
     endpoints = endpointsFromEmulator(info);
   } else {
     tenantId = config.TENANT_ID as string;
-    credential = createCredential(config);
+    credential = credentialFactory(() => createCredential(config));
     endpoints = endpointsFromConfig(config);
   }
 

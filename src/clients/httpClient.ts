@@ -11,7 +11,6 @@
  * throttle refuses before processing), a refused connection, or a 401 answered before the token was renewed.
  */
 import { randomUUID } from 'node:crypto';
-import type { TokenCredential } from '@azure/identity';
 import { ConcurrencyLimit } from '../concurrencyLimit';
 import { getLogger } from '../logging/logger';
 import { errorFromResponse, networkError, type ErrorContext } from './errorMapping';
@@ -23,7 +22,7 @@ import {
   retryAfterMs,
   type RetryPolicy,
 } from './retryPolicy';
-import { TokenProvider } from './tokenProvider';
+import { TokenProvider, type CredentialSource } from './tokenProvider';
 import { send, TransportError, type TransportResponse } from './transport';
 
 const log = getLogger('clients.http');
@@ -93,7 +92,7 @@ export class HttpClient {
   private readonly random: () => number;
 
   constructor(
-    credential: TokenCredential,
+    credential: CredentialSource,
     private readonly options: HttpClientOptions = {},
   ) {
     this.tokens = new TokenProvider(credential);
