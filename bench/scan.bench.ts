@@ -2,8 +2,9 @@
  * Tenant scan at scale: a synthetic tenant (default 100,000 connections in 200 environments and ~20,000 app
  * registrations) served by the emulator in a child process (so this process's RSS is the scanner's alone) at
  * 25 ms per request with the documented throttling budgets on. Figures: the notifications scanner's wall time,
- * the floor implied by latency and the budgets (longest chain of dependent requests × latency, and for each API
- * the time its token bucket needs to admit the requests the scan made), a SEQUENTIAL scan of the same tenant
+ * the floor implied by latency and the budgets (longest chain of dependent requests × latency, sign-in included,
+ * and for each API the time its token bucket, and Dataverse's 52 concurrent requests per org, need to admit the
+ * requests the scan made), a SEQUENTIAL scan of the same tenant
  * (one request at a time, what a script looping over the admin cmdlets does), and peak RSS.
  * Env: SCAN_BENCH_SIZE (connections), SCAN_BENCH_SEED, SCAN_BENCH_LATENCY_MS, SCAN_BENCH_SEQUENTIAL_ENVS (measure
  * the sequential scan on that many environments and extrapolate; default all up to 20,000 connections, else 20).
@@ -31,7 +32,10 @@ const SEQUENTIAL_ENVS = process.env.SCAN_BENCH_SEQUENTIAL_ENVS
     ? Infinity
     : 20;
 const FAULTS = '*:throttle=default';
-const APIS = ['graph', 'bap', 'powerApps', 'powerPlatform', 'flow', 'dataverse'];
+// `token`: the sign-in requests (authority metadata and one token per scope) are requests of the scan too.
+const APIS = ['token', 'graph', 'bap', 'powerApps', 'powerPlatform', 'flow', 'dataverse'];
+/** Requests before a fresh process's first call to an API: the authority's metadata, then the token. */
+const SIGN_IN_STEPS = 2;
 const FALLBACK_BUDGET = { capacity: 6000, windowMs: 300_000 };
 const WITHIN_DAYS = 30;
 /** SCAN_BENCH_CPU_PROF=DIR: the emulator process writes a CPU profile there (node --cpu-prof is refused in NODE_OPTIONS). */
@@ -154,6 +158,7 @@ interface ScanPhase {
   findings: number;
   partial: string[];
   environments: number;
+  dataverseEnvironments: number;
   peakRss: number;
   baselineRss: number;
   peakHeap: number;
@@ -191,7 +196,10 @@ async function scanPhase(): Promise<ScanPhase> {
       counts: Object.fromEntries(APIS.map((api) => [api, after[api] - before[api]])),
       findings: scan.findings.length,
       partial: scan.partial,
-      environments: (await tenant.connections.listEnvironments()).length,
+      ...(await tenant.connections.listEnvironments().then((envs) => ({
+        environments: envs.length,
+        dataverseEnvironments: envs.filter((e) => e.dataverseUrl !== undefined).length,
+      }))),
       peakRss,
       baselineRss,
       peakHeap,
@@ -226,17 +234,23 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
   const { counts, environments, findings, partial, peakRss, baselineRss, peakHeap, scannerCpu, emulatorCpu } = phase;
   const scanSeconds = phase.seconds;
 
-  // 2. The floor: dependent requests in a row (environments, then one environment's connection pages; or the
-  // app registration pages, then owners), and for each API the time its token bucket (and Dataverse's 52
-  // concurrent requests) needs to admit the requests the scan made.
+  // 2. The floor: dependent requests in a row, and for each API the time its budget needs to admit the requests
+  // the scan made. Chains: sign-in (authority metadata, token), then either the app registration pages (999 a
+  // page) followed by one owner look-up, or the environment list followed by one environment's connection pages.
+  // Budgets: a token bucket that starts full admits `capacity` at once and refills at capacity/window, so the
+  // requests beyond capacity need (excess / rate) plus the last one's latency; Dataverse also allows 52 concurrent
+  // requests per user per server (org), so each org needs ceil(its requests / 52) latencies.
   const environmentPages = Math.ceil(counts.powerApps / Math.max(1, environments));
   const applicationPages = Math.ceil(SIZE / 5 / 999);
-  const chainMs = LATENCY_MS * Math.max(1 + environmentPages, applicationPages + 1);
+  const ownerStep = counts.graph > applicationPages + Math.ceil(SIZE / 50 / 999) ? 1 : 0;
+  const chainMs = LATENCY_MS * (SIGN_IN_STEPS + Math.max(1 + environmentPages, applicationPages + ownerStep));
+  const { dataverseEnvironments } = phase;
   const throttleMs = APIS.map((api) => {
     const budget = DEFAULT_BUDGETS[api] ?? FALLBACK_BUDGET;
     const overCapacity = Math.max(0, counts[api] - budget.capacity);
-    const bucketMs = (overCapacity * budget.windowMs) / budget.capacity;
-    const concurrencyMs = budget.concurrency ? (counts[api] * LATENCY_MS) / budget.concurrency : 0;
+    const bucketMs = overCapacity > 0 ? (overCapacity * budget.windowMs) / budget.capacity + LATENCY_MS : 0;
+    const perOrg = counts[api] / Math.max(1, dataverseEnvironments);
+    const concurrencyMs = budget.concurrency ? Math.ceil(perOrg / budget.concurrency) * LATENCY_MS : 0;
     return Math.max(bucketMs, concurrencyMs);
   });
   const floorSeconds = Math.max(chainMs, ...throttleMs) / 1000;
