@@ -1,6 +1,7 @@
 /**
  * Microsoft Graph v1.0, the directory part the bot uses: applications (list with $select/$top/$filter and
- * @odata.nextLink, get, owners, addPassword, removePassword), servicePrincipals, users and groups with members.
+ * @odata.nextLink, get, owners, addPassword, removePassword), servicePrincipals, users and groups with members, and
+ * JSON batching of these reads ($batch, see graphBatch.ts).
  * Authorization: the demo bot's app holds application permissions; other apps get 403 Authorization_RequestDenied;
  * users may read the directory and change credentials only of applications they own.
  * Throttle cost in resource units: GET applications 2, 1 with $select; others 1.
@@ -10,6 +11,7 @@ import type { EmulatorCore } from './core';
 import { newPasswordCredential, newSecretText } from './credentialMaterial';
 import { apiError, ok, type Caller, type Reply, type RequestContext } from './http';
 import { matchesAll, parseEqFilter } from './odataFilter';
+import { graphBatchRoute } from './graphBatch';
 import { pageOf } from './paging';
 import { route, type Route } from './route';
 import type { EmuApplication, EmuUser } from './tenantState';
@@ -20,7 +22,7 @@ const TWO_YEARS_MS = 2 * 365 * 86_400_000;
 
 export function graphRoutes(): Route[] {
   const listCost = (ctx: RequestContext) => (ctx.query.has('$select') ? 1 : 2);
-  return [
+  const routes = [
     route('graph', 'listApplications', 'GET', `${BASE}/applications`, listApplications, { cost: listCost }),
     route('graph', 'getApplication', 'GET', `${BASE}/applications/:id`, getApplication),
     route('graph', 'listApplicationOwners', 'GET', `${BASE}/applications/:id/owners`, listOwners),
@@ -33,6 +35,7 @@ export function graphRoutes(): Route[] {
     route('graph', 'listGroupMembers', 'GET', `${BASE}/groups/:id/members`, listMembers),
     route('graph', 'listGroupMembers', 'GET', `${BASE}/groups/:id/transitiveMembers`, listMembers),
   ];
+  return [...routes, graphBatchRoute(BASE, routes, graphError)];
 }
 
 export function graphError(status: number, code: string, message: string): Error {
