@@ -4,8 +4,8 @@
  * the environment rules and dropped, keeping only the findings, who they concern, and the little the directory
  * rules still need (service-principal connections, application users). App registrations are kept trimmed to
  * their credentials. Reads run with bounded concurrency (two lanes: environments, app owner look-ups) on top of the
- * clients' own per-API limits and 429 retries. Owner look-ups start while the app registrations are still being
- * paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
+ * clients' own per-API limits and 429 retries. Owner look-ups (20 apps per Graph $batch) start while the app
+ * registrations are still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
  * there is ever reported as fixed.
  */
 import { ConcurrencyLimit } from '../concurrencyLimit';
@@ -48,8 +48,10 @@ const log = getLogger('notifications');
  * in parallel.
  */
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 48;
-/** App owner look-ups in flight (the HTTP layer's Graph limit applies on top). */
-const DEFAULT_READ_CONCURRENCY = 64;
+/** Owner look-ups (batches of OWNER_BATCH apps) in flight; the HTTP layer's Graph limit applies on top. */
+const DEFAULT_READ_CONCURRENCY = 16;
+/** Apps whose owners are asked for in one request: Graph's $batch limit. */
+const OWNER_BATCH = 20;
 
 /** The scope of findings about app registrations (credentials); environments are `environment:<id>`. */
 export const DIRECTORY_SCOPE = 'directory';
@@ -77,7 +79,7 @@ export interface ScanOptions {
   withinDays: number;
   /** Environments read at the same time. */
   environmentConcurrency?: number;
-  /** App owner look-ups at the same time (they have their own lane so environments never queue behind them). */
+  /** App owner look-ups (batches of 20 apps) at the same time (their own lane, so environments never queue behind them). */
   readConcurrency?: number;
 }
 
@@ -158,21 +160,36 @@ export class TenantScanner {
       result.partial.push(`${what} (${reasonOf(error)})`);
     };
 
+    // Owners are read in groups of OWNER_BATCH apps (one Graph $batch request each), queued as the apps arrive.
     const ownersFetched = new Set<string>();
     const ownerReads: Promise<void>[] = [];
+    let ownerBatch: SnapshotApp[] = [];
+    const flushOwners = () => {
+      if (!ownerBatch.length) return;
+      const apps = ownerBatch;
+      ownerBatch = [];
+      const failed = (app: SnapshotApp, error: unknown) => gap(`the owners of ${app.displayName}`, error);
+      ownerReads.push(
+        this.ownerReads
+          .run(() => this.tenant.directory.listOwnerIdsOfApplications(apps.map((a) => a.id)))
+          .then(
+            (results) => {
+              const byId = new Map(results.map((r) => [r.objectId, r]));
+              for (const app of apps) {
+                const read = byId.get(app.id);
+                if (read?.ownerIds) app.ownerIds = read.ownerIds;
+                else failed(app, read?.error);
+              }
+            },
+            (error: unknown) => apps.forEach((app) => failed(app, error)),
+          ),
+      );
+    };
     const fetchOwners = (app: SnapshotApp) => {
       if (ownersFetched.has(app.id)) return;
       ownersFetched.add(app.id);
-      ownerReads.push(
-        this.ownerReads
-          .run(() => this.tenant.directory.listApplicationOwnerIds(app.id))
-          .then(
-            (ids) => {
-              app.ownerIds = ids;
-            },
-            (error: unknown) => gap(`the owners of ${app.displayName}`, error),
-          ),
-      );
+      ownerBatch.push(app);
+      if (ownerBatch.length >= OWNER_BATCH) flushOwners();
     };
     // Owners cost one request per app, so they are read only for apps with a credential expiring inside the
     // window or recently expired: a credential expired long ago (stale) is clutter, reported without its owner.
@@ -192,10 +209,12 @@ export class TenantScanner {
     );
     const appsRead = this.readApps((app) => {
       if (needsOwners(app)) fetchOwners(app);
-    }).catch((error: unknown) => {
-      gap('app registrations and their credentials', error);
-      return undefined;
-    });
+    })
+      .catch((error: unknown) => {
+        gap('app registrations and their credentials', error);
+        return undefined;
+      })
+      .finally(flushOwners);
     const directory = Promise.all([usersRead, appsRead]).then(([usersOk, apps]) => ({
       usersOk,
       appsByAppId: new Map((apps ?? []).map((a) => [a.appId.toLowerCase(), a])),
@@ -222,6 +241,7 @@ export class TenantScanner {
       const app = appsByAppId.get(u.applicationId.toLowerCase());
       if (app) fetchOwners(app);
     }
+    flushOwners();
     await Promise.all(ownerReads);
 
     this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
