@@ -13,7 +13,7 @@ import { defaultOperationsWith } from './approvals/defaultOperations';
 import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
-import { createCredential, emulatorCredential } from './clients/credentials';
+import { createCredential, credentialFactory, emulatorCredential } from './clients/credentials';
 import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
@@ -94,17 +94,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : undefined);
   if (config.demoMode) log.info('demo mode: using the built-in demo tenant (set TENANT_ID to manage a real tenant)');
 
-  let credential: TokenCredential;
+  // A factory rather than one credential: the HTTP layer spreads its token scopes (one per Dataverse org) over a
+  // few credentials so that no MSAL cache grows large (see CredentialSource).
+  let credential: () => TokenCredential;
   let endpoints;
   let tenantId: string;
   const emulatorInfo = emulator?.info ?? external;
   if (emulatorInfo) {
     tenantId = emulatorInfo.tenantId;
-    credential = emulatorCredential(emulatorInfo);
+    credential = credentialFactory(() => emulatorCredential(emulatorInfo));
     endpoints = endpointsFromEmulator(emulatorInfo);
   } else {
     tenantId = config.TENANT_ID as string;
-    credential = createCredential(config);
+    credential = credentialFactory(() => createCredential(config));
     endpoints = endpointsFromConfig(config);
   }
 
