@@ -1,7 +1,7 @@
 /**
- * The one HTTP layer every REST client goes through (over ./transport, node:https): a bearer token per scope, a correlation id per
- * logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
- * (a plain semaphore), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
+ * The one HTTP layer every REST client goes through (./transport, over axios): a bearer token per scope, a
+ * correlation id per logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
+ * (p-limit), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
  * budget, and typed errors (TenantApiError) carrying the service's own code.
  *
  * Retry rules: GET and writes the caller marks idempotent (a PUT of a whole object, modifyPermissions) are retried on
@@ -11,7 +11,7 @@
  * throttle refuses before processing), a refused connection, or a 401 answered before the token was renewed.
  */
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyLimit } from '../concurrencyLimit';
+import pLimit, { type Limit } from 'p-limit';
 import { getLogger } from '../logging/logger';
 import { errorFromResponse, networkError, type ErrorContext } from './errorMapping';
 import {
@@ -85,7 +85,7 @@ type Attempt = { type: 'response'; response: TransportResponse } | { type: 'netw
 
 export class HttpClient {
   private readonly tokens: TokenProvider;
-  private readonly limiters = new Map<string, ConcurrencyLimit>();
+  private readonly limiters = new Map<string, Limit>();
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -107,7 +107,7 @@ export class HttpClient {
     return new ApiClient(this, name, scope, limiterKey);
   }
 
-  private limiter(key: string, api: string): ConcurrencyLimit {
+  private limiter(key: string, api: string): Limit {
     let limiter = this.limiters.get(key);
     if (!limiter) {
       const max =
@@ -115,7 +115,7 @@ export class HttpClient {
         this.options.maxConcurrent?.default ??
         DEFAULT_MAX_CONCURRENT[api] ??
         DEFAULT_MAX_CONCURRENT.default;
-      limiter = new ConcurrencyLimit(max);
+      limiter = pLimit(max);
       this.limiters.set(key, limiter);
     }
     return limiter;
@@ -134,7 +134,7 @@ export class HttpClient {
       const remaining = this.retry.maxTotalMs - (Date.now() - started);
       const timeout = Math.max(1, Math.min(this.timeoutMs, remaining));
       const sentAt = Date.now();
-      const outcome = await this.limiter(limiterKey, api).run(() => this.send(spec, token, correlationId, timeout));
+      const outcome = await this.limiter(limiterKey, api)(() => this.send(spec, token, correlationId, timeout));
       const elapsed = Date.now() - started;
 
       if (outcome.type === 'response') {

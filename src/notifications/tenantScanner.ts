@@ -8,7 +8,7 @@
  * registrations are still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
  * there is ever reported as fixed.
  */
-import { ConcurrencyLimit } from '../concurrencyLimit';
+import pLimit, { type Limit } from 'p-limit';
 import { connectionUsage, referenceUsage } from '../connections/connectionUsage';
 import {
   appUsersWithSystemAdministrator,
@@ -135,15 +135,15 @@ function trimApp(app: AppRegistration): SnapshotApp {
 }
 
 export class TenantScanner {
-  private readonly ownerReads: ConcurrencyLimit;
-  private readonly environments: ConcurrencyLimit;
+  private readonly ownerReads: Limit;
+  private readonly environments: Limit;
 
   constructor(
     private readonly tenant: TenantPorts,
     private readonly options: ScanOptions,
   ) {
-    this.environments = new ConcurrencyLimit(options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY);
-    this.ownerReads = new ConcurrencyLimit(options.readConcurrency ?? DEFAULT_READ_CONCURRENCY);
+    this.environments = pLimit(options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY);
+    this.ownerReads = pLimit(options.readConcurrency ?? DEFAULT_READ_CONCURRENCY);
   }
 
   async scan(): Promise<TenantScan> {
@@ -172,19 +172,17 @@ export class TenantScanner {
       ownerBatch = [];
       const failed = (app: SnapshotApp, error: unknown) => gap(`the owners of ${app.displayName}`, error);
       ownerReads.push(
-        this.ownerReads
-          .run(() => this.tenant.directory.listOwnerIdsOfApplications(apps.map((a) => a.id)))
-          .then(
-            (results) => {
-              const byId = new Map(results.map((r) => [r.objectId, r]));
-              for (const app of apps) {
-                const read = byId.get(app.id);
-                if (read?.ownerIds) app.ownerIds = read.ownerIds;
-                else failed(app, read?.error);
-              }
-            },
-            (error: unknown) => apps.forEach((app) => failed(app, error)),
-          ),
+        this.ownerReads(() => this.tenant.directory.listOwnerIdsOfApplications(apps.map((a) => a.id))).then(
+          (results) => {
+            const byId = new Map(results.map((r) => [r.objectId, r]));
+            for (const app of apps) {
+              const read = byId.get(app.id);
+              if (read?.ownerIds) app.ownerIds = read.ownerIds;
+              else failed(app, read?.error);
+            }
+          },
+          (error: unknown) => apps.forEach((app) => failed(app, error)),
+        ),
       );
     };
     const fetchOwners = (app: SnapshotApp) => {
@@ -230,7 +228,7 @@ export class TenantScanner {
     const envList = environments ?? [];
     await Promise.all(
       envList.map((environment) =>
-        this.environments.run(() => this.scanEnvironment(environment, envList, directory, result, leftovers, gap)),
+        this.environments(() => this.scanEnvironment(environment, envList, directory, result, leftovers, gap)),
       ),
     );
     const [{ usersOk, appsByAppId }, apps] = await Promise.all([directory, appsRead]);
