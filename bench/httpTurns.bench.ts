@@ -10,7 +10,7 @@
  * by swung by 2× between runs.
  */
 import { loadHttp, messageActivity, type HttpLoadResult } from './support/loadHttp';
-import { processCpuMs, processRssMb, startChildBot } from './support/childBot';
+import { processCpuMs, processRssMb, startChildBot } from '../test/support/childBot';
 import { round } from './support/stats';
 
 const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? 5);

@@ -38,6 +38,11 @@ const BENCHES: Bench[] = [
     load: () => import('./scan.bench'),
   },
   { name: 'delivery', title: 'Digest fan-out vs the Teams rate-limit floor', load: () => import('./delivery.bench') },
+  {
+    name: 'instances',
+    title: 'Approvals on two instances (two bot processes, one Azurite) vs one instance',
+    load: () => import('./approvalsTwoInstances.bench'),
+  },
 ];
 
 function markdownTable(rows: string[][]): string {

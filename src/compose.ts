@@ -1,17 +1,19 @@
 /**
  * The composition root: builds every part of the bot from the validated config. The server, `npm run dev`, the
  * chat CLI, the scanner and the tests all call compose(); none of them wires things by hand. In demo mode (no
- * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it.
+ * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it, or uses the one
+ * EMULATOR_INFO names (an emulator in its own process, shared by several bot processes).
  */
 import type { TokenCredential } from '@azure/identity';
 import * as path from 'node:path';
 import { AccessPolicy } from './access/accessPolicy';
 import type { Caller } from './access/caller';
 import { ApprovalsService } from './approvals/approvalsService';
+import { defaultOperationsWith } from './approvals/defaultOperations';
 import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
-import { createCredential, emulatorCredential } from './clients/credentials';
+import { createCredential, credentialFactory, emulatorCredential } from './clients/credentials';
 import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
@@ -26,6 +28,7 @@ import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type 
 import { retrieverFromAnswerer } from './app/planner/knowledgeDataSource';
 import { selectPlanner } from './app/planner/llmPlanner';
 import { getLogger } from './logging/logger';
+import type { RotationOptions } from './operations/rotation';
 import { openStore } from './store';
 import type { Store } from './store/ports';
 import type { BotServices, KnowledgeService } from './app/services';
@@ -50,6 +53,11 @@ export interface ComposeOptions {
   tenantPorts?: TenantPortsOptions;
   /** Job runner settings (tests shorten the visibility timeout after which a failed job is tried again). */
   jobRunner?: JobRunnerOptions;
+  /**
+   * Rotation saga settings (default: 2 min lease, 60 s verification). Tests shorten the lease so that another
+   * instance takes over a killed instance's rotation within seconds.
+   */
+  rotation?: RotationOptions;
 }
 
 export interface Composition {
@@ -71,10 +79,12 @@ export function emulatorCertDir(): string {
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
-  const ownsEmulator = config.demoMode && !options.emulator;
+  // A demo tenant running in another process (EMULATOR_INFO) is used as it is: several bots share it.
+  const external = config.demoMode && !options.emulator ? config.EMULATOR_INFO : undefined;
+  const ownsEmulator = config.demoMode && !options.emulator && !external;
   const emulator =
     options.emulator ??
-    (config.demoMode
+    (ownsEmulator
       ? await startEmulator({
           port: 0,
           certDir: emulatorCertDir(),
@@ -84,17 +94,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : undefined);
   if (config.demoMode) log.info('demo mode: using the built-in demo tenant (set TENANT_ID to manage a real tenant)');
 
-  let credential: TokenCredential;
+  // A factory rather than one credential: the HTTP layer spreads its token scopes (one per Dataverse org) over a
+  // few credentials so that no MSAL cache grows large (see CredentialSource).
+  let credential: () => TokenCredential;
   let endpoints;
   let tenantId: string;
-  if (emulator) {
-    const info = emulator.info;
-    tenantId = info.tenantId;
-    credential = emulatorCredential(info);
-    endpoints = endpointsFromEmulator(info);
+  const emulatorInfo = emulator?.info ?? external;
+  if (emulatorInfo) {
+    tenantId = emulatorInfo.tenantId;
+    credential = credentialFactory(() => emulatorCredential(emulatorInfo));
+    endpoints = endpointsFromEmulator(emulatorInfo);
   } else {
     tenantId = config.TENANT_ID as string;
-    credential = createCredential(config);
+    credential = credentialFactory(() => createCredential(config));
     endpoints = endpointsFromConfig(config);
   }
 
@@ -113,7 +125,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const answerer = createAnswerer(loadKnowledgeBase());
   const jobs = new JobRunner(ctx, options.jobRunner);
   const connections = new ConnectionsService(ctx);
-  const approvals = new ApprovalsService(ctx, jobs);
+  const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
   const notifications = new NotificationsService(ctx, delivery);
   const services: BotServices = {
     ctx,

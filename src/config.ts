@@ -17,6 +17,41 @@ const optionalString = z
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const url = optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL');
 
+/** What `npm run emulator` prints: the subset a bot needs to use a demo tenant running in another process. */
+const emulatorInfo = z.object({
+  tenantId: z.string(),
+  authorityHost: z.string().url(),
+  graph: z.string().url(),
+  powerPlatform: z.string(),
+  powerApps: z.string().url(),
+  flow: z.string().url(),
+  bap: z.string().url(),
+  keyVault: z.string().url(),
+  clientId: z.string(),
+  clientSecret: z.string(),
+});
+export type ExternalEmulatorInfo = z.infer<typeof emulatorInfo>;
+
+const emulatorInfoJson = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be the JSON line `npm run emulator` prints' });
+    return z.NEVER;
+  }
+  const checked = emulatorInfo.safeParse(parsed);
+  if (!checked.success) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not the JSON line \`npm run emulator\` prints (${checked.error.issues[0]?.path.join('.')})`,
+    });
+    return z.NEVER;
+  }
+  return checked.data;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3978, 1),
@@ -87,6 +122,8 @@ const schema = z.object({
   // Demo tenant emulator (demo mode only)
   EMULATOR_LATENCY_MS: int(0),
   EMULATOR_FAULTS: optionalString,
+  // Several bot processes on one demo tenant: the emulator runs on its own and each bot is given its URLs.
+  EMULATOR_INFO: emulatorInfoJson,
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -120,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!config.KEY_VAULT_URL)
       problems.push('KEY_VAULT_URL: required when TENANT_ID is set (rotated secrets go there)');
+  }
+  if (config.EMULATOR_INFO && !config.demoMode) {
+    problems.push('EMULATOR_INFO: demo mode only (unset TENANT_ID, or unset EMULATOR_INFO to use the real tenant)');
   }
   if (config.STORAGE === 'azure' && !config.AZURE_STORAGE_CONNECTION_STRING && !config.AZURE_STORAGE_ACCOUNT_URL) {
     problems.push('AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL: required with STORAGE=azure');

@@ -29,14 +29,26 @@ const isPermanent = (error: unknown): boolean =>
 export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operations: ApprovalOperations): void {
   const repository = new ApprovalRepository(ctx.store.records);
 
-  /** approved → running; undefined when there is nothing (left) to do. */
+  /**
+   * approved → running; undefined when there is nothing (left) to do. The other copies of the card learn of the
+   * decision here, not from the instance that took the click: sent from the job, "running" always goes out before
+   * the job's final update, never after it.
+   */
   async function begin(approvalId: string): Promise<Approval | undefined> {
-    return repository.update<Approval | undefined>(approvalId, (current) => {
+    let started: Approval | undefined;
+    const approval = await repository.update<Approval | undefined>(approvalId, (current) => {
       if (current.state === 'running') return { result: current };
       if (current.state !== 'approved') return { result: undefined };
       const next: Approval = { ...current, state: 'running', updatedAt: ctx.clock.now().toISOString() };
+      started = next;
       return { write: next, result: next };
     });
+    if (started) {
+      // The approver who decided has the running view already: the answer to their click.
+      const decider = started.decisions[started.decisions.length - 1]?.by;
+      await ctx.notifier.send(copiesOf(started, { skipUserId: decider }));
+    }
+    return approval;
   }
 
   async function finish(

@@ -20,6 +20,7 @@ import { registerApprovalJobs } from './approvalJobs';
 import { subjectOf } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
 import { auditCard, exportAudit } from './auditView';
+import { registerLateViewJob } from './lateInvokeResponses';
 import { decideApproval, type ApprovalActionResult } from './decideApproval';
 import { defaultOperations } from './defaultOperations';
 import type { ApprovalOperations } from './operationsPort';
@@ -39,6 +40,7 @@ export class ApprovalsService {
   ) {
     this.drafts = new RequestDrafts(ctx);
     registerApprovalJobs(ctx, jobs, operations);
+    registerLateViewJob(ctx, jobs);
   }
 
   requestAccess(

@@ -3,7 +3,8 @@
  * clicker is checked server-side (same tenant, request unchanged — hash —, not the requester, an approver of this
  * request and still entitled to approve, request not expired, still pending). The decision is a versioned state
  * transition, so simultaneous or repeated clicks produce one decision and one job; the others, and every refused
- * click, are audited and get the card's current state. The click is answered at once; the job does the work.
+ * click, are audited and get the card's current state. The click is answered at once; the job does the work
+ * (see lateInvokeResponses.ts for why a click also books one more update of the clicker's card).
  */
 import type { Caller } from '../access/caller';
 import type { Notification, Reply } from '../cards/reply';
@@ -12,6 +13,7 @@ import type { JobRunner } from '../jobs/jobRunner';
 import { cardFor, cardKeyOf, copiesOf, finalCard } from './approvalCards';
 import { subjectOf, type Approval, type Decision } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
+import { coverLateResponse } from './lateInvokeResponses';
 import { refuse, REFUSAL_TEXT, type RefusalReason } from './refusals';
 
 export interface ApprovalActionResult {
@@ -94,6 +96,8 @@ export async function decideApproval(
   if (!outcome) return refused('unknownApproval');
 
   const { approval } = outcome;
+  // Whatever this click is answered with, a late response must not outlive the final card.
+  await coverLateResponse(jobs, approval, caller.userId, now);
   const subject = subjectOf(approval.operation);
   const key = cardKeyOf(approval.id);
   switch (outcome.kind) {
@@ -134,7 +138,8 @@ export async function decideApproval(
         },
       });
       if (outcome.kind === 'approved') await enqueueExecution(jobs, approval);
-      const notifications = copiesOf(approval, { skipUserId: caller.userId });
+      // An approved request's other copies are updated by its job (approvalJobs.ts), in order with its result.
+      const notifications = outcome.kind === 'approved' ? [] : copiesOf(approval, { skipUserId: caller.userId });
       if (outcome.kind === 'rejected') {
         notifications.push({
           toUserId: approval.requesterId,

@@ -3,7 +3,7 @@
  * (createRotation / advanceRotation), whose state is translated into the plain words the cards show.
  */
 import { shareConnection } from '../operations/shareConnection';
-import { advanceRotation, createRotation, type Rotation } from '../operations/rotation';
+import { advanceRotation, createRotation, type Rotation, type RotationOptions } from '../operations/rotation';
 import type { ApprovalOperations, RotationProgress } from './operationsPort';
 
 function progressOf(rotation: Rotation): RotationProgress {
@@ -41,8 +41,13 @@ function progressOf(rotation: Rotation): RotationProgress {
   }
 }
 
-export const defaultOperations: ApprovalOperations = {
-  share: (ctx, input) => shareConnection(ctx, input),
-  createRotation: (ctx, input) => createRotation(ctx, input),
-  advanceRotation: async (ctx, rotationId) => progressOf(await advanceRotation(ctx, rotationId)),
-};
+/** The operations with the saga tuned (tests shorten its lease so a killed process's rotation is taken over soon). */
+export function defaultOperationsWith(rotation?: RotationOptions): ApprovalOperations {
+  return {
+    share: (ctx, input) => shareConnection(ctx, input),
+    createRotation: (ctx, input) => createRotation(ctx, input),
+    advanceRotation: async (ctx, rotationId) => progressOf(await advanceRotation(ctx, rotationId, rotation)),
+  };
+}
+
+export const defaultOperations: ApprovalOperations = defaultOperationsWith();

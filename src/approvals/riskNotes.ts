@@ -80,6 +80,11 @@ export async function rotationRiskNotes(ctx: DomainContext, app: AppRegistration
     }),
   );
   connections.sort((a, b) => a.environmentName.localeCompare(b.environmentName));
+  if (app.keyCredentials.length && !app.passwordCredentials.length) {
+    notes.push(
+      'This app signs in with a certificate and has no client secret: a rotation adds a client secret, it does not renew the certificate.',
+    );
+  }
   if (connections.length) {
     notes.push(
       `${connections.length} connection(s) authenticate as this app and will be switched to the new secret: ${connections

@@ -90,3 +90,16 @@ export function emulatorCredential(info: {
     disableInstanceDiscovery: true,
   });
 }
+
+/**
+ * A factory of like credentials whose first one is made now, so that a bad configuration fails at start-up, not at
+ * the first token (see CredentialSource for why the HTTP layer wants more than one).
+ */
+export function credentialFactory(make: () => TokenCredential): () => TokenCredential {
+  let first: TokenCredential | undefined = make();
+  return () => {
+    const credential = first ?? make();
+    first = undefined;
+    return credential;
+  };
+}

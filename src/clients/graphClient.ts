@@ -1,10 +1,12 @@
 /**
  * DirectoryPort over Microsoft Graph: users, groups, app registrations and their password credentials.
  * addPassword is the one non-idempotent write: it is sent once, and a lost answer surfaces as `outcomeUnknown`.
+ * Owners of many apps are read 20 at a time through JSON batching ($batch).
  */
 import { registerSecretValue } from '../logging/logger';
 import type { AppRegistration, Group, NewPasswordCredential, User } from '../tenant/model';
-import type { DirectoryPort } from '../tenant/ports';
+import { isTenantApiError } from '../tenant/errors';
+import type { DirectoryPort, OwnerIdsResult } from '../tenant/ports';
 import type { ApiClient } from './httpClient';
 import {
   APPLICATION_SELECT,
@@ -20,6 +22,15 @@ import {
 } from './mapDirectory';
 import { odataString, withQuery } from './odata';
 import { paginate } from './paginate';
+
+/** Graph answers at most 20 requests per $batch. */
+const BATCH_LIMIT = 20;
+
+interface WireBatchResponse {
+  id: string;
+  status: number;
+  body?: { value?: { id: string }[]; '@odata.nextLink'?: string };
+}
 
 export class GraphClient implements DirectoryPort {
   constructor(
@@ -94,6 +105,57 @@ export class GraphClient implements DirectoryPort {
       ids.push(owner.id);
     }
     return ids;
+  }
+
+  async listOwnerIdsOfApplications(objectIds: string[]): Promise<OwnerIdsResult[]> {
+    const batches: string[][] = [];
+    for (let i = 0; i < objectIds.length; i += BATCH_LIMIT) batches.push(objectIds.slice(i, i + BATCH_LIMIT));
+    return (await Promise.all(batches.map((ids) => this.ownersBatch(ids)))).flat();
+  }
+
+  /**
+   * One $batch of owner reads. A read the batch could not answer completely (an error or a 429 inside it, or owners
+   * paged beyond the first page) is made again on its own, with the HTTP layer's retries; a batch refused as such
+   * (a service without $batch) falls back to one request per app.
+   */
+  private async ownersBatch(ids: string[]): Promise<OwnerIdsResult[]> {
+    const alone = (objectId: string): Promise<OwnerIdsResult> =>
+      this.listApplicationOwnerIds(objectId).then(
+        (ownerIds) => ({ objectId, ownerIds }),
+        (error: unknown) => ({ objectId, error }),
+      );
+    let responses: WireBatchResponse[];
+    try {
+      const answer = await this.api.request<{ responses?: WireBatchResponse[] }>({
+        method: 'POST',
+        url: `${this.baseUrl}/$batch`,
+        operation: 'listApplicationOwners($batch)',
+        body: {
+          requests: ids.map((id, i) => ({
+            id: String(i),
+            method: 'GET',
+            url: `/applications/${encodeURIComponent(id)}/owners?$select=id`,
+          })),
+        },
+        // Reads only: sending the batch twice reads twice.
+        idempotent: true,
+      });
+      responses = answer.data?.responses ?? [];
+    } catch (error) {
+      if (isTenantApiError(error) && (error.kind === 'badRequest' || error.kind === 'notFound')) {
+        return Promise.all(ids.map(alone));
+      }
+      return ids.map((objectId) => ({ objectId, error }));
+    }
+    const byId = new Map(responses.map((r) => [String(r.id), r]));
+    return Promise.all(
+      ids.map((objectId, i): OwnerIdsResult | Promise<OwnerIdsResult> => {
+        const response = byId.get(String(i));
+        const value = response?.body?.value;
+        const complete = response?.status === 200 && Array.isArray(value) && !response.body?.['@odata.nextLink'];
+        return complete ? { objectId, ownerIds: value.map((owner) => owner.id) } : alone(objectId);
+      }),
+    );
   }
 
   async addPassword(

@@ -1,7 +1,7 @@
 /**
- * The one HTTP layer every REST client goes through (axios): a bearer token per scope, a correlation id per
- * logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
- * (bottleneck), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
+ * The one HTTP layer every REST client goes through (./transport, over axios): a bearer token per scope, a
+ * correlation id per logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
+ * (p-limit), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
  * budget, and typed errors (TenantApiError) carrying the service's own code.
  *
  * Retry rules: GET and writes the caller marks idempotent (a PUT of a whole object, modifyPermissions) are retried on
@@ -10,10 +10,8 @@
  * caller reconciles by reading. They are retried only when the service demonstrably did not act: a 429 (the
  * throttle refuses before processing), a refused connection, or a 401 answered before the token was renewed.
  */
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import Bottleneck from 'bottleneck';
 import { randomUUID } from 'node:crypto';
-import type { TokenCredential } from '@azure/identity';
+import pLimit, { type Limit } from 'p-limit';
 import { getLogger } from '../logging/logger';
 import { errorFromResponse, networkError, type ErrorContext } from './errorMapping';
 import {
@@ -24,7 +22,8 @@ import {
   retryAfterMs,
   type RetryPolicy,
 } from './retryPolicy';
-import { TokenProvider } from './tokenProvider';
+import { TokenProvider, type CredentialSource } from './tokenProvider';
+import { send, TransportError, type TransportResponse } from './transport';
 
 const log = getLogger('clients.http');
 
@@ -34,7 +33,7 @@ export interface HttpClientOptions {
   /** Timeout of one attempt. Default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Concurrent requests per API name (graph, powerApps, dataverse…); default 8, `default` overrides that. */
+  /** Concurrent requests per API name (graph, powerApps, dataverse…); defaults in DEFAULT_MAX_CONCURRENT. */
   maxConcurrent?: Record<string, number>;
   /** Test seams. */
   sleep?: (ms: number) => Promise<void>;
@@ -63,24 +62,37 @@ export interface HttpResponse<T> {
   correlationId: string;
 }
 
+/**
+ * Requests in flight per API (Dataverse: per org). What bounds these services is their token buckets, which answer
+ * 429 + Retry-After (honoured below), not the number of open requests, except Dataverse's 52 concurrent requests
+ * per user per server: 16 per org stays well inside it. The high limits matter for the tenant scan, whose
+ * environments each page through their connections and flows one page after the other: with 25 ms per request,
+ * 1,000 connection pages take 3 s through 8 slots and half a second through 48.
+ */
+export const DEFAULT_MAX_CONCURRENT: Record<string, number> = {
+  graph: 64,
+  powerApps: 48,
+  flow: 48,
+  dataverse: 16,
+  default: 8,
+};
+
 /** Network failures after which the request certainly never reached the service. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
-type Attempt =
-  { type: 'response'; response: AxiosResponse<unknown> } | { type: 'network'; code: string; detail: string };
+type Attempt = { type: 'response'; response: TransportResponse } | { type: 'network'; code: string; detail: string };
 
 export class HttpClient {
-  private readonly axios: AxiosInstance;
   private readonly tokens: TokenProvider;
-  private readonly limiters = new Map<string, Bottleneck>();
+  private readonly limiters = new Map<string, Limit>();
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(
-    credential: TokenCredential,
+    credential: CredentialSource,
     private readonly options: HttpClientOptions = {},
   ) {
     this.tokens = new TokenProvider(credential);
@@ -88,12 +100,6 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    this.axios = axios.create({
-      validateStatus: () => true,
-      maxRedirects: 0,
-      responseType: 'json',
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
-    });
   }
 
   /** A client bound to one API and token scope; `limiterKey` separates limits (e.g. one per Dataverse org). */
@@ -101,11 +107,15 @@ export class HttpClient {
     return new ApiClient(this, name, scope, limiterKey);
   }
 
-  private limiter(key: string, api: string): Bottleneck {
+  private limiter(key: string, api: string): Limit {
     let limiter = this.limiters.get(key);
     if (!limiter) {
-      const max = this.options.maxConcurrent?.[api] ?? this.options.maxConcurrent?.default ?? 8;
-      limiter = new Bottleneck({ maxConcurrent: max });
+      const max =
+        this.options.maxConcurrent?.[api] ??
+        this.options.maxConcurrent?.default ??
+        DEFAULT_MAX_CONCURRENT[api] ??
+        DEFAULT_MAX_CONCURRENT.default;
+      limiter = pLimit(max);
       this.limiters.set(key, limiter);
     }
     return limiter;
@@ -124,9 +134,7 @@ export class HttpClient {
       const remaining = this.retry.maxTotalMs - (Date.now() - started);
       const timeout = Math.max(1, Math.min(this.timeoutMs, remaining));
       const sentAt = Date.now();
-      const outcome = await this.limiter(limiterKey, api).schedule(() =>
-        this.send(spec, token, correlationId, timeout),
-      );
+      const outcome = await this.limiter(limiterKey, api)(() => this.send(spec, token, correlationId, timeout));
       const elapsed = Date.now() - started;
 
       if (outcome.type === 'response') {
@@ -194,11 +202,11 @@ export class HttpClient {
 
   private async send(spec: RequestSpec, token: string, correlationId: string, timeout: number): Promise<Attempt> {
     try {
-      const response = await this.axios.request({
+      const response = await send({
         method: spec.method,
         url: spec.url,
-        data: spec.body,
-        timeout,
+        body: spec.body,
+        timeoutMs: timeout,
         headers: {
           Accept: 'application/json',
           ...(spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
@@ -211,9 +219,8 @@ export class HttpClient {
       });
       return { type: 'response', response };
     } catch (error) {
-      const code =
-        (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? 'ERR_NETWORK';
-      // Only the transport's one-line reason: its error object also holds the request (and so any body).
+      const code = error instanceof TransportError ? error.code : 'ERR_NETWORK';
+      // Only the transport's one-line reason, never the request (and so any body).
       const detail = error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : '';
       return { type: 'network', code, detail };
     }

@@ -13,6 +13,7 @@ import { GraphClient } from './graphClient';
 import { HttpClient, type HttpClientOptions } from './httpClient';
 import { KeyVaultClient } from './keyVaultClient';
 import { TokenProbe } from './tokenProbe';
+import { oneCredential, type CredentialSource } from './tokenProvider';
 import type { TenantEndpoints } from './endpoints';
 
 export { endpointsFromConfig, endpointsFromEmulator, type TenantEndpoints } from './endpoints';
@@ -26,9 +27,10 @@ export interface TenantPortsOptions extends HttpClientOptions {
   keyVaultMaxRetries?: number;
 }
 
+/** `credential` may be a factory: see CredentialSource (one MSAL cache per 16 token scopes). */
 export function createTenantPorts(
   endpoints: TenantEndpoints,
-  credential: TokenCredential,
+  credential: CredentialSource,
   options: TenantPortsOptions = {},
 ): TenantPorts {
   const http = new HttpClient(credential, options);
@@ -48,7 +50,7 @@ export function createTenantPorts(
       pageSize: options.dataversePageSize,
     }),
     vault: endpoints.keyVault
-      ? new KeyVaultClient(endpoints.keyVault, credential, { maxRetries: options.keyVaultMaxRetries })
+      ? new KeyVaultClient(endpoints.keyVault, oneCredential(credential), { maxRetries: options.keyVaultMaxRetries })
       : missingVault(),
     tokenProbe: new TokenProbe(endpoints),
   };

@@ -1,6 +1,6 @@
 /**
  * "Which secrets expire soon?": app registrations whose secrets or certificates expire within N days or have
- * expired, with days left, the connections that sign in with each app, and [Rotate]. Admins see every app; app
+ * expired, with days left, the connections that sign in with each app, and [Rotate] (secrets) or [Renew certificate]. Admins see every app; app
  * owners (Graph owners) see their own apps; anyone else gets a polite no. Owners are looked up only for apps that
  * have something to report, so the cost does not grow with the number of healthy apps.
  */
@@ -11,7 +11,7 @@ import { expiredCredentials } from './findings/expiredCredentials';
 import { credentialsExpiringSoon, DEFAULT_EXPIRY_WINDOW_DAYS } from './findings/expiringCredentials';
 import type { Finding } from './findings/finding';
 import { withGaps } from './partialResult';
-import { rotateAction } from './rowAction';
+import { rowActionOf, type RowAction } from './rowAction';
 import { credentialsOf } from './tenantFacts';
 import type { TenantReader } from './tenantReader';
 import { emptySnapshot, type SnapshotApp, type TenantSnapshot } from './tenantSnapshot';
@@ -21,7 +21,7 @@ interface CredentialRow {
   detail: string;
   owners: string;
   connections: string;
-  action: ReturnType<typeof rotateAction>;
+  action: RowAction;
 }
 
 export async function expiringCredentialsReply(
@@ -92,7 +92,7 @@ export async function expiringCredentialsReply(
       connections: dependents.length
         ? `Used by ${dependents.map((c) => `${c.displayName} (${envName(c.environmentId)}${c.status === 'Connected' ? '' : `, ${c.status}`})`).join(', ')}`
         : 'No connection signs in with this app',
-      action: rotateAction(app?.id ?? ''),
+      action: rowActionOf(finding.action),
     };
   };
   const soon = expiring.sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0)).map(row);

@@ -8,7 +8,7 @@ import { governanceFindings } from './findings';
 import { ARTICLE_QUESTIONS } from './findings/articles';
 import type { Finding } from './findings/finding';
 import { withGaps } from './partialResult';
-import { executeAction, noAction, urlAction, type RowAction } from './rowAction';
+import { rowActionOf } from './rowAction';
 import { loadSnapshot } from './snapshotLoader';
 import type { TenantReader } from './tenantReader';
 
@@ -30,14 +30,6 @@ const KIND_LABEL: Record<Finding['kind'], string> = {
 };
 
 const SEVERITY_COLOR = { high: 'Attention', medium: 'Warning', low: 'Default' } as const;
-
-function actionOf(finding: Finding): RowAction {
-  const action = finding.action;
-  if (!action) return noAction;
-  if (action.verb) return executeAction(action.title, action.verb, action.data ?? {});
-  if (action.url) return urlAction(action.title, action.url);
-  return noAction;
-}
 
 export async function healthReportReply(reader: TenantReader, now: Date, page = 1): Promise<Reply> {
   const retry = { view: 'healthReport', page };
@@ -68,7 +60,7 @@ export async function healthReportReply(reader: TenantReader, now: Date, page = 
       why: f.why,
       article: f.articleId ?? '',
       question: (f.articleId && ARTICLE_QUESTIONS[f.articleId]) || '',
-      action: actionOf(f),
+      action: rowActionOf(f.action),
     })),
     note: pages > 1 ? `Page ${current} of ${pages}.` : '',
     hasMore: current < pages,

@@ -2,6 +2,8 @@
  * The one button a row of a card offers, as template data: an Action.Execute (verb + ids), a link, or nothing.
  * Templates pick the element by `kind`, so every row carries the same shape.
  */
+import type { FindingAction } from './findings/finding';
+
 export type RowAction =
   | { kind: 'execute'; title: string; verb: string; data: Record<string, string> }
   | { kind: 'url'; title: string; url: string }
@@ -16,6 +18,13 @@ export function executeAction(title: string, verb: string, data: Record<string, 
 }
 
 export const urlAction = (title: string, url: string): RowAction => ({ kind: 'url', title, url });
+
+/** A finding's next step (a verb with ids, or a link) as the row's button. */
+export function rowActionOf(action: FindingAction | undefined): RowAction {
+  if (action?.verb) return executeAction(action.title, action.verb, action.data ?? {});
+  if (action?.url) return urlAction(action.title, action.url);
+  return noAction;
+}
 
 /** [Request access] — handled by the approvals service; carries ids only. */
 export const requestAccessAction = (ids: {

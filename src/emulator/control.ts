@@ -6,7 +6,7 @@
  *   POST {control}/faults       {"spec":"graph:error=1:503"}
  *   POST {control}/propagation  {"ms":3000}
  *   GET  {control}/issuedSecrets                                     → {"value":[…]}
- *   GET  {control}/requestCount?api=graph                            → {"count":n}
+ *   GET  {control}/requestCount?api=graph                            → {"count":n}  (graph.batches, graph.batched)
  *   POST {control}/reset
  *   POST {control}/userToken    {"upn","scope"}                      → {"access_token"}
  */

@@ -84,6 +84,15 @@ export class EmulatorCore {
     this.counts.set('*', (this.counts.get('*') ?? 0) + 1);
   }
 
+  /**
+   * A batch (Graph $batch) of `requests`: the HTTP request counts once under `api`, the batches under
+   * `{api}.batches` and the requests inside them under `{api}.batched`.
+   */
+  countBatched(api: ApiName, requests: number): void {
+    this.counts.set(`${api}.batches`, (this.counts.get(`${api}.batches`) ?? 0) + 1);
+    this.counts.set(`${api}.batched`, (this.counts.get(`${api}.batched`) ?? 0) + requests);
+  }
+
   requestCount(api?: string): number {
     return this.counts.get(api ?? '*') ?? 0;
   }

@@ -8,7 +8,7 @@
  *                                              token: token, openidConfiguration, jwks
  *                                              graph: listApplications, getApplication, listApplicationOwners,
  *                                                addPassword, removePassword, listServicePrincipals, listUsers,
- *                                                getUser, listGroups, listGroupMembers
+ *                                                getUser, listGroups, listGroupMembers, batch
  *                                              bap: listEnvironments; powerApps: listConnections, getConnection,
  *                                                listPermissions, modifyPermissions, listMyConnections
  *                                              powerPlatform: listConnections, getConnection, updateConnection,

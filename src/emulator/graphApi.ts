@@ -1,6 +1,7 @@
 /**
  * Microsoft Graph v1.0, the directory part the bot uses: applications (list with $select/$top/$filter and
- * @odata.nextLink, get, owners, addPassword, removePassword), servicePrincipals, users and groups with members.
+ * @odata.nextLink, get, owners, addPassword, removePassword), servicePrincipals, users and groups with members, and
+ * JSON batching of these reads ($batch, see graphBatch.ts).
  * Authorization: the demo bot's app holds application permissions; other apps get 403 Authorization_RequestDenied;
  * users may read the directory and change credentials only of applications they own.
  * Throttle cost in resource units: GET applications 2, 1 with $select; others 1.
@@ -10,6 +11,7 @@ import type { EmulatorCore } from './core';
 import { newPasswordCredential, newSecretText } from './credentialMaterial';
 import { apiError, ok, type Caller, type Reply, type RequestContext } from './http';
 import { matchesAll, parseEqFilter } from './odataFilter';
+import { graphBatchRoute } from './graphBatch';
 import { pageOf } from './paging';
 import { route, type Route } from './route';
 import type { EmuApplication, EmuUser } from './tenantState';
@@ -20,7 +22,7 @@ const TWO_YEARS_MS = 2 * 365 * 86_400_000;
 
 export function graphRoutes(): Route[] {
   const listCost = (ctx: RequestContext) => (ctx.query.has('$select') ? 1 : 2);
-  return [
+  const routes = [
     route('graph', 'listApplications', 'GET', `${BASE}/applications`, listApplications, { cost: listCost }),
     route('graph', 'getApplication', 'GET', `${BASE}/applications/:id`, getApplication),
     route('graph', 'listApplicationOwners', 'GET', `${BASE}/applications/:id/owners`, listOwners),
@@ -33,6 +35,7 @@ export function graphRoutes(): Route[] {
     route('graph', 'listGroupMembers', 'GET', `${BASE}/groups/:id/members`, listMembers),
     route('graph', 'listGroupMembers', 'GET', `${BASE}/groups/:id/transitiveMembers`, listMembers),
   ];
+  return [...routes, graphBatchRoute(BASE, routes, graphError)];
 }
 
 export function graphError(status: number, code: string, message: string): Error {
@@ -82,7 +85,7 @@ function pageSize(ctx: RequestContext): number {
   return n;
 }
 
-function filterRows<T extends object>(ctx: RequestContext, rows: T[], allowed: string[]): T[] {
+function filterRows<T extends object>(ctx: RequestContext, rows: readonly T[], allowed: string[]): readonly T[] {
   const filter = ctx.query.get('$filter');
   const clauses = parseEqFilter(filter);
   if (!clauses || clauses.some((c) => !allowed.includes(c.field))) {
@@ -99,12 +102,22 @@ function select(ctx: RequestContext, row: Record<string, unknown>): Record<strin
   return Object.fromEntries(Object.entries(row).filter(([k]) => k === 'id' || names.includes(k.toLowerCase())));
 }
 
-function list(ctx: RequestContext, rows: Record<string, unknown>[], context: string): Reply {
+/**
+ * One page of `rows`, each shown through `view` and $select. Rows are filtered and paged before they are viewed, so
+ * a page of 999 out of 20,000 app registrations builds 999 views, not 20,000 (the $filter fields have the same
+ * names on the stored rows as on their views).
+ */
+function list<T extends object>(
+  ctx: RequestContext,
+  rows: readonly T[],
+  context: string,
+  view: (row: T) => Record<string, unknown> = (row) => row as Record<string, unknown>,
+): Reply {
   const { page, nextLink } = pageOf(rows, ctx.url, pageSize(ctx));
   return ok({
     '@odata.context': `${CONTEXT}#${context}`,
     ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
-    value: page.map((r) => select(ctx, r)),
+    value: page.map((r) => select(ctx, view(r))),
   });
 }
 
@@ -157,8 +170,8 @@ function findApp(core: EmulatorCore, id: string): EmuApplication {
 
 function listApplications(ctx: RequestContext, core: EmulatorCore): Reply {
   requireRead(ctx.caller);
-  const views = core.state.applications.map(applicationView);
-  return list(ctx, filterRows(ctx, views, ['appId', 'displayName', 'id']), 'applications');
+  const rows = filterRows(ctx, core.state.applications, ['appId', 'displayName', 'id']);
+  return list(ctx, rows, 'applications', applicationView);
 }
 
 function getApplication(ctx: RequestContext, core: EmulatorCore): Reply {
@@ -248,12 +261,15 @@ function listServicePrincipals(ctx: RequestContext, core: EmulatorCore): Reply {
 
 function listUsers(ctx: RequestContext, core: EmulatorCore): Reply {
   requireRead(ctx.caller);
-  const rows = core.state.users.map(userView);
-  return list(
-    ctx,
-    filterRows(ctx, rows, ['userPrincipalName', 'displayName', 'id', 'mail', 'userType', 'accountEnabled']),
-    'users',
-  );
+  const rows = filterRows(ctx, core.state.users, [
+    'userPrincipalName',
+    'displayName',
+    'id',
+    'mail',
+    'userType',
+    'accountEnabled',
+  ]);
+  return list(ctx, rows, 'users', userView);
 }
 
 function getUser(ctx: RequestContext, core: EmulatorCore): Reply {

@@ -71,8 +71,29 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
 }
 
+/**
+ * Tokens whose signature was already verified, per key: a client sends the same token with every request until it
+ * expires, and an RSA verification per request was the emulator's largest cost after serialization in the scan
+ * bench. Only good signatures are remembered; the claims (expiry, tenant, audience) are still checked by the caller
+ * on every request. Bounded: the map starts over when full.
+ */
+const verified = new WeakMap<SigningKey, Map<string, TokenClaims>>();
+const MAX_VERIFIED = 4096;
+
 /** Verifies an emulator-issued token's signature; claims are checked by the caller. */
 export function verifyEmulatorToken(token: string, key: SigningKey = signingKey()): TokenClaims | undefined {
+  let known = verified.get(key);
+  const hit = known?.get(token);
+  if (hit) return hit;
+  const claims = verifySignature(token, key);
+  if (claims) {
+    if (!known || known.size >= MAX_VERIFIED) verified.set(key, (known = new Map()));
+    known.set(token, claims);
+  }
+  return claims;
+}
+
+function verifySignature(token: string, key: SigningKey): TokenClaims | undefined {
   const decoded = decodeJwt(token);
   if (!decoded || decoded.header.alg !== 'RS256') return undefined;
   const ok = createVerify('RSA-SHA256').update(decoded.signingInput).verify(key.publicKey, decoded.signature);

@@ -323,10 +323,11 @@ function send(res: ServerResponse, reply: Reply, req?: IncomingMessage): void {
     res.end();
     return;
   }
-  const payload = JSON.stringify(reply.body);
+  // Encoded once: measuring the string and then writing it would encode it twice.
+  const payload = Buffer.from(JSON.stringify(reply.body), 'utf8');
   res.writeHead(reply.status, {
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(payload)),
+    'Content-Length': String(payload.length),
     ...headers,
   });
   res.end(payload);

@@ -22,6 +22,12 @@ import type {
 } from './model';
 
 /** Microsoft Graph: users, groups, app registrations and their credentials. */
+export interface OwnerIdsResult {
+  objectId: string;
+  ownerIds?: string[];
+  error?: unknown;
+}
+
 export interface DirectoryPort {
   getUser(idOrUpn: string): Promise<User | undefined>;
   listUsers(): AsyncIterable<User>;
@@ -32,6 +38,11 @@ export interface DirectoryPort {
   getApplication(objectId: string): Promise<AppRegistration>;
   findApplicationByAppId(appId: string): Promise<AppRegistration | undefined>;
   listApplicationOwnerIds(objectId: string): Promise<string[]>;
+  /**
+   * The owners of many applications in fewer requests than one per app (Graph answers 20 reads in one $batch
+   * request). One result per id, with its owner ids or the error that kept them from being read.
+   */
+  listOwnerIdsOfApplications(objectIds: string[]): Promise<OwnerIdsResult[]>;
   /**
    * Not idempotent and never retried: a lost response throws a TenantApiError with outcomeUnknown=true, and the
    * caller reconciles by listing the application's credentials and looking for `displayName`.

@@ -90,3 +90,11 @@ test('the audit card is for admins; it lists the requests about an app', async (
   for await (const entry of h.service.exportAudit()) exported.push(entry);
   expect(exported.map((e) => e.action)).toEqual(['approval.requested', 'approval.refused']);
 });
+
+test('asking to rotate a certificate-only app warns that a new client secret does not renew the certificate', async () => {
+  h = await startHarness();
+  const reply = await h.service.requestRotation(as('alex'), { appQuery: 'Lunch-Order-App' });
+  expect(cardText(reply.cards[0])).toMatch(/signs in with a certificate and has no client secret/);
+  const d365 = await h.service.requestRotation(as('alex'), { appQuery: 'D365-App-Registration' });
+  expect(cardText(d365.cards[0])).not.toMatch(/signs in with a certificate/);
+});

@@ -224,3 +224,50 @@ test('only the author of a draft can send it', async () => {
   expect(stolen?.reply.text).toMatch(/Only the person who prepared this request/);
   expect(stolen?.notifications).toEqual([]);
 });
+
+// With several instances, the click's instance and the job's instance each update the other copies: if both did,
+// the click's "running" could arrive after the job's "done" (seen in test/store/twoProcesses.test.ts).
+test('the other copies of an approved request are updated by its job only: "running" first, then "done"', async () => {
+  const { sent, approvalCard } = await adeleRequestsAccess();
+  const approve = actionOf(approvalCard, 'Approve');
+  const clicked = await h.click(as('megan'), approve.verb, approve.data, {});
+  expect(clicked?.notifications).toEqual([]);
+  await h.jobs.drain();
+
+  const key = sent.replyCardKey as string;
+  const adeleCopies = h.notifier.sent.filter((n) => n.toUserId === USERS.adele.userId && n.cardKey === key);
+  expect(adeleCopies.map((n) => /— (running…|done)/.exec(cardText(n.reply.cards[0]))?.[1])).toEqual([
+    'running…',
+    'done',
+  ]);
+});
+
+// Teams shows an invoke response whenever it arrives, up to 15 s after the click: one that says "running…" may
+// land after the job's final update (seen in test/store/twoProcesses.test.ts).
+test('a click answered "running…" books one more update of the clicker’s card 15 s later, showing "done"', async () => {
+  const { sent, approvalCard } = await adeleRequestsAccess();
+  const enqueue = jest.spyOn(h.jobs, 'enqueue');
+  const approve = actionOf(approvalCard, 'Approve');
+  const clicked = await h.click(as('megan'), approve.verb, approve.data, {});
+  expect(cardText(clicked?.reply.cards[0])).toMatch(/— running…/);
+  const booked = enqueue.mock.calls.filter(([type]) => type === 'approval.lateView');
+  expect(booked).toHaveLength(1);
+  const [type, payload, options] = booked[0];
+  expect(payload).toEqual({ approvalId: approve.data.approvalId, userId: USERS.megan.userId });
+  expect(options?.delayMs).toBe(15_000);
+  await h.jobs.drain(); // the share runs; the booked update is not due yet
+
+  // 15 s later (run now instead of waiting): Megan's copy gets the final card, whatever the late answer showed.
+  const before = h.notifier.sent.length;
+  await h.jobs.enqueue(type, payload);
+  await h.jobs.drain();
+  const late = h.notifier.sent.slice(before);
+  expect(late.map((n) => [n.toUserId, n.cardKey])).toEqual([[USERS.megan.userId, sent.replyCardKey]]);
+  expect(cardText(late[0].reply.cards[0])).toMatch(/Approved by Megan Bowen — done/);
+
+  // A click on a finished request is answered with the final card: nothing to book.
+  enqueue.mockClear();
+  const again = await h.click(as('megan'), approve.verb, approve.data, {});
+  expect(cardText(again?.reply.cards[0])).toMatch(/— done/);
+  expect(enqueue.mock.calls.filter(([t]) => t === 'approval.lateView')).toEqual([]);
+});

@@ -50,6 +50,31 @@ describe('GraphClient against the demo tenant', () => {
     expect(await directory.listApplicationOwnerIds(coe!.id)).toEqual([ALEX]);
   });
 
+  it('reads the owners of many applications 20 per $batch, an unknown app answered with its own error', async () => {
+    const { directory } = tenant.ports;
+    const apps = await collect(directory.listApplications());
+    const ids = [
+      ...apps.map((a) => a.id),
+      ...apps.map((a) => a.id),
+      ...apps.map((a) => a.id),
+      ...apps.map((a) => a.id),
+    ];
+    const missing = '99999999-9999-9999-9999-999999999999';
+    const batchesBefore = tenant.emulator.control.requestCount('graph.batches');
+    const results = await directory.listOwnerIdsOfApplications([...ids, missing]);
+    expect(tenant.emulator.control.requestCount('graph.batches') - batchesBefore).toBe(
+      Math.ceil((ids.length + 1) / 20),
+    );
+    expect(results.map((r) => r.objectId)).toEqual([...ids, missing]);
+    for (const app of apps) {
+      const expected = await directory.listApplicationOwnerIds(app.id);
+      for (const r of results.filter((x) => x.objectId === app.id)) expect(r.ownerIds).toEqual(expected);
+    }
+    const unknown = results[results.length - 1];
+    expect(unknown.ownerIds).toBeUndefined();
+    expect(unknown.error).toMatchObject({ kind: 'notFound', api: 'graph' });
+  });
+
   it('answers a missing application with a typed notFound error carrying Graph code', async () => {
     const error = await tenant.ports.directory.getApplication('99999999-9999-9999-9999-999999999999').catch((e) => e);
     expect(isTenantApiError(error)).toBe(true);

@@ -140,8 +140,13 @@ test('Alex: secrets expiring within 30 days list D365 and Lunch-Order-App, CoE-S
   expect(all).toMatch(/CoE-Sync-SP.{0,200}expired 3 days ago/);
   expect(all).not.toMatch(/AppUser_Dataverse_PRD/);
   const rotate = actions(reply.cards[0]).filter((a) => a.title === 'Rotate');
-  expect(rotate.length).toBeGreaterThanOrEqual(3);
+  expect(rotate.length).toBeGreaterThanOrEqual(2); // D365's secret, CoE-Sync-SP's expired secret
   expect(rotate.every((a) => a.verb === 'rotation.request' && typeof a.data?.appObjectId === 'string')).toBe(true);
+  // Lunch-Order-App signs in with a certificate: a new client secret would not renew it, so no [Rotate] but a link.
+  const renew = actions(reply.cards[0]).filter((a) => a.title === 'Renew certificate');
+  expect(renew).toHaveLength(1);
+  expect(renew[0]).toMatchObject({ type: 'Action.OpenUrl' });
+  expect(renew[0].url).toMatch(/^https:\/\/entra\.microsoft\.com\/.*\/Credentials\/appId\//);
 });
 
 test('an app owner sees only the apps they own; a maker owning none is told politely', async () => {

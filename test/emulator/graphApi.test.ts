@@ -101,4 +101,72 @@ describe('Graph directory APIs of the emulator', () => {
     const sp = await http.call('GET', graph(`/servicePrincipals?$filter=appId eq '${APPS.coeSync.appId}'`), token);
     expect((sp.data.value as { id: string }[]).map((s) => s.id)).toEqual([APPS.coeSync.spId]);
   });
+
+  it('answers a $batch of reads one response per request, errors and refused writes inside, over 20 refused', async () => {
+    const batch = await http.call('POST', graph('/$batch'), token, {
+      requests: [
+        { id: 'd365', method: 'GET', url: `/applications/${APPS.d365.id}/owners?$select=id` },
+        { id: 'coe', method: 'GET', url: `/applications/${APPS.coeSync.id}/owners?$select=id` },
+        { id: 'gone', method: 'GET', url: '/applications/00000000-0000-4000-8000-00000000dead/owners' },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    const byId = new Map(
+      (batch.data.responses as { id: string; status: number; body: { value?: { id: string }[] } }[]).map((r) => [
+        r.id,
+        r,
+      ]),
+    );
+    expect(byId.get('d365')).toMatchObject({ status: 200, body: { value: [{ id: USERS.megan.id }] } });
+    expect(byId.get('coe')).toMatchObject({ status: 200, body: { value: [{ id: USERS.alex.id }] } });
+    expect(byId.get('gone')).toMatchObject({ status: 404, body: { error: { code: 'Request_ResourceNotFound' } } });
+
+    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' }));
+    expect((await http.call('POST', graph('/$batch'), token, { requests })).status).toBe(400);
+    const write = { requests: [{ id: '1', method: 'POST', url: `/applications/${APPS.d365.id}/addPassword` }] };
+    const refused = await http.call('POST', graph('/$batch'), token, write);
+    expect(refused.data.responses).toEqual([expect.objectContaining({ id: '1', status: 400 })]);
+  });
+
+  it("applies a route's error fault to its requests inside a $batch", async () => {
+    const failing = await startEmulator({ port: 0, faults: 'graph.listApplicationOwners:error=1:503' });
+    try {
+      const client = new EmulatorHttp(failing);
+      const graphToken = await client.botToken(SCOPES.graph);
+      const batch = await client.call('POST', `${failing.info.graph}/$batch`, graphToken, {
+        requests: [
+          { id: '1', method: 'GET', url: `/applications/${APPS.d365.id}/owners?$select=id` },
+          { id: '2', method: 'GET', url: `/users/${USERS.lee.id}` },
+        ],
+      });
+      expect(batch.status).toBe(200);
+      const statuses = (batch.data.responses as { id: string; status: number }[]).sort((a, b) =>
+        a.id.localeCompare(b.id),
+      );
+      expect(statuses.map((r) => r.status)).toEqual([503, 200]);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('charges a $batch what its requests cost: an empty bucket answers the whole batch 429', async () => {
+    const throttled = await startEmulator({ port: 0, faults: 'graph:throttle=3/60' });
+    try {
+      const client = new EmulatorHttp(throttled);
+      const graphToken = await client.botToken(SCOPES.graph);
+      const owners = (id: string) => ({ id, method: 'GET', url: `/applications/${APPS.d365.id}/owners?$select=id` });
+      const first = await client.call('POST', `${throttled.info.graph}/$batch`, graphToken, {
+        requests: [owners('1'), owners('2')],
+      });
+      expect(first.status).toBe(200);
+      const second = await client.call('POST', `${throttled.info.graph}/$batch`, graphToken, {
+        requests: [owners('1'), owners('2')],
+      });
+      expect(second.status).toBe(429);
+      expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
+      expect(throttled.control.requestCount('graph.batched')).toBe(2);
+    } finally {
+      await throttled.close();
+    }
+  });
 });

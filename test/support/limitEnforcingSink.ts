@@ -1,8 +1,8 @@
 /**
  * A loopback Teams connector for tests and benches: a DeliveryPort that enforces Teams' proactive limits on its
- * side (per conversation 7/s, 8/2 s, 60/30 s, 1,800/h; 50/s tenant-wide) and answers 429 with Retry-After beyond
- * them, like the real channel. It records every accepted message per conversation so tests can count lost and
- * duplicated deliveries, and can be told to answer "gone" (403/404) for some targets or to fail transiently.
+ * side (teamsLimitsEnforcer.ts) and answers 429 with Retry-After beyond them, like the real channel. It records
+ * every accepted message per conversation so tests can count lost and duplicated deliveries, and can be told to
+ * answer "gone" (403/404) for some targets or to fail transiently.
  */
 import type { Reply } from '../../src/cards/reply';
 import {
@@ -11,8 +11,7 @@ import {
   type DeliveryPort,
   type DeliveryTarget,
 } from '../../src/notifications/deliveryPort';
-import { PER_CONVERSATION_LIMITS, TENANT_LIMITS } from '../../src/notifications/teamsRateLimits';
-import type { Window } from '../../src/notifications/slidingWindowLimiter';
+import { TeamsLimitsEnforcer } from './teamsLimitsEnforcer';
 
 export class LimitEnforcingSink implements DeliveryPort {
   /** Accepted messages per conversation key, in arrival order. */
@@ -26,10 +25,11 @@ export class LimitEnforcingSink implements DeliveryPort {
   /** When set, calls after this many accepted messages never answer (a process dying mid-send). */
   hangAfter?: number;
   private accepted = 0;
-  private readonly perKey = new Map<string, number[]>();
-  private readonly all: number[] = [];
+  private readonly limits: TeamsLimitsEnforcer;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.limits = new TeamsLimitsEnforcer(now);
+  }
 
   async deliver(target: DeliveryTarget, reply: Reply): Promise<DeliveryOutcome> {
     const key = targetKey(target);
@@ -46,18 +46,11 @@ export class LimitEnforcingSink implements DeliveryPort {
       this.throttledCount++;
       return { outcome: 'throttled', retryAfterMs: forced.retryAfterMs };
     }
-    const t = this.now();
-    const log = this.perKey.get(key) ?? [];
-    const wait = Math.max(waitFor(log, PER_CONVERSATION_LIMITS, t), waitFor(this.all, TENANT_LIMITS, t));
-    if (wait > 0) {
+    const retryAfterMs = this.limits.admit(key);
+    if (retryAfterMs > 0) {
       this.throttledCount++;
-      // Teams sends Retry-After in whole seconds.
-      return { outcome: 'throttled', retryAfterMs: Math.ceil(wait / 1000) * 1000 };
+      return { outcome: 'throttled', retryAfterMs };
     }
-    log.push(t);
-    this.perKey.set(key, log);
-    this.all.push(t);
-    if (this.all.length > 100) this.all.splice(0, this.all.length - 100);
     this.accepted++;
     const list = this.received.get(key) ?? [];
     list.push(reply);
@@ -70,13 +63,4 @@ export class LimitEnforcingSink implements DeliveryPort {
     for (const list of this.received.values()) n += list.length;
     return n;
   }
-}
-
-function waitFor(log: number[], windows: Window[], now: number): number {
-  let wait = 0;
-  for (const w of windows) {
-    const inWindow = log.filter((t) => t > now - w.perMs);
-    if (inWindow.length >= w.limit) wait = Math.max(wait, inWindow[inWindow.length - w.limit] + w.perMs - now);
-  }
-  return wait;
 }

@@ -5,6 +5,7 @@
 import { credentialsOf, daysUntil } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
+import { credentialAction } from './credentialAction';
 import type { Finding } from './finding';
 import { lookups } from './snapshotLookups';
 
@@ -51,10 +52,10 @@ export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAft
         why:
           `Its ${credential.kind} expired ${ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`}.` +
           (broken.length
-            ? ` ${broken.length} connection${broken.length === 1 ? ' is' : 's are'} in Error because of it: rotate now.`
-            : ' Rotate it and update whatever still uses it.'),
+            ? ` ${broken.length} connection${broken.length === 1 ? ' is' : 's are'} in Error because of it: ${credential.kind === 'secret' ? 'rotate' : 'renew'} it now.`
+            : ` ${credential.kind === 'secret' ? 'Rotate' : 'Renew'} it and update whatever still uses it.`),
         articleId: ARTICLES.secretRotation,
-        action: { title: 'Rotate', verb: 'rotation.request', data: { appObjectId: app.id } },
+        action: credentialAction(app, credential.kind),
       });
     }
   }

@@ -5,6 +5,7 @@
 import { credentialsOf, daysUntil } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
+import { credentialAction } from './credentialAction';
 import type { Finding } from './finding';
 import { lookups } from './snapshotLookups';
 
@@ -35,7 +36,7 @@ export function credentialsExpiringSoon(snapshot: TenantSnapshot, options: { wit
         owner: look.ownersOf(app),
         why: `Its ${credential.kind} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}.${dependents}`,
         articleId: ARTICLES.secretRotation,
-        action: { title: 'Rotate', verb: 'rotation.request', data: { appObjectId: app.id } },
+        action: credentialAction(app, credential.kind),
       });
     }
   }

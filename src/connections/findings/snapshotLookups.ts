@@ -1,6 +1,7 @@
 /**
- * Lookups the rule functions share over one snapshot (by id, by app id, by environment), built once per rule call.
- * Pure: no I/O.
+ * Lookups the rule functions share over one snapshot (by id, by app id, by environment), built once per snapshot
+ * and reused by every rule that runs over it (the scanner runs seven rules over each environment's snapshot, and
+ * building the maps and the flow usage index seven times was the rules' largest cost). Pure: no I/O.
  */
 import type { Connection, User } from '../../tenant/model';
 import { connectionUsage, type FlowUse } from '../connectionUsage';
@@ -29,7 +30,39 @@ export function isUserSolution(solution: { uniqueName: string; friendlyName: str
   );
 }
 
+interface CachedLookups {
+  /** The snapshot's lists when the lookups were built: a list replaced or grown since means build again. */
+  inputs: readonly (readonly unknown[] | undefined)[];
+  lengths: number[];
+  lookups: SnapshotLookups;
+}
+
+const cache = new WeakMap<TenantSnapshot, CachedLookups>();
+
+const inputsOf = (s: TenantSnapshot): readonly (readonly unknown[] | undefined)[] => [
+  s.environments,
+  s.connections,
+  s.flows,
+  s.solutionFlows,
+  s.references,
+  s.solutions,
+  s.apps,
+  s.users,
+  s.partialEnvironmentIds,
+];
+
 export function lookups(snapshot: TenantSnapshot): SnapshotLookups {
+  const inputs = inputsOf(snapshot);
+  const hit = cache.get(snapshot);
+  if (hit && hit.inputs.every((list, i) => list === inputs[i] && (list?.length ?? -1) === hit.lengths[i])) {
+    return hit.lookups;
+  }
+  const built = buildLookups(snapshot);
+  cache.set(snapshot, { inputs, lengths: inputs.map((list) => list?.length ?? -1), lookups: built });
+  return built;
+}
+
+function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
   const users = new Map(snapshot.users.map((u) => [u.id.toLowerCase(), u]));
   const apps = new Map(snapshot.apps.map((a) => [a.appId.toLowerCase(), a]));
   const usage = connectionUsage(snapshot);

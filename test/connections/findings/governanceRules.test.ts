@@ -22,13 +22,18 @@ test('flags the app user holding System Administrator, by its app name, and not 
   expect(findings[0]).toMatchObject({ severity: 'high', environment: 'Contoso PROD', owner: 'Megan Bowen' });
 });
 
-test('credentials expiring within 30 days are listed with days left and a Rotate action; 45 days is not', () => {
+test('credentials expiring within 30 days are listed with days left and a Rotate action for secrets; 45 days is not', () => {
   const findings = credentialsExpiringSoon(demoLikeSnapshot(), { withinDays: 30 });
   expect(subjects(findings)).toEqual(['D365-App-Registration', 'Lunch-Order-App']);
   const d365 = findings.find((f) => f.subject === 'D365-App-Registration');
   expect(d365).toMatchObject({ daysLeft: 10, id: 'credential-expiring:app-d365:k1' });
   expect(d365?.action).toEqual({ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: 'obj-d365' } });
   expect(findings.find((f) => f.subject === 'Lunch-Order-App')?.why).toMatch(/certificate expires in 20 days/);
+  // A new client secret would not renew a certificate: the step offered is the app's page in Entra.
+  expect(findings.find((f) => f.subject === 'Lunch-Order-App')?.action).toEqual({
+    title: 'Renew certificate',
+    url: expect.stringMatching(/^https:\/\/entra\.microsoft\.com\/.*\/Credentials\/appId\/app-lunch$/),
+  });
   expect(subjects(credentialsExpiringSoon(demoLikeSnapshot(), { withinDays: 60 }))).toContain('AppUser_Dataverse_PRD');
 });
 

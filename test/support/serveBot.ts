@@ -1,7 +1,8 @@
 /**
- * Starts one HTTP bot in its own process for the load benchmarks — `echo` (the bare teams-ai baseline) or `bot`
- * (Connection Ops on the demo tenant) — prints {"url"} on stdout and serves until SIGTERM. A separate process
- * keeps the load generator from competing with the bot inside one event loop.
+ * Serves one HTTP bot in its own process for tests and benchmarks — `echo` (the bare teams-ai baseline) or `bot`
+ * (Connection Ops: on the demo tenant, or on the one EMULATOR_INFO names) — prints {"url"} on stdout and serves
+ * until SIGTERM. compose() options come as JSON in SERVE_BOT_OPTIONS (see childBot.ts). A separate process keeps
+ * the load generator from competing with the bot inside one event loop, and lets a test kill an instance.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +11,7 @@ import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/logging/logger';
 import { startServer } from '../../src/server';
+import type { ServeBotOptions } from './childBot';
 import { startEchoServer } from './echoServer';
 
 async function main(): Promise<void> {
@@ -21,10 +23,12 @@ async function main(): Promise<void> {
     url = echo.url;
     close = echo.close;
   } else {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bot-'));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-bot-'));
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
     configureLogging({ level: 'silent' });
-    const server = await startServer(await compose(config, { startJobs: true }), { port: 0, host: '127.0.0.1' });
+    const options = JSON.parse(process.env.SERVE_BOT_OPTIONS || '{}') as ServeBotOptions;
+    const composition = await compose(config, { ...options, startJobs: true });
+    const server = await startServer(composition, { port: 0, host: '127.0.0.1' });
     url = server.url;
     close = async () => {
       await server.shutdown();

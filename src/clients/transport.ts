@@ -1,0 +1,86 @@
+/**
+ * One HTTP exchange, through axios with the settings the tenant APIs need: keep-alive sockets shared by every client,
+ * one TLS secure context, a hard deadline per attempt, compressed answers decoded, JSON bodies parsed (a body that
+ * is not JSON comes back as text, an empty one as ''). Every status is a response, redirects are not followed; only
+ * a transport failure throws, as a TransportError carrying the socket's code (ECONNRESET, ECONNREFUSED, ETIMEDOUT…).
+ */
+import axios, { type AxiosError } from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+
+export interface TransportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Sent as JSON unless it is already a string. */
+  body?: unknown;
+  timeoutMs: number;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  data: unknown;
+}
+
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Sockets stay open between requests (the scan sends thousands to the same hosts). One secure context (the default
+// trust store, NODE_EXTRA_CA_CERTS included) serves every connection: without it each new TLS socket builds its own
+// from the whole root store, which at the scan's few hundred parallel connections cost more CPU than the handshakes.
+const client = axios.create({
+  httpAgent: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  httpsAgent: new https.Agent({ keepAlive: true, scheduling: 'lifo', secureContext: tls.createSecureContext() }),
+  validateStatus: () => true,
+  maxRedirects: 0,
+  // The body is parsed here once, as text first: axios's own JSON transform would try (and on big lists repeat) work
+  // the retry rules do not need, and an answer that is not JSON must reach the error mapping as it came.
+  responseType: 'text',
+  transformResponse: [(data: unknown) => data],
+  transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
+});
+
+export async function send(request: TransportRequest): Promise<TransportResponse> {
+  try {
+    const response = await client.request<string>({
+      method: request.method,
+      url: request.url,
+      data:
+        request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+      headers: { 'Accept-Encoding': 'gzip, deflate, br', ...request.headers },
+      // axios's timeout watches the socket; the signal is the deadline for the whole attempt (connect, send, read).
+      timeout: request.timeoutMs,
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    return {
+      status: response.status,
+      headers: response.headers as Record<string, unknown>,
+      data: parseBody(response.data),
+    };
+  } catch (error) {
+    const failure = error as AxiosError;
+    const code =
+      failure.code === 'ERR_CANCELED'
+        ? 'ETIMEDOUT'
+        : (failure.code ?? (failure.cause as { code?: string })?.code ?? 'ERR_NETWORK');
+    const message = code === 'ETIMEDOUT' ? `timeout of ${request.timeoutMs}ms exceeded` : failure.message;
+    throw new TransportError(code, message);
+  }
+}
+
+function parseBody(body: string | undefined): unknown {
+  if (!body) return '';
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
