@@ -3,7 +3,8 @@
  * stored conversation references. A notification with a cardKey updates the card that person already has under
  * that key (so every copy of an approval card ends in its final state) and posts it only when there is none.
  * When a person has no 1:1 chat with the bot yet, it opens one in the same tenant (Teams allows this when the
- * app is installed for them); if that fails it is logged, never thrown at the caller's turn.
+ * app is installed for them); if that fails it is logged, never thrown at the caller's turn. post() throws the
+ * channel's errors (a 429 included) at its caller, so the outbox can wait and try again.
  */
 import type { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Notification, Reply } from '../cards/reply';
@@ -70,16 +71,29 @@ export class ProactiveNotifier implements Notifier {
         : await references.get((target as { conversationKey: string }).conversationKey));
     if (!reference) return false;
     const activity = replyToActivity(reply);
+    // The adapter hands an error thrown inside the callback to its onTurnError (which logs it) instead of throwing
+    // it here: caught inside and thrown after, a 429 reaches the outbox, which waits and tries again.
+    let failure: { error: unknown } | undefined;
     await this.continueConversation(reference, async (context) => {
-      if (copy && copyReference) {
-        await context.updateActivity({ ...activity, id: copy.activityId });
+      let sent;
+      try {
+        if (copy && copyReference) {
+          await context.updateActivity({ ...activity, id: copy.activityId });
+          return;
+        }
+        sent = await context.sendActivity(activity);
+      } catch (error) {
+        failure = { error };
         return;
       }
-      const sent = await context.sendActivity(activity);
       if (cardKey && userId && sent?.id && context.activity.conversation?.id) {
-        await this.rememberCard(cardKey, userId, context.activity.conversation.id, sent.id);
+        // Sent already: a failure to remember the copy is not a failure to deliver (a retry would post it twice).
+        await this.rememberCard(cardKey, userId, context.activity.conversation.id, sent.id).catch((error: unknown) =>
+          log.warn({ err: error, cardKey }, 'could not remember which message holds a card; it will be posted anew'),
+        );
       }
     });
+    if (failure) throw failure.error;
     return true;
   }
 
