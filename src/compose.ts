@@ -17,9 +17,9 @@ import { createCredential, credentialFactory, emulatorCredential } from './clien
 import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
-import type { DomainContext } from './context';
-import { DeferredDelivery, DeferredNotifier } from './deferredNotifier';
-import { NotificationsService } from './notifications/notificationsService';
+import type { DomainContext, Notifier } from './context';
+import { DeferredDelivery } from './deferredDelivery';
+import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
@@ -58,6 +58,11 @@ export interface ComposeOptions {
    * instance takes over a killed instance's rotation within seconds.
    */
   rotation?: RotationOptions;
+  /**
+   * Notifications settings; `limiter` defaults to Teams' limits. A test about something else than delivery may lift
+   * them (its in-process adapter is not Teams), so a hundred cards to one person do not take minutes.
+   */
+  notifications?: NotificationsOptions;
 }
 
 export interface Composition {
@@ -67,7 +72,7 @@ export interface Composition {
   jobs: JobRunner;
   notifications: NotificationsService;
   emulator?: RunningEmulator;
-  /** Connects the domain to the bot's proactive messages once the adapter exists. */
+  /** Connects the outbox to the bot's proactive messages once the adapter exists (and delivers what waits). */
   attachNotifier(notifier: ProactiveNotifier): void;
   readiness(): Promise<{ ready: boolean; store: string; tenant: string }>;
   close(): Promise<void>;
@@ -113,7 +118,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const store = options.store ?? (await openStore(config));
   const tenant = createTenantPorts(endpoints, credential, options.tenantPorts);
   const clock = options.clock ?? (config.demoMode ? new AdjustableClock() : systemClock);
-  const notifier = new DeferredNotifier();
+  // Every notification goes into the persistent, rate-limited outbox (the notifications service owns it; it is
+  // built below, from this ctx), which delivers once the bot adapter is attached (DeferredDelivery).
+  const notifier: Notifier = { send: (list) => notifications.notifier.send(list) };
   const delivery = new DeferredDelivery();
   const access = new AccessPolicy(tenant.directory, {
     adminsGroup: config.ADMINS_GROUP,
@@ -126,7 +133,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const jobs = new JobRunner(ctx, options.jobRunner);
   const connections = new ConnectionsService(ctx);
   const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
-  const notifications = new NotificationsService(ctx, delivery);
+  const notifications = new NotificationsService(ctx, delivery, options.notifications);
   const services: BotServices = {
     ctx,
     knowledge: createKnowledgeService(answerer),
@@ -138,6 +145,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     approvals,
     notifications,
     background: {
+      // Jobs, then background scans, then the outbox: the cards and notes they queued are delivered before it ends.
       drain: async () => {
         await jobs.drain();
         await notifications.whenIdle();
@@ -158,8 +166,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     notifications,
     emulator,
     attachNotifier: (target) => {
-      notifier.attach(target);
       delivery.attach(new ProactiveDelivery(target));
+      // What was queued before (or by an earlier run on the same store) goes out now.
+      notifications.outbox.kick();
     },
     readiness: async () => {
       const storeOk = await store.ping().then(

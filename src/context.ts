@@ -9,7 +9,11 @@ import type { Config } from './config';
 import type { Store } from './store/ports';
 import type { TenantPorts } from './tenant/ports';
 
-/** Delivers messages to people other than the caller (approvers, requesters, admins). src/app implements it. */
+/**
+ * Messages to people other than the caller (approvers, requesters, admins). The composition root implements it
+ * with the notifications outbox: send() queues them persistently and starts delivering at once, without waiting
+ * for the delivery (which may have to wait for Teams' rate limits); they are never sent from inside a turn.
+ */
 export interface Notifier {
   send(notifications: Notification[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * Builds the bot on an adapter: the Application, its turn-state storage, conversation references and the
- * proactive notifier (wired into the domain's deferred notifier). The server uses it with a TeamsAdapter, the
+ * proactive notifier (the way out of the notifications outbox, attached through attachNotifier). The server uses it with a TeamsAdapter, the
  * chat CLI and tests with the InProcessAdapter.
  */
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
@@ -24,7 +24,7 @@ export interface BotOptions {
   adapter: BotAdapter;
   botAppId?: string;
   typingIndicator?: boolean;
-  /** Receives the proactive notifier so domain jobs can message people. */
+  /** Receives the proactive notifier: the outbox delivers the domain's notifications and digests through it. */
   attachNotifier?: (notifier: ProactiveNotifier) => void;
 }
 

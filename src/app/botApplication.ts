@@ -98,8 +98,10 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     }
   });
 
+  // Queued in the persistent, rate-limited outbox and delivered from there (never awaited here: a turn answers
+  // within seconds, and a conversation over Teams' limits may have to wait 30 s).
   async function deliver(result: ActionResult): Promise<void> {
-    if (result.notifications?.length) await notifier.send(result.notifications);
+    if (result.notifications?.length) await services.ctx.notifier.send(result.notifications);
   }
 
   async function rememberReplyCard(context: TurnContext, caller: Caller, result: ActionResult): Promise<void> {

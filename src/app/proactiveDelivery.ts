@@ -1,7 +1,8 @@
 /**
- * The notifications outbox's way out: a proactive message through the Bot Framework adapter, with the channel's
- * answer turned into an outcome the outbox can act on — 429 → wait Retry-After, 403/404 → the bot was removed
- * (drop the subscription), 5xx and network errors → try again later.
+ * The notifications outbox's way out (digests, approval cards and their updates, notes): a proactive message
+ * through the Bot Framework adapter — with a cardKey, an in-place update of the person's copy of that card when
+ * they have one — and the channel's answer turned into an outcome the outbox can act on: 429 → wait Retry-After,
+ * 403/404 or no way to reach the person → gone, 5xx and network errors → try again later.
  */
 import type { Reply } from '../cards/reply';
 import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from '../notifications/deliveryPort';
@@ -27,9 +28,9 @@ function retryAfterMs(error: ChannelError): number {
 export class ProactiveDelivery implements DeliveryPort {
   constructor(private readonly notifier: ProactiveNotifier) {}
 
-  async deliver(target: DeliveryTarget, reply: Reply): Promise<DeliveryOutcome> {
+  async deliver(target: DeliveryTarget, reply: Reply, cardKey?: string): Promise<DeliveryOutcome> {
     try {
-      const posted = await this.notifier.post(target, reply);
+      const posted = await this.notifier.post(target, reply, cardKey);
       return posted ? { outcome: 'sent' } : { outcome: 'gone' };
     } catch (error) {
       const e = error as ChannelError;

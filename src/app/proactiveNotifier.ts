@@ -1,13 +1,13 @@
 /**
- * Sends Notifications to people other than the caller through the adapter's continueConversation, using the
- * stored conversation references. A notification with a cardKey updates the card that person already has under
- * that key (so every copy of an approval card ends in its final state) and posts it only when there is none.
- * When a person has no 1:1 chat with the bot yet, it opens one in the same tenant (Teams allows this when the
- * app is installed for them); if that fails it is logged, never thrown at the caller's turn.
+ * Proactive messages to people other than the caller through the adapter's continueConversation, using the
+ * stored conversation references. Only the notifications outbox calls post() (through ProactiveDelivery), so every
+ * message waits for Teams' limits and a 429 is retried, never dropped. A message with a cardKey updates the card
+ * that person already has under that key (so every copy of an approval card ends in its final state) and is
+ * posted only when there is none. When a person has no 1:1 chat with the bot yet, it opens one in the same tenant
+ * (Teams allows this when the app is installed for them).
  */
 import type { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { Notification, Reply } from '../cards/reply';
-import type { Notifier } from '../context';
+import type { Reply } from '../cards/reply';
 import { getLogger } from '../logging/logger';
 import { replyToActivity } from './activities';
 import { ConversationReferences } from './conversationReferences';
@@ -21,21 +21,8 @@ export interface ProactiveOptions {
   references: ConversationReferences;
 }
 
-export class ProactiveNotifier implements Notifier {
+export class ProactiveNotifier {
   constructor(private readonly options: ProactiveOptions) {}
-
-  async send(notifications: Notification[]): Promise<void> {
-    for (const notification of notifications) {
-      try {
-        await this.deliver(notification);
-      } catch (error) {
-        log.warn(
-          { err: error, to: notification.toUserId, cardKey: notification.cardKey },
-          'notification not delivered',
-        );
-      }
-    }
-  }
 
   /** Records which message holds a card for a user (used for the card the caller clicked on, too). */
   async rememberCard(cardKey: string, userId: string, conversationId: string, activityId: string): Promise<void> {
@@ -43,11 +30,6 @@ export class ProactiveNotifier implements Notifier {
       conversationKey: ConversationReferences.conversationKey(conversationId),
       activityId,
     });
-  }
-
-  private async deliver(notification: Notification): Promise<void> {
-    const posted = await this.post({ userId: notification.toUserId }, notification.reply, notification.cardKey);
-    if (!posted) log.warn({ to: notification.toUserId }, 'no conversation with this user: ask them to install the app');
   }
 
   /**
@@ -70,16 +52,29 @@ export class ProactiveNotifier implements Notifier {
         : await references.get((target as { conversationKey: string }).conversationKey));
     if (!reference) return false;
     const activity = replyToActivity(reply);
+    // The adapter hands an error thrown inside the callback to its onTurnError (which logs it) instead of throwing
+    // it here: caught inside and thrown after, a 429 reaches the outbox, which waits and tries again.
+    let failure: { error: unknown } | undefined;
     await this.continueConversation(reference, async (context) => {
-      if (copy && copyReference) {
-        await context.updateActivity({ ...activity, id: copy.activityId });
+      let sent;
+      try {
+        if (copy && copyReference) {
+          await context.updateActivity({ ...activity, id: copy.activityId });
+          return;
+        }
+        sent = await context.sendActivity(activity);
+      } catch (error) {
+        failure = { error };
         return;
       }
-      const sent = await context.sendActivity(activity);
       if (cardKey && userId && sent?.id && context.activity.conversation?.id) {
-        await this.rememberCard(cardKey, userId, context.activity.conversation.id, sent.id);
+        // Sent already: a failure to remember the copy is not a failure to deliver (a retry would post it twice).
+        await this.rememberCard(cardKey, userId, context.activity.conversation.id, sent.id).catch((error: unknown) =>
+          log.warn({ err: error, cardKey }, 'could not remember which message holds a card; it will be posted anew'),
+        );
       }
     });
+    if (failure) throw failure.error;
     return true;
   }
 

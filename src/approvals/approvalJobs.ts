@@ -3,7 +3,8 @@
  * `rotation.run` (create the rotation saga for this approval and advance it; a waiting saga is resumed by a
  * delayed job). Both are idempotent: they act only on an approved or running approval, the operations are
  * idempotent themselves, and a crashed run is simply run again. When a job ends, every copy of the approval
- * card is updated and the requester is told the result.
+ * card is updated and the requester is told the result (through ctx.notifier: queued in the persistent outbox,
+ * which sends only the latest state of each copy, within Teams' limits).
  */
 import type { Notification } from '../cards/reply';
 import type { DomainContext } from '../context';

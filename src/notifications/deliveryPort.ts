@@ -1,7 +1,8 @@
 /**
  * How a message reaches a person or a channel. src/app implements it with proactive messages through the Bot
  * Framework adapter; this folder only deals in user ids and conversation keys, and in the outcome the channel
- * gave, so the outbox can decide to retry, wait or drop a subscription.
+ * gave, so the outbox can decide to retry, wait or drop a subscription. Only the outbox (deliveryOutbox.ts) calls
+ * it: every digest and every Notification of the domain reaches the channel through there.
  */
 import type { Reply } from '../cards/reply';
 
@@ -16,7 +17,13 @@ export type DeliveryOutcome =
 
 /** Implemented by src/app (proactive messages through the Bot Framework adapter). */
 export interface DeliveryPort {
-  deliver(target: DeliveryTarget, reply: Reply): Promise<DeliveryOutcome>;
+  /**
+   * Sends `reply`. With a cardKey the person's copy of that card is updated in place when they have one (and
+   * posted otherwise), so every copy of a card ends in its latest state.
+   */
+  deliver(target: DeliveryTarget, reply: Reply, cardKey?: string): Promise<DeliveryOutcome>;
+  /** False while the port cannot deliver yet (the bot adapter is not attached); the outbox then keeps its items. */
+  ready?(): boolean;
 }
 
 /** The key Teams rate-limits by, and the key conversation references are stored under (src/app). */

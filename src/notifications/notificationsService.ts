@@ -3,12 +3,14 @@
  * channel, "scan now", the scheduled scan (croner, SCAN_CRON in SCAN_TIMEZONE), and the digest's [Show more].
  * A scan = the streamed tenant scan (one at a time across instances, by lease) → per recipient, the ledger diff →
  * a digest card for whoever has something new, worse or resolved → the persistent, rate-limited outbox.
+ * The domain's other notifications (approval cards and their updates, notes) go through the same outbox:
+ * `notifier` is what the composition root gives the domain as ctx.notifier.
  */
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Caller } from '../access/caller';
-import { textReply, type Reply } from '../cards/reply';
-import type { DomainContext } from '../context';
+import { textReply, type Notification, type Reply } from '../cards/reply';
+import type { DomainContext, Notifier } from '../context';
 import { getLogger } from '../logging/logger';
 import type { DeliveryPort } from './deliveryPort';
 import { DeliveryOutbox, type DrainReport } from './deliveryOutbox';
@@ -54,6 +56,14 @@ export class NotificationsService {
   readonly subscriptions: Subscriptions;
   readonly ledger: NotificationLedger;
   readonly outbox: DeliveryOutbox;
+  /** Queues notifications in the outbox and starts delivering them in the background (never waits for it). */
+  readonly notifier: Notifier = {
+    send: async (notifications: Notification[]) => {
+      if (!notifications.length) return;
+      await this.outbox.enqueueNotifications(notifications);
+      this.outbox.kick();
+    },
+  };
   private readonly digests: DigestArchive;
   private cron?: Cron;
   private readonly background = new Set<Promise<unknown>>();
@@ -239,7 +249,10 @@ export class NotificationsService {
     void this.outbox.stop();
   }
 
-  /** Delivers what is queued (the chat CLI and tests call it; the schedule's worker does it in the background). */
+  /**
+   * Delivers what is queued, digests and notifications alike (the chat CLI and tests call it after each input; in
+   * the server the notifier's kick and the schedule's worker do it in the background).
+   */
   drainDeliveries(): Promise<DrainReport> {
     return this.outbox.drain();
   }

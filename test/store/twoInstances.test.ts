@@ -11,6 +11,7 @@ import { ChatSession, type ChatUser } from '../../src/app/chatSession';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
 
 const MEGAN: ChatUser = {
@@ -42,7 +43,10 @@ beforeAll(async () => {
       STORAGE: 'azure',
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     });
-    instances.push(await compose(config, { emulator }));
+    // This test is about executions, not delivery: the cards go to an in-process adapter without Teams' limits
+    // (a hundred cards to Megan would take minutes under them; twoProcesses.test.ts covers delivery under them).
+    const unlimited = new SlidingWindowLimiter({ perKey: [], global: [] });
+    instances.push(await compose(config, { emulator, notifications: { limiter: unlimited } }));
   }
 }, 60_000);
 

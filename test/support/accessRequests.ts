@@ -7,12 +7,18 @@ import type { Approval } from '../../src/approvals/approvalRecord';
 import type { Store } from '../../src/store/ports';
 import type { StubMessage } from './connectorStub';
 import { currentCard, hasButton, type TeamsClient, type TeamsUser } from './teamsClient';
+import { waitFor } from './waitFor';
 
 export const MEGAN: TeamsUser = { id: '00000000-0000-0000-0000-0000000000021', displayName: 'Megan Bowen' };
 export const ADELE: TeamsUser = { id: '00000000-0000-0000-0000-0000000000022', displayName: 'Adele Vance' };
 
 /** Makes `count` pending access requests; returns Megan's approval cards for them (oldest first). */
-export async function requestAccessTimes(teams: TeamsClient, botUrls: string[], count: number): Promise<StubMessage[]> {
+export async function requestAccessTimes(
+  teams: TeamsClient,
+  botUrls: string[],
+  count: number,
+  options: { cardsWithinMs?: number } = {},
+): Promise<StubMessage[]> {
   const before = new Set(teams.cardsOf(MEGAN).map(({ message }) => message.activityId));
   await teams.say(botUrls[0], MEGAN, 'hi');
   for (let i = 0; i < count; i++) {
@@ -24,10 +30,14 @@ export async function requestAccessTimes(teams: TeamsClient, botUrls: string[], 
     const sent = await teams.press(bot, ADELE, diagnosis, 'Send request', { justification: `request ${i}` });
     if (sent.status !== 200) throw new Error(`[Send request] answered ${sent.status}`);
   }
-  return teams
-    .cardsOf(MEGAN)
-    .filter(({ message, card }) => !before.has(message.activityId) && hasButton(card, 'Approve'))
-    .map(({ message }) => message);
+  const cards = () =>
+    teams
+      .cardsOf(MEGAN)
+      .filter(({ message, card }) => !before.has(message.activityId) && hasButton(card, 'Approve'))
+      .map(({ message }) => message);
+  // The approval cards are proactive messages, delivered from the outbox (within Teams' limits) after the turns.
+  await waitFor(() => cards().length >= count, { timeoutMs: options.cardsWithinMs ?? 60_000, what: "Megan's cards" });
+  return cards();
 }
 
 export async function listApprovals(store: Store): Promise<Approval[]> {

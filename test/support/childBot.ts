@@ -26,7 +26,10 @@ export interface ChildBot extends Child<{ url: string }> {
 }
 
 /** The compose() options serveBot.ts takes from the parent (JSON-safe ones only). */
-export type ServeBotOptions = Pick<ComposeOptions, 'jobRunner' | 'rotation' | 'tenantPorts'>;
+export type ServeBotOptions = Pick<ComposeOptions, 'jobRunner' | 'rotation' | 'tenantPorts'> & {
+  /** The bot's outbox does not hold messages back for Teams' limits (a connector stub that has none). */
+  unlimitedDelivery?: boolean;
+};
 
 export async function startChild<T>(
   name: string,

@@ -1,7 +1,8 @@
 /**
  * A loopback Teams connector for tests and benches: a DeliveryPort that enforces Teams' proactive limits on its
  * side (teamsLimitsEnforcer.ts) and answers 429 with Retry-After beyond them, like the real channel. It records
- * every accepted message per conversation so tests can count lost and duplicated deliveries, and can be told to
+ * every accepted message per conversation (and, for card updates, what each copy of each card shows now) so tests
+ * can count lost, stale and duplicated deliveries, and can be told to
  * answer "gone" (403/404) for some targets or to fail transiently.
  */
 import type { Reply } from '../../src/cards/reply';
@@ -16,6 +17,8 @@ import { TeamsLimitsEnforcer } from './teamsLimitsEnforcer';
 export class LimitEnforcingSink implements DeliveryPort {
   /** Accepted messages per conversation key, in arrival order. */
   readonly received = new Map<string, Reply[]>();
+  /** What each person's copy of each card shows now (`<conversation key>|<cardKey>` → latest accepted version). */
+  readonly cards = new Map<string, Reply>();
   throttledCount = 0;
   readonly gone = new Set<string>();
   /** Targets whose next N calls fail with a retryable error. */
@@ -31,7 +34,7 @@ export class LimitEnforcingSink implements DeliveryPort {
     this.limits = new TeamsLimitsEnforcer(now);
   }
 
-  async deliver(target: DeliveryTarget, reply: Reply): Promise<DeliveryOutcome> {
+  async deliver(target: DeliveryTarget, reply: Reply, cardKey?: string): Promise<DeliveryOutcome> {
     const key = targetKey(target);
     if (this.hangAfter !== undefined && this.accepted >= this.hangAfter) return new Promise(() => undefined);
     if (this.gone.has(key)) return { outcome: 'gone' };
@@ -55,6 +58,7 @@ export class LimitEnforcingSink implements DeliveryPort {
     const list = this.received.get(key) ?? [];
     list.push(reply);
     this.received.set(key, list);
+    if (cardKey) this.cards.set(`${key}|${cardKey}`, reply);
     return { outcome: 'sent' };
   }
 

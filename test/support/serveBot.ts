@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/logging/logger';
+import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
 import { startServer } from '../../src/server';
 import type { ServeBotOptions } from './childBot';
 import { startEchoServer } from './echoServer';
@@ -26,8 +27,11 @@ async function main(): Promise<void> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-bot-'));
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
     configureLogging({ level: 'silent' });
-    const options = JSON.parse(process.env.SERVE_BOT_OPTIONS || '{}') as ServeBotOptions;
-    const composition = await compose(config, { ...options, startJobs: true });
+    const { unlimitedDelivery, ...options } = JSON.parse(process.env.SERVE_BOT_OPTIONS || '{}') as ServeBotOptions;
+    const notifications = unlimitedDelivery
+      ? { limiter: new SlidingWindowLimiter({ perKey: [], global: [] }) }
+      : undefined;
+    const composition = await compose(config, { ...options, notifications, startJobs: true });
     const server = await startServer(composition, { port: 0, host: '127.0.0.1' });
     url = server.url;
     close = async () => {

@@ -55,6 +55,11 @@ test('an instance killed after addPassword: another instance finishes the rotati
   const [confirm] = await teams.say(first.url, MEGAN, `rotate the secret of ${APP}`);
   expect(hasButton(currentCard(confirm), 'Send request')).toBe(true);
   await teams.press(first.url, MEGAN, confirm, 'Send request', { justification: 'crash test' });
+  // The approval card is a proactive message, delivered from the outbox just after the turn.
+  await waitFor(() => teams.cardsOf(ALEX).some(({ card }) => hasButton(card, 'Approve')), {
+    timeoutMs: 15_000,
+    what: "Alex's approval card",
+  });
   const alexCard = teams.cardsOf(ALEX).find(({ card }) => hasButton(card, 'Approve'))!;
   const approved = await teams.press(first.url, ALEX, alexCard.message, 'Approve');
   expect(JSON.stringify(approved.card)).toMatch(/Approved by Alex Wilber — running…/);
