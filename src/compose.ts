@@ -74,7 +74,8 @@ export interface Composition {
   emulator?: RunningEmulator;
   /** Connects the outbox to the bot's proactive messages once the adapter exists (and delivers what waits). */
   attachNotifier(notifier: ProactiveNotifier): void;
-  readiness(): Promise<{ ready: boolean; store: string; tenant: string }>;
+  /** `workers`: whether this process runs the job runner, the scan schedule and the outbox (a server must). */
+  readiness(): Promise<{ ready: boolean; store: string; tenant: string; workers: string }>;
   close(): Promise<void>;
 }
 
@@ -157,6 +158,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     jobs.start();
     notifications.startSchedule();
   }
+  const workers = options.startJobs ? 'running' : 'not started';
 
   return {
     config,
@@ -179,7 +181,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         () => 'ok',
         (error: Error) => `unreachable: ${error.message}`,
       );
-      return { ready: storeOk === 'ok' && tenantOk === 'ok', store: storeOk, tenant: tenantOk };
+      return { ready: storeOk === 'ok' && tenantOk === 'ok', store: storeOk, tenant: tenantOk, workers };
     },
     close: async () => {
       notifications.stopSchedule();

@@ -120,7 +120,8 @@ async function main(): Promise<void> {
     throw error;
   }
   configureLogging({ level: config.LOG_LEVEL });
-  const composition = await compose(config);
+  // The server is where approved operations run, scheduled scans start and notifications go out: its workers run.
+  const composition = await compose(config, { startJobs: true });
   const running = await startServer(composition);
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -1,6 +1,6 @@
 /**
- * The server as a process: the production start refuses unsafe configuration and names the setting to fix, and
- * SIGTERM stops it cleanly after the request in flight has been answered.
+ * The server as a process: the production start refuses unsafe configuration and names the setting to fix, runs
+ * its background workers, and SIGTERM stops it cleanly after the request in flight has been answered.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -67,6 +67,9 @@ describe('graceful shutdown', () => {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 200 && !/listening/.test(log); i++) await new Promise((r) => setTimeout(r, 250));
     expect(log).toMatch(/listening/);
+    // The production process runs the workers: approved operations, the scan schedule and the outbox.
+    const ready = await fetch(`${base}/readyz`);
+    expect(await ready.json()).toMatchObject({ ready: true, workers: 'running' });
 
     // A turn that takes a while (the demo tenant answers each request after 300 ms).
     const inFlight = fetch(`${base}/api/messages`, {
