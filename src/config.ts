@@ -30,7 +30,6 @@ const emulatorInfo = z.object({
   clientId: z.string(),
   clientSecret: z.string(),
 });
-export type ExternalEmulatorInfo = z.infer<typeof emulatorInfo>;
 
 const emulatorInfoJson = optionalString.transform((v, ctx) => {
   if (v === undefined) return undefined;
