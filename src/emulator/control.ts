@@ -7,6 +7,8 @@
  *   POST {control}/propagation  {"ms":3000}
  *   GET  {control}/issuedSecrets                                     → {"value":[…]}
  *   GET  {control}/requestCount?api=graph                            → {"count":n}  (graph.batches, graph.batched)
+ *   POST {control}/recording    {"on":true|false}                      (on: starts a fresh recording)
+ *   GET  {control}/recorded                                          → {"value":[{method,path,headers,body}]}
  *   POST {control}/reset
  *   POST {control}/userToken    {"upn","scope"}                      → {"access_token"}
  */
@@ -116,6 +118,18 @@ export function controlRoutes(): Route[] {
       (ctx, core) => ok({ count: core.requestCount(ctx.query.get('api')) }),
       opt,
     ),
+    route(
+      'control',
+      'recording',
+      'POST',
+      '/control/recording',
+      (ctx, core) => {
+        core.recording = jsonBody(ctx).on === true ? [] : undefined;
+        return ok({ on: core.recording !== undefined });
+      },
+      opt,
+    ),
+    route('control', 'recorded', 'GET', '/control/recorded', (_ctx, core) => ok({ value: core.recording ?? [] }), opt),
     route(
       'control',
       'reset',

@@ -30,6 +30,15 @@ export interface CoreOptions {
   latencyMs?: number;
 }
 
+/** An API request as the emulator received it: enough to send it again. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as on the request line. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 export class EmulatorCore {
   state: TenantState;
   faults: FaultPlan;
@@ -38,6 +47,8 @@ export class EmulatorCore {
   private propagationOverrideMs: number | undefined;
   readonly issued: string[] = [];
   private readonly counts = new Map<string, number>();
+  /** While recording: every API request as it arrived (benchmarks replay them; see control.ts). */
+  recording: RecordedRequest[] | undefined;
   urls!: EmulatorUrls;
 
   constructor(readonly options: CoreOptions) {

@@ -7,7 +7,7 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getLogger } from '../logging/logger';
-import type { EmulatorCore } from './core';
+import type { EmulatorCore, RecordedRequest } from './core';
 import { entraError } from './identityApi';
 import { HttpError, queryMap, type ApiName, type Caller, type Reply, type RequestContext } from './http';
 import { verifyEmulatorToken } from './jwt';
@@ -90,6 +90,7 @@ async function handle(core: EmulatorCore, routes: Route[], req: IncomingMessage,
       return send(res, { status: faults.error.status, body: serviceError(faults.error.status) });
     }
     const body = await readBody(req);
+    if (core.recording) core.recording.push(recordOf(req, method, body));
     if (!match) return send(res, notFoundReply(api, url));
     if ('methodNotAllowed' in match) {
       return send(res, {
@@ -295,6 +296,25 @@ function notFoundReply(api: ApiName, url: URL): Reply {
       body: { error: { code: 'BadRequest', message: `Resource not found for the segment in ${url.pathname}.` } },
     };
   return { status: 404, body: { error: { code: api === 'token' ? 'NotFound' : 'ResourceNotFound', message } } };
+}
+
+/** Headers a replay must not copy: the connection's own. */
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']);
+
+function recordOf(req: IncomingMessage, method: string, body: unknown): RecordedRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const text =
+    body === undefined
+      ? undefined
+      : typeof body === 'string'
+        ? body
+        : body instanceof URLSearchParams
+          ? body.toString()
+          : JSON.stringify(body);
+  return { method, path: req.url ?? '/', headers, body: text };
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
