@@ -134,7 +134,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const jobs = new JobRunner(ctx, options.jobRunner);
   const connections = new ConnectionsService(ctx);
   const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
-  const notifications = new NotificationsService(ctx, delivery, options.notifications);
+  const notifications = new NotificationsService(ctx, delivery, { ...options.notifications, jobs });
   const services: BotServices = {
     ctx,
     knowledge: createKnowledgeService(answerer),

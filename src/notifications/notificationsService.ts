@@ -17,7 +17,8 @@ import { DeliveryOutbox, type DrainReport } from './deliveryOutbox';
 import { buildDigest, digestPage, digestReply, DigestArchive, DIGESTS } from './digest';
 import { NotificationLedger } from './ledger';
 import { planRecipients, type Recipient } from './recipients';
-import { HeldScanLease, ScanAlreadyRunningError } from './scanLease';
+import type { JobContext, JobRunner } from '../jobs/jobRunner';
+import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scanLease';
 import type { ScanDelivery, ScanResult } from './scanResult';
 import { Subscriptions } from './subscriptions';
 import type { SlidingWindowLimiter } from './slidingWindowLimiter';
@@ -31,6 +32,30 @@ const log = getLogger('notifications');
 
 /** How long digests (for paging) and delivery receipts are kept. */
 const HISTORY_DAYS = 30;
+/**
+ * "scan now" and the schedule's ticks are durable jobs: an instance that dies mid-scan leaves its job in the queue,
+ * which hands it to another instance after the visibility timeout, and that one scans again under the same scan id
+ * (so a digest the dead one had already queued is the same outbox item, not a second one).
+ */
+export const SCAN_JOB = 'notifications.scan';
+/** A scan job that finds the scanner lease held (a live scan, or a dead one whose lease has not run out) asks again after this. */
+const SCAN_WAIT_MS = 15_000;
+/** Collection of the last finished scan ({scanId, startedAt, finishedAt}): a waiting request it covers is done. */
+export const SCAN_RUNS = 'notificationScans';
+
+interface ScanJob {
+  scanId: string;
+  /** ISO time of the request: a scan that started at or after it and finished covers it. */
+  requestedAt: string;
+  /** Times this request has waited for another scan to end. */
+  waits?: number;
+}
+
+interface ScanRun {
+  scanId: string;
+  startedAt: string;
+  finishedAt: string;
+}
 
 export interface NotificationsOptions {
   /** Defaults to Teams' limits; the bench and tests may pass their own clock-driven limiter. */
@@ -41,6 +66,11 @@ export interface NotificationsOptions {
   /** Scan read concurrency (environments at once, other reads at once). */
   environmentConcurrency?: number;
   readConcurrency?: number;
+  /** Runs "scan now" and the scheduled scans as durable jobs (the composition root passes its runner); without
+   * it they run in this process only (the scan CLI, unit tests). */
+  jobs?: JobRunner;
+  /** How long a scan job waits when another scan holds the lease (default 15 s; tests shorten it). */
+  scanWaitMs?: number;
 }
 
 export function parseThresholds(input: number[]): number[] | undefined {
@@ -50,6 +80,11 @@ export function parseThresholds(input: number[]): number[] | undefined {
 
 function listDays(days: number[]): string {
   return days.length === 1 ? `${days[0]}` : `${days.slice(0, -1).join(', ')} and ${days[days.length - 1]}`;
+}
+
+/** Starts with the ISO time: digest ids start with their scan's id, and history is pruned in key order. */
+function newScanId(now: Date): string {
+  return `${now.toISOString()}-${randomUUID().slice(0, 8)}`;
 }
 
 export class NotificationsService {
@@ -87,6 +122,7 @@ export class NotificationsService {
       concurrency: options.deliveryConcurrency,
       claimMs: options.claimMs,
     });
+    options.jobs?.register<ScanJob>(SCAN_JOB, (payload, job) => this.runScanJob(payload, job));
   }
 
   async subscribe(caller: Caller, options: { thresholds?: number[] } = {}): Promise<Reply> {
@@ -133,11 +169,62 @@ export class NotificationsService {
       }
       throw error;
     }
+    const started = 'Scanning the tenant now. Your digest follows when the scan ends (only what is new or changed).';
+    const jobs = this.options.jobs;
+    if (jobs) {
+      // The lease was only a look: the job takes it again wherever it runs, and survives this instance.
+      await lease.release();
+      const now = this.ctx.clock.now();
+      await jobs.enqueue<ScanJob>(SCAN_JOB, { scanId: newScanId(now), requestedAt: now.toISOString() });
+      return textReply(started);
+    }
     const work = this.scanHolding(lease, false)
       .then(() => this.outbox.drain())
       .catch((error: unknown) => log.error({ err: error }, 'scan now failed'));
     this.track(work);
-    return textReply('Scanning the tenant now. Your digest follows when the scan ends (only what is new or changed).');
+    return textReply(started);
+  }
+
+  /**
+   * One scan request (a "scan now" or a schedule tick), as a job: waits while another scan holds the lease, is done
+   * at once when a scan that started after the request has finished meanwhile, else scans under the request's id.
+   */
+  private async runScanJob(request: ScanJob, job: JobContext): Promise<void> {
+    let lease: HeldScanLease;
+    try {
+      lease = await HeldScanLease.take(this.ctx.store.leases);
+    } catch (error) {
+      if (!(error instanceof ScanAlreadyRunningError)) throw error;
+      const waits = (request.waits ?? 0) + 1;
+      log.info({ scanId: request.scanId, waits }, 'another scan holds the lease; this request waits for it to end');
+      await this.options.jobs!.enqueue<ScanJob>(
+        SCAN_JOB,
+        { ...request, waits },
+        { delayMs: this.options.scanWaitMs ?? SCAN_WAIT_MS, id: `${SCAN_JOB}:${request.scanId}:wait${waits}` },
+      );
+      return;
+    }
+    const last = (await this.ctx.store.records.get<ScanRun>(SCAN_RUNS, 'last'))?.value;
+    if (last && last.startedAt >= request.requestedAt) {
+      await lease.release();
+      log.info({ scanId: request.scanId, coveredBy: last.scanId }, 'scan request covered by a later scan');
+      return;
+    }
+    if (job.attempt > 1) log.info({ scanId: request.scanId, attempt: job.attempt }, 'taking over an unfinished scan');
+    const startedAt = this.ctx.clock.now().toISOString();
+    try {
+      await this.scanHolding(lease, false, request.scanId);
+    } catch (error) {
+      // Another instance took the lease while this one stalled; it carries on.
+      if (error instanceof ScanLeaseLostError) return;
+      throw error;
+    }
+    await this.ctx.store.records.put<ScanRun>(SCAN_RUNS, 'last', {
+      scanId: request.scanId,
+      startedAt,
+      finishedAt: this.ctx.clock.now().toISOString(),
+    });
+    this.outbox.kick();
   }
 
   /** Resolves once background scans and deliveries started by this service have finished (tests, CLI). */
@@ -151,10 +238,10 @@ export class NotificationsService {
   }
 
   /** The scan itself; releases `lease` (when given) at the end. */
-  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean): Promise<ScanResult> {
+  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean, id?: string): Promise<ScanResult> {
     try {
       const now = this.ctx.clock.now();
-      const scanId = `${now.toISOString()}-${randomUUID().slice(0, 8)}`;
+      const scanId = id ?? newScanId(now);
       const defaults = this.ctx.config.EXPIRY_THRESHOLDS_DAYS;
       const [subscriptions, adminIds] = await Promise.all([this.subscriptions.all(), this.ctx.access.adminIds()]);
       const withinDays = Math.max(
@@ -220,6 +307,19 @@ export class NotificationsService {
       this.ctx.config.SCAN_CRON,
       { timezone: this.ctx.config.SCAN_TIMEZONE, protect: true, name: 'tenant-scan' },
       async () => {
+        const jobs = this.options.jobs;
+        if (jobs) {
+          // Every instance's schedule fires: the tick's minute names the job, so they all queue the same one.
+          const tick = new Date(Math.floor(this.ctx.clock.now().getTime() / 60_000) * 60_000).toISOString();
+          await jobs
+            .enqueue<ScanJob>(
+              SCAN_JOB,
+              { scanId: `${tick}-scheduled`, requestedAt: tick },
+              { id: `${SCAN_JOB}:${tick}` },
+            )
+            .catch((error: unknown) => log.error({ err: error }, 'could not queue the scheduled scan'));
+          return;
+        }
         const work = this.runScan()
           .then(() => this.outbox.drain())
           .catch((error: unknown) => {

@@ -1,0 +1,88 @@
+/**
+ * "scan now" and the schedule's ticks run as durable jobs, so a scan survives the instance that started it: an
+ * instance that received the job, took the scanner lease and died leaves both to run out; another instance then
+ * gets the job again, waits while the dead lease lasts, scans under the same scan id and delivers the digest once.
+ * A request that a scan started after it has already answered is done without scanning again.
+ */
+import { JobRunner } from '../../src/jobs/jobRunner';
+import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../src/notifications/notificationsService';
+import { SCANNER_LEASE } from '../../src/notifications/scanLease';
+import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { LimitEnforcingSink } from '../support/limitEnforcingSink';
+import { waitFor } from '../support/waitFor';
+
+const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
+
+describe('tenant scans as durable jobs', () => {
+  let domain: TestDomain;
+  let sink: LimitEnforcingSink;
+  let jobs: JobRunner;
+  let service: NotificationsService;
+
+  beforeAll(async () => {
+    domain = await startTestDomain();
+    sink = new LimitEnforcingSink();
+    jobs = new JobRunner(domain.ctx, { visibilityTimeoutMs: 400 });
+    service = new NotificationsService(domain.ctx, sink, { jobs, scanWaitMs: 100 });
+  });
+  afterAll(async () => {
+    await jobs.stop();
+    await domain.close();
+  });
+
+  const runWorkers = async () => {
+    await jobs.drain();
+    await service.drainDeliveries();
+  };
+
+  it('takes over a scan whose instance died, and delivers its digest once', async () => {
+    const reply = await service.scanNow(callerFor('alex'));
+    expect(reply.text).toMatch(/Scanning the tenant now/);
+
+    // The instance that queued it received it, took the lease… and died: no completion, no renewal.
+    const [taken] = await domain.ctx.store.jobs.receive({ max: 1, visibilityTimeoutMs: 300 });
+    expect(taken.type).toBe(SCAN_JOB);
+    expect(await domain.ctx.store.leases.acquire(SCANNER_LEASE, 'dead-instance', 700)).toBeDefined();
+    await runWorkers();
+    expect(sink.received.get(ALEX)).toBeUndefined();
+
+    // The survivor gets the job once its visibility runs out, waits for the dead lease, then scans.
+    await waitFor(
+      async () => {
+        await runWorkers();
+        return (sink.received.get(ALEX)?.length ?? 0) > 0;
+      },
+      { timeoutMs: 15_000, what: "Alex's digest from the survivor" },
+    );
+    const last = await domain.ctx.store.records.get<{ scanId: string; startedAt: string }>(SCAN_RUNS, 'last');
+    expect(last?.value.scanId).toBe((taken.payload as { scanId: string }).scanId);
+
+    // Nothing more arrives, and nothing is left in the queue.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await runWorkers();
+    expect(sink.received.get(ALEX)).toHaveLength(1);
+    expect(await domain.ctx.store.jobs.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
+    expect(await domain.ctx.store.jobs.listPoison()).toEqual([]);
+  });
+
+  it('does not scan again for a request that a later scan has already answered', async () => {
+    const last = (await domain.ctx.store.records.get<{ startedAt: string }>(SCAN_RUNS, 'last'))!.value;
+    const before = domain.emulator.control.requestCount('powerApps');
+    const earlier = new Date(Date.parse(last.startedAt) - 1_000).toISOString();
+    await jobs.enqueue(SCAN_JOB, { scanId: `${earlier}-late`, requestedAt: earlier });
+    await runWorkers();
+    expect(domain.emulator.control.requestCount('powerApps')).toBe(before);
+    expect((await domain.ctx.store.records.get<{ scanId: string }>(SCAN_RUNS, 'last'))?.value.scanId).not.toBe(
+      `${earlier}-late`,
+    );
+
+    // A request after that scan does scan.
+    const now = domain.clock.now().toISOString();
+    await jobs.enqueue(SCAN_JOB, { scanId: `${now}-next`, requestedAt: now });
+    await runWorkers();
+    expect(domain.emulator.control.requestCount('powerApps')).toBeGreaterThan(before);
+    expect((await domain.ctx.store.records.get<{ scanId: string }>(SCAN_RUNS, 'last'))?.value.scanId).toBe(
+      `${now}-next`,
+    );
+  });
+});
