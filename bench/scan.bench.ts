@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as readline from 'node:readline';
 import { createTenantPorts, endpointsFromEmulator } from '../src/clients';
 import type { EmulatorInfo } from '../src/emulator';
@@ -220,6 +221,7 @@ interface ScanPhase {
   peakHeap: number;
   scannerCpu: number;
   emulatorCpu: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
   replay: {
     sockets: number;
     seconds: number;
@@ -247,6 +249,9 @@ async function scanPhase(): Promise<ScanPhase> {
       peakHeap = Math.max(peakHeap, memory.heapUsed);
     }, 20);
     await control(emulator.info, 'recording', { on: true });
+    // How long the scan holds up this event loop: a chat turn arriving at the bot during a scan waits that long.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const cpuBefore = process.cpuUsage();
     const emulatorCpuBefore = emulator.cpuSeconds();
     const started = Date.now();
@@ -254,6 +259,7 @@ async function scanPhase(): Promise<ScanPhase> {
     const seconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
+    loopDelay.disable();
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const after = await requestCounts(emulator.info);
@@ -295,6 +301,11 @@ async function scanPhase(): Promise<ScanPhase> {
       scannerCpu: (cpu.user + cpu.system) / 1e6,
       emulatorCpu,
       replay: replay!,
+      loopDelayMs: {
+        p50: loopDelay.percentile(50) / 1e6,
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+      },
     };
   } finally {
     await emulator.stop();
@@ -386,6 +397,7 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
       'raw replay CPU s (client / emulator)': `${round(phase.replay.clientCpu, 1)} / ${round(phase.replay.emulatorCpu, 1)}`,
       'raw replay ratio to floor (no client can do better here)': round(phase.replay.seconds / floorSeconds, 2),
       'scan ratio to raw replay': round(scanSeconds / phase.replay.seconds, 2),
+      'event-loop delay during the scan ms (p50 / p99 / max)': `${round(phase.loopDelayMs.p50, 0)} / ${round(phase.loopDelayMs.p99, 0)} / ${round(phase.loopDelayMs.max, 0)}`,
       'sequential scan s': `${round(sequentialSeconds, 1)}${sequential.extrapolated ? ` (measured on ${sequential.measuredEnvironments} of ${sequential.environments} environments, extrapolated)` : ''}`,
       'speed-up vs sequential': round(sequentialSeconds / scanSeconds, 1),
       'peak RSS MB': round(peakRss / 1024 / 1024, 0),
