@@ -6,7 +6,7 @@
  */
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import type { Notification } from '../cards/reply';
-import type { Approval, Draft, Operation } from './approvalRecord';
+import { isRetryable, type Approval, type Draft, type Operation } from './approvalRecord';
 
 export const cardKeyOf = (approvalId: string): string => `approval:${approvalId}`;
 
@@ -138,7 +138,8 @@ export function statusLineOf(approval: Approval): { text: string; color: string 
   }
 }
 
-export function finalCard(approval: Approval): AdaptiveCard {
+/** `retry`: this copy offers [Retry the switch] (an approver's copy of a rotation that needs attention). */
+export function finalCard(approval: Approval, options: { retry?: boolean } = {}): AdaptiveCard {
   const { title, summary, facts } = describe(approval.operation);
   const status = statusLineOf(approval);
   return renderCard('approvalFinal', {
@@ -149,12 +150,18 @@ export function finalCard(approval: Approval): AdaptiveCard {
     summary,
     facts,
     justification: approval.justification || '(no reason given)',
-    decisions: approval.decisions.map((d) => ({
-      text: `${d.decision === 'approve' ? 'Approved' : 'Rejected'} by ${d.byName} at ${when(d.at)}${
-        d.comment ? `: “${d.comment}”` : ''
-      }`,
-    })),
+    decisions: [
+      ...approval.decisions.map((d) => ({
+        text: `${d.decision === 'approve' ? 'Approved' : 'Rejected'} by ${d.byName} at ${when(d.at)}${
+          d.comment ? `: “${d.comment}”` : ''
+        }`,
+      })),
+      ...(approval.retries ?? []).map((r) => ({ text: `Connection switch retried by ${r.byName} at ${when(r.at)}` })),
+    ],
     result: approval.result ?? '',
+    retry: options.retry === true,
+    approvalId: approval.id,
+    hash: approval.hash,
   });
 }
 
@@ -165,7 +172,8 @@ export function cardFor(approval: Approval, userId: string): AdaptiveCard {
     const alreadyApproved = approval.decisions.some((d) => d.by === userId);
     return alreadyApproved ? finalCard(approval) : approverCard(approval);
   }
-  return finalCard(approval);
+  const retry = isRetryable(approval) && approval.approverIds.includes(userId);
+  return finalCard(approval, { retry });
 }
 
 /** Updates for every copy of the approval's card (requester and each approver), except `skipUserId`'s. */

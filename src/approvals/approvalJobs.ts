@@ -45,8 +45,8 @@ export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operat
       return { write: next, result: next };
     });
     if (started) {
-      // The approver who decided has the running view already: the answer to their click.
-      const decider = started.decisions[started.decisions.length - 1]?.by;
+      // The approver who decided (or pressed [Retry] last) has the running view already: the answer to their click.
+      const decider = started.retries?.at(-1)?.by ?? started.decisions[started.decisions.length - 1]?.by;
       await ctx.notifier.send(copiesOf(started, { skipUserId: decider }));
     }
     return approval;

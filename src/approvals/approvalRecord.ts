@@ -76,7 +76,15 @@ export interface Approval {
   /** Plain-words outcome of the execution (never a secret). */
   result?: string;
   rotationId?: string;
+  /** [Retry] presses on a rotation that needed attention (who asked for the connection switch again, when). */
+  retries?: Retry[];
   updatedAt: string;
+}
+
+export interface Retry {
+  by: string;
+  byName: string;
+  at: string;
 }
 
 export const APPROVALS = 'approvals';
@@ -85,6 +93,10 @@ export const DRAFTS = 'approvalDrafts';
 export const isOpen = (state: ApprovalState): boolean => state === 'pending';
 export const isFinal = (state: ApprovalState): boolean =>
   state === 'done' || state === 'failed' || state === 'needsAttention' || state === 'rejected' || state === 'expired';
+
+/** A rotation approval whose saga stopped at the connection switch: the only request [Retry the switch] applies to. */
+export const isRetryable = (approval: Approval): boolean =>
+  approval.state === 'needsAttention' && approval.operation.kind === 'rotation' && approval.rotationId !== undefined;
 
 /** What audit entries of a request are filed under: the app, or the connection(s). */
 export function subjectOf(operation: Operation): string {

@@ -10,6 +10,7 @@
  *   request.send     {draftId} + input `justification`                     [Send request]
  *   request.cancel   {draftId}
  *   approval.approve / approval.reject {approvalId, hash} + input `comment`  [Approve] / [Reject]
+ *   approval.retry   {approvalId, hash}                                    [Retry the switch] (needs attention)
  */
 import type { Caller } from '../access/caller';
 import { textReply, type Reply } from '../cards/reply';
@@ -25,6 +26,7 @@ import { decideApproval, type ApprovalActionResult } from './decideApproval';
 import { defaultOperations } from './defaultOperations';
 import type { ApprovalOperations } from './operationsPort';
 import { refuse } from './refusals';
+import { retryApproval, RETRY_VERB } from './retryApproval';
 import { RequestDrafts } from './requestDrafts';
 import { sendRequest } from './sendRequest';
 
@@ -36,7 +38,7 @@ export class ApprovalsService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly jobs: JobRunner,
-    operations: ApprovalOperations = defaultOperations,
+    private readonly operations: ApprovalOperations = defaultOperations,
   ) {
     this.drafts = new RequestDrafts(ctx);
     registerApprovalJobs(ctx, jobs, operations);
@@ -97,6 +99,8 @@ export class ApprovalsService {
         return decideApproval(this.ctx, this.jobs, caller, verb === 'approval.approve' ? 'approve' : 'reject', data, {
           comment: inputs.comment ?? data.comment,
         });
+      case RETRY_VERB:
+        return retryApproval(this.ctx, this.jobs, this.operations, caller, data);
       default:
         return undefined;
     }

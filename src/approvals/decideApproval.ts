@@ -155,7 +155,7 @@ export async function decideApproval(
 }
 
 /** Membership can change after the request was sent: an approver removed from the group no longer counts. */
-async function stillEntitled(ctx: DomainContext, caller: Caller, approval: Approval): Promise<boolean> {
+export async function stillEntitled(ctx: DomainContext, caller: Caller, approval: Approval): Promise<boolean> {
   if (approval.operation.kind === 'rotation') return ctx.access.isApprover(caller);
   if (approval.operation.connections.some((c) => c.ownerId === caller.userId)) return true;
   return ctx.access.isAdmin(caller);

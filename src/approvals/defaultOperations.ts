@@ -3,7 +3,13 @@
  * (createRotation / advanceRotation), whose state is translated into the plain words the cards show.
  */
 import { shareConnection } from '../operations/shareConnection';
-import { advanceRotation, createRotation, type Rotation, type RotationOptions } from '../operations/rotation';
+import {
+  advanceRotation,
+  createRotation,
+  reopenRotation,
+  type Rotation,
+  type RotationOptions,
+} from '../operations/rotation';
 import type { ApprovalOperations, RotationProgress } from './operationsPort';
 
 function progressOf(rotation: Rotation): RotationProgress {
@@ -47,6 +53,7 @@ export function defaultOperationsWith(rotation?: RotationOptions): ApprovalOpera
     share: (ctx, input) => shareConnection(ctx, input),
     createRotation: (ctx, input) => createRotation(ctx, input),
     advanceRotation: async (ctx, rotationId) => progressOf(await advanceRotation(ctx, rotationId, rotation)),
+    reopenRotation: async (ctx, rotationId, by) => (await reopenRotation(ctx, rotationId, by)) !== undefined,
   };
 }
 

@@ -31,4 +31,6 @@ export interface ApprovalOperations {
     input: { appObjectId: string; requestedBy: string; approvalId: string },
   ): Promise<{ id: string }>;
   advanceRotation(ctx: DomainContext, rotationId: string): Promise<RotationProgress>;
+  /** Puts a needsAttention rotation back on its connection step; false when it is not in needsAttention. */
+  reopenRotation(ctx: DomainContext, rotationId: string, by: string): Promise<boolean>;
 }

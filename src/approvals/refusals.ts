@@ -21,7 +21,8 @@ export type RefusalReason =
   | 'duplicate'
   | 'expired'
   | 'notAllowed'
-  | 'noApprovers';
+  | 'noApprovers'
+  | 'notRetryable';
 
 export const REFUSAL_TEXT: Record<RefusalReason, string> = {
   unknownApproval: 'I could not find this request. The card may be from another installation or was altered.',
@@ -37,6 +38,7 @@ export const REFUSAL_TEXT: Record<RefusalReason, string> = {
   expired: 'This request has expired: nobody decided in time. The requester can ask again.',
   notAllowed: 'You are not allowed to request this.',
   noApprovers: 'Nobody other than you can approve this request, so I did not send it. Ask an admin.',
+  notRetryable: 'This request does not need attention any more, so there is nothing to retry; here is where it stands.',
 };
 
 export async function refuse(

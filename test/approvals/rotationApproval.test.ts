@@ -98,3 +98,58 @@ test('asking to rotate a certificate-only app warns that a new client secret doe
   const d365 = await h.service.requestRotation(as('alex'), { appQuery: 'D365-App-Registration' });
   expect(cardText(d365.cards[0])).not.toMatch(/signs in with a certificate/);
 });
+
+test('a connection switch that failed: approvers get [Retry the switch], which finishes the rotation once the cause is gone', async () => {
+  h = await startHarness();
+  const { sent } = await meganRequestsRotation();
+  const key = sent.replyCardKey as string;
+  const approve = actionOf(sent.notifications.find((n) => n.toUserId === USERS.alex.userId)?.reply.cards[0], 'Approve');
+  h.emulator.control.setFaults('powerPlatform.updateConnection:error=1:500');
+  await h.click(as('alex'), approve.verb, approve.data, {});
+  await h.jobs.drain();
+  h.emulator.control.setFaults('');
+
+  // Every copy says so; the approvers' copies (not the requester's) carry the button.
+  for (const person of ['megan', 'alex', 'isaiah'] as const) {
+    expect(cardText(h.notifier.latestCard(USERS[person].userId, key))).toMatch(/needs attention/);
+  }
+  expect(() => actionOf(h.notifier.latestCard(USERS.megan.userId, key), 'Retry the switch')).toThrow();
+  actionOf(h.notifier.latestCard(USERS.isaiah.userId, key), 'Retry the switch');
+  const retry = actionOf(h.notifier.latestCard(USERS.alex.userId, key), 'Retry the switch');
+  expect(retry.verb).toBe('approval.retry');
+
+  // Card data is untrusted: the requester, a non-approver and a forged hash are refused, and nothing moves.
+  expect((await h.click(as('megan'), retry.verb, retry.data, {}))?.reply.text).toMatch(/your own request/);
+  expect((await h.click(as('adele'), retry.verb, retry.data, {}))?.reply.text).toMatch(/not one of the approvers/);
+  const forged = { ...retry.data, hash: 'forged' };
+  expect((await h.click(as('alex'), retry.verb, forged, {}))?.reply.text).toMatch(/does not match the request/);
+  expect((await h.audit()).filter((e) => e.action === 'approval.retried')).toEqual([]);
+
+  const clicked = await h.click(as('alex'), retry.verb, retry.data, {});
+  expect(cardText(clicked?.reply.cards[0])).toMatch(/running…/);
+  await h.jobs.drain();
+  for (const person of ['megan', 'alex', 'isaiah'] as const) {
+    const card = h.notifier.latestCard(USERS[person].userId, key);
+    expect(cardText(card)).toMatch(/Approved by Alex Wilber — done/);
+    expect(cardText(card)).toMatch(/Connection switch retried by Alex Wilber/);
+    expect(() => actionOf(card, 'Retry the switch')).toThrow();
+  }
+  // The saga finished as any rotation does: every connection on the new secret, the old one removed (grace 0).
+  const rotations = [];
+  for await (const r of h.ctx.store.records.list<{ state: string; connections: { outcome: string }[] }>('rotations'))
+    rotations.push(r.value);
+  expect(rotations).toHaveLength(1);
+  expect(rotations[0].state).toBe('done');
+  expect(rotations[0].connections.map((c) => c.outcome)).toEqual(rotations[0].connections.map(() => 'updated'));
+  const actions = (await h.audit()).map((e) => e.action);
+  expect(actions.filter((a) => a === 'approval.retried')).toHaveLength(1);
+  expect(actions.filter((a) => a === 'rotation.reopened')).toHaveLength(1);
+
+  // A second press on an old copy: nothing to retry, and the card shows where it stands.
+  const again = await h.click(as('isaiah'), retry.verb, retry.data, {});
+  expect(again?.reply.text).toMatch(/nothing to retry/);
+  expect(cardText(again?.reply.cards[0])).toMatch(/— done/);
+  const secrets = h.emulator.control.issuedSecrets();
+  const everything = JSON.stringify([h.notifier.sent, await h.audit()]);
+  for (const secret of secrets) expect(everything).not.toContain(secret);
+});

@@ -4,5 +4,6 @@
  */
 export { advanceRotation, RotationNotFoundError } from './advanceRotation';
 export { createRotation, getRotation, RotationMismatchError, type CreateRotationInput } from './createRotation';
+export { reopenRotation } from './reopenRotation';
 export type { Rotation, RotationConnection, RotationState } from './rotation';
 export type { RotationHooks, RotationOptions } from './rotationOptions';
