@@ -79,5 +79,7 @@ function missingVault(): SecretVaultPort {
     setSecret: async () => refuse(),
     getSecretValue: async () => undefined,
     getSecretProperties: async () => undefined,
+    listSecretVersions: async () => [],
+    disableSecretVersion: async () => refuse(),
   };
 }

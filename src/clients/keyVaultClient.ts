@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { registerSecretValue, scrubSecrets } from '../logging/logger';
 import { TenantApiError } from '../tenant/errors';
-import type { SecretVaultPort } from '../tenant/ports';
+import type { SecretVaultPort, SecretVersionInfo } from '../tenant/ports';
 import { kindForStatus } from './errorMapping';
 
 const MICROSOFT_VAULT_SUFFIXES = [
@@ -67,16 +67,34 @@ export class KeyVaultClient implements SecretVaultPort {
     };
   }
 
-  /** Every version's properties (newest first by creation time); for audits and tests. */
-  async listSecretVersions(name: string): Promise<{ version: string; createdOn?: Date; enabled?: boolean }[]> {
-    const versions: { version: string; createdOn?: Date; enabled?: boolean }[] = [];
-    await this.call('listVersions', async () => {
-      for await (const p of this.client.listPropertiesOfSecretVersions(name)) {
-        versions.push({ version: p.version ?? '', createdOn: p.createdOn, enabled: p.enabled });
-      }
-      return versions;
-    });
-    return versions.sort((a, b) => (b.createdOn?.getTime() ?? 0) - (a.createdOn?.getTime() ?? 0));
+  async listSecretVersions(name: string): Promise<SecretVersionInfo[]> {
+    const versions: SecretVersionInfo[] = [];
+    const found = await this.call(
+      'listVersions',
+      async () => {
+        for await (const p of this.client.listPropertiesOfSecretVersions(name)) {
+          versions.push({
+            version: p.version ?? '',
+            createdOn: p.createdOn,
+            enabled: p.enabled !== false,
+            tags: p.tags ?? {},
+            expiresOn: p.expiresOn,
+            contentType: p.contentType,
+          });
+        }
+        return versions;
+      },
+      true,
+    );
+    // Newest first; versions made within the same second keep the vault's order (it lists oldest first).
+    return (found ?? [])
+      .map((v, i) => ({ v, i }))
+      .sort((a, b) => (b.v.createdOn?.getTime() ?? 0) - (a.v.createdOn?.getTime() ?? 0) || b.i - a.i)
+      .map(({ v }) => v);
+  }
+
+  async disableSecretVersion(name: string, version: string): Promise<void> {
+    await this.call('updateSecret', () => this.client.updateSecretProperties(name, version, { enabled: false }));
   }
 
   private async call<T>(operation: string, run: () => Promise<T>, notFoundIsUndefined = false): Promise<T> {

@@ -1,7 +1,8 @@
 /**
  * Azure Key Vault secrets as @azure/keyvault-secrets speaks them, at the server's root (`/secrets/...`; the SDK
  * parses secret ids as `/secrets/{name}/{version}`, so the vault cannot sit under a path prefix): set (each PUT a
- * new version), get latest or one version, list versions. Challenge authentication is done by the server (401 with
+ * new version), get latest or one version (a disabled one is refused, as Key Vault does), update a version's
+ * attributes and tags (PATCH: how a version is disabled), list versions. Challenge authentication is done by the server (401 with
  * WWW-Authenticate when no token). Only the demo bot's app has an access policy; others get 403.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ export function keyVaultRoutes(): Route[] {
     route('keyVault', 'listSecretVersions', 'GET', '/secrets/:name/versions', listVersions),
     route('keyVault', 'getSecret', 'GET', '/secrets/:name', getSecret),
     route('keyVault', 'getSecret', 'GET', '/secrets/:name/:version', getSecret),
+    route('keyVault', 'updateSecret', 'PATCH', '/secrets/:name/:version', updateSecret),
   ];
 }
 
@@ -118,7 +120,39 @@ function getSecret(ctx: RequestContext, core: EmulatorCore): Reply {
   if (!version) {
     throw apiError(404, 'SecretNotFound', `A secret with (name/id) ${name}/${wanted} was not found in this key vault.`);
   }
+  if (!version.enabled) {
+    throw apiError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', {
+      innererror: { code: 'SecretDisabled' },
+    });
+  }
   return ok(bundle(core, name, version));
+}
+
+/** PATCH one version: attributes (enabled, nbf, exp), tags, contentType; the answer carries no value. */
+function updateSecret(ctx: RequestContext, core: EmulatorCore): Reply {
+  authorize(ctx, 'set');
+  const name = ctx.params.name;
+  const version = versionsOf(core, name).find((v) => v.version === ctx.params.version.toLowerCase());
+  if (!version) {
+    throw apiError(
+      404,
+      'SecretNotFound',
+      `A secret with (name/id) ${name}/${ctx.params.version} was not found in this key vault.`,
+    );
+  }
+  const body = jsonBody(ctx) as {
+    contentType?: unknown;
+    tags?: unknown;
+    attributes?: { enabled?: unknown; nbf?: unknown; exp?: unknown };
+  };
+  if (typeof body.attributes?.enabled === 'boolean') version.enabled = body.attributes.enabled;
+  if (typeof body.attributes?.nbf === 'number') version.nbf = body.attributes.nbf;
+  if (typeof body.attributes?.exp === 'number') version.exp = body.attributes.exp;
+  if (typeof body.contentType === 'string') version.contentType = body.contentType;
+  if (body.tags && typeof body.tags === 'object') version.tags = body.tags as Record<string, string>;
+  version.updated = Math.floor(Date.now() / 1000);
+  const { value: _value, ...properties } = bundle(core, name, version);
+  return ok(properties);
 }
 
 function listVersions(ctx: RequestContext, core: EmulatorCore): Reply {

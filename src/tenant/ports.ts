@@ -114,6 +114,19 @@ export interface SecretVaultPort {
   getSecretProperties(
     name: string,
   ): Promise<{ version: string; tags: Record<string, string>; expiresOn?: Date } | undefined>;
+  /** Every version's properties (never a value), newest first; [] when the secret does not exist. */
+  listSecretVersions(name: string): Promise<SecretVersionInfo[]>;
+  /** Turns one version off: Key Vault then refuses to return it, by version or as the latest. */
+  disableSecretVersion(name: string, version: string): Promise<void>;
+}
+
+export interface SecretVersionInfo {
+  version: string;
+  createdOn?: Date;
+  enabled: boolean;
+  tags: Record<string, string>;
+  expiresOn?: Date;
+  contentType?: string;
 }
 
 /** Checks that an app can obtain a token with a given secret (used to verify a rotation before switching). */

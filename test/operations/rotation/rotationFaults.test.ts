@@ -123,6 +123,40 @@ test('a secret never accepted within the bound is withdrawn and the old one kept
   expect(result.state).toBe('failed');
   expect(result.reason).toMatch(/did not accept the new secret/);
   expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
+  // Key Vault does not go on serving it: the vault had nothing before, so its only version is disabled.
+  const versions = await oc.ctx.tenant.vault.listSecretVersions(result.vaultSecretName);
+  expect(versions.map((v) => [v.version, v.enabled])).toEqual([[result.vaultVersion, false]]);
+  await expect(oc.ctx.tenant.vault.getSecretValue(result.vaultSecretName)).rejects.toMatchObject({
+    kind: 'forbidden',
+  });
+});
+
+test('a withdrawn secret is not left as the latest in Key Vault: the value served before is restored', async () => {
+  const { app, rotationId } = await start('fault-restore-vault');
+  const name = `sp-${app.appId}`;
+  const vault = oc.ctx.tenant.vault;
+  const before = await vault.setSecret(name, 'value-in-use-before-the-rotation', {
+    tags: { keyId: app.passwordCredentials[0].keyId },
+    contentType: 'client secret',
+  });
+  emulator.control.setFaults('token:propagation=10000');
+  const result = await advanceRotation(oc.ctx, rotationId, {
+    verify: { timeoutMs: 600, initialDelayMs: 50, maxDelayMs: 200 },
+  });
+  emulator.control.setFaults('');
+
+  expect(result.state).toBe('failed');
+  expect(await vault.getSecretValue(name)).toBe('value-in-use-before-the-rotation');
+  const [latest, withdrawn, original] = await vault.listSecretVersions(name);
+  expect(latest.tags).toMatchObject({ restoredFrom: before.version, replaces: result.vaultVersion });
+  expect(latest.tags.keyId).toBe(app.passwordCredentials[0].keyId);
+  expect([withdrawn.version, withdrawn.enabled]).toEqual([result.vaultVersion, false]);
+  expect([original.version, original.enabled]).toEqual([before.version, true]);
+  const audit = (await oc.audit()).find(
+    (e) => e.correlationId === rotationId && e.action === 'rotation.withdrawFromVault',
+  );
+  expect(audit?.details).toMatchObject({ disabledVersion: result.vaultVersion, restoredVersion: latest.version });
+  await expectNoSecretLeaks(emulator, oc, [result]);
 });
 
 test('a connection that cannot be switched: needsAttention naming it, both credentials kept, people told', async () => {
