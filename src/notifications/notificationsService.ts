@@ -71,6 +71,8 @@ export interface NotificationsOptions {
   jobs?: JobRunner;
   /** How long a scan job waits when another scan holds the lease (default 15 s; tests shorten it). */
   scanWaitMs?: number;
+  /** The scanner lease's time to live (default 60 s): how long a dead instance's scan blocks the next one. */
+  scanLeaseTtlMs?: number;
 }
 
 export function parseThresholds(input: number[]): number[] | undefined {
@@ -162,7 +164,7 @@ export class NotificationsService {
     if (!(await this.ctx.access.isAdmin(caller))) return textReply('Only Power Platform admins can start a scan.');
     let lease: HeldScanLease;
     try {
-      lease = await HeldScanLease.take(this.ctx.store.leases);
+      lease = await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
     } catch (error) {
       if (error instanceof ScanAlreadyRunningError) {
         return textReply('A scan is already running; its digest follows when it ends.');
@@ -192,7 +194,7 @@ export class NotificationsService {
   private async runScanJob(request: ScanJob, job: JobContext): Promise<void> {
     let lease: HeldScanLease;
     try {
-      lease = await HeldScanLease.take(this.ctx.store.leases);
+      lease = await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
     } catch (error) {
       if (!(error instanceof ScanAlreadyRunningError)) throw error;
       const waits = (request.waits ?? 0) + 1;
@@ -233,7 +235,9 @@ export class NotificationsService {
   }
 
   async runScan(options: { dryRun?: boolean } = {}): Promise<ScanResult> {
-    const lease = options.dryRun ? undefined : await HeldScanLease.take(this.ctx.store.leases);
+    const lease = options.dryRun
+      ? undefined
+      : await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
     return this.scanHolding(lease, options.dryRun === true);
   }
 

@@ -36,6 +36,8 @@ export interface BotInstances {
 export interface EmulatorControlClient {
   setFaults(spec: string): Promise<void>;
   issuedSecrets(): Promise<string[]>;
+  /** Requests the demo tenant has answered for one API (graph, powerApps, flow, dataverse…). */
+  requestCount(api: string): Promise<number>;
 }
 
 export async function startBotInstances(options: {
@@ -122,5 +124,6 @@ function controlClient(info: EmulatorInfo): EmulatorControlClient {
   return {
     setFaults: async (spec) => void (await call('POST', '/faults', { spec })),
     issuedSecrets: async () => ((await call('GET', '/issuedSecrets')) as { value: string[] }).value,
+    requestCount: async (api) => ((await call('GET', `/requestCount?api=${api}`)) as { count: number }).count,
   };
 }

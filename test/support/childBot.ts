@@ -27,6 +27,8 @@ export interface ChildBot extends Child<{ url: string }> {
 
 /** The compose() options serveBot.ts takes from the parent (JSON-safe ones only). */
 export type ServeBotOptions = Pick<ComposeOptions, 'jobRunner' | 'rotation' | 'tenantPorts'> & {
+  /** The notifications service's plain settings (timings); the limiter is chosen by `unlimitedDelivery`. */
+  notifications?: Pick<NonNullable<ComposeOptions['notifications']>, 'scanWaitMs' | 'scanLeaseTtlMs' | 'claimMs'>;
   /** The bot's outbox does not hold messages back for Teams' limits (a connector stub that has none). */
   unlimitedDelivery?: boolean;
 };

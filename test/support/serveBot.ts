@@ -27,10 +27,15 @@ async function main(): Promise<void> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-bot-'));
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
     configureLogging({ level: 'silent' });
-    const { unlimitedDelivery, ...options } = JSON.parse(process.env.SERVE_BOT_OPTIONS || '{}') as ServeBotOptions;
-    const notifications = unlimitedDelivery
-      ? { limiter: new SlidingWindowLimiter({ perKey: [], global: [] }) }
-      : undefined;
+    const {
+      unlimitedDelivery,
+      notifications: timings,
+      ...options
+    } = JSON.parse(process.env.SERVE_BOT_OPTIONS || '{}') as ServeBotOptions;
+    const notifications = {
+      ...timings,
+      ...(unlimitedDelivery ? { limiter: new SlidingWindowLimiter({ perKey: [], global: [] }) } : {}),
+    };
     const composition = await compose(config, { ...options, notifications, startJobs: true });
     const server = await startServer(composition, { port: 0, host: '127.0.0.1' });
     url = server.url;

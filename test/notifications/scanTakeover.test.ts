@@ -1,0 +1,61 @@
+/**
+ * A bot instance killed (SIGKILL) in the middle of a "scan now", and another instance — another OS process on the
+ * same Azurite and demo tenant — that runs the scan once the dead one's job visibility and scanner lease have run
+ * out, and delivers the digest the admin asked for, once. Before scans were jobs, nobody scanned again until the
+ * next day's schedule.
+ */
+import { SCAN_RUNS } from '../../src/notifications/notificationsService';
+import { startBotInstances, type BotInstances } from '../support/botInstances';
+import type { TeamsUser } from '../support/teamsClient';
+import { waitFor } from '../support/waitFor';
+
+const ALEX: TeamsUser = { id: '00000000-0000-0000-0000-0000000000020', displayName: 'Alex Wilber' };
+
+let instances: BotInstances;
+
+beforeAll(async () => {
+  instances = await startBotInstances({
+    count: 1,
+    // Production: job visibility 60 s, scanner lease 60 s. Shorter (15 s is the shortest Blob lease), so the
+    // takeover costs seconds.
+    compose: {
+      jobRunner: { visibilityTimeoutMs: 4_000 },
+      notifications: { scanLeaseTtlMs: 15_000, scanWaitMs: 1_000 },
+    },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await instances?.close();
+});
+
+const digestsOf = (user: TeamsUser) =>
+  instances.teams.cardsOf(user).filter(({ card }) => /Connection Ops digest/.test(JSON.stringify(card)));
+
+test('an instance killed mid-scan: another instance scans and delivers the digest once', async () => {
+  const { teams, control } = instances;
+  const [first] = instances.bots;
+  await teams.say(first.url, ALEX, 'hi');
+
+  // Every Power Apps call takes 3 s: the scan is provably under way, and not finished, when the instance dies.
+  await control.setFaults('powerApps:latency=3000');
+  const before = await control.requestCount('powerApps');
+  const [reply] = await teams.say(first.url, ALEX, 'scan now');
+  expect(JSON.stringify(reply.versions.at(-1)?.activity)).toMatch(/Scanning the tenant now/);
+  await waitFor(async () => (await control.requestCount('powerApps')) > before, {
+    timeoutMs: 15_000,
+    what: 'the first instance to start scanning',
+  });
+  await instances.startBot();
+  await first.kill();
+  await control.setFaults('');
+  expect(digestsOf(ALEX)).toEqual([]);
+
+  await waitFor(() => digestsOf(ALEX).length > 0, { timeoutMs: 60_000, what: "Alex's digest from the survivor" });
+  const last = await instances.store.records.get<{ scanId: string }>(SCAN_RUNS, 'last');
+  expect(last?.value.scanId).toBeDefined();
+  // Once: nothing more comes after a while.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  expect(digestsOf(ALEX)).toHaveLength(1);
+  expect(instances.stub.unexpected).toEqual([]);
+}, 120_000);
