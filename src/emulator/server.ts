@@ -83,17 +83,31 @@ async function handle(core: EmulatorCore, routes: Route[], req: IncomingMessage,
 
   if (api !== 'control') {
     const faults = core.faults.settingsFor(api, match && 'route' in match ? match.route.name : '');
-    if (faults.latencyMs) await sleep(faults.latencyMs);
+    // Under a concurrency limit (Dataverse), the latency is the service working on the request: it is spent
+    // inside the caller's in-flight window, so a client that keeps too many requests open is refused. Elsewhere
+    // it comes first. Every answer waits it exactly once either way.
+    const concurrency = faults.throttle?.concurrency;
+    let waited = false;
+    const wait = async (): Promise<void> => {
+      if (waited) return;
+      waited = true;
+      if (faults.latencyMs) await sleep(faults.latencyMs);
+    };
+    if (!concurrency) await wait();
+    const answer = async (reply: Reply, withRequestId = false): Promise<void> => {
+      await wait();
+      send(res, reply, withRequestId ? req : undefined);
+    };
     if (faults.reset && Math.random() < faults.reset) return void req.socket.destroy();
     if (faults.timeout && Math.random() < faults.timeout) return; // never answered; close() ends the socket
     if (faults.error && Math.random() < faults.error.rate) {
-      return send(res, { status: faults.error.status, body: serviceError(faults.error.status) });
+      return answer({ status: faults.error.status, body: serviceError(faults.error.status) });
     }
     const body = await readBody(req);
     if (core.recording) core.recording.push(recordOf(req, method, body));
-    if (!match) return send(res, notFoundReply(api, url));
+    if (!match) return answer(notFoundReply(api, url));
     if ('methodNotAllowed' in match) {
-      return send(res, {
+      return answer({
         status: 405,
         body: { error: { code: 'MethodNotAllowed', message: `${method} is not allowed here.` } },
       });
@@ -111,27 +125,29 @@ async function handle(core: EmulatorCore, routes: Route[], req: IncomingMessage,
     };
     try {
       if (route.auth === 'bearer') ctx.caller = authenticate(core, api, ctx);
-      const throttleKey = `${api}|${route.auth === 'bearer' ? ctx.caller.oid : (req.socket.remoteAddress ?? '')}`;
+      // Per caller, and for Dataverse per caller and org: its limits are per user per server.
+      const who = route.auth === 'bearer' ? ctx.caller.oid : (req.socket.remoteAddress ?? '');
+      const throttleKey = params.org ? `${api}|${params.org}|${who}` : `${api}|${who}`;
       if (faults.throttle) {
-        const wait = core.throttle.take(throttleKey, faults.throttle, route.cost?.(ctx) ?? 1);
-        if (wait !== undefined) return send(res, throttled(api, wait, faults.throttle));
+        const retryAfter = core.throttle.take(throttleKey, faults.throttle, route.cost?.(ctx) ?? 1);
+        if (retryAfter !== undefined) return answer(throttled(api, retryAfter, faults.throttle));
       }
-      const concurrency = faults.throttle?.concurrency;
       if (concurrency && !core.throttle.enter(throttleKey, concurrency)) {
-        return send(res, throttled(api, 1, faults.throttle!, true));
+        return answer(throttled(api, 1, faults.throttle!, true));
       }
       let reply: Reply;
       try {
+        await wait();
         reply = await route.handle(ctx, core);
       } finally {
         if (concurrency) core.throttle.leave(throttleKey);
       }
       // The ambiguous fault: the write happened, the answer is lost.
       if (faults.ambiguous && reply.status < 300 && Math.random() < faults.ambiguous) return void req.socket.destroy();
-      return send(res, reply, req);
+      return answer(reply, true);
     } catch (error) {
       if (error instanceof HttpError)
-        return send(res, { status: error.status, body: error.body, headers: error.headers }, req);
+        return answer({ status: error.status, body: error.body, headers: error.headers }, true);
       throw error;
     }
   }
