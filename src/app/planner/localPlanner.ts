@@ -32,9 +32,24 @@ function flowNameFrom(raw: string | undefined): string | undefined {
   return name || undefined;
 }
 
+/**
+ * Whether what a command pattern captured as a name (a solution, a flow, a person) reads like a name, not like the
+ * rest of a sentence. "The connection reference for my custom connector is not recognized in my canvas app. How
+ * do I fix it?" fits the shape of "connection references in <solution>", but its "solution" holds a second
+ * sentence, a verb and a negation: it is a question for the knowledge answerer, not a command.
+ */
+const CLAUSE_WORDS =
+  /[.?!;:]|\b(?:is|are|was|were|be|isn't|aren't|doesn't|don't|didn't|won't|not|can|can't|cannot|could|should|would|will|do|does|did|how|why|what|when|where|which|possible|recogni[sz]ed|working|broken|fails?|failing)\b/i;
+const nameLike = (name: string): boolean => !CLAUSE_WORDS.test(name) && name.split(/\s+/).length <= 8;
+
+/** "share my connection with other users" asks about sharing in general: there is nobody to share with. */
+const GENERIC_PEOPLE =
+  /^(?:an?\s+|another\s+|other\s+|the\s+|my\s+|some\s+|any\s+)?(?:other\s+|regular\s+|normal\s+|external\s+|guest\s+)?(?:users?|persons?|people|someone|somebody|anyone|anybody|everyone|colleagues?|co-?workers?|team\s*mates?|guests?|makers?)$/i;
+
 const NEGATION = "(?:can't|cant|cannot|can not|won't|wont|doesn't|doesnt|does not|isn't|isnt|is not|couldn't|will not)";
 
-const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent }[] = [
+/** A rule's intent, or null when the match turns out not to be that command (the message is then a question). */
+const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent | null }[] = [
   {
     pattern: /^(help|\?|commands|menu|what can you do|what do you do|how do i use you)$/i,
     intent: () => ({ kind: 'help' }),
@@ -67,12 +82,19 @@ const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent }[] = [
   {
     pattern:
       /^(?:diagnose|troubleshoot|check|what'?s wrong with|what is wrong with)\s+(?:the\s+|my\s+)?(?:flow\s+)?(.+?)(?:\s+flow)?$/i,
-    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
+    // "check that my flow really runs as the service principal" is a question, not a flow called "that my flow…".
+    intent: (m) =>
+      nameLike(m[1]) && !/^(?:that|if|whether|how|why)\b/i.test(m[1])
+        ? { kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }
+        : null,
   },
   {
     pattern:
       /^(?:(?:show|list|check|display)(?: me)?\s+)?(?:the\s+)?connection references?\s+(?:in|of|for|used by)\s+(?:the\s+)?(.+?)(?:\s+solution)?$/i,
-    intent: (m) => ({ kind: 'solutionReferences', solutionName: stripPunctuation(m[1]).replace(/^["']|["']$/g, '') }),
+    intent: (m) => {
+      const solutionName = stripPunctuation(m[1]).replace(/^["']|["']$/g, '');
+      return nameLike(solutionName) ? { kind: 'solutionReferences', solutionName } : null;
+    },
   },
   {
     pattern:
@@ -101,12 +123,11 @@ const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent }[] = [
   {
     pattern:
       /^(?:please\s+)?share\s+(?:my\s+|the\s+)?(.+?)\s+connections?(?:\s+in\s+(?:the\s+)?(\S+?)(?:\s+environment)?)?\s+with\s+(.+?)$/i,
-    intent: (m) => ({
-      kind: 'requestShare',
-      connectionQuery: m[1].trim(),
-      environmentQuery: m[2]?.trim(),
-      targetUserQuery: stripPunctuation(m[3]),
-    }),
+    intent: (m) => {
+      const targetUserQuery = stripPunctuation(m[3]);
+      if (!nameLike(m[1]) || !nameLike(targetUserQuery) || GENERIC_PEOPLE.test(targetUserQuery)) return null;
+      return { kind: 'requestShare', connectionQuery: m[1].trim(), environmentQuery: m[2]?.trim(), targetUserQuery };
+    },
   },
   {
     pattern: /^(?:show\s+(?:me\s+)?(?:the\s+)?)?audit(?:\s+(?:log|trail|history))?(?:\s+(?:for|of|on)\s+(.+?))?$/i,
@@ -134,7 +155,8 @@ export function planLocally(text: string): Intent {
   const bare = stripPunctuation(message);
   for (const rule of rules) {
     const match = rule.pattern.exec(bare);
-    if (match) return rule.intent(match);
+    const intent = match && rule.intent(match);
+    if (intent) return intent;
   }
   return { kind: 'question', text: message };
 }

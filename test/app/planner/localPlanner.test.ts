@@ -13,6 +13,12 @@ describe('local planner', () => {
     ['why does Site request intake fail', { kind: 'diagnoseFlow', flowName: 'Site request intake' }],
     ["why can't I turn on my flow", { kind: 'diagnoseFlow' }],
     ['connection references in Lunch order', { kind: 'solutionReferences', solutionName: 'Lunch order' }],
+    ['show connection references for IT Helpdesk', { kind: 'solutionReferences', solutionName: 'IT Helpdesk' }],
+    [
+      'share my Outlook connection with Megan',
+      { kind: 'requestShare', connectionQuery: 'Outlook', targetUserQuery: 'Megan' },
+    ],
+    ['check Weekly report', { kind: 'diagnoseFlow', flowName: 'Weekly report' }],
     ['which secrets expire in the next 30 days', { kind: 'expiringSecrets', withinDays: 30 }],
     ['Which secrets expire soon?', { kind: 'expiringSecrets' }],
     ['which certificates expire within 2 weeks', { kind: 'expiringSecrets', withinDays: 14 }],
@@ -41,6 +47,12 @@ describe('local planner', () => {
     'What does ConnectionAuthorizationFailed mean when I try to turn on a flow?',
     'Where should I keep the client secret after I create it?',
     'Who won the football match last night?',
+    // Shaped like commands, but their "names" are the rest of a sentence or nobody in particular.
+    'The connection reference for my custom connector is not recognized in my canvas app. How do I fix it?',
+    'connection references for custom connectors are broken after copying the environment',
+    'share oauth connection with other user possible?',
+    'share my Outlook connection with a colleague',
+    'check that my flow really runs as the service principal',
   ])('leaves the question %j to the knowledge answerer', (text) => {
     expect(planLocally(text)).toEqual({ kind: 'question', text });
   });
