@@ -18,7 +18,7 @@ const STOP_WORDS = new Set(
   anyone someone somebody something anything everything way ways thing things some any all each every
   they them their theirs he she him her his hers one ones own same other others such only again ever
   now currently actually basically kind sort like lot lots much many more most while since because bc coz cuz
-  instead whether etc e g ie eg vs via per guys team folks`.split(/\s+/),
+  instead whether etc e g ie eg vs via per guys team folks explain explanation mean means meaning describe possible`.split(/\s+/),
 );
 
 /**
@@ -34,12 +34,33 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bspns?\b|\bs\.?p\.?\b(?=[\s,.?!]|$)|\bservice\s*principles?\b/g, 'service principal'],
   [/\bapp\s*users?\b/g, 'application user'],
   [/\b(?:whoever|the (?:person|user|one) who|the user that)\s+(?:started|starts|start|triggered|triggers|kicked off|kicks off|runs|ran|launched|launches|calls|called)\b/g, 'invoker user start trigger'],
-  [/\b(?:chang|edit|updat|modif)\w*\s+(?:the\s+|a\s+|that\s+)?(?:row|record)s?\b/g, 'modified row modifying user'],
+  // "the person who edited the row" is the trigger's modifying user; "keeps updating rows" is only rows changing.
+  [/\b(?:who|whoever|person|user|one)\s+(?:\w+\s+)?(?:chang|edit|updat|modif)\w*\s+(?:the\s+|a\s+|that\s+)?(?:row|record)s?\b/g, 'modified row modifying user'],
+  [/\b(?:chang|edit|updat|modif)\w*\s+(?:the\s+|a\s+|that\s+)?(?:row|record)s?\b/g, 'modified row'],
   [/\brecords?\b/g, 'record row'],
   [/\bco-?workers?\b|\bcolleagues?\b|\bteam\s*mates?\b/g, 'colleague user'],
   [/\b(?:tech(?:nical)?|service|functional|system|generic|shared)\s*(?:user|account|acct)s?\b/g, 'service account technical user'],
   [/\bmfa\b|\b2fa\b|\bmulti[\s-]?factor\b|\btwo[\s-]?factor\b/g, 'mfa multifactor'],
-  [/\bpower\s*automate\b|\bm?s\s*flow\b|\bp\.?a\.?\b(?=[\s,.?!]|$)/g, 'power automate flow'],
+  // The product's name only says the question is about flows; "automate" alone is a topic (automating sharing).
+  [/\bpower\s*automate\b|\bm?s\s*flow\b|\bp\.?a\.?\b(?=[\s,.?!]|$)/g, 'flow'],
+  // Doing something by script rather than by hand ("automatically" is how the product behaves, not a request).
+  [/\bprogrammatic\w*|\bscript(?:s|ed|ing)?\b|\bpowershell\b|\bapis?\b|\bin bulk\b|\bautomat(?:e|es|ed|ing|ion)\b/g, 'automate'],
+  // Counting questions ask for a limit: "how many flows", "max flows", "a cap".
+  [/\bhow\s+many\b|\bmax(?:imum)?\b|\bcaps?\b|\bcapped\b|\blimit(?:s|ed|ation|ations)?\b|\bquotas?\b|\bat most\b/g, 'limit maximum'],
+  [/\b(?:many|multiple|several|various)\b/g, 'several'],
+  // Ways of saying "stop": prevent, halt, kill, abort, "never … again".
+  [/\bprevent\w*|\bhalt\w*|\bkill\w*|\babort\w*|\bnever\b(?=[^.?!]*\bagain\b)/g, 'stop'],
+  [/\bsteps?\b/g, 'step action'],
+  // Changing a connection's name is renaming it (not any name: "change the name of my Teams channel" is not ours).
+  [/\b(?:chang|edit|updat|modif)\w*\s+(?:the\s+|its\s+|their\s+|a\s+|my\s+)?(?:display\s+)?names?(?=\s+of\s+(?:a\s+|the\s+|my\s+|our\s+)?conn)/g, 'rename'],
+  [/\b(?:convert|migrat)\w*|\bchang\w*\s+(?:it|them|this|that|(?:the|my|our)\s+flows?)?\s*(?:over\s+)?to\b/g, 'switch convert'],
+  [/\b(?:plain|direct(?:ly)?)\b/g, 'directly'],
+  [/\b(?:types?|kinds?|sorts?)\s+of\s+(?:connections?|auth\w*|sign[\s-]?ins?)\b/g, 'connection type kind'],
+  [/\bsign(?:s|ing|ed)?[\s-]?in\b|\blog(?:s|ging|ged)?[\s-]?in\b|\blogins?\b/g, 'authentication sign'],
+  [/\btoo\s+(?:much|many|broad|powerful)\b|\bover[\s-]?privileged\b|\bexcessive\b/g, 'least privilege'],
+  [/\b(?:business|mission)[\s-]*critical\b/g, 'production'],
+  [/\bgood or bad\b|\b(?:good|bad)\s+(?:idea|practice)\b|\brecommend\w*|\badvis\w*/g, 'recommend advise'],
+  [/\bcarry on\b|\bkeep\s+(?:on\s+)?(?:working|going)\b|\bsucceed\w*/g, 'keep running'],
   [/\bpower\s*apps?\b/g, 'power apps'],
   [/\bppac\b|\b(?:power platform\s*)?admin\s*(?:center|centre|portal)\b/g, 'power platform admin center'],
   [/\b(?:azure\s*ad|aad|entra(?:\s*id)?|azure\s*active\s*directory)\b/g, 'entra azure'],
