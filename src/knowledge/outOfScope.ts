@@ -12,6 +12,8 @@ const OUT_OF_SCOPE: RegExp[] = [
   /\bwrite (me )?(a |an |some )?(python|javascript|typescript|java|c#|c\+\+|sql|bash|powershell )?(code|script|program|function|class|regex|essay|email to)\b/,
   /\b(python|javascript|typescript|c\+\+|golang|rust) (code|script|program|function)\b/,
   /\b(virtual machines?|vms?|kubernetes|aks|virtual network|vnet|load balancer|cosmos ?db|app service plan|azure functions?)\b/,
+  // Network and desk-side IT: a "VPN connection" or a "printer connection" is not a Power Platform connection.
+  /\b(vpn|wi-?fi|wifi|printers?|firewall|dns|bluetooth|ethernet|router)\b/,
 ];
 
 export function isOutOfScope(question: string): boolean {

@@ -59,6 +59,10 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bsign(?:s|ing|ed)?[\s-]?in\b|\blog(?:s|ging|ged)?[\s-]?in\b|\blogins?\b/g, 'authentication sign'],
   [/\btoo\s+(?:much|many|broad|powerful)\b|\bover[\s-]?privileged\b|\bexcessive\b/g, 'least privilege'],
   [/\b(?:business|mission)[\s-]*critical\b/g, 'production'],
+  // "set up" is one request, not two words; "configure" asks for the same steps.
+  [/\bset(?:ting)?[\s-]*up\b|\bsetup\b|\bconfigur\w*/g, 'set up'],
+  [/\bbest\s+practices?\b|\bconventions?\b|\bguidelines?\b/g, 'best practice convention recommend'],
+  [/\b(?:normal|ordinary|regular|standard|plain)\s+(?:users?|persons?|people|colleagues?|accounts?)\b/g, 'regular user'],
   [/\bgood or bad\b|\b(?:good|bad)\s+(?:idea|practice)\b|\brecommend\w*|\badvis\w*/g, 'recommend advise'],
   [/\bcarry on\b|\bkeep\s+(?:on\s+)?(?:working|going)\b|\bsucceed\w*/g, 'keep running'],
   [/\bpower\s*apps?\b/g, 'power apps'],
