@@ -3,8 +3,9 @@
  * (≥ 95 %) and our own sets in other wording (≥ 90 % each), our guard against tuning to the dev phrases:
  * - questions.heldout.jsonl: 52 questions in makers' wording;
  * - questions.paraphrased.jsonl: one paraphrase of each dev question;
- * - questions.reworded.jsonl: two more per dev topic in the styles makers really use (terse, typos, long-winded,
- *   non-native English, product names and error texts) and eight off-topic requests that must be declined.
+ * - questions.reworded.jsonl: r01–r80, two more per dev topic in the styles makers really use (terse, typos,
+ *   long-winded, non-native English, product names and error texts) and eight off-topic requests that must be
+ *   declined; b01–b40, a second batch written after the first round of fixes, one per topic and four off-topic.
  * The whole bot (planner routing and cards too) is scored on the same files by ../shared/qa/score.mjs.
  */
 import * as fs from 'node:fs';
