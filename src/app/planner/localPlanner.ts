@@ -42,6 +42,10 @@ const CLAUSE_WORDS =
   /[.?!;:]|\b(?:is|are|was|were|be|isn't|aren't|doesn't|don't|didn't|won't|not|can|can't|cannot|could|should|would|will|do|does|did|how|why|what|when|where|which|possible|recogni[sz]ed|working|broken|fails?|failing)\b/i;
 const nameLike = (name: string): boolean => !CLAUSE_WORDS.test(name) && name.split(/\s+/).length <= 8;
 
+/** "running flows under my own account": a gerund opening several words, or flows / connections in general. */
+const aboutPractice = (name: string): boolean =>
+  (/^\w+ing\b/i.test(name) && name.trim().split(/\s+/).length >= 3) || /\b(?:flows|my own)\b/i.test(name);
+
 /** "share my connection with other users" asks about sharing in general: there is nobody to share with. */
 const GENERIC_PEOPLE =
   /^(?:an?\s+|another\s+|other\s+|the\s+|my\s+|some\s+|any\s+)?(?:other\s+|regular\s+|normal\s+|external\s+|guest\s+)?(?:users?|persons?|people|someone|somebody|anyone|anybody|everyone|colleagues?|co-?workers?|team\s*mates?|guests?|makers?)$/i;
@@ -82,9 +86,11 @@ const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent | null }
   {
     pattern:
       /^(?:diagnose|troubleshoot|check|what'?s wrong with|what is wrong with)\s+(?:the\s+|my\s+)?(?:flow\s+)?(.+?)(?:\s+flow)?$/i,
-    // "check that my flow really runs as the service principal" is a question, not a flow called "that my flow…".
+    // "check that my flow really runs as the service principal" is a question, not a flow called "that my flow…";
+    // so is "what's wrong with running company flows under my own login" (a practice, said with a gerund, that
+    // talks about flows in general).
     intent: (m) =>
-      nameLike(m[1]) && !/^(?:that|if|whether|how|why)\b/i.test(m[1])
+      nameLike(m[1]) && !/^(?:that|if|whether|how|why)\b/i.test(m[1]) && !aboutPractice(m[1])
         ? { kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }
         : null,
   },

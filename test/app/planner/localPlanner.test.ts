@@ -19,6 +19,8 @@ describe('local planner', () => {
       { kind: 'requestShare', connectionQuery: 'Outlook', targetUserQuery: 'Megan' },
     ],
     ['check Weekly report', { kind: 'diagnoseFlow', flowName: 'Weekly report' }],
+    ["what's wrong with Processing invoices", { kind: 'diagnoseFlow', flowName: 'Processing invoices' }],
+    ['check ABCSol - Sync Accounts', { kind: 'diagnoseFlow', flowName: 'ABCSol - Sync Accounts' }],
     ['which secrets expire in the next 30 days', { kind: 'expiringSecrets', withinDays: 30 }],
     ['Which secrets expire soon?', { kind: 'expiringSecrets' }],
     ['which certificates expire within 2 weeks', { kind: 'expiringSecrets', withinDays: 14 }],
@@ -53,6 +55,8 @@ describe('local planner', () => {
     'share oauth connection with other user possible?',
     'share my Outlook connection with a colleague',
     'check that my flow really runs as the service principal',
+    "What's wrong with running company flows under my own login?",
+    "what's wrong with using my personal account for connections",
   ])('leaves the question %j to the knowledge answerer', (text) => {
     expect(planLocally(text)).toEqual({ kind: 'question', text });
   });
