@@ -94,6 +94,8 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bexpir\w*|\blapsed?\b|\bran out\b|\brun out\b/g, 'expire'],
   [/\bleav(?:e|es|ing)\b|\bleft\b|\bleaver\b|\bquit\b|\bdeparted?\b/g, 'leave'],
   [/\bpremium\b/g, 'premium'],
+  // "change a connection's display name": the possessive before the name.
+  [/\b(?:chang|edit|updat|modif)\w*\s+(?:the\s+|a\s+|my\s+|our\s+)?connections?(?:'s|s')?\s+(?:display\s+)?names?\b/g, 'rename connection'],
   [/\brename\w*|\bre-name\w*/g, 'rename'],
   [/\bsolns?\b/g, 'solution'],
   [/\bsvc\b/g, 'service'],
