@@ -320,6 +320,8 @@ export class DeliveryOutbox {
     }
     let result;
     try {
+      // Counted from now, not from the admission before the claim: the store writes in between take varying time.
+      limiter.markSent(key);
       result = await this.deps.delivery.deliver(item.target, item.reply, item.cardKey);
     } catch (error) {
       log.warn({ err: error, recipient: item.recipient }, 'delivery threw; treating as a transient failure');

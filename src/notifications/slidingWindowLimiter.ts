@@ -2,7 +2,8 @@
  * Rate limits as sliding windows ("at most 7 per second AND 60 per 30 seconds"), per key and across all keys,
  * checked BEFORE a send: a send is admitted only when every window of its key and every global window has room,
  * and is recorded at that moment. Admission times only move forward, so each log stays sorted and a window check
- * is a look at one element. A key can also be paused (after a 429) until a given time.
+ * is a look at one element. A key can also be paused (after a 429) until a given time. markSent moves an admission
+ * to the moment the send actually leaves.
  */
 
 export interface Window {
@@ -57,6 +58,24 @@ export class SlidingWindowLimiter {
     this.globalLog.push(now);
     this.logs.set(key, log);
     return 0;
+  }
+
+  /**
+   * The send last admitted for `key` goes out now: it counts from now rather than from its admission. A caller
+   * with work between admission and send (a store write) calls this just before sending, so that a varying delay
+   * in between cannot bring two sends closer together than the windows allow. One send per key at a time.
+   */
+  markSent(key: string): void {
+    const log = this.logs.get(key);
+    if (!log?.length) return;
+    const now = this.now();
+    const admitted = log[log.length - 1];
+    if (admitted >= now) return;
+    log[log.length - 1] = now;
+    // The global log is sorted too: drop that admission (the latest one with its time) and append the send.
+    const at = this.globalLog.lastIndexOf(admitted);
+    if (at >= 0) this.globalLog.splice(at, 1);
+    this.globalLog.push(now);
   }
 
   /** Waits until a send for `key` is admitted. */

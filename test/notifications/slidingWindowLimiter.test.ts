@@ -45,4 +45,25 @@ describe('sliding-window rate limits, checked before sending', () => {
     now += 3000;
     expect(limiter.tryAcquire('conversation:a')).toBe(0);
   });
+
+  it('counts a send from when it left, not from its admission, so a slow claim cannot bunch sends up', () => {
+    const limiter = new SlidingWindowLimiter({ perKey: [{ limit: 1, perMs: 1000 }], global: [], now: clock });
+    expect(limiter.tryAcquire('conversation:a')).toBe(0);
+    now += 300; // admitted at once, but the claim took 300 ms before it left
+    limiter.markSent('conversation:a');
+    now += 700;
+    // A second after the admission but 700 ms after the send: the next one waits the 300 ms that are missing.
+    expect(limiter.tryAcquire('conversation:a')).toBe(300);
+    // …and the tenant-wide window counts it from when it left too.
+    const tenant = new SlidingWindowLimiter({ perKey: [], global: [{ limit: 2, perMs: 1000 }], now: clock });
+    expect(tenant.tryAcquire('x')).toBe(0);
+    now += 500;
+    expect(tenant.tryAcquire('y')).toBe(0);
+    now += 400;
+    tenant.markSent('y');
+    now += 200; // 1,100 ms after x, 200 ms after y actually left: one slot is free
+    expect(tenant.tryAcquire('z')).toBe(0);
+    now += 700; // 900 ms after y left: still counted
+    expect(tenant.tryAcquire('w')).toBe(100);
+  });
 });
