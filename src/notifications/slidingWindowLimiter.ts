@@ -11,6 +11,15 @@ export interface Window {
   perMs: number;
 }
 
+/** A limiter's memory, handed from one sending instance to the next (times are ms before `at`). */
+export interface LimiterSnapshot {
+  at: number;
+  keys: Record<string, number[]>;
+  global: number[];
+  /** Key → epoch ms until which it is paused. */
+  paused: Record<string, number>;
+}
+
 export interface SlidingWindowLimiterOptions {
   perKey: Window[];
   global: Window[];
@@ -93,6 +102,49 @@ export class SlidingWindowLimiter {
     this.pausedUntil.set(key, Math.max(untilMs, this.pausedUntil.get(key) ?? 0));
   }
 
+  /**
+   * What the windows remember now (sends still inside a window, pauses still running), for the instance that
+   * sends next: see absorb().
+   */
+  snapshot(): LimiterSnapshot {
+    const at = this.now();
+    const keys: Record<string, number[]> = {};
+    for (const [key, log] of this.logs) {
+      prune(log, at - this.longestPerKey);
+      if (log.length) keys[key] = log.map((t) => at - t);
+      else this.logs.delete(key);
+    }
+    prune(this.globalLog, at - this.longestGlobal);
+    const paused: Record<string, number> = {};
+    for (const [key, until] of this.pausedUntil) {
+      if (until > at) paused[key] = until;
+      else this.pausedUntil.delete(key);
+    }
+    return { at, keys, global: this.globalLog.map((t) => at - t), paused };
+  }
+
+  /**
+   * Counts the sends of a snapshot (another instance's, or this one's from before) as if they were this
+   * limiter's own; sends it already knows (from an earlier snapshot of its own) are not counted twice.
+   */
+  absorb(snapshot: LimiterSnapshot): void {
+    for (const [key, ago] of Object.entries(snapshot.keys)) {
+      this.logs.set(
+        key,
+        merge(
+          this.logs.get(key) ?? [],
+          ago.map((t) => snapshot.at - t),
+        ),
+      );
+    }
+    const global = merge(
+      this.globalLog,
+      snapshot.global.map((t) => snapshot.at - t),
+    );
+    this.globalLog.splice(0, this.globalLog.length, ...global);
+    for (const [key, until] of Object.entries(snapshot.paused)) this.pause(key, until);
+  }
+
   /** Keys currently remembered (for tests of bounded memory). */
   get trackedKeys(): number {
     return this.logs.size;
@@ -108,6 +160,25 @@ export class SlidingWindowLimiter {
     }
     return wait;
   }
+}
+
+/**
+ * Union of two sorted logs that may hold the same sends (a snapshot of sends this limiter absorbed before): a time
+ * found n times in one and m times in the other stands for max(n, m) sends.
+ */
+function merge(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const t = Math.min(a[i] ?? Infinity, b[j] ?? Infinity);
+    let n = 0;
+    let m = 0;
+    for (; a[i] === t; i++) n++;
+    for (; b[j] === t; j++) m++;
+    for (let k = Math.max(n, m); k > 0; k--) out.push(t);
+  }
+  return out;
 }
 
 function prune(log: number[], before: number): void {

@@ -66,4 +66,22 @@ describe('sliding-window rate limits, checked before sending', () => {
     now += 700; // 900 ms after y left: still counted
     expect(tenant.tryAcquire('w')).toBe(100);
   });
+
+  it("starts from another limiter's snapshot (the sender before it), without counting a send twice", () => {
+    const first = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    for (let i = 0; i < 7; i++) expect(first.tryAcquire('conversation:a')).toBe(0);
+    first.pause('conversation:b', now + 5_000);
+    const handedOver = first.snapshot();
+    now += 400;
+    const next = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    next.absorb(handedOver);
+    expect(next.tryAcquire('conversation:a')).toBe(600); // 7 per second, counted from the first one's sends
+    expect(next.tryAcquire('conversation:b')).toBe(4_600); // still paused after its 429
+    // Absorbing again what it already knows (its own snapshot, read back) changes nothing.
+    next.absorb(next.snapshot());
+    next.absorb(handedOver);
+    now += 600;
+    expect(next.tryAcquire('conversation:a')).toBe(0);
+    expect(next.tryAcquire('conversation:a')).toBeGreaterThan(0); // 8 per 2 s: the 7 before and this one
+  });
 });
