@@ -111,12 +111,13 @@ export class SenderLease {
   async release(): Promise<void> {
     const lease = this.lease;
     if (!lease) return;
-    if (this.held) {
+    const held = this.held;
+    this.forget(); // at once: nothing more is sent, and a second release() has nothing to do
+    if (held) {
       await this.saveHandover(true).catch((error: unknown) =>
         log.warn({ err: error }, 'could not hand the outbox limits over; the next sender starts without them'),
       );
     }
-    this.forget();
     try {
       await this.options.leases.release(lease);
       log.info({ owner: this.options.owner }, 'outbox sender lease released');
