@@ -386,10 +386,12 @@ export class DeliveryOutbox {
     const sendId = ++this.sendIds;
     this.inFlight.set(sendId, Date.now());
     try {
-      // Counted from now, not from the admission before the claim: the store writes in between take varying time.
-      limiter.markSent(key);
+      // Counted from when it leaves, not from the admission before the claim: the store reads and writes in between
+      // (the claim here, the conversation reference in the port) take varying time.
+      const sending = () => limiter.markSent(key);
+      sending();
       this.sender.sent();
-      result = await this.deps.delivery.deliver(item.target, item.reply, item.cardKey);
+      result = await this.deps.delivery.deliver(item.target, item.reply, item.cardKey, sending);
     } catch (error) {
       log.warn({ err: error, recipient: item.recipient }, 'delivery threw; treating as a transient failure');
       result = { outcome: 'failed' as const, retryable: true };
