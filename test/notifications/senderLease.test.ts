@@ -58,6 +58,7 @@ interface Instance {
   outbox: DeliveryOutbox;
   /** From now on its sends and its lease calls never answer: a process that froze or died mid-drain. */
   freeze(): void;
+  readonly frozen: boolean;
 }
 
 function instanceOn(
@@ -84,7 +85,14 @@ function instanceOn(
     senderRetryMs: 200,
     ...options,
   });
-  return { name, outbox, freeze: () => (frozen = true) };
+  return {
+    name,
+    outbox,
+    freeze: () => (frozen = true),
+    get frozen() {
+      return frozen;
+    },
+  };
 }
 
 /** Every way `times` breaks a window: more than `limit` arrivals within less than `perMs`. */
@@ -147,7 +155,7 @@ function senderSuite(kind: string, openTwo: () => Promise<[Store, Store]>, takeo
     let instances: Instance[] = [];
     afterEach(async () => {
       // A frozen instance's drain never ends (its sends never answer): only the others are stopped.
-      await Promise.all(instances.filter((i) => i.outbox.sending).map((i) => i.outbox.stop()));
+      await Promise.all(instances.filter((i) => !i.frozen).map((i) => i.outbox.stop()));
       instances = [];
       for (const store of stores.splice(0)) await store.close();
     });
