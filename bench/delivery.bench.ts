@@ -49,6 +49,7 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
     const outbox = new DeliveryOutbox({
       records: store.records,
       audit: store.audit,
+      leases: store.leases,
       ledger: new NotificationLedger(store.records),
       subscriptions: new Subscriptions(store.records),
       delivery: sink,

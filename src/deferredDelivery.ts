@@ -18,7 +18,12 @@ export class DeferredDelivery implements DeliveryPort {
     return this.target !== undefined;
   }
 
-  async deliver(target: DeliveryTarget, reply: Reply, cardKey?: string): Promise<DeliveryOutcome> {
-    return this.target ? this.target.deliver(target, reply, cardKey) : { outcome: 'failed', retryable: true };
+  async deliver(
+    target: DeliveryTarget,
+    reply: Reply,
+    cardKey?: string,
+    sending?: () => void,
+  ): Promise<DeliveryOutcome> {
+    return this.target ? this.target.deliver(target, reply, cardKey, sending) : { outcome: 'failed', retryable: true };
   }
 }

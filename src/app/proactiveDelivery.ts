@@ -28,9 +28,14 @@ function retryAfterMs(error: ChannelError): number {
 export class ProactiveDelivery implements DeliveryPort {
   constructor(private readonly notifier: ProactiveNotifier) {}
 
-  async deliver(target: DeliveryTarget, reply: Reply, cardKey?: string): Promise<DeliveryOutcome> {
+  async deliver(
+    target: DeliveryTarget,
+    reply: Reply,
+    cardKey?: string,
+    sending?: () => void,
+  ): Promise<DeliveryOutcome> {
     try {
-      const posted = await this.notifier.post(target, reply, cardKey);
+      const posted = await this.notifier.post(target, reply, cardKey, sending);
       return posted ? { outcome: 'sent' } : { outcome: 'gone' };
     } catch (error) {
       const e = error as ChannelError;

@@ -40,6 +40,8 @@ export class ProactiveNotifier {
     target: { userId: string } | { conversationKey: string },
     reply: Reply,
     cardKey?: string,
+    /** Called just before the message leaves (the outbox counts it against Teams' limits from then). */
+    sending?: () => void,
   ): Promise<boolean> {
     const { references } = this.options;
     const userId = 'userId' in target ? target.userId : undefined;
@@ -58,6 +60,7 @@ export class ProactiveNotifier {
     await this.continueConversation(reference, async (context) => {
       let sent;
       try {
+        sending?.();
         if (copy && copyReference) {
           await context.updateActivity({ ...activity, id: copy.activityId });
           return;

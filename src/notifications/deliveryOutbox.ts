@@ -1,11 +1,14 @@
 /**
  * The persistent queue of everything the bot sends to people other than the one it is answering (collection
  * `notificationOutbox`): digests (one record per recipient and scan) and the domain's Notifications — approval
- * cards and their in-place updates, notes to requesters. Nothing is sent straight to the channel: every instance
- * runs a worker that claims a due item with a conditional write (so two instances never send the same one), checks
- * Teams' limits BEFORE sending (a conversation over its limit waits, the others go on), delivers, and removes the
- * item. 429 → the conversation pauses for Retry-After plus jitter and the item is tried again; transient failures
- * → exponential backoff; 403/404 → a digest's subscription is removed. Nothing lives only in memory, so a restart
+ * cards and their in-place updates, notes to requesters. Nothing is sent straight to the channel. Every instance
+ * enqueues, but only one sends: the holder of the `outbox-sender` lease (senderLease.ts), because Teams' limits are
+ * per bot app and a limiter only knows the sends of its own process. The holder claims a due item with a
+ * conditional write (the safety net for the moment of a lease handover: two instances never send the same item),
+ * checks Teams' limits BEFORE sending (a conversation over its limit waits, the others go on), delivers, and
+ * removes the item. While it holds the lease it looks at the store at least every second, so what other instances
+ * queue goes out promptly. 429 → the conversation pauses for Retry-After plus jitter and the item is tried again;
+ * transient failures → exponential backoff; 403/404 → a digest's subscription is removed. Nothing lives only in memory, so a restart
  * loses nothing.
  *
  * Two kinds of keys:
@@ -19,9 +22,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Notification, Reply } from '../cards/reply';
 import { getLogger } from '../logging/logger';
-import { VersionConflictError, type AuditLog, type RecordStore, type StoredRecord } from '../store/ports';
+import {
+  VersionConflictError,
+  type AuditLog,
+  type LeaseStore,
+  type RecordStore,
+  type StoredRecord,
+} from '../store/ports';
 import { targetKey, type DeliveryPort, type DeliveryTarget } from './deliveryPort';
 import type { NotificationLedger } from './ledger';
+import { SenderLease } from './senderLease';
 import type { SlidingWindowLimiter } from './slidingWindowLimiter';
 import type { Subscriptions } from './subscriptions';
 
@@ -31,7 +41,11 @@ export const OUTBOX = 'notificationOutbox';
 const CLAIM_MS = 60_000;
 const MAX_FAILURES = 8;
 /** Longest idle wait of a drain before it looks at the queue again (other instances may have added items). */
-const MAX_IDLE_MS = 5_000;
+const MAX_IDLE_MS = 1_000;
+/** The sender lease: 15 s is the shortest Blob lease; a dead holder is replaced after about this long. */
+const SENDER_LEASE_MS = 15_000;
+/** How often an instance that does not send asks for the lease (and the sender polls an empty queue: half). */
+const SENDER_RETRY_MS = 1_000;
 
 export interface OutboxItem {
   /** What the item is one of: a scan's id for a digest, the item's own key for a notification. */
@@ -58,6 +72,8 @@ export interface OutboxItem {
 export interface OutboxDependencies {
   records: RecordStore;
   audit: AuditLog;
+  /** For the `outbox-sender` lease: one instance at a time sends, so Teams' limits hold for the bot as a whole. */
+  leases: LeaseStore;
   ledger: NotificationLedger;
   subscriptions: Subscriptions;
   delivery: DeliveryPort;
@@ -67,6 +83,10 @@ export interface OutboxDependencies {
   concurrency?: number;
   /** How long a claimed item stays reserved for its worker; a crashed worker's items return after this. */
   claimMs?: number;
+  /** The sender lease's ttl (tests shorten it; Blob leases are 15–60 s whatever is asked). */
+  senderLeaseMs?: number;
+  /** How often a non-sender asks for the lease (default 1 s). */
+  senderRetryMs?: number;
 }
 
 export interface DrainReport {
@@ -85,15 +105,33 @@ type Outcome = 'sent' | 'skipped' | 'retryLater' | 'notClaimed';
 
 export class DeliveryOutbox {
   private readonly worker = `outbox-${randomUUID()}`;
+  private readonly sender: SenderLease;
   private readonly now: () => number;
   private timer?: NodeJS.Timeout;
   private draining?: Promise<DrainReport>;
   private stopping = false;
   private wake?: () => void;
   private lastSeq = 0;
+  /** Start times of the sends waiting for the channel's answer (a stuck one lets the sender lease go). */
+  private readonly inFlight = new Map<number, number>();
+  private sendIds = 0;
 
   constructor(private readonly deps: OutboxDependencies) {
     this.now = deps.now ?? Date.now;
+    this.sender = new SenderLease({
+      leases: deps.leases,
+      records: deps.records,
+      limiter: deps.limiter,
+      owner: this.worker,
+      ttlMs: deps.senderLeaseMs ?? SENDER_LEASE_MS,
+      retryMs: deps.senderRetryMs ?? SENDER_RETRY_MS,
+      oldestSendStartedAt: () => (this.inFlight.size ? Math.min(...this.inFlight.values()) : undefined),
+    });
+  }
+
+  /** Whether this instance is the one sending (holds the sender lease) right now. */
+  get sending(): boolean {
+    return this.sender.held;
   }
 
   /** Queues a digest; queuing the same recipient+scan twice keeps the first. */
@@ -151,13 +189,15 @@ export class DeliveryOutbox {
   }
 
   /**
-   * Delivers until nothing is pending (waiting for backoffs and rate limits as needed). Does nothing while the
-   * delivery port cannot deliver yet (the bot adapter is not attached): the items wait in the store.
+   * Delivers until nothing is pending (waiting for backoffs and rate limits as needed), if this instance holds or
+   * can take the sender lease; otherwise returns at once, since the instance holding it sends. Does nothing while
+   * the delivery port cannot deliver yet (the bot adapter is not attached): the items wait in the store. Outside
+   * start()…stop() the lease is given back at the end, so that another instance can send.
    */
   drain(): Promise<DrainReport> {
     if (this.deps.delivery.ready?.() === false) return Promise.resolve(emptyReport());
     if (!this.draining) {
-      this.draining = this.drainLoop().finally(() => {
+      this.draining = this.drainAsSender().finally(() => {
         this.draining = undefined;
       });
     }
@@ -177,8 +217,11 @@ export class DeliveryOutbox {
     void this.drain().catch((error: unknown) => log.warn({ err: error }, 'delivery round failed; will retry'));
   }
 
-  /** Polls in the background (every instance may run one; claims keep them apart). */
-  start(intervalMs = 5_000): void {
+  /**
+   * Works in the background: every instance runs one; the one holding the sender lease polls the queue every
+   * `intervalMs` and keeps the lease, the others ask for the lease (at most every senderRetryMs).
+   */
+  start(intervalMs = SENDER_RETRY_MS / 2): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
       void this.drain().catch((error: unknown) => log.warn({ err: error }, 'delivery round failed; will retry'));
@@ -186,17 +229,32 @@ export class DeliveryOutbox {
     this.timer.unref?.();
   }
 
-  /** Stops the poller and ends a running drain after the sends in flight (what is left stays queued). */
+  /**
+   * Stops the poller, ends a running drain after the sends in flight (what is left stays queued) and gives the
+   * sender lease back, so another instance takes over at once.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (!this.draining) return;
-    this.stopping = true;
-    this.wake?.();
+    if (this.draining) {
+      this.stopping = true;
+      this.wake?.();
+      try {
+        await this.draining.catch(() => undefined);
+      } finally {
+        this.stopping = false;
+      }
+    }
+    await this.sender.release();
+  }
+
+  private async drainAsSender(): Promise<DrainReport> {
+    if (!(await this.sender.take())) return emptyReport();
     try {
-      await this.draining.catch(() => undefined);
+      return await this.drainLoop();
     } finally {
-      this.stopping = false;
+      // A one-off drain (CLI, tests, no background worker) does not keep other instances from sending.
+      if (!this.timer) await this.sender.release();
     }
   }
 
@@ -234,7 +292,7 @@ export class DeliveryOutbox {
   private async drainLoop(): Promise<DrainReport> {
     const report = emptyReport();
     const concurrency = this.deps.concurrency ?? 64;
-    while (!this.stopping) {
+    while (!this.stopping && this.sender.held) {
       const items = await this.pending();
       if (!items.length) return report;
       const now = this.now();
@@ -253,10 +311,11 @@ export class DeliveryOutbox {
       let progressed = false;
       let index = 0;
       const lanes = Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
-        while (index < queues.length && !this.stopping) {
+        while (index < queues.length && !this.stopping && this.sender.held) {
           const [key, queue] = queues[index++];
           for (const record of queue) {
-            if (this.stopping) break;
+            // Sending only while the lease is surely ours (in memory: no store round-trip per send).
+            if (this.stopping || !this.sender.held) break;
             // Teams' limits are checked before the send; a conversation over them waits, the others go on.
             const wait = this.deps.limiter.tryAcquire(key);
             if (wait > 0) {
@@ -318,12 +377,26 @@ export class DeliveryOutbox {
       await this.remove(record);
       return 'skipped';
     }
+    if (!this.sender.held) {
+      // The lease ran out during the claim (a stalled store): another instance may be sending by now.
+      await this.release(record, {});
+      return 'notClaimed';
+    }
     let result;
+    const sendId = ++this.sendIds;
+    this.inFlight.set(sendId, Date.now());
     try {
-      result = await this.deps.delivery.deliver(item.target, item.reply, item.cardKey);
+      // Counted from when it leaves, not from the admission before the claim: the store reads and writes in between
+      // (the claim here, the conversation reference in the port) take varying time.
+      const sending = () => limiter.markSent(key);
+      sending();
+      this.sender.sent();
+      result = await this.deps.delivery.deliver(item.target, item.reply, item.cardKey, sending);
     } catch (error) {
       log.warn({ err: error, recipient: item.recipient }, 'delivery threw; treating as a transient failure');
       result = { outcome: 'failed' as const, retryable: true };
+    } finally {
+      this.inFlight.delete(sendId);
     }
     switch (result.outcome) {
       case 'sent':

@@ -19,9 +19,10 @@ export type DeliveryOutcome =
 export interface DeliveryPort {
   /**
    * Sends `reply`. With a cardKey the person's copy of that card is updated in place when they have one (and
-   * posted otherwise), so every copy of a card ends in its latest state.
+   * posted otherwise), so every copy of a card ends in its latest state. `sending` is called just before the
+   * request leaves for the channel (after the look-ups that come first), so Teams' limits count the send from then.
    */
-  deliver(target: DeliveryTarget, reply: Reply, cardKey?: string): Promise<DeliveryOutcome>;
+  deliver(target: DeliveryTarget, reply: Reply, cardKey?: string, sending?: () => void): Promise<DeliveryOutcome>;
   /** False while the port cannot deliver yet (the bot adapter is not attached); the outbox then keeps its items. */
   ready?(): boolean;
 }

@@ -63,6 +63,8 @@ export interface NotificationsOptions {
   deliveryConcurrency?: number;
   /** How long a claimed outbox item stays reserved (tests shorten it to simulate a crashed instance). */
   claimMs?: number;
+  /** The outbox sender lease's ttl: how soon another instance sends after the sending one died (default 15 s). */
+  senderLeaseMs?: number;
   /** Scan read concurrency (environments at once, other reads at once). */
   environmentConcurrency?: number;
   readConcurrency?: number;
@@ -117,12 +119,14 @@ export class NotificationsService {
     this.outbox = new DeliveryOutbox({
       records,
       audit: ctx.store.audit,
+      leases: ctx.store.leases,
       ledger: this.ledger,
       subscriptions: this.subscriptions,
       delivery,
       limiter: options.limiter ?? teamsRateLimiter(),
       concurrency: options.deliveryConcurrency,
       claimMs: options.claimMs,
+      senderLeaseMs: options.senderLeaseMs,
     });
     options.jobs?.register<ScanJob>(SCAN_JOB, (payload, job) => this.runScanJob(payload, job));
   }

@@ -38,6 +38,7 @@ function outboxOn(store: Store, delivery: DeliveryPort, limiter: SlidingWindowLi
   return new DeliveryOutbox({
     records: store.records,
     audit: store.audit,
+    leases: store.leases,
     ledger: new NotificationLedger(store.records),
     subscriptions: new Subscriptions(store.records),
     delivery,

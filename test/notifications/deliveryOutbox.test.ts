@@ -9,15 +9,18 @@ import type { Store } from '../../src/store/ports';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';
 
-function outboxOn(store: Store, sink: LimitEnforcingSink, claimMs = 60_000) {
+function outboxOn(store: Store, sink: LimitEnforcingSink, claimMs = 60_000, senderLeaseMs?: number) {
   return new DeliveryOutbox({
     records: store.records,
     audit: store.audit,
+    leases: store.leases,
     ledger: new NotificationLedger(store.records),
     subscriptions: new Subscriptions(store.records),
     delivery: sink,
     limiter: teamsRateLimiter(),
     claimMs,
+    senderLeaseMs,
+    senderRetryMs: 50,
   });
 }
 
@@ -80,7 +83,7 @@ describe('the delivery outbox', () => {
     const first = openSqliteStore({ file });
     const sink = new LimitEnforcingSink();
     sink.hangAfter = 12; // the 13th send never answers: the process is gone
-    const dying = outboxOn(first, sink, 300);
+    const dying = outboxOn(first, sink, 300, 300);
     for (let i = 0; i < 40; i++) {
       await dying.enqueue({ scanId: 's1', recipient: `user:u${i}`, target: { userId: `u${i}` }, reply: digest(i) });
     }
@@ -88,11 +91,18 @@ describe('the delivery outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sink.total).toBe(12);
 
-    // "Restart": a new store connection and outbox on the same SQLite file; the dead worker's claims expire.
+    // "Restart": a new store connection and outbox on the same SQLite file. The stuck sender stops renewing its
+    // lease, so the new one becomes the sender once it has run out; the dead worker's claims expire too.
     sink.hangAfter = undefined;
     const second = openSqliteStore({ file });
-    const report = await outboxOn(second, sink, 300).drain();
-    expect(report.sent).toBe(28);
+    const survivor = outboxOn(second, sink, 300, 300);
+    let sent = 0;
+    const until = Date.now() + 10_000;
+    while (sink.total < 40 && Date.now() < until) {
+      sent += (await survivor.drain()).sent;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(sent).toBe(28);
     expect(sink.total).toBe(40);
     for (let i = 0; i < 40; i++) expect(sink.received.get(`user:u${i}`)).toHaveLength(1);
     await second.close();

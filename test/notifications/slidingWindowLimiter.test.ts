@@ -45,4 +45,43 @@ describe('sliding-window rate limits, checked before sending', () => {
     now += 3000;
     expect(limiter.tryAcquire('conversation:a')).toBe(0);
   });
+
+  it('counts a send from when it left, not from its admission, so a slow claim cannot bunch sends up', () => {
+    const limiter = new SlidingWindowLimiter({ perKey: [{ limit: 1, perMs: 1000 }], global: [], now: clock });
+    expect(limiter.tryAcquire('conversation:a')).toBe(0);
+    now += 300; // admitted at once, but the claim took 300 ms before it left
+    limiter.markSent('conversation:a');
+    now += 700;
+    // A second after the admission but 700 ms after the send: the next one waits the 300 ms that are missing.
+    expect(limiter.tryAcquire('conversation:a')).toBe(300);
+    // …and the tenant-wide window counts it from when it left too.
+    const tenant = new SlidingWindowLimiter({ perKey: [], global: [{ limit: 2, perMs: 1000 }], now: clock });
+    expect(tenant.tryAcquire('x')).toBe(0);
+    now += 500;
+    expect(tenant.tryAcquire('y')).toBe(0);
+    now += 400;
+    tenant.markSent('y');
+    now += 200; // 1,100 ms after x, 200 ms after y actually left: one slot is free
+    expect(tenant.tryAcquire('z')).toBe(0);
+    now += 700; // 900 ms after y left: still counted
+    expect(tenant.tryAcquire('w')).toBe(100);
+  });
+
+  it("starts from another limiter's snapshot (the sender before it), without counting a send twice", () => {
+    const first = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    for (let i = 0; i < 7; i++) expect(first.tryAcquire('conversation:a')).toBe(0);
+    first.pause('conversation:b', now + 5_000);
+    const handedOver = first.snapshot();
+    now += 400;
+    const next = teamsRateLimiter({ now: clock, safetyMarginMs: 0 });
+    next.absorb(handedOver);
+    expect(next.tryAcquire('conversation:a')).toBe(600); // 7 per second, counted from the first one's sends
+    expect(next.tryAcquire('conversation:b')).toBe(4_600); // still paused after its 429
+    // Absorbing again what it already knows (its own snapshot, read back) changes nothing.
+    next.absorb(next.snapshot());
+    next.absorb(handedOver);
+    now += 600;
+    expect(next.tryAcquire('conversation:a')).toBe(0);
+    expect(next.tryAcquire('conversation:a')).toBeGreaterThan(0); // 8 per 2 s: the 7 before and this one
+  });
 });

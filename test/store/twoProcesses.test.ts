@@ -115,9 +115,11 @@ function approvalsOnTwoProcesses(
         sends.set(m.conversationId, (sends.get(m.conversationId) ?? 0) + n);
       }
       expect(Math.max(...sends.values())).toBeGreaterThan(60);
-      // Each instance keeps to the limits on its own, so together they go beyond them: the connector answered 429
-      // (some 60–80 times in a run), and every one of those messages was sent again later (all final, outbox empty).
-      expect(stub.counts.throttled ?? 0).toBeGreaterThan(0);
+      // One instance at a time sends from the outbox (the outbox-sender lease), so the limits hold for the bot as a
+      // whole, not per instance (when each instance kept to them alone, the connector answered 429 some 60–80 times
+      // a run). A few 429s remain: the replies of the turns, answered outside the outbox, count against the same
+      // conversations, and a send reaches the connector a little after the limiter admitted it. Every message
+      // refused was sent again later (all final, outbox empty, above).
     }
   }, 240_000);
 }
