@@ -16,7 +16,7 @@ import {
   type WirePermission,
 } from './mapConnection';
 import { odataString, segment, withQuery } from './odata';
-import { collect, paginate } from './paginate';
+import { collect, paginate, paginatePages } from './paginate';
 
 export interface ConnectionsClientApis {
   bap: ApiClient;
@@ -48,8 +48,10 @@ export class ConnectionsClient implements ConnectionsPort {
 
   async *listConnections(environmentId: string): AsyncIterable<Connection> {
     const url = withQuery(`${this.adminEnvironment(environmentId)}/connections`, { 'api-version': '2016-11-01' });
-    for await (const wire of paginate<WireConnection>(this.apis.powerApps, url, { operation: 'listConnections' })) {
-      yield mapConnection(wire, environmentId);
+    for await (const page of paginatePages<WireConnection>(this.apis.powerApps, url, {
+      operation: 'listConnections',
+    })) {
+      for (const wire of page) yield mapConnection(wire, environmentId);
     }
   }
 

@@ -29,7 +29,7 @@ import {
   type WireWorkflow,
 } from './mapDataverse';
 import { withQuery } from './odata';
-import { paginate } from './paginate';
+import { paginatePages } from './paginate';
 
 /** Dataverse caps a page at 5,000 rows. */
 const MAX_PAGE_SIZE = 5000;
@@ -49,65 +49,67 @@ export class DataverseClient implements DataversePort {
   }
 
   async *listConnectionReferences(environment: Environment): AsyncIterable<ConnectionReference> {
-    for await (const row of this.rows<WireConnectionReference>(environment, 'connectionreferences', {
+    for await (const page of this.rows<WireConnectionReference>(environment, 'connectionreferences', {
       $select:
         'connectionreferenceid,connectionreferencelogicalname,connectionreferencedisplayname,connectionid,connectorid,customconnectorid,ismanaged,_ownerid_value',
     })) {
-      yield mapConnectionReference(row);
+      for (const row of page) yield mapConnectionReference(row);
     }
   }
 
   async *listSolutions(environment: Environment): AsyncIterable<Solution> {
-    for await (const row of this.rows<WireSolution>(environment, 'solutions', {
+    for await (const page of this.rows<WireSolution>(environment, 'solutions', {
       $select: 'solutionid,uniquename,friendlyname,ismanaged',
       $expand: 'publisherid($select=customizationprefix)',
     })) {
-      yield mapSolution(row);
+      for (const row of page) yield mapSolution(row);
     }
   }
 
   async *listSolutionComponents(environment: Environment, solutionId: string): AsyncIterable<SolutionComponent> {
-    for await (const row of this.rows<WireSolutionComponent>(environment, 'solutioncomponents', {
+    for await (const page of this.rows<WireSolutionComponent>(environment, 'solutioncomponents', {
       $select: 'componenttype,objectid,_solutionid_value',
       $filter: `_solutionid_value eq ${guid(solutionId)}`,
     })) {
-      yield mapSolutionComponent(row, solutionId);
+      for (const row of page) yield mapSolutionComponent(row, solutionId);
     }
   }
 
   async *listApplicationUsers(environment: Environment): AsyncIterable<ApplicationUser> {
-    for await (const row of this.rows<WireSystemUser>(environment, 'systemusers', {
+    for await (const page of this.rows<WireSystemUser>(environment, 'systemusers', {
       $select: 'systemuserid,applicationid,fullname,isdisabled,accessmode',
       $filter: `accessmode eq ${ACCESS_MODE_NON_INTERACTIVE}`,
     })) {
-      if (!row.applicationid) continue;
-      const roles: WireRole[] = [];
-      for await (const role of this.rows<WireRole>(
-        environment,
-        `systemusers(${guid(row.systemuserid)})/systemuserroles_association`,
-        { $select: 'name,roleid' },
-      )) {
-        roles.push(role);
+      for (const row of page) {
+        if (!row.applicationid) continue;
+        const roles: WireRole[] = [];
+        for await (const rolePage of this.rows<WireRole>(
+          environment,
+          `systemusers(${guid(row.systemuserid)})/systemuserroles_association`,
+          { $select: 'name,roleid' },
+        )) {
+          roles.push(...rolePage);
+        }
+        yield mapApplicationUser(row, roles.map(mapRole));
       }
-      yield mapApplicationUser(row, roles.map(mapRole));
     }
   }
 
   async *listSolutionFlows(environment: Environment): AsyncIterable<SolutionFlow> {
-    for await (const row of this.rows<WireWorkflow>(environment, 'workflows', {
+    for await (const page of this.rows<WireWorkflow>(environment, 'workflows', {
       $select: 'workflowid,name,statecode,_ownerid_value,clientdata',
       $filter: `category eq ${WORKFLOW_CATEGORY_CLOUD_FLOW}`,
     })) {
-      yield mapSolutionFlow(row);
+      for (const row of page) yield mapSolutionFlow(row);
     }
   }
 
-  /** Rows of one entity set; an environment without Dataverse has none. */
-  private async *rows<T>(environment: Environment, path: string, query: Record<string, string>): AsyncGenerator<T> {
+  /** Rows of one entity set, page by page; an environment without Dataverse has none. */
+  private async *rows<T>(environment: Environment, path: string, query: Record<string, string>): AsyncGenerator<T[]> {
     if (!environment.dataverseUrl) return;
     const orgUrl = trimSlash(environment.dataverseUrl);
     const url = withQuery(`${orgUrl}/api/data/v9.2/${path}`, query);
-    yield* paginate<T>(this.apiFor(orgUrl), url, {
+    yield* paginatePages<T>(this.apiFor(orgUrl), url, {
       operation: `list ${path.split('(')[0]}`,
       headers: { Prefer: `odata.maxpagesize=${this.pageSize}`, 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
     });

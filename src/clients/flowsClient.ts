@@ -10,7 +10,7 @@ import type { FlowsPort } from '../tenant/ports';
 import type { ApiClient } from './httpClient';
 import { mapFlow, mapFlowOwner, type WireFlow, type WireFlowPermission } from './mapFlow';
 import { segment, withQuery } from './odata';
-import { collect, paginate } from './paginate';
+import { collect, paginate, paginatePages } from './paginate';
 
 const API_VERSION = { 'api-version': '2016-11-01' };
 
@@ -29,8 +29,8 @@ export class FlowsClient implements FlowsPort {
         `${this.baseUrl}/providers/Microsoft.ProcessSimple/scopes/admin/environments/${segment(environmentId)}/v2/flows`,
         API_VERSION,
       );
-      const pages = paginate<WireFlow>(this.api, adminUrl, { operation: 'listFlows(admin)' });
-      let first: IteratorResult<WireFlow>;
+      const pages = paginatePages<WireFlow>(this.api, adminUrl, { operation: 'listFlows(admin)' });
+      let first: IteratorResult<WireFlow[]>;
       try {
         first = await pages.next();
       } catch (error) {
@@ -39,14 +39,14 @@ export class FlowsClient implements FlowsPort {
         first = { done: true, value: undefined };
       }
       if (!this.makerOnly) {
-        if (!first.done) yield mapFlow(first.value, environmentId);
-        for await (const wire of pages) yield mapFlow(wire, environmentId);
+        if (!first.done) for (const wire of first.value) yield mapFlow(wire, environmentId);
+        for await (const page of pages) for (const wire of page) yield mapFlow(wire, environmentId);
         return;
       }
     }
     const makerUrl = withQuery(`${this.environmentUrl(environmentId)}/flows`, API_VERSION);
-    for await (const wire of paginate<WireFlow>(this.api, makerUrl, { operation: 'listFlows' })) {
-      yield mapFlow(wire, environmentId);
+    for await (const page of paginatePages<WireFlow>(this.api, makerUrl, { operation: 'listFlows' })) {
+      for (const wire of page) yield mapFlow(wire, environmentId);
     }
   }
 

@@ -21,7 +21,7 @@ import {
   type WireUser,
 } from './mapDirectory';
 import { odataString, withQuery } from './odata';
-import { paginate } from './paginate';
+import { paginate, paginatePages } from './paginate';
 
 /** Graph answers at most 20 requests per $batch. */
 const BATCH_LIMIT = 20;
@@ -52,7 +52,9 @@ export class GraphClient implements DirectoryPort {
 
   async *listUsers(): AsyncIterable<User> {
     const url = this.url('/users', { $select: USER_SELECT, $top: '999' });
-    for await (const wire of paginate<WireUser>(this.api, url, { operation: 'listUsers' })) yield mapUser(wire);
+    for await (const page of paginatePages<WireUser>(this.api, url, { operation: 'listUsers' })) {
+      for (const wire of page) yield mapUser(wire);
+    }
   }
 
   async findGroupByName(displayName: string): Promise<Group | undefined> {
@@ -77,8 +79,8 @@ export class GraphClient implements DirectoryPort {
 
   async *listApplications(): AsyncIterable<AppRegistration> {
     const url = this.url('/applications', { $select: APPLICATION_SELECT, $top: '999' });
-    for await (const wire of paginate<WireApplication>(this.api, url, { operation: 'listApplications' })) {
-      yield mapApplication(wire);
+    for await (const page of paginatePages<WireApplication>(this.api, url, { operation: 'listApplications' })) {
+      for (const wire of page) yield mapApplication(wire);
     }
   }
 

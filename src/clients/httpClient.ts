@@ -201,22 +201,16 @@ export class HttpClient {
   }
 
   private async send(spec: RequestSpec, token: string, correlationId: string, timeout: number): Promise<Attempt> {
+    // One headers object, filled in place (the scan sends 3,000 requests; spreads made three objects each).
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (spec.headers) Object.assign(headers, spec.headers);
+    headers.Authorization = `Bearer ${token}`;
+    headers['client-request-id'] = correlationId;
+    headers['x-ms-client-request-id'] = correlationId;
+    headers['x-ms-correlation-request-id'] = correlationId;
     try {
-      const response = await send({
-        method: spec.method,
-        url: spec.url,
-        body: spec.body,
-        timeoutMs: timeout,
-        headers: {
-          Accept: 'application/json',
-          ...(spec.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          ...spec.headers,
-          Authorization: `Bearer ${token}`,
-          'client-request-id': correlationId,
-          'x-ms-client-request-id': correlationId,
-          'x-ms-correlation-request-id': correlationId,
-        },
-      });
+      const response = await send({ method: spec.method, url: spec.url, body: spec.body, timeoutMs: timeout, headers });
       return { type: 'response', response };
     } catch (error) {
       const code = error instanceof TransportError ? error.code : 'ERR_NETWORK';

@@ -97,12 +97,28 @@ function principalType(type: string | undefined): Principal['type'] {
   }
 }
 
-/** Connector name from an apiId such as /providers/Microsoft.PowerApps/apis/shared_office365. */
+/**
+ * Connector name from an apiId such as /providers/Microsoft.PowerApps/apis/shared_office365: the segment after the
+ * last `apis` one, else the last segment. One pass over the text without arrays: it runs for every connection and
+ * every connection reference of every flow in the tenant scan.
+ */
 export function connectorFromApiId(apiId: string | undefined): string {
   if (!apiId) return '';
-  const parts = apiId.split('/').filter(Boolean);
-  const index = parts.lastIndexOf('apis');
-  return index >= 0 && parts[index + 1] ? parts[index + 1] : (parts[parts.length - 1] ?? '');
+  let last = '';
+  let afterLastApis: string | undefined;
+  let start = 0;
+  while (start < apiId.length) {
+    let end = apiId.indexOf('/', start);
+    if (end === -1) end = apiId.length;
+    if (end > start) {
+      const segment = apiId.slice(start, end);
+      if (segment === 'apis') afterLastApis = undefined;
+      else if (last === 'apis') afterLastApis = segment;
+      last = segment;
+    }
+    start = end + 1;
+  }
+  return afterLastApis ?? last;
 }
 
 /** Error wins over ConfigurationNeeded, which wins over Connected: one broken part breaks the connection. */

@@ -9,7 +9,7 @@
  * there is ever reported as fixed.
  */
 import pLimit, { type Limit } from 'p-limit';
-import { connectionUsage, referenceUsage } from '../connections/connectionUsage';
+import { referenceUsage, type FlowUse } from '../connections/connectionUsage';
 import {
   appUsersWithSystemAdministrator,
   brokenReferences,
@@ -25,7 +25,7 @@ import {
   type Finding,
 } from '../connections/findings';
 import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
-import { connectionKey } from '../connections/tenantFacts';
+import { lookups } from '../connections/findings/snapshotLookups';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -327,16 +327,19 @@ export class TenantScanner {
       references: envReferences,
       solutions: withComponents,
       applicationUsers: [],
-      apps: envConnections.flatMap((c) => {
-        const app = c.servicePrincipalAppId ? appsByAppId.get(c.servicePrincipalAppId.toLowerCase()) : undefined;
-        return app ? [app] : [];
-      }),
-      users: relevantUsers(result.users, [
-        ...envConnections.map((c) => c.createdBy.id),
-        ...envReferences.flatMap((r) => (r.ownerId ? [r.ownerId] : [])),
-      ]),
+      apps: [],
+      users: [],
       partialEnvironmentIds: connections ? [] : [environment.id],
     };
+    // Filled in loops rather than through intermediate arrays: these run over every connection of the tenant.
+    const people = new Map<string, User>();
+    for (const c of envConnections) {
+      const app = c.servicePrincipalAppId ? appsByAppId.get(c.servicePrincipalAppId.toLowerCase()) : undefined;
+      if (app) snapshot.apps.push(app);
+      addUser(people, result.users, c.createdBy.id);
+    }
+    for (const r of envReferences) if (r.ownerId) addUser(people, result.users, r.ownerId);
+    snapshot.users = [...people.values()];
     const findings = ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot));
     this.recordEnvironmentFindings(findings, snapshot, result);
 
@@ -350,18 +353,20 @@ export class TenantScanner {
   /** Adds the findings with their scope, the people they concern and the makers to alert. */
   private recordEnvironmentFindings(findings: Finding[], snapshot: TenantSnapshot, result: TenantScan): void {
     const environmentId = snapshot.connections[0]?.environmentId ?? snapshot.references[0]?.environmentId;
-    const creators = new Map<string, string>();
-    for (const flow of snapshot.flows) creators.set(`flow:${flow.id}`, flow.creatorId);
-    for (const flow of snapshot.solutionFlows)
-      if (flow.ownerId) creators.set(`workflow:${flow.workflowId}`, flow.ownerId);
+    const flowCreators = new Map<string, string>();
+    for (const flow of snapshot.flows) flowCreators.set(flow.id, flow.creatorId);
+    const workflowOwners = new Map<string, string>();
+    for (const flow of snapshot.solutionFlows) if (flow.ownerId) workflowOwners.set(flow.workflowId, flow.ownerId);
     const makersOf = (uses: { flowId?: string; workflowId?: string }[]) =>
       uses.flatMap((u) => {
-        const id = u.flowId ? creators.get(`flow:${u.flowId}`) : creators.get(`workflow:${u.workflowId}`);
+        const id = u.flowId ? flowCreators.get(u.flowId) : workflowOwners.get(String(u.workflowId));
         return id ? [id] : [];
       });
-    const usage = connectionUsage(snapshot);
-    const refUsage = referenceUsage(snapshot);
-    const connections = new Map(snapshot.connections.map((c) => [`${c.environmentId}:${c.name}`, c]));
+    // The rules' lookups (cached for this snapshot) already hold which flows use which connection.
+    const look = lookups(snapshot);
+    let refUsage: Map<string, FlowUse[]> | undefined;
+    const connections = new Map<string, Connection>();
+    for (const c of snapshot.connections) connections.set(`${c.environmentId}:${c.name}`, c);
     const references = new Map(
       snapshot.references.map((r) => [`${r.environmentId}:${r.logicalName.toLowerCase()}`, r]),
     );
@@ -374,11 +379,12 @@ export class TenantScanner {
       let people: string[] = [];
       let alert: string[] = [];
       if (connection) {
-        const makers = makersOf(usage.get(connectionKey(connection.environmentId, connection.name)) ?? []);
+        const makers = makersOf(look.flowsUsing(connection));
         people = [connection.createdBy.id, ...makers];
         if (finding.kind === 'connection-error') alert = people;
         if (finding.kind === 'connection-owner-disabled') alert = makers;
       } else if (reference) {
+        refUsage ??= referenceUsage(snapshot);
         const makers = makersOf(
           refUsage.get(`${reference.environmentId}/${reference.logicalName.toLowerCase()}`) ?? [],
         );
@@ -453,11 +459,12 @@ export class TenantScanner {
   /** True when one of the app's credentials ends between `fromDays` and `toDays` from now. */
   private hasCredentialIn(app: SnapshotApp, fromDays: number, toDays: number): boolean {
     const now = this.options.now.getTime();
-    return [...app.passwordCredentials, ...app.keyCredentials].some((c) => {
+    const within = (c: { endDateTime?: string }) => {
       if (c.endDateTime === undefined) return false;
       const days = (new Date(c.endDateTime).getTime() - now) / 86_400_000;
       return days >= fromDays && days <= toDays;
-    });
+    };
+    return app.passwordCredentials.some(within) || app.keyCredentials.some(within);
   }
 
   private add(result: TenantScan, finding: Finding, scope: string, people: string[], alert: string[]): void {
@@ -471,9 +478,12 @@ export class TenantScanner {
 
 function relevantUsers(users: Map<string, User>, ids: string[]): User[] {
   const out = new Map<string, User>();
-  for (const id of ids) {
-    const user = users.get(id.toLowerCase());
-    if (user) out.set(user.id, user);
-  }
+  for (const id of ids) addUser(out, users, id);
   return [...out.values()];
+}
+
+/** Adds the directory user with this id (any case) to `into`, once. */
+function addUser(into: Map<string, User>, users: Map<string, User>, id: string): void {
+  const user = users.get(id.toLowerCase());
+  if (user) into.set(user.id, user);
 }

@@ -1,4 +1,4 @@
-import { connectionStatus, mapConnection, mapEnvironment } from '../../src/clients/mapConnection';
+import { connectionStatus, connectorFromApiId, mapConnection, mapEnvironment } from '../../src/clients/mapConnection';
 
 describe('mapConnection', () => {
   it('reads a service-principal connection: oauthSP set, app id, broken token status', () => {
@@ -66,5 +66,19 @@ describe('mapConnection', () => {
       isDefault: false,
       dataverseUrl: 'https://org.crm.dynamics.com',
     });
+  });
+
+  it('takes the connector from the segment after the last "apis", else the last segment', () => {
+    const cases: [string | undefined, string][] = [
+      ['/providers/Microsoft.PowerApps/apis/shared_office365', 'shared_office365'],
+      ['/providers/Microsoft.PowerApps/scopes/admin/environments/env-1/apis/shared_custom-5f/', 'shared_custom-5f'],
+      ['//apis//apis/x//', 'x'],
+      ['/apis/a/apis', 'apis'],
+      ['shared_sql', 'shared_sql'],
+      ['///', ''],
+      ['', ''],
+      [undefined, ''],
+    ];
+    for (const [apiId, connector] of cases) expect(connectorFromApiId(apiId)).toBe(connector);
   });
 });

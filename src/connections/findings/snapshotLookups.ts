@@ -3,9 +3,9 @@
  * and reused by every rule that runs over it (the scanner runs seven rules over each environment's snapshot, and
  * building the maps and the flow usage index seven times was the rules' largest cost). Pure: no I/O.
  */
-import type { Connection, User } from '../../tenant/model';
+import type { Connection, Environment, User } from '../../tenant/model';
 import { connectionUsage, type FlowUse } from '../connectionUsage';
-import { connectionKey, environmentName } from '../tenantFacts';
+import { connectionKey } from '../tenantFacts';
 import type { SnapshotApp, SnapshotSolution, TenantSnapshot } from '../tenantSnapshot';
 
 export interface SnapshotLookups {
@@ -66,12 +66,17 @@ function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
   const users = new Map(snapshot.users.map((u) => [u.id.toLowerCase(), u]));
   const apps = new Map(snapshot.apps.map((a) => [a.appId.toLowerCase(), a]));
   const usage = connectionUsage(snapshot);
-  const connectionKeys = new Set(snapshot.connections.map((c) => connectionKey(c.environmentId, c.name)));
+  // Built on first use: only the reference rules ask, and the scanner's snapshots hold hundreds of connections.
+  let connectionKeys: Set<string> | undefined;
   const unknown = new Set(snapshot.partialEnvironmentIds ?? []);
   const user = (id: string | undefined) => (id ? users.get(id.toLowerCase()) : undefined);
+  const environments = environmentIndex(snapshot.environments);
+  // Built on first use: the credential rules ask once per app, and a scan's snapshots hold 200 apps and their
+  // service-principal connections (a filter per app was quadratic in the batch).
+  let byApp: Map<string, Connection[]> | undefined;
   return {
-    environmentName: (id) => environmentName(snapshot.environments, id),
-    environmentDisplay: (id) => snapshot.environments.find((e) => e.id === id),
+    environmentName: (id) => environments.get(id)?.displayName ?? id,
+    environmentDisplay: (id) => environments.get(id),
     user,
     userName: (id, fallback) => user(id)?.displayName ?? fallback,
     appByAppId: (appId) => (appId ? apps.get(appId.toLowerCase()) : undefined),
@@ -80,13 +85,44 @@ function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
       return names.length ? names.join(', ') : undefined;
     },
     flowsUsing: (c) => usage.get(connectionKey(c.environmentId, c.name)) ?? [],
-    connectionsOfApp: (appId) =>
-      snapshot.connections.filter((c) => c.servicePrincipalAppId?.toLowerCase() === appId.toLowerCase()),
-    connectionExists: (environmentId, name) => connectionKeys.has(connectionKey(environmentId, name)),
+    connectionsOfApp: (appId) => {
+      if (!byApp) {
+        byApp = new Map();
+        for (const c of snapshot.connections) {
+          if (c.servicePrincipalAppId === undefined) continue;
+          const key = c.servicePrincipalAppId.toLowerCase();
+          const list = byApp.get(key);
+          if (list) list.push(c);
+          else byApp.set(key, [c]);
+        }
+      }
+      return [...(byApp.get(appId.toLowerCase()) ?? [])];
+    },
+    connectionExists: (environmentId, name) => {
+      connectionKeys ??= new Set(snapshot.connections.map((c) => connectionKey(c.environmentId, c.name)));
+      return connectionKeys.has(connectionKey(environmentId, name));
+    },
     connectionsKnown: (environmentId) => !unknown.has(environmentId),
     userSolutions: (environmentId) =>
       snapshot.solutions.filter((s) => s.environmentId === environmentId && isUserSolution(s)),
   };
+}
+
+/**
+ * Environments by id (the first of an id wins, as a search of the list would find it). Rules ask per connection,
+ * hundreds of thousands of times a scan, and the scanner's snapshots all share one list of hundreds of environments,
+ * so the index is kept per list.
+ */
+const environmentIndexes = new WeakMap<readonly Environment[], { length: number; index: Map<string, Environment> }>();
+
+function environmentIndex(environments: readonly Environment[]): Map<string, Environment> {
+  const hit = environmentIndexes.get(environments);
+  // As for the lookups themselves: a list grown or shrunk since means index again.
+  if (hit && hit.length === environments.length) return hit.index;
+  const index = new Map<string, Environment>();
+  for (const e of environments) if (!index.has(e.id)) index.set(e.id, e);
+  environmentIndexes.set(environments, { length: environments.length, index });
+  return index;
 }
 
 /** "Vendor onboarding, Nightly export" — at most three names, then a count. */
