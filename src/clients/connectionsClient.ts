@@ -16,7 +16,10 @@ import {
   type WirePermission,
 } from './mapConnection';
 import { odataString, segment, withQuery } from './odata';
-import { collect, paginate, paginatePages } from './paginate';
+import { collect, paginate, paginatePagesOfSize, type PageSizeMemory } from './paginate';
+
+/** Connections per page of the admin list (as public admin scripts ask; the default is 100). */
+const LIST_PAGE = 250;
 
 export interface ConnectionsClientApis {
   bap: ApiClient;
@@ -33,6 +36,8 @@ export interface ConnectionsClientEndpoints {
 }
 
 export class ConnectionsClient implements ConnectionsPort {
+  private readonly pageSize: PageSizeMemory = { refused: false };
+
   constructor(
     private readonly apis: ConnectionsClientApis,
     private readonly endpoints: ConnectionsClientEndpoints,
@@ -48,7 +53,7 @@ export class ConnectionsClient implements ConnectionsPort {
 
   async *listConnections(environmentId: string): AsyncIterable<Connection> {
     const url = withQuery(`${this.adminEnvironment(environmentId)}/connections`, { 'api-version': '2016-11-01' });
-    for await (const page of paginatePages<WireConnection>(this.apis.powerApps, url, {
+    for await (const page of paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
       operation: 'listConnections',
     })) {
       for (const wire of page) yield mapConnection(wire, environmentId);

@@ -10,13 +10,16 @@ import type { FlowsPort } from '../tenant/ports';
 import type { ApiClient } from './httpClient';
 import { mapFlow, mapFlowOwner, type WireFlow, type WireFlowPermission } from './mapFlow';
 import { segment, withQuery } from './odata';
-import { collect, paginate, paginatePages } from './paginate';
+import { collect, paginate, paginatePages, paginatePagesOfSize, type PageSizeMemory } from './paginate';
 
 const API_VERSION = { 'api-version': '2016-11-01' };
+/** Flows per page of the admin list (as public admin scripts ask; the default is 50). */
+const LIST_PAGE = 250;
 
 export class FlowsClient implements FlowsPort {
   /** Set once the admin list was refused: this identity lists as a maker from then on. */
   private makerOnly = false;
+  private readonly pageSize: PageSizeMemory = { refused: false };
 
   constructor(
     private readonly api: ApiClient,
@@ -29,7 +32,9 @@ export class FlowsClient implements FlowsPort {
         `${this.baseUrl}/providers/Microsoft.ProcessSimple/scopes/admin/environments/${segment(environmentId)}/v2/flows`,
         API_VERSION,
       );
-      const pages = paginatePages<WireFlow>(this.api, adminUrl, { operation: 'listFlows(admin)' });
+      const pages = paginatePagesOfSize<WireFlow>(this.api, adminUrl, LIST_PAGE, this.pageSize, {
+        operation: 'listFlows(admin)',
+      });
       let first: IteratorResult<WireFlow[]>;
       try {
         first = await pages.next();

@@ -4,8 +4,12 @@
  * `paginatePages` yields whole pages, for the lists a tenant scan reads in bulk: every item that passes through an
  * async generator costs a few promises and a turn of the microtask queue, and the scan maps ~200,000 rows.
  */
-import { TenantApiError } from '../tenant/errors';
+import { getLogger } from '../logging/logger';
+import { isTenantApiError, TenantApiError } from '../tenant/errors';
 import type { ApiClient, RequestSpec } from './httpClient';
+import { withQuery } from './odata';
+
+const log = getLogger('clients');
 
 interface Page<T> {
   value?: T[];
@@ -47,6 +51,47 @@ export async function* paginatePages<T>(
     }
     next = seen.has(resolved) ? undefined : resolved;
   }
+}
+
+/** Whether a list refused `$top` once: then it is never asked with it again (one per client and list). */
+export interface PageSizeMemory {
+  refused: boolean;
+}
+
+/**
+ * Pages of `top` items where the service takes `$top` (public admin scripts ask the classic Power Apps and Flow
+ * admin lists for 250; their contract does not say): ~2.5× fewer round trips for a tenant scan than the default
+ * pages of 100 / 50. A service that answers the first page with 400 is asked again without `$top`, and `memory`
+ * keeps later lists from trying again.
+ */
+export async function* paginatePagesOfSize<T>(
+  client: ApiClient,
+  url: string,
+  top: number,
+  memory: PageSizeMemory,
+  options: Omit<RequestSpec, 'method' | 'url'> = {},
+): AsyncGenerator<T[]> {
+  if (!memory.refused) {
+    const pages = paginatePages<T>(client, withQuery(url, { $top: String(top) }), options);
+    let first: IteratorResult<T[]>;
+    try {
+      first = await pages.next();
+    } catch (error) {
+      if (!(isTenantApiError(error) && error.kind === 'badRequest' && error.status === 400)) throw error;
+      memory.refused = true;
+      log.warn(
+        { api: client.name, operation: options.operation, code: error.code },
+        '$top refused; listing with the default pages',
+      );
+      first = { done: true, value: undefined };
+    }
+    if (!memory.refused) {
+      if (!first.done) yield first.value;
+      yield* pages;
+      return;
+    }
+  }
+  yield* paginatePages<T>(client, url, options);
 }
 
 /** Collects an async iterable (for the few callers that need every item at once). */

@@ -28,6 +28,8 @@
  *                                              4,000 / 10 s, the others 6,000 / 300 s (unconfirmed)
  *           | 'down'                           every request is reset (the service is unreachable)
  *           | 'propagation=' MS                a secret added by addPassword works for tokens only after MS
+ *           | 'refuseQuery=' NAME              400 for a request whose query has NAME (e.g. $top): a service that
+ *                                                does not take that option
  * RATE is a probability 0..1. A route rule overrides its API's rule, which overrides '*', field by field.
  * Example: `graph:latency=25;dataverse:error=0.1:503;graph.addPassword:ambiguous=1;keyVault:down;*:reset=0.05`.
  */
@@ -47,6 +49,7 @@ export interface FaultSettings {
   ambiguous?: number;
   throttle?: ThrottleBudget;
   propagationMs?: number;
+  refuseQuery?: string;
 }
 
 interface RuleSettings extends FaultSettings {
@@ -140,6 +143,9 @@ function parseFault(fault: string): RuleSettings {
       return { ambiguous: probability(value, name) };
     case 'propagation':
       return { propagationMs: nonNegative(value, name) };
+    case 'refuseQuery':
+      if (!value) throw new Error('faults: refuseQuery needs a query parameter name');
+      return { refuseQuery: value };
     case 'throttle': {
       if (value === 'default') return { throttleDefault: true };
       const match = value.match(/^(\d+)\/(\d+(?:\.\d+)?)$/);

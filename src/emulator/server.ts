@@ -106,6 +106,17 @@ async function handle(core: EmulatorCore, routes: Route[], req: IncomingMessage,
     const body = await readBody(req);
     if (core.recording) core.recording.push(recordOf(req, method, body));
     if (!match) return answer(notFoundReply(api, url));
+    if (faults.refuseQuery && url.searchParams.has(faults.refuseQuery)) {
+      return answer({
+        status: 400,
+        body: {
+          error: {
+            code: 'InvalidQueryParameter',
+            message: `The query parameter '${faults.refuseQuery}' is not supported on this resource.`,
+          },
+        },
+      });
+    }
     if ('methodNotAllowed' in match) {
       return answer({
         status: 405,
