@@ -8,6 +8,7 @@ import { CallerIdConstants } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { Config } from '../config';
 import { getLogger } from '../logging/logger';
+import { reuseConnectorClients } from './reusedConnectorClients';
 
 const log = getLogger('app.adapter');
 
@@ -36,6 +37,7 @@ export function createTeamsAdapter(
         }
       : {}),
   } as ConstructorParameters<typeof TeamsAdapter>[0]);
+  reuseConnectorClients(adapter);
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, activityId: context.activity?.id }, 'unhandled turn error');
     await context
