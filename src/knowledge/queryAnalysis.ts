@@ -79,7 +79,9 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\b(?:turn|switch)(?:ing|ed)?\s*(?:it\s*|the flow\s*|my flow\s*)?on\b|\bactivat\w*|\benabl\w*/g, 'turn on enable activate'],
   [/\b(?:turn|switch)(?:ing|ed)?\s*(?:it\s*|the flow\s*|my flow\s*)?off\b|\bdisabl\w*/g, 'turn off disable deactivate'],
   [/\brun[\s-]*only\b/g, 'run only'],
-  [/\brun\s*as\b/g, 'run as'],
+  // "which account did it run as", "what identity is used": the question of the identity a flow really used.
+  [/\b(?:which|what)\s+(?:account|identity|user|credentials?)\b/g, 'identity used'],
+  [/\b(?:run|ran|runs|running)\s*as\b/g, 'run as'],
   [/\bco[\s-]?owners?\b/g, 'co-owner'],
   [/\bguests?\b|\bexternal\s*users?\b|\bb2b\b/g, 'guest'],
   [/\bcustom\s*connectors?\b|\bcustom\s*apis?\b/g, 'custom connector'],
