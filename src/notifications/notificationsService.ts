@@ -49,6 +49,14 @@ interface ScanJob {
   requestedAt: string;
   /** Times this request has waited for another scan to end. */
   waits?: number;
+  /** The admin who said "scan now": told when the scan ends even if it found nothing new for them. */
+  requestedBy?: string;
+}
+
+/** A scan's result, and which recipients (ledger keys) were sent a digest. */
+interface ScanOutcome {
+  result: ScanResult;
+  notified: Set<string>;
 }
 
 interface ScanRun {
@@ -181,10 +189,15 @@ export class NotificationsService {
       // The lease was only a look: the job takes it again wherever it runs, and survives this instance.
       await lease.release();
       const now = this.ctx.clock.now();
-      await jobs.enqueue<ScanJob>(SCAN_JOB, { scanId: newScanId(now), requestedAt: now.toISOString() });
+      await jobs.enqueue<ScanJob>(SCAN_JOB, {
+        scanId: newScanId(now),
+        requestedAt: now.toISOString(),
+        requestedBy: caller.userId,
+      });
       return textReply(started);
     }
     const work = this.scanHolding(lease, false)
+      .then((outcome) => this.tellRequester(caller.userId, outcome))
       .then(() => this.outbox.drain())
       .catch((error: unknown) => log.error({ err: error }, 'scan now failed'));
     this.track(work);
@@ -218,8 +231,9 @@ export class NotificationsService {
     }
     if (job.attempt > 1) log.info({ scanId: request.scanId, attempt: job.attempt }, 'taking over an unfinished scan');
     const startedAt = this.ctx.clock.now().toISOString();
+    let outcome: ScanOutcome;
     try {
-      await this.scanHolding(lease, false, request.scanId);
+      outcome = await this.scanHolding(lease, false, request.scanId);
     } catch (error) {
       // Another instance took the lease while this one stalled; it carries on.
       if (error instanceof ScanLeaseLostError) return;
@@ -230,7 +244,28 @@ export class NotificationsService {
       startedAt,
       finishedAt: this.ctx.clock.now().toISOString(),
     });
+    if (request.requestedBy) await this.tellRequester(request.requestedBy, outcome);
     this.outbox.kick();
+  }
+
+  /**
+   * Whoever said "scan now" hears back when it ends: their digest, or — when nothing is new or changed for them —
+   * a note saying so, rather than silence.
+   */
+  private async tellRequester(userId: string, { result, notified }: ScanOutcome): Promise<void> {
+    if (notified.has(`user:${userId.toLowerCase()}`)) return;
+    const open = result.findings.length;
+    const partial = result.partial.length
+      ? ` Some things could not be checked: ${result.partial.slice(0, 3).join('; ')}${result.partial.length > 3 ? '…' : ''}.`
+      : '';
+    await this.notifier.send([
+      {
+        toUserId: userId,
+        reply: textReply(
+          `Scan finished: nothing new or changed for you since your last digest. ${open} finding${open === 1 ? ' is' : 's are'} still open; say "health report" to see them all.${partial}`,
+        ),
+      },
+    ]);
   }
 
   /** Resolves once background scans and deliveries started by this service have finished (tests, CLI). */
@@ -242,11 +277,11 @@ export class NotificationsService {
     const lease = options.dryRun
       ? undefined
       : await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
-    return this.scanHolding(lease, options.dryRun === true);
+    return (await this.scanHolding(lease, options.dryRun === true)).result;
   }
 
   /** The scan itself; releases `lease` (when given) at the end. */
-  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean, id?: string): Promise<ScanResult> {
+  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean, id?: string): Promise<ScanOutcome> {
     try {
       const now = this.ctx.clock.now();
       const scanId = id ?? newScanId(now);
@@ -264,16 +299,20 @@ export class NotificationsService {
       }).scan();
       const recipients = planRecipients({ adminIds, subscriptions, scan, defaultThresholds: defaults });
       const deliveries: ScanDelivery[] = [];
+      const notified = new Set<string>();
       for (const recipient of recipients) {
         const delivery = await this.notify(recipient, scan, scanId, now, lease, dryRun);
-        if (delivery) deliveries.push(delivery);
+        if (delivery) {
+          deliveries.push(delivery);
+          notified.add(recipient.key.toLowerCase());
+        }
       }
       if (!dryRun) await this.pruneHistory(now);
       log.info(
         { scanId, findings: scan.findings.length, deliveries: deliveries.length, partial: scan.partial.length },
         dryRun ? 'dry-run scan done' : 'scan done',
       );
-      return { findings: scan.findings, deliveries, partial: scan.partial };
+      return { result: { findings: scan.findings, deliveries, partial: scan.partial }, notified };
     } finally {
       await lease?.release();
     }

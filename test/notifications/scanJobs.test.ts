@@ -65,6 +65,18 @@ describe('tenant scans as durable jobs', () => {
     expect(await domain.ctx.store.jobs.listPoison()).toEqual([]);
   });
 
+  it('tells the admin who asked when a scan finds nothing new for them, instead of going silent', async () => {
+    const before = sink.received.get(ALEX)?.length ?? 0;
+    expect((await service.scanNow(callerFor('alex'))).text).toMatch(/Scanning the tenant now/);
+    await runWorkers();
+    const replies = sink.received.get(ALEX) ?? [];
+    expect(replies).toHaveLength(before + 1);
+    const note = replies[replies.length - 1];
+    expect(note.text).toMatch(/Scan finished: nothing new or changed for you since your last digest/);
+    expect(note.text).toMatch(/\d+ findings are still open; say "health report"/);
+    expect(note.cards ?? []).toEqual([]);
+  });
+
   it('does not scan again for a request that a later scan has already answered', async () => {
     const last = (await domain.ctx.store.records.get<{ startedAt: string }>(SCAN_RUNS, 'last'))!.value;
     const before = domain.emulator.control.requestCount('powerApps');
