@@ -4,7 +4,6 @@
  * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it, or uses the one
  * EMULATOR_INFO names (an emulator in its own process, shared by several bot processes).
  */
-import type { TokenCredential } from '@azure/identity';
 import * as path from 'node:path';
 import { AccessPolicy } from './access/accessPolicy';
 import type { Caller } from './access/caller';
@@ -13,13 +12,14 @@ import { defaultOperationsWith } from './approvals/defaultOperations';
 import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
-import { createCredential, credentialFactory, emulatorCredential } from './clients/credentials';
-import { createTenantPorts, endpointsFromConfig, endpointsFromEmulator, type TenantPortsOptions } from './clients';
+import type { TenantPortsOptions } from './clients';
+import { tenantPortsFor } from './clients/tenantPortsFor';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
 import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
+import { scanInWorker } from './notifications/scanInWorker';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
@@ -100,24 +100,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : undefined);
   if (config.demoMode) log.info('demo mode: using the built-in demo tenant (set TENANT_ID to manage a real tenant)');
 
-  // A factory rather than one credential: the HTTP layer spreads its token scopes (one per Dataverse org) over a
-  // few credentials so that no MSAL cache grows large (see CredentialSource).
-  let credential: () => TokenCredential;
-  let endpoints;
-  let tenantId: string;
   const emulatorInfo = emulator?.info ?? external;
-  if (emulatorInfo) {
-    tenantId = emulatorInfo.tenantId;
-    credential = credentialFactory(() => emulatorCredential(emulatorInfo));
-    endpoints = endpointsFromEmulator(emulatorInfo);
-  } else {
-    tenantId = config.TENANT_ID as string;
-    credential = credentialFactory(() => createCredential(config));
-    endpoints = endpointsFromConfig(config);
-  }
-
   const store = options.store ?? (await openStore(config));
-  const tenant = createTenantPorts(endpoints, credential, options.tenantPorts);
+  const { tenant, tenantId } = tenantPortsFor(config, emulatorInfo, options.tenantPorts);
   const clock = options.clock ?? (config.demoMode ? new AdjustableClock() : systemClock);
   // Every notification goes into the persistent, rate-limited outbox (the notifications service owns it; it is
   // built below, from this ctx), which delivers once the bot adapter is attached (DeferredDelivery).
@@ -134,7 +119,18 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const jobs = new JobRunner(ctx, options.jobRunner);
   const connections = new ConnectionsService(ctx);
   const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
-  const notifications = new NotificationsService(ctx, delivery, { ...options.notifications, jobs });
+  // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
+  const workerSetup = {
+    config,
+    emulatorInfo,
+    tenantPorts: options.tenantPorts,
+    trustCaPath: emulator?.info.caCertPath,
+  };
+  const notifications = new NotificationsService(ctx, delivery, {
+    scan: (scanOptions) => scanInWorker(workerSetup, scanOptions),
+    ...options.notifications,
+    jobs,
+  });
   const services: BotServices = {
     ctx,
     knowledge: createKnowledgeService(answerer),

@@ -4,7 +4,7 @@
  * is not JSON comes back as text, an empty one as ''). Every status is a response, redirects are not followed; only
  * a transport failure throws, as a TransportError carrying the socket's code (ECONNRESET, ECONNREFUSED, ETIMEDOUT…).
  */
-import axios, { type AxiosError } from 'axios';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
@@ -36,21 +36,28 @@ export class TransportError extends Error {
 // Sockets stay open between requests (the scan sends thousands to the same hosts). One secure context (the default
 // trust store, NODE_EXTRA_CA_CERTS included) serves every connection: without it each new TLS socket builds its own
 // from the whole root store, which at the scan's few hundred parallel connections cost more CPU than the handshakes.
-const client = axios.create({
-  httpAgent: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-  httpsAgent: new https.Agent({ keepAlive: true, scheduling: 'lifo', secureContext: tls.createSecureContext() }),
-  validateStatus: () => true,
-  maxRedirects: 0,
-  // The body is parsed here once, as text first: axios's own JSON transform would try (and on big lists repeat) work
-  // the retry rules do not need, and an answer that is not JSON must reach the error mapping as it came.
-  responseType: 'text',
-  transformResponse: [(data: unknown) => data],
-  transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-});
-// Flat defaults instead of axios's per-method buckets (common, get, post…), which every request otherwise merges
-// and flattens again; the HTTP layer sends Accept and Content-Type itself. With the lighter per-request config
-// below, axios's share of a request went from ~32 to ~16 µs (3,000 requests a scan).
-Object.assign(client.defaults, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+// Made on first use, not when this module loads, so that a thread can add a certificate authority first
+// (threadTrust.ts).
+let shared: AxiosInstance | undefined;
+function client(): AxiosInstance {
+  if (shared) return shared;
+  shared = axios.create({
+    httpAgent: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+    httpsAgent: new https.Agent({ keepAlive: true, scheduling: 'lifo', secureContext: tls.createSecureContext() }),
+    validateStatus: () => true,
+    maxRedirects: 0,
+    // The body is parsed here once, as text first: axios's own JSON transform would try (and on big lists repeat)
+    // work the retry rules do not need, and an answer that is not JSON must reach the error mapping as it came.
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
+  });
+  // Flat defaults instead of axios's per-method buckets (common, get, post…), which every request otherwise merges
+  // and flattens again; the HTTP layer sends Accept and Content-Type itself. With the lighter per-request config
+  // below, axios's share of a request went from ~32 to ~16 µs (3,000 requests a scan).
+  Object.assign(shared.defaults, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+  return shared;
+}
 
 export async function send(request: TransportRequest): Promise<TransportResponse> {
   // axios's timeout watches the socket; the abort is the deadline for the whole attempt (connect, send, read). One
@@ -58,7 +65,7 @@ export async function send(request: TransportRequest): Promise<TransportResponse
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
   try {
-    const response = await client.request<string>({
+    const response = await client().request<string>({
       method: request.method,
       url: request.url,
       data:

@@ -23,7 +23,7 @@ import type { ScanDelivery, ScanResult } from './scanResult';
 import { Subscriptions } from './subscriptions';
 import type { SlidingWindowLimiter } from './slidingWindowLimiter';
 import { teamsRateLimiter } from './teamsRateLimits';
-import { TenantScanner, type TenantScan } from './tenantScanner';
+import { TenantScanner, type ScanOptions, type TenantScan } from './tenantScanner';
 
 export type { DeliveryPort, DeliveryOutcome, DeliveryTarget } from './deliveryPort';
 export type { ScanResult, ScanDelivery } from './scanResult';
@@ -83,6 +83,8 @@ export interface NotificationsOptions {
   scanWaitMs?: number;
   /** The scanner lease's time to live (default 60 s): how long a dead instance's scan blocks the next one. */
   scanLeaseTtlMs?: number;
+  /** Runs one tenant scan; default: in this thread, on ctx.tenant (the composition root runs it in a worker). */
+  scan?: (options: ScanOptions) => Promise<TenantScan>;
 }
 
 export function parseThresholds(input: number[]): number[] | undefined {
@@ -291,12 +293,15 @@ export class NotificationsService {
         ...defaults,
         ...subscriptions.flatMap((s) => (s.kind === 'user' && s.active ? (s.thresholds ?? []) : [])),
       );
-      const scan = await new TenantScanner(this.ctx.tenant, {
+      const scanOptions: ScanOptions = {
         now,
         withinDays,
         environmentConcurrency: this.options.environmentConcurrency,
         readConcurrency: this.options.readConcurrency,
-      }).scan();
+      };
+      const scan = await (this.options.scan
+        ? this.options.scan(scanOptions)
+        : new TenantScanner(this.ctx.tenant, scanOptions).scan());
       const recipients = planRecipients({ adminIds, subscriptions, scan, defaultThresholds: defaults });
       const deliveries: ScanDelivery[] = [];
       const notified = new Set<string>();

@@ -1,0 +1,45 @@
+/**
+ * A scan in a worker thread finds exactly what the same scan finds in the bot's thread (its Maps and Sets come back
+ * as such), and a worker that cannot start its clients fails the scan with a plain error instead of hanging.
+ */
+import { loadConfig } from '../../src/config';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { tenantPortsFor } from '../../src/clients/tenantPortsFor';
+import { scanInWorker, ScanWorkerError } from '../../src/notifications/scanInWorker';
+import { TenantScanner } from '../../src/notifications/tenantScanner';
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+afterAll(() => emulator.close());
+
+test('a scan in a worker thread finds what the same scan finds in this thread', async () => {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const options = { now: new Date('2026-12-01T08:00:00Z'), withinDays: 30 };
+  const inThread = await new TenantScanner(tenantPortsFor(config, emulator.info).tenant, options).scan();
+  const inWorker = await scanInWorker(
+    { config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath },
+    options,
+  );
+
+  expect(inWorker.findings.length).toBeGreaterThan(0);
+  expect(inWorker.findings).toEqual(inThread.findings);
+  expect(inWorker.partial).toEqual(inThread.partial);
+  // (jest's sandbox has Set and Map of its own, so ask the object what it is rather than use instanceof)
+  expect(Object.prototype.toString.call(inWorker.checkedScopes)).toBe('[object Set]');
+  // Sets and Maps fill in the order environments finish: compare their contents, sorted.
+  const sorted = <T>(items: Iterable<T>) => [...items].map((x) => JSON.stringify(x)).sort();
+  expect(sorted(inWorker.checkedScopes)).toEqual(sorted(inThread.checkedScopes));
+  expect(Object.prototype.toString.call(inWorker.scopeOf)).toBe('[object Map]');
+  expect(sorted(inWorker.scopeOf)).toEqual(sorted(inThread.scopeOf));
+  expect(sorted(inWorker.stakeholders)).toEqual(sorted(inThread.stakeholders));
+  expect(sorted(inWorker.makerAlerts)).toEqual(sorted(inThread.makerAlerts));
+  expect(sorted(inWorker.users)).toEqual(sorted(inThread.users));
+});
+
+test('a worker that cannot build its clients fails the scan with a plain error', async () => {
+  // A real-tenant configuration with no credential at all: the worker's clients cannot be built.
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), demoMode: false, TENANT_ID: undefined };
+  await expect(scanInWorker({ config }, { now: new Date(), withinDays: 30 })).rejects.toBeInstanceOf(ScanWorkerError);
+});
