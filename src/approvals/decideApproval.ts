@@ -60,12 +60,8 @@ export async function decideApproval(
 
   const loaded = approvalId ? await repository.get(approvalId) : undefined;
   if (!loaded) return refused('unknownApproval');
-  if (!ctx.access.sameTenant(caller) || caller.tenantId !== loaded.tenantId) return refused('otherTenant', loaded);
-  if (hash !== loaded.hash) return refused('hashMismatch', loaded);
-  if (caller.userId === loaded.requesterId) return refused('ownRequest', loaded);
-  if (!loaded.approverIds.includes(caller.userId) || !(await stillEntitled(ctx, caller, loaded))) {
-    return refused('notApprover', loaded);
-  }
+  const refusal = await approverRefusal(ctx, caller, loaded, hash);
+  if (refusal) return refused(refusal, loaded);
 
   const comment = typeof inputs.comment === 'string' ? inputs.comment.trim().slice(0, 500) : '';
   const byName = caller.displayName ?? loaded.approverNames[caller.userId] ?? caller.userId;
@@ -154,8 +150,28 @@ export async function decideApproval(
   }
 }
 
+/**
+ * Why a click on an approver's button of `approval` must be refused (undefined: it may be counted): another tenant,
+ * a card that does not match the request, the requester's own click, or someone who is not (or no longer) one of
+ * its approvers. Shared by [Approve]/[Reject] and [Retry the switch].
+ */
+export async function approverRefusal(
+  ctx: DomainContext,
+  caller: Caller,
+  approval: Approval,
+  hash: string,
+): Promise<RefusalReason | undefined> {
+  if (!ctx.access.sameTenant(caller) || caller.tenantId !== approval.tenantId) return 'otherTenant';
+  if (hash !== approval.hash) return 'hashMismatch';
+  if (caller.userId === approval.requesterId) return 'ownRequest';
+  if (!approval.approverIds.includes(caller.userId) || !(await stillEntitled(ctx, caller, approval))) {
+    return 'notApprover';
+  }
+  return undefined;
+}
+
 /** Membership can change after the request was sent: an approver removed from the group no longer counts. */
-export async function stillEntitled(ctx: DomainContext, caller: Caller, approval: Approval): Promise<boolean> {
+async function stillEntitled(ctx: DomainContext, caller: Caller, approval: Approval): Promise<boolean> {
   if (approval.operation.kind === 'rotation') return ctx.access.isApprover(caller);
   if (approval.operation.connections.some((c) => c.ownerId === caller.userId)) return true;
   return ctx.access.isAdmin(caller);

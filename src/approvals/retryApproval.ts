@@ -12,7 +12,7 @@ import type { JobRunner } from '../jobs/jobRunner';
 import { cardFor, cardKeyOf } from './approvalCards';
 import { isRetryable, subjectOf, type Approval } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
-import { stillEntitled, type ApprovalActionResult } from './decideApproval';
+import { approverRefusal, type ApprovalActionResult } from './decideApproval';
 import { coverLateResponse } from './lateInvokeResponses';
 import type { ApprovalOperations } from './operationsPort';
 import { refuse, type RefusalReason } from './refusals';
@@ -47,12 +47,8 @@ export async function retryApproval(
 
   const loaded = approvalId ? await repository.get(approvalId) : undefined;
   if (!loaded) return refused('unknownApproval');
-  if (!ctx.access.sameTenant(caller) || caller.tenantId !== loaded.tenantId) return refused('otherTenant', loaded);
-  if (hash !== loaded.hash) return refused('hashMismatch', loaded);
-  if (caller.userId === loaded.requesterId) return refused('ownRequest', loaded);
-  if (!loaded.approverIds.includes(caller.userId) || !(await stillEntitled(ctx, caller, loaded))) {
-    return refused('notApprover', loaded);
-  }
+  const refusal = await approverRefusal(ctx, caller, loaded, hash);
+  if (refusal) return refused(refusal, loaded);
   if (!isRetryable(loaded)) return refused('notRetryable', loaded);
 
   // The saga first: if it has moved on (another click won), the approval is left as it is.

@@ -3,7 +3,6 @@
  * the real tenant the config names. The composition root builds the bot's ports with it, and the scan worker its
  * own (a worker thread cannot share the bot's clients). `emulatorInfo`: the demo tenant's URLs and bot app.
  */
-import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config';
 import type { TenantPorts } from '../tenant/ports';
 import { createCredential, credentialFactory, emulatorCredential } from './credentials';
@@ -17,15 +16,12 @@ export function tenantPortsFor(
 ): { tenant: TenantPorts; tenantId: string } {
   // A factory rather than one credential: the HTTP layer spreads its token scopes (one per Dataverse org) over a
   // few credentials so that no MSAL cache grows large (see CredentialSource).
-  let credential: () => TokenCredential;
   if (emulatorInfo) {
-    credential = credentialFactory(() => emulatorCredential(emulatorInfo));
-    return {
-      tenant: createTenantPorts(endpointsFromEmulator(emulatorInfo), credential, options),
-      tenantId: emulatorInfo.tenantId,
-    };
+    const credential = credentialFactory(() => emulatorCredential(emulatorInfo));
+    const tenant = createTenantPorts(endpointsFromEmulator(emulatorInfo), credential, options);
+    return { tenant, tenantId: emulatorInfo.tenantId };
   }
-  credential = credentialFactory(() => createCredential(config));
+  const credential = credentialFactory(() => createCredential(config));
   return {
     tenant: createTenantPorts(endpointsFromConfig(config), credential, options),
     tenantId: config.TENANT_ID as string,
