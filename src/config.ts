@@ -160,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.EMULATOR_INFO && !config.demoMode) {
     problems.push('EMULATOR_INFO: demo mode only (unset TENANT_ID, or unset EMULATOR_INFO to use the real tenant)');
   }
+  problems.push(...llmProblems(config));
   if (config.STORAGE === 'azure' && !config.AZURE_STORAGE_CONNECTION_STRING && !config.AZURE_STORAGE_ACCOUNT_URL) {
     problems.push('AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL: required with STORAGE=azure');
   }
@@ -174,4 +175,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The LLM planner's settings: all three or none, and an https endpoint (the API key travels in a header; teams-ai
+ * refuses anything else, so checking here turns a failure deep inside start-up into a configuration error).
+ */
+function llmProblems(config: RawConfig): string[] {
+  const { AZURE_OPENAI_ENDPOINT: endpoint, AZURE_OPENAI_API_KEY: key, AZURE_OPENAI_DEPLOYMENT: deployment } = config;
+  const set = [endpoint, key, deployment].filter((v) => v !== undefined).length;
+  const problems: string[] = [];
+  if (set > 0 && set < 3) {
+    problems.push(
+      'AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT: set all three for the LLM planner, or none',
+    );
+  }
+  if (endpoint !== undefined && !/^https:\/\/[^/\s]+/i.test(endpoint)) {
+    problems.push('AZURE_OPENAI_ENDPOINT: must be an https:// URL');
+  }
+  return problems;
 }
