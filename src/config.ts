@@ -117,6 +117,8 @@ const schema = z.object({
   AZURE_OPENAI_ENDPOINT: url,
   AZURE_OPENAI_API_KEY: optionalString,
   AZURE_OPENAI_DEPLOYMENT: optionalString,
+  /** The model's share of a turn: past it the request is aborted and the local planner answers. */
+  AZURE_OPENAI_TIMEOUT_MS: int(8000, 100),
 
   // Demo tenant emulator (demo mode only)
   EMULATOR_LATENCY_MS: int(0),

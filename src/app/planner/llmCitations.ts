@@ -6,7 +6,7 @@
  * cited passages, because Teams shows in-text citations from exactly these markers.
  */
 import { unsupportedFacts, supportFrom } from './llmFacts';
-import { keepOnlyLinksTo, normalizeUrl, splitSentences } from './llmLinks';
+import { keepOnlyLinksTo, normalizeUrl, splitSentences, withoutLinks } from './llmLinks';
 import type { KnowledgeAnswerLike } from './knowledgeDataSource';
 
 const MAX_ANSWER_CHARS = 2000;
@@ -44,17 +44,18 @@ export function groundAnswer(text: string, passages: KnowledgeAnswerLike[]): Gro
       .join(''),
   );
 
+  const allowed = new Set(cited.flatMap((p) => p.sources.map((s) => normalizeUrl(s.url))));
+  const linked = keepOnlyLinksTo(renumbered, allowed);
+  const body = tidy(linked.text);
+
+  // The links left are the cited sources themselves; the facts are checked in the words around them.
   const support = supportFrom(cited.flatMap((p) => [p.title ?? '', p.passage ?? '', ...p.sources.map((s) => s.title)]));
-  for (const sentence of splitSentences(renumbered.replace(/\[\d+\]/g, ''))) {
+  for (const sentence of splitSentences(withoutLinks(body).replace(/\[\d+\]/g, ''))) {
     const missing = unsupportedFacts(sentence, support);
     if (missing.length) {
       return { ok: false, problem: `answer states what its passages do not: ${missing.slice(0, 5).join(', ')}` };
     }
   }
-
-  const allowed = new Set(cited.flatMap((p) => p.sources.map((s) => normalizeUrl(s.url))));
-  const linked = keepOnlyLinksTo(renumbered, allowed);
-  const body = tidy(linked.text);
   if (!/\[\d+\]/.test(body)) {
     return { ok: false, problem: 'answer has no cited sentence left once foreign links are removed' };
   }

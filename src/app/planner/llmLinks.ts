@@ -56,3 +56,8 @@ export function keepOnlyLinksTo(text: string, allowed: Set<string>): LinkFilter 
 export function splitSentences(text: string): string[] {
   return text.split(/(?<=[.!?]\s+|\n)(?=\S)/).filter((s) => s !== '');
 }
+
+/** The text with every link replaced by a blank (a markdown link by its label). */
+export function withoutLinks(text: string): string {
+  return text.replace(MARKDOWN_LINK, (_whole, label: string) => label).replace(LINK_LIKE, ' ');
+}

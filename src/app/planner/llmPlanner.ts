@@ -90,14 +90,15 @@ type Outcome =
 
 /** The LLM planner when AZURE_OPENAI_ENDPOINT, _API_KEY and _DEPLOYMENT are all set; otherwise undefined. */
 export function selectPlanner<A extends KnowledgeAnswerLike>(
-  config: Pick<Config, 'AZURE_OPENAI_ENDPOINT' | 'AZURE_OPENAI_API_KEY' | 'AZURE_OPENAI_DEPLOYMENT'>,
+  config: Pick<Config, 'AZURE_OPENAI_ENDPOINT' | 'AZURE_OPENAI_API_KEY' | 'AZURE_OPENAI_DEPLOYMENT'> &
+    Partial<Pick<Config, 'AZURE_OPENAI_TIMEOUT_MS'>>,
   deps: LlmPlannerDeps<A>,
 ): LlmPlanner | undefined {
   const { AZURE_OPENAI_ENDPOINT: endpoint, AZURE_OPENAI_API_KEY: apiKey, AZURE_OPENAI_DEPLOYMENT: deployment } = config;
   if (!endpoint?.trim() || !apiKey?.trim() || !deployment?.trim()) return undefined;
   registerSecretValue(apiKey);
   routeConsoleToLogger();
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = deps.timeoutMs ?? config.AZURE_OPENAI_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS;
   const model =
     deps.model ??
     new OpenAIModel({
