@@ -16,6 +16,7 @@ const optionalString = z
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const url = optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL');
+const httpsUrl = optionalString.refine((v) => v === undefined || /^https:\/\/[^/\s]+/i.test(v), 'must be an https:// URL');
 
 /** What `npm run emulator` prints: the subset a bot needs to use a demo tenant running in another process. */
 const emulatorInfo = z.object({
@@ -114,7 +115,8 @@ const schema = z.object({
     }),
 
   // Optional LLM planner
-  AZURE_OPENAI_ENDPOINT: url,
+  // https only: the API key travels in a header, and teams-ai refuses anything else deep inside start-up.
+  AZURE_OPENAI_ENDPOINT: httpsUrl,
   AZURE_OPENAI_API_KEY: optionalString,
   AZURE_OPENAI_DEPLOYMENT: optionalString,
   /** The model's share of a turn: past it the request is aborted and the local planner answers. */
@@ -179,10 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-/**
- * The LLM planner's settings: all three or none, and an https endpoint (the API key travels in a header; teams-ai
- * refuses anything else, so checking here turns a failure deep inside start-up into a configuration error).
- */
+/** The LLM planner's settings: all three or none (one missing would quietly run without the model). */
 function llmProblems(config: RawConfig): string[] {
   const { AZURE_OPENAI_ENDPOINT: endpoint, AZURE_OPENAI_API_KEY: key, AZURE_OPENAI_DEPLOYMENT: deployment } = config;
   const set = [endpoint, key, deployment].filter((v) => v !== undefined).length;
@@ -191,9 +190,6 @@ function llmProblems(config: RawConfig): string[] {
     problems.push(
       'AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT: set all three for the LLM planner, or none',
     );
-  }
-  if (endpoint !== undefined && !/^https:\/\/[^/\s]+/i.test(endpoint)) {
-    problems.push('AZURE_OPENAI_ENDPOINT: must be an https:// URL');
   }
   return problems;
 }
