@@ -59,7 +59,7 @@ export function unsupportedFacts(sentence: string, support: Support): string[] {
     const isName = i > 0 && /[A-Z]/.test(word) && !PLAIN_CAPITALS.has(lower);
     if (isNumberWord || isMonth || isName) missing.push(word);
   });
-  return missing;
+  return [...new Set(missing)];
 }
 
 function normalizeNumber(text: string): string {

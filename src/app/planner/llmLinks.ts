@@ -5,7 +5,8 @@
  * link to anywhere else keeps only its label; a sentence carrying any other foreign link is dropped.
  */
 
-const MARKDOWN_LINK = /\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+["'][^"'\n]*["'])?\s*\)/g;
+/** [label](url "title"), the URL with at most one level of parentheses inside, as markdown allows. */
+const MARKDOWN_LINK = /\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+["'][^"'\n]*["'])?\s*\)/g;
 /** Anything Teams or a markdown renderer may turn into a link, most specific first. */
 const LINK_LIKE = new RegExp(
   [
