@@ -16,7 +16,10 @@ const optionalString = z
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const url = optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL');
-const httpsUrl = optionalString.refine((v) => v === undefined || /^https:\/\/[^/\s]+/i.test(v), 'must be an https:// URL');
+const httpsUrl = optionalString.refine(
+  (v) => v === undefined || /^https:\/\/[^/\s]+/i.test(v),
+  'must be an https:// URL',
+);
 
 /** What `npm run emulator` prints: the subset a bot needs to use a demo tenant running in another process. */
 const emulatorInfo = z.object({

@@ -130,7 +130,8 @@ class Chat {
       let turn: ChatTurn;
       if (input.feedback === 'like' || input.feedback === 'dislike') {
         turn = await this.session.feedback(user, input.feedback, input.comment ?? '');
-      } else if (typeof input.click === 'string') turn = await this.session.click(user, input.click, input.inputs ?? {});
+      } else if (typeof input.click === 'string')
+        turn = await this.session.click(user, input.click, input.inputs ?? {});
       else if (typeof input.text === 'string') turn = await this.session.say(user, input.text);
       else throw new ChatError(`line ${index + 1} has neither "text" nor "click"`);
       process.stdout.write(`${JSON.stringify({ id: input.id ?? String(index + 1), ...(await this.toJson(turn)) })}\n`);
@@ -157,7 +158,9 @@ function render(turn: ChatTurn): string {
     if (m.text) lines.push(`${prefix}${aiGenerated ? '(AI-generated) ' : ''}${m.text}`);
     for (const e of m.entities ?? []) {
       for (const c of (e.citation ?? []) as { position: number; appearance: { name: string; url?: string } }[]) {
-        lines.push(`${prefix}  [${c.position}] ${c.appearance.name}${c.appearance.url ? ` <${c.appearance.url}>` : ''}`);
+        lines.push(
+          `${prefix}  [${c.position}] ${c.appearance.name}${c.appearance.url ? ` <${c.appearance.url}>` : ''}`,
+        );
       }
     }
     for (const card of m.cards) lines.push(...cardText(card).map((l) => `${prefix}  ${l}`));

@@ -120,10 +120,14 @@ function promptOf(body: string): ChatPrompt {
   try {
     const parsed = JSON.parse(body) as { messages?: { role: string; content: unknown }[] };
     const messages = parsed.messages ?? [];
-    const text = (m?: { content: unknown }) => (typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content));
+    const text = (m?: { content: unknown }) =>
+      typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content);
     return {
       user: text([...messages].reverse().find((m) => m.role === 'user')),
-      system: messages.filter((m) => m.role === 'system').map(text).join('\n'),
+      system: messages
+        .filter((m) => m.role === 'system')
+        .map(text)
+        .join('\n'),
     };
   } catch {
     return { user: '', system: '' };

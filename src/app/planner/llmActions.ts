@@ -80,8 +80,7 @@ export type LlmActionName = keyof typeof llmActions;
 export const llmActionNames = Object.keys(llmActions) as LlmActionName[];
 
 export type ActionParse =
-  | { ok: true; intent: Intent; parameters: Record<string, unknown> }
-  | { ok: false; problem: string };
+  { ok: true; intent: Intent; parameters: Record<string, unknown> } | { ok: false; problem: string };
 
 /** Validates one action call from the model and turns it into an Intent, or says what was wrong with it. */
 export function intentFromAction(name: string, parameters: unknown): ActionParse {

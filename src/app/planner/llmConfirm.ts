@@ -35,8 +35,7 @@ const effects: Partial<Record<LlmActionName, { title: string; summary: (p: Recor
   },
   requestRotation: {
     title: 'Prepare the request',
-    summary: (p) =>
-      `Prepare a request to rotate the client secret of "${String(p.appQuery)}". An approver decides.`,
+    summary: (p) => `Prepare a request to rotate the client secret of "${String(p.appQuery)}". An approver decides.`,
   },
 };
 

@@ -102,7 +102,9 @@ describe('LLM planner: actions chosen by the model', () => {
     expect(plan).toMatchObject({ kind: 'confirm', action: 'requestShare', by: 'llm' });
     const card = JSON.stringify(plan.kind === 'confirm' ? plan.reply.cards : []);
     expect(card).toContain(
-      JSON.stringify(JSON.stringify({ connectionQuery: 'SharePoint', environmentQuery: 'DEV', targetUserQuery: 'Megan' })),
+      JSON.stringify(
+        JSON.stringify({ connectionQuery: 'SharePoint', environmentQuery: 'DEV', targetUserQuery: 'Megan' }),
+      ),
     );
     expect(card).toContain('share the connection \\"SharePoint\\" with Megan in DEV');
   });
@@ -123,7 +125,11 @@ describe('LLM planner: actions chosen by the model', () => {
     ['unsubscribe', '{}', 'Unsubscribe'],
     ['subscribe', '{}', 'Subscribe'],
     ['requestRotation', JSON.stringify({ appQuery: 'D365-App-Registration' }), 'Prepare the request'],
-    ['requestShare', JSON.stringify({ connectionQuery: 'SharePoint', targetUserQuery: 'Megan' }), 'Prepare the request'],
+    [
+      'requestShare',
+      JSON.stringify({ connectionQuery: 'SharePoint', targetUserQuery: 'Megan' }),
+      'Prepare the request',
+    ],
   ])('asks the user to confirm %s instead of running it', async (action, args, button) => {
     const text = 'what does ConnectionAuthorizationFailed mean?';
     const plan = await plannerWith(toolCall(action, args)).plan(contextFor(text), text);
