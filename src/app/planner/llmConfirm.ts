@@ -8,6 +8,7 @@ import { renderCard } from '../../cards/renderCard';
 import { textReply, type Reply } from '../../cards/reply';
 import type { Intent } from './intents';
 import { intentFromAction, type LlmActionName } from './llmActions';
+import { withoutLinks } from './llmLinks';
 
 export const LLM_CONFIRM_VERB = 'llm.confirm';
 export const LLM_CANCEL_VERB = 'llm.cancel';
@@ -30,14 +31,25 @@ const effects: Partial<Record<LlmActionName, { title: string; summary: (p: Recor
   requestShare: {
     title: 'Prepare the request',
     summary: (p) =>
-      `Prepare a request to share the connection "${String(p.connectionQuery)}" with ${String(p.targetUserQuery)}` +
-      `${p.environmentQuery ? ` in ${String(p.environmentQuery)}` : ''}. An approver decides.`,
+      `Prepare a request to share the connection "${plain(p.connectionQuery)}" with ${plain(p.targetUserQuery)}` +
+      `${p.environmentQuery ? ` in ${plain(p.environmentQuery)}` : ''}. An approver decides.`,
   },
   requestRotation: {
     title: 'Prepare the request',
-    summary: (p) => `Prepare a request to rotate the client secret of "${String(p.appQuery)}". An approver decides.`,
+    summary: (p) => `Prepare a request to rotate the client secret of "${plain(p.appQuery)}". An approver decides.`,
   },
 };
+
+/**
+ * A name the model wrote, as plain text for the card: the card's TextBlock renders markdown, and a prompt-injected
+ * "connection name" could otherwise carry a link or formatting onto a card the user trusts.
+ */
+function plain(value: unknown): string {
+  return withoutLinks(String(value ?? ''))
+    .replace(/[[\]()*_`~<>#|]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 export function hasEffects(action: string): boolean {
   return Object.prototype.hasOwnProperty.call(effects, action);

@@ -21,6 +21,17 @@ describe('LLM confirmation cards', () => {
     });
   });
 
+  it('shows the names the model wrote as plain text, without links or formatting', () => {
+    const parameters = { appQuery: 'Payroll [sign in](https://evil.example.net) **now** www.evil-example.net/x' };
+    const card = JSON.stringify(
+      confirmationCard('requestRotation', parameters, { kind: 'requestRotation', appQuery: parameters.appQuery })
+        .cards[0].body,
+    );
+
+    expect(card).toContain('rotate the client secret of \\"Payroll sign in now\\"');
+    expect(card).not.toMatch(/evil|\*\*|\]\(/);
+  });
+
   it('does nothing on Cancel', () => {
     expect(confirmationClicked('llm.cancel', { action: 'scanNow' })).toEqual({
       kind: 'reply',
