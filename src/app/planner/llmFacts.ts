@@ -55,8 +55,10 @@ export function unsupportedFacts(sentence: string, support: Support): string[] {
     const isNumberWord = lower.split(/['’-]/).some((part) => NUMBER_WORDS.has(part));
     // "may" is mostly a verb; a capitalized May inside a sentence is caught as a name below.
     const isMonth = MONTHS.has(lower) && lower !== 'may';
-    // The first word of a sentence is capitalized anyway; any other capital marks a name.
-    const isName = i > 0 && /[A-Z]/.test(word) && !PLAIN_CAPITALS.has(lower);
+    // The first word of a sentence (or after a colon or an opening quote) is capitalized anyway; any other
+    // capital marks a name.
+    const startsClause = i === 0 || /[:"“(]\s*$/.test(sentence.slice(0, m.index));
+    const isName = !startsClause && /[A-Z]/.test(word) && !PLAIN_CAPITALS.has(lower);
     if (isNumberWord || isMonth || isName) missing.push(word);
   });
   return [...new Set(missing)];

@@ -11,6 +11,7 @@ describe('facts a sentence states that its passages do not', () => {
     ['the same number written differently', 'A flow can use 2000 references.'],
     ['names the passage uses', 'Use Power Automate and a Microsoft Entra ID app.'],
     ['plain words and a capitalized first word', 'Share it with a service principal.'],
+    ['a capital after a colon', 'In short: Share it with a service principal.'],
   ])('accepts %s', (_case, sentence) => {
     expect(unsupportedFacts(sentence, support)).toEqual([]);
   });
