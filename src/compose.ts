@@ -136,7 +136,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     knowledge: createKnowledgeService(answerer),
     llmPlanner: selectPlanner<KnowledgeAnswer>(config, {
       retrieve: retrieverFromAnswerer(answerer),
-      renderAnswer: (answer) => ({ cards: [renderCard('answer', answerCardData(answer))] }),
     }),
     connections,
     approvals,

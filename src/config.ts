@@ -16,6 +16,10 @@ const optionalString = z
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const url = optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL');
+const httpsUrl = optionalString.refine(
+  (v) => v === undefined || /^https:\/\/[^/\s]+/i.test(v),
+  'must be an https:// URL',
+);
 
 /** What `npm run emulator` prints: the subset a bot needs to use a demo tenant running in another process. */
 const emulatorInfo = z.object({
@@ -114,9 +118,12 @@ const schema = z.object({
     }),
 
   // Optional LLM planner
-  AZURE_OPENAI_ENDPOINT: url,
+  // https only: the API key travels in a header, and teams-ai refuses anything else deep inside start-up.
+  AZURE_OPENAI_ENDPOINT: httpsUrl,
   AZURE_OPENAI_API_KEY: optionalString,
   AZURE_OPENAI_DEPLOYMENT: optionalString,
+  /** The model's share of a turn: past it the request is aborted and the local planner answers. */
+  AZURE_OPENAI_TIMEOUT_MS: int(8000, 100),
 
   // Demo tenant emulator (demo mode only)
   EMULATOR_LATENCY_MS: int(0),
@@ -160,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.EMULATOR_INFO && !config.demoMode) {
     problems.push('EMULATOR_INFO: demo mode only (unset TENANT_ID, or unset EMULATOR_INFO to use the real tenant)');
   }
+  problems.push(...llmProblems(config));
   if (config.STORAGE === 'azure' && !config.AZURE_STORAGE_CONNECTION_STRING && !config.AZURE_STORAGE_ACCOUNT_URL) {
     problems.push('AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL: required with STORAGE=azure');
   }
@@ -174,4 +182,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The LLM planner's settings: all three or none (one missing would quietly run without the model). */
+function llmProblems(config: RawConfig): string[] {
+  const { AZURE_OPENAI_ENDPOINT: endpoint, AZURE_OPENAI_API_KEY: key, AZURE_OPENAI_DEPLOYMENT: deployment } = config;
+  const set = [endpoint, key, deployment].filter((v) => v !== undefined).length;
+  const problems: string[] = [];
+  if (set > 0 && set < 3) {
+    problems.push(
+      'AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT: set all three for the LLM planner, or none',
+    );
+  }
+  return problems;
 }

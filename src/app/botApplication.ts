@@ -3,7 +3,7 @@
  * place that knows teams-ai and botbuilder; everything it calls takes plain data (a verified Caller, ids, text).
  */
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
-import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type ResourceResponse, type Storage, type TurnContext } from 'botbuilder';
 import type { Caller } from '../access/caller';
 import { textReply, type Reply } from '../cards/reply';
 import { getLogger } from '../logging/logger';
@@ -13,6 +13,7 @@ import { ConversationReferences } from './conversationReferences';
 import { handleCardAction, handleIntent } from './dispatch';
 import { friendlyError } from './friendlyError';
 import { helpReply } from './helpCard';
+import { recordFeedback } from './planner/llmFeedback';
 import { planLocally } from './planner/localPlanner';
 import type { ProactiveNotifier } from './proactiveNotifier';
 import type { ActionResult, BotServices } from './services';
@@ -66,18 +67,35 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
 
   app.activity(ActivityTypes.Message, async (context) => {
     const caller = callerFromContext(context);
-    if (!caller) return send(context, NO_IDENTITY);
+    if (!caller) {
+      await send(context, NO_IDENTITY);
+      return;
+    }
     const text = (context.activity.text ?? '').trim();
     if (!text) {
-      return send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
+      await send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
+      return;
     }
     const result = await guarded(context, text, () =>
       services.llmPlanner
         ? services.llmPlanner.respond(services, context, caller, text)
         : handleIntent(services, caller, planLocally(text)),
     );
-    await send(context, result.reply);
+    const sent = await send(context, result.reply);
+    await result.afterSend?.(sent?.id).catch((error) => log.warn({ err: error }, 'could not record the reply'));
     await deliver(result);
+  });
+
+  // Like/dislike under a model's answer (Teams' feedback loop): stored so admins can see disliked answers.
+  app.feedbackLoop(async (context) => {
+    const caller = callerFromContext(context);
+    if (!caller) return;
+    const activity = context.activity;
+    await recordFeedback(services.ctx, caller, {
+      conversationId: activity.conversation?.id,
+      replyToId: activity.replyToId,
+      value: activity.value,
+    }).catch((error) => log.warn({ err: error }, 'could not record answer feedback'));
   });
 
   app.adaptiveCards.actionExecute(/.*/, async (context, _state, data: Record<string, unknown>) => {
@@ -130,8 +148,8 @@ async function guarded(
   }
 }
 
-async function send(context: TurnContext, reply: Reply): Promise<void> {
-  await context.sendActivity(replyToActivity(reply));
+async function send(context: TurnContext, reply: Reply): Promise<ResourceResponse | undefined> {
+  return context.sendActivity(replyToActivity(reply));
 }
 
 async function rememberConversation(context: TurnContext, references: ConversationReferences): Promise<void> {

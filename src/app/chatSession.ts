@@ -21,6 +21,10 @@ export interface ChatMessage {
   cards: AdaptiveCard[];
   /** True when the bot updated a message it had sent before (e.g. an approval card reaching its final state). */
   updated?: boolean;
+  /** The message's schema.org entities (the AI-generated label and citations of a model's answer). */
+  entities?: Record<string, unknown>[];
+  /** True when the message shows Teams' like/dislike feedback buttons. */
+  feedbackLoopEnabled?: boolean;
 }
 
 export interface ChatTurn {
@@ -44,6 +48,8 @@ export class ChatSession {
   private readonly adapter = new InProcessAdapter();
   private readonly bot: Bot;
   private readonly received = new Map<string, ReceivedCard[]>();
+  /** Per person, the newest message of the bot that shows the feedback buttons (a model's answer). */
+  private readonly answers = new Map<string, string>();
 
   constructor(private readonly composition: Composition) {
     this.bot = createBot({
@@ -99,6 +105,18 @@ export class ChatSession {
     });
   }
 
+  /** Presses like or dislike under the newest answer of the model that `user` received (Teams' feedback loop). */
+  async feedback(user: ChatUser, reaction: 'like' | 'dislike', comment = ''): Promise<ChatTurn> {
+    const answerId = this.answers.get(user.id);
+    if (!answerId) throw new ChatError(`${user.userPrincipalName} has no answer with feedback buttons.`);
+    return this.turn(user, {
+      type: ActivityTypes.Invoke,
+      name: 'message/submitAction',
+      replyToId: answerId,
+      value: { actionName: 'feedback', actionValue: { reaction, feedback: JSON.stringify({ feedbackText: comment }) } },
+    });
+  }
+
   private async turn(user: ChatUser, activity: Partial<Activity>): Promise<ChatTurn> {
     const conversationId = ChatSession.conversationId(user.id);
     const tenantId = this.composition.ctx.tenant.tenantId;
@@ -131,6 +149,7 @@ export class ChatSession {
       const message = toMessage(out);
       const recipient = out.conversationId.startsWith('personal-') ? out.conversationId.slice('personal-'.length) : '';
       this.remember(recipient, out.activity.id ?? '', message.cards);
+      if (message.feedbackLoopEnabled && out.activity.id) this.answers.set(recipient, out.activity.id);
       if (out.conversationId === conversationId) replies.push(message);
       else notifications.push({ toUserId: recipient, ...message });
     }
@@ -162,6 +181,10 @@ function toMessage(out: OutgoingActivity): ChatMessage {
     text: out.activity.text ?? '',
     cards: attachments.filter((a) => a.contentType === ADAPTIVE_CARD).map((a) => a.content as AdaptiveCard),
     ...(out.kind === 'update' ? { updated: true } : {}),
+    ...(out.activity.entities?.length ? { entities: out.activity.entities as Record<string, unknown>[] } : {}),
+    ...((out.activity.channelData as { feedbackLoopEnabled?: boolean } | undefined)?.feedbackLoopEnabled
+      ? { feedbackLoopEnabled: true }
+      : {}),
   };
 }
 

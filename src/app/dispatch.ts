@@ -7,6 +7,7 @@ import type { Caller } from '../access/caller';
 import { textReply } from '../cards/reply';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
+import { confirmationClicked } from './planner/llmConfirm';
 import type { ActionResult, BotServices } from './services';
 
 const notAvailable = (what: string): ActionResult => ({
@@ -76,6 +77,11 @@ export async function handleCardAction(
   data: Record<string, unknown>,
   inputs: Record<string, unknown>,
 ): Promise<ActionResult> {
+  // [Confirm] on an action the LLM planner proposed: the user asks for it now, as if they had typed it.
+  const confirmed = confirmationClicked(verb, data);
+  if (confirmed) {
+    return confirmed.kind === 'intent' ? handleIntent(services, caller, confirmed.intent) : { reply: confirmed.reply };
+  }
   const fromConnections = await services.connections?.handleAction(caller, verb, data);
   if (fromConnections) return { reply: fromConnections };
   const fromApprovals = await services.approvals?.handleAction(caller, verb, data, inputs);

@@ -15,6 +15,8 @@ export interface ActionResult {
    * notifications with the same cardKey update it in place (e.g. the requester's copy of an approval card).
    */
   replyCardKey?: string;
+  /** Called with the id the channel gave the reply once it is sent (e.g. to match later feedback to it). */
+  afterSend?: (messageId: string | undefined) => Promise<void>;
 }
 
 export interface KnowledgeService {

@@ -7,6 +7,10 @@ import type { AdaptiveCard } from './renderCard';
 export interface Reply {
   text?: string;
   cards: AdaptiveCard[];
+  /** Schema.org entities of the message: the AI-generated label and in-text citations of a model's answer. */
+  entities?: Record<string, unknown>[];
+  /** Teams channel data of the message, e.g. feedbackLoopEnabled (the like/dislike buttons). */
+  channelData?: Record<string, unknown>;
 }
 
 /** A message for someone other than the caller (an approver, the requester), by Entra object id. */

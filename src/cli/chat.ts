@@ -10,11 +10,13 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChatError, ChatSession, type ChatMessage, type ChatTurn, type ChatUser } from '../app/chatSession';
 import { compose, type Composition } from '../compose';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { configureLogging } from '../logging/logger';
 import { runTrustingEmulator } from './emulatorTrust';
 
 const DEFAULT_USER = 'meganb@example.com';
+/** sysexits' EX_CONFIG, as the server uses for a configuration error. */
+const EX_CONFIG = 78;
 
 interface InputLine {
   id?: string;
@@ -22,6 +24,9 @@ interface InputLine {
   as?: string;
   click?: string;
   inputs?: Record<string, unknown>;
+  /** Like or dislike the newest answer of the model, with an optional comment. */
+  feedback?: 'like' | 'dislike';
+  comment?: string;
 }
 
 async function main(): Promise<number> {
@@ -40,7 +45,8 @@ async function main(): Promise<number> {
       'usage: npm run --silent chat -- [--as USER] [--json] [--jsonl FILE] [--data DIR] [TEXT]\n' +
         '  --as USER     who speaks: a UPN or object id of a demo-tenant user (default meganb@example.com)\n' +
         '  --json        print {"replies":[…],"notifications":[…]}\n' +
-        '  --jsonl FILE  one JSON input per line: {"id","text","as"} or {"id","as","click","inputs"}\n' +
+        '  --jsonl FILE  one JSON input per line: {"id","text","as"}, {"id","as","click","inputs"}\n' +
+        '                or {"id","as","feedback":"like"|"dislike","comment"} (on the newest AI answer)\n' +
         '  --data DIR    keep the store in DIR across runs (default: a fresh temporary store)\n',
     );
     return values.help ? 0 : 2;
@@ -49,7 +55,15 @@ async function main(): Promise<number> {
   const dataDir = values.data
     ? path.resolve(values.data)
     : fs.mkdtempSync(path.join(os.tmpdir(), 'connection-ops-chat-'));
-  const config = loadConfig({ LOG_LEVEL: 'error', ...process.env, DATA_DIR: dataDir });
+  let config: Config;
+  try {
+    config = loadConfig({ LOG_LEVEL: 'error', ...process.env, DATA_DIR: dataDir });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`chat: ${error.message}\n`);
+    if (!values.data) fs.rmSync(dataDir, { recursive: true, force: true });
+    return EX_CONFIG;
+  }
   configureLogging({ level: config.LOG_LEVEL });
   const composition = await compose(config);
   try {
@@ -114,7 +128,10 @@ class Chat {
       }
       const user = await this.user(input.as ?? defaultUser);
       let turn: ChatTurn;
-      if (typeof input.click === 'string') turn = await this.session.click(user, input.click, input.inputs ?? {});
+      if (input.feedback === 'like' || input.feedback === 'dislike') {
+        turn = await this.session.feedback(user, input.feedback, input.comment ?? '');
+      } else if (typeof input.click === 'string')
+        turn = await this.session.click(user, input.click, input.inputs ?? {});
       else if (typeof input.text === 'string') turn = await this.session.say(user, input.text);
       else throw new ChatError(`line ${index + 1} has neither "text" nor "click"`);
       process.stdout.write(`${JSON.stringify({ id: input.id ?? String(index + 1), ...(await this.toJson(turn)) })}\n`);
@@ -124,14 +141,28 @@ class Chat {
 }
 
 function message(m: ChatMessage): object {
-  return { text: m.text, cards: m.cards, ...(m.updated ? { updated: true } : {}) };
+  return {
+    text: m.text,
+    cards: m.cards,
+    ...(m.updated ? { updated: true } : {}),
+    ...(m.entities ? { entities: m.entities } : {}),
+    ...(m.feedbackLoopEnabled ? { feedbackLoopEnabled: true } : {}),
+  };
 }
 
 /** Plain-text view of a turn for people at a terminal. */
 function render(turn: ChatTurn): string {
   const lines: string[] = [];
   const show = (m: ChatMessage, prefix: string) => {
-    if (m.text) lines.push(`${prefix}${m.text}`);
+    const aiGenerated = m.entities?.some((e) => JSON.stringify(e.additionalType ?? '').includes('AIGeneratedContent'));
+    if (m.text) lines.push(`${prefix}${aiGenerated ? '(AI-generated) ' : ''}${m.text}`);
+    for (const e of m.entities ?? []) {
+      for (const c of (e.citation ?? []) as { position: number; appearance: { name: string; url?: string } }[]) {
+        lines.push(
+          `${prefix}  [${c.position}] ${c.appearance.name}${c.appearance.url ? ` <${c.appearance.url}>` : ''}`,
+        );
+      }
+    }
     for (const card of m.cards) lines.push(...cardText(card).map((l) => `${prefix}  ${l}`));
   };
   for (const reply of turn.replies) show(reply, '');

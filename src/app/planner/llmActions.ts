@@ -79,7 +79,8 @@ export type LlmActionName = keyof typeof llmActions;
 
 export const llmActionNames = Object.keys(llmActions) as LlmActionName[];
 
-export type ActionParse = { ok: true; intent: Intent } | { ok: false; problem: string };
+export type ActionParse =
+  { ok: true; intent: Intent; parameters: Record<string, unknown> } | { ok: false; problem: string };
 
 /** Validates one action call from the model and turns it into an Intent, or says what was wrong with it. */
 export function intentFromAction(name: string, parameters: unknown): ActionParse {
@@ -94,5 +95,5 @@ export function intentFromAction(name: string, parameters: unknown): ActionParse
   }
   // Each entry's schema and mapper belong together; TypeScript cannot correlate them through the union.
   const toIntent = action.intent as (p: unknown) => Intent;
-  return { ok: true, intent: toIntent(parsed.data) };
+  return { ok: true, intent: toIntent(parsed.data), parameters: parsed.data as Record<string, unknown> };
 }

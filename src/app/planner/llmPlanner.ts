@@ -2,11 +2,15 @@
  * The optional LLM planner (Azure OpenAI through teams-ai's ActionPlanner). It offers the model the same actions
  * the local planner produces, plus grounded answers: the model either calls one action, whose parameters are
  * validated like any untrusted input, or answers a question from the knowledge passages it was shown and cites
- * them. Anything else (timeout, 429, an error, invalid arguments, an unknown action, an uncited answer) falls back
- * to the local planner, which stays the default and must be good on its own.
+ * them. A read-only action runs; an action with effects only produces a card the user confirms (llmConfirm). A
+ * cited answer whose facts and links check out (llmCitations), or a clarifying question that states nothing
+ * (llmClarify), is sent as an AI-labelled message with citations and feedback buttons (llmReply). Anything else
+ * (timeout, 429, an error, invalid arguments, an unknown action, an ungrounded answer) falls back to the local
+ * planner, which stays the default and must be good on its own.
  *
  * The teams-ai AI instance is used as a planner only: its action handlers record what the model chose and stop
- * the plan, and the chat edge then runs the Intent through the same dispatcher as the local planner.
+ * the plan, and the chat edge then runs the Intent through the same dispatcher as the local planner. The model
+ * call lives within the turn's budget: when it is spent the request is aborted (llmTurnSignal), never retried.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -33,9 +37,15 @@ import {
   type KnowledgeAnswerLike,
   type PassageRetriever,
 } from './knowledgeDataSource';
-import { llmActionNames, intentFromAction } from './llmActions';
+import { llmActionNames, intentFromAction, type LlmActionName } from './llmActions';
 import { groundAnswer } from './llmCitations';
+import { isFactFreeReply } from './llmClarify';
+import { confirmationCard, hasEffects } from './llmConfirm';
+import { routeConsoleToLogger } from './llmConsole';
+import { feedbackReply, isFeedbackCommand, rememberAnswer } from './llmFeedback';
+import { aiMessage } from './llmReply';
 import { StrictToolCallsModel } from './llmStrictModel';
+import { turnAwareFetch, withTurnSignal } from './llmTurnSignal';
 import { planLocally } from './localPlanner';
 
 const log = getLogger('llm-planner');
@@ -47,10 +57,13 @@ const AZURE_API_VERSION = '2024-10-21';
 
 export type LlmPlan =
   | { kind: 'intent'; intent: Intent; by: 'llm' | 'local'; fallbackReason?: string }
-  | { kind: 'answer'; reply: Reply; by: 'llm' };
+  /** Model-written text (a cited answer, a clarifying question), AI-labelled, with feedback buttons. */
+  | { kind: 'aiMessage'; reply: Reply; by: 'llm' }
+  /** An action with effects the model proposed: a card the user confirms before anything happens. */
+  | { kind: 'confirm'; action: LlmActionName; reply: Reply; by: 'llm' };
 
 export interface LlmPlanner {
-  /** What the message asks for: an Intent for the dispatcher, or a grounded answer already rendered. */
+  /** What the message asks for: an Intent for the dispatcher, or a reply already rendered. */
   plan(context: TurnContext, text: string): Promise<LlmPlan>;
   /** plan() then the same dispatcher as the local planner: the one call the message route needs. */
   respond(services: BotServices, context: TurnContext, caller: Caller, text: string): Promise<ActionResult>;
@@ -59,8 +72,6 @@ export interface LlmPlanner {
 export interface LlmPlannerDeps<A extends KnowledgeAnswerLike> {
   /** The knowledge passages for a question, best first (see retrieverFromAnswerer). */
   retrieve: PassageRetriever<A>;
-  /** Renders a grounded answer as the answer card the local answerer uses (cards/answer.json). */
-  renderAnswer: (answer: A) => Reply;
   /** The completion model; selectPlanner builds Azure OpenAI's from the config, tests pass teams-ai's TestModel. */
   model?: PromptCompletionModel;
   /** Longest wait for the model before the local planner takes over. */
@@ -73,19 +84,21 @@ export interface LlmPlannerDeps<A extends KnowledgeAnswerLike> {
 }
 
 type Outcome =
-  | { kind: 'intent'; intent: Intent; action: string }
+  | { kind: 'intent'; intent: Intent; action: LlmActionName; parameters: Record<string, unknown> }
   | { kind: 'say'; text: string }
   | { kind: 'failed'; reason: string };
 
 /** The LLM planner when AZURE_OPENAI_ENDPOINT, _API_KEY and _DEPLOYMENT are all set; otherwise undefined. */
 export function selectPlanner<A extends KnowledgeAnswerLike>(
-  config: Pick<Config, 'AZURE_OPENAI_ENDPOINT' | 'AZURE_OPENAI_API_KEY' | 'AZURE_OPENAI_DEPLOYMENT'>,
+  config: Pick<Config, 'AZURE_OPENAI_ENDPOINT' | 'AZURE_OPENAI_API_KEY' | 'AZURE_OPENAI_DEPLOYMENT'> &
+    Partial<Pick<Config, 'AZURE_OPENAI_TIMEOUT_MS'>>,
   deps: LlmPlannerDeps<A>,
 ): LlmPlanner | undefined {
   const { AZURE_OPENAI_ENDPOINT: endpoint, AZURE_OPENAI_API_KEY: apiKey, AZURE_OPENAI_DEPLOYMENT: deployment } = config;
   if (!endpoint?.trim() || !apiKey?.trim() || !deployment?.trim()) return undefined;
   registerSecretValue(apiKey);
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  routeConsoleToLogger();
+  const timeoutMs = deps.timeoutMs ?? config.AZURE_OPENAI_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS;
   const model =
     deps.model ??
     new OpenAIModel({
@@ -95,8 +108,9 @@ export function selectPlanner<A extends KnowledgeAnswerLike>(
       azureApiVersion: AZURE_API_VERSION,
       // Instructions and passages stay a system message, apart from the user's (untrusted) words.
       useSystemMessages: true,
-      // One retry at most: a 429 or a slow model is better answered by the local planner than by waiting.
-      clientOptions: { timeout: timeoutMs, maxRetries: 1 },
+      // No retries: within a turn's budget a 429 or a slow model is better answered by the local planner, and a
+      // retry after the turn gave up would only cost (Retry-After can say 30 s). The turn's signal aborts the call.
+      clientOptions: { timeout: timeoutMs, maxRetries: 0, fetch: turnAwareFetch },
     });
   log.info({ deployment }, 'LLM planner enabled (Azure OpenAI); the local planner remains the fallback');
   return createLlmPlanner({ ...deps, model, timeoutMs });
@@ -130,7 +144,7 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
       return decide(
         state,
         parsed.ok
-          ? { kind: 'intent', intent: parsed.intent, action: name }
+          ? { kind: 'intent', intent: parsed.intent, action: name, parameters: parsed.parameters }
           : { kind: 'failed', reason: parsed.problem },
       );
     });
@@ -152,17 +166,22 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
     const state = new TurnState();
     await state.load(context);
     Object.assign(state.temp, { input: text, inputFiles: [], lastOutput: '', actionOutputs: {}, authTokens: {} });
+    const turn = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
+    const running = withTurnSignal(turn.signal, () => ai.run(context, state));
+    // Once the turn has given up, whatever the aborted run still does is of no interest.
+    running.catch(() => undefined);
     try {
-      const finished = await Promise.race([ai.run(context, state).then(() => 'done' as const), timeout]);
+      const finished = await Promise.race([running.then(() => 'done' as const), timeout]);
       if (finished === 'timeout')
         return { outcome: { kind: 'failed', reason: `no answer within ${timeoutMs} ms` }, state };
       return { outcome: outcomes.get(state) ?? { kind: 'failed', reason: 'the model returned an empty plan' }, state };
     } finally {
       clearTimeout(timer);
+      turn.abort();
     }
   }
 
@@ -186,15 +205,29 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
         return fallBack(outcome.reason);
       case 'intent':
         log.info({ action: outcome.action, activityId: context.activity?.id }, 'LLM planner chose an action');
+        if (hasEffects(outcome.action)) {
+          return {
+            kind: 'confirm',
+            action: outcome.action,
+            reply: confirmationCard(outcome.action, outcome.parameters, outcome.intent),
+            by: 'llm',
+          };
+        }
         return { kind: 'intent', intent: outcome.intent, by: 'llm' };
       case 'say': {
         const grounded = groundAnswer(outcome.text, shownPassages<A>(state));
-        if (!grounded.ok) return fallBack(grounded.problem);
-        log.info(
-          { sources: grounded.answer.sources.length, activityId: context.activity?.id },
-          'LLM planner answered from the knowledge passages',
-        );
-        return { kind: 'answer', reply: deps.renderAnswer(grounded.answer), by: 'llm' };
+        if (grounded.ok) {
+          log.info(
+            { sources: grounded.citations.length, activityId: context.activity?.id },
+            'LLM planner answered from the knowledge passages',
+          );
+          return { kind: 'aiMessage', reply: aiMessage(grounded.text, grounded.citations), by: 'llm' };
+        }
+        if (isFactFreeReply(outcome.text, text)) {
+          log.info({ activityId: context.activity?.id }, 'LLM planner asked back');
+          return { kind: 'aiMessage', reply: aiMessage(outcome.text.trim()), by: 'llm' };
+        }
+        return fallBack(grounded.problem);
       }
     }
   }
@@ -202,8 +235,22 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
   return {
     plan,
     async respond(services, context, caller, text) {
+      if (isFeedbackCommand(text)) return { reply: await feedbackReply(services.ctx, caller) };
       const planned = await plan(context, text);
-      return planned.kind === 'answer' ? { reply: planned.reply } : handleIntent(services, caller, planned.intent);
+      if (planned.kind === 'intent') return handleIntent(services, caller, planned.intent);
+      if (planned.kind === 'confirm') return { reply: planned.reply };
+      return {
+        reply: planned.reply,
+        // Remembered under the id Teams gives the message, which is what its feedback buttons refer to.
+        afterSend: (messageId) =>
+          rememberAnswer(services.ctx, {
+            messageId,
+            conversationId: context.activity.conversation?.id,
+            userId: caller.userId,
+            question: text,
+            reply: planned.reply,
+          }),
+      };
     },
   };
 }

@@ -40,18 +40,17 @@ function contextFor(text: string): TurnContext {
   return new TurnContext(new TestAdapter(), activity);
 }
 
-const rendered: Answer[] = [];
 function plannerWith(model: PromptCompletionModel, overrides: Partial<LlmPlannerDeps<Answer>> = {}) {
   return createLlmPlanner<Answer>({
     model,
     retrieve: () => [servicePrincipal, references],
-    renderAnswer: (answer): Reply => {
-      rendered.push(answer);
-      return { cards: [{ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: answer.passage }] }] };
-    },
     ...overrides,
   });
 }
+
+/** The citations Teams would show under a model-written message. */
+const citationsOf = (reply: Reply) =>
+  (reply.entities ?? []).flatMap((e) => (e.citation ?? []) as { position: number; appearance: { url?: string } }[]);
 
 const toolCall = (name: string, args: string) =>
   TestModel.returnResponse({
@@ -76,10 +75,6 @@ const answering = (content: string) =>
     return { status: 'success', message: { role: 'assistant', content } };
   });
 
-beforeEach(() => {
-  rendered.length = 0;
-});
-
 describe('LLM planner: actions chosen by the model', () => {
   it('turns a tool call into the same Intent the local planner would produce', async () => {
     const text = 'my weekly report thing keeps dying every night, can you have a look?';
@@ -103,16 +98,15 @@ describe('LLM planner: actions chosen by the model', () => {
 
     const plan = await planner.plan(contextFor(text), text);
 
-    expect(plan).toEqual({
-      kind: 'intent',
-      intent: {
-        kind: 'requestShare',
-        connectionQuery: 'SharePoint',
-        environmentQuery: 'DEV',
-        targetUserQuery: 'Megan',
-      },
-      by: 'llm',
-    });
+    // Sharing has effects: the confirmation card carries the validated parameters to run on [Confirm].
+    expect(plan).toMatchObject({ kind: 'confirm', action: 'requestShare', by: 'llm' });
+    const card = JSON.stringify(plan.kind === 'confirm' ? plan.reply.cards : []);
+    expect(card).toContain(
+      JSON.stringify(
+        JSON.stringify({ connectionQuery: 'SharePoint', environmentQuery: 'DEV', targetUserQuery: 'Megan' }),
+      ),
+    );
+    expect(card).toContain('share the connection \\"SharePoint\\" with Megan in DEV');
   });
 
   it('sorts and de-duplicates notification thresholds the model sends', async () => {
@@ -121,7 +115,29 @@ describe('LLM planner: actions chosen by the model', () => {
 
     const plan = await planner.plan(contextFor(text), text);
 
-    expect(plan).toMatchObject({ kind: 'intent', intent: { kind: 'subscribe', thresholds: [30, 7] }, by: 'llm' });
+    // subscribe has effects: the card's [Subscribe] button carries the validated parameters.
+    expect(plan).toMatchObject({ kind: 'confirm', action: 'subscribe', by: 'llm' });
+    expect(JSON.stringify(plan.kind === 'confirm' && plan.reply.cards)).toContain('30, 7 days before');
+  });
+
+  it.each([
+    ['scanNow', '{}', 'Scan now'],
+    ['unsubscribe', '{}', 'Unsubscribe'],
+    ['subscribe', '{}', 'Subscribe'],
+    ['requestRotation', JSON.stringify({ appQuery: 'D365-App-Registration' }), 'Prepare the request'],
+    [
+      'requestShare',
+      JSON.stringify({ connectionQuery: 'SharePoint', targetUserQuery: 'Megan' }),
+      'Prepare the request',
+    ],
+  ])('asks the user to confirm %s instead of running it', async (action, args, button) => {
+    const text = 'what does ConnectionAuthorizationFailed mean?';
+    const plan = await plannerWith(toolCall(action, args)).plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'confirm', action, by: 'llm' });
+    const card = JSON.stringify(plan.kind === 'confirm' ? plan.reply.cards : []);
+    expect(card).toContain(`"title":"${button}"`);
+    expect(card).toContain('"verb":"llm.confirm"');
   });
 
   it('hands a question to the knowledge answerer when the model calls answerQuestion', async () => {
@@ -185,16 +201,25 @@ describe('LLM planner: grounded answers', () => {
 
     const plan = await planner.plan(contextFor(text), text);
 
-    expect(plan.kind).toBe('answer');
-    expect(rendered).toHaveLength(1);
-    expect(rendered[0]).toMatchObject({
-      confident: true,
-      title: 'Service-principal connections',
-      passage:
-        'Create an app registration with a client secret, add it as an application user, then connect with service-principal authentication.',
-      sources: [{ title: 'Service principal connections', url: 'https://learn.example.com/sp-connections' }],
-      related: ['How do I rotate the client secret?'],
-    });
+    expect(plan.kind).toBe('aiMessage');
+    const reply = plan.kind === 'aiMessage' ? plan.reply : { cards: [] };
+    expect(reply.text).toBe(
+      'Create an app registration with a client secret, add it as an application user, then connect with service-principal authentication [1].',
+    );
+    expect(reply.entities?.[0]).toMatchObject({ additionalType: ['AIGeneratedContent'] });
+    expect(citationsOf(reply)).toEqual([
+      {
+        '@type': 'Claim',
+        position: 1,
+        appearance: {
+          '@type': 'DigitalDocument',
+          name: 'Service-principal connections',
+          url: 'https://learn.example.com/sp-connections',
+          abstract: expect.stringContaining('Register an app in Microsoft Entra ID') as unknown as string,
+        },
+      },
+    ]);
+    expect(reply.channelData).toEqual({ feedbackLoopEnabled: true });
   });
 
   it('lists the sources of every passage the answer cites', async () => {
@@ -203,25 +228,69 @@ describe('LLM planner: grounded answers', () => {
       answering('Create the service-principal connection [doc1] and point a connection reference at it [doc2].'),
     );
 
-    await planner.plan(contextFor(text), text);
+    const plan = await planner.plan(contextFor(text), text);
 
-    expect(rendered[0].sources.map((s) => s.url)).toEqual([
-      'https://learn.example.com/sp-connections',
-      'https://learn.example.com/connection-references',
+    const reply = plan.kind === 'aiMessage' ? plan.reply : { cards: [] };
+    expect(reply.text).toBe('Create the service-principal connection [1] and point a connection reference at it [2].');
+    expect(citationsOf(reply).map((c) => [c.position, c.appearance.url])).toEqual([
+      [1, 'https://learn.example.com/sp-connections'],
+      [2, 'https://learn.example.com/connection-references'],
     ]);
+  });
+
+  it('keeps only the links that are one of the cited sources', async () => {
+    const text = 'how do i make a service account connection thingy';
+    const planner = plannerWith(
+      answering(
+        'Register an app [1]. Follow the [guide](//evil.example.net/fix). Sign in at www.evil-example.net/login first. ' +
+          'The steps are at https://learn.example.com/sp-connections [1].',
+      ),
+    );
+
+    const plan = await planner.plan(contextFor(text), text);
+
+    expect(plan.kind === 'aiMessage' && plan.reply.text).toBe(
+      'Register an app [1]. Follow the guide. The steps are at https://learn.example.com/sp-connections [1].',
+    );
   });
 
   it.each([
     ['an answer that cites nothing', 'Just restart the flow, that always works.'],
     ['a citation to a passage it was not shown', 'See passage [7].'],
-    ['a link outside the cited sources', 'Read https://evil.example.net/steal for details [1].'],
+    ['only a link outside the cited sources', 'Read https://evil.example.net/steal for details [1].'],
+    [
+      'a number, a price and a date its passages do not state',
+      'Each environment can hold at most 25 connection references, and Microsoft charges 2 USD per reference per month from July 2025 [1].',
+    ],
+    ['a product name its passages do not state', 'Create the connection in Azure Logic Apps first [1].'],
     ['garbage', '{"type":"plan","commands":[{"type":"DO"'],
   ])('falls back to the local planner on %s', async (_case, content) => {
     const text = 'how do i make a service account connection thingy';
     const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
 
     expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
-    expect(rendered).toHaveLength(0);
+  });
+
+  it.each([
+    ['a clarifying question', 'Which flow do you mean?'],
+    ['a clarifying question that repeats the user’s names', 'Do you mean the flow Weekly report in DEV?'],
+    ['the off-topic refusal', 'I can only help with Power Platform connections.'],
+  ])('lets %s through, AI-labelled', async (_case, content) => {
+    const text = 'my Weekly report in DEV, what now';
+    const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'aiMessage', reply: { text: content } });
+  });
+
+  it.each([
+    ['a question that states a number', 'Did you know flows stop after 90 days?'],
+    ['a question with a link', 'Have you read www.evil-example.net/help?'],
+    ['a statement', 'Your flow is broken.'],
+  ])('does not let %s through without citations', async (_case, content) => {
+    const text = 'my Weekly report in DEV, what now';
+    const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
+
+    expect(plan).toMatchObject({ kind: 'intent', by: 'local' });
   });
 
   it('does not accept citations when retrieval found nothing to ground on', async () => {
@@ -279,7 +348,7 @@ describe('LLM planner: model failures fall back to the local planner', () => {
 });
 
 describe('selectPlanner', () => {
-  const deps: LlmPlannerDeps<Answer> = { retrieve: () => [], renderAnswer: () => ({ cards: [] }) };
+  const deps: LlmPlannerDeps<Answer> = { retrieve: () => [] };
   const full = {
     AZURE_OPENAI_ENDPOINT: 'https://contoso-openai.openai.azure.com',
     AZURE_OPENAI_API_KEY: 'test-key-not-a-secret',
@@ -322,7 +391,7 @@ describe('LLM planner: respond', () => {
     background: { drain: async () => undefined },
   } as unknown as BotServices;
 
-  it('replies with the grounded answer card without asking the local answerer', async () => {
+  it('replies with the AI-labelled answer without asking the local answerer', async () => {
     const text = 'how do i make a service account connection thingy';
     const result = await plannerWith(answering('Use a service principal [1].')).respond(
       services,
@@ -331,7 +400,7 @@ describe('LLM planner: respond', () => {
       text,
     );
 
-    expect(result.reply.cards[0]).toMatchObject({ body: [{ text: 'Use a service principal.' }] });
+    expect(result.reply).toMatchObject({ text: 'Use a service principal [1].', cards: [] });
     expect(asked).toEqual([]);
   });
 
