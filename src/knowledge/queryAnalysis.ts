@@ -9,7 +9,8 @@
 
 /**
  * Function words and chat filler that say nothing about the topic; "using" only ties a thing to what it uses ("a flow
- * using a connection reference") and otherwise outweighed the words that matter as the knowledge base grew.
+ * using a connection reference") and otherwise outweighed the words that matter as the knowledge base grew; "what
+ * happens" asks for the consequence the passage states anyway.
  */
 const STOP_WORDS = new Set(
   `a an the and or but if then so to of in on at by for with from into onto about as than too very also just
@@ -22,7 +23,7 @@ const STOP_WORDS = new Set(
   they them their theirs he she him her his hers one ones own same other others such only again ever
   now currently actually basically kind sort like lot lots much many more most while since because bc coz cuz
   instead whether etc e g ie eg vs via per guys team folks explain explanation mean means meaning describe possible
-  using`.split(/\s+/),
+  using happen happens happened`.split(/\s+/),
 );
 
 /**
@@ -73,6 +74,10 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bppac\b|\b(?:power platform\s*)?admin\s*(?:center|centre|portal)\b/g, 'power platform admin center'],
   [/\b(?:azure\s*ad|aad|entra(?:\s*id)?|azure\s*active\s*directory)\b/g, 'entra azure'],
   [/\bkey\s*vault\b|\bkv\b|\bakv\b/g, 'key vault'],
+  // Network restrictions are asked about in many words: "IPs", "networking rules", "locked down network".
+  [/\bip(?:s|\s*address(?:es)?|\s*ranges?)?\b|\bnetwork(?:ing)?\s*(?:rules?|restrictions?|access)\b/g, 'ip address firewall'],
+  [/\bdlp\b|\bdata\s*loss\s*prevention\b|\bdata\s*polic(?:y|ies)\b/g, 'data policy dlp'],
+  [/\benv(?:ironment)?\.?\s*var(?:iable)?s?\b/g, 'environment variable'],
   [/\bcerts?\b/g, 'certificate'],
   [/\bauth(?:entication|n)?\b/g, 'authentication sign'],
   [/\bsys\s*admin\b|\bsystem\s*admin(?:istrator)?\b|\bglobal\s*admin\b/g, 'system administrator'],
@@ -116,7 +121,7 @@ const DOMAIN_WORDS = `connection connector flow dataverse reference principal se
   environment share owner trigger invoker application registration entra tenant canvas automate apps guest rename
   privilege delegate role audit vault mfa multifactor custom oauth sharepoint outlook office dynamics import export
   technical enable activate connectionauthorizationfailed prvactonbehalfofanotheruser invalid expire leave
-  password run-only run`.split(/\s+/);
+  password run-only run variable pipeline deploy deployment dlp policy conditional`.split(/\s+/);
 
 export function isDomainTerm(term: string): boolean {
   return DOMAIN_TERMS.has(term);

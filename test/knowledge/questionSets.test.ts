@@ -8,7 +8,8 @@
  *   declined; b01–b40, a second batch written after the first round of fixes, one per topic and four off-topic.
  * - questions.neighbourhood.jsonl: n01–n92, the topics around connections beyond the five source texts
  *   (environment variables and Key Vault, deployment settings, pipelines, DLP, Managed Environments, co-owners and
- *   run-only users, Conditional Access, connectors, housekeeping), written from Microsoft Learn before the articles.
+ *   run-only users, Conditional Access, connectors, housekeeping), written from Microsoft Learn before the articles;
+ *   nb01–nb36, a blind second batch in makers' own words (terse, typos, other vocabulary), scored before any fix.
  * The whole bot (planner routing and cards too) is scored on the same files by ../shared/qa/score.mjs.
  */
 import * as fs from 'node:fs';
