@@ -29,8 +29,19 @@ const OUT_OF_SCOPE: RegExp[] = [
  */
 const IN_SCOPE_AFTER_ALL: RegExp[] = [/\b(key ?vault|vault|kv|akv)\b/];
 
+/**
+ * Our words are also other products' words: environment variables (Windows, Node.js), pipelines (GitHub Actions for
+ * a web app), DLP (Purview), Conditional Access (Exchange), sharing limits (OneDrive). A question that names such a
+ * product and nothing of Power Platform is about that product.
+ */
+const OTHER_PRODUCTS =
+  /\b(windows|linux|mac ?os|node(?:\.?js)?|react|angular|python|java|docker|kubernetes|purview|exchange(?: online)?|intune|onedrive files?|sharepoint sites? storage|outlook rules?|static web apps?|web ?apps?|npm|\.env)\b|\bconditional formatting\b/;
+const POWER_PLATFORM =
+  /\b(flows?|power ?automate|power ?apps?|canvas|model-driven|dataverse|connections?|connectors?|connection ?ref\w*|solutions?|power ?platform|copilot studio|logic apps?|makers?)\b/;
+
 export function isOutOfScope(question: string): boolean {
   const text = question.toLowerCase();
   if (IN_SCOPE_AFTER_ALL.some((pattern) => pattern.test(text))) return false;
+  if (OTHER_PRODUCTS.test(text) && !POWER_PLATFORM.test(text)) return true;
   return OUT_OF_SCOPE.some((pattern) => pattern.test(text));
 }

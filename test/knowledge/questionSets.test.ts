@@ -10,6 +10,8 @@
  *   (environment variables and Key Vault, deployment settings, pipelines, DLP, Managed Environments, co-owners and
  *   run-only users, Conditional Access, connectors, housekeeping), written from Microsoft Learn before the articles;
  *   nb01–nb36, a blind second batch in makers' own words (terse, typos, other vocabulary), scored before any fix.
+ *   nc01–nc11, other products that share our words (Windows and Node.js environment variables, Purview DLP, Exchange
+ *   Conditional Access, OneDrive sharing, a web app's CI pipeline) to decline, beside in-scope questions naming them.
  * The whole bot (planner routing and cards too) is scored on the same files by ../shared/qa/score.mjs.
  */
 import * as fs from 'node:fs';
