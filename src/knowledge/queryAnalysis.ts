@@ -31,6 +31,8 @@ const STOP_WORDS = new Set(
  * matched is consumed, so "conn ref" is not also read as two unknown words.
  */
 const EXPANSIONS: [RegExp, string][] = [
+  // Before the ways of saying "stop", which would read "data loss prevention" as data, loss and stop.
+  [/\bdlp\b|\bdata\s*loss\s*prevention\b|\bdata\s*polic(?:y|ies)\b/g, 'data policy dlp'],
   [/\bconnection\s*authori[sz]ation\s*failed\b/g, 'connectionauthorizationfailed'],
   [/\bprv\s*act\s*on\s*behalf\s*of\s*another\s*user\b/g, 'prvactonbehalfofanotheruser'],
   [/\bact(?:ing)? on behalf of (?:another|other) users?\b/g, 'prvactonbehalfofanotheruser act behalf delegate'],
@@ -76,7 +78,6 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bkey\s*vault\b|\bkv\b|\bakv\b/g, 'key vault'],
   // Network restrictions are asked about in many words: "IPs", "networking rules", "locked down network".
   [/\bip(?:s|\s*address(?:es)?|\s*ranges?)?\b|\bnetwork(?:ing)?\s*(?:rules?|restrictions?|access)\b/g, 'ip address firewall'],
-  [/\bdlp\b|\bdata\s*loss\s*prevention\b|\bdata\s*polic(?:y|ies)\b/g, 'data policy dlp'],
   [/\benv(?:ironment)?\.?\s*var(?:iable)?s?\b/g, 'environment variable'],
   [/\bcerts?\b/g, 'certificate'],
   [/\bauth(?:entication|n)?\b/g, 'authentication sign'],

@@ -12,6 +12,7 @@
  *   nb01–nb36, a blind second batch in makers' own words (terse, typos, other vocabulary), scored before any fix.
  *   nc01–nc11, other products that share our words (Windows and Node.js environment variables, Purview DLP, Exchange
  *   Conditional Access, OneDrive sharing, a web app's CI pipeline) to decline, beside in-scope questions naming them.
+ *   nd01–nd33, a third blind batch (29/33 before its fixes; nd30's expected words widened to the right answer's).
  * The whole bot (planner routing and cards too) is scored on the same files by ../shared/qa/score.mjs.
  */
 import * as fs from 'node:fs';
