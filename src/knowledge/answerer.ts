@@ -12,6 +12,7 @@ import { loadKnowledgeBase, type KnowledgeBase, type Passage, type SuggestedActi
 import { isOutOfScope } from './outOfScope';
 import { createPassageSearch, type PassageHit } from './passageSearch';
 import { analyseQuestion, isDomainTerm, processTerm, words } from './queryAnalysis';
+import { searchableText } from './searchableText';
 
 export interface KnowledgeAnswer {
   /** false → the bot says it is not sure and lists what it can help with. */
@@ -43,8 +44,11 @@ export interface AnswererOptions {
   minCoverage?: number;
   /** How many related questions to offer. */
   relatedCount?: number;
-  /** The passage count an unknown word is weighted as if it appeared in (higher → unknown words count less). */
-  unknownWordFrequency?: number;
+  /**
+   * The share of passages an unknown word is weighted as if it appeared in (higher → unknown words count less). A
+   * share, not a count, so that adding articles does not make every unknown word weigh more than the words it knows.
+   */
+  unknownWordShare?: number;
   /** A second passage of the same article is joined when its score is at least this share of the best one's. */
   joinRatio?: number;
 }
@@ -53,7 +57,7 @@ const DEFAULTS: Required<AnswererOptions> = {
   minScore: 6,
   minCoverage: 0.3,
   relatedCount: 3,
-  unknownWordFrequency: 4,
+  unknownWordShare: 0.075,
   joinRatio: 0.6,
 };
 
@@ -68,7 +72,7 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
   for (const p of kb.passages) {
     const article = kb.byArticle.get(p.articleId)!;
     const terms = new Set(
-      words([article.title, p.heading, ...article.synonyms, ...article.tags, p.text].join(' '))
+      words([article.title, p.heading, ...article.synonyms, ...article.tags, searchableText(p.text)].join(' '))
         .map(processTerm)
         .filter((t): t is string => t !== null),
     );
@@ -76,7 +80,7 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
   }
   const total = kb.passages.length;
   // A word the articles never use weighs like a rare one, not more: makers pad questions with everyday words.
-  const unknownWeight = Math.log(1 + total / settings.unknownWordFrequency);
+  const unknownWeight = Math.log(1 + 1 / settings.unknownWordShare);
   const weightOf = (term: string): number => {
     const df = documentFrequency.get(term);
     return df ? Math.log(1 + total / df) : unknownWeight;

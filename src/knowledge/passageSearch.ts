@@ -12,6 +12,7 @@
 import MiniSearch from 'minisearch';
 import type { KnowledgeBase } from './knowledgeBase';
 import { processTerm, words } from './queryAnalysis';
+import { searchableText } from './searchableText';
 
 export interface PassageSearch {
   search(query: string): PassageHit[];
@@ -98,7 +99,7 @@ function documents(kb: KnowledgeBase): IndexedPassage[] {
       title: article.title,
       heading: p.heading,
       keywords: [...article.synonyms, ...article.tags].join(' ; '),
-      text: plain(p.text),
+      text: plain(searchableText(p.text)),
     };
   });
 }

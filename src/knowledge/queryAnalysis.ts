@@ -7,7 +7,11 @@
  * The answerer measures how many concepts the best passage covers to decide whether it is confident.
  */
 
-/** Function words and chat filler that say nothing about the topic. */
+/**
+ * Function words and chat filler that say nothing about the topic; "using" only ties a thing to what it uses ("a flow
+ * using a connection reference") and otherwise outweighed the words that matter as the knowledge base grew; "what
+ * happens" asks for the consequence the passage states anyway.
+ */
 const STOP_WORDS = new Set(
   `a an the and or but if then so to of in on at by for with from into onto about as than too very also just
   is are was were be been being am do does did done doing have has had having i me my mine myself we us our ours
@@ -18,7 +22,8 @@ const STOP_WORDS = new Set(
   anyone someone somebody something anything everything way ways thing things some any all each every
   they them their theirs he she him her his hers one ones own same other others such only again ever
   now currently actually basically kind sort like lot lots much many more most while since because bc coz cuz
-  instead whether etc e g ie eg vs via per guys team folks explain explanation mean means meaning describe possible`.split(/\s+/),
+  instead whether etc e g ie eg vs via per guys team folks explain explanation mean means meaning describe possible
+  using happen happens happened`.split(/\s+/),
 );
 
 /**
@@ -26,6 +31,8 @@ const STOP_WORDS = new Set(
  * matched is consumed, so "conn ref" is not also read as two unknown words.
  */
 const EXPANSIONS: [RegExp, string][] = [
+  // Before the ways of saying "stop", which would read "data loss prevention" as data, loss and stop.
+  [/\bdlp\b|\bdata\s*loss\s*prevention\b|\bdata\s*polic(?:y|ies)\b/g, 'data policy dlp'],
   [/\bconnection\s*authori[sz]ation\s*failed\b/g, 'connectionauthorizationfailed'],
   [/\bprv\s*act\s*on\s*behalf\s*of\s*another\s*user\b/g, 'prvactonbehalfofanotheruser'],
   [/\bact(?:ing)? on behalf of (?:another|other) users?\b/g, 'prvactonbehalfofanotheruser act behalf delegate'],
@@ -69,6 +76,9 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bppac\b|\b(?:power platform\s*)?admin\s*(?:center|centre|portal)\b/g, 'power platform admin center'],
   [/\b(?:azure\s*ad|aad|entra(?:\s*id)?|azure\s*active\s*directory)\b/g, 'entra azure'],
   [/\bkey\s*vault\b|\bkv\b|\bakv\b/g, 'key vault'],
+  // Network restrictions are asked about in many words: "IPs", "networking rules", "locked down network".
+  [/\bip(?:s|\s*address(?:es)?|\s*ranges?)?\b|\bnetwork(?:ing)?\s*(?:rules?|restrictions?|access)\b/g, 'ip address firewall'],
+  [/\benv(?:ironment)?\.?\s*var(?:iable)?s?\b/g, 'environment variable'],
   [/\bcerts?\b/g, 'certificate'],
   [/\bauth(?:entication|n)?\b/g, 'authentication sign'],
   [/\bsys\s*admin\b|\bsystem\s*admin(?:istrator)?\b|\bglobal\s*admin\b/g, 'system administrator'],
@@ -112,7 +122,7 @@ const DOMAIN_WORDS = `connection connector flow dataverse reference principal se
   environment share owner trigger invoker application registration entra tenant canvas automate apps guest rename
   privilege delegate role audit vault mfa multifactor custom oauth sharepoint outlook office dynamics import export
   technical enable activate connectionauthorizationfailed prvactonbehalfofanotheruser invalid expire leave
-  password run-only run`.split(/\s+/);
+  password run-only run variable pipeline dlp`.split(/\s+/);
 
 export function isDomainTerm(term: string): boolean {
   return DOMAIN_TERMS.has(term);
