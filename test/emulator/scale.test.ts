@@ -46,7 +46,9 @@ describe('scale mode', () => {
         c.fixedError ? 'Error' : c.configurationNeeded ? 'ConfigurationNeeded' : c.auth.kind,
       ),
     );
-    expect(statuses).toEqual(new Set(['Error', 'ConfigurationNeeded', 'user', 'servicePrincipal', 'apiKey']));
+    expect(statuses).toEqual(
+      new Set(['Error', 'ConfigurationNeeded', 'user', 'servicePrincipal', 'apiKey', 'sqlAuth']),
+    );
     // Generous: garbage from generation counts too; the rows themselves are tens of MB.
     expect(grown).toBeLessThan(400 * 1024 * 1024);
     const firstDigest = digest(first);
