@@ -63,7 +63,7 @@ async function rowFor(
   let remedy = explained.remedy;
   if (explained.cause !== 'ok') {
     if (!mine) remedy = `Ask ${connection.createdBy.displayName}, who owns it: ${explained.remedy.toLowerCase()}`;
-    else if ((explained.cause === 'secretExpired' || explained.cause === 'secretRejected') && app) {
+    else if (explained.offerRotation && app) {
       action = rotateAction(app.id);
     } else action = urlAction('Fix connection', connectionsPageUrl(environment.id));
   }
