@@ -23,11 +23,10 @@ export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
     const explained = explainConnection(connection, app, snapshot.now);
     const flows = look.flowsUsing(connection);
     const dataverse = connection.connector.toLowerCase() === DATAVERSE;
-    const usedBy = !flows.length
-      ? ''
-      : dataverse
-        ? ` Used by ${flowNames(flows)}: their Dataverse actions in this environment keep running while the identity is enabled and has permissions, but the flows cannot be saved, published or turned on, and actions on other environments fail.`
-        : ` Used by ${flowNames(flows)}.`;
+    const usedBy = flows.length ? ` Used by ${flowNames(flows)}.` : '';
+    const impact = dataverse
+      ? ' Flows using it keep running their Dataverse actions in this environment while its identity is enabled and has permissions, but they cannot be saved, published or turned on, and actions on other environments fail.'
+      : '';
     const rotate = explained.offerRotation;
     const servicePrincipal = connection.authType === 'servicePrincipal';
     const action: FindingAction =
@@ -42,7 +41,7 @@ export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
       subject: connection.displayName,
       environment: look.environmentName(connection.environmentId),
       owner: look.userName(connection.createdBy.id, connection.createdBy.displayName),
-      why: `${explained.problem} ${explained.remedy}${usedBy}`,
+      why: `${explained.problem} ${explained.remedy}${usedBy}${impact}`,
       articleId: rotate || servicePrincipal ? ARTICLES.servicePrincipalConnections : ARTICLES.connectionErrors,
       action,
     });
