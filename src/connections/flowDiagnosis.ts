@@ -85,6 +85,8 @@ interface Context {
   subjectIsCaller: boolean;
   subjectName: string;
   now: Date;
+  /** This tenant's id: a service-principal connection naming another tenant is told apart. */
+  tenantId: string;
 }
 
 async function checkConnection(
@@ -120,7 +122,7 @@ async function checkConnection(
       connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
         ? await appFor(reader, connection.servicePrincipalAppId)
         : undefined;
-    const explained = explainConnection(connection, app, ctx.now);
+    const explained = explainConnection(connection, app, ctx.now, ctx.tenantId);
     if (connection.authType === 'servicePrincipal' && explained.cause !== 'configurationNeeded') {
       problems.push({
         kind: 'secretExpired',
@@ -207,7 +209,16 @@ export async function diagnose(
   const subjectName = subjectIsCaller
     ? 'you'
     : ((await reader.user(flow.creatorId))?.displayName ?? 'the flow’s creator');
-  const ctx: Context = { reader, flow, environment, subjectId, subjectIsCaller, subjectName, now: options.now };
+  const ctx: Context = {
+    reader,
+    flow,
+    environment,
+    subjectId,
+    subjectIsCaller,
+    subjectName,
+    now: options.now,
+    tenantId: caller.tenantId,
+  };
 
   const needsReferences = flow.connectionReferences.some((r) => r.connectionReferenceLogicalName);
   const [connections, references] = await Promise.all([
