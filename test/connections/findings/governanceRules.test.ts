@@ -160,4 +160,12 @@ describe('remedies follow the documentation', () => {
     expect(broken.why).toMatch(/Create a new connection reference to the custom connector/);
     expect(broken.why).not.toMatch(/rebind/);
   });
+
+  test('an expired secret with a current one left: the broken connections are updated with it, not "because of it"', () => {
+    const s = demoLikeSnapshot();
+    s.apps.find((a) => a.appId === 'app-coe')!.passwordCredentials.push({ keyId: 'k-ok', endDateTime: inDays(100) });
+    const coe = expiredCredentials(s).find((f) => f.subject === 'CoE-Sync-SP');
+    expect(coe?.why).toMatch(/the app has a current secret: update it with that one/);
+    expect(coe?.why).not.toMatch(/because of it/);
+  });
 });
