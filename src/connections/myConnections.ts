@@ -58,7 +58,7 @@ async function rowFor(
     connection.status === 'Error' && connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
       ? await appFor(reader, connection.servicePrincipalAppId)
       : undefined;
-  const explained = explainConnection(connection, app, now);
+  const explained = explainConnection(connection, app, now, caller.tenantId);
   let action: RowAction = noAction;
   let remedy = explained.remedy;
   if (explained.cause !== 'ok') {
