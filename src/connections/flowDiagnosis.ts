@@ -117,6 +117,12 @@ async function checkConnection(
     });
   }
 
+  // "A valid connection is required when saving or publishing the flow, but actions and triggers continue running
+  // even if the connection expires" (Manage connections for the Microsoft Dataverse connector): not an outage of runs.
+  const dataverseNote =
+    connection.status === 'Error' && connection.connector.toLowerCase() === 'shared_commondataserviceforapps'
+      ? ' Until then the flow’s Dataverse actions in this environment keep running (while the identity is enabled and has permissions), but the flow cannot be saved, published or turned on, and actions on other environments fail.'
+      : '';
   if (connection.status !== 'Connected') {
     const app =
       connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
@@ -127,7 +133,7 @@ async function checkConnection(
       problems.push({
         kind: 'secretExpired',
         headline: `The ${label} used by ${flow.displayName} is in Error: ${explained.problem}`,
-        remedy: explained.remedy,
+        remedy: `${explained.remedy}${dataverseNote}`,
         action: app && explained.offerRotation ? rotateAction(app.id) : noAction,
       });
     } else if (explained.cause === 'configurationNeeded') {
@@ -141,7 +147,7 @@ async function checkConnection(
       problems.push({
         kind: 'connectionError',
         headline: `The ${label} used by ${flow.displayName} (owned by ${ownerText}) is in Error: ${explained.problem}`,
-        remedy: ownerIsSubject ? explained.remedy : `Ask ${ownerName}, who owns it: ${explained.remedy.toLowerCase()}`,
+        remedy: `${ownerIsSubject ? explained.remedy : `Ask ${ownerName}, who owns it: ${explained.remedy.toLowerCase()}`}${dataverseNote}`,
         action: ownerIsSubject ? urlAction('Fix connection', connectionsPageUrl(environment.id)) : noAction,
       });
     }

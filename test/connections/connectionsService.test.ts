@@ -146,6 +146,14 @@ test('admins: Vendor onboarding runs on connections of Lee Gu, whose account is 
   expect(text(reply)).not.toMatch(/create a connection of your own/);
 });
 
+test('admins: CoE inventory sync: an expired secret is rotated, and its Dataverse runs are not called an outage', async () => {
+  const reply = await service.diagnoseFlow(callerFor('alex'), { flowName: 'CoE inventory sync' });
+  const all = text(reply);
+  expect(all).toMatch(/client secret has expired/);
+  expect(all).toMatch(/cannot be saved, published or turned on/);
+  expect(actions(reply.cards[0]).some((a) => a.title === 'Rotate')).toBe(true);
+});
+
 test('admins: Invoice approval routing has a reference bound to no connection', async () => {
   const reply = await service.diagnoseFlow(callerFor('alex'), { flowName: 'Invoice approval routing' });
   expect(text(reply)).toMatch(/bound to no connection/);
