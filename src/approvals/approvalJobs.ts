@@ -10,6 +10,7 @@ import type { Notification } from '../cards/reply';
 import type { DomainContext } from '../context';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { getLogger } from '../logging/logger';
+import { ShareRefusedError } from '../operations/shareConnection';
 import { isTenantApiError } from '../tenant/errors';
 import { copiesOf } from './approvalCards';
 import { subjectOf, type Approval, type ApprovalState } from './approvalRecord';
@@ -25,7 +26,8 @@ export interface ExecutionPayload {
 
 /** Errors that will not go away by retrying: end the request instead of trying 5 times. */
 const isPermanent = (error: unknown): boolean =>
-  isTenantApiError(error) && ['forbidden', 'notFound', 'badRequest'].includes(error.kind);
+  error instanceof ShareRefusedError ||
+  (isTenantApiError(error) && ['forbidden', 'notFound', 'badRequest'].includes(error.kind));
 
 export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operations: ApprovalOperations): void {
   const repository = new ApprovalRepository(ctx.store.records);
@@ -112,7 +114,9 @@ export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operat
           await finish(
             approval.id,
             'failed',
-            `Sharing ${connection.displayName} was refused by Power Platform (${isTenantApiError(error) ? error.code : 'error'}). Nothing else was changed after that.`,
+            error instanceof ShareRefusedError
+              ? `${error.message} Nothing else was changed after that.`
+              : `Sharing ${connection.displayName} was refused by Power Platform (${isTenantApiError(error) ? error.code : 'error'}). Nothing else was changed after that.`,
           );
           return;
         }

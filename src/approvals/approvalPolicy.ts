@@ -5,7 +5,10 @@
  * Policy (configuration names in capitals):
  * - Share a connection ("Can use" = CanView, or CanEdit): anyone in the tenant may request it. A request made
  *   from a flow (the [Request access] button of a diagnosis) is allowed only to an owner or co-owner of that flow,
- *   and only for connections that flow uses. Approvers: the connection's owner and the admins (ADMINS_GROUP).
+ *   and only for connections that flow uses. An OAuth connection is shared only with a service principal (e.g. a
+ *   deployment pipeline's): a request to share one with a person is refused with the reason and the documented
+ *   alternatives (connections/sharingRule.ts), when drafted and again when executed. Approvers: the connection's
+ *   owner and the admins (ADMINS_GROUP).
  * - Rotate an app registration's client secret: only the app's owners (Entra app owners) and admins may request
  *   it. Approvers: the members of APPROVERS_GROUP; with ROTATION_REQUIRES_TWO_APPROVERS=true two distinct
  *   approvers must approve before it runs.

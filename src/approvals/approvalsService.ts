@@ -11,6 +11,7 @@
  *   request.cancel   {draftId}
  *   approval.approve / approval.reject {approvalId, hash} + input `comment`  [Approve] / [Reject]
  *   approval.retry   {approvalId, hash}                                    [Retry the switch] (needs attention)
+ *   flow.askToTurnOn / flow.turnedOn                                       (turnOnRequests.ts)
  */
 import type { Caller } from '../access/caller';
 import { textReply, type Reply } from '../cards/reply';
@@ -29,11 +30,13 @@ import { refuse } from './refusals';
 import { retryApproval, RETRY_VERB } from './retryApproval';
 import { RequestDrafts } from './requestDrafts';
 import { sendRequest } from './sendRequest';
+import { TurnOnRequests } from './turnOnRequests';
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 export class ApprovalsService {
   private readonly drafts: RequestDrafts;
+  private readonly turnOn: TurnOnRequests;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -41,6 +44,7 @@ export class ApprovalsService {
     private readonly operations: ApprovalOperations = defaultOperations,
   ) {
     this.drafts = new RequestDrafts(ctx);
+    this.turnOn = new TurnOnRequests(ctx);
     registerApprovalJobs(ctx, jobs, operations);
     registerLateViewJob(ctx, jobs);
   }
@@ -102,7 +106,7 @@ export class ApprovalsService {
       case RETRY_VERB:
         return retryApproval(this.ctx, this.jobs, this.operations, caller, data);
       default:
-        return undefined;
+        return this.turnOn.handle(caller, verb, data);
     }
   }
 

@@ -16,6 +16,7 @@ import { confirmCard } from './approvalCards';
 import { bestMatches, matchScore } from './nameMatch';
 import { refuse } from './refusals';
 import { rotationRiskNotes, shareRiskNotes } from './riskNotes';
+import { mayShareWith, oauthShareRefusal } from '../connections/sharingRule';
 
 export class RequestDrafts {
   private readonly repository: ApprovalRepository;
@@ -38,6 +39,15 @@ export class RequestDrafts {
     if (!connection) return textReply('I could not find that connection any more; it may have been deleted.');
     if (await this.canUse(caller.userId, connection)) {
       return textReply(`You can already use ${connection.displayName}; no request is needed.`);
+    }
+    if (!mayShareWith(connection, 'User')) {
+      const me = caller.displayName ?? (await this.ctx.tenant.directory.getUser(caller.userId))?.displayName;
+      return refuse(this.ctx, caller, {
+        reason: 'notAllowed',
+        subject: connection.displayName,
+        verb: 'access.request',
+        text: oauthShareRefusal(connection.displayName, me ?? 'you'),
+      });
     }
     const connections = [connection];
     let flow: ShareOperation['flow'];
@@ -62,7 +72,12 @@ export class RequestDrafts {
           reference.connector,
           reference.connectionName,
         );
-        if (other && other.createdBy.id === connection.createdBy.id && !(await this.canUse(caller.userId, other))) {
+        if (
+          other &&
+          other.createdBy.id === connection.createdBy.id &&
+          mayShareWith(other, 'User') &&
+          !(await this.canUse(caller.userId, other))
+        ) {
           connections.push(other);
         }
       }
@@ -128,10 +143,30 @@ export class RequestDrafts {
       );
     }
     const [{ connection, environment }] = matches;
+    const servicePrincipal = await this.findServicePrincipal(query.targetUserQuery);
+    if (servicePrincipal) {
+      const operation: ShareOperation = {
+        kind: 'share',
+        connections: [target(connection, environment)],
+        principalId: servicePrincipal.id,
+        principalName: servicePrincipal.displayName,
+        principalType: 'ServicePrincipal',
+        role: query.role ?? 'CanView',
+      };
+      return this.draft(caller, operation, await shareRiskNotes(this.ctx, operation, undefined));
+    }
     const user = await this.findUser(caller, query.targetUserQuery);
     if (typeof user === 'string') return textReply(user);
     if (user.id === connection.createdBy.id)
       return textReply(`${user.displayName} already owns ${connection.displayName}.`);
+    if (!mayShareWith(connection, 'User')) {
+      return refuse(this.ctx, caller, {
+        reason: 'notAllowed',
+        subject: connection.displayName,
+        verb: 'share.request',
+        text: oauthShareRefusal(connection.displayName, user.displayName),
+      });
+    }
     const operation: ShareOperation = {
       kind: 'share',
       connections: [target(connection, environment)],
@@ -196,6 +231,21 @@ export class RequestDrafts {
     if (matches.length > 1)
       return `Several people match "${query}": ${matches.map((u) => u.displayName).join(', ')}. Say which one.`;
     return matches[0];
+  }
+
+  /**
+   * A service principal named by its app registration's display name (e.g. "ALM-Pipeline-SP"), matched exactly so
+   * that a person's name never resolves to an app. Its object id (what a share names) is read from Graph.
+   */
+  private async findServicePrincipal(query: string): Promise<{ id: string; displayName: string } | undefined> {
+    const q = query.trim().toLowerCase();
+    if (!q) return undefined;
+    for await (const app of this.ctx.tenant.directory.listApplications()) {
+      if (app.displayName.toLowerCase() !== q && app.appId.toLowerCase() !== q) continue;
+      const id = await this.ctx.tenant.directory.findServicePrincipalId(app.appId);
+      return id ? { id, displayName: app.displayName } : undefined;
+    }
+    return undefined;
   }
 
   private async findApp(query: { appObjectId?: string; appQuery?: string }): Promise<AppRegistration | string> {

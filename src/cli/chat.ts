@@ -1,5 +1,5 @@
 /**
- * `npm run --silent chat -- [--as USER] [--json] [--jsonl FILE] [--data DIR] [TEXT]`
+ * `npm run --silent chat -- [--as USER] [--json] [--jsonl FILE|-] [--data DIR] [TEXT]`
  * A terminal client that runs the same Application in-process (no HTTP) and prints what the bot sends.
  * By default every run starts from a fresh demo tenant and an empty temporary store; --data DIR keeps the store.
  * The JSON output is a contract used by tests, benchmarks and ../shared/qa/score.mjs.
@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ChatError, ChatSession, type ChatMessage, type ChatTurn, type ChatUser } from '../app/chatSession';
 import { compose, type Composition } from '../compose';
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
         '  --as USER     who speaks: a UPN or object id of a demo-tenant user (default meganb@example.com)\n' +
         '  --json        print {"replies":[…],"notifications":[…]}\n' +
         '  --jsonl FILE  one JSON input per line: {"id","text","as"}, {"id","as","click","inputs"}\n' +
-        '                or {"id","as","feedback":"like"|"dislike","comment"} (on the newest AI answer)\n' +
+        '                or {"id","as","feedback":"like"|"dislike","comment"} (on the newest AI answer); FILE - = stdin\n' +
         '  --data DIR    keep the store in DIR across runs (default: a fresh temporary store)\n',
     );
     return values.help ? 0 : 2;
@@ -114,29 +115,35 @@ class Chat {
     return { replies: turn.replies.map(message), notifications };
   }
 
+  /** FILE, or "-" for standard input read line by line (each answer is printed before the next line is read). */
   async runJsonl(file: string, defaultUser: string): Promise<number> {
-    const lines = fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim());
-    for (const [index, line] of lines.entries()) {
-      let input: InputLine;
-      try {
-        input = JSON.parse(line) as InputLine;
-      } catch {
-        throw new ChatError(`line ${index + 1} is not valid JSON`);
-      }
-      const user = await this.user(input.as ?? defaultUser);
-      let turn: ChatTurn;
-      if (input.feedback === 'like' || input.feedback === 'dislike') {
-        turn = await this.session.feedback(user, input.feedback, input.comment ?? '');
-      } else if (typeof input.click === 'string')
-        turn = await this.session.click(user, input.click, input.inputs ?? {});
-      else if (typeof input.text === 'string') turn = await this.session.say(user, input.text);
-      else throw new ChatError(`line ${index + 1} has neither "text" nor "click"`);
-      process.stdout.write(`${JSON.stringify({ id: input.id ?? String(index + 1), ...(await this.toJson(turn)) })}\n`);
+    const lines: AsyncIterable<string> | string[] =
+      file === '-'
+        ? readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
+        : fs.readFileSync(file, 'utf8').split('\n');
+    let index = 0;
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      await this.runLine(line, index++, defaultUser);
     }
     return 0;
+  }
+
+  private async runLine(line: string, index: number, defaultUser: string): Promise<void> {
+    let input: InputLine;
+    try {
+      input = JSON.parse(line) as InputLine;
+    } catch {
+      throw new ChatError(`line ${index + 1} is not valid JSON`);
+    }
+    const user = await this.user(input.as ?? defaultUser);
+    let turn: ChatTurn;
+    if (input.feedback === 'like' || input.feedback === 'dislike') {
+      turn = await this.session.feedback(user, input.feedback, input.comment ?? '');
+    } else if (typeof input.click === 'string') turn = await this.session.click(user, input.click, input.inputs ?? {});
+    else if (typeof input.text === 'string') turn = await this.session.say(user, input.text);
+    else throw new ChatError(`line ${index + 1} has neither "text" nor "click"`);
+    process.stdout.write(`${JSON.stringify({ id: input.id ?? String(index + 1), ...(await this.toJson(turn)) })}\n`);
   }
 }
 

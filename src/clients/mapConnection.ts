@@ -148,8 +148,9 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
   const p = wire.properties;
   const connector = connectorFromApiId(p.apiId) || connectorFromApiId(wire.id);
   const set = p.connectionParametersSet;
-  const servicePrincipal = set?.name === 'oauthSP';
+  const servicePrincipal = isServicePrincipalSet(set);
   const clientId = set?.values?.['token:clientId']?.value;
+  const spTenant = set?.values?.['token:TenantId']?.value ?? set?.values?.['token:tenantId']?.value;
   const { status, error } = connectionStatus(p.statuses);
   return {
     name: wire.name,
@@ -162,6 +163,7 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
     accountName: p.accountName ?? undefined,
     authType: servicePrincipal ? 'servicePrincipal' : isUserAuth(wire) ? 'user' : 'other',
     servicePrincipalAppId: servicePrincipal && typeof clientId === 'string' ? clientId : undefined,
+    servicePrincipalTenantId: servicePrincipal && typeof spTenant === 'string' ? spTenant : undefined,
     // Custom connectors live under an environment (…/environments/{env}/apis/…) and are not "shared_" ones.
     isCustomConnector:
       p.isCustomApiConnection === true ||
@@ -172,11 +174,26 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
   };
 }
 
-/** A connection that signs in as a person: OAuth (not the service-principal set) or one that names an account. */
+/**
+ * An app signing in with its own credentials: the Dataverse connector's "oauthSP" (client id + secret), and the
+ * certificate sets some connectors offer (names with "certificate"/"cert", e.g. "oauthCertificate"), which carry a
+ * client id too. Those names are not all documented, so a set holding `token:clientId` counts as well.
+ */
+function isServicePrincipalSet(set: WireParameterSet | undefined): boolean {
+  if (!set?.name) return false;
+  if (/^oauthSP$/i.test(set.name) || /cert/i.test(set.name)) return true;
+  return set.values?.['token:clientId'] !== undefined;
+}
+
+/**
+ * A connection that signs in as a person: one that names an account, an OAuth parameter set that is not a
+ * service principal's (certificate sets are "oauth…" too: they sign in as an app), or the single-auth `token`.
+ */
 function isUserAuth(wire: WireConnection): boolean {
   const p = wire.properties;
   if (p.accountName) return true;
-  if (p.connectionParametersSet?.name && /oauth/i.test(p.connectionParametersSet.name)) return true;
+  const set = p.connectionParametersSet;
+  if (set?.name && /oauth/i.test(set.name) && !isServicePrincipalSet(set)) return true;
   return p.connectionParameters !== undefined && 'token' in p.connectionParameters;
 }
 

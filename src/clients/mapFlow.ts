@@ -22,6 +22,8 @@ export interface WireFlow {
     environment?: { name?: string; id?: string };
     workflowEntityId?: string;
     workflowId?: string;
+    /** The demo tenant's list of connections granted to the flow (see the emulator's flowApi); absent elsewhere. */
+    connectionGrants?: { connectionName?: string }[];
   };
 }
 
@@ -59,6 +61,9 @@ export function mapFlow(wire: WireFlow, environmentId: string): Flow {
     creatorId: p.creator?.objectId ?? p.creator?.userId ?? '',
     connectionReferences: entries.map(([key, ref]) => mapFlowConnectionReference(key, ref)),
     workflowId: p.workflowEntityId ?? p.workflowId ?? undefined,
+    grantedConnections: Array.isArray(p.connectionGrants)
+      ? p.connectionGrants.flatMap((g) => (g.connectionName ? [g.connectionName] : []))
+      : undefined,
   };
 }
 

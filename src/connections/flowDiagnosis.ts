@@ -3,6 +3,13 @@
  * flows) or through its Dataverse connection reference (solution flows) — and checks, for the person asking, that
  * the reference is bound, the connection exists in this environment, works, belongs to an enabled account, and may
  * be used by them. The verdict names the exact connection, its owner and the remedy, with the button for it.
+ *
+ * The remedies for a connection the person may not use are the documented ones ("Use a connection reference in a
+ * solution", ConnectionAuthorizationFailed): a non-OAuth connection (SQL Server authentication and the like) can be
+ * shared with them (Can use) — [Request access]; an OAuth connection can be shared only with a service principal, so
+ * the owner of the flow's connections turns the flow on once (the flow then keeps permission to them and any co-owner
+ * can turn it off and on) — [Ask <owner> to turn it on] — or the person switches the flow to connections of their own.
+ * A connection the flow already holds a grant for (its owner turned it on) is no problem at all.
  */
 import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
@@ -12,12 +19,22 @@ import { canUseConnection } from './connectionAccess';
 import { explainConnection } from './connectionExplanation';
 import { bindingOf, indexReferences } from './connectionUsage';
 import { connectionsPageUrl, flowPageUrl } from './makerPortal';
-import { executeAction, noAction, requestAccessAction, rotateAction, urlAction, type RowAction } from './rowAction';
-import { connectorLabel } from './tenantFacts';
+import {
+  askToTurnOnAction,
+  executeAction,
+  noAction,
+  requestAccessAction,
+  rotateAction,
+  urlAction,
+  type RowAction,
+} from './rowAction';
+import { isOAuthConnection } from './sharingRule';
+import { connectorLabel, isProductionEnvironment } from './tenantFacts';
 import type { TenantReader } from './tenantReader';
 
 export type ProblemKind =
   | 'notShared'
+  | 'ownerMustTurnOn'
   | 'connectionError'
   | 'needsConfiguration'
   | 'secretExpired'
@@ -31,6 +48,9 @@ export interface Problem {
   headline: string;
   remedy: string;
   action: RowAction;
+  /** The connection's owner, for problems about a connection the person may not use. */
+  ownerId?: string;
+  ownerName?: string;
 }
 
 export interface Check {
@@ -65,6 +85,8 @@ interface Context {
   subjectIsCaller: boolean;
   subjectName: string;
   now: Date;
+  /** This tenant's id: a service-principal connection naming another tenant is told apart. */
+  tenantId: string;
 }
 
 async function checkConnection(
@@ -80,29 +102,39 @@ async function checkConnection(
   const ownerIsSubject = connection.createdBy.id.toLowerCase() === ctx.subjectId.toLowerCase();
   const ownerText = ownerIsSubject ? (ctx.subjectIsCaller ? 'you' : ownerName) : ownerName;
 
-  const owner = connection.createdBy.type === 'User' ? await reader.user(connection.createdBy.id) : undefined;
+  // A service-principal connection signs in as the app, not as its creator: a disabled creator does not stop it.
+  const signsInAsCreator = connection.authType !== 'servicePrincipal';
+  const owner =
+    connection.createdBy.type === 'User' && signsInAsCreator ? await reader.user(connection.createdBy.id) : undefined;
   if (owner && !owner.accountEnabled) {
     problems.push({
       kind: 'ownerDisabled',
       headline: `The ${label} used by ${flow.displayName} belongs to ${owner.displayName}, whose account is disabled.`,
-      remedy:
-        'Nobody can fix or share it any more: create a connection of your own (or a technical account) and switch the flow to it.',
+      remedy: isProductionEnvironment(environment)
+        ? `Nobody can sign it in again or share it. In production, don't replace it with another person's connection: create a connection that does not depend on a person — a service principal (where the connector supports it) or a technical user — and bind ${viaReference ? `"${viaReference}"` : 'the flow'} to it.`
+        : `Nobody can sign it in again or share it: create a connection of your own (or a service principal's or technical user's) and switch ${viaReference ? `"${viaReference}"` : 'the flow'} to it.`,
       action: urlAction('Open connections', connectionsPageUrl(environment.id)),
     });
   }
 
+  // "A valid connection is required when saving or publishing the flow, but actions and triggers continue running
+  // even if the connection expires" (Manage connections for the Microsoft Dataverse connector): not an outage of runs.
+  const dataverseNote =
+    connection.status === 'Error' && connection.connector.toLowerCase() === 'shared_commondataserviceforapps'
+      ? ' Until then the flow’s Dataverse actions in this environment keep running (while the identity is enabled and has permissions), but the flow cannot be saved, published or turned on, and actions on other environments fail.'
+      : '';
   if (connection.status !== 'Connected') {
     const app =
       connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
         ? await appFor(reader, connection.servicePrincipalAppId)
         : undefined;
-    const explained = explainConnection(connection, app, ctx.now);
-    if (explained.cause === 'secretExpired' || explained.cause === 'secretRejected') {
+    const explained = explainConnection(connection, app, ctx.now, ctx.tenantId);
+    if (connection.authType === 'servicePrincipal' && explained.cause !== 'configurationNeeded') {
       problems.push({
         kind: 'secretExpired',
         headline: `The ${label} used by ${flow.displayName} is in Error: ${explained.problem}`,
-        remedy: `${explained.remedy}${app ? '' : ' (the app registration could not be found)'}`,
-        action: app ? rotateAction(app.id) : noAction,
+        remedy: `${explained.remedy}${dataverseNote}`,
+        action: app && explained.offerRotation ? rotateAction(app.id) : noAction,
       });
     } else if (explained.cause === 'configurationNeeded') {
       problems.push({
@@ -115,32 +147,55 @@ async function checkConnection(
       problems.push({
         kind: 'connectionError',
         headline: `The ${label} used by ${flow.displayName} (owned by ${ownerText}) is in Error: ${explained.problem}`,
-        remedy: ownerIsSubject ? explained.remedy : `Ask ${ownerName}, who owns it: ${explained.remedy.toLowerCase()}`,
+        remedy: `${ownerIsSubject ? explained.remedy : `Ask ${ownerName}, who owns it: ${explained.remedy.toLowerCase()}`}${dataverseNote}`,
         action: ownerIsSubject ? urlAction('Fix connection', connectionsPageUrl(environment.id)) : noAction,
       });
     }
   }
 
   let shareResult = 'may be used';
+  const grants = flow.grantedConnections;
   if (reference.source === 'Invoker') {
     shareResult = 'runs as whoever triggers the flow';
   } else if (!ownerIsSubject) {
     const allowed = await canUseConnection(reader, connection, environment.displayName, ctx.subjectId);
-    if (allowed === false) {
-      const whom = ctx.subjectIsCaller ? 'you' : ctx.subjectName;
-      problems.push({
-        kind: 'notShared',
-        headline: `The ${label} used by ${flow.displayName} belongs to ${ownerName} and is not shared with ${whom}.`,
-        remedy: `${ownerName} must share it (Can use) — or switch the flow to a connection of ${ctx.subjectIsCaller ? 'your' : 'their'} own. Turning the flow on fails with ConnectionAuthorizationFailed until then.`,
-        action: ctx.subjectIsCaller
-          ? requestAccessAction({
-              environmentId: environment.id,
-              connector: connection.connector,
-              connectionName: connection.name,
-              flowId: flow.id,
-            })
-          : noAction,
-      });
+    const flowHoldsIt = grants?.some((g) => g.toLowerCase() === connection.name.toLowerCase()) === true;
+    const whom = ctx.subjectIsCaller ? 'you' : ctx.subjectName;
+    const your = ctx.subjectIsCaller ? 'your' : 'their';
+    if (allowed === false && flowHoldsIt) {
+      // The connections' owner turned the flow on: the flow keeps permission, so co-owners can turn it off and on.
+      shareResult = `not shared with ${whom}, but the flow has permission to use it (${ownerName} turned it on)`;
+    } else if (allowed === false) {
+      const until =
+        grants === undefined
+          ? ` Turning the flow on fails with ConnectionAuthorizationFailed until then, unless ${ownerName} has already turned the flow on once (the flow then keeps permission to the connection).`
+          : ' Turning the flow on fails with ConnectionAuthorizationFailed until then.';
+      if (isOAuthConnection(connection)) {
+        problems.push({
+          kind: 'ownerMustTurnOn',
+          headline: `The ${label} used by ${flow.displayName} belongs to ${ownerName} and is not shared with ${whom}. It is an OAuth connection: it can be shared only with a service principal, not with a person.`,
+          remedy: `Ask ${ownerName} to turn ${flow.displayName} on once: from then on the flow may use ${ownerName}'s connections and any co-owner can turn it off and on. Or switch the flow to a connection of ${your} own.${until}`,
+          action: noAction,
+          ownerId: connection.createdBy.id,
+          ownerName,
+        });
+      } else {
+        problems.push({
+          kind: 'notShared',
+          headline: `The ${label} used by ${flow.displayName} belongs to ${ownerName} and is not shared with ${whom}.`,
+          remedy: `${ownerName} can share it with ${whom} (Can use: it is not an OAuth connection, so sharing with a person is allowed) — or switch the flow to a connection of ${your} own.${until}`,
+          action: ctx.subjectIsCaller
+            ? requestAccessAction({
+                environmentId: environment.id,
+                connector: connection.connector,
+                connectionName: connection.name,
+                flowId: flow.id,
+              })
+            : noAction,
+          ownerId: connection.createdBy.id,
+          ownerName,
+        });
+      }
       shareResult = `not shared with ${whom}`;
     } else if (allowed === undefined) shareResult = 'sharing could not be checked';
   }
@@ -160,7 +215,16 @@ export async function diagnose(
   const subjectName = subjectIsCaller
     ? 'you'
     : ((await reader.user(flow.creatorId))?.displayName ?? 'the flow’s creator');
-  const ctx: Context = { reader, flow, environment, subjectId, subjectIsCaller, subjectName, now: options.now };
+  const ctx: Context = {
+    reader,
+    flow,
+    environment,
+    subjectId,
+    subjectIsCaller,
+    subjectName,
+    now: options.now,
+    tenantId: caller.tenantId,
+  };
 
   const needsReferences = flow.connectionReferences.some((r) => r.connectionReferenceLogicalName);
   const [connections, references] = await Promise.all([
@@ -198,7 +262,9 @@ export async function diagnose(
             {
               kind: custom ? 'customConnectorBroken' : 'connectionMissing',
               headline: `${flow.displayName} uses the connection reference "${binding.logicalName}", which does not exist in ${environment.displayName}${custom ? ' (custom connector references break when an environment is copied)' : ''}.`,
-              remedy: `Recreate the reference in ${environment.displayName}, bind it to a connection there, and re-save the flow.`,
+              remedy: custom
+                ? customConnectorRemedy(environment, binding.logicalName)
+                : `Recreate the reference in ${environment.displayName}, bind it to a connection there, and re-save the flow.`,
               action: urlAction('Open flow', flowPageUrl(environment.id, flow.id)),
             },
           ],
@@ -225,7 +291,7 @@ export async function diagnose(
                 ? `${what} points to a ${connectorText} custom connector connection (${connectionName}) that does not exist in ${environment.displayName} — it was left behind when the environment was copied.`
                 : `${what} points to a ${connectorText} connection (${connectionName}) that does not exist in ${environment.displayName}.`,
               remedy: custom
-                ? `Import or recreate the custom connector in ${environment.displayName}, create a connection to it, and rebind ${refName ? `"${refName}"` : 'the flow'} to that connection.`
+                ? customConnectorRemedy(environment, refName)
                 : `Create a ${connectorText} connection in ${environment.displayName} and rebind ${refName ? `"${refName}"` : 'the flow'} to it.`,
               action: urlAction('Open connections', connectionsPageUrl(environment.id)),
             },
@@ -239,10 +305,60 @@ export async function diagnose(
   return {
     flow,
     environment,
-    problems: results.flatMap((r) => r.problems),
+    problems: withTurnOnAction(
+      results.flatMap((r) => r.problems),
+      flow,
+      environment,
+      subjectIsCaller,
+    ),
     checks: results.flatMap((r) => (r.check ? [r.check] : [])),
     checkedFor: subjectIsCaller ? 'you' : subjectName,
   };
+}
+
+/**
+ * A copied environment's references still point to the source environment's custom connector, which the copy
+ * replaced with its own: the documented fix is a new reference to the new connector, then fixing the apps and flows
+ * that used the old one (Use a connection reference in a solution).
+ */
+function customConnectorRemedy(environment: Environment, referenceName: string | undefined): string {
+  return `Create a new connection reference in ${environment.displayName} for the custom connector as it exists there (with a connection to it), then edit the flows and apps that used ${referenceName ? `"${referenceName}"` : 'the old reference'} to use the new reference, and turn the flows on.`;
+}
+
+/**
+ * [Ask <owner> to turn it on] fits when one person owns every OAuth connection the asker may not use: that person
+ * can turn the flow on. Connections of several people leave no single person who may turn it on, so the remedy is
+ * the asker's own connections (or the owners sharing non-OAuth ones). One button, on the first such problem.
+ */
+function withTurnOnAction(
+  problems: Problem[],
+  flow: Flow,
+  environment: Environment,
+  subjectIsCaller: boolean,
+): Problem[] {
+  const blocked = problems.filter((p) => p.kind === 'ownerMustTurnOn' || p.kind === 'notShared');
+  const owners = new Set(blocked.map((p) => p.ownerId?.toLowerCase()));
+  const first = problems.find((p) => p.kind === 'ownerMustTurnOn');
+  if (!first) return problems;
+  if (owners.size > 1) {
+    return problems.map((p) =>
+      p.kind === 'ownerMustTurnOn'
+        ? {
+            ...p,
+            remedy: `Its connections belong to several people (${[...new Set(blocked.map((b) => b.ownerName))].join(', ')}), so none of them alone can turn it on: switch the flow to connections of ${subjectIsCaller ? 'your' : 'their'} own.`,
+          }
+        : p,
+    );
+  }
+  if (!subjectIsCaller || !first.ownerId) return problems;
+  return problems.map((p) =>
+    p === first
+      ? {
+          ...p,
+          action: askToTurnOnAction(first.ownerName ?? 'the owner', { environmentId: environment.id, flowId: flow.id }),
+        }
+      : p,
+  );
 }
 
 export function diagnosisReply(diagnosis: Diagnosis): Reply {

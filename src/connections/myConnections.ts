@@ -58,12 +58,12 @@ async function rowFor(
     connection.status === 'Error' && connection.authType === 'servicePrincipal' && connection.servicePrincipalAppId
       ? await appFor(reader, connection.servicePrincipalAppId)
       : undefined;
-  const explained = explainConnection(connection, app, now);
+  const explained = explainConnection(connection, app, now, caller.tenantId);
   let action: RowAction = noAction;
   let remedy = explained.remedy;
   if (explained.cause !== 'ok') {
     if (!mine) remedy = `Ask ${connection.createdBy.displayName}, who owns it: ${explained.remedy.toLowerCase()}`;
-    else if ((explained.cause === 'secretExpired' || explained.cause === 'secretRejected') && app) {
+    else if (explained.offerRotation && app) {
       action = rotateAction(app.id);
     } else action = urlAction('Fix connection', connectionsPageUrl(environment.id));
   }

@@ -37,3 +37,7 @@ export const requestAccessAction = (ids: {
 /** [Rotate] — handled by the approvals service; carries the app's object id only. */
 export const rotateAction = (appObjectId: string): RowAction =>
   executeAction('Rotate', 'rotation.request', { appObjectId });
+
+/** [Ask <owner> to turn it on] — the flow's OAuth connections' owner turns the flow on once; carries ids only. */
+export const askToTurnOnAction = (ownerName: string, ids: { environmentId: string; flowId: string }): RowAction =>
+  executeAction(`Ask ${ownerName} to turn it on`, 'flow.askToTurnOn', ids);

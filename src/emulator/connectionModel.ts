@@ -102,6 +102,17 @@ export function connectionView(core: EmulatorCore, c: EmuConnection): Record<str
     // The token cache's expiry, not a credential's (see the contract doc: unconfirmed meaning).
     properties.expirationTime = new Date(Date.parse(c.lastModifiedTime) + 90 * 86_400_000).toISOString();
   }
+  if (c.auth.kind === 'sqlAuth') {
+    // SQL Server Authentication: the password is never returned; no accountName (it is not a person's sign-in).
+    properties.connectionParametersSet = {
+      name: 'sqlAuthentication',
+      values: {
+        server: { value: c.auth.server },
+        database: { value: c.auth.database },
+        username: { value: c.auth.username },
+      },
+    };
+  }
   if (c.auth.kind === 'servicePrincipal') {
     // Like the real service, the secret is never returned.
     properties.connectionParametersSet = {
@@ -190,6 +201,15 @@ export function modifyPermissions(core: EmulatorCore, c: EmuConnection, body: un
       );
     if (principalId === c.ownerId)
       throw apiError(400, 'CannotModifyOwnerPermission', "The owner's permission cannot be changed.");
+    if (isOAuth(c) && type !== 'ServicePrincipal') {
+      // "OAuth connections can only be explicitly shared with a user representing a service principal"
+      // (Use a connection reference in a solution). The real service's error code is unknown: this one is ours.
+      throw apiError(
+        400,
+        'OAuthConnectionShareNotAllowed',
+        `The connection '${c.name}' uses OAuth and can be shared only with a service principal, not with a ${type === 'Tenant' ? 'whole organization' : type.toLowerCase()}.`,
+      );
+    }
     planned.push({ principalId, principalType: type, roleName: roleName as EmuPermission['roleName'] });
   }
   const removed: string[] = [];
@@ -205,6 +225,11 @@ export function modifyPermissions(core: EmulatorCore, c: EmuConnection, body: un
   );
   c.permissions = [...kept, ...planned];
   c.lastModifiedTime = core.now().toISOString();
+}
+
+/** OAuth connections: a person's sign-in or a service principal's (oauthSP); API keys and SQL logins are not. */
+export function isOAuth(c: EmuConnection): boolean {
+  return c.auth.kind === 'user' || c.auth.kind === 'servicePrincipal';
 }
 
 function principalExists(core: EmulatorCore, id: string, type: PrincipalType): boolean {

@@ -110,6 +110,12 @@ export const APPS = {
     spId: 'd0000000-0000-4000-8000-000000000006',
     displayName: 'ABCSOL-Dataverse-NonProd',
   },
+  almPipeline: {
+    id: 'a0000000-0000-4000-8000-000000000007',
+    appId: 'b0000000-0000-4000-8000-000000000007',
+    spId: 'd0000000-0000-4000-8000-000000000007',
+    displayName: 'ALM-Pipeline-SP',
+  },
 } as const;
 export type DemoApp = keyof typeof APPS;
 
@@ -122,8 +128,8 @@ export const CONNECTIONS = {
   prodTechSharePoint: 'c1a00000000040008000000000000005',
   prodMeganSharePoint: 'c1a00000000040008000000000000006',
   prodMeganDataverse: 'c1a00000000040008000000000000007',
-  prodLeeOutlook: 'c1a00000000040008000000000000008',
-  prodLeeSql: 'c1a00000000040008000000000000009',
+  prodLeeDataverse: 'c1a00000000040008000000000000008',
+  prodLeeSharePoint: 'c1a00000000040008000000000000009',
   prodInventoryApi: 'c1a00000000040008000000000000010',
   devMeganOutlook: 'c1a00000000040008000000000000011',
   devMeganSharePoint: 'c1a00000000040008000000000000012',
@@ -132,6 +138,7 @@ export const CONNECTIONS = {
   testInventoryApi: 'c1a00000000040008000000000000015',
   defaultAlexOutlook: 'c1a00000000040008000000000000016',
   defaultAdeleTeams: 'c1a00000000040008000000000000017',
+  devMeganSql: 'c1a00000000040008000000000000018',
 } as const;
 
 /** Flow names (the Flow API's ids) of the named flows. */
@@ -147,6 +154,7 @@ export const FLOWS = {
   abcsolDev: 'f1a00000-0000-4000-8000-000000000009',
   abcsolTest: 'f1a00000-0000-4000-8000-000000000010',
   inventorySync: 'f1a00000-0000-4000-8000-000000000011',
+  stockAlerts: 'f1a00000-0000-4000-8000-000000000012',
 } as const;
 
 export const FLOW_NAMES = {
@@ -157,6 +165,7 @@ export const FLOW_NAMES = {
   vendorOnboarding: 'Vendor onboarding',
   nightlyExport: 'Nightly export',
   siteRequestIntake: 'Site request intake',
+  stockAlerts: 'Stock alerts',
 } as const;
 
 /** Dataverse component type numbers used by the emulator's orgs (see the header about 10132). */
@@ -176,6 +185,8 @@ export const CONNECTION_REFERENCES = {
   },
   invoiceApprovals: { logicalName: 'cr6a1_sharedapprovals_7d1e0', displayName: 'Invoice Approvals - Approvals' },
   inventoryApi: { logicalName: 'inv_ContosoInventoryAPIRef', displayName: 'Contoso Inventory API Ref' },
+  vendorDataverse: { logicalName: 'vm_VMDataverseConnectionRef', displayName: 'VM Dataverse Connection Ref' },
+  vendorSharePoint: { logicalName: 'vm_VMSharePointConnectionRef', displayName: 'VM SharePoint Connection Ref' },
 } as const;
 
 export const ROLES = {
@@ -238,6 +249,7 @@ export function buildFixture(options: FixtureOptions): TenantState {
     dataversePrd: newSecretText(),
     coeSync: newSecretText(),
     abcsolNonProd: newSecretText(),
+    almPipeline: newSecretText(),
   };
   const app = (key: DemoApp, ownerIds: string[], created: number): EmuApplication => ({
     id: APPS[key].id,
@@ -294,7 +306,13 @@ export function buildFixture(options: FixtureOptions): TenantState {
       secret: secrets.abcsolNonProd,
     }),
   );
-  const applications = [bot, d365, dataversePrd, coeSync, lunchOrder, legacy, abcsolNonProd];
+  // Deployment pipelines import solutions into PROD as this service principal and then turn the flows on, so the
+  // connections behind the references are shared with it (allowed for OAuth connections: it is a service principal).
+  const almPipeline = app('almPipeline', [USERS.alex.id], -250);
+  almPipeline.passwordCredentials.push(
+    newPasswordCredential({ displayName: 'ALM pipeline', start: at(-165), end: at(200), secret: secrets.almPipeline }),
+  );
+  const applications = [bot, d365, dataversePrd, coeSync, lunchOrder, legacy, abcsolNonProd, almPipeline];
 
   const sp = (key: DemoApp, secret: string): ConnectionAuth => ({
     kind: 'servicePrincipal',
@@ -371,8 +389,8 @@ export function buildFixture(options: FixtureOptions): TenantState {
       },
     ),
     connection('prod', C.prodMeganDataverse, DV, 'Dataverse (Megan Bowen)', 'megan', userAuth('megan')),
-    connection('prod', C.prodLeeOutlook, 'shared_office365', 'Office 365 Outlook (Lee Gu)', 'lee', userAuth('lee')),
-    connection('prod', C.prodLeeSql, 'shared_sql', 'SQL Server (Lee Gu)', 'lee', userAuth('lee')),
+    connection('prod', C.prodLeeDataverse, DV, 'Dataverse (Lee Gu)', 'lee', userAuth('lee')),
+    connection('prod', C.prodLeeSharePoint, 'shared_sharepointonline', 'SharePoint (Lee Gu)', 'lee', userAuth('lee')),
     connection('prod', C.prodInventoryApi, INVENTORY_CONNECTOR, 'Contoso Inventory API (PROD)', 'patti', {
       kind: 'apiKey',
     }),
@@ -392,6 +410,13 @@ export function buildFixture(options: FixtureOptions): TenantState {
       'megan',
       userAuth('megan'),
     ),
+    // SQL Server Authentication: not OAuth, so Megan may share it with Adele (the share-with-a-person story).
+    connection('dev', C.devMeganSql, 'shared_sql', 'SQL Server (Megan Bowen, inventory DB)', 'megan', {
+      kind: 'sqlAuth',
+      server: 'sql-inventory-dev.database.windows.net',
+      database: 'Inventory',
+      username: 'stockalerts',
+    }),
     connection(
       'dev',
       C.devAbcsolDataverse,
@@ -479,6 +504,8 @@ export const WORKFLOWS = {
   abcsolDev: 'f2000000-0000-4000-8000-000000000004',
   abcsolTest: 'f2000000-0000-4000-8000-000000000005',
   inventorySync: 'f2000000-0000-4000-8000-000000000006',
+  vendorOnboarding: 'f2000000-0000-4000-8000-000000000007',
+  nightlyExport: 'f2000000-0000-4000-8000-000000000008',
 } as const;
 
 export const SOLUTIONS = {
@@ -493,6 +520,11 @@ export const SOLUTIONS = {
     id: '50000000-0000-4000-8000-000000000004',
     uniqueName: 'InventorySync',
     friendlyName: 'Inventory sync',
+  },
+  vendorManagement: {
+    id: '50000000-0000-4000-8000-000000000005',
+    uniqueName: 'VendorManagement',
+    friendlyName: 'Vendor Management',
   },
 } as const;
 
@@ -520,6 +552,12 @@ const PUBLISHERS = {
     uniquename: 'contosoinventory',
     friendlyname: 'Contoso Inventory',
     customizationprefix: 'inv',
+  },
+  vendor: {
+    publisherid: '60000000-0000-4000-8000-000000000005',
+    uniquename: 'vendormanagement',
+    friendlyname: 'Vendor Management',
+    customizationprefix: 'vm',
   },
 };
 
@@ -582,6 +620,7 @@ function buildDataverse(at: (days: number) => Date): Record<DemoEnvironment, Dat
       appUser('d365', [ROLES.systemAdministrator.roleid]);
       appUser('dataversePrd', [ROLES.lunchOrderWriter.roleid, ROLES.basicUser.roleid]);
       appUser('coeSync', [ROLES.basicUser.roleid]);
+      appUser('almPipeline', [ROLES.environmentMaker.roleid]);
     }
     if (key === 'dev' || key === 'test') appUser('abcsolNonProd', [ROLES.basicUser.roleid]);
   }
@@ -763,6 +802,44 @@ function buildDataverse(at: (days: number) => Date): Record<DemoEnvironment, Dat
     false,
   );
 
+  // Vendor Management (PROD, maker Lee Gu, now disabled): both references bound to Lee's personal connections.
+  const leeProd = prod.systemUsers.find((u) => u.azureactivedirectoryobjectid === USERS.lee.id)!.systemuserid;
+  addSolution(prod, SOLUTIONS.vendorManagement, PUBLISHERS.vendor, true);
+  addReference(prod, SOLUTIONS.vendorManagement.id, R.vendorDataverse, DV, CONNECTIONS.prodLeeDataverse, leeProd, true);
+  addReference(
+    prod,
+    SOLUTIONS.vendorManagement.id,
+    R.vendorSharePoint,
+    'shared_sharepointonline',
+    CONNECTIONS.prodLeeSharePoint,
+    leeProd,
+    true,
+  );
+  const vendorRefs = {
+    shared_commondataserviceforapps: { logicalName: R.vendorDataverse.logicalName, connector: DV },
+    shared_sharepointonline: { logicalName: R.vendorSharePoint.logicalName, connector: 'shared_sharepointonline' },
+  };
+  addWorkflow(
+    prod,
+    SOLUTIONS.vendorManagement.id,
+    WORKFLOWS.vendorOnboarding,
+    FLOW_NAMES.vendorOnboarding,
+    1,
+    leeProd,
+    vendorRefs,
+    true,
+  );
+  addWorkflow(
+    prod,
+    SOLUTIONS.vendorManagement.id,
+    WORKFLOWS.nightlyExport,
+    FLOW_NAMES.nightlyExport,
+    1,
+    leeProd,
+    { shared_commondataserviceforapps: vendorRefs.shared_commondataserviceforapps },
+    true,
+  );
+
   // Inventory sync (TEST, copied from PROD): its reference still names PROD's connection, absent from TEST.
   const test = orgs.test;
   const pattiTest = patti(test).systemuserid;
@@ -828,6 +905,10 @@ function buildFlows(at: (days: number) => Date, orgs: Record<DemoEnvironment, Da
     shared_sharepointonline: ref('shared_sharepointonline', { connectionName: CONNECTIONS.devMeganSharePoint }),
   });
   weekly.owners.push({ principalId: USERS.adele.id, principalType: 'User', roleName: 'CanEdit' });
+  const stockAlerts = flow('dev', FLOWS.stockAlerts, FLOW_NAMES.stockAlerts, 'Stopped', 'megan', {
+    shared_sql: ref('shared_sql', { connectionName: CONNECTIONS.devMeganSql }),
+  });
+  stockAlerts.owners.push({ principalId: USERS.adele.id, principalType: 'User', roleName: 'CanEdit' });
   return [
     flow(
       'prod',
@@ -869,17 +950,32 @@ function buildFlows(at: (days: number) => Date, orgs: Record<DemoEnvironment, Da
     flow('prod', FLOWS.siteRequestIntake, FLOW_NAMES.siteRequestIntake, 'Started', 'megan', {
       shared_sharepointonline: ref('shared_sharepointonline', { connectionName: CONNECTIONS.prodMeganSharePoint }),
     }),
-    flow('prod', FLOWS.vendorOnboarding, FLOW_NAMES.vendorOnboarding, 'Started', 'lee', {
-      shared_office365: ref('shared_office365', { connectionName: CONNECTIONS.prodLeeOutlook }),
-      shared_sql: ref('shared_sql', { connectionName: CONNECTIONS.prodLeeSql }),
-    }),
-    flow('prod', FLOWS.nightlyExport, FLOW_NAMES.nightlyExport, 'Started', 'lee', {
-      shared_sql: ref('shared_sql', { connectionName: CONNECTIONS.prodLeeSql }),
-    }),
+    flow(
+      'prod',
+      FLOWS.vendorOnboarding,
+      FLOW_NAMES.vendorOnboarding,
+      'Started',
+      'lee',
+      {
+        shared_commondataserviceforapps: ref(DV, viaRef('prod', R.vendorDataverse.logicalName)),
+        shared_sharepointonline: ref('shared_sharepointonline', viaRef('prod', R.vendorSharePoint.logicalName)),
+      },
+      { workflowId: WORKFLOWS.vendorOnboarding },
+    ),
+    flow(
+      'prod',
+      FLOWS.nightlyExport,
+      FLOW_NAMES.nightlyExport,
+      'Started',
+      'lee',
+      { shared_commondataserviceforapps: ref(DV, viaRef('prod', R.vendorDataverse.logicalName)) },
+      { workflowId: WORKFLOWS.nightlyExport },
+    ),
     flow('prod', FLOWS.coeInventorySync, 'CoE inventory sync', 'Started', 'alex', {
       shared_commondataserviceforapps: ref(DV, { connectionName: CONNECTIONS.prodCoeDataverse }),
     }),
     weekly,
+    stockAlerts,
     flow(
       'dev',
       FLOWS.abcsolDev,

@@ -10,7 +10,7 @@ import type { EmulatorCore } from './core';
 import { apiError, ok, type Caller, type Reply, type RequestContext } from './http';
 import { pageOf } from './paging';
 import { route, type Route } from './route';
-import type { EmuFlow } from './tenantState';
+import type { EmuConnection, EmuFlow } from './tenantState';
 
 const BASE = '/flow/providers/Microsoft.ProcessSimple';
 
@@ -117,6 +117,10 @@ function flowView(core: EmulatorCore, f: EmuFlow): Record<string, unknown> {
       creator: { tenantId: core.tenantId, objectId: f.creatorId, userId: f.creatorId, userType: 'ActiveDirectory' },
       connectionReferences,
       ...(f.workflowId ? { workflowEntityId: f.workflowId } : {}),
+      // The emulator's view of the connections the flow itself may use (granted when it was turned on by someone
+      // who may use them). The real service shows these on each connection's "Flows using this connection" tab;
+      // the Flow API field is ours, so on a real tenant it is absent and the bot says it cannot tell.
+      connectionGrants: (f.connectionGrants ?? []).map((g) => ({ connectionName: g.connectionName })),
       definitionSummary: { triggers: [], actions: [] },
     },
   };
@@ -165,7 +169,11 @@ function startFlow(ctx: RequestContext, core: EmulatorCore): Reply {
         `The API connection '${r.connectionName}' to '${r.connector}' was not found in environment '${flow.environmentId}'.`,
       );
     }
-    if (!ctx.caller.isTenantAdmin && !canUseConnection(core, connection, ctx.caller.oid)) {
+    if (
+      !ctx.caller.isTenantAdmin &&
+      !canUseConnection(core, connection, ctx.caller.oid) &&
+      !granted(flow, connection)
+    ) {
       throw apiError(
         403,
         'ConnectionAuthorizationFailed',
@@ -173,8 +181,32 @@ function startFlow(ctx: RequestContext, core: EmulatorCore): Reply {
       );
     }
   }
+  grantConnections(core, flow, ctx.caller.oid, ctx.caller.isTenantAdmin);
   setState(core, flow, 'Started');
   return { status: 200 };
+}
+
+function granted(flow: EmuFlow, connection: EmuConnection): boolean {
+  return (flow.connectionGrants ?? []).some((g) => g.connectionName.toLowerCase() === connection.name.toLowerCase());
+}
+
+/**
+ * "Once the flow has been turned on by the owner of the connections, then the flow has permissions to use those
+ * connections. From that point on, any co-owner of the flow can turn on the flow." A start by someone who may use a
+ * connection grants it to the flow; the admin app's start (which skips the check) grants nothing.
+ */
+function grantConnections(core: EmulatorCore, flow: EmuFlow, callerId: string, isAdmin: boolean): void {
+  if (isAdmin) return;
+  const connections = core.state.index.connectionsByEnv.get(flow.environmentId) ?? [];
+  for (const r of Object.values(flow.connectionReferences)) {
+    const connection = r.source === 'Embedded' ? connections.find((c) => c.name === r.connectionName) : undefined;
+    if (!connection || granted(flow, connection) || !canUseConnection(core, connection, callerId)) continue;
+    (flow.connectionGrants ??= []).push({
+      connectionName: connection.name,
+      grantedBy: callerId,
+      grantedTime: core.now().toISOString(),
+    });
+  }
 }
 
 /** A solution flow's state is also its Dataverse workflow's statecode. */

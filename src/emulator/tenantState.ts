@@ -73,7 +73,9 @@ export interface EmuPermission {
 export type ConnectionAuth =
   | { kind: 'user'; accountName: string }
   | { kind: 'servicePrincipal'; clientId: string; tenantId: string; clientSecret: string }
-  | { kind: 'apiKey' };
+  | { kind: 'apiKey' }
+  /** SQL Server Authentication (user name and password in the connection): not OAuth, so shareable with people. */
+  | { kind: 'sqlAuth'; server: string; database: string; username: string };
 
 export interface EmuConnection {
   name: string;
@@ -119,6 +121,12 @@ export interface EmuFlow {
   connectionReferences: Record<string, EmuFlowConnectionReference>;
   /** Dataverse workflow id when the flow lives in a solution. */
   workflowId?: string;
+  /**
+   * Connections the flow itself may use: once a flow is turned on by someone who may use a connection, "the flow
+   * has permissions to use those connections" and any co-owner can turn it off and on (connection-references
+   * source). Names of connections, granted when the flow is started.
+   */
+  connectionGrants?: { connectionName: string; grantedBy: string; grantedTime: string }[];
   createdTime: string;
   lastModifiedTime: string;
 }

@@ -13,16 +13,10 @@ import pLimit, { type Limit } from 'p-limit';
 import { referenceUsage, type FlowUse } from '../connections/connectionUsage';
 import {
   appUsersWithSystemAdministrator,
-  brokenReferences,
-  connectionsInError,
-  connectionsOwnedByDisabledAccounts,
   credentialsExpiringSoon,
-  crossSolutionReferences,
-  crypticReferenceNames,
+  ENVIRONMENT_RULES,
   expiredCredentials,
-  personalConnectionsInProduction,
   sortFindings,
-  unboundReferences,
   type Finding,
 } from '../connections/findings';
 import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
@@ -90,16 +84,6 @@ interface EnvironmentLeftovers {
   spConnections: Connection[];
   applicationUsers: SnapshotApplicationUser[];
 }
-
-const ENVIRONMENT_RULES = [
-  connectionsOwnedByDisabledAccounts,
-  personalConnectionsInProduction,
-  connectionsInError,
-  unboundReferences,
-  brokenReferences,
-  crossSolutionReferences,
-  crypticReferenceNames,
-];
 
 function reasonOf(error: unknown): string {
   if (!isTenantApiError(error)) return 'an unexpected error';

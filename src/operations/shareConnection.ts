@@ -2,8 +2,10 @@
  * Sharing a connection ("Can use" = CanView, or "Can edit") and revoking a share, each verified by reading the
  * permissions back and audited. Both are idempotent: the current permissions are read first, so sharing twice,
  * or revoking a share that is already gone, changes nothing — and a principal who already holds a stronger role
- * (an owner, or an editor asked for "Can use") is never downgraded by a share.
+ * (an owner, or an editor asked for "Can use") is never downgraded by a share. An OAuth connection is shared only
+ * with a service principal (sharingRule.ts): a share with a person or group is refused here, audited, before any call.
  */
+import { mayShareWith, oauthShareRefusal } from '../connections/sharingRule';
 import type { DomainContext } from '../context';
 import type { AuditEntry } from '../store/ports';
 import type { ConnectionPermission, ConnectionRole } from '../tenant/model';
@@ -64,12 +66,12 @@ async function auditShare(
   });
 }
 
+function getConnection(ctx: DomainContext, target: ShareTarget) {
+  return ctx.tenant.connections.getConnection(target.environmentId, target.connector, target.connectionName);
+}
+
 async function connectionSubject(ctx: DomainContext, target: ShareTarget): Promise<string> {
-  const connection = await ctx.tenant.connections.getConnection(
-    target.environmentId,
-    target.connector,
-    target.connectionName,
-  );
+  const connection = await getConnection(ctx, target);
   return connection.displayName || target.connectionName;
 }
 
@@ -79,7 +81,20 @@ function listPermissions(ctx: DomainContext, target: ShareTarget): Promise<Conne
 
 /** Grants `role` on the connection; `verified` says the permission was read back afterwards. */
 export async function shareConnection(ctx: DomainContext, input: ShareInput): Promise<{ verified: boolean }> {
-  const subject = await connectionSubject(ctx, input);
+  const connection = await getConnection(ctx, input);
+  const subject = connection.displayName || input.connectionName;
+  if (!mayShareWith(connection, input.principalType)) {
+    // OAuth connections can be shared only with a service principal: refuse before the service does.
+    await auditShare(ctx, input, subject, 'connection.share', 'refused', {
+      role: input.role,
+      reason: 'oauthWithPerson',
+    });
+    const person =
+      input.principalType === 'User'
+        ? ((await ctx.tenant.directory.getUser(input.principalId))?.displayName ?? 'a person')
+        : 'a group';
+    throw new ShareRefusedError(oauthShareRefusal(subject, person));
+  }
   const before = roleOf(await listPermissions(ctx, input), input.principalId);
   if (before && RANK[before] >= RANK[input.role]) {
     await auditShare(ctx, input, subject, 'connection.share', 'success', { role: input.role, alreadyHeld: before });

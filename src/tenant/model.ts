@@ -47,6 +47,8 @@ export interface Connection {
   authType: 'user' | 'servicePrincipal' | 'other';
   /** For service-principal connections: the app (client) id it authenticates as. */
   servicePrincipalAppId?: string;
+  /** For service-principal connections: the tenant id stored in the connection, when the API returns it. */
+  servicePrincipalTenantId?: string;
   /** True for custom connectors (apiId under the environment rather than shared_). */
   isCustomConnector: boolean;
   createdTime?: string;
@@ -90,6 +92,11 @@ export interface Flow {
   connectionReferences: FlowConnectionReference[];
   /** Dataverse workflow id when the flow lives in a solution. */
   workflowId?: string;
+  /**
+   * Connections the flow itself has permission to use (granted when someone who may use them turned it on), by
+   * connection name; undefined when the API does not say (the real Flow API shows them only in the portal).
+   */
+  grantedConnections?: string[];
 }
 
 export interface FlowOwner {

@@ -38,6 +38,8 @@ export interface DirectoryPort {
   getApplication(objectId: string): Promise<AppRegistration>;
   findApplicationByAppId(appId: string): Promise<AppRegistration | undefined>;
   listApplicationOwnerIds(objectId: string): Promise<string[]>;
+  /** Object id of the app's service principal (what a connection is shared with), or undefined. */
+  findServicePrincipalId(appId: string): Promise<string | undefined>;
   /**
    * The owners of many applications in fewer requests than one per app (Graph answers 20 reads in one $batch
    * request). One result per id, with its owner ids or the error that kept them from being read.

@@ -41,7 +41,7 @@ test('a pending approval survives a restart and can be decided; an approved rota
   const first = await start();
   const before = new ChatSession(first);
   for (const person of [MEGAN, ALEX, ISAIAH]) await before.say(person, 'hi');
-  await before.say(ADELE, "why can't I turn on Weekly report");
+  await before.say(ADELE, "why can't I turn on Stock alerts");
   await before.click(ADELE, 'Request access');
   const sent = await before.click(ADELE, 'Send request', { justification: 'Megan is away' });
   expect(sent.notifications.some((n) => n.toUserId === MEGAN.id)).toBe(true);

@@ -1,4 +1,5 @@
 import { collect } from '../../src/clients';
+import { APPS } from '../../src/emulator/fixture';
 import { isTenantApiError } from '../../src/tenant/errors';
 import type { Connection, Environment } from '../../src/tenant/model';
 import { startDemoTenant, type DemoTenant } from './demoTenant';
@@ -53,21 +54,32 @@ describe('ConnectionsClient against the demo tenant', () => {
     expect(error.kind).toBe('notFound');
   });
 
-  it('shares a connection with a user, reads it back, and removes the share', async () => {
+  it('shares an OAuth connection with a service principal, reads it back, removes it; a person is refused', async () => {
     const { connections } = tenant.ports;
     const target = prodConnections.find((c) => c.authType === 'user')!;
+    const refused = await connections
+      .modifyPermissions(prod.id, target.connector, target.name, {
+        put: [{ principal: { id: ADELE, type: 'User' }, roleName: 'CanView' }],
+      })
+      .catch((e) => e);
+    expect(isTenantApiError(refused, 'OAuthConnectionShareNotAllowed')).toBe(true);
+
+    const pipeline = APPS.almPipeline.spId;
     await connections.modifyPermissions(prod.id, target.connector, target.name, {
-      put: [{ principal: { id: ADELE, type: 'User' }, roleName: 'CanView' }],
+      put: [{ principal: { id: pipeline, type: 'ServicePrincipal' }, roleName: 'CanView' }],
     });
     const shared = await connections.listPermissions(prod.id, target.connector, target.name);
     expect(shared).toContainEqual(
-      expect.objectContaining({ roleName: 'CanView', principal: expect.objectContaining({ id: ADELE }) }),
+      expect.objectContaining({
+        roleName: 'CanView',
+        principal: expect.objectContaining({ id: pipeline, type: 'ServicePrincipal', displayName: 'ALM-Pipeline-SP' }),
+      }),
     );
     expect(shared.some((p) => p.roleName === 'Owner')).toBe(true);
 
-    await connections.modifyPermissions(prod.id, target.connector, target.name, { delete: [ADELE] });
+    await connections.modifyPermissions(prod.id, target.connector, target.name, { delete: [pipeline] });
     const after = await connections.listPermissions(prod.id, target.connector, target.name);
-    expect(after.map((p) => p.principal.id)).not.toContain(ADELE);
+    expect(after.map((p) => p.principal.id)).not.toContain(pipeline);
   });
 
   it("repairs CoE-Sync-SP's broken connection with a fresh secret by a PUT of the whole object", async () => {

@@ -31,6 +31,31 @@ describe('mapConnection', () => {
     });
   });
 
+  it('reads a certificate parameter set as a service principal, not as a person, and SQL logins as neither', () => {
+    const wire = (set: { name: string; values?: Record<string, { value: string }> }) =>
+      mapConnection(
+        {
+          name: 'c',
+          properties: {
+            apiId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps',
+            connectionParametersSet: set,
+          },
+        },
+        'e',
+      );
+    const certificate = wire({
+      name: 'oauthCertificate',
+      values: { 'token:clientId': { value: 'app-2' }, 'token:TenantId': { value: 'other-tenant' } },
+    });
+    expect(certificate).toMatchObject({
+      authType: 'servicePrincipal',
+      servicePrincipalAppId: 'app-2',
+      servicePrincipalTenantId: 'other-tenant',
+    });
+    expect(wire({ name: 'oauth' }).authType).toBe('user');
+    expect(wire({ name: 'sqlAuthentication', values: { server: { value: 's' } } }).authType).toBe('other');
+  });
+
   it('marks connectors under an environment as custom', () => {
     const connection = mapConnection(
       {

@@ -133,6 +133,22 @@ export const SAMPLES: Record<string, object> = {
     hasMore: true,
     nextPage: 2,
   },
+  turnOnRequest: {
+    title: 'Adele Vance asks you to turn on Weekly report once',
+    message: 'Weekly report (Contoso DEV) uses your connections, which Adele Vance may not use.',
+    why: 'Open the flow and turn it on, then press [I turned it on].',
+    facts: [{ title: 'Connection', value: 'Office 365 Outlook (Megan Bowen)' }],
+    flowUrl: 'https://make.powerautomate.com/environments/e/flows/f/details',
+    done: { environmentId: 'e', flowId: 'f', requesterId: 'u' },
+  },
+  turnOnRequestDone: {
+    title: 'Weekly report is on',
+    message: 'Thank you.',
+    why: '',
+    facts: [],
+    flowUrl: 'https://make.powerautomate.com/environments/e/flows/f/details',
+    done: '',
+  },
   partialResult: {
     title: 'Some things could not be checked',
     intro: 'The services below did not answer.',
@@ -153,8 +169,11 @@ export function adaptiveCardProblems(json: AdaptiveCard): string[] {
   return problems;
 }
 
+/** Samples named <template><Variant> render the template <template> with other data. */
+const templateOf = (sample: string) => sample.replace(/Done$/, '');
+
 test.each(Object.keys(SAMPLES))('%s renders to a valid Adaptive Card 1.5 under 28 KB', (name) => {
-  const card = renderCard(name, SAMPLES[name]);
+  const card = renderCard(templateOf(name), SAMPLES[name]);
   expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
   expect(JSON.stringify(card)).not.toMatch(/\$\{/);
   expect(adaptiveCardProblems(card)).toEqual([]);
@@ -177,4 +196,9 @@ test('buttons owned by approvals keep their exact titles, verbs and id-only data
   );
   const expiring = JSON.stringify(renderCard('expiringCredentials', SAMPLES.expiringCredentials));
   expect(expiring).toContain('"title":"Rotate","verb":"rotation.request","data":{"appObjectId":"obj"}');
+  const turnOn = JSON.stringify(renderCard('turnOnRequest', SAMPLES.turnOnRequest));
+  expect(turnOn).toContain(
+    '{"type":"Action.Execute","title":"I turned it on","verb":"flow.turnedOn","data":{"environmentId":"e","flowId":"f","requesterId":"u"}}',
+  );
+  expect(JSON.stringify(renderCard('turnOnRequest', SAMPLES.turnOnRequestDone))).not.toMatch(/I turned it on/);
 });

@@ -74,20 +74,50 @@ test("Adele does not see Megan's connections that are not shared with her", asyn
   expect(text(reply)).not.toMatch(/meganb@example.com/);
 });
 
-test("Adele: Weekly report names Megan's Outlook and SharePoint connections as not shared, with [Request access]", async () => {
+test("Adele: Weekly report uses Megan's OAuth connections: no share offered, but [Ask Megan Bowen to turn it on]", async () => {
   const reply = await service.diagnoseFlow(callerFor('adele'), { flowName: 'the weekly report flow' });
   const all = text(reply);
   expect(all).toMatch(/Weekly report/);
   expect(all).toMatch(/Outlook connection .{0,80} belongs to Megan Bowen and is not shared with you/);
   expect(all).toMatch(/SharePoint connection .{0,80} belongs to Megan Bowen and is not shared with you/);
+  expect(all).toMatch(/OAuth connection: it can be shared only with a service principal, not with a person/);
+  expect(all).toMatch(/Ask Megan Bowen to turn Weekly report on once/);
+  expect(all).not.toMatch(/must share it/);
+  const found = actions(reply.cards[0]);
+  expect(found.filter((a) => a.title === 'Request access')).toHaveLength(0);
+  const asks = found.filter((a) => a.title === 'Ask Megan Bowen to turn it on');
+  expect(asks).toHaveLength(1);
+  expect(asks[0]).toMatchObject({ type: 'Action.Execute', verb: 'flow.askToTurnOn' });
+  expect(Object.keys(asks[0].data ?? {}).sort()).toEqual(['environmentId', 'flowId']);
+});
+
+test("Adele: Stock alerts uses Megan's SQL Server login connection, which may be shared with her: [Request access]", async () => {
+  const reply = await service.diagnoseFlow(callerFor('adele'), { flowName: 'Stock alerts' });
+  const all = text(reply);
+  expect(all).toMatch(/SQL Server connection .{0,80} belongs to Megan Bowen and is not shared with you/);
+  expect(all).toMatch(/it is not an OAuth connection, so sharing with a person is allowed/);
   const requests = actions(reply.cards[0]).filter((a) => a.title === 'Request access');
-  expect(requests).toHaveLength(2);
-  for (const request of requests) {
-    expect(request.type).toBe('Action.Execute');
-    expect(request.verb).toBe('access.request');
-    expect(Object.keys(request.data ?? {}).sort()).toEqual(['connectionName', 'connector', 'environmentId', 'flowId']);
+  expect(requests).toHaveLength(1);
+  expect(requests[0]).toMatchObject({ verb: 'access.request', data: { connector: 'shared_sql' } });
+});
+
+test('once Megan has turned Weekly report on, Adele is not told it fails until then: the flow holds the grant', async () => {
+  const megan = domain.emulator.control.userToken('meganb@example.com', 'https://service.flow.microsoft.com/.default');
+  const { ENVIRONMENTS, FLOWS } = await import('../../src/emulator/fixture');
+  const started = await fetch(
+    `${domain.emulator.info.flow}/providers/Microsoft.ProcessSimple/environments/${ENVIRONMENTS.dev.id}/flows/${FLOWS.weeklyReport}/start?api-version=2016-11-01`,
+    { method: 'POST', headers: { authorization: `Bearer ${megan}` } },
+  );
+  expect(started.status).toBe(200);
+  try {
+    const reply = await service.diagnoseFlow(callerFor('adele'), { flowName: 'Weekly report' });
+    const all = text(reply);
+    expect(all).not.toMatch(/ConnectionAuthorizationFailed/);
+    expect(all).not.toMatch(/Ask Megan Bowen/);
+    expect(all).toMatch(/the flow has permission to use it \(Megan Bowen turned it on\)/);
+  } finally {
+    domain.emulator.control.reset();
   }
-  expect(requests.map((r) => r.data?.connector).sort()).toEqual(['shared_office365', 'shared_sharepointonline']);
 });
 
 test('a typo in the flow name still finds the flow', async () => {
@@ -108,9 +138,20 @@ test('an unknown flow name says so and suggests the closest names the caller own
   expect(none.text).toMatch(/could not find "payroll zebra"/);
 });
 
-test('admins: Vendor onboarding runs on a connection of Lee Gu, whose account is disabled', async () => {
+test('admins: Vendor onboarding runs on connections of Lee Gu, whose account is disabled; PROD needs no person', async () => {
   const reply = await service.diagnoseFlow(callerFor('alex'), { flowName: 'Vendor onboarding' });
   expect(text(reply)).toMatch(/belongs to Lee Gu, whose account is disabled/);
+  expect(text(reply)).toMatch(/a service principal \(where the connector supports it\) or a technical user/);
+  expect(text(reply)).toMatch(/VM Dataverse Connection Ref/);
+  expect(text(reply)).not.toMatch(/create a connection of your own/);
+});
+
+test('admins: CoE inventory sync: an expired secret is rotated, and its Dataverse runs are not called an outage', async () => {
+  const reply = await service.diagnoseFlow(callerFor('alex'), { flowName: 'CoE inventory sync' });
+  const all = text(reply);
+  expect(all).toMatch(/client secret has expired/);
+  expect(all).toMatch(/cannot be saved, published or turned on/);
+  expect(actions(reply.cards[0]).some((a) => a.title === 'Rotate')).toBe(true);
 });
 
 test('admins: Invoice approval routing has a reference bound to no connection', async () => {
@@ -122,6 +163,8 @@ test('admins: Inventory sync has a custom connector reference broken by the envi
   const reply = await service.diagnoseFlow(callerFor('alex'), { flowName: 'Inventory sync' });
   expect(text(reply)).toMatch(/custom connector/i);
   expect(text(reply)).toMatch(/does not exist in Contoso TEST/);
+  expect(text(reply)).toMatch(/Create a new connection reference in Contoso TEST for the custom connector/);
+  expect(text(reply)).not.toMatch(/rebind/);
 });
 
 test('the picker button diagnoses the chosen flow by id', async () => {

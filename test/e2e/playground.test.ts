@@ -94,9 +94,9 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     await shot(page, '2-megan-connections');
   });
 
-  it('3. Adele asks why Weekly report will not turn on, requests access and confirms', async () => {
+  it('3. Adele asks why Stock alerts will not turn on, requests access to the SQL connection and confirms', async () => {
     const page = pages.get(PERSONAS.adele.id)!;
-    await say(page, "why can't I turn on Weekly report");
+    await say(page, "why can't I turn on Stock alerts");
     await page
       .getByText(/belongs to Megan Bowen and is not shared with you/)
       .first()
@@ -110,7 +110,7 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     await page
       .locator('textarea, input[type="text"]')
       .last()
-      .fill('I co-own Weekly report and run it while Megan is away');
+      .fill('I co-own Stock alerts and run it while Megan is away');
     await shot(page, '3b-adele-confirm');
     await lastButton(page, 'Send request').click();
     await page
@@ -139,6 +139,28 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
       .waitFor({ timeout: WAIT });
     await shot(megan, '4b-megan-final');
     await shot(adele, '4c-adele-result');
+  });
+
+  it('4d. Adele asks why Weekly report will not turn on: no share offered, Megan is asked to turn it on once', async () => {
+    const adele = pages.get(PERSONAS.adele.id)!;
+    await say(adele, "why can't I turn on Weekly report");
+    await adele
+      .getByText(/can be shared only with a service principal/)
+      .first()
+      .waitFor({ timeout: WAIT });
+    await shot(adele, '4d-adele-weekly-diagnosis');
+    await lastButton(adele, 'Ask Megan Bowen to turn it on').click();
+    await adele
+      .getByText(/I asked Megan Bowen to turn on Weekly report once/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    const megan = pages.get(PERSONAS.megan.id)!;
+    await megan
+      .getByText(/Adele Vance asks you to turn on Weekly report once/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    await lastButton(megan, 'I turned it on').waitFor({ timeout: WAIT });
+    await shot(megan, '4e-megan-turn-on-card');
   });
 
   it('5. Alex starts a rotation of D365-App-Registration from the expiry card and Isaiah approves it', async () => {

@@ -1,6 +1,6 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { environmentHost } from '../../src/emulator/connectionModel';
-import { APPS, CONNECTIONS, ENVIRONMENTS, TENANT_ID, USERS } from '../../src/emulator/fixture';
+import { APPS, CONNECTIONS, ENVIRONMENTS, GROUPS, TENANT_ID, USERS } from '../../src/emulator/fixture';
 import { EmulatorHttp, SCOPES } from './emulatorHttp';
 
 interface WireConnection {
@@ -105,7 +105,7 @@ describe('connections follow reality', () => {
     expect(status((await http.call<WireConnection>('GET', url, token)).data)).toBe('Error');
   });
 
-  it('shares a connection with a user, and refuses sharing it with the tenant as CanEdit', async () => {
+  it('shares an OAuth connection only with a service principal; a SQL login connection also with a person', async () => {
     const token = await http.botToken(SCOPES.powerApps);
     const base = `${emulator.info.powerApps}/providers/Microsoft.PowerApps/scopes/admin/environments/${ENVIRONMENTS.prod.id}/apis/shared_sharepointonline/connections/${CONNECTIONS.prodTechSharePoint}`;
     const share = (id: string, type: string, roleName: string) => ({
@@ -121,23 +121,14 @@ describe('connections follow reality', () => {
       ],
       delete: [],
     });
-    expect(
-      (
-        await http.call(
-          'POST',
-          `${base}/modifyPermissions?api-version=2017-06-01`,
-          token,
-          share(USERS.adele.id, 'User', 'CanView'),
-        )
-      ).status,
-    ).toBe(200);
-    const tenantWide = await http.call(
-      'POST',
-      `${base}/modifyPermissions?api-version=2017-06-01`,
-      token,
-      share(TENANT_ID, 'Tenant', 'CanEdit'),
-    );
-    expect(tenantWide.status).toBe(400);
+    const modify = (url: string, body: object) =>
+      http.call('POST', `${url}/modifyPermissions?api-version=2017-06-01`, token, body);
+    const toPerson = await modify(base, share(USERS.adele.id, 'User', 'CanView'));
+    expect(toPerson.status).toBe(400);
+    expect((toPerson.data.error as { code: string }).code).toBe('OAuthConnectionShareNotAllowed');
+    expect((await modify(base, share(GROUPS.admins.id, 'Group', 'CanView'))).status).toBe(400);
+    expect((await modify(base, share(TENANT_ID, 'Tenant', 'CanView'))).status).toBe(400);
+    expect((await modify(base, share(APPS.almPipeline.spId, 'ServicePrincipal', 'CanView'))).status).toBe(200);
     const permissions = await http.call<{ value: { properties: { roleName: string; principal: { id: string } } }[] }>(
       'GET',
       `${base}/permissions?api-version=2017-06-01`,
@@ -145,8 +136,12 @@ describe('connections follow reality', () => {
     );
     expect(permissions.data.value.map((p) => [p.properties.principal.id, p.properties.roleName])).toEqual([
       [USERS.techUser.id, 'Owner'],
-      [USERS.adele.id, 'CanView'],
+      [APPS.almPipeline.spId, 'CanView'],
     ]);
+
+    const sql = `${emulator.info.powerApps}/providers/Microsoft.PowerApps/scopes/admin/environments/${ENVIRONMENTS.dev.id}/apis/shared_sql/connections/${CONNECTIONS.devMeganSql}`;
+    expect((await modify(sql, share(USERS.adele.id, 'User', 'CanView'))).status).toBe(200);
+    expect((await modify(sql, share(TENANT_ID, 'Tenant', 'CanEdit'))).status).toBe(400);
   });
 
   it('keeps the admin list from makers (403) and shows them their own connections', async () => {

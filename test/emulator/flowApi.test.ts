@@ -39,7 +39,10 @@ describe('Flow API: turning flows on needs the connections', () => {
     ]);
   });
 
-  it('refuses Adele with ConnectionAuthorizationFailed until Megan shares both connections', async () => {
+  const flowState = async (env: string, flow: string, token: string) =>
+    ((await http.call('GET', flowUrl(env, flow), token)).data.properties as { state: string }).state;
+
+  it('Weekly report: Adele is refused until Megan, who owns its OAuth connections, turns it on once', async () => {
     const adele = http.userToken(USERS.adele.upn, SCOPES.flow);
     const refused = await http.call('POST', flowUrl(ENVIRONMENTS.dev.id, FLOWS.weeklyReport, '/start'), adele);
     expect(refused.status).toBe(403);
@@ -48,32 +51,60 @@ describe('Flow API: turning flows on needs the connections', () => {
     expect(error.message).toContain(`The caller object id is '${USERS.adele.id}'`);
     expect(error.message).toContain('cannot be used to activate this flow');
 
-    // Megan shares through the Power Platform API, as the owner.
+    // Megan cannot share her Outlook connection with Adele: it is an OAuth connection.
     const megan = http.userToken(USERS.megan.upn, SCOPES.powerPlatform);
     const base = emulator.info.powerPlatform.replace('{environmentHost}', environmentHost(ENVIRONMENTS.dev.id));
-    for (const [connector, name] of [
-      ['shared_office365', CONNECTIONS.devMeganOutlook],
-      ['shared_sharepointonline', CONNECTIONS.devMeganSharePoint],
-    ]) {
-      const shared = await http.call(
-        'POST',
-        `${base}/connectivity/connectors/${connector}/connections/${name}/modifyPermissions?api-version=1`,
-        megan,
-        {
-          put: [
-            {
-              properties: { roleName: 'CanView', principal: { id: USERS.adele.id, type: 'User', tenantId: TENANT_ID } },
-            },
-          ],
-        },
-      );
-      expect(shared.status).toBe(200);
-    }
+    const shared = await http.call(
+      'POST',
+      `${base}/connectivity/connectors/shared_office365/connections/${CONNECTIONS.devMeganOutlook}/modifyPermissions?api-version=1`,
+      megan,
+      {
+        put: [
+          { properties: { roleName: 'CanView', principal: { id: USERS.adele.id, type: 'User', tenantId: TENANT_ID } } },
+        ],
+      },
+    );
+    expect(shared.status).toBe(400);
+
+    // Megan turns it on once: the flow gets permission to use her connections, and shows it.
+    const meganFlow = http.userToken(USERS.megan.upn, SCOPES.flow);
+    expect(
+      (await http.call('POST', flowUrl(ENVIRONMENTS.dev.id, FLOWS.weeklyReport, '/start'), meganFlow)).status,
+    ).toBe(200);
+    const flow = await http.call('GET', flowUrl(ENVIRONMENTS.dev.id, FLOWS.weeklyReport), adele);
+    expect((flow.data.properties as { connectionGrants: { connectionName: string }[] }).connectionGrants).toEqual([
+      { connectionName: CONNECTIONS.devMeganOutlook },
+      { connectionName: CONNECTIONS.devMeganSharePoint },
+    ]);
+    // From then on the co-owner can turn it off and on.
+    expect((await http.call('POST', flowUrl(ENVIRONMENTS.dev.id, FLOWS.weeklyReport, '/stop'), adele)).status).toBe(
+      200,
+    );
     expect((await http.call('POST', flowUrl(ENVIRONMENTS.dev.id, FLOWS.weeklyReport, '/start'), adele)).status).toBe(
       200,
     );
-    const flow = await http.call('GET', flowUrl(ENVIRONMENTS.dev.id, FLOWS.weeklyReport), adele);
-    expect((flow.data.properties as { state: string }).state).toBe('Started');
+    expect(await flowState(ENVIRONMENTS.dev.id, FLOWS.weeklyReport, adele)).toBe('Started');
+  });
+
+  it('Stock alerts: Adele may turn it on once Megan shares her SQL Server connection with her', async () => {
+    const adele = http.userToken(USERS.adele.upn, SCOPES.flow);
+    const start = () => http.call('POST', flowUrl(ENVIRONMENTS.dev.id, FLOWS.stockAlerts, '/start'), adele);
+    expect((await start()).status).toBe(403);
+    const megan = http.userToken(USERS.megan.upn, SCOPES.powerPlatform);
+    const base = emulator.info.powerPlatform.replace('{environmentHost}', environmentHost(ENVIRONMENTS.dev.id));
+    const shared = await http.call(
+      'POST',
+      `${base}/connectivity/connectors/shared_sql/connections/${CONNECTIONS.devMeganSql}/modifyPermissions?api-version=1`,
+      megan,
+      {
+        put: [
+          { properties: { roleName: 'CanView', principal: { id: USERS.adele.id, type: 'User', tenantId: TENANT_ID } } },
+        ],
+      },
+    );
+    expect(shared.status).toBe(200);
+    expect((await start()).status).toBe(200);
+    expect(await flowState(ENVIRONMENTS.dev.id, FLOWS.stockAlerts, adele)).toBe('Started');
   });
 
   it('lets the admin app turn flows off and on, but not a flow with an unbound reference', async () => {
@@ -100,6 +131,6 @@ describe('Flow API: turning flows on needs the connections', () => {
       `${emulator.info.flow}/providers/Microsoft.ProcessSimple/environments/${ENVIRONMENTS.dev.id}/flows?api-version=2016-11-01`,
       adele,
     );
-    expect(mine.data.value.map((f) => f.name)).toEqual([FLOWS.weeklyReport]);
+    expect(mine.data.value.map((f) => f.name)).toEqual([FLOWS.weeklyReport, FLOWS.stockAlerts]);
   });
 });

@@ -37,7 +37,7 @@ describe('scale mode', () => {
     const before = process.memoryUsage().heapUsed;
     const first = generate(42, 100_000);
     const grown = process.memoryUsage().heapUsed - before;
-    const named = 17;
+    const named = 18;
     expect(first.connections).toHaveLength(100_000 + named);
     expect(first.environments.length).toBe(4 + 200);
     expect(first.applications.length).toBeGreaterThanOrEqual(20_000);
@@ -46,7 +46,9 @@ describe('scale mode', () => {
         c.fixedError ? 'Error' : c.configurationNeeded ? 'ConfigurationNeeded' : c.auth.kind,
       ),
     );
-    expect(statuses).toEqual(new Set(['Error', 'ConfigurationNeeded', 'user', 'servicePrincipal', 'apiKey']));
+    expect(statuses).toEqual(
+      new Set(['Error', 'ConfigurationNeeded', 'user', 'servicePrincipal', 'apiKey', 'sqlAuth']),
+    );
     // Generous: garbage from generation counts too; the rows themselves are tens of MB.
     expect(grown).toBeLessThan(400 * 1024 * 1024);
     const firstDigest = digest(first);

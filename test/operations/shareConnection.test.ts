@@ -1,6 +1,7 @@
 /**
- * Sharing and revoking on the demo tenant: Megan's personal Outlook connection in DEV (used by the Weekly report
- * flow) shared with Adele, verified by reading the permissions back, idempotent, never downgrading, audited.
+ * Sharing and revoking on the demo tenant: Megan's SQL Server (SQL login) connection in DEV (used by the Stock
+ * alerts flow) shared with Adele, verified by reading the permissions back, idempotent, never downgrading, audited;
+ * her OAuth Outlook connection is refused for a person before anything is sent.
  */
 import type { RunningEmulator } from '../../src/emulator';
 import { revokeShare, shareConnection, ShareRefusedError } from '../../src/operations/shareConnection';
@@ -22,15 +23,27 @@ afterEach(async () => {
   emulator.control.reset();
 });
 
-async function megansOutlookInDev(): Promise<Connection> {
+async function megansConnectionInDev(connector: string): Promise<Connection> {
   const { connections } = oc.ctx.tenant;
   const dev = (await connections.listEnvironments()).find((e) => e.displayName === 'Contoso DEV');
   if (!dev) throw new Error('no Contoso DEV');
   for await (const c of connections.listConnections(dev.id)) {
-    if (c.connector === 'shared_office365' && c.createdBy.id === MEGAN) return c;
+    if (c.connector === connector && c.createdBy.id === MEGAN) return c;
   }
-  throw new Error("no Outlook connection of Megan's in DEV");
+  throw new Error(`no ${connector} connection of Megan's in DEV`);
 }
+const megansOutlookInDev = () => megansConnectionInDev('shared_sql');
+
+test('refuses to share an OAuth connection with a person, audited, and sends nothing', async () => {
+  oc = await openContext(emulator);
+  const outlook = await megansConnectionInDev('shared_office365');
+  const error = await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ShareRefusedError);
+  expect((error as Error).message).toMatch(/OAuth connection: it can be shared only with a service principal/);
+  expect(await roleOfAdele(outlook)).toBeUndefined();
+  const [entry] = (await oc.audit()).filter((e) => e.action === 'connection.share');
+  expect(entry).toMatchObject({ outcome: 'refused', details: { reason: 'oauthWithPerson' } });
+});
 
 const target = (c: Connection, principalId = ADELE) => ({
   environmentId: c.environmentId,

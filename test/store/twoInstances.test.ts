@@ -65,7 +65,7 @@ test(`${REQUESTS} approvals pressed concurrently on two instances execute exactl
   // REQUESTS pending approvals, all created on instance A; Megan has one approval card per request.
   const approvalCards: unknown[] = [];
   for (let i = 0; i < REQUESTS; i++) {
-    await onA.say(ADELE, "why can't I turn on Weekly report");
+    await onA.say(ADELE, "why can't I turn on Stock alerts");
     await onA.click(ADELE, 'Request access');
     const sent = await onA.click(ADELE, 'Send request', { justification: `request ${i}` });
     const toMegan = sent.notifications.find((n) => n.toUserId === MEGAN.id);

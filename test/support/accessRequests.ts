@@ -1,6 +1,6 @@
 /**
  * The approvals the multi-instance test and bench work on, made the way people make them: Adele asks why she
- * cannot turn on Weekly report, presses [Request access] and [Send request]; Megan (the connection's owner) and the
+ * cannot turn on Stock alerts, presses [Request access] and [Send request]; Megan (the connection's owner) and the
  * admins each get an approval card. Requests go to the bot instances in turn. Also: reading where they stand.
  */
 import type { Approval } from '../../src/approvals/approvalRecord';
@@ -23,9 +23,9 @@ export async function requestAccessTimes(
   await teams.say(botUrls[0], MEGAN, 'hi');
   for (let i = 0; i < count; i++) {
     const bot = botUrls[i % botUrls.length];
-    const replies = await teams.say(bot, ADELE, "why can't I turn on Weekly report");
+    const replies = await teams.say(bot, ADELE, "why can't I turn on Stock alerts");
     const diagnosis = replies.find((m) => hasButton(currentCard(m), 'Request access'));
-    if (!diagnosis) throw new Error('the diagnosis of Weekly report has no [Request access] button');
+    if (!diagnosis) throw new Error('the diagnosis of Stock alerts has no [Request access] button');
     await teams.press(bot, ADELE, diagnosis, 'Request access');
     const sent = await teams.press(bot, ADELE, diagnosis, 'Send request', { justification: `request ${i}` });
     if (sent.status !== 200) throw new Error(`[Send request] answered ${sent.status}`);

@@ -1,7 +1,8 @@
 /**
  * Rule: connection references that point to something this environment does not have — a connection (or custom
  * connector) id that only existed in the environment it was copied from. Typical after an environment copy:
- * custom connectors get new ids, so their references break silently.
+ * custom connectors get new ids, so their references break silently; the documented fix is a new reference to the
+ * new custom connector and then fixing the apps and flows that used the old one (not rebinding the old reference).
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
@@ -23,7 +24,7 @@ export function brokenReferences(snapshot: TenantSnapshot): Finding[] {
       environment: look.environmentName(reference.environmentId),
       owner: look.userName(reference.ownerId),
       why: custom
-        ? 'Points to a custom connector connection that does not exist in this environment (likely left over from an environment copy): recreate the connection and rebind the reference.'
+        ? 'Points to a custom connector connection that does not exist in this environment (left over from an environment copy: the copy has its own custom connector). Create a new connection reference to the custom connector as it exists here, with a connection to it, then edit the flows and apps that used this reference to use the new one.'
         : 'Points to a connection that does not exist in this environment: bind it to an existing connection.',
       articleId: ARTICLES.connectionReferences,
     });

@@ -1,6 +1,9 @@
 /**
- * Rule: connections owned by a disabled account (someone who left). They keep working until their token expires,
- * then fail, and only their owner could fix them, so flows on them need a new owner's connection first.
+ * Rule: connections that sign in as a disabled account (someone who left). They keep working until their token
+ * expires, then fail, and only their owner could fix them, so flows on them need another connection first. A
+ * service-principal connection created by that person signs in as the app, not as them, and keeps working: not a
+ * finding. In production the replacement should not be another person's connection but a service principal or a
+ * technical user behind the connection reference.
  */
 import { connectionsPageUrl } from '../makerPortal';
 import { isProductionEnvironment } from '../tenantFacts';
@@ -13,6 +16,7 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Fi
   const look = lookups(snapshot);
   const findings: Finding[] = [];
   for (const connection of snapshot.connections) {
+    if (connection.authType === 'servicePrincipal') continue;
     const owner = look.user(connection.createdBy.id);
     if (!owner || owner.accountEnabled) continue;
     const flows = look.flowsUsing(connection);
@@ -25,7 +29,11 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Fi
       subject: connection.displayName,
       environment: look.environmentName(connection.environmentId),
       owner: owner.displayName,
-      why: `Owned by ${owner.displayName}, whose account is disabled: it will fail when its sign-in expires and nobody can fix it.${usedBy}`,
+      why: `Owned by ${owner.displayName}, whose account is disabled: it will fail when its sign-in expires and nobody can fix it.${usedBy} ${
+        production
+          ? 'Move what uses it to a connection that does not depend on a person — a service principal (where the connector supports it) or a technical user — by binding the connection reference to it.'
+          : 'Move what uses it to another connection (a service principal or technical user for anything shared), then delete this one.'
+      }`,
       articleId: ARTICLES.connectionOwnership,
       action: { title: 'Open connections', url: connectionsPageUrl(connection.environmentId) },
     });

@@ -1,6 +1,9 @@
 /**
  * Rule: connections that do not work right now (Error) or were never finished (ConfigurationNeeded), with the
- * remedy that fits the cause: rotate the app's secret for service-principal connections, sign in again otherwise.
+ * remedy that fits the cause (connectionExplanation: a new secret only when that is the fix; sign in again for a
+ * person's token). A Dataverse connection used in its own environment is not an outage of runs: Dataverse actions
+ * there keep running while the identity is enabled and has permissions; saving, publishing and turning the flows
+ * on (and actions on other environments) are what stop ("Manage connections for the Microsoft Dataverse connector").
  */
 import { explainConnection } from '../connectionExplanation';
 import { connectionsPageUrl } from '../makerPortal';
@@ -8,6 +11,8 @@ import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
 import type { Finding, FindingAction } from './finding';
 import { flowNames, lookups } from './snapshotLookups';
+
+const DATAVERSE = 'shared_commondataserviceforapps';
 
 export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
   const look = lookups(snapshot);
@@ -17,8 +22,13 @@ export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
     const app = look.appByAppId(connection.servicePrincipalAppId);
     const explained = explainConnection(connection, app, snapshot.now);
     const flows = look.flowsUsing(connection);
+    const dataverse = connection.connector.toLowerCase() === DATAVERSE;
     const usedBy = flows.length ? ` Used by ${flowNames(flows)}.` : '';
-    const rotate = explained.cause === 'secretExpired' || explained.cause === 'secretRejected';
+    const impact = dataverse
+      ? ' Flows using it keep running their Dataverse actions in this environment while its identity is enabled and has permissions, but they cannot be saved, published or turned on, and actions on other environments fail.'
+      : '';
+    const rotate = explained.offerRotation;
+    const servicePrincipal = connection.authType === 'servicePrincipal';
     const action: FindingAction =
       rotate && app
         ? { title: 'Rotate', verb: 'rotation.request', data: { appObjectId: app.id } }
@@ -27,12 +37,12 @@ export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
     findings.push({
       id: `${needsConfiguration ? 'connection-needs-configuration' : 'connection-error'}:${connection.environmentId}:${connection.name}`,
       kind: needsConfiguration ? 'connection-needs-configuration' : 'connection-error',
-      severity: needsConfiguration ? 'low' : flows.some((f) => f.on) ? 'high' : 'medium',
+      severity: needsConfiguration ? 'low' : flows.some((f) => f.on) && !dataverse ? 'high' : 'medium',
       subject: connection.displayName,
       environment: look.environmentName(connection.environmentId),
       owner: look.userName(connection.createdBy.id, connection.createdBy.displayName),
-      why: `${explained.problem} ${explained.remedy}${usedBy}`,
-      articleId: rotate ? ARTICLES.servicePrincipalConnections : ARTICLES.connectionErrors,
+      why: `${explained.problem} ${explained.remedy}${usedBy}${impact}`,
+      articleId: rotate || servicePrincipal ? ARTICLES.servicePrincipalConnections : ARTICLES.connectionErrors,
       action,
     });
   }

@@ -1,6 +1,8 @@
 /**
  * Rule: connection references still carrying the name the designer generated (prefix_sharedconnector_hex, e.g.
- * "cr6a1_sharedcommondataserviceforapps_5f2c1"). Nobody can tell what they are for when binding them at deployment.
+ * "cr6a1_sharedcommondataserviceforapps_5f2c1"). Nobody can tell what they are for when choosing their connections
+ * at deployment. Only the display name can change: the logical name is fixed, and it is what flows and deployment
+ * settings files bind by, so renaming helps people, not the binding.
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
@@ -24,7 +26,7 @@ export function crypticReferenceNames(snapshot: TenantSnapshot): Finding[] {
       subject: reference.displayName || reference.logicalName,
       environment: look.environmentName(reference.environmentId),
       owner: look.userName(reference.ownerId),
-      why: 'Still has its generated default name: rename it after its purpose (e.g. "<PREFIX> Dataverse Connection Ref") so deployments bind it correctly.',
+      why: 'Still has its generated default name, so nobody can tell what it is for when choosing its connection at import. Change its display name after its purpose (e.g. "<PREFIX> Dataverse Connection Ref"); the logical name cannot change and is what flows and deployment settings bind by, so nothing else has to move. For new references, name them when you create them.',
       articleId: ARTICLES.connectionReferences,
     }));
 }

@@ -51,9 +51,11 @@ export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAft
         owner: look.ownersOf(app),
         why:
           `Its ${credential.kind} expired ${ago === 0 ? 'today' : `${ago} day${ago === 1 ? '' : 's'} ago`}.` +
-          (broken.length
-            ? ` ${broken.length} connection${broken.length === 1 ? ' is' : 's are'} in Error because of it: ${credential.kind === 'secret' ? 'rotate' : 'renew'} it now.`
-            : ` ${credential.kind === 'secret' ? 'Rotate' : 'Renew'} it and update whatever still uses it.`),
+          (broken.length && stillValid
+            ? ` ${broken.length} connection${broken.length === 1 ? ' of this app is' : 's of this app are'} in Error, and the app has a current ${credential.kind}: update ${broken.length === 1 ? 'it' : 'them'} with that one (a secret's value is shown only once: if nobody kept it, create a new one).`
+            : broken.length
+              ? ` ${broken.length} connection${broken.length === 1 ? ' is' : 's are'} in Error because of it: ${credential.kind === 'secret' ? 'rotate' : 'renew'} it now.`
+              : ` ${credential.kind === 'secret' ? 'Rotate' : 'Renew'} it and update whatever still uses it.`),
         articleId: ARTICLES.secretRotation,
         action: credentialAction(app, credential.kind),
       });

@@ -22,18 +22,27 @@ export interface GovernanceOptions {
   staleAfterDays?: number;
 }
 
+/**
+ * The rules that look at one environment's connections, references and flows. The notifications scanner runs these
+ * per environment and the directory rules (application users, credentials) on its own, so both use this one list:
+ * a rule added here is in the health report and in the scan alike.
+ */
+export const ENVIRONMENT_RULES: readonly ((snapshot: TenantSnapshot) => Finding[])[] = [
+  connectionsOwnedByDisabledAccounts,
+  personalConnectionsInProduction,
+  connectionsInError,
+  unboundReferences,
+  brokenReferences,
+  crossSolutionReferences,
+  crypticReferenceNames,
+];
+
 export function governanceFindings(snapshot: TenantSnapshot, options: GovernanceOptions = {}): Finding[] {
   return sortFindings([
     ...appUsersWithSystemAdministrator(snapshot),
-    ...connectionsOwnedByDisabledAccounts(snapshot),
-    ...personalConnectionsInProduction(snapshot),
-    ...connectionsInError(snapshot),
+    ...ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot)),
     ...credentialsExpiringSoon(snapshot, options),
     ...expiredCredentials(snapshot, options),
-    ...unboundReferences(snapshot),
-    ...brokenReferences(snapshot),
-    ...crossSolutionReferences(snapshot),
-    ...crypticReferenceNames(snapshot),
   ]);
 }
 

@@ -12,7 +12,7 @@ import {
   personalConnectionsInProduction,
   unboundReferences,
 } from '../../../src/connections/findings';
-import { demoLikeSnapshot } from './snapshotFixture';
+import { demoLikeSnapshot, inDays } from './snapshotFixture';
 
 const subjects = (findings: { subject: string }[]) => findings.map((f) => f.subject).sort();
 
@@ -97,4 +97,75 @@ test('all rules together: ids are unique and stable, most severe first', () => {
   expect(new Set(first.map((f) => f.id)).size).toBe(first.length);
   const ranks = first.map((f) => ({ high: 0, medium: 1, low: 2 })[f.severity]);
   expect([...ranks].sort()).toEqual(ranks);
+});
+
+describe('remedies follow the documentation', () => {
+  test('a service-principal connection created by someone who left is not a disabled-owner finding; PROD gets no person', () => {
+    const s = demoLikeSnapshot();
+    s.connections.push({
+      ...s.connections.find((c) => c.name === 'c-abc-prod')!,
+      name: 'c-lee-sp',
+      displayName: 'Lee SP Dataverse',
+      createdBy: { id: 'u-lee', displayName: 'Lee Gu', type: 'User' },
+    });
+    const findings = connectionsOwnedByDisabledAccounts(s);
+    expect(subjects(findings)).toEqual(['Lee SQL']);
+    expect(findings[0].why).toMatch(/a service principal \(where the connector supports it\) or a technical user/);
+    expect(findings[0].why).not.toMatch(/of your own/);
+  });
+
+  test('an expiring secret says whether the connections hold it: the only current secret, or maybe another one', () => {
+    const only = credentialsExpiringSoon(demoLikeSnapshot()).find((f) => f.subject === 'D365-App-Registration');
+    expect(only?.why).toMatch(
+      /only current secret, so the connection signing in with this app \(c-abc-prod\) holds it/,
+    );
+    const s = demoLikeSnapshot();
+    s.apps[0].passwordCredentials.push({ keyId: 'k-new', displayName: 'D365 2026', endDateTime: inDays(300) });
+    const two = credentialsExpiringSoon(s).find((f) => f.subject === 'D365-App-Registration');
+    expect(two?.why).toMatch(/also has 1 later-expiring secret \(D365 2026\).*only those holding this one will fail/);
+    expect(two?.why).not.toMatch(/holds it and will fail/);
+  });
+
+  test('a Dataverse connection in error is not an outage of runs: saving, publishing and turning on stop', () => {
+    const coe = connectionsInError(demoLikeSnapshot()).find((f) => f.subject === 'CoE Dataverse');
+    expect(coe?.why).toMatch(/cannot be saved, published or turned on/);
+    expect(coe?.severity).toBe('medium');
+  });
+
+  test('a removed secret with a current one left is not "rotate": update the connection with the current secret', () => {
+    const s = demoLikeSnapshot();
+    const coe = s.connections.find((c) => c.name === 'c-coe')!;
+    coe.error = {
+      code: 'Unauthorized',
+      message: 'Error: AADSTS7000215: Invalid client secret provided.',
+      target: 'token',
+    };
+    s.apps
+      .find((a) => a.appId === 'app-coe')!
+      .passwordCredentials.push({ keyId: 'k-ok', displayName: 'CoE 2026', endDateTime: inDays(100) });
+    const finding = connectionsInError(s).find((f) => f.subject === 'CoE Dataverse');
+    expect(finding?.why).toMatch(/removed or replaced.*CoE 2026/);
+    expect(finding?.why).toMatch(/Update the connection with a current secret/);
+    expect(finding?.action?.title).toBe('Fix connection');
+  });
+
+  test('cryptic names: renaming changes the display name only, and binding uses the logical name', () => {
+    const [finding] = crypticReferenceNames(demoLikeSnapshot());
+    expect(finding.why).not.toMatch(/deployments bind it correctly/);
+    expect(finding.why).toMatch(/logical name cannot change and is what flows and deployment settings bind by/);
+  });
+
+  test('a broken custom connector reference gets a new reference, not a rebind', () => {
+    const [broken] = brokenReferences(demoLikeSnapshot());
+    expect(broken.why).toMatch(/Create a new connection reference to the custom connector/);
+    expect(broken.why).not.toMatch(/rebind/);
+  });
+
+  test('an expired secret with a current one left: the broken connections are updated with it, not "because of it"', () => {
+    const s = demoLikeSnapshot();
+    s.apps.find((a) => a.appId === 'app-coe')!.passwordCredentials.push({ keyId: 'k-ok', endDateTime: inDays(100) });
+    const coe = expiredCredentials(s).find((f) => f.subject === 'CoE-Sync-SP');
+    expect(coe?.why).toMatch(/the app has a current secret: update it with that one/);
+    expect(coe?.why).not.toMatch(/because of it/);
+  });
 });
