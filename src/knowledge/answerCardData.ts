@@ -43,6 +43,15 @@ function paragraphs(passage: string): string[] {
 }
 
 export function answerCardData(a: KnowledgeAnswer): object {
+  if ((!a.confident || !a.passage) && a.nearest.length > 0) {
+    return {
+      title: "I'm not sure about that one",
+      intro:
+        "My articles don't cover that point, so I won't guess. These are the nearest topics they do cover:",
+      topics: a.nearest.map((n) => ({ title: n.title, value: n.question })),
+      actions: TENANT_BUTTONS,
+    };
+  }
   if (!a.confident || !a.passage) {
     return {
       title: "I'm not sure about that one",

@@ -29,6 +29,7 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bconnection\s*authori[sz]ation\s*failed\b/g, 'connectionauthorizationfailed'],
   [/\bprv\s*act\s*on\s*behalf\s*of\s*another\s*user\b/g, 'prvactonbehalfofanotheruser'],
   [/\bact(?:ing)? on behalf of (?:another|other) users?\b/g, 'prvactonbehalfofanotheruser act behalf delegate'],
+  [/\bconnectionreferences?\b/g, 'connection reference'],
   [/\bconn(?:ection)?\.?\s*refs?\b|\bconnref\b|\bc\.?r\.?s?\b(?!\s*m)/g, 'connection reference'],
   [/\bapp(?:lication)?\s*reg(?:istration)?s?\b/g, 'app registration service principal'],
   [/\bspns?\b|\bs\.?p\.?\b(?=[\s,.?!]|$)|\bservice\s*principles?\b/g, 'service principal'],
@@ -112,7 +113,7 @@ const DOMAIN_WORDS = `connection connector flow dataverse reference principal se
   environment share owner trigger invoker application registration entra tenant canvas automate apps guest rename
   privilege delegate role audit vault mfa multifactor custom oauth sharepoint outlook office dynamics import export
   technical enable activate connectionauthorizationfailed prvactonbehalfofanotheruser invalid expire leave
-  password run-only run`.split(/\s+/);
+  password run-only run impersonate impersonation deployment`.split(/\s+/);
 
 export function isDomainTerm(term: string): boolean {
   return DOMAIN_TERMS.has(term);

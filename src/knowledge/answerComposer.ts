@@ -1,0 +1,95 @@
+/**
+ * Composes an answer from the passages retrieval found: the sentence(s) that answer the question first, then the
+ * rest of the passage (its steps and context), so a maker reads the asked point before the section's preamble.
+ *
+ * A sentence's relevance is the weight of the question's concepts it mentions (rare concepts weigh more, as in
+ * the answerer's coverage). The best sentence leads; a second one joins it when it is nearly as relevant and adds
+ * a concept the first lacks. Sentences moved to the lead are taken out of the body, so nothing is said twice.
+ */
+import { processTerm, words } from './queryAnalysis';
+
+export interface WeightedConcept {
+  /** Stemmed search terms of one concept of the question; any of them counts as a mention. */
+  terms: string[];
+  weight: number;
+}
+
+export interface ComposedAnswer {
+  /** The sentence(s) that answer the question; empty when no sentence mentions any concept. */
+  lead: string;
+  /** The passage without the lead sentences, blocks separated by blank lines. */
+  body: string;
+}
+
+interface Sentence {
+  block: number;
+  /** Position within its block (sentence or list item). */
+  index: number;
+  text: string;
+  concepts: Set<number>;
+  score: number;
+}
+
+/** Markdown blocks: paragraphs and lists, separated by blank lines. */
+const blocksOf = (text: string): string[] =>
+  text
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter(Boolean);
+
+const LIST_ITEM = /^\s*(?:[-*]|\d+\.)\s+/;
+const isList = (block: string): boolean => block.split('\n').every((line) => LIST_ITEM.test(line));
+
+/** Splits prose at sentence ends; abbreviations like "e.g." are rare enough in the articles to accept. */
+const sentencesOf = (paragraph: string): string[] =>
+  paragraph
+    .replace(/\s*\n\s*/g, ' ')
+    .split(/(?<=[.!?])\s+(?=[A-Z*"(`])/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const plain = (markdown: string): string => markdown.replace(/[*_`]/g, '');
+
+export function composeAnswer(passageText: string, concepts: WeightedConcept[]): ComposedAnswer {
+  const blocks = blocksOf(passageText);
+  const units: string[][] = blocks.map((b) => (isList(b) ? b.split('\n') : sentencesOf(b)));
+  const sentences: Sentence[] = [];
+  units.forEach((parts, block) =>
+    parts.forEach((text, index) => {
+      const stems = new Set(
+        words(plain(text))
+          .map(processTerm)
+          .filter((t): t is string => t !== null),
+      );
+      const mentioned = new Set<number>();
+      concepts.forEach((c, i) => {
+        if (c.terms.some((t) => stems.has(t))) mentioned.add(i);
+      });
+      const score = [...mentioned].reduce((sum, i) => sum + concepts[i].weight, 0);
+      sentences.push({ block, index, text, concepts: mentioned, score });
+    }),
+  );
+  const ranked = [...sentences].sort((a, b) => b.score - a.score || a.block - b.block || a.index - b.index);
+  const best = ranked[0];
+  if (!best || best.score === 0) return { lead: '', body: blocks.join('\n\n') };
+
+  const chosen = [best];
+  const second = ranked[1];
+  const addsConcept = second ? [...second.concepts].some((c) => !best.concepts.has(c)) : false;
+  if (second && second.score >= best.score * 0.75 && addsConcept && best.text.length + second.text.length < 420) {
+    chosen.push(second);
+  }
+  // The lead reads in the passage's order, whatever order the scores gave.
+  chosen.sort((a, b) => a.block - b.block || a.index - b.index);
+  const lead = chosen.map((s) => s.text.replace(LIST_ITEM, '').trim()).join(' ');
+
+  const taken = new Set(chosen.map((s) => `${s.block}:${s.index}`));
+  const body = units
+    .map((parts, block) => {
+      const kept = parts.filter((_, index) => !taken.has(`${block}:${index}`));
+      return isList(blocks[block]) ? kept.join('\n') : kept.join(' ');
+    })
+    .filter((b) => b.trim())
+    .join('\n\n');
+  return { lead, body };
+}
