@@ -3,7 +3,8 @@
  * rest of the passage (its steps and context), so a maker reads the asked point before the section's preamble.
  *
  * A sentence's relevance is the weight of the question's concepts it mentions (rare concepts weigh more, as in
- * the answerer's coverage). The best sentence leads; a second one joins it when it is nearly as relevant and adds
+ * the answerer's coverage), slightly discounted for length so that a focused sentence beats a long one naming the
+ * same concepts. The best sentence leads; a second one joins it when it is nearly as relevant and adds
  * a concept the first lacks. Sentences moved to the lead are taken out of the body, so nothing is said twice.
  */
 import { processTerm, words } from './queryAnalysis';
@@ -19,6 +20,8 @@ export interface ComposedAnswer {
   lead: string;
   /** The passage without the lead sentences, blocks separated by blank lines. */
   body: string;
+  /** Total weight of the question's concepts the lead mentions (0 when there is no lead). */
+  leadWeight: number;
 }
 
 interface Sentence {
@@ -27,6 +30,7 @@ interface Sentence {
   index: number;
   text: string;
   concepts: Set<number>;
+  /** Weight, slightly discounted for length: of two sentences naming the same concepts, the focused one leads. */
   score: number;
 }
 
@@ -65,13 +69,14 @@ export function composeAnswer(passageText: string, concepts: WeightedConcept[]):
       concepts.forEach((c, i) => {
         if (c.terms.some((t) => stems.has(t))) mentioned.add(i);
       });
-      const score = [...mentioned].reduce((sum, i) => sum + concepts[i].weight, 0);
+      const weight = [...mentioned].reduce((sum, i) => sum + concepts[i].weight, 0);
+      const score = weight / (1 + words(text).length / 60);
       sentences.push({ block, index, text, concepts: mentioned, score });
     }),
   );
   const ranked = [...sentences].sort((a, b) => b.score - a.score || a.block - b.block || a.index - b.index);
   const best = ranked[0];
-  if (!best || best.score === 0) return { lead: '', body: blocks.join('\n\n') };
+  if (!best || best.score === 0) return { lead: '', body: blocks.join('\n\n'), leadWeight: 0 };
 
   const chosen = [best];
   const second = ranked[1];
@@ -91,5 +96,7 @@ export function composeAnswer(passageText: string, concepts: WeightedConcept[]):
     })
     .filter((b) => b.trim())
     .join('\n\n');
-  return { lead, body };
+  const mentioned = new Set(chosen.flatMap((s) => [...s.concepts]));
+  const leadWeight = [...mentioned].reduce((sum, i) => sum + concepts[i].weight, 0);
+  return { lead, body, leadWeight };
 }

@@ -58,6 +58,12 @@ export interface AnswererOptions {
   unknownWordFrequency?: number;
   /** A second passage of the same article is joined when its score is at least this share of the best one's. */
   joinRatio?: number;
+  /**
+   * A weakly covered question (coverage below `sureCoverage`) is answered only when the lead sentence(s) mention at
+   * least this weighted share of its concepts; otherwise the section is near the topic but not on the asked point.
+   */
+  minLeadCoverage?: number;
+  sureCoverage?: number;
 }
 
 const DEFAULTS: Required<AnswererOptions> = {
@@ -66,6 +72,8 @@ const DEFAULTS: Required<AnswererOptions> = {
   relatedCount: 3,
   unknownWordFrequency: 4,
   joinRatio: 0.6,
+  minLeadCoverage: 0.15,
+  sureCoverage: 0.5,
 };
 
 export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options: AnswererOptions = {}): Answerer {
@@ -172,7 +180,10 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
       // The best passage leads; a close second from the same article follows under its own heading.
       const shown: Passage[] = companion ? [top, companion.p] : [top];
       // The lead comes from the best section only; a companion section follows whole, under its heading.
-      const { lead, body } = composeAnswer(top.text, weighted);
+      const { lead, body, leadWeight } = composeAnswer(top.text, weighted);
+      if (coverage < settings.sureCoverage && leadWeight / wanted < settings.minLeadCoverage) {
+        return notSure(best.score, coverage, nearestTopics(ranked));
+      }
       const passage = [lead, body, ...(companion ? [`**${companion.p.heading}**\n\n${companion.p.text}`] : [])]
         .filter(Boolean)
         .join('\n\n');
