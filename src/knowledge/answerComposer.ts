@@ -54,6 +54,8 @@ const sentencesOf = (paragraph: string): string[] =>
 
 const plain = (markdown: string): string => markdown.replace(/[*_`]/g, '');
 
+const LEANS_ON_PREVIOUS = /^(?:\*\*)?(?:it|its|this|that|these|those|they|them|there|then|so|both|otherwise|once|for these|for them)\b/i;
+
 export function composeAnswer(passageText: string, concepts: WeightedConcept[]): ComposedAnswer {
   const blocks = blocksOf(passageText);
   const units: string[][] = blocks.map((b) => (isList(b) ? b.split('\n') : sentencesOf(b)));
@@ -83,6 +85,11 @@ export function composeAnswer(passageText: string, concepts: WeightedConcept[]):
   const addsConcept = second ? [...second.concepts].some((c) => !best.concepts.has(c)) : false;
   if (second && second.score >= best.score * 0.75 && addsConcept && best.text.length + second.text.length < 420) {
     chosen.push(second);
+  }
+  // A sentence that leans on the one before it ("It…", "These…") brings that one along, or it reads out of context.
+  for (const s of [...chosen]) {
+    const before = sentences.find((x) => x.block === s.block && x.index === s.index - 1);
+    if (before && LEANS_ON_PREVIOUS.test(s.text) && !chosen.includes(before)) chosen.push(before);
   }
   // The lead reads in the passage's order, whatever order the scores gave.
   chosen.sort((a, b) => a.block - b.block || a.index - b.index);

@@ -63,6 +63,7 @@ export interface AnswererOptions {
    * least this weighted share of its concepts; otherwise the section is near the topic but not on the asked point.
    */
   minLeadCoverage?: number;
+  /** Coverage from which the best section is trusted whatever its lead sentence says. */
   sureCoverage?: number;
 }
 
