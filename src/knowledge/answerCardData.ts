@@ -24,7 +24,7 @@ const HELP_TOPICS: Button[] = [
   { title: 'Service principal connections', value: 'How do I set up a service principal connection for Dataverse?' },
   { title: 'Sharing a connection', value: 'How do I share a connection so someone else can turn on my flow?' },
   { title: 'Dataverse connections', value: 'What kinds of connections does the Dataverse connector support?' },
-  { title: 'Licensing of technical users', value: 'Does a technical user need a license for premium connectors?' },
+  { title: 'Licensing of flows', value: "Whose license does a flow use, the owner's or the connection's?" },
 ];
 
 const TENANT_BUTTONS: Button[] = [
@@ -57,7 +57,7 @@ export function answerCardData(a: KnowledgeAnswer): object {
       title: "I'm not sure about that one",
       intro:
         'I only help with Power Platform connections: Dataverse connections, service principals, connection ' +
-        'references, sharing, licensing of technical users, and checks on your own tenant. I can help with these:',
+        'references, sharing, licensing of flows, and checks on your own tenant. I can help with these:',
       topics: HELP_TOPICS,
       actions: TENANT_BUTTONS,
     };
