@@ -75,6 +75,8 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bsys\s*admin\b|\bsystem\s*admin(?:istrator)?\b|\bglobal\s*admin\b/g, 'system administrator'],
   [/\b(?:cds|common\s*data\s*service|dv)\b/g, 'dataverse'],
   [/\bd365\b|\bcrm\b|\bdynamics(?:\s*365)?\b/g, 'dynamics'],
+  // A plan is a license plan here: "which plan replaced per user?".
+  [/\bplans?\b/g, 'license plan'],
   [/\blicen[cs](?:e|es|ed|ing)\b/g, 'license'],
   [/\bunlicen[cs]ed\b/g, 'license'],
   [/\b(?:turn|switch)(?:ing|ed)?\s*(?:it\s*|the flow\s*|my flow\s*)?on\b|\bactivat\w*|\benabl\w*/g, 'turn on enable activate'],
@@ -113,7 +115,7 @@ const DOMAIN_WORDS = `connection connector flow dataverse reference principal se
   environment share owner trigger invoker application registration entra tenant canvas automate apps guest rename
   privilege delegate role audit vault mfa multifactor custom oauth sharepoint outlook office dynamics import export
   technical enable activate connectionauthorizationfailed prvactonbehalfofanotheruser invalid expire leave
-  password run-only run impersonate impersonation deployment`.split(/\s+/);
+  password run-only run impersonate impersonation deployment pac`.split(/\s+/);
 
 export function isDomainTerm(term: string): boolean {
   return DOMAIN_TERMS.has(term);
