@@ -24,7 +24,7 @@ const HELP_TOPICS: Button[] = [
   { title: 'Service principal connections', value: 'How do I set up a service principal connection for Dataverse?' },
   { title: 'Sharing a connection', value: 'How do I share a connection so someone else can turn on my flow?' },
   { title: 'Dataverse connections', value: 'What kinds of connections does the Dataverse connector support?' },
-  { title: 'Licensing of technical users', value: 'Does a technical user need a license for premium connectors?' },
+  { title: 'Licensing of flows', value: "Whose license does a flow use, the owner's or the connection's?" },
 ];
 
 const TENANT_BUTTONS: Button[] = [
@@ -43,12 +43,21 @@ function paragraphs(passage: string): string[] {
 }
 
 export function answerCardData(a: KnowledgeAnswer): object {
+  if ((!a.confident || !a.passage) && a.nearest.length > 0) {
+    return {
+      title: "I'm not sure about that one",
+      intro:
+        "My articles don't cover that point, so I won't guess. These are the nearest topics they do cover:",
+      topics: a.nearest.map((n) => ({ title: n.title, value: n.question })),
+      actions: TENANT_BUTTONS,
+    };
+  }
   if (!a.confident || !a.passage) {
     return {
       title: "I'm not sure about that one",
       intro:
         'I only help with Power Platform connections: Dataverse connections, service principals, connection ' +
-        'references, sharing, licensing of technical users, and checks on your own tenant. I can help with these:',
+        'references, sharing, licensing of flows, and checks on your own tenant. I can help with these:',
       topics: HELP_TOPICS,
       actions: TENANT_BUTTONS,
     };

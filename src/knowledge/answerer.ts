@@ -1,14 +1,17 @@
 /**
  * The local answerer: a passage search (./passageSearch: MiniSearch with boosts, fuzzy matching for typos and
  * prefix search) over the knowledge base, after the question's abbreviations are expanded.
- * It answers with the best passage, its sources, related questions and tenant actions, or says it is not sure.
+ * It answers with the best passage, led by the sentence(s) that answer the question (./answerComposer), with the
+ * sources named by the shown sections, related questions and tenant actions; or it says it is not sure, naming
+ * the nearest topics when the question is about connections but no article covers the point.
  *
  * Confidence is not MiniSearch's raw score alone (BM25 scores grow with query length): it also needs the best
  * passage to cover most of what the question is about, each concept weighted by how rare it is in the knowledge
  * base, with words the knowledge base has never seen weighing the most. "Who won the football match" then scores
  * near zero coverage, while "conection refrence naming" still covers everything through fuzzy matching.
  */
-import { loadKnowledgeBase, type KnowledgeBase, type Passage, type SuggestedAction } from './knowledgeBase';
+import { composeAnswer, type WeightedConcept } from './answerComposer';
+import { loadKnowledgeBase, type KnowledgeBase, type Passage, type Source, type SuggestedAction } from './knowledgeBase';
 import { isOutOfScope } from './outOfScope';
 import { createPassageSearch, type PassageHit } from './passageSearch';
 import { analyseQuestion, isDomainTerm, processTerm, words } from './queryAnalysis';
@@ -21,9 +24,17 @@ export interface KnowledgeAnswer {
   title?: string;
   /** The section heading of the (first) passage. */
   heading?: string;
-  /** The best passage; two sections of the same article are joined when both answer the question. */
+  /**
+   * The answer's text: the lead (the sentences that answer the question), then the rest of the best passage;
+   * two sections of the same article are joined when both answer the question.
+   */
   passage?: string;
-  sources: { title: string; url: string }[];
+  /** The sentence(s) that answer the question, also the first paragraph of `passage`. */
+  lead?: string;
+  /** The pages behind the shown sections (their Sources lines), else the article's. */
+  sources: Source[];
+  /** When not sure but the question is about our subject: the nearest articles' questions, to offer instead. */
+  nearest: { title: string; question: string }[];
   /** Follow-up questions for buttons, from other articles' `questions`. */
   related: string[];
   suggestedActions: SuggestedAction[];
@@ -51,6 +62,13 @@ export interface AnswererOptions {
   unknownWordShare?: number;
   /** A second passage of the same article is joined when its score is at least this share of the best one's. */
   joinRatio?: number;
+  /**
+   * A weakly covered question (coverage below `sureCoverage`) is answered only when the lead sentence(s) mention at
+   * least this weighted share of its concepts; otherwise the section is near the topic but not on the asked point.
+   */
+  minLeadCoverage?: number;
+  /** Coverage from which the best section is trusted whatever its lead sentence says. */
+  sureCoverage?: number;
 }
 
 const DEFAULTS: Required<AnswererOptions> = {
@@ -59,6 +77,8 @@ const DEFAULTS: Required<AnswererOptions> = {
   relatedCount: 3,
   unknownWordShare: 0.075,
   joinRatio: 0.6,
+  minLeadCoverage: 0.15,
+  sureCoverage: 0.5,
 };
 
 export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options: AnswererOptions = {}): Answerer {
@@ -103,14 +123,29 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
     return picked;
   }
 
-  const notSure = (score: number, coverage: number): KnowledgeAnswer => ({
+  const notSure = (score: number, coverage: number, nearest: KnowledgeAnswer['nearest'] = []): KnowledgeAnswer => ({
     confident: false,
     sources: [],
+    nearest,
     related: [],
     suggestedActions: [],
     score,
     coverage,
   });
+
+  /** The best-ranked articles' first questions: the nearest topics to a question no article answers. */
+  function nearestTopics(ranked: PassageHit[]): KnowledgeAnswer['nearest'] {
+    const seen = new Set<string>();
+    const out: KnowledgeAnswer['nearest'] = [];
+    for (const r of ranked) {
+      const article = kb.byArticle.get(passages.get(String(r.id))!.articleId)!;
+      if (seen.has(article.id)) continue;
+      seen.add(article.id);
+      out.push({ title: article.title, question: article.questions[0] });
+      if (out.length >= settings.relatedCount) break;
+    }
+    return out;
+  }
 
   return {
     answer(question: string): KnowledgeAnswer {
@@ -123,18 +158,22 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
       const matched = new Set(best.queryTerms);
       let covered = 0;
       let wanted = 0;
+      const weighted: WeightedConcept[] = [];
       for (const concept of analysed.concepts) {
         const terms = concept.words.map(processTerm).filter((t): t is string => t !== null);
         if (terms.length === 0) continue;
         const weight = Math.max(...terms.map(weightOf));
+        weighted.push({ terms, weight });
         wanted += weight;
         if (terms.some((t) => matched.has(t))) covered += weight;
       }
       const coverage = wanted > 0 ? covered / wanted : 0;
       // Matched index terms, not query terms: "conection" counts once fuzzy matching has read it as "connection".
       const onTopic = best.terms.some(isDomainTerm);
-      if (isOutOfScope(question) || !onTopic || best.score < settings.minScore || coverage < settings.minCoverage) {
-        return notSure(best.score, coverage);
+      if (isOutOfScope(question) || !onTopic) return notSure(best.score, coverage);
+      if (best.score < settings.minScore || coverage < settings.minCoverage) {
+        // About our subject, but no section covers the point: say so and offer the nearest topics.
+        return notSure(best.score, coverage, nearestTopics(ranked));
       }
 
       const top = passages.get(String(best.id))!;
@@ -145,7 +184,15 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
         .find(({ r, p }) => p.articleId === top.articleId && r.score >= best.score * settings.joinRatio);
       // The best passage leads; a close second from the same article follows under its own heading.
       const shown: Passage[] = companion ? [top, companion.p] : [top];
-      const passage = shown.map((p, i) => (i === 0 ? p.text : `**${p.heading}**\n\n${p.text}`)).join('\n\n');
+      // The lead comes from the best section only; a companion section follows whole, under its heading.
+      const { lead, body, leadWeight } = composeAnswer(top.text, weighted);
+      if (coverage < settings.sureCoverage && leadWeight / wanted < settings.minLeadCoverage) {
+        return notSure(best.score, coverage, nearestTopics(ranked));
+      }
+      const passage = [lead, body, ...(companion ? [`**${companion.p.heading}**\n\n${companion.p.text}`] : [])]
+        .filter(Boolean)
+        .join('\n\n');
+      const sources = uniqueSources(shown.flatMap((p) => p.sources));
 
       return {
         confident: true,
@@ -153,7 +200,9 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
         title: article.title,
         heading: top.heading,
         passage,
-        sources: article.sources,
+        ...(lead ? { lead } : {}),
+        sources: sources.length > 0 ? sources : article.sources,
+        nearest: [],
         related: relatedQuestions(question, ranked, article.id),
         suggestedActions: article.actions,
         score: best.score,
@@ -161,4 +210,16 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
       };
     },
   };
+}
+
+/** Sources in order of first mention, each page once. */
+function uniqueSources(sources: Source[]): Source[] {
+  const seen = new Set<string>();
+  const out: Source[] = [];
+  for (const source of sources) {
+    if (seen.has(source.url)) continue;
+    seen.add(source.url);
+    out.push(source);
+  }
+  return out;
 }

@@ -1,6 +1,10 @@
 /**
  * The knowledge base: knowledge/*.md articles (YAML front matter + Markdown) parsed once and split into passages,
  * one per `##` section, because retrieval answers with a passage, not a whole article.
+ *
+ * Every section ends with a line `Sources: [Title](url); [Title](url)` saying where its facts come from. That line
+ * is taken out of the passage's text (the answer shows it as the answer's sources, not twice) and kept as the
+ * passage's own sources, so an answer cites the pages behind the section it shows, not every page of the article.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +26,11 @@ const frontMatterSchema = z.object({
 
 export type ArticleMeta = z.infer<typeof frontMatterSchema>;
 
+export interface Source {
+  title: string;
+  url: string;
+}
+
 export interface Passage {
   /** `<articleId>#<index>`: stable within one load. */
   id: string;
@@ -29,7 +38,30 @@ export interface Passage {
   /** Position of the section in its article, to join neighbours. */
   index: number;
   heading: string;
+  /** The section's text without its Sources line. */
   text: string;
+  /** The pages named by the section's Sources line; empty when the section has none. */
+  sources: Source[];
+}
+
+/** `Sources: [Title](url); [Title](url)` as the last non-blank line of a section. */
+const SOURCES_LINE = /^Sources:\s*(.+?)\s*$/;
+const SOURCE_LINK = /\[([^\]]+)\]\((\S+?)\)/g;
+
+/** The links of a Sources line; an empty list when the line is not one. */
+export function parseSourcesLine(line: string): Source[] {
+  const match = SOURCES_LINE.exec(line.trim());
+  if (!match) return [];
+  return [...match[1].matchAll(SOURCE_LINK)].map((m) => ({ title: m[1].trim(), url: m[2].trim() }));
+}
+
+/** Splits a section into its text and the sources of its final Sources line (if any). */
+function takeSources(section: string): { text: string; sources: Source[] } {
+  const lines = section.trimEnd().split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  const sources = parseSourcesLine(last);
+  if (sources.length === 0) return { text: section.trim(), sources: [] };
+  return { text: lines.slice(0, -1).join('\n').trim(), sources };
 }
 
 export interface Article extends ArticleMeta {
@@ -57,9 +89,9 @@ function splitSections(articleId: string, body: string): Passage[] {
   let heading: string | undefined;
   let lines: string[] = [];
   const flush = () => {
-    const text = lines.join('\n').trim();
+    const { text, sources } = takeSources(lines.join('\n'));
     if (heading !== undefined && text) {
-      passages.push({ id: `${articleId}#${passages.length}`, articleId, index: passages.length, heading, text });
+      passages.push({ id: `${articleId}#${passages.length}`, articleId, index: passages.length, heading, text, sources });
     }
     lines = [];
   };

@@ -36,6 +36,7 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bconnection\s*authori[sz]ation\s*failed\b/g, 'connectionauthorizationfailed'],
   [/\bprv\s*act\s*on\s*behalf\s*of\s*another\s*user\b/g, 'prvactonbehalfofanotheruser'],
   [/\bact(?:ing)? on behalf of (?:another|other) users?\b/g, 'prvactonbehalfofanotheruser act behalf delegate'],
+  [/\bconnectionreferences?\b/g, 'connection reference'],
   [/\bconn(?:ection)?\.?\s*refs?\b|\bconnref\b|\bc\.?r\.?s?\b(?!\s*m)/g, 'connection reference'],
   [/\bapp(?:lication)?\s*reg(?:istration)?s?\b/g, 'app registration service principal'],
   [/\bspns?\b|\bs\.?p\.?\b(?=[\s,.?!]|$)|\bservice\s*principles?\b/g, 'service principal'],
@@ -84,6 +85,8 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bsys\s*admin\b|\bsystem\s*admin(?:istrator)?\b|\bglobal\s*admin\b/g, 'system administrator'],
   [/\b(?:cds|common\s*data\s*service|dv)\b/g, 'dataverse'],
   [/\bd365\b|\bcrm\b|\bdynamics(?:\s*365)?\b/g, 'dynamics'],
+  // A plan is a license plan here: "which plan replaced per user?".
+  [/\bplans?\b/g, 'license plan'],
   [/\blicen[cs](?:e|es|ed|ing)\b/g, 'license'],
   [/\bunlicen[cs]ed\b/g, 'license'],
   [/\b(?:turn|switch)(?:ing|ed)?\s*(?:it\s*|the flow\s*|my flow\s*)?on\b|\bactivat\w*|\benabl\w*/g, 'turn on enable activate'],
@@ -122,7 +125,7 @@ const DOMAIN_WORDS = `connection connector flow dataverse reference principal se
   environment share owner trigger invoker application registration entra tenant canvas automate apps guest rename
   privilege delegate role audit vault mfa multifactor custom oauth sharepoint outlook office dynamics import export
   technical enable activate connectionauthorizationfailed prvactonbehalfofanotheruser invalid expire leave
-  password run-only run variable pipeline dlp`.split(/\s+/);
+  password run-only run variable pipeline dlp impersonate impersonation deployment pac`.split(/\s+/);
 
 export function isDomainTerm(term: string): boolean {
   return DOMAIN_TERMS.has(term);

@@ -75,3 +75,23 @@ test('the not-sure card says so plainly and offers what the bot can help with', 
   expect(json).not.toMatch(/prvactonbehalfofanotheruser|solution component|edit connection role assignment/);
   expect(submitActions(card).length).toBeGreaterThanOrEqual(5);
 });
+
+test('a question about connections that no article covers gets a not-sure card naming the nearest topics', () => {
+  const answer = answerer.answer('How do I set the retry policy of a SharePoint connection?');
+  const card = renderCard('notSure', answerCardData(answer));
+  expect(problems(card)).toEqual([]);
+  const json = JSON.stringify(card);
+  expect(json).toContain("don't cover that point");
+  const buttons = submitActions(card);
+  for (const n of answer.nearest) expect(buttons).toContainEqual(expect.objectContaining({ title: n.title }));
+  // Each nearest-topic button asks a question the answerer does answer.
+  for (const n of answer.nearest) expect(answerer.answer(n.question).confident).toBe(true);
+});
+
+test('the answer card leads with the sentence that answers the question', () => {
+  const answer = answerer.answer('Can I add a service principal as a co-owner of my flow?');
+  const card = renderCard('answer', answerCardData(answer)) as unknown as { body: { text?: string }[] };
+  const texts = card.body.map((b) => b.text ?? '').filter(Boolean);
+  // Title, heading, then the lead.
+  expect(texts[2]).toMatch(/can't be made a co-owner/);
+});

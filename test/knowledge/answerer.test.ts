@@ -22,13 +22,17 @@ test.each([
   expect(answer.passage).toMatch(phrase);
 });
 
-test('an answer carries its article sources, related questions from other articles and fitting actions', () => {
+test('an answer carries the sources of the sections it shows, related questions from other articles and fitting actions', () => {
   const answer = answerer.answer('How can I automate sharing connections?');
   expect(answer.articleId).toBe('sharing-connections');
+  expect(answer.heading).toBe('Automating connection sharing');
   expect(answer.passage).toMatch(/Edit Connection Role Assignment/);
-  expect(answer.sources).toEqual([
-    expect.objectContaining({ url: 'https://learn.microsoft.com/en-us/power-apps/maker/data-platform/create-connection-reference' }),
+  // The section's own Sources line comes first, and the line itself is not repeated in the text.
+  expect(answer.sources.slice(0, 2).map((s) => s.url)).toEqual([
+    'https://learn.microsoft.com/en-us/power-apps/maker/data-platform/create-connection-reference',
+    'https://learn.microsoft.com/en-us/connectors/powerappsforappmakers/',
   ]);
+  expect(answer.passage).not.toMatch(/^Sources:/m);
   expect(answer.related).toHaveLength(3);
   const kb = loadKnowledgeBase();
   const own = kb.byArticle.get('sharing-connections')!.questions;
@@ -52,4 +56,37 @@ test.each([
   const answer = answerer.answer(question);
   expect(answer).toMatchObject({ confident: false, sources: [], related: [] });
   expect(answer.passage).toBeUndefined();
+});
+
+test.each([
+  // The asked point leads, even when the section opens with something else.
+  ['Can I add a service principal as a co-owner of my flow?', /can't be made a co-owner/],
+  ['Does Run as change the identity of every action in the flow?', /Use invoker's connection/],
+  ['What happens to imported flows whose connection references get no connection?', /stays \*\*off\*\*/],
+])('the answer to %j leads with the sentence that answers it', (question, lead) => {
+  const answer = answerer.answer(question);
+  expect(answer.confident).toBe(true);
+  expect(answer.lead).toMatch(lead);
+  expect(answer.passage!.startsWith(answer.lead!)).toBe(true);
+  // Said once: the lead sentence is not repeated in the rest of the passage.
+  expect(answer.passage!.split(answer.lead!).length).toBe(2);
+});
+
+test('an answer cites the pages of the section it shows, not every page of its article', () => {
+  const answer = answerer.answer('Can I add a service principal as a co-owner of my flow?');
+  expect(answer.articleId).toBe('service-principal-owned-flows');
+  expect(loadKnowledgeBase().byArticle.get('service-principal-owned-flows')!.sources.length).toBeGreaterThan(1);
+  expect(answer.sources.map((s) => s.url)).toEqual(['https://learn.microsoft.com/en-us/power-automate/service-principal-support']);
+});
+
+test('a question about our subject that no article covers is declined with the nearest topics', () => {
+  const answer = answerer.answer('How do I set the retry policy of a SharePoint connection?');
+  expect(answer.confident).toBe(false);
+  expect(answer.nearest.length).toBeGreaterThan(0);
+  const kb = loadKnowledgeBase();
+  for (const n of answer.nearest) expect(kb.articles.map((a) => a.title)).toContain(n.title);
+});
+
+test('an out-of-scope question gets no nearest topics', () => {
+  expect(answerer.answer('Who won the football match last night?').nearest).toEqual([]);
 });

@@ -6,6 +6,10 @@
  * - questions.reworded.jsonl: r01–r80, two more per dev topic in the styles makers really use (terse, typos,
  *   long-winded, non-native English, product names and error texts) and eight off-topic requests that must be
  *   declined; b01–b40, a second batch written after the first round of fixes, one per topic and four off-topic.
+ * - questions.facts.jsonl: 66 questions written from the source texts and Microsoft Learn facts, not from the
+ *   articles (licensing of flows, service-principal owned flows, Run as, sharing, import, secrets, audit);
+ * - questions.corrections.jsonl: one question per fact the articles used to get wrong or overstate, each answered
+ *   wrongly before the correction; all must pass.
  * - questions.neighbourhood.jsonl: n01–n92, the topics around connections beyond the five source texts
  *   (environment variables and Key Vault, deployment settings, pipelines, DLP, Managed Environments, co-owners and
  *   run-only users, Conditional Access, connectors, housekeeping), written from Microsoft Learn before the articles;
@@ -86,4 +90,16 @@ test('the neighbourhood set asks about every topic around connections and declin
   const missingFamilies = families.filter((f) => ![...perTopic.keys()].some((t) => t.startsWith(f)));
   expect(missingFamilies).toEqual([]);
   expect(questions.filter((q) => q.decline).length).toBeGreaterThanOrEqual(6);
+});
+
+test.each([
+  { name: 'facts', file: 'questions.facts.jsonl', min: 0.9, atLeast: 60 },
+  { name: 'corrections', file: 'questions.corrections.jsonl', min: 1, atLeast: 12 },
+])('answers at least $min of the $name set', ({ name, file, min, atLeast }) => {
+  const questions = readQuestions(path.resolve(__dirname, file));
+  expect(questions.length).toBeGreaterThanOrEqual(atLeast);
+  expect(new Set(questions.map((q) => q.id)).size).toBe(questions.length);
+  const { ratio, failures } = score(answerer, questions);
+  if (ratio < min) throw new Error(`${name} set at ${(ratio * 100).toFixed(1)}%:\n${failures.join('\n')}`);
+  expect(ratio).toBeGreaterThanOrEqual(min);
 });
