@@ -20,6 +20,8 @@ import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
 import { scanInWorker } from './notifications/scanInWorker';
+import { buildTenantIndex } from './connections/tenantIndexBuilder';
+import { TenantIndexSource } from './connections/tenantIndexSource';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
@@ -71,6 +73,8 @@ export interface Composition {
   services: BotServices;
   jobs: JobRunner;
   notifications: NotificationsService;
+  /** Who owns what in the tenant, for per-user views (kept by scans; see TenantIndexSource). */
+  tenantIndex: TenantIndexSource;
   emulator?: RunningEmulator;
   /** Connects the outbox to the bot's proactive messages once the adapter exists (and delivers what waits). */
   attachNotifier(notifier: ProactiveNotifier): void;
@@ -117,7 +121,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const answerer = createAnswerer(loadKnowledgeBase());
   const jobs = new JobRunner(ctx, options.jobRunner);
-  const connections = new ConnectionsService(ctx);
+  // Per-user views look the caller's items up in the tenant index (kept by each scan, built in the background when
+  // an instance has none) and read live only what they show.
+  const tenantIndex = new TenantIndexSource((now) => buildTenantIndex(tenant, now), clock, {
+    autoBuild: options.startJobs === true,
+  });
+  const connections = new ConnectionsService(ctx, { index: tenantIndex });
   const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const workerSetup = {
@@ -127,7 +136,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     trustCaPath: emulator?.info.caCertPath,
   };
   const notifications = new NotificationsService(ctx, delivery, {
-    scan: (scanOptions) => scanInWorker(workerSetup, scanOptions),
+    scan: async (scanOptions) => {
+      const scan = await scanInWorker(workerSetup, scanOptions);
+      tenantIndex.replace(scan.index);
+      return scan;
+    },
     ...options.notifications,
     jobs,
   });
@@ -151,6 +164,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     },
   };
   if (options.startJobs) {
+    void tenantIndex.refresh();
     jobs.start();
     notifications.startSchedule();
   }
@@ -162,6 +176,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     services,
     jobs,
     notifications,
+    tenantIndex,
     emulator,
     attachNotifier: (target) => {
       delivery.attach(new ProactiveDelivery(target));
@@ -183,6 +198,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       notifications.stopSchedule();
       await notifications.outbox.stop();
       await jobs.stop();
+      await tenantIndex.whenIdle();
       if (!options.store) await store.close();
       if (ownsEmulator) await emulator?.close();
     },

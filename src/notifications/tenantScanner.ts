@@ -27,6 +27,7 @@ import {
 } from '../connections/findings';
 import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
 import { lookups } from '../connections/findings/snapshotLookups';
+import { indexedConnection, indexedFlow, type TenantIndexData } from '../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -74,6 +75,8 @@ export interface TenantScan {
   makerAlerts: Map<string, string[]>;
   /** Directory users met during the scan, by lower-case id (for UPNs and names). */
   users: Map<string, User>;
+  /** Who owns which connection and flow, as read by this scan: per-user turns look their items up here. */
+  index: TenantIndexData;
 }
 
 export interface ScanOptions {
@@ -156,6 +159,13 @@ export class TenantScanner {
       stakeholders: new Map(),
       makerAlerts: new Map(),
       users: new Map(),
+      index: {
+        takenAt: this.options.now.toISOString(),
+        environments: [],
+        connections: [],
+        flows: [],
+        partialEnvironmentIds: [],
+      },
     };
     const gap = (what: string, error: unknown) => {
       if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while scanning');
@@ -227,6 +237,7 @@ export class TenantScanner {
 
     const leftovers: EnvironmentLeftovers = { spConnections: [], applicationUsers: [] };
     const envList = environments ?? [];
+    result.index.environments = envList;
     await Promise.all(
       envList.map((environment) =>
         this.environments(() => this.scanEnvironment(environment, envList, directory, result, leftovers, gap)),
@@ -343,6 +354,11 @@ export class TenantScanner {
     snapshot.users = [...people.values()];
     const findings = ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot));
     this.recordEnvironmentFindings(findings, snapshot, result);
+    // The index keeps each connection (trimmed) with its flow count, and where each flow is and who made it.
+    const usage = lookups(snapshot);
+    for (const c of envConnections) result.index.connections.push(indexedConnection(c, usage.flowsUsing(c).length));
+    for (const f of envFlows) result.index.flows.push(indexedFlow(f));
+    if (!connections || !flows) result.index.partialEnvironmentIds.push(environment.id);
 
     for (const c of envConnections) if (c.authType === 'servicePrincipal') leftovers.spConnections.push(c);
     leftovers.applicationUsers.push(

@@ -1,0 +1,114 @@
+/**
+ * The last full read of the tenant, indexed by who owns what, so that a maker's turn finds *their* connections and
+ * flows without listing every environment. The admin APIs have no server-side filter by creator (the Power Apps
+ * admin list returns an environment's every connection; Microsoft's own admin cmdlets filter `-CreatedBy` on the
+ * client after listing), so the tenant-wide listing is done once, by the scan or by a background build, and each
+ * turn then reads live only the few items it shows (see liveConnections.ts).
+ *
+ * The index is plain data (it crosses from the scan's worker thread by structured clone) plus Maps built on
+ * arrival. It says where things are and what they looked like at `takenAt`; a card never presents its statuses as
+ * current without saying so.
+ */
+import type { Connection, Environment, Flow } from '../tenant/model';
+import { connectionKey } from './tenantFacts';
+
+/** A connection as the scan saw it, with how many flows used it then. */
+export interface IndexedConnection extends Connection {
+  flowCount: number;
+}
+
+/** Where a flow is and who made it: enough to find it by name and read it live. */
+export interface IndexedFlow {
+  id: string;
+  environmentId: string;
+  displayName: string;
+  creatorId: string;
+}
+
+export interface TenantIndexData {
+  /** When the listing started: anything created after it is not in the index. */
+  takenAt: string;
+  environments: Environment[];
+  connections: IndexedConnection[];
+  flows: IndexedFlow[];
+  /** Environments whose connections or flows could not be read: the index cannot say what is (not) there. */
+  partialEnvironmentIds: string[];
+}
+
+/** Drops what the index does not need (parameters, timestamps) so 100,000 connections stay small. */
+export function indexedConnection(connection: Connection, flowCount: number): IndexedConnection {
+  return {
+    name: connection.name,
+    connector: connection.connector,
+    displayName: connection.displayName,
+    environmentId: connection.environmentId,
+    status: connection.status,
+    error: connection.error,
+    createdBy: connection.createdBy,
+    accountName: connection.accountName,
+    authType: connection.authType,
+    servicePrincipalAppId: connection.servicePrincipalAppId,
+    isCustomConnector: connection.isCustomConnector,
+    flowCount,
+  };
+}
+
+export function indexedFlow(flow: Flow): IndexedFlow {
+  return { id: flow.id, environmentId: flow.environmentId, displayName: flow.displayName, creatorId: flow.creatorId };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export class TenantIndex {
+  readonly takenAt: Date;
+  private readonly connectionsByOwner = new Map<string, IndexedConnection[]>();
+  private readonly connectionsByKey = new Map<string, IndexedConnection>();
+  private readonly flowsByCreator = new Map<string, IndexedFlow[]>();
+  private readonly environmentsById: Map<string, Environment>;
+  private readonly partial: Set<string>;
+
+  constructor(readonly data: TenantIndexData) {
+    this.takenAt = new Date(data.takenAt);
+    this.environmentsById = new Map(data.environments.map((e) => [e.id, e]));
+    this.partial = new Set(data.partialEnvironmentIds);
+    for (const c of data.connections) {
+      push(this.connectionsByOwner, c.createdBy.id.toLowerCase(), c);
+      this.connectionsByKey.set(connectionKey(c.environmentId, c.name), c);
+    }
+    for (const f of data.flows) push(this.flowsByCreator, f.creatorId.toLowerCase(), f);
+  }
+
+  get environments(): Environment[] {
+    return this.data.environments;
+  }
+
+  environment(id: string): Environment | undefined {
+    return this.environmentsById.get(id);
+  }
+
+  /** Environments the index could not read completely. */
+  get partialEnvironments(): Environment[] {
+    return this.data.environments.filter((e) => this.partial.has(e.id));
+  }
+
+  connectionsOwnedBy(userId: string): IndexedConnection[] {
+    return this.connectionsByOwner.get(userId.toLowerCase()) ?? [];
+  }
+
+  connection(environmentId: string, connectionName: string): IndexedConnection | undefined {
+    return this.connectionsByKey.get(connectionKey(environmentId, connectionName));
+  }
+
+  flowsCreatedBy(userId: string): IndexedFlow[] {
+    return this.flowsByCreator.get(userId.toLowerCase()) ?? [];
+  }
+
+  /** Every flow (admins look flows up tenant-wide; makers' candidates are checked for ownership before use). */
+  get flows(): IndexedFlow[] {
+    return this.data.flows;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Where turns get the TenantIndex from. The scan hands over the index it builds as it goes (replace); a serving
+ * instance (`autoBuild`) without one, or with one older than MAX_AGE, builds one in the background on demand, one
+ * build at a time. One-shot processes (the chat CLI) do not: a build would cost more than their one turn.
+ * Until an index is there, `current()` answers undefined and the turn takes the slow, complete path: the index
+ * only ever makes answers cheaper, never different in what they may show.
+ */
+import type { Clock } from '../clock';
+import { getLogger } from '../logging/logger';
+import { TenantIndex, type TenantIndexData } from './tenantIndex';
+
+const log = getLogger('connections');
+
+/** After this an index is rebuilt in the background (it stays in use meanwhile: its age is on every card). */
+export const INDEX_MAX_AGE_MS = 6 * 3_600_000;
+
+export class TenantIndexSource {
+  private index?: TenantIndex;
+  private building?: Promise<void>;
+
+  constructor(
+    private readonly build: (now: Date) => Promise<TenantIndexData>,
+    private readonly clock: Clock,
+    private readonly options: { autoBuild: boolean; maxAgeMs?: number },
+  ) {}
+
+  /** The index if there is one; starts a background build when there is none or it is old. */
+  current(): TenantIndex | undefined {
+    const index = this.index;
+    const maxAge = this.options.maxAgeMs ?? INDEX_MAX_AGE_MS;
+    const stale = !index || this.clock.now().getTime() - index.takenAt.getTime() > maxAge;
+    if (stale && this.options.autoBuild) void this.refresh();
+    return index;
+  }
+
+  /** A newer index (from a scan); an older one than the current is ignored. */
+  replace(data: TenantIndexData): void {
+    const next = new TenantIndex(data);
+    if (this.index && this.index.takenAt > next.takenAt) return;
+    this.index = next;
+  }
+
+  /** Builds a fresh index (one build at a time); resolves when it is in place or the build failed. */
+  refresh(): Promise<void> {
+    this.building ??= this.build(this.clock.now())
+      .then((data) => this.replace(data))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not build the tenant index'))
+      .finally(() => {
+        this.building = undefined;
+      });
+    return this.building;
+  }
+
+  /** Resolves once a background build (if any) has finished (tests, CLI, benches). */
+  async whenIdle(): Promise<void> {
+    await this.building;
+  }
+}
