@@ -98,7 +98,7 @@ export class ConnectionsService {
     }
     const reader = this.reader();
     const isAdmin = await this.isAdmin(caller);
-    const found = await lookUpFlow(reader, caller, isAdmin, query);
+    const found = await lookUpFlow(reader, caller, isAdmin, query, this.options.index?.current());
     if (found.kind === 'none') {
       const asked = query.flowName ? `"${query.flowName}"` : 'that flow';
       const text =

@@ -6,6 +6,7 @@
 import type { Caller } from '../access/caller';
 import type { Environment, Flow } from '../tenant/model';
 import { closestNames, resolveByName } from './nameResolver';
+import type { TenantIndex } from './tenantIndex';
 import type { TenantReader } from './tenantReader';
 
 export type FlowLookup =
@@ -26,20 +27,34 @@ export async function callerOwnsFlow(
   return owners.some((o) => o.principal.id.toLowerCase() === me && (o.role === 'Owner' || o.role === 'CanEdit'));
 }
 
+/**
+ * With the tenant index, flows are found by name there (no listing), and only the one chosen is read; without it,
+ * every environment in scope lists its flows.
+ */
 export async function lookUpFlow(
   reader: TenantReader,
   caller: Caller,
   isAdmin: boolean,
   query: { flowName?: string; environmentId?: string; flowId?: string },
+  index?: TenantIndex,
 ): Promise<FlowLookup> {
-  const environments = (await reader.environments()) ?? [];
+  const environments = (index ? index.environments : await reader.environments()) ?? [];
   const inScope = query.environmentId ? environments.filter((e) => e.id === query.environmentId) : environments;
-  const lists = await Promise.all(
-    inScope.map(async (environment) =>
-      ((await reader.flows(environment)) ?? []).map((flow) => ({ flow, environment })),
-    ),
-  );
-  const all = lists.flat();
+  const all = index
+    ? flowsFromIndex(index, inScope)
+    : (
+        await Promise.all(
+          inScope.map(async (environment) =>
+            ((await reader.flows(environment)) ?? []).map((flow) => ({ flow, environment })),
+          ),
+        )
+      ).flat();
+  // From the index, the flow picked is read now: its state and connections are what the diagnosis is about.
+  const one = async (hit: { flow: Flow; environment: Environment }): Promise<FlowLookup> => {
+    const flow = index ? await readFlow(reader, hit.flow, hit.environment) : hit.flow;
+    if (!flow) return { kind: 'none', suggestions: [] };
+    return { kind: 'one', flow, environment: hit.environment, callerIsOwner: await owns({ ...hit, flow }) };
+  };
   const owns = async (candidate: { flow: Flow; environment: Environment }) =>
     (await callerOwnsFlow(reader, caller, candidate.flow, candidate.environment)) === true;
   const visibleToCaller = async (candidate: { flow: Flow; environment: Environment }) =>
@@ -54,7 +69,7 @@ export async function lookUpFlow(
   if (query.flowId) {
     const hit = all.find((c) => c.flow.id.toLowerCase() === query.flowId?.toLowerCase());
     if (!hit || !(await visibleToCaller(hit))) return { kind: 'none', suggestions: [] };
-    return { kind: 'one', ...hit, callerIsOwner: await owns(hit) };
+    return one(hit);
   }
 
   const text = query.flowName ?? '';
@@ -64,6 +79,23 @@ export async function lookUpFlow(
   const allowed = await Promise.all(candidates.map(async (c) => ((await visibleToCaller(c)) ? c : undefined)));
   const visible = allowed.filter((c): c is { flow: Flow; environment: Environment } => c !== undefined);
   if (visible.length === 0) return { kind: 'none', suggestions: suggestFrom(text) };
-  if (visible.length === 1) return { kind: 'one', ...visible[0], callerIsOwner: await owns(visible[0]) };
+  if (visible.length === 1) return one(visible[0]);
   return { kind: 'many', flows: visible };
+}
+
+/** The index's flows in these environments, as Flows without their connections (read when one is chosen). */
+function flowsFromIndex(index: TenantIndex, environments: Environment[]): { flow: Flow; environment: Environment }[] {
+  const byId = new Map(environments.map((e) => [e.id, e]));
+  return index.flows.flatMap((f) => {
+    const environment = byId.get(f.environmentId);
+    if (!environment) return [];
+    const flow: Flow = { ...f, connectionReferences: [] };
+    return [{ flow, environment }];
+  });
+}
+
+function readFlow(reader: TenantReader, flow: Flow, environment: Environment): Promise<Flow | undefined> {
+  return reader.read(`flow:${environment.id}:${flow.id}`, `${flow.displayName} (${environment.displayName})`, () =>
+    reader.tenant.flows.getFlow(environment.id, flow.id),
+  );
 }

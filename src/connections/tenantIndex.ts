@@ -23,6 +23,8 @@ export interface IndexedFlow {
   environmentId: string;
   displayName: string;
   creatorId: string;
+  /** As of the index (a picker shows it; a diagnosis reads the flow again). */
+  state: Flow['state'];
 }
 
 export interface TenantIndexData {
@@ -54,7 +56,8 @@ export function indexedConnection(connection: Connection, flowCount: number): In
 }
 
 export function indexedFlow(flow: Flow): IndexedFlow {
-  return { id: flow.id, environmentId: flow.environmentId, displayName: flow.displayName, creatorId: flow.creatorId };
+  const { id, environmentId, displayName, creatorId, state } = flow;
+  return { id, environmentId, displayName, creatorId, state };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -125,3 +125,14 @@ test('a turn lists nothing: it reads only the rows of the page it shows', async 
   expect(domain.emulator.control.requestCount('powerPlatform') - before).toBe(15);
   expect(JSON.stringify(reply.cards[0])).toMatch(/Page 1 of [34]\./);
 });
+
+test('with the index, "why can\'t I turn on Weekly report" finds the flow without listing flows and gives the same verdict', async () => {
+  await setUp();
+  const adele = callerFor('adele');
+  const withIndex = await service.diagnoseFlow(adele, { flowName: 'Weekly report' });
+  const listing = await new ConnectionsService(domain.ctx).diagnoseFlow(adele, { flowName: 'Weekly report' });
+  const all = JSON.stringify(withIndex.cards);
+  expect(all).toMatch(/Outlook connection .{0,80} belongs to Megan Bowen and is not shared with you/);
+  expect(all).toMatch(/SharePoint connection .{0,80} belongs to Megan Bowen and is not shared with you/);
+  expect(withIndex.cards).toEqual(listing.cards);
+});
