@@ -10,6 +10,7 @@
  * current without saying so.
  */
 import type { Connection, Environment, Flow } from '../tenant/model';
+import { NameIndex } from './nameResolver';
 import { connectionKey } from './tenantFacts';
 
 /** A connection as the scan saw it, with how many flows used it then. */
@@ -73,6 +74,8 @@ export class TenantIndex {
   private readonly flowsByCreator = new Map<string, IndexedFlow[]>();
   private readonly environmentsById: Map<string, Environment>;
   private readonly partial: Set<string>;
+  private flowNameIndex?: NameIndex<IndexedFlow>;
+  private readonly flowsById = new Map<string, IndexedFlow>();
 
   constructor(readonly data: TenantIndexData) {
     this.takenAt = new Date(data.takenAt);
@@ -82,7 +85,10 @@ export class TenantIndex {
       push(this.connectionsByOwner, c.createdBy.id.toLowerCase(), c);
       this.connectionsByKey.set(connectionKey(c.environmentId, c.name), c);
     }
-    for (const f of data.flows) push(this.flowsByCreator, f.creatorId.toLowerCase(), f);
+    for (const f of data.flows) {
+      push(this.flowsByCreator, f.creatorId.toLowerCase(), f);
+      this.flowsById.set(f.id.toLowerCase(), f);
+    }
   }
 
   get environments(): Environment[] {
@@ -113,5 +119,15 @@ export class TenantIndex {
   /** Every flow (admins look flows up tenant-wide; makers' candidates are checked for ownership before use). */
   get flows(): IndexedFlow[] {
     return this.data.flows;
+  }
+
+  flow(flowId: string): IndexedFlow | undefined {
+    return this.flowsById.get(flowId.toLowerCase());
+  }
+
+  /** Flows by name, tolerant of typos; built on first use and kept with the index (20,000 names at scale). */
+  get flowNames(): NameIndex<IndexedFlow> {
+    this.flowNameIndex ??= new NameIndex(this.data.flows, (f) => f.displayName);
+    return this.flowNameIndex;
   }
 }

@@ -136,3 +136,14 @@ test('with the index, "why can\'t I turn on Weekly report" finds the flow withou
   expect(all).toMatch(/SharePoint connection .{0,80} belongs to Megan Bowen and is not shared with you/);
   expect(withIndex.cards).toEqual(listing.cards);
 });
+
+test('with the index, a typo still finds a co-owned flow, and a flow the caller does not own stays hidden', async () => {
+  await setUp();
+  const typo = await service.diagnoseFlow(callerFor('adele'), { flowName: 'wekly reprot' });
+  expect(JSON.stringify(typo.cards)).toMatch(/not shared with you/);
+  const other = await service.diagnoseFlow(callerFor('adele'), { flowName: 'Vendor onboarding' });
+  expect(other.cards).toHaveLength(0);
+  expect(other.text).toMatch(/could not find "Vendor onboarding" among the flows you own or co-own/);
+  const suggested = await service.diagnoseFlow(callerFor('megan'), { flowName: 'weekly reports summary' });
+  expect(suggested.text ?? JSON.stringify(suggested.cards)).toMatch(/Weekly report/);
+});
