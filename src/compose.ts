@@ -4,7 +4,6 @@
  * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it, or uses the one
  * EMULATOR_INFO names (an emulator in its own process, shared by several bot processes).
  */
-import * as path from 'node:path';
 import { AccessPolicy } from './access/accessPolicy';
 import type { Caller } from './access/caller';
 import { ApprovalsService } from './approvals/approvalsService';
@@ -20,6 +19,7 @@ import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
 import { scanInWorker } from './notifications/scanInWorker';
+import { emulatorCertDir } from './emulator/certDir';
 import { buildTenantIndex } from './connections/tenantIndexBuilder';
 import { TenantIndexSource } from './connections/tenantIndexSource';
 import { ProactiveDelivery } from './app/proactiveDelivery';
@@ -83,10 +83,8 @@ export interface Composition {
   close(): Promise<void>;
 }
 
-/** Where the demo tenant's self-signed certificate lives; processes trust it through NODE_EXTRA_CA_CERTS. */
-export function emulatorCertDir(): string {
-  return path.resolve(process.env.EMULATOR_CERT_DIR ?? path.join('.data', 'emulator-cert'));
-}
+/** Where the demo tenant's self-signed certificate lives (re-exported: callers import it from here). */
+export { emulatorCertDir } from './emulator/certDir';
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
   // A demo tenant running in another process (EMULATOR_INFO) is used as it is: several bots share it.
