@@ -79,7 +79,7 @@ export interface Composition {
   /** Connects the outbox to the bot's proactive messages once the adapter exists (and delivers what waits). */
   attachNotifier(notifier: ProactiveNotifier): void;
   /** `workers`: whether this process runs the job runner, the scan schedule and the outbox (a server must). */
-  readiness(): Promise<{ ready: boolean; store: string; tenant: string; workers: string }>;
+  readiness(): Promise<{ ready: boolean; store: string; tenant: string; workers: string; tenantIndex: string }>;
   close(): Promise<void>;
 }
 
@@ -190,7 +190,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         () => 'ok',
         (error: Error) => `unreachable: ${error.message}`,
       );
-      return { ready: storeOk === 'ok' && tenantOk === 'ok', store: storeOk, tenant: tenantOk, workers };
+      // Not part of `ready`: without the index per-user turns still answer, by listing the tenant.
+      const indexState = tenantIndex.peek() ? 'ready' : 'building';
+      return {
+        ready: storeOk === 'ok' && tenantOk === 'ok',
+        store: storeOk,
+        tenant: tenantOk,
+        workers,
+        tenantIndex: indexState,
+      };
     },
     close: async () => {
       notifications.stopSchedule();

@@ -33,6 +33,11 @@ export class TenantIndexSource {
     return index;
   }
 
+  /** The index if there is one, without starting a build (readiness). */
+  peek(): TenantIndex | undefined {
+    return this.index;
+  }
+
   /** A newer index (from a scan); an older one than the current is ignored. */
   replace(data: TenantIndexData): void {
     const next = new TenantIndex(data);
