@@ -136,7 +136,16 @@ export class ConnectionsService {
   async expiringCredentials(caller: Caller, options: { withinDays?: number } = {}): Promise<Reply> {
     if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
     const withinDays = Math.min(Math.max(options.withinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS, 0), 3650);
-    return expiringCredentialsReply(this.reader(), caller, await this.isAdmin(caller), this.now(), withinDays);
+    const index = this.options.index?.current();
+    const fromIndex = index && { index, live: this.live };
+    return expiringCredentialsReply(
+      this.reader(),
+      caller,
+      await this.isAdmin(caller),
+      this.now(),
+      withinDays,
+      fromIndex,
+    );
   }
 
   async healthReport(caller: Caller, options: { page?: number } = {}): Promise<Reply> {

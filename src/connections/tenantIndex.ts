@@ -36,6 +36,20 @@ export interface TenantIndexData {
   flows: IndexedFlow[];
   /** Environments whose connections or flows could not be read: the index cannot say what is (not) there. */
   partialEnvironmentIds: string[];
+  /**
+   * Owners of the app registrations with a credential that ended at most `staleAfterDays` ago or ends within
+   * `withinDays` (the scan reads owners only for those). Absent when the index was not made by a scan or some
+   * owners could not be read.
+   */
+  appOwners?: { withinDays: number; staleAfterDays: number; apps: IndexedApp[] };
+}
+
+/** An app registration and its owners, as the scan read them (credentials are read again when shown). */
+export interface IndexedApp {
+  id: string;
+  appId: string;
+  displayName: string;
+  ownerIds: string[];
 }
 
 /** Drops what the index does not need (parameters, timestamps) so 100,000 connections stay small. */
@@ -75,13 +89,19 @@ export class TenantIndex {
   private readonly environmentsById: Map<string, Environment>;
   private readonly partial: Set<string>;
   private flowNameIndex?: NameIndex<IndexedFlow>;
+  private readonly appsByOwner = new Map<string, IndexedApp[]>();
+  private readonly connectionsByApp = new Map<string, IndexedConnection[]>();
   private readonly flowsById = new Map<string, IndexedFlow>();
 
   constructor(readonly data: TenantIndexData) {
     this.takenAt = new Date(data.takenAt);
     this.environmentsById = new Map(data.environments.map((e) => [e.id, e]));
     this.partial = new Set(data.partialEnvironmentIds);
+    for (const app of data.appOwners?.apps ?? []) {
+      for (const owner of app.ownerIds) push(this.appsByOwner, owner.toLowerCase(), app);
+    }
     for (const c of data.connections) {
+      if (c.servicePrincipalAppId) push(this.connectionsByApp, c.servicePrincipalAppId.toLowerCase(), c);
       push(this.connectionsByOwner, c.createdBy.id.toLowerCase(), c);
       this.connectionsByKey.set(connectionKey(c.environmentId, c.name), c);
     }
@@ -119,6 +139,21 @@ export class TenantIndex {
   /** Every flow (admins look flows up tenant-wide; makers' candidates are checked for ownership before use). */
   get flows(): IndexedFlow[] {
     return this.data.flows;
+  }
+
+  /**
+   * The apps this person owns among those with a credential in the window the scan covered; undefined when the
+   * index cannot answer for `withinDays` (no owners in it, or a narrower window than asked).
+   */
+  appsOwnedBy(userId: string, withinDays: number): IndexedApp[] | undefined {
+    const owners = this.data.appOwners;
+    if (!owners || owners.withinDays < withinDays) return undefined;
+    return this.appsByOwner.get(userId.toLowerCase()) ?? [];
+  }
+
+  /** Service-principal connections that sign in as this app (client id). */
+  connectionsSigningInAs(appId: string): IndexedConnection[] {
+    return this.connectionsByApp.get(appId.toLowerCase()) ?? [];
   }
 
   flow(flowId: string): IndexedFlow | undefined {

@@ -254,7 +254,19 @@ export class TenantScanner {
       if (app) fetchOwners(app);
     }
     flushOwners();
+    const partialBeforeOwners = result.partial.length;
     await Promise.all(ownerReads);
+    // Who owns the apps whose credentials are in the window: a maker's "expiring secrets" looks theirs up here. Only
+    // when every owner look-up worked (otherwise an app would look ownerless and a maker would miss it).
+    if (apps && result.partial.length === partialBeforeOwners) {
+      result.index.appOwners = {
+        withinDays: this.options.withinDays,
+        staleAfterDays: DEFAULT_STALE_AFTER_DAYS,
+        apps: apps
+          .filter((a) => ownersFetched.has(a.id))
+          .map((a) => ({ id: a.id, appId: a.appId, displayName: a.displayName, ownerIds: a.ownerIds })),
+      };
+    }
 
     await this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);

@@ -9,6 +9,7 @@ import { ConnectionsService } from '../../src/connections/connectionsService';
 import { FRESH_FOR_MS } from '../../src/connections/liveConnections';
 import { buildTenantIndex } from '../../src/connections/tenantIndexBuilder';
 import { TenantIndexSource } from '../../src/connections/tenantIndexSource';
+import { TenantScanner } from '../../src/notifications/tenantScanner';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
 
 const D365_CONNECTION = 'Dataverse (D365-App-Registration)';
@@ -146,4 +147,29 @@ test('with the index, a typo still finds a co-owned flow, and a flow the caller 
   expect(other.text).toMatch(/could not find "Vendor onboarding" among the flows you own or co-own/);
   const suggested = await service.diagnoseFlow(callerFor('megan'), { flowName: 'weekly reports summary' });
   expect(suggested.text ?? JSON.stringify(suggested.cards)).toMatch(/Weekly report/);
+});
+
+test("with a scan's index, a maker's expiring secrets read only their own apps and the connections using them", async () => {
+  await setUp();
+  const scan = await new TenantScanner(domain.ctx.tenant, { now: domain.clock.now(), withinDays: 30 }).scan();
+  index.replace(scan.index);
+  const megan = callerFor('megan');
+  const listing = await new ConnectionsService(domain.ctx).expiringCredentials(megan);
+
+  const before = {
+    powerApps: domain.emulator.control.requestCount('powerApps'),
+    graph: domain.emulator.control.requestCount('graph'),
+  };
+  const reply = await service.expiringCredentials(megan);
+  expect(domain.emulator.control.requestCount('powerApps')).toBe(before.powerApps);
+  // Her one app, read again, and its owner's name: no listing of the tenant's app registrations.
+  expect(domain.emulator.control.requestCount('graph') - before.graph).toBeLessThanOrEqual(3);
+
+  const card = JSON.stringify(reply.cards[0]);
+  expect(card).toMatch(/D365-App-Registration/);
+  expect(card).toMatch(/Used by Dataverse \(D365-App-Registration\)/);
+  expect(card).toMatch(/listed by the tenant scan of just now/);
+  // The same rows as the tenant-wide listing gives her.
+  const rows = (text: string) => JSON.parse(text).body.filter((b: { type: string }) => b.type === 'Container');
+  expect(rows(card)).toEqual(rows(JSON.stringify(listing.cards[0])));
 });
