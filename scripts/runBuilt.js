@@ -15,11 +15,11 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 /** Written after each successful build: the time it started (sources changed after it make the build stale). */
-const STAMP = path.join(DIST, '.built-at');
+const STAMP = 'dist/.built-at';
 const LOCK = path.join(DIST, '.building');
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
-function newestSourceMs() {
+function newestSourceMs(root) {
   let newest = 0;
   const visit = (file) => {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
@@ -28,16 +28,21 @@ function newestSourceMs() {
       for (const name of fs.readdirSync(file)) visit(path.join(file, name));
     } else if (stat.mtimeMs > newest) newest = stat.mtimeMs;
   };
-  for (const input of INPUTS) visit(path.join(ROOT, input));
+  for (const input of INPUTS) visit(path.join(root, input));
   return newest;
 }
 
-function builtAtMs() {
+function builtAtMs(root) {
   try {
-    return Number(fs.readFileSync(STAMP, 'utf8')) || 0;
+    return Number(fs.readFileSync(path.join(root, STAMP), 'utf8')) || 0;
   } catch {
     return 0;
   }
+}
+
+/** Whether dist/ under `root` was built after the last change to any source. */
+function isUpToDate(root = ROOT) {
+  return builtAtMs(root) >= newestSourceMs(root);
 }
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -64,9 +69,9 @@ function withBuildLock(work) {
 
 /** true when dist/ is up to date (built now if it was not). */
 function ensureBuilt() {
-  if (builtAtMs() >= newestSourceMs()) return true;
+  if (isUpToDate()) return true;
   return withBuildLock(() => {
-    if (builtAtMs() >= newestSourceMs()) return true; // another process built it meanwhile
+    if (isUpToDate()) return true; // another process built it meanwhile
     const started = Date.now();
     process.stderr.write('Building dist/ (TypeScript sources changed since the last build)…\n');
     const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
@@ -75,7 +80,7 @@ function ensureBuilt() {
       stdio: ['ignore', 2, 2],
     });
     if (result.status !== 0) return false;
-    fs.writeFileSync(STAMP, String(started));
+    fs.writeFileSync(path.join(ROOT, STAMP), String(started));
     return true;
   });
 }
@@ -106,4 +111,5 @@ function main() {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-main();
+if (require.main === module) main();
+else module.exports = { isUpToDate };
