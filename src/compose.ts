@@ -136,7 +136,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const notifications = new NotificationsService(ctx, delivery, {
     scan: async (scanOptions) => {
       const scan = await scanInWorker(workerSetup, scanOptions);
-      tenantIndex.replace(scan.index);
+      const index = scan.encodedIndex ?? scan.index;
+      if (index) void tenantIndex.replace(index);
       return scan;
     },
     ...options.notifications,

@@ -7,7 +7,8 @@
  */
 import type { Clock } from '../clock';
 import { getLogger } from '../logging/logger';
-import { TenantIndex, type TenantIndexData } from './tenantIndex';
+import { setImmediate as yieldToTurns } from 'node:timers/promises';
+import { decodeTenantIndex, TenantIndex, type TenantIndexData } from './tenantIndex';
 
 const log = getLogger('connections');
 
@@ -17,6 +18,8 @@ export const INDEX_MAX_AGE_MS = 6 * 3_600_000;
 export class TenantIndexSource {
   private index?: TenantIndex;
   private building?: Promise<void>;
+  /** Indexes are taken one after the other, each built a slice at a time between turns. */
+  private arriving?: Promise<void>;
 
   constructor(
     private readonly build: (now: Date) => Promise<TenantIndexData>,
@@ -38,11 +41,15 @@ export class TenantIndexSource {
     return this.index;
   }
 
-  /** A newer index (from a scan); an older one than the current is ignored. */
-  replace(data: TenantIndexData): void {
-    const next = new TenantIndex(data);
-    if (this.index && this.index.takenAt > next.takenAt) return;
-    this.index = next;
+  /** A newer index (from a scan, or encoded by the scan's worker); an older one than the current is ignored. */
+  replace(data: TenantIndexData | Uint8Array): Promise<void> {
+    const next = (this.arriving ?? Promise.resolve()).then(async () => {
+      const decoded = data instanceof Uint8Array ? await decodeTenantIndex(data, yieldToTurns) : data;
+      if (this.index && this.index.takenAt > new Date(decoded.takenAt)) return;
+      this.index = await TenantIndex.build(decoded, yieldToTurns);
+    });
+    this.arriving = next.catch((error: unknown) => log.warn({ err: error }, 'could not take the new tenant index'));
+    return this.arriving;
   }
 
   /** Builds a fresh index (one build at a time); resolves when it is in place or the build failed. */
@@ -59,5 +66,6 @@ export class TenantIndexSource {
   /** Resolves once a background build (if any) has finished (tests, CLI, benches). */
   async whenIdle(): Promise<void> {
     await this.building;
+    await this.arriving;
   }
 }

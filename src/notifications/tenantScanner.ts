@@ -76,7 +76,9 @@ export interface TenantScan {
   /** Directory users met during the scan, by lower-case id (for UPNs and names). */
   users: Map<string, User>;
   /** Who owns which connection and flow, as read by this scan: per-user turns look their items up here. */
-  index: TenantIndexData;
+  index?: TenantIndexData;
+  /** The same, encoded (encodeTenantIndex), when the scan ran in a worker thread and handed it over as bytes. */
+  encodedIndex?: Uint8Array;
 }
 
 export interface ScanOptions {
@@ -151,7 +153,14 @@ export class TenantScanner {
   }
 
   async scan(): Promise<TenantScan> {
-    const result: TenantScan = {
+    const index: TenantIndexData = {
+      takenAt: this.options.now.toISOString(),
+      environments: [],
+      connections: [],
+      flows: [],
+      partialEnvironmentIds: [],
+    };
+    const result: TenantScan & { index: TenantIndexData } = {
       findings: [],
       partial: [],
       checkedScopes: new Set(),
@@ -159,13 +168,7 @@ export class TenantScanner {
       stakeholders: new Map(),
       makerAlerts: new Map(),
       users: new Map(),
-      index: {
-        takenAt: this.options.now.toISOString(),
-        environments: [],
-        connections: [],
-        flows: [],
-        partialEnvironmentIds: [],
-      },
+      index,
     };
     const gap = (what: string, error: unknown) => {
       if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while scanning');
@@ -293,7 +296,7 @@ export class TenantScanner {
     environment: Environment,
     environments: Environment[],
     directory: Promise<{ usersOk: boolean; appsByAppId: Map<string, SnapshotApp> }>,
-    result: TenantScan,
+    result: TenantScan & { index: TenantIndexData },
     leftovers: EnvironmentLeftovers,
     gap: (what: string, error: unknown) => void,
   ): Promise<void> {

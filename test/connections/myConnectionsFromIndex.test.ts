@@ -152,7 +152,7 @@ test('with the index, a typo still finds a co-owned flow, and a flow the caller 
 test("with a scan's index, a maker's expiring secrets read only their own apps and the connections using them", async () => {
   await setUp();
   const scan = await new TenantScanner(domain.ctx.tenant, { now: domain.clock.now(), withinDays: 30 }).scan();
-  index.replace(scan.index);
+  await index.replace(scan.index!);
   const megan = callerFor('megan');
   const listing = await new ConnectionsService(domain.ctx).expiringCredentials(megan);
 
