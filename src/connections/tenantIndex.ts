@@ -96,7 +96,7 @@ export class TenantIndex {
   private readonly connectionsByApp = new Map<string, IndexedConnection[]>();
   private readonly flowsById = new Map<string, IndexedFlow>();
 
-  constructor(readonly data: TenantIndexData) {
+  private constructor(readonly data: TenantIndexData) {
     this.takenAt = new Date(data.takenAt);
     this.environmentsById = new Map(data.environments.map((e) => [e.id, e]));
     this.partial = new Set(data.partialEnvironmentIds);
