@@ -95,9 +95,14 @@ function main() {
   let command;
   if (ensureBuilt()) {
     command = [path.join(DIST, entry.replace(/\.ts$/, '.js')), ...args];
-    // Node 22.1 and later keep V8's compiled code between runs here (Node 20 ignores it): most of what is left of
-    // the start-up is compiling botbuilder and teams-ai.
-    env.NODE_COMPILE_CACHE ??= path.join(DIST, '.compile-cache');
+    // V8's compiled code is kept between runs: most of what is left of the start-up is compiling botbuilder and
+    // teams-ai. Node 22.1+ does it itself (NODE_COMPILE_CACHE); before that, compileCache.js does.
+    const cacheDir = path.join(DIST, '.compile-cache');
+    if (typeof require('node:module').enableCompileCache === 'function') env.NODE_COMPILE_CACHE ??= cacheDir;
+    else {
+      env.RUN_BUILT_COMPILE_CACHE ??= cacheDir;
+      command.unshift('-r', path.join(__dirname, 'compileCache.js'));
+    }
     // The same certificate path runTrustingEmulator expects, or the tool would start itself again.
     if (!env.TENANT_ID) {
       const { emulatorCertDir } = require(path.join(DIST, 'src', 'emulator', 'certDir.js'));
