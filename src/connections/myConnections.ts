@@ -36,7 +36,7 @@ export interface Row {
   account: string;
   flowsText: string;
   ownerText: string;
-  /** When the status was read, when it was not read in this turn ("" when it was). */
+  /** When the status shown was read (views from the tenant index); "" when it was read by this turn's listing. */
   checked: string;
   action: RowAction;
 }
@@ -168,6 +168,8 @@ export function myConnectionsCard(input: {
   pages: number;
   notes: string[];
   asOf?: string;
+  /** The summary when there are no rows. */
+  empty?: string;
 }) {
   const { shown, total, attention, environmentCount, page: current, pages } = input;
   const groups: { environment: string; rows: Row[] }[] = [];
@@ -179,7 +181,7 @@ export function myConnectionsCard(input: {
   const summary = total
     ? `${total} connection${total === 1 ? '' : 's'} in ${environmentCount} environment${environmentCount === 1 ? '' : 's'}` +
       (attention ? `, ${attention} need${attention === 1 ? 's' : ''} attention.` : ', all connected.')
-    : 'You have no connections of your own and none shared with you.';
+    : (input.empty ?? 'You have no connections of your own and none shared with you.');
   const notes = [...(pages > 1 ? [`Page ${current} of ${pages}.`] : []), ...input.notes];
   return renderCard('myConnections', {
     title: 'Your connections',

@@ -98,6 +98,7 @@ export async function myConnectionsFromIndex(
     page: current,
     pages,
     notes,
+    empty: 'You own no connections.',
     asOf:
       `Listed from the tenant as read ${ageText(index.takenAt, now)} (connections created since then appear after ` +
       'the next read). The statuses on this page are read live; the other pages count as of then.',

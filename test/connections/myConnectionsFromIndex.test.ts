@@ -173,3 +173,12 @@ test("with a scan's index, a maker's expiring secrets read only their own apps a
   const rows = (text: string) => JSON.parse(text).body.filter((b: { type: string }) => b.type === 'Container');
   expect(rows(card)).toEqual(rows(JSON.stringify(listing.cards[0])));
 });
+
+test('a maker who owns no connection is told so, without claiming nothing is shared with them', async () => {
+  await setUp();
+  const reply = await service.myConnections(callerFor('isaiah'));
+  const card = JSON.stringify(reply.cards[0]);
+  expect(card).toMatch(/You own no connections\./);
+  expect(card).not.toMatch(/none shared with you/);
+  expect(card).toMatch(/Connections others shared with you are not listed here\./);
+});
