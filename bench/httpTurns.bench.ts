@@ -29,6 +29,16 @@ async function measure(
   return { ...r, cpuUsPerTurn: Math.round(((processCpuMs(bot.pid) - before) * 1000) / turns) };
 }
 
+async function tenantIndexReady(url: string): Promise<void> {
+  const readyz = new URL('/readyz', url).toString();
+  for (let i = 0; i < 600; i++) {
+    const state = (await (await fetch(readyz)).json()) as { tenantIndex?: string };
+    if (state.tenantIndex !== 'building') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the bot did not build its tenant index within a minute');
+}
+
 const warmUp = (url: string, body: object) =>
   loadHttp({ url, body, connections: CONNECTIONS[0], durationSeconds: WARM_UP_SECONDS });
 
@@ -84,6 +94,8 @@ export async function run(): Promise<{ figures: Record<string, number | string>;
               ['show my connections (emulator 0 ms)', 'show my connections'],
             ]
           : [['show my connections (emulator 20 ms)', 'show my connections']];
+      // A serving bot builds its tenant index at start; per-user turns are measured once it is there.
+      await tenantIndexReady(bot.url);
       for (const [name, text] of scenarios) {
         await warmUp(bot.url, messageActivity(text));
         for (const connections of CONNECTIONS) {

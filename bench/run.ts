@@ -33,6 +33,11 @@ const BENCHES: Bench[] = [
     load: () => import('./statusCard.bench'),
   },
   {
+    name: 'peruser',
+    title: 'Per-user turns on the scale tenant (25 ms per request, throttling on): cost by what the caller has',
+    load: () => import('./perUserTurns.bench'),
+  },
+  {
     name: 'scan',
     title: 'Tenant scan vs the throttling floor and a sequential scan',
     load: () => import('./scan.bench'),

@@ -4,7 +4,6 @@
  * TENANT_ID) it starts the built-in demo-tenant emulator in-process and points the clients at it, or uses the one
  * EMULATOR_INFO names (an emulator in its own process, shared by several bot processes).
  */
-import * as path from 'node:path';
 import { AccessPolicy } from './access/accessPolicy';
 import type { Caller } from './access/caller';
 import { ApprovalsService } from './approvals/approvalsService';
@@ -20,6 +19,9 @@ import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
 import { scanInWorker } from './notifications/scanInWorker';
+import { emulatorCertDir } from './emulator/certDir';
+import { buildTenantIndex } from './connections/tenantIndexBuilder';
+import { TenantIndexSource } from './connections/tenantIndexSource';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
@@ -71,18 +73,18 @@ export interface Composition {
   services: BotServices;
   jobs: JobRunner;
   notifications: NotificationsService;
+  /** Who owns what in the tenant, for per-user views (kept by scans; see TenantIndexSource). */
+  tenantIndex: TenantIndexSource;
   emulator?: RunningEmulator;
   /** Connects the outbox to the bot's proactive messages once the adapter exists (and delivers what waits). */
   attachNotifier(notifier: ProactiveNotifier): void;
   /** `workers`: whether this process runs the job runner, the scan schedule and the outbox (a server must). */
-  readiness(): Promise<{ ready: boolean; store: string; tenant: string; workers: string }>;
+  readiness(): Promise<{ ready: boolean; store: string; tenant: string; workers: string; tenantIndex: string }>;
   close(): Promise<void>;
 }
 
-/** Where the demo tenant's self-signed certificate lives; processes trust it through NODE_EXTRA_CA_CERTS. */
-export function emulatorCertDir(): string {
-  return path.resolve(process.env.EMULATOR_CERT_DIR ?? path.join('.data', 'emulator-cert'));
-}
+/** Where the demo tenant's self-signed certificate lives (re-exported: callers import it from here). */
+export { emulatorCertDir } from './emulator/certDir';
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
   // A demo tenant running in another process (EMULATOR_INFO) is used as it is: several bots share it.
@@ -117,7 +119,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const answerer = createAnswerer(loadKnowledgeBase());
   const jobs = new JobRunner(ctx, options.jobRunner);
-  const connections = new ConnectionsService(ctx);
+  // Per-user views look the caller's items up in the tenant index (kept by each scan, built in the background when
+  // an instance has none) and read live only what they show.
+  const tenantIndex = new TenantIndexSource((now) => buildTenantIndex(tenant, now), clock, {
+    autoBuild: options.startJobs === true,
+  });
+  const connections = new ConnectionsService(ctx, { index: tenantIndex });
   const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const workerSetup = {
@@ -127,7 +134,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     trustCaPath: emulator?.info.caCertPath,
   };
   const notifications = new NotificationsService(ctx, delivery, {
-    scan: (scanOptions) => scanInWorker(workerSetup, scanOptions),
+    scan: async (scanOptions) => {
+      const scan = await scanInWorker(workerSetup, scanOptions);
+      const index = scan.encodedIndex ?? scan.index;
+      if (index) void tenantIndex.replace(index);
+      return scan;
+    },
     ...options.notifications,
     jobs,
   });
@@ -150,6 +162,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     },
   };
   if (options.startJobs) {
+    void tenantIndex.refresh();
     jobs.start();
     notifications.startSchedule();
   }
@@ -161,6 +174,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     services,
     jobs,
     notifications,
+    tenantIndex,
     emulator,
     attachNotifier: (target) => {
       delivery.attach(new ProactiveDelivery(target));
@@ -176,12 +190,21 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         () => 'ok',
         (error: Error) => `unreachable: ${error.message}`,
       );
-      return { ready: storeOk === 'ok' && tenantOk === 'ok', store: storeOk, tenant: tenantOk, workers };
+      // Not part of `ready`: without the index per-user turns still answer, by listing the tenant.
+      const indexState = tenantIndex.peek() ? 'ready' : 'building';
+      return {
+        ready: storeOk === 'ok' && tenantOk === 'ok',
+        store: storeOk,
+        tenant: tenantOk,
+        workers,
+        tenantIndex: indexState,
+      };
     },
     close: async () => {
       notifications.stopSchedule();
       await notifications.outbox.stop();
       await jobs.stop();
+      await tenantIndex.whenIdle();
       if (!options.store) await store.close();
       if (ownsEmulator) await emulator?.close();
     },

@@ -1,6 +1,7 @@
 /**
- * `npm run emulator -- [--port N] [--scale SEED:SIZE] [--latency MS] [--faults SPEC] [--cert-dir DIR]`: runs the
- * demo-tenant emulator alone, prints ONE JSON line with its EmulatorInfo on stdout, and serves until SIGINT/SIGTERM.
+ * `npm run emulator -- [--port N] [--scale SEED:SIZE] [--extra-connections UPN:COUNT] [--latency MS] [--faults SPEC]
+ * [--cert-dir DIR]`: runs the demo-tenant emulator alone, prints ONE JSON line with its EmulatorInfo on stdout, and
+ * serves until SIGINT/SIGTERM.
  */
 import { startEmulator, type StartOptions } from '../emulator';
 
@@ -21,6 +22,13 @@ function parseArgs(argv: string[]): StartOptions {
         const match = /^(\d+):(\d+)$/.exec(value());
         if (!match) throw new Error('--scale takes SEED:SIZE, e.g. 42:100000');
         options.scale = { seed: Number(match[1]), size: Number(match[2]) };
+        break;
+      }
+      case '--extra-connections': {
+        // A demo user with COUNT more connections of their own (a maker with 500 connections on the scale tenant).
+        const match = /^([^:\s]+@[^:\s]+):(\d+)$/.exec(value());
+        if (!match) throw new Error('--extra-connections takes UPN:COUNT, e.g. lynner@example.com:500');
+        options.extraConnectionsFor = { upn: match[1], count: Number(match[2]) };
         break;
       }
       case '--latency':

@@ -5,8 +5,10 @@
  * with NODE_EXTRA_CA_CERTS set (forwarding signals and the exit code); otherwise it just runs `main`.
  */
 import { spawn } from 'node:child_process';
-import { emulatorCertDir } from '../compose';
-import { ensureEmulatorCertificate } from '../emulator';
+// The certificate's own modules, not the composition root or the emulator: the process that only re-runs itself
+// should not load the whole bot first.
+import { ensureEmulatorCertificate } from '../emulator/certificate';
+import { emulatorCertDir } from '../emulator/certDir';
 
 export async function runTrustingEmulator(main: () => Promise<number | void>): Promise<void> {
   const demoMode = !process.env.TENANT_ID;

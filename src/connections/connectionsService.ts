@@ -15,9 +15,12 @@ import { diagnose, diagnoseAction, diagnosisReply } from './flowDiagnosis';
 import { lookUpFlow } from './flowLookup';
 import { expiringCredentialsReply } from './expiringCredentialsView';
 import { healthReportReply } from './healthReport';
+import { LiveConnections } from './liveConnections';
 import { myConnectionsReply } from './myConnections';
+import { myConnectionsFromIndex } from './myConnectionsFromIndex';
 import { withGaps } from './partialResult';
 import { solutionReferencesReply } from './solutionReferences';
+import type { TenantIndexSource } from './tenantIndexSource';
 import { TenantReader } from './tenantReader';
 
 const log = getLogger('connections');
@@ -34,9 +37,16 @@ const num = (value: unknown): number | undefined => {
 export interface ConnectionsServiceOptions {
   /** Reads in flight at once per turn. */
   concurrency?: number;
+  /**
+   * The tenant index (kept by the scan, or built in the background): per-user views find the caller's items there
+   * and read live only those they show. Without it they list the tenant.
+   */
+  index?: TenantIndexSource;
 }
 
 export class ConnectionsService {
+  private readonly live = new LiveConnections();
+
   constructor(
     private readonly ctx: DomainContext,
     private readonly options: ConnectionsServiceOptions = {},
@@ -64,8 +74,11 @@ export class ConnectionsService {
     }
   }
 
-  async myConnections(caller: Caller, options: { page?: number } = {}): Promise<Reply> {
+  /** `fresh`: [Refresh] was pressed, so statuses read less than a minute ago are read again. */
+  async myConnections(caller: Caller, options: { page?: number; fresh?: boolean } = {}): Promise<Reply> {
     if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
+    const index = this.options.index?.current();
+    if (index) return myConnectionsFromIndex(this.reader(), index, this.live, caller, this.now(), options);
     return myConnectionsReply(this.reader(), caller, this.now(), options.page ?? 1);
   }
 
@@ -85,7 +98,7 @@ export class ConnectionsService {
     }
     const reader = this.reader();
     const isAdmin = await this.isAdmin(caller);
-    const found = await lookUpFlow(reader, caller, isAdmin, query);
+    const found = await lookUpFlow(reader, caller, isAdmin, query, this.options.index?.current());
     if (found.kind === 'none') {
       const asked = query.flowName ? `"${query.flowName}"` : 'that flow';
       const text =
@@ -123,7 +136,16 @@ export class ConnectionsService {
   async expiringCredentials(caller: Caller, options: { withinDays?: number } = {}): Promise<Reply> {
     if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
     const withinDays = Math.min(Math.max(options.withinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS, 0), 3650);
-    return expiringCredentialsReply(this.reader(), caller, await this.isAdmin(caller), this.now(), withinDays);
+    const index = this.options.index?.current();
+    const fromIndex = index && { index, live: this.live };
+    return expiringCredentialsReply(
+      this.reader(),
+      caller,
+      await this.isAdmin(caller),
+      this.now(),
+      withinDays,
+      fromIndex,
+    );
   }
 
   async healthReport(caller: Caller, options: { page?: number } = {}): Promise<Reply> {
@@ -148,6 +170,8 @@ export class ConnectionsService {
         return this.show(caller, str(data.view) ?? 'myConnections', data);
       case 'connections.retry':
         return this.show(caller, str(data.view) ?? 'myConnections', data);
+      case 'connections.refresh':
+        return this.show(caller, str(data.view) ?? 'myConnections', data, true);
       case 'flow.diagnose': {
         const environmentId = str(data.environmentId);
         const flowId = str(data.flowId);
@@ -160,7 +184,7 @@ export class ConnectionsService {
     }
   }
 
-  private show(caller: Caller, view: string, data: Data): Promise<Reply> {
+  private show(caller: Caller, view: string, data: Data, fresh = false): Promise<Reply> {
     switch (view) {
       case 'healthReport':
         return this.healthReport(caller, { page: num(data.page) });
@@ -175,7 +199,7 @@ export class ConnectionsService {
       case 'expiringCredentials':
         return this.expiringCredentials(caller, { withinDays: num(data.withinDays) });
       default:
-        return this.myConnections(caller, { page: num(data.page) });
+        return this.myConnections(caller, { page: num(data.page), fresh });
     }
   }
 }

@@ -18,6 +18,7 @@ import type { AppRegistration, Connection, Environment, Flow, FlowConnectionRefe
 import { canUseConnection } from './connectionAccess';
 import { explainConnection } from './connectionExplanation';
 import { bindingOf, indexReferences } from './connectionUsage';
+import { readConnectionsOf } from './flowConnections';
 import { connectionsPageUrl, flowPageUrl } from './makerPortal';
 import {
   askToTurnOnAction,
@@ -227,12 +228,18 @@ export async function diagnose(
   };
 
   const needsReferences = flow.connectionReferences.some((r) => r.connectionReferenceLogicalName);
-  const [connections, references] = await Promise.all([
-    reader.connections(environment),
-    needsReferences ? reader.references(environment) : Promise.resolve([]),
-  ]);
+  const references = needsReferences ? await reader.references(environment) : [];
   const referencesByName = indexReferences((references ?? []).map((r) => ({ ...r, environmentId: environment.id })));
-  const byName = new Map((connections ?? []).map((c) => [c.name.toLowerCase(), c]));
+  // Only the connections this flow is bound to, each read now (not the environment's whole list).
+  const byName = await readConnectionsOf(
+    reader,
+    environment,
+    flow.connectionReferences.flatMap((reference) => {
+      const binding = bindingOf(environment.id, reference, referencesByName);
+      const name = binding.kind === 'direct' || binding.kind === 'reference' ? binding.connectionName : undefined;
+      return name ? [{ connector: reference.connector, connectionName: name }] : [];
+    }),
+  );
 
   const seen = new Set<string>();
   const results = await Promise.all(
@@ -276,7 +283,7 @@ export async function diagnose(
       seen.add(connectionName.toLowerCase());
       const connection = byName.get(connectionName.toLowerCase());
       if (!connection) {
-        if (!connections)
+        if (connection === undefined)
           return { problems: [], check: { label: `${connectorText} connection`, result: 'could not be checked' } };
         const custom = isCustomConnector(
           reference,

@@ -24,7 +24,7 @@ export const PAGE_SIZE = 15;
 /** Above this many connections owned by others, checking each one's sharing costs too much for one chat turn. */
 export const SHARED_CHECK_LIMIT = 150;
 
-interface Row {
+export interface Row {
   sortKey: string;
   environment: string;
   displayName: string;
@@ -36,6 +36,8 @@ interface Row {
   account: string;
   flowsText: string;
   ownerText: string;
+  /** When the status shown was read (views from the tenant index); "" when it was read by this turn's listing. */
+  checked: string;
   action: RowAction;
 }
 
@@ -45,7 +47,7 @@ async function appFor(reader: TenantReader, appId: string): Promise<AppRegistrat
   );
 }
 
-async function rowFor(
+export async function rowFor(
   reader: TenantReader,
   caller: Caller,
   environment: Environment,
@@ -83,6 +85,7 @@ async function rowFor(
         : (connection.accountName ?? connection.createdBy.userPrincipalName ?? connection.createdBy.displayName),
     flowsText: flowCount === 0 ? 'no flows' : flowCount === 1 ? '1 flow' : `${flowCount} flows`,
     ownerText: mine ? 'yours' : `shared with you by ${connection.createdBy.displayName}`,
+    checked: '',
     action,
   };
 }
@@ -140,30 +143,54 @@ export async function myConnectionsReply(reader: TenantReader, caller: Caller, n
   const rows = perEnvironment.sort((a, b) => a.sortKey.localeCompare(b.sortKey));
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
   const current = Math.min(Math.max(1, Math.floor(page)), pages);
-  const shown = rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+  const notes: string[] = [];
+  if (sharedUnchecked)
+    notes.push('Connections shared with you by others are not listed: there are too many to check in one go.');
+  const card = myConnectionsCard({
+    shown: rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE),
+    total: rows.length,
+    attention: rows.filter((r) => r.statusLabel !== 'Connected').length,
+    environmentCount: new Set(rows.map((r) => r.environment)).size,
+    page: current,
+    pages,
+    notes,
+  });
+  return withGaps({ cards: [card] }, reader.gaps, retry);
+}
+
+/** The card of one page of rows; `asOf` says how old the list is (cards built from the tenant index). */
+export function myConnectionsCard(input: {
+  shown: Row[];
+  total: number;
+  attention: number;
+  environmentCount: number;
+  page: number;
+  pages: number;
+  notes: string[];
+  asOf?: string;
+  /** The summary when there are no rows. */
+  empty?: string;
+}) {
+  const { shown, total, attention, environmentCount, page: current, pages } = input;
   const groups: { environment: string; rows: Row[] }[] = [];
   for (const row of shown) {
     const last = groups[groups.length - 1];
     if (last && last.environment === row.environment) last.rows.push(row);
     else groups.push({ environment: row.environment, rows: [row] });
   }
-  const attention = rows.filter((r) => r.statusLabel !== 'Connected').length;
-  const environmentCount = new Set(rows.map((r) => r.environment)).size;
-  const summary = rows.length
-    ? `${rows.length} connection${rows.length === 1 ? '' : 's'} in ${environmentCount} environment${environmentCount === 1 ? '' : 's'}` +
+  const summary = total
+    ? `${total} connection${total === 1 ? '' : 's'} in ${environmentCount} environment${environmentCount === 1 ? '' : 's'}` +
       (attention ? `, ${attention} need${attention === 1 ? 's' : ''} attention.` : ', all connected.')
-    : 'You have no connections of your own and none shared with you.';
-  const notes: string[] = [];
-  if (pages > 1) notes.push(`Page ${current} of ${pages}.`);
-  if (sharedUnchecked)
-    notes.push('Connections shared with you by others are not listed: there are too many to check in one go.');
-  const card = renderCard('myConnections', {
+    : (input.empty ?? 'You have no connections of your own and none shared with you.');
+  const notes = [...(pages > 1 ? [`Page ${current} of ${pages}.`] : []), ...input.notes];
+  return renderCard('myConnections', {
     title: 'Your connections',
     summary,
+    asOf: input.asOf ?? '',
     groups: groups.map((g) => ({ environment: g.environment, rows: g.rows.map(({ sortKey: _s, ...rest }) => rest) })),
     note: notes.join(' '),
     hasMore: current < pages,
     nextPage: current + 1,
+    page: current,
   });
-  return withGaps({ cards: [card] }, reader.gaps, retry);
 }

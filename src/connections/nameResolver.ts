@@ -57,35 +57,70 @@ export function closestNames(query: string, names: string[], max = 3): string[] 
 }
 
 export function resolveByName<T>(query: string, items: T[], nameOf: (item: T) => string): Resolution<T> {
-  const wanted = normalizeName(query);
-  const names = items.map(nameOf);
-  if (!wanted) return { kind: 'none', suggestions: closestNames(query, names) };
+  return new NameIndex(items, nameOf).resolve(query);
+}
 
-  const exact = items.filter((item) => normalizeName(nameOf(item)) === wanted);
-  if (exact.length === 1) return { kind: 'one', item: exact[0] };
-  if (exact.length > 1) return { kind: 'many', items: exact.slice(0, MAX_CHOICES) };
+/**
+ * resolveByName over a list that is searched many times (the tenant index's flows): names are normalised and the
+ * search index is built once, on the first search that needs it, instead of at every turn.
+ */
+export class NameIndex<T> {
+  private readonly names: string[];
+  private normalized?: Map<string, T[]>;
+  private search?: MiniSearch<{ id: number; name: string }>;
 
-  const index = new MiniSearch<{ id: number; name: string }>({
-    fields: ['name'],
-    storeFields: [],
-    processTerm: (term) => normalizeName(term) || null,
-  });
-  index.addAll(items.map((item, id) => ({ id, name: nameOf(item) })));
-  const search = (combineWith: 'AND' | 'OR') =>
-    index.search(wanted, { prefix: true, fuzzy: 0.34, combineWith, boost: { name: 1 } });
-  let hits = search('AND');
-  if (!hits.length) hits = search('OR').filter((hit) => similarity(wanted, names[hit.id as number]) >= 0.4);
-  if (!hits.length) return { kind: 'none', suggestions: closestNames(query, names) };
-
-  const top = hits[0].score;
-  const close = hits.filter((hit) => hit.score >= top * 0.75).map((hit) => items[hit.id as number]);
-  if (close.length === 1) return { kind: 'one', item: close[0] };
-  // Same name in several environments is the common ambiguity; a clear best by spelling settles the rest.
-  const bySpelling = close
-    .map((item) => ({ item, score: similarity(wanted, nameOf(item)) }))
-    .sort((a, b) => b.score - a.score);
-  if (bySpelling.length > 1 && bySpelling[0].score >= 0.8 && bySpelling[0].score - bySpelling[1].score >= 0.25) {
-    return { kind: 'one', item: bySpelling[0].item };
+  constructor(
+    private readonly items: T[],
+    private readonly nameOf: (item: T) => string,
+  ) {
+    this.names = items.map(nameOf);
   }
-  return { kind: 'many', items: close.slice(0, MAX_CHOICES) };
+
+  /** `suggest: false` when the caller suggests from a list of its own (closest names cost a pass over all). */
+  resolve(query: string, options: { suggest?: boolean } = {}): Resolution<T> {
+    const { items, names, nameOf } = this;
+    const suggestions = () => (options.suggest === false ? [] : closestNames(query, names));
+    const wanted = normalizeName(query);
+    if (!wanted) return { kind: 'none', suggestions: suggestions() };
+
+    if (!this.normalized) {
+      this.normalized = new Map();
+      items.forEach((item, i) => {
+        const key = normalizeName(names[i]);
+        const list = this.normalized!.get(key);
+        if (list) list.push(item);
+        else this.normalized!.set(key, [item]);
+      });
+    }
+    const exact = this.normalized.get(wanted) ?? [];
+    if (exact.length === 1) return { kind: 'one', item: exact[0] };
+    if (exact.length > 1) return { kind: 'many', items: exact.slice(0, MAX_CHOICES) };
+
+    if (!this.search) {
+      this.search = new MiniSearch<{ id: number; name: string }>({
+        fields: ['name'],
+        storeFields: [],
+        processTerm: (term) => normalizeName(term) || null,
+      });
+      this.search.addAll(names.map((name, id) => ({ id, name })));
+    }
+    const index = this.search;
+    const search = (combineWith: 'AND' | 'OR') =>
+      index.search(wanted, { prefix: true, fuzzy: 0.34, combineWith, boost: { name: 1 } });
+    let hits = search('AND');
+    if (!hits.length) hits = search('OR').filter((hit) => similarity(wanted, names[hit.id as number]) >= 0.4);
+    if (!hits.length) return { kind: 'none', suggestions: suggestions() };
+
+    const top = hits[0].score;
+    const close = hits.filter((hit) => hit.score >= top * 0.75).map((hit) => items[hit.id as number]);
+    if (close.length === 1) return { kind: 'one', item: close[0] };
+    // Same name in several environments is the common ambiguity; a clear best by spelling settles the rest.
+    const bySpelling = close
+      .map((item) => ({ item, score: similarity(wanted, nameOf(item)) }))
+      .sort((a, b) => b.score - a.score);
+    if (bySpelling.length > 1 && bySpelling[0].score >= 0.8 && bySpelling[0].score - bySpelling[1].score >= 0.25) {
+      return { kind: 'one', item: bySpelling[0].item };
+    }
+    return { kind: 'many', items: close.slice(0, MAX_CHOICES) };
+  }
 }

@@ -98,6 +98,33 @@ export function selfSignedCertificate(
   return { key: privateKey, cert: pems.cert };
 }
 
+/**
+ * Key material the demo tenant would otherwise generate at every start (an RSA key costs 100-150 ms of CPU, and
+ * the chat CLI starts a demo tenant per run): kept in the cert folder beside the TLS certificate, published the same
+ * way (exclusive link, so concurrent processes agree), and made again once it is older than `maxAgeDays`.
+ */
+export function cachedPem(name: string, maxAgeDays: number, create: () => string, certDir = defaultCertDir()): string {
+  const dir = path.resolve(certDir);
+  const file = path.join(dir, `${name}.pem`);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat && Date.now() - stat.mtimeMs < maxAgeDays * 86_400_000) return fs.readFileSync(file, 'utf8');
+  fs.mkdirSync(dir, { recursive: true });
+  const pem = create();
+  const temp = path.join(dir, `.${name}.${process.pid}.${randomUUID()}`);
+  fs.writeFileSync(temp, pem, { mode: 0o600 });
+  try {
+    if (stat) fs.renameSync(temp, file);
+    else fs.linkSync(temp, file);
+  } catch (error) {
+    // Another process published first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return fs.readFileSync(file, 'utf8');
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+  return pem;
+}
+
 function pemBlock(text: string, label: string): string | undefined {
   const match = text.match(new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----\\r?\\n?`));
   return match ? match[0].replace(/\r?\n?$/, '\n') : undefined;

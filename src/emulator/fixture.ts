@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { newKeyCredential, newPasswordCredential, newSecretText } from './credentialMaterial';
-import { selfSignedCertificate } from './certificate';
+import { cachedPem, selfSignedCertificate } from './certificate';
 import {
   indexTenant,
   type ConnectionAuth,
@@ -214,8 +214,19 @@ const DAY = 86_400_000;
 /** The Lunch-Order-App's certificate (key + cert PEM), made once per process: tests sign client assertions with it. */
 let lunchCertificate: { key: string; cert: string } | undefined;
 export function fixtureCertificate(): { key: string; cert: string } {
-  lunchCertificate ??= selfSignedCertificate('Lunch-Order-App', 365);
+  // Valid 365 days, remade after 300: the app's keyCredential dates come from the fixture, not from this PEM.
+  lunchCertificate ??= splitPem(
+    cachedPem('fixture-lunch-order-app', 300, () => {
+      const made = selfSignedCertificate('Lunch-Order-App', 365);
+      return `${made.key}${made.cert}`;
+    }),
+  );
   return lunchCertificate;
+}
+
+function splitPem(pem: string): { key: string; cert: string } {
+  const at = pem.indexOf('-----BEGIN CERTIFICATE-----');
+  return { key: pem.slice(0, at), cert: pem.slice(at) };
 }
 
 export interface FixtureOptions {

@@ -3,7 +3,17 @@
  * tid, oid, appid or upn, aud (the resource of the requested scope) and exp. Also verifies client assertions
  * (RS256 or PS256) against an app's registered certificate.
  */
-import { createPublicKey, createSign, createVerify, constants, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
+import { cachedPem } from './certificate';
 
 export interface SigningKey {
   kid: string;
@@ -13,11 +23,24 @@ export interface SigningKey {
 
 let processKey: SigningKey | undefined;
 
-/** One signing key per process: RSA generation costs tens of milliseconds, emulators start often in tests. */
+/**
+ * One signing key, kept in the cert folder and loaded by every process (RSA generation costs 100-150 ms; emulators
+ * start often in tests and at every chat CLI run). Its id is derived from the key, so every process agrees on it.
+ */
 export function signingKey(): SigningKey {
   if (!processKey) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    processKey = { kid: `emu-${Date.now().toString(36)}`, privateKey, publicKey };
+    const pem = cachedPem('token-signing-key', 365, () =>
+      generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+    );
+    const privateKey = createPrivateKey(pem);
+    const publicKey = createPublicKey(privateKey);
+    const kid = `emu-${createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+      .slice(0, 12)}`;
+    processKey = { kid, privateKey, publicKey };
   }
   return processKey;
 }

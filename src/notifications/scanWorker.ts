@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { trustCertificateAuthority } from '../clients/threadTrust';
+import { encodeTenantIndex } from '../connections/tenantIndex';
 import { tenantPortsFor } from '../clients/tenantPortsFor';
 import { configureLogging } from '../logging/logger';
 import type { ScanWorkerInput, ScanWorkerOutput } from './scanInWorker';
@@ -16,11 +17,20 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   if (input.trustCaPath) trustCertificateAuthority(input.trustCaPath);
   try {
     const { tenant } = tenantPortsFor(input.config, input.emulatorInfo, input.tenantPorts);
-    const scan = await new TenantScanner(tenant, { ...input.options, now: new Date(input.options.now) }).scan();
-    return { ok: true, scan };
+    const { index, ...scan } = await new TenantScanner(tenant, {
+      ...input.options,
+      now: new Date(input.options.now),
+    }).scan();
+    // As bytes, moved rather than cloned: see encodeTenantIndex.
+    return { ok: true, scan: { ...scan, encodedIndex: index && encodeTenantIndex(index) } };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }
 
-void main(workerData as ScanWorkerInput).then((output) => parentPort!.postMessage(output));
+void main(workerData as ScanWorkerInput).then((output) =>
+  parentPort!.postMessage(
+    output,
+    output.ok && output.scan.encodedIndex ? [output.scan.encodedIndex.buffer as ArrayBuffer] : [],
+  ),
+);

@@ -21,6 +21,7 @@ import {
 } from '../connections/findings';
 import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
 import { lookups } from '../connections/findings/snapshotLookups';
+import { indexedConnection, indexedFlow, type TenantIndexData } from '../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -68,6 +69,10 @@ export interface TenantScan {
   makerAlerts: Map<string, string[]>;
   /** Directory users met during the scan, by lower-case id (for UPNs and names). */
   users: Map<string, User>;
+  /** Who owns which connection and flow, as read by this scan: per-user turns look their items up here. */
+  index?: TenantIndexData;
+  /** The same, encoded (encodeTenantIndex), when the scan ran in a worker thread and handed it over as bytes. */
+  encodedIndex?: Uint8Array;
 }
 
 export interface ScanOptions {
@@ -132,7 +137,14 @@ export class TenantScanner {
   }
 
   async scan(): Promise<TenantScan> {
-    const result: TenantScan = {
+    const index: TenantIndexData = {
+      takenAt: this.options.now.toISOString(),
+      environments: [],
+      connections: [],
+      flows: [],
+      partialEnvironmentIds: [],
+    };
+    const result: TenantScan & { index: TenantIndexData } = {
       findings: [],
       partial: [],
       checkedScopes: new Set(),
@@ -140,6 +152,7 @@ export class TenantScanner {
       stakeholders: new Map(),
       makerAlerts: new Map(),
       users: new Map(),
+      index,
     };
     const gap = (what: string, error: unknown) => {
       if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while scanning');
@@ -211,6 +224,7 @@ export class TenantScanner {
 
     const leftovers: EnvironmentLeftovers = { spConnections: [], applicationUsers: [] };
     const envList = environments ?? [];
+    result.index.environments = envList;
     await Promise.all(
       envList.map((environment) =>
         this.environments(() => this.scanEnvironment(environment, envList, directory, result, leftovers, gap)),
@@ -227,7 +241,19 @@ export class TenantScanner {
       if (app) fetchOwners(app);
     }
     flushOwners();
+    const partialBeforeOwners = result.partial.length;
     await Promise.all(ownerReads);
+    // Who owns the apps whose credentials are in the window: a maker's "expiring secrets" looks theirs up here. Only
+    // when every owner look-up worked (otherwise an app would look ownerless and a maker would miss it).
+    if (apps && result.partial.length === partialBeforeOwners) {
+      result.index.appOwners = {
+        withinDays: this.options.withinDays,
+        staleAfterDays: DEFAULT_STALE_AFTER_DAYS,
+        apps: apps
+          .filter((a) => ownersFetched.has(a.id))
+          .map((a) => ({ id: a.id, appId: a.appId, displayName: a.displayName, ownerIds: a.ownerIds })),
+      };
+    }
 
     await this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
@@ -254,7 +280,7 @@ export class TenantScanner {
     environment: Environment,
     environments: Environment[],
     directory: Promise<{ usersOk: boolean; appsByAppId: Map<string, SnapshotApp> }>,
-    result: TenantScan,
+    result: TenantScan & { index: TenantIndexData },
     leftovers: EnvironmentLeftovers,
     gap: (what: string, error: unknown) => void,
   ): Promise<void> {
@@ -327,6 +353,11 @@ export class TenantScanner {
     snapshot.users = [...people.values()];
     const findings = ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot));
     this.recordEnvironmentFindings(findings, snapshot, result);
+    // The index keeps each connection (trimmed) with its flow count, and where each flow is and who made it.
+    const usage = lookups(snapshot);
+    for (const c of envConnections) result.index.connections.push(indexedConnection(c, usage.flowsUsing(c).length));
+    for (const f of envFlows) result.index.flows.push(indexedFlow(f));
+    if (!connections || !flows) result.index.partialEnvironmentIds.push(environment.id);
 
     for (const c of envConnections) if (c.authType === 'servicePrincipal') leftovers.spConnections.push(c);
     leftovers.applicationUsers.push(

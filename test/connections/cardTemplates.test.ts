@@ -19,6 +19,7 @@ const row = {
   account: 'meganb@example.com',
   flowsText: '1 flow',
   ownerText: 'yours',
+  checked: 'Status read 40 seconds ago.',
   action: { kind: 'url', title: 'Fix connection', url: 'https://make.powerautomate.com/environments/e/connections' },
 };
 const execute = { kind: 'execute', title: 'Rotate', verb: 'rotation.request', data: { appObjectId: 'obj' } };
@@ -27,10 +28,12 @@ export const SAMPLES: Record<string, object> = {
   myConnections: {
     title: 'Your connections',
     summary: '3 connections',
+    asOf: 'Listed from the tenant as read 3 minutes ago (connections created since then appear after the next read). The statuses on this page are read live; the other pages count as of then.',
     groups: [{ environment: 'Contoso PROD', rows: Array.from({ length: 15 }, () => row) }],
     note: 'Page 1 of 2.',
     hasMore: true,
     nextPage: 2,
+    page: 1,
   },
   flowDiagnosis: {
     title: 'Weekly report',

@@ -1,0 +1,224 @@
+/**
+ * Per-user turns on the scale tenant (issue 20): "show my connections" for a maker with 5 connections (Megan) and
+ * one with 500 (Lynne, `--extra-connections`), and "why can't I turn on Weekly report" (Adele), each measured on a
+ * small and on the big synthetic tenant, served by the emulator in its own process at 25 ms per request with the
+ * documented throttling budgets on. Each turn reads live what it shows: the bot's clock moves a minute before every
+ * turn, so no status is reused from the turn before (the cheaper second look within a minute is its own row).
+ * Figures per row: p50/p95 wall ms, backend requests per turn (they must not grow with the tenant), the bot's CPU
+ * ms per turn (this process; the emulator is another). Baseline in the same run: the same turns by the complete
+ * listing (no tenant index), which is what every turn cost before, and the one-off cost of building the index.
+ * Env: PERUSER_BENCH_SIZES (default 1000,100000), PERUSER_BENCH_TURNS (default 20).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChatSession, type ChatTurn, type ChatUser } from '../src/app/chatSession';
+import { AdjustableClock } from '../src/clock';
+import { compose, type Composition } from '../src/compose';
+import { loadConfig } from '../src/config';
+import { ConnectionsService } from '../src/connections/connectionsService';
+import type { EmulatorInfo } from '../src/emulator';
+import { configureLogging } from '../src/logging/logger';
+import { startEmulatorProcess } from '../test/support/childBot';
+import { median, percentile, round } from './support/stats';
+
+const SIZES = (process.env.PERUSER_BENCH_SIZES ?? '1000,100000').split(',').map(Number);
+const TURNS = Number(process.env.PERUSER_BENCH_TURNS ?? (process.env.BENCH_QUICK ? 8 : 20));
+const LATENCY_MS = 25;
+const FAULTS = '*:throttle=default';
+const MINUTE_MS = 61_000;
+const P95_TARGET_MS = 1000;
+const CPU_TARGET_MS = 5;
+
+const user = (id: string, upn: string, displayName: string): ChatUser => ({ id, userPrincipalName: upn, displayName });
+const MEGAN = user('00000000-0000-0000-0000-0000000000021', 'meganb@example.com', 'Megan Bowen');
+const ADELE = user('00000000-0000-0000-0000-0000000000022', 'adelev@example.com', 'Adele Vance');
+const LYNNE = user('00000000-0000-0000-0000-0000000000025', 'lynner@example.com', 'Lynne Robbins');
+
+interface Scenario {
+  name: string;
+  who: ChatUser;
+  text: string;
+  /** Proves the turn answered what it was asked (not a refusal or an error card). */
+  expect: RegExp;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'show my connections, maker with 5',
+    who: MEGAN,
+    text: 'show my connections',
+    expect: /\b\d+ connections? in/,
+  },
+  {
+    name: 'show my connections, maker with 500',
+    who: LYNNE,
+    text: 'show my connections',
+    expect: /\b50\d connections in/,
+  },
+  {
+    name: "why can't I turn on Weekly report",
+    who: ADELE,
+    text: "why can't I turn on Weekly report",
+    expect: /not shared with you/,
+  },
+];
+
+/** Requests the emulator has served, not counting the control requests that ask (each counts itself). */
+let asked = 0;
+async function requestCount(info: EmulatorInfo): Promise<number> {
+  const response = await fetch(`${info.control}/requestCount`);
+  asked++;
+  return ((await response.json()) as { count: number }).count - asked;
+}
+
+function said(turn: ChatTurn): string {
+  return JSON.stringify(turn.replies);
+}
+
+interface Measured {
+  p50: number;
+  p95: number;
+  requests: number;
+  cpuMs: number;
+}
+
+async function measure(
+  info: EmulatorInfo,
+  turns: number,
+  before: () => void,
+  turn: () => Promise<string>,
+  expect: RegExp,
+): Promise<Measured> {
+  const samples: number[] = [];
+  let requests = 0;
+  let cpuUs = 0;
+  for (let i = 0; i < turns; i++) {
+    before();
+    const startRequests = await requestCount(info);
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    const text = await turn();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
+    requests += (await requestCount(info)) - startRequests;
+    if (!expect.test(text)) throw new Error(`unexpected answer: ${text.slice(0, 300)}`);
+  }
+  return {
+    p50: round(median(samples), 1),
+    p95: round(percentile(samples, 95), 1),
+    requests: round(requests / turns, 1),
+    cpuMs: round(cpuUs / 1000 / turns, 2),
+  };
+}
+
+async function onTenant(size: number, table: string[][], figures: Record<string, number | string>): Promise<void> {
+  const emulator = await startEmulatorProcess([
+    '--scale',
+    `42:${size}`,
+    '--extra-connections',
+    `${LYNNE.userPrincipalName}:500`,
+    '--latency',
+    String(LATENCY_MS),
+    '--faults',
+    FAULTS,
+  ]);
+  const info = emulator.ready;
+  asked = 0;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-peruser-'));
+  let composition: Composition | undefined;
+  try {
+    composition = await compose(
+      loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMULATOR_INFO: JSON.stringify(info) }),
+    );
+    const session = new ChatSession(composition);
+    const clock = composition.ctx.clock as AdjustableClock;
+    const tenantLabel = `${size.toLocaleString('en-US')} connections`;
+    const caller = (u: ChatUser) => ({
+      userId: u.id,
+      displayName: u.displayName,
+      tenantId: composition!.ctx.tenant.tenantId,
+    });
+
+    // Baseline, same run: the complete listing every turn (what a maker's turn cost before the index), 2 turns.
+    const listing = new ConnectionsService(composition.ctx);
+    await listing.myConnections(caller(MEGAN)); // sign-in, first pages
+    const before = await measure(
+      info,
+      2,
+      () => undefined,
+      async () => JSON.stringify((await listing.myConnections(caller(MEGAN))).cards),
+      /connections? in/,
+    );
+    table.push([
+      'show my connections, maker with 5 — complete listing (baseline)',
+      tenantLabel,
+      String(before.p50),
+      String(before.p95),
+      String(before.requests),
+      String(before.cpuMs),
+    ]);
+
+    const buildStarted = Date.now();
+    const buildRequests = await requestCount(info);
+    await composition.tenantIndex.refresh();
+    figures[`index build at ${tenantLabel}: s / requests (once per instance or per scan)`] =
+      `${round((Date.now() - buildStarted) / 1000, 1)} / ${(await requestCount(info)) - buildRequests}`;
+    if (!composition.tenantIndex.current()) throw new Error('the tenant index could not be built');
+
+    for (const scenario of SCENARIOS) {
+      const say = async () => said(await session.say(scenario.who, scenario.text));
+      await say(); // warm: tokens, caches of the flow and group look-ups are per turn anyway
+      const cold = await measure(info, TURNS, () => clock.advance(MINUTE_MS), say, scenario.expect);
+      table.push([
+        scenario.name,
+        tenantLabel,
+        String(cold.p50),
+        String(cold.p95),
+        String(cold.requests),
+        String(cold.cpuMs),
+      ]);
+      if (size === Math.max(...SIZES)) {
+        figures[`${scenario.name} @ ${tenantLabel}: p95 < ${P95_TARGET_MS} ms`] =
+          cold.p95 < P95_TARGET_MS ? 'met' : 'NOT met';
+        figures[`${scenario.name} @ ${tenantLabel}: bot CPU < ${CPU_TARGET_MS} ms/turn`] =
+          cold.cpuMs < CPU_TARGET_MS ? 'met' : 'NOT met';
+      }
+      if (scenario.text === 'show my connections') {
+        const again = await measure(info, TURNS, () => undefined, say, scenario.expect);
+        table.push([
+          `${scenario.name}, again within a minute`,
+          tenantLabel,
+          String(again.p50),
+          String(again.p95),
+          String(again.requests),
+          String(again.cpuMs),
+        ]);
+      }
+    }
+  } finally {
+    await composition?.close();
+    await emulator.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<{ figures: Record<string, number | string>; table: string[][] }> {
+  configureLogging({ level: 'silent' });
+  const table: string[][] = [['turn', 'tenant', 'p50 ms', 'p95 ms', 'backend requests / turn', 'bot CPU ms / turn']];
+  const figures: Record<string, number | string> = {
+    'emulator latency per request ms': LATENCY_MS,
+    throttling: FAULTS,
+    'turns per row': TURNS,
+  };
+  for (const size of SIZES) await onTenant(size, table, figures);
+  // Requests per turn must not depend on the tenant: compare each turn's figure across the sizes.
+  for (const scenario of SCENARIOS) {
+    const rows = table.filter((r) => r[0] === scenario.name).map((r) => Number(r[4]));
+    figures[`${scenario.name}: requests / turn by tenant size`] = rows.join(' / ');
+  }
+  return { figures, table };
+}
+
+if (require.main === module) void run().then((r) => console.log(JSON.stringify(r, null, 2)));
