@@ -13,7 +13,7 @@ import { ConversationReferences } from './conversationReferences';
 import { handleCardAction, handleIntent } from './dispatch';
 import { friendlyError } from './friendlyError';
 import { helpReply } from './helpCard';
-import { planLocally } from './planner/localPlanner';
+import { MessageUnderstanding } from './messageUnderstanding';
 import type { ProactiveNotifier } from './proactiveNotifier';
 import type { ActionResult, BotServices } from './services';
 
@@ -64,18 +64,21 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     }
   });
 
-  app.activity(ActivityTypes.Message, async (context) => {
+  const understanding = new MessageUnderstanding(services);
+  app.activity(ActivityTypes.Message, async (context, state) => {
     const caller = callerFromContext(context);
     if (!caller) return send(context, NO_IDENTITY);
     const text = (context.activity.text ?? '').trim();
     if (!text) {
       return send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
     }
-    const result = await guarded(context, text, () =>
-      services.llmPlanner
-        ? services.llmPlanner.respond(services, context, caller, text)
-        : handleIntent(services, caller, planLocally(text)),
-    );
+    const result = await guarded(context, text, async () => {
+      if (services.llmPlanner) return services.llmPlanner.respond(services, context, caller, text);
+      const plan = await understanding.plan(context, state, caller, text);
+      const answered = await handleIntent(services, caller, plan.intent);
+      await understanding.remember(state, plan, answered);
+      return answered;
+    });
     await send(context, result.reply);
     await deliver(result);
   });

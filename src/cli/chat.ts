@@ -97,7 +97,11 @@ class Chat {
       const to = (await this.user(n.toUserId).catch(() => undefined))?.userPrincipalName ?? n.toUserId;
       notifications.push({ to, ...message(n) });
     }
-    return { replies: turn.replies.map(message), notifications };
+    return {
+      replies: turn.replies.map(message),
+      notifications,
+      ...(turn.understood ? { understood: turn.understood } : {}),
+    };
   }
 
   async runJsonl(file: string, defaultUser: string): Promise<number> {

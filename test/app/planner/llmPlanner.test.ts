@@ -220,7 +220,7 @@ describe('LLM planner: grounded answers', () => {
     const text = 'how do i make a service account connection thingy';
     const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
 
-    expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
+    expect(plan).toMatchObject({ kind: 'intent', intent: await planLocally(text), by: 'local' });
     expect(rendered).toHaveLength(0);
   });
 
@@ -258,7 +258,7 @@ describe('LLM planner: model failures fall back to the local planner', () => {
   ])('on %s', async (_case, model) => {
     const plan = await plannerWith(model).plan(contextFor(text), text);
 
-    expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
+    expect(plan).toMatchObject({ kind: 'intent', intent: await planLocally(text), by: 'local' });
     expect(plan.kind === 'intent' && plan.fallbackReason).toBeTruthy();
   });
 
@@ -274,7 +274,7 @@ describe('LLM planner: model failures fall back to the local planner', () => {
 
     const plan = await planner.plan(contextFor(text), text);
 
-    expect(plan).toMatchObject({ kind: 'intent', intent: planLocally(text), by: 'local' });
+    expect(plan).toMatchObject({ kind: 'intent', intent: await planLocally(text), by: 'local' });
   });
 });
 
