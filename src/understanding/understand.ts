@@ -119,7 +119,7 @@ const TROUBLE =
 const ROTATE = /\b(?:rotat\w*|renew\w*|roll|regenerat\w*|new (?:client )?secret|fresh|replace|refresh)\b/;
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we|you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium)/;
+  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium)/;
 /**
  * A request about the tenant uses at least one word of this domain (or one of the tenant's names); a sentence
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
@@ -167,7 +167,9 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     return { intent: 'question', entities: {}, confidence: 1, text: question };
   }
   const last = fresh(options.last, now);
-  const matches = options.names ? options.names.find(ws, options.visible) : [];
+  // Names typed by the person are recognised whatever their owner (a co-owner types a flow created by someone
+  // else); the request itself checks access, and pickers offer only what the caller may see.
+  const matches = options.names ? options.names.find(ws) : [];
   const typed = matches.map((m) => typeOf(m, ws));
   typed.push(...guessedNames(cleaned, ws, typed));
   typed.sort((a, b) => a.match.from - b.match.from);
@@ -388,6 +390,8 @@ function entitiesFor(intent: ClassifiedIntent, typed: Typed[], lower: string, no
       const receiver =
         users.find((u) => before(u) === 'to' || before(u) === 'for') ??
         (users.some((u) => before(u) === 'from') ? users.find((u) => before(u) !== 'from') : undefined) ??
+        // "Lynne takes over Lee's flows": the possessive one gives.
+        (users.some((u) => /'s$/i.test(u.match.text)) ? users.find((u) => !/'s$/i.test(u.match.text)) : undefined) ??
         users[1];
       entities.to = receiver.hit.name;
       entities.user = users.find((u) => u !== receiver)?.hit.name;
