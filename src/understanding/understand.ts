@@ -119,7 +119,7 @@ const TROUBLE =
 const ROTATE = /\b(?:rotat\w*|renew\w*|roll|regenerat\w*|new (?:client )?secret|fresh|replace|refresh)\b/;
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium)/;
+  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b)/;
 /**
  * A request about the tenant uses at least one word of this domain (or one of the tenant's names); a sentence
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
@@ -251,6 +251,10 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     const raw = rawSubject(intent, cleaned);
     if (raw) entities[needed] = raw;
   }
+  if (intent === 'requestShare') {
+    entities.connection ??= /\b(?:my|the|our)\s+([\w\s-]+?)\s+connection\b/i.exec(cleaned)?.[1];
+    entities.environment ??= /\bin\s+(?:the\s+)?([A-Za-z]+)(?:\s+(?:environment|env))?\s+with\b/i.exec(cleaned)?.[1];
+  }
   if (needed && !entities[needed]) return { intent, entities, confidence, missing: needed, text: cleaned };
   return { intent, entities, confidence, text: cleaned };
 }
@@ -322,6 +326,14 @@ function guessedNames(cleaned: string, ws: Word[], known: Typed[]): Typed[] {
     else if (next && ['flow', 'solution', 'references', 'reference', 'refs', 'ref', 'secret', 'secrets'].includes(next)) {
       type = CONTEXT_WORDS[next];
     } else if (possessive && next && ['flows', 'stuff', 'things', 'work', 'connections'].includes(next)) type = 'user';
+    else {
+      type = typeByCue(ws[i - 2]?.text, ws[i - 1]?.text);
+      // After a cue the name may go on in lower case ("turn on Weekly report"), up to punctuation or a verb.
+      while (type && j < ws.length && j - i < 6 && !taken(j) && !ENDS_NAME.has(ws[j].text)) {
+        if (/[,.?!;:]/.test(cleaned.slice(ws[j - 1].end, ws[j].start))) break;
+        j++;
+      }
+    }
     if (type && !(i === 0 && j - i === 1 && !possessive && type !== 'flow')) {
       const text = cleaned.slice(ws[i].start, ws[j - 1].end).replace(/'s$/i, '');
       const name: TenantName = { type, name: text };
@@ -330,6 +342,28 @@ function guessedNames(cleaned: string, ws: Word[], known: Typed[]): Typed[] {
     i = j - 1;
   }
   return out;
+}
+
+const ENDS_NAME = new Set(
+  (
+    'flow solution app is are was keeps keep won\'t wont doesn\'t didn\'t failed fails failing has had please pls and ' +
+    'with in for to on again because since from so but or stopped throws gives can\'t cannot will'
+  ).split(' '),
+);
+
+/** The kind of a capitalised name by the words before it: "references in X", "turn on X", "secret of X". */
+function typeByCue(before2: string | undefined, before: string | undefined): EntityType | undefined {
+  if (!before) return undefined;
+  if (['in', 'of', 'for'].includes(before) && before2 && REFERENCE_WORDS.test(before2)) return 'solution';
+  if (['of', 'for', 'on'].includes(before) && before2 && /^(?:secrets?|credentials?|certificates?|certs?)$/.test(before2)) {
+    return 'app';
+  }
+  if (['rotate', 'renew'].includes(before)) return 'app';
+  if (['for', 'of', 'on'].includes(before) && before2 && /^(?:audit|history|log)$/.test(before2)) return 'app';
+  if ((before === 'on' && before2 === 'turn') || (before === 'with' && before2 === 'wrong')) return 'flow';
+  if (['enable', 'activate', 'diagnose', 'troubleshoot', 'debug', 'check', 'fix'].includes(before)) return 'flow';
+  if (before === 'with' && before2 !== 'fails' && before2 !== 'failed') return 'user';
+  return undefined;
 }
 
 /** The sentence with names replaced by their kind and numbers by a number word. */
@@ -447,7 +481,8 @@ export function rawSubject(intent: ClassifiedIntent, text: string): string | und
 
 const CLAUSE_WORDS =
   /[.?!;:]|\b(?:is|are|was|were|be|isn't|aren't|doesn't|don't|didn't|won't|not|can|can't|cannot|could|should|would|will|do|does|did|how|why|what|when|where|which|working|broken|fails?|failing|it|this|that|them|one|flows?|secrets?|connections?|someone|anyone|users?|people|others?|everyone|colleagues?)\b/i;
-const nameLike = (name: string): boolean => !CLAUSE_WORDS.test(name) && name.split(/\s+/).length <= 6;
+const nameLike = (name: string): boolean =>
+  !CLAUSE_WORDS.test(name) && !/^(?:my|our|the|a|an|its?|mine|yours?)$/i.test(name) && name.split(/\s+/).length <= 6;
 
 function followUpOn(
   last: ConversationSubject,

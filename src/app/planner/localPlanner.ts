@@ -56,7 +56,8 @@ export async function planLocally(text: string, context: PlanContext = {}): Prom
 
 function toIntent(u: Understanding, context: PlanContext): Intent {
   const e = u.entities;
-  if (u.missing) return picker(u, context);
+  // Without the tenant's names (the LLM planner's fallback) the request goes on and its service asks which.
+  if (u.missing && context.names) return picker(u, context);
   switch (u.intent) {
     case 'help':
       return { kind: 'help' };
