@@ -86,7 +86,8 @@ export class NameIndex {
     this.names = names;
     for (const name of names) this.add(name);
     for (const word of this.vocabulary) {
-      if (word.length < 4) continue;
+      // Numbers are not misspelt the way words are ("flow 1234" vs "flow 1243" are two flows).
+      if (word.length < 4 || /^\d+$/.test(word)) continue;
       for (const d of [word, ...deletionsOf(word)]) {
         const list = this.deletions.get(d);
         if (!list) this.deletions.set(d, [word]);
@@ -102,28 +103,39 @@ export class NameIndex {
   private add(name: TenantName): void {
     const ws = nameWords(name.name).slice(0, MAX_NAME_WORDS);
     if (!ws.length) return;
-    this.key(ws, { name, kind: 'full' });
-    if (ws.length > 1) this.key([ws.join('')], { name, kind: 'compact' });
+    // One entry per key and name: a name's alias may repeat its display name's words.
+    const done = new Set<string>();
+    const key = (words: string[], keyed: Keyed) => {
+      const joined = words.join(' ');
+      if (done.has(joined)) return;
+      done.add(joined);
+      this.key(words, joined, keyed);
+    };
+    key(ws, { name, kind: 'full' });
+    if (ws.length > 1) key([ws.join('')], { name, kind: 'compact' });
     // A name's leading words stand for it ("Lunch order" for "Lunch order - create and store document").
-    for (let n = 2; n < ws.length; n++) this.key(ws.slice(0, n), { name, kind: 'partial' });
+    for (let n = 2; n < ws.length; n++) key(ws.slice(0, n), { name, kind: 'partial' });
     for (const alias of name.aliases ?? []) {
       const aw = nameWords(alias.text);
-      if (aw.length) this.key(aw, { name, kind: 'alias', when: alias.when });
+      if (aw.length) key(aw, { name, kind: 'alias', when: alias.when });
     }
   }
 
-  private key(ws: string[], keyed: Keyed): void {
-    const key = ws.join(' ');
-    const list = this.keys.get(key);
-    if (!list) this.keys.set(key, [keyed]);
-    else if (!list.some((k) => k.name === keyed.name && k.kind === keyed.kind)) list.push(keyed);
-    for (let i = 1; i <= ws.length; i++) this.prefixes.add(ws.slice(0, i).join(' '));
-    for (const w of ws) this.vocabulary.add(w);
+  private key(ws: string[], joined: string, keyed: Keyed): void {
+    const list = this.keys.get(joined);
+    if (!list) this.keys.set(joined, [keyed]);
+    else list.push(keyed);
+    let prefix = '';
+    for (const w of ws) {
+      prefix = prefix ? `${prefix} ${w}` : w;
+      this.prefixes.add(prefix);
+      this.vocabulary.add(w);
+    }
   }
 
   /** Vocabulary words one or two small edits away from `word` (typos), closest first. */
   private nearWords(word: string): string[] {
-    if (word.length < 4 || EVERYDAY.has(word)) return [];
+    if (word.length < 4 || EVERYDAY.has(word) || /^\d+$/.test(word)) return [];
     const found = new Set<string>();
     for (const d of [word, ...deletionsOf(word)]) for (const v of this.deletions.get(d) ?? []) found.add(v);
     const max = word.length >= 8 ? 2 : 1;

@@ -96,6 +96,25 @@ export async function loadNames(tenant: TenantPorts): Promise<TenantName[]> {
       })),
     ),
   ]);
+  return namesFrom({ environments, users, apps, perEnvironment });
+}
+
+/** What namesFrom needs of the tenant: the few fields of each thing that make its names. */
+export interface TenantNameSources {
+  environments: Pick<Environment, 'id' | 'displayName'>[];
+  users: { id: string; displayName: string; userPrincipalName: string }[];
+  apps: { id: string; displayName: string }[];
+  perEnvironment: {
+    environment: Pick<Environment, 'id' | 'displayName'>;
+    flows: Pick<Flow, 'id' | 'displayName' | 'creatorId' | 'state'>[];
+    connections: { connector: string; createdBy: { id: string } }[];
+    solutions: { id: string; friendlyName: string }[];
+  }[];
+}
+
+/** The tenant's things as names: display names, with the other ways people say them. */
+export function namesFrom(sources: TenantNameSources): TenantName[] {
+  const { environments, users, apps, perEnvironment } = sources;
   const names: TenantName[] = [];
   for (const environment of environments) names.push(environmentName(environment));
   for (const user of users) {
@@ -142,7 +161,7 @@ export async function loadNames(tenant: TenantPorts): Promise<TenantName[]> {
   return names;
 }
 
-function environmentName(environment: Environment): TenantName {
+function environmentName(environment: Pick<Environment, 'id' | 'displayName'>): TenantName {
   const last = environment.displayName
     .replace(/[()]/g, ' ')
     .trim()
