@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../access/caller';
 import type { Environment, Flow } from '../tenant/model';
-import { closestNames, resolveByName } from './nameResolver';
+import { closestNames, resolveByName } from '../understanding/nameResolution';
 import type { TenantReader } from './tenantReader';
 
 export type FlowLookup =
