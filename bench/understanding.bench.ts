@@ -29,7 +29,11 @@ function messages(): string[] {
 
 function scaleNames(): { index: NameIndex; buildMs: number; counts: Record<string, number> } {
   const state = scaleTenant(buildFixture({ now: NOW, botSecret: 'bench' }), { seed: 42, size: 50_000 }, NOW);
-  const users = state.users.map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName }));
+  const users = state.users.map((u) => ({
+    id: u.id,
+    displayName: u.displayName,
+    userPrincipalName: u.userPrincipalName,
+  }));
   for (let i = users.length; i < 5_000; i++) {
     users.push({ id: `pad-${i}`, displayName: `Padded Person ${i}`, userPrincipalName: `padded${i}@example.com` });
   }

@@ -70,12 +70,12 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
       );
     case 'handover':
       return comingSoon(
-        `Handing over ${intent.from ? `${intent.from}'s` : 'someone\'s'} flows and connections${intent.to ? ` to ${intent.to}` : ''}`,
+        `Handing over ${intent.from ? `${intent.from}'s` : "someone's"} flows and connections${intent.to ? ` to ${intent.to}` : ''}`,
         'Meanwhile, the health report lists the connections owned by people who left.',
       );
     case 'repointReferences':
       return comingSoon(
-        `Re-pointing ${intent.solutionName ? `${intent.solutionName}'s` : 'a solution\'s'} connection references`,
+        `Re-pointing ${intent.solutionName ? `${intent.solutionName}'s` : "a solution's"} connection references`,
         intent.solutionName
           ? `Meanwhile, "connection references in ${intent.solutionName}" shows what each reference uses now.`
           : 'Meanwhile, "connection references in <solution>" shows what each reference uses now.',

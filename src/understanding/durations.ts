@@ -76,12 +76,15 @@ export function daysWindow(text: string, now: Date): number | undefined {
   if (/\bend of (?:the )?month\b/.test(lower)) return daysUntil(now, endOf('month', now, false) ?? now);
   if (/\bchristmas\b/.test(lower)) {
     const christmas = new Date(Date.UTC(now.getUTCFullYear(), 11, 25));
-    return daysUntil(now, christmas.getTime() > now.getTime() ? christmas : new Date(Date.UTC(now.getUTCFullYear() + 1, 11, 25)));
+    return daysUntil(
+      now,
+      christmas.getTime() > now.getTime() ? christmas : new Date(Date.UTC(now.getUTCFullYear() + 1, 11, 25)),
+    );
   }
   if (/\btomorrow\b/.test(lower)) return 1;
   if (/\btoday\b/.test(lower)) return 1;
   const weekday = WEEKDAYS.findIndex((d) => new RegExp(`\\b(?:by|before|until|till|next) ${d}\\b`).test(lower));
-  if (weekday >= 0) return ((weekday - now.getUTCDay() + 7) % 7) || 7;
+  if (weekday >= 0) return (weekday - now.getUTCDay() + 7) % 7 || 7;
   return undefined;
 }
 
@@ -112,7 +115,13 @@ export function reminderDays(text: string): number[] | undefined {
       if (pending.length) found.push(...pending.map((n) => (n === Number(before) ? n * unit : n)));
       else if (before && NUMBER_WORDS[before] !== undefined) found.push(NUMBER_WORDS[before] * unit);
       pending = [];
-    } else if (NUMBER_WORDS[w] !== undefined && w !== 'a' && w !== 'an' && ws[i + 1] && /^(and|or|,)$/.test(ws[i + 1])) {
+    } else if (
+      NUMBER_WORDS[w] !== undefined &&
+      w !== 'a' &&
+      w !== 'an' &&
+      ws[i + 1] &&
+      /^(and|or|,)$/.test(ws[i + 1])
+    ) {
       pending.push(NUMBER_WORDS[w]);
     }
   }

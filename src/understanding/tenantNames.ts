@@ -162,12 +162,7 @@ export function namesFrom(sources: TenantNameSources): TenantName[] {
 }
 
 function environmentName(environment: Pick<Environment, 'id' | 'displayName'>): TenantName {
-  const last = environment.displayName
-    .replace(/[()]/g, ' ')
-    .trim()
-    .split(/\s+/)
-    .pop()
-    ?.toLowerCase();
+  const last = environment.displayName.replace(/[()]/g, ' ').trim().split(/\s+/).pop()?.toLowerCase();
   const aliases: NameAlias[] = [];
   if (last && last !== environment.displayName.toLowerCase()) {
     aliases.push({ text: last, when: 'context' });

@@ -142,10 +142,29 @@ const GATED: (ClassifiedIntent | 'None')[] = [
   'expiringSecrets',
 ];
 
-const FOLLOW_UP = /^(?:and|what about|how about|same for|same with|also|now|then|ok and|okay and|and what about|and for|and also)\b/;
-const REFERENCE = /\b(?:it|that|this|them|those|these|(?:the )?(?:first|second|third|last|top|1st|2nd|3rd|same|that|this) (?:one|app|flow|solution)?)\b/;
-const ORDINALS: Record<string, number> = { first: 0, '1st': 0, top: 0, second: 1, '2nd': 1, third: 2, '3rd': 2, last: -1 };
-const WHO_APPROVES = /\bwho (?:can|could|will|would|must|should|has to|needs to|is going to) approve\b|\bwho approves\b/;
+/** Words that say nothing about what to do. */
+const FILLER = new Set(
+  'what about how and the my our a an this that flow app solution secret user person tell me please pls so ok okay hmm'.split(
+    ' ',
+  ),
+);
+
+const FOLLOW_UP =
+  /^(?:and|what about|how about|same for|same with|also|now|then|ok and|okay and|and what about|and for|and also)\b/;
+const REFERENCE =
+  /\b(?:it|that|this|them|those|these|(?:the )?(?:first|second|third|last|top|1st|2nd|3rd|same|that|this) (?:one|app|flow|solution)?)\b/;
+const ORDINALS: Record<string, number> = {
+  first: 0,
+  '1st': 0,
+  top: 0,
+  second: 1,
+  '2nd': 1,
+  third: 2,
+  '3rd': 2,
+  last: -1,
+};
+const WHO_APPROVES =
+  /\bwho (?:can|could|will|would|must|should|has to|needs to|is going to) approve\b|\bwho approves\b/;
 
 interface Typed {
   match: NameMatch;
@@ -184,8 +203,15 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     if (followUp) return { ...followUp, text: cleaned };
   }
 
+  // A name and nothing that says what to do with it ("Lee Gu", "what about CoE-Sync-SP"): offer what can be done.
+  const said = ws.filter((w, i) => !typed.some((t) => i >= t.match.from && i < t.match.to) && !FILLER.has(w.text));
+  if (typed.some((t) => t.type !== 'connection' && t.type !== 'environment') && said.length === 0) {
+    return clarifyAbout(typed, cleaned, top.score, false);
+  }
+
   // Names lift the intent where the sentence shape leaves it open.
-  const has = (type: EntityType) => typed.some((t) => t.type === type || t.match.hits.some((h) => h.name.type === type));
+  const has = (type: EntityType) =>
+    typed.some((t) => t.type === type || t.match.hits.some((h) => h.name.type === type));
   const lifted = liftByNames(intent, lower, has);
   if (lifted && lifted !== intent) {
     intent = lifted;
@@ -204,13 +230,13 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   // without a name are short ("my flow won't turn on"), questions explain their situation.
   const namesOwn = typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
   const long = ws.length >= 13;
-  if (
-    intent !== 'question' &&
-    !namesOwn &&
-    (HOW_TO.test(lower) || long) &&
-    !['help', 'greeting'].includes(intent)
-  ) {
-    return { intent: 'question', entities: {}, confidence: Math.max(0.6, ranked.find((r) => r.intent === 'question')?.score ?? 0), text: cleaned };
+  if (intent !== 'question' && !namesOwn && (HOW_TO.test(lower) || long) && !['help', 'greeting'].includes(intent)) {
+    return {
+      intent: 'question',
+      entities: {},
+      confidence: Math.max(0.6, ranked.find((r) => r.intent === 'question')?.score ?? 0),
+      text: cleaned,
+    };
   }
 
   // Close call between two readings: ask, unless one is a general question and nothing of the tenant is named.
@@ -220,12 +246,23 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     if (!typed.length && pair.some((c) => c.intent === 'question')) {
       return { intent: 'question', entities: {}, confidence: top.score, text: cleaned };
     }
-    const entities = entitiesFor(top.intent as ClassifiedIntent, retype(typed, top.intent as ClassifiedIntent), lower, now);
+    const entities = entitiesFor(
+      top.intent as ClassifiedIntent,
+      retype(typed, top.intent as ClassifiedIntent),
+      lower,
+      now,
+    );
     return {
       intent: 'clarify',
       entities,
       confidence: top.score,
-      choices: pair.map((c) => choiceFor(c.intent as ClassifiedIntent, entitiesFor(c.intent as ClassifiedIntent, retype(typed, c.intent as ClassifiedIntent), lower, now), cleaned)),
+      choices: pair.map((c) =>
+        choiceFor(
+          c.intent as ClassifiedIntent,
+          entitiesFor(c.intent as ClassifiedIntent, retype(typed, c.intent as ClassifiedIntent), lower, now),
+          cleaned,
+        ),
+      ),
       text: cleaned,
     };
   }
@@ -260,7 +297,11 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 }
 
 function isKnownIntent(intent: string): intent is ClassifiedIntent {
-  return intent in PLACEHOLDER || Object.prototype.hasOwnProperty.call(WANTS, intent) || ['help', 'healthReport', 'subscribe', 'unsubscribe', 'scanNow', 'question'].includes(intent);
+  return (
+    intent in PLACEHOLDER ||
+    Object.prototype.hasOwnProperty.call(WANTS, intent) ||
+    ['help', 'healthReport', 'subscribe', 'unsubscribe', 'scanNow', 'question'].includes(intent)
+  );
 }
 
 function fresh(last: ConversationSubject | undefined, now: Date): ConversationSubject | undefined {
@@ -323,7 +364,10 @@ function guessedNames(cleaned: string, ws: Word[], known: Typed[]): Typed[] {
     const next = ws[j]?.text;
     const after = ws[j + 1]?.text;
     if (next === 'connection' && after && REFERENCE_WORDS.test(after)) type = 'solution';
-    else if (next && ['flow', 'solution', 'references', 'reference', 'refs', 'ref', 'secret', 'secrets'].includes(next)) {
+    else if (
+      next &&
+      ['flow', 'solution', 'references', 'reference', 'refs', 'ref', 'secret', 'secrets'].includes(next)
+    ) {
       type = CONTEXT_WORDS[next];
     } else if (possessive && next && ['flows', 'stuff', 'things', 'work', 'connections'].includes(next)) type = 'user';
     else {
@@ -346,8 +390,8 @@ function guessedNames(cleaned: string, ws: Word[], known: Typed[]): Typed[] {
 
 const ENDS_NAME = new Set(
   (
-    'flow solution app is are was keeps keep won\'t wont doesn\'t didn\'t failed fails failing has had please pls and ' +
-    'with in for to on again because since from so but or stopped throws gives can\'t cannot will'
+    "flow solution app is are was keeps keep won't wont doesn't didn't failed fails failing has had please pls and " +
+    "with in for to on again because since from so but or stopped throws gives can't cannot will"
   ).split(' '),
 );
 
@@ -355,7 +399,11 @@ const ENDS_NAME = new Set(
 function typeByCue(before2: string | undefined, before: string | undefined): EntityType | undefined {
   if (!before) return undefined;
   if (['in', 'of', 'for'].includes(before) && before2 && REFERENCE_WORDS.test(before2)) return 'solution';
-  if (['of', 'for', 'on'].includes(before) && before2 && /^(?:secrets?|credentials?|certificates?|certs?)$/.test(before2)) {
+  if (
+    ['of', 'for', 'on'].includes(before) &&
+    before2 &&
+    /^(?:secrets?|credentials?|certificates?|certs?)$/.test(before2)
+  ) {
     return 'app';
   }
   if (['rotate', 'renew'].includes(before)) return 'app';
@@ -466,7 +514,11 @@ export function rawSubject(intent: ClassifiedIntent, text: string): string | und
       /\b(?:point|repoint|re-point|switch|move|rebind|swap|change)\s+(?:the\s+)?(.+?)(?:'s)?(?:\s+solution)?(?:\s+\w+)?\s+(?:connection\s+)?(?:references?|refs?)\b/i,
       /\b(?:references?|refs?)\s+(?:in|of)\s+(?:the\s+)?(.+?)(?:\s+solution)?\s+(?:at|to|on)\b/i,
     ],
-    requestShare: [/\bwith\s+(.+)$/i, /^(?:give|grant|let|allow)\s+(.+?)\s+(?:access|use|to use)\b/i, /^can\s+(.+?)\s+use\b/i],
+    requestShare: [
+      /\bwith\s+(.+)$/i,
+      /^(?:give|grant|let|allow)\s+(.+?)\s+(?:access|use|to use)\b/i,
+      /^can\s+(.+?)\s+use\b/i,
+    ],
   };
   for (const cue of cues[intent] ?? []) {
     const found = cue.exec(t);
@@ -562,7 +614,7 @@ function pick(entities: Entities, keys: (keyof Entities)[]): Entities {
 }
 
 /** A question naming tenant things that fits no request: offer what can be done about the first of them. */
-function clarifyAbout(typed: Typed[], text: string, confidence: number): Understanding {
+function clarifyAbout(typed: Typed[], text: string, confidence: number, asQuestion = true): Understanding {
   const first = typed.find((t) => t.type !== 'connection' && t.type !== 'environment') ?? typed[0];
   const e = { [first.type]: first.hit.name } as Entities;
   const offers: ClassifiedIntent[] =
@@ -579,7 +631,7 @@ function clarifyAbout(typed: Typed[], text: string, confidence: number): Underst
     intent: 'clarify',
     entities: e,
     confidence: Math.min(confidence, 0.5),
-    choices: [...offers.map((o) => choiceFor(o, e, text)), choiceFor('question', e, text)],
+    choices: [...offers.map((o) => choiceFor(o, e, text)), ...(asQuestion ? [choiceFor('question', e, text)] : [])],
     text,
   };
 }
