@@ -86,8 +86,8 @@ export class NameIndex {
     this.names = names;
     for (const name of names) this.add(name);
     for (const word of this.vocabulary) {
-      // Numbers are not misspelt the way words are ("flow 1234" vs "flow 1243" are two flows).
-      if (word.length < 4 || /^\d+$/.test(word)) continue;
+      // Only words are misspelt that way: ids and numbers ("flow 1234" vs "flow 1243") are different things.
+      if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
       for (const d of [word, ...deletionsOf(word)]) {
         const list = this.deletions.get(d);
         if (!list) this.deletions.set(d, [word]);
@@ -135,7 +135,7 @@ export class NameIndex {
 
   /** Vocabulary words one or two small edits away from `word` (typos), closest first. */
   private nearWords(word: string): string[] {
-    if (word.length < 4 || EVERYDAY.has(word) || /^\d+$/.test(word)) return [];
+    if (word.length < 4 || EVERYDAY.has(word) || !/^\p{L}+$/u.test(word)) return [];
     const found = new Set<string>();
     for (const d of [word, ...deletionsOf(word)]) for (const v of this.deletions.get(d) ?? []) found.add(v);
     const max = word.length >= 8 ? 2 : 1;
