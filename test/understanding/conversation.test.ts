@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startAzurite, type RunningAzurite } from '../support/azurite';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,7 +26,7 @@ interface Row {
   entities?: Record<string, unknown>;
 }
 
-function chatJsonl(lines: Row[]): Map<string, Output> {
+function chatJsonl(lines: Row[], env: NodeJS.ProcessEnv = {}): Map<string, Output> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'understanding-')), 'in.jsonl');
   fs.writeFileSync(
     file,
@@ -33,7 +34,7 @@ function chatJsonl(lines: Row[]): Map<string, Output> {
   );
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts', '--jsonl', file], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'error' },
+    env: { ...process.env, LOG_LEVEL: 'error', ...env },
     encoding: 'utf8',
     timeout: 300_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -124,4 +125,29 @@ describe('understanding through the chat CLI', () => {
     });
     expect(said(out.get('soon'))).toMatch(/coming soon/);
   }, 320_000);
+
+  describe('with Azure Storage', () => {
+    let azurite: RunningAzurite | undefined;
+    beforeAll(async () => {
+      azurite = await startAzurite();
+    }, 60_000);
+    afterAll(async () => {
+      await azurite?.stop();
+    });
+
+    it('keeps the subject in the shared store, so another bot process answers the follow-up', () => {
+      const env = { STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite?.connectionString ?? '' };
+      const first = chatJsonl(
+        [{ id: 'a', as: 'alexw@example.com', text: 'connection references in Lunch order' }],
+        env,
+      );
+      expect(first.get('a')?.understood).toMatchObject({ intent: 'solutionReferences' });
+      // A second process: nothing in its memory, only the store knows what the conversation was about.
+      const second = chatJsonl([{ id: 'b', as: 'alexw@example.com', text: 'and Invoice Approvals?' }], env);
+      expect(second.get('b')?.understood).toMatchObject({
+        intent: 'solutionReferences',
+        entities: { solution: 'Invoice Approvals' },
+      });
+    }, 320_000);
+  });
 });
