@@ -11,6 +11,10 @@ import type { TenantPorts } from '../tenant/ports';
 import { NameIndex, type NameAlias, type TenantName } from './nameIndex';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
+/** After a failed read, try again this soon rather than a whole TTL later. */
+const RETRY_AFTER_FAILURE_MS = 30_000;
+/** The first message waits this long for the names at most; it is understood by its wording meanwhile. */
+const DEFAULT_FIRST_WAIT_MS = 3_000;
 
 /** What people call a connector, besides its label. Everyday words need "connection" next to them. */
 const CONNECTOR_WORDS: Record<string, { label: string; aliases: NameAlias[] }> = {
@@ -42,6 +46,8 @@ export interface TenantNamesOptions {
   tenant: TenantPorts;
   clock: Clock;
   ttlMs?: number;
+  /** How long the very first message waits for the names (a slow or throttled tenant must not hold it). */
+  firstWaitMs?: number;
   /** Called when reading the tenant fails (the index stays as it was, or empty). */
   onError?: (error: unknown) => void;
 }
@@ -53,11 +59,20 @@ export class TenantNames {
 
   constructor(private readonly options: TenantNamesOptions) {}
 
-  /** The current index: waits only for the very first load; later refreshes happen behind the answers. */
+  /**
+   * The current index: only the very first load is waited for, and not longer than firstWaitMs; later refreshes
+   * happen behind the answers.
+   */
   async current(): Promise<NameIndex> {
     const age = this.options.clock.now().getTime() - this.loadedAt;
-    if (this.loadedAt === -Infinity) await this.refresh();
-    else if (age > (this.options.ttlMs ?? DEFAULT_TTL_MS)) void this.refresh();
+    if (this.loadedAt === -Infinity) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.firstWaitMs ?? DEFAULT_FIRST_WAIT_MS);
+      });
+      await Promise.race([this.refresh(), waited]);
+      clearTimeout(timer);
+    } else if (age > (this.options.ttlMs ?? DEFAULT_TTL_MS)) void this.refresh();
     return this.index;
   }
 
@@ -65,10 +80,14 @@ export class TenantNames {
     this.loading ??= loadNames(this.options.tenant)
       .then((names) => {
         this.index = new NameIndex(names);
-      })
-      .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => {
         this.loadedAt = this.options.clock.now().getTime();
+      })
+      .catch((error: unknown) => {
+        this.options.onError?.(error);
+        const ttl = this.options.ttlMs ?? DEFAULT_TTL_MS;
+        this.loadedAt = this.options.clock.now().getTime() - ttl + RETRY_AFTER_FAILURE_MS;
+      })
+      .finally(() => {
         this.loading = undefined;
       });
     return this.loading;
