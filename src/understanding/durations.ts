@@ -64,6 +64,7 @@ export function daysWindow(text: string, now: Date): number | undefined {
     const before = ws[i - 1];
     const count = before === undefined ? undefined : /^\d+$/.test(before) ? Number(before) : NUMBER_WORDS[before];
     if (count !== undefined && count > 0) return Math.min(count * unit, 3650);
+    if (ws[i] === 'fortnight') return 14;
     // "this month", "this week", "this year": until its end.
     if (before === 'this' || before === 'the' || before === 'next') {
       const end = endOf(ws[i], now, before === 'next');

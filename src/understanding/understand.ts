@@ -192,7 +192,16 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const typed = matches.map((m) => typeOf(m, ws));
   typed.push(...guessedNames(cleaned, ws, typed));
   typed.sort((a, b) => a.match.from - b.match.from);
-  const ranked = await classifier.classify(delexicalise(ws, typed));
+  let ranked = await classifier.classify(delexicalise(ws, typed));
+  // A subject the index does not know, in a request's usual place ("Stock alerts won't turn on"): read the
+  // sentence with it as a name of that kind; if that reading is a confident request about such a thing, take it.
+  if (!typed.some((t) => t.type !== 'connection' && t.type !== 'environment')) {
+    const slot = await subjectInSlot(classifier, cleaned, ranked[0]);
+    if (slot) {
+      ranked = slot.ranked;
+      typed.push(slot.typed);
+    }
+  }
   const top = ranked[0];
   let intent: ClassifiedIntent | 'None' = top.intent;
   let confidence = top.score;
@@ -394,6 +403,59 @@ const ENDS_NAME = new Set(
     "with in for to on again because since from so but or stopped throws gives can't cannot will"
   ).split(' '),
 );
+
+/** Where a request's subject usually stands, for names the index does not know. */
+const SLOTS: { pattern: RegExp; type: EntityType }[] = [
+  {
+    pattern:
+      /^(?:why\s+(?:is|does|did|won'?t|can'?t)\s+)?(?:the\s+)?(.+?)(?:\s+flow)?\s+(?:won'?t|wont|doesn'?t|isn'?t|is not|will not|keeps|kept|is off|is failing|is broken|failed|fails|stopped|has stopped|throws|gives|is erroring|errors)\b/i,
+    type: 'flow',
+  },
+  { pattern: /^why\s+is\s+(?:the\s+)?(.+?)(?:\s+flow)?\s+(?:off|failing|broken|stopped|not running)\b/i, type: 'flow' },
+  {
+    pattern:
+      /^(?:check|fix|diagnose|troubleshoot|debug)\s+(?:the\s+)?(?:flow\s+)?(.+?)(?:\s+flow)?\s*(?:please|pls)?$/i,
+    type: 'flow',
+  },
+  {
+    pattern:
+      /\b(?:references?|refs?)\s+(?:does|do|of|in|for|used by)\s+(?:the\s+)?(.+?)(?:\s+solution)?(?:\s+(?:have|use|has))?$/i,
+    type: 'solution',
+  },
+];
+
+const GENERIC_SUBJECT =
+  /\b(?:every|each|all|any|our|your|his|her|their|some|no|connectors?|connections?|power|platform|automate|apps?|references?|refs?|solutions?|environments?|tenant|premium|custom|canvas|dataverse|sharepoint|outlook|sql|oauth|guest|users?|service|principal|account|on|the)\b/i;
+
+async function subjectInSlot(
+  classifier: Awaited<ReturnType<typeof sharedClassifier>>,
+  cleaned: string,
+  first: Classification,
+): Promise<{ ranked: Classification[]; typed: Typed } | undefined> {
+  const text = cleaned.replace(/[?!.]+$/g, '').trim();
+  for (const { pattern, type } of SLOTS) {
+    const found = pattern.exec(text);
+    const subject = found?.[1]?.trim();
+    if (!found || !subject || !nameLike(subject) || subject.split(/\s+/).length > 4) continue;
+    // A name, not a description: no "every connector", "power platform", "turning on the"; and written as a name
+    // unless the whole message is short.
+    if (GENERIC_SUBJECT.test(subject) || /^\w+ing\b/i.test(subject)) continue;
+    if (!/\p{Lu}/u.test(subject) && words(text).length > 7) continue;
+    const at = found.index + found[0].indexOf(subject);
+    const replaced = `${text.slice(0, at)} ${PLACEHOLDER[type]} ${text.slice(at + subject.length)}`;
+    const ranked = await classifier.classify(delexicalise(words(replaced), []));
+    const wanted = ranked[0].intent !== 'None' ? WANTS[ranked[0].intent] : undefined;
+    if (!wanted?.includes(type) || ranked[0].score < 0.8) continue;
+    if (first.intent === ranked[0].intent && first.score >= ranked[0].score) continue;
+    const ws = words(text);
+    const from = ws.findIndex((w) => w.start >= at);
+    const to = ws.findIndex((w) => w.start >= at + subject.length);
+    const name: TenantName = { type, name: subject };
+    const match: NameMatch = { from, to: to < 0 ? ws.length : to, text: subject, hits: [{ name, score: 0.5 }] };
+    return { ranked, typed: { match, type, hit: name, said: true } };
+  }
+  return undefined;
+}
 
 /** The kind of a capitalised name by the words before it: "references in X", "turn on X", "secret of X". */
 function typeByCue(before2: string | undefined, before: string | undefined): EntityType | undefined {
