@@ -119,7 +119,7 @@ const TROUBLE =
 const ROTATE = /\b(?:rotat\w*|renew\w*|roll|regenerat\w*|new (?:client )?secret|fresh|replace|refresh)\b/;
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b)/;
+  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
 /**
  * A request about the tenant uses at least one word of this domain (or one of the tenant's names); a sentence
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
@@ -141,6 +141,12 @@ const GATED: (ClassifiedIntent | 'None')[] = [
   'solutionReferences',
   'expiringSecrets',
 ];
+
+const namesOwnEarly = (typed: Typed[]): boolean =>
+  typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
+
+/** An error's name or text: a question about the error, unless a flow of the tenant is named. */
+const ERROR_TEXT = /\b(?:connectionauthorizationfailed|connection authorization failed|invalidtemplate|unauthorized|forbidden|401|403|429)\b/;
 
 /** Words that say nothing about what to do. */
 const FILLER = new Set(
@@ -230,9 +236,13 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   if (GATED.includes(intent) && !typed.length && !DOMAIN.test(lower)) intent = 'None';
 
   if (intent === 'None') {
-    return typed.length && !HOW_TO.test(lower)
+    return namesOwnEarly(typed) && !HOW_TO.test(lower)
       ? clarifyAbout(typed, cleaned, top.score)
       : { intent: 'question', entities: {}, confidence: 0.3, text: cleaned };
+  }
+
+  if (!namesOwnEarly(typed) && ERROR_TEXT.test(lower) && intent !== 'question') {
+    return { intent: 'question', entities: {}, confidence: Math.max(0.6, confidence), text: cleaned };
   }
 
   // A how-to question, or a long sentence, that names nothing of the tenant's own stays a question: requests
@@ -252,9 +262,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const second = ranked[1];
   if (!lifted && second && second.intent !== 'None' && top.score - second.score < 0.3 && top.score < 0.8) {
     const pair = [top, second];
-    if (!typed.length && pair.some((c) => c.intent === 'question')) {
-      return { intent: 'question', entities: {}, confidence: top.score, text: cleaned };
-    }
+    // Nothing of the tenant's own named: the knowledge answer comes with buttons for the tenant checks anyway.
+    if (!namesOwnEarly(typed)) return { intent: 'question', entities: {}, confidence: top.score, text: cleaned };
     const entities = entitiesFor(
       top.intent as ClassifiedIntent,
       retype(typed, top.intent as ClassifiedIntent),
@@ -594,7 +603,7 @@ export function rawSubject(intent: ClassifiedIntent, text: string): string | und
 }
 
 const CLAUSE_WORDS =
-  /[.?!;:]|\b(?:is|are|was|were|be|isn't|aren't|doesn't|don't|didn't|won't|not|can|can't|cannot|could|should|would|will|do|does|did|how|why|what|when|where|which|working|broken|fails?|failing|it|this|that|them|one|flows?|secrets?|connections?|someone|anyone|users?|people|others?|everyone|colleagues?)\b/i;
+  /[.?!;:]|\b(?:is|are|was|were|be|isn't|aren't|doesn't|don't|didn't|won't|not|can|can't|cannot|could|should|would|will|do|does|did|how|why|what|when|where|which|working|broken|fails?|failing|it|this|that|them|one|flows?|secrets?|connections?|someone|anyone|somebody|users?|people|persons?|others?|everyone|colleagues?|co-?workers?|team ?mates?|partners?|guests?|managers?|boss|team)\b/i;
 const nameLike = (name: string): boolean =>
   !CLAUSE_WORDS.test(name) && !/^(?:my|our|the|a|an|its?|mine|yours?)$/i.test(name) && name.split(/\s+/).length <= 6;
 
