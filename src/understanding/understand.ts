@@ -310,7 +310,13 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     entities.connection ??= /\b(?:my|the|our)\s+([\w\s-]+?)\s+connection\b/i.exec(cleaned)?.[1];
     entities.environment ??= /\bin\s+(?:the\s+)?([A-Za-z]+)(?:\s+(?:environment|env))?\s+with\b/i.exec(cleaned)?.[1];
   }
-  if (needed && !entities[needed]) return { intent, entities, confidence, missing: needed, text: cleaned };
+  if (needed && !entities[needed]) {
+    // "expired connection, flow still ok??": asked about flows in general, not about one of mine.
+    if (/\?\s*$/.test(cleaned) && !/\b(?:my|i|i'm|im|we|our|mine|me)\b/.test(lower)) {
+      return { intent: 'question', entities: {}, confidence, text: cleaned };
+    }
+    return { intent, entities, confidence, missing: needed, text: cleaned };
+  }
   return { intent, entities, confidence, text: cleaned };
 }
 
