@@ -146,7 +146,8 @@ const namesOwnEarly = (typed: Typed[]): boolean =>
   typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
 
 /** An error's name or text: a question about the error, unless a flow of the tenant is named. */
-const ERROR_TEXT = /\b(?:connectionauthorizationfailed|connection authorization failed|invalidtemplate|unauthorized|forbidden|401|403|429)\b/;
+const ERROR_TEXT =
+  /\b(?:connectionauthorizationfailed|connection authorization failed|invalidtemplate|unauthorized|forbidden|401|403|429)\b/;
 
 /** Words that say nothing about what to do. */
 const FILLER = new Set(
