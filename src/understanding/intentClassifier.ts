@@ -72,7 +72,14 @@ export class IntentClassifier {
     const container = await containerBootstrap();
     container.use(LangEn);
     // log: false — NLP.js prints every training epoch to the console by default.
-    const nlp = new Nlp({ container, languages: ['en'], autoSave: false, autoLoad: false, nlu: { log: false } });
+    const nlp = new Nlp({
+      container,
+      languages: ['en'],
+      autoSave: false,
+      autoLoad: false,
+      // spellCheck: a word one letter away from a trained word counts as it ("conections", "secrts").
+      nlu: { log: false, spellCheck: true, spellCheckDistance: 1 },
+    });
     nlp.addLanguage('en');
     for (const { intent, utterances } of data.data) {
       for (const utterance of utterances) nlp.addDocument('en', fillSlots(utterance), intent);

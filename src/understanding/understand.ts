@@ -9,6 +9,7 @@
 import { daysWindow, reminderDays } from './durations';
 import { sharedClassifier, PLACEHOLDER, type ClassifiedIntent, type Classification } from './intentClassifier';
 import type { EntityType, NameIndex, NameMatch, TenantName } from './nameIndex';
+import { correctWord } from './spelling';
 import { cleanMessage, words, type Word } from './text';
 
 export type UnderstoodIntent = ClassifiedIntent | 'clarify';
@@ -125,7 +126,7 @@ const HOW_TO =
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
  */
 const DOMAIN =
-  /\b(?:connect\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|scan\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|status|healthy|wrong)\b/;
+  /\b(?:con+ect?\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|scan\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|status|healthy|wrong)\b/;
 const GATED: (ClassifiedIntent | 'None')[] = [
   'audit',
   'healthReport',
@@ -144,6 +145,8 @@ const GATED: (ClassifiedIntent | 'None')[] = [
 
 const namesOwnEarly = (typed: Typed[]): boolean =>
   typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
+
+const GENERAL_ABOUT_CONNECTOR: (ClassifiedIntent | 'None')[] = ['showMyConnections', 'diagnoseFlow', 'expiringSecrets'];
 
 /** An error's name or text: a question about the error, unless a flow of the tenant is named. */
 const ERROR_TEXT =
@@ -185,7 +188,14 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const classifier = await sharedClassifier();
   const cleaned = cleanMessage(text);
   const now = options.now ?? new Date();
-  const ws = words(cleaned);
+  const typedWords = words(cleaned);
+  // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
+  const matches = options.names ? options.names.find(typedWords) : [];
+  const inName = (i: number) => matches.some((m) => i >= m.from && i < m.to);
+  const ws = typedWords.map((w, i) => {
+    const meant = inName(i) ? w.text : correctWord(w.text);
+    return meant === w.text ? w : { ...w, text: meant, raw: meant };
+  });
   const lower = ws.map((w) => w.text).join(' ');
   const forcedQuestion = /^question:\s*/i.exec(cleaned);
   if (forcedQuestion) {
@@ -193,9 +203,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     return { intent: 'question', entities: {}, confidence: 1, text: question };
   }
   const last = fresh(options.last, now);
-  // Names typed by the person are recognised whatever their owner (a co-owner types a flow created by someone
-  // else); the request itself checks access, and pickers offer only what the caller may see.
-  const matches = options.names ? options.names.find(ws) : [];
+  // (Names typed by the person are recognised whatever their owner — a co-owner types a flow created by someone
+  // else; the request itself checks access, and pickers offer only what the caller may see.)
   const typed = matches.map((m) => typeOf(m, ws));
   typed.push(...guessedNames(cleaned, ws, typed));
   typed.sort((a, b) => a.match.from - b.match.from);
@@ -242,6 +251,12 @@ export async function understand(text: string, options: UnderstandOptions = {}):
       : { intent: 'question', entities: {}, confidence: 0.3, text: cleaned };
   }
 
+  // "dataverse connection expired, flow still ok??": a question about a kind of connection, not about mine.
+  const aboutConnector = typed.some((t) => t.type === 'connection');
+  const generalQuestion = /\?\s*$/.test(cleaned) && !/\b(?:my|i|i'm|im|we|our|mine|me)\b/.test(lower);
+  if (!namesOwnEarly(typed) && aboutConnector && generalQuestion && GENERAL_ABOUT_CONNECTOR.includes(intent)) {
+    return { intent: 'question', entities: {}, confidence: Math.max(0.6, confidence), text: cleaned };
+  }
   if (!namesOwnEarly(typed) && ERROR_TEXT.test(lower) && intent !== 'question') {
     return { intent: 'question', entities: {}, confidence: Math.max(0.6, confidence), text: cleaned };
   }
