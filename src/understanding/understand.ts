@@ -57,8 +57,6 @@ export interface ConversationSubject {
 
 export interface UnderstandOptions {
   names?: NameIndex;
-  /** Whether the caller may see a name (admins all; makers their own flows and connections). */
-  visible?: (name: TenantName) => boolean;
   now?: Date;
   last?: ConversationSubject;
 }
@@ -336,12 +334,9 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   return { intent, entities, confidence, text: cleaned };
 }
 
+/** Turn state comes back from storage: only a subject this version knows is followed up on. */
 function isKnownIntent(intent: string): intent is ClassifiedIntent {
-  return (
-    intent in PLACEHOLDER ||
-    Object.prototype.hasOwnProperty.call(WANTS, intent) ||
-    ['help', 'healthReport', 'subscribe', 'unsubscribe', 'scanNow', 'question'].includes(intent)
-  );
+  return Object.prototype.hasOwnProperty.call(WANTS, intent) || Object.prototype.hasOwnProperty.call(NEEDS, intent);
 }
 
 function fresh(last: ConversationSubject | undefined, now: Date): ConversationSubject | undefined {
