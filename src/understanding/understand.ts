@@ -118,7 +118,7 @@ const TROUBLE =
 const ROTATE = /\b(?:rotat\w*|renew\w*|roll|regenerat\w*|new (?:client )?secret|fresh|replace|refresh)\b/;
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
+  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there (?:a|an|any way)\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
 /**
  * A request about the tenant uses at least one word of this domain (or one of the tenant's names); a sentence
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
@@ -348,7 +348,7 @@ function fresh(last: ConversationSubject | undefined, now: Date): ConversationSu
 /** The kind of thing a matched name is: said next to it ("the X flow"), else its best hit. */
 function typeOf(match: NameMatch, ws: Word[]): Typed {
   const types = new Set(match.hits.map((h) => h.name.type));
-  const near = [ws[match.to]?.text, ws[match.to + 1]?.text, ws[match.from - 1]?.text];
+  const near = [ws[match.to]?.text, ws[match.to + 1]?.text, ws[match.from - 1]?.text, ws[match.from - 2]?.text];
   let said: EntityType | undefined;
   for (let i = 0; i < near.length; i++) {
     const word = near[i];
@@ -495,6 +495,7 @@ function typeByCue(before2: string | undefined, before: string | undefined): Ent
     return 'app';
   }
   if (['rotate', 'renew'].includes(before)) return 'app';
+  if (['repoint', 're-point', 'rebind'].includes(before)) return 'solution';
   if (['for', 'of', 'on'].includes(before) && before2 && /^(?:audit|history|log)$/.test(before2)) return 'app';
   if ((before === 'on' && before2 === 'turn') || (before === 'with' && before2 === 'wrong')) return 'flow';
   if (['enable', 'activate', 'diagnose', 'troubleshoot', 'debug', 'check', 'fix'].includes(before)) return 'flow';
