@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       'usage: npm run --silent chat -- [--as USER] [--json] [--jsonl FILE] [--data DIR] [TEXT]\n' +
         '  --as USER     who speaks: a UPN or object id of a demo-tenant user (default meganb@example.com)\n' +
-        '  --json        print {"replies":[…],"notifications":[…]}\n' +
+        '  --json        print {"replies":[…],"notifications":[…],"understood":{"intent","entities","confidence"}}\n' +
         '  --jsonl FILE  one JSON input per line: {"id","text","as"} or {"id","as","click","inputs"}\n' +
         '  --data DIR    keep the store in DIR across runs (default: a fresh temporary store)\n',
     );
