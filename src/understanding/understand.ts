@@ -633,9 +633,10 @@ function followUpOn(
   now: Date,
 ): Omit<Understanding, 'text'> | undefined {
   const lastIntent = last.intent as ClassifiedIntent;
-  // "who can approve that?" after a request: the request's subject, in its audit trail (which lists approvers).
+  // "who can approve that?" after a request: the same request again, whose confirmation card names its approvers
+  // (nothing is sent until the person confirms, and it works for makers, who may not read the audit log).
   if (WHO_APPROVES.test(lower) && (lastIntent === 'requestRotation' || lastIntent === 'requestShare')) {
-    return { intent: 'audit', entities: pick(last.entities, ['app', 'connection', 'user']), confidence: 0.9 };
+    return { intent: lastIntent, entities: { ...last.entities }, confidence: 0.9 };
   }
   const wanted = WANTS[lastIntent] ?? [];
   const spare = ws.length - typed.reduce((n, t) => n + (t.match.to - t.match.from), 0);

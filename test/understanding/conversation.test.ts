@@ -101,7 +101,12 @@ describe('understanding through the chat CLI', () => {
       entities: { app: 'D365-App-Registration' },
     });
     expect(said(out.get('first'))).toMatch(/D365-App-Registration/);
-    expect(out.get('who')?.understood).toMatchObject({ intent: 'audit', entities: { app: 'D365-App-Registration' } });
+    // "who can approve that?": the request again, its confirmation card naming the approvers.
+    expect(out.get('who')?.understood).toMatchObject({
+      intent: 'requestRotation',
+      entities: { app: 'D365-App-Registration' },
+    });
+    expect(said(out.get('who'))).toMatch(/Isaiah Langer/);
     // "it" after a list of several: which one? A card whose buttons send each request.
     expect(out.get('ambiguous')?.understood?.intent).toBe('clarify');
     expect(said(out.get('ambiguous'))).toMatch(/Rotate the secret of CoE-Sync-SP/);
