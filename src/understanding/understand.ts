@@ -697,12 +697,6 @@ function followUpOn(
   return undefined;
 }
 
-function pick(entities: Entities, keys: (keyof Entities)[]): Entities {
-  const out: Entities = {};
-  for (const key of keys) if (entities[key] !== undefined) Object.assign(out, { [key]: entities[key] });
-  return out;
-}
-
 /** A question naming tenant things that fits no request: offer what can be done about the first of them. */
 function clarifyAbout(typed: Typed[], text: string, confidence: number, asQuestion = true): Understanding {
   const first = typed.find((t) => t.type !== 'connection' && t.type !== 'environment') ?? typed[0];
