@@ -25,7 +25,7 @@ function questions(): string[] {
     .map((l) => (JSON.parse(l) as { question: string }).question);
 }
 
-async function echoTurnSamples(count: number): Promise<number[]> {
+export async function echoTurnSamples(count: number): Promise<number[]> {
   const adapter = new InProcessAdapter();
   const app = new Application<TurnState>({ storage: new MemoryStorage(), startTypingTimer: false });
   app.activity('message', async (context) => {

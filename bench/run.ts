@@ -22,6 +22,11 @@ const BENCHES: Bench[] = [
     load: () => import('./answerLatency.bench'),
   },
   {
+    name: 'understanding',
+    title: 'Understanding a message (intent + tenant names) with a full tenant, vs a bare teams-ai echo turn',
+    load: () => import('./understanding.bench'),
+  },
+  {
     name: 'http',
     title: 'Turns over HTTP (expectReplies) vs a bare teams-ai echo bot',
     load: () => import('./httpTurns.bench'),

@@ -14,7 +14,7 @@ import { handleCardAction, handleIntent } from './dispatch';
 import { friendlyError } from './friendlyError';
 import { helpReply } from './helpCard';
 import { recordFeedback } from './planner/llmFeedback';
-import { planLocally } from './planner/localPlanner';
+import { MessageUnderstanding } from './messageUnderstanding';
 import type { ProactiveNotifier } from './proactiveNotifier';
 import type { ActionResult, BotServices } from './services';
 
@@ -65,7 +65,8 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     }
   });
 
-  app.activity(ActivityTypes.Message, async (context) => {
+  const understanding = new MessageUnderstanding(services);
+  app.activity(ActivityTypes.Message, async (context, state) => {
     const caller = callerFromContext(context);
     if (!caller) {
       await send(context, NO_IDENTITY);
@@ -76,11 +77,13 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
       await send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
       return;
     }
-    const result = await guarded(context, text, () =>
-      services.llmPlanner
-        ? services.llmPlanner.respond(services, context, caller, text)
-        : handleIntent(services, caller, planLocally(text)),
-    );
+    const result = await guarded(context, text, async () => {
+      if (services.llmPlanner) return services.llmPlanner.respond(services, context, caller, text);
+      const plan = await understanding.plan(context, state, caller, text);
+      const answered = await handleIntent(services, caller, plan.intent);
+      await understanding.remember(state, plan, answered);
+      return answered;
+    });
     const sent = await send(context, result.reply);
     await result.afterSend?.(sent?.id).catch((error) => log.warn({ err: error }, 'could not record the reply'));
     await deliver(result);

@@ -8,6 +8,7 @@ import type { Composition } from '../compose';
 import type { AdaptiveCard } from '../cards/renderCard';
 import { createBot, type Bot } from './bot';
 import { InProcessAdapter, type OutgoingActivity } from './inProcessAdapter';
+import { UNDERSTOOD_KEY, type Understood } from './messageUnderstanding';
 
 export interface ChatUser {
   /** Entra object id. */
@@ -30,6 +31,8 @@ export interface ChatMessage {
 export interface ChatTurn {
   replies: ChatMessage[];
   notifications: (ChatMessage & { toUserId: string })[];
+  /** What the bot understood from a typed message (or a button that sends text); absent for other buttons. */
+  understood?: Understood;
 }
 
 export class ChatError extends Error {}
@@ -130,7 +133,11 @@ export class ChatSession {
       locale: 'en-US',
       ...activity,
     };
-    const invokeResponse = await this.adapter.process(incoming, (context) => this.bot.run(context));
+    let understood: Understood | undefined;
+    const invokeResponse = await this.adapter.process(incoming, async (context) => {
+      await this.bot.run(context);
+      understood = context.turnState.get(UNDERSTOOD_KEY) as Understood | undefined;
+    });
     await this.composition.services.background.drain();
 
     const replies: ChatMessage[] = [];
@@ -153,7 +160,7 @@ export class ChatSession {
       if (out.conversationId === conversationId) replies.push(message);
       else notifications.push({ toUserId: recipient, ...message });
     }
-    return { replies, notifications };
+    return { replies, notifications, ...(understood ? { understood } : {}) };
   }
 
   private remember(userId: string, activityId: string, cards: AdaptiveCard[]): void {

@@ -4,6 +4,7 @@
  * Application turns those into activities.
  */
 import type { Caller } from '../access/caller';
+import { renderCard } from '../cards/renderCard';
 import { textReply } from '../cards/reply';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
@@ -63,7 +64,33 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
       return notifications ? { reply: await notifications.unsubscribe(caller) } : notAvailable('Notifications');
     case 'scanNow':
       return notifications ? { reply: await notifications.scanNow(caller) } : notAvailable('Scanning');
+    case 'impact':
+      return comingSoon(
+        `What depends on ${intent.subject ?? 'a person, an app or a connection'}`,
+        'Meanwhile, "show my connections" and "which secrets expire soon" list what signs in with what.',
+      );
+    case 'handover':
+      return comingSoon(
+        `Handing over ${intent.from ? `${intent.from}'s` : "someone's"} flows and connections${intent.to ? ` to ${intent.to}` : ''}`,
+        'Meanwhile, the health report lists the connections owned by people who left.',
+      );
+    case 'repointReferences':
+      return comingSoon(
+        `Re-pointing ${intent.solutionName ? `${intent.solutionName}'s` : "a solution's"} connection references`,
+        intent.solutionName
+          ? `Meanwhile, "connection references in ${intent.solutionName}" shows what each reference uses now.`
+          : 'Meanwhile, "connection references in <solution>" shows what each reference uses now.',
+      );
+    case 'clarify':
+      return intent.choices.length
+        ? { reply: { cards: [renderCard('clarify', intent)] } }
+        : { reply: textReply(`${intent.title} ${intent.intro}`.trim()) };
   }
+}
+
+/** Understood requests whose feature is not built yet: say so, and what helps meanwhile. */
+function comingSoon(what: string, meanwhile: string): ActionResult {
+  return { reply: textReply(`${what} is coming soon: I understood the request, but cannot do it yet. ${meanwhile}`) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { renderCard } from '../cards/renderCard';
 import { textReply, type Reply } from '../cards/reply';
 import type { DomainContext } from '../context';
 import type { AuditEntry } from '../store/ports';
-import { matchScore } from './nameMatch';
+import { matchScore } from '../understanding/nameResolution';
 import { refuse } from './refusals';
 
 type ListedEntry = Required<Pick<AuditEntry, 'at'>> & AuditEntry;

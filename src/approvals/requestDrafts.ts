@@ -13,7 +13,7 @@ import { approversFor, mayRequestRotation } from './approvalPolicy';
 import { subjectOf, type ConnectionTarget, type Draft, type Operation, type ShareOperation } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
 import { confirmCard } from './approvalCards';
-import { bestMatches, matchScore } from './nameMatch';
+import { bestMatches, matchScore } from '../understanding/nameResolution';
 import { refuse } from './refusals';
 import { rotationRiskNotes, shareRiskNotes } from './riskNotes';
 import { mayShareWith, oauthShareRefusal } from '../connections/sharingRule';

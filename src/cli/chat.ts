@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       'usage: npm run --silent chat -- [--as USER] [--json] [--jsonl FILE] [--data DIR] [TEXT]\n' +
         '  --as USER     who speaks: a UPN or object id of a demo-tenant user (default meganb@example.com)\n' +
-        '  --json        print {"replies":[…],"notifications":[…]}\n' +
+        '  --json        print {"replies":[…],"notifications":[…],"understood":{"intent","entities","confidence"}}\n' +
         '  --jsonl FILE  one JSON input per line: {"id","text","as"}, {"id","as","click","inputs"}\n' +
         '                or {"id","as","feedback":"like"|"dislike","comment"} (on the newest AI answer); FILE - = stdin\n' +
         '  --data DIR    keep the store in DIR across runs (default: a fresh temporary store)\n',
@@ -112,7 +112,11 @@ class Chat {
       const to = (await this.user(n.toUserId).catch(() => undefined))?.userPrincipalName ?? n.toUserId;
       notifications.push({ to, ...message(n) });
     }
-    return { replies: turn.replies.map(message), notifications };
+    return {
+      replies: turn.replies.map(message),
+      notifications,
+      ...(turn.understood ? { understood: turn.understood } : {}),
+    };
   }
 
   /** FILE, or "-" for standard input read line by line (each answer is printed before the next line is read). */

@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../access/caller';
 import type { Environment, Flow } from '../tenant/model';
-import { closestNames, resolveByName, type Resolution } from './nameResolver';
+import { closestNames, resolveByName, type Resolution } from '../understanding/nameResolution';
 import type { IndexedFlow, TenantIndex } from './tenantIndex';
 import type { TenantReader } from './tenantReader';
 

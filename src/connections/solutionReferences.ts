@@ -15,7 +15,7 @@ import { crypticReferenceNames } from './findings/crypticReferenceNames';
 import type { Finding } from './findings/finding';
 import { personalConnectionsInProduction } from './findings/personalConnectionsInProduction';
 import { unboundReferences } from './findings/unboundReferences';
-import { resolveByName } from './nameResolver';
+import { resolveByName } from '../understanding/nameResolution';
 import { withGaps } from './partialResult';
 import { connectorLabel } from './tenantFacts';
 import type { TenantReader } from './tenantReader';

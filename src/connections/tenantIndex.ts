@@ -10,7 +10,7 @@
  * current without saying so.
  */
 import type { Connection, Environment, Flow } from '../tenant/model';
-import { NameIndex } from './nameResolver';
+import { NameIndex } from '../understanding/nameResolution';
 import { connectionKey } from './tenantFacts';
 
 /** A connection as the scan saw it, with how many flows used it then. */

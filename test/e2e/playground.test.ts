@@ -198,6 +198,25 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     await shot(alex, '5c-alex-completed');
   });
 
+  it('6. each role asks in plain words, not command words, and gets the matching answer', async () => {
+    // A maker: her connections, asked as a question.
+    const megan = pages.get(PERSONAS.megan.id)!;
+    await say(megan, 'are my connections ok?');
+    await megan.getByText('Your connections').last().waitFor({ timeout: WAIT });
+    // An approver: reminders, with the days in his own words.
+    const isaiah = pages.get(PERSONAS.isaiah.id)!;
+    await say(isaiah, 'keep me posted, 14 and 3 days before a secret runs out');
+    await isaiah
+      .getByText(/Subscribed: .*14 and 3 days before/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    // An admin: the health report, asked as a question.
+    const alex = pages.get(PERSONAS.alex.id)!;
+    await say(alex, 'how healthy is our tenant?');
+    await alex.getByText('Tenant health report').last().waitFor({ timeout: WAIT });
+    await shot(alex, '6-alex-plain-language');
+  });
+
   it('renders every card template with the Adaptive Cards renderer in the browser, without errors', async () => {
     const page = await browser.newPage();
     await page.setContent('<html><body><div id="host"></div></body></html>');

@@ -16,6 +16,17 @@ export type Intent =
   | { kind: 'subscribe'; thresholds?: number[] }
   | { kind: 'unsubscribe' }
   | { kind: 'scanNow' }
-  | { kind: 'question'; text: string };
+  | { kind: 'question'; text: string }
+  /** Understood, answered "coming soon" until built: what depends on a person, an app or a connection. */
+  | { kind: 'impact'; subject?: string }
+  /** Understood, answered "coming soon": move a leaver's flows and connections to someone else. */
+  | { kind: 'handover'; from?: string; to?: string }
+  /** Understood, answered "coming soon": bind a solution's connection references to other connections. */
+  | { kind: 'repointReferences'; solutionName?: string }
+  /**
+   * Not sure, or a request without its subject: one short card whose buttons send the candidate requests
+   * (so a click runs through the same planner as typed text).
+   */
+  | { kind: 'clarify'; title: string; intro: string; choices: { title: string; text: string }[] };
 
 export type IntentKind = Intent['kind'];

@@ -186,7 +186,7 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
   }
 
   async function plan(context: TurnContext, text: string): Promise<LlmPlan> {
-    const local = planLocally(text);
+    const local = await planLocally(text);
     if (localFirst && local.kind !== 'question') return { kind: 'intent', intent: local, by: 'local' };
 
     const fallBack = (reason: string): LlmPlan => {

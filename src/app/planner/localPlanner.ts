@@ -1,168 +1,152 @@
 /**
- * The local planner (no LLM): anchored patterns turn a message into an Intent; anything else is a question for
- * the knowledge answerer. Patterns are anchored on purpose: teams-ai's app.message('help') would match any text
- * containing "help", and "How do I share a connection…?" is a question, not a share request.
+ * The local planner (no LLM): src/understanding reads the message (intent, the tenant's names, confidence) and
+ * this turns what it understood into an Intent for the dispatcher — a request, a question for the knowledge
+ * answerer, or a clarifying card when it is not sure or the request's subject is missing (then a picker of the
+ * caller's own candidates).
  */
+import {
+  choiceFor,
+  understand,
+  type ConversationSubject,
+  type Entities,
+  type NameIndex,
+  type TenantName,
+  type Understanding,
+} from '../../understanding';
 import type { Intent } from './intents';
 
-const clean = (text: string): string =>
-  text
-    .replace(/<at>[^<]*<\/at>/gi, ' ') // @mentions in channels
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
-
-const stripPunctuation = (text: string): string =>
-  text
-    .replace(/[\s.!?]+$/g, '')
-    .replace(/,?\s+please$/i, '')
-    .trim();
-
-/** "the weekly report flow" → "weekly report"; "my flow" → undefined (the user has to pick). */
-function flowNameFrom(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let name = stripPunctuation(raw)
-    .replace(/^["'“”]+|["'“”]+$/g, '')
-    .replace(/^(the|my|our|this|a)\s+/i, '')
-    .replace(/\s+(flow|cloud flow|power automate flow)$/i, '')
-    .replace(/^(flow|cloud flow)\s+/i, '')
-    .replace(/^["'“”]+|["'“”]+$/g, '')
-    .trim();
-  if (/^(flows?|it|this|that)?$/i.test(name)) name = '';
-  return name || undefined;
+export interface PlanContext {
+  /** The tenant's names (omitted: names are taken as typed, by their cue words). */
+  names?: NameIndex;
+  /** Whether the caller may see a name. */
+  visible?: (name: TenantName) => boolean;
+  now?: Date;
+  /** What the conversation was last about (turn state). */
+  last?: ConversationSubject;
 }
 
-/**
- * Whether what a command pattern captured as a name (a solution, a flow, a person) reads like a name, not like the
- * rest of a sentence. "The connection reference for my custom connector is not recognized in my canvas app. How
- * do I fix it?" fits the shape of "connection references in <solution>", but its "solution" holds a second
- * sentence, a verb and a negation: it is a question for the knowledge answerer, not a command.
- */
-const CLAUSE_WORDS =
-  /[.?!;:]|\b(?:is|are|was|were|be|isn't|aren't|doesn't|don't|didn't|won't|not|can|can't|cannot|could|should|would|will|do|does|did|how|why|what|when|where|which|possible|recogni[sz]ed|working|broken|fails?|failing)\b/i;
-const nameLike = (name: string): boolean => !CLAUSE_WORDS.test(name) && name.split(/\s+/).length <= 8;
+/** What the chat CLI reports: the intent's name, the tenant's display names it is about, and the confidence. */
+export interface Understood {
+  intent: string;
+  entities: Entities;
+  confidence: number;
+}
 
-/** "running flows under my own account": a gerund opening several words, or flows / connections in general. */
-const aboutPractice = (name: string): boolean =>
-  (/^\w+ing\b/i.test(name) && name.trim().split(/\s+/).length >= 3) || /\b(?:flows|my own)\b/i.test(name);
+export interface Plan {
+  intent: Intent;
+  understood: Understood;
+  understanding: Understanding;
+}
 
-/** "share my connection with other users" asks about sharing in general: there is nobody to share with. */
-const GENERIC_PEOPLE =
-  /^(?:an?\s+|another\s+|other\s+|the\s+|my\s+|some\s+|any\s+)?(?:other\s+|regular\s+|normal\s+|external\s+|guest\s+)?(?:users?|persons?|people|someone|somebody|anyone|anybody|everyone|colleagues?|co-?workers?|team\s*mates?|guests?|makers?)$/i;
+const MAX_PICKS = 8;
 
-const NEGATION = "(?:can't|cant|cannot|can not|won't|wont|doesn't|doesnt|does not|isn't|isnt|is not|couldn't|will not)";
+export async function planMessage(text: string, context: PlanContext = {}): Promise<Plan> {
+  const understanding = await understand(text, context);
+  const understood = {
+    intent: understanding.intent,
+    entities: understanding.entities,
+    confidence: Math.round(understanding.confidence * 100) / 100,
+  };
+  return { intent: toIntent(understanding, context), understood, understanding };
+}
 
-/** A rule's intent, or null when the match turns out not to be that command (the message is then a question). */
-const rules: { pattern: RegExp; intent: (m: RegExpMatchArray) => Intent | null }[] = [
-  {
-    pattern: /^(help|\?|commands|menu|what can you do|what do you do|how do i use you)$/i,
-    intent: () => ({ kind: 'help' }),
-  },
-  { pattern: /^(hi|hello|hey|good (morning|afternoon|evening)|start)$/i, intent: () => ({ kind: 'greeting' }) },
-  {
-    pattern:
-      /^(?:please\s+)?(?:(?:show|list|check|display|get|see|view)(?: me)?(?: all)? (?:my|all my)(?: own)? connections?(?: status(?:es)?)?(?: in \w+)?|my connections?|(?:status of|check) my connections?|connection status|check connections)$/i,
-    intent: () => ({ kind: 'showMyConnections' }),
-  },
-  {
-    pattern: new RegExp(
-      `^(?:why|how come)\\s+${NEGATION}\\s+(?:i|we|adele|you)?\\s*(?:turn on|switch on|enable|start|activate|run|save)\\s+(.+?)(?:\\s+on)?$`,
-      'i',
-    ),
-    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
-  },
-  {
-    pattern: new RegExp(
-      `^(?:why|how come)\\s+(?:does|is|did)\\s+(.+?)\\s+(?:fail|failing|broken|not working|not running|off|${NEGATION}.*)$`,
-      'i',
-    ),
-    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
-  },
-  {
-    pattern:
-      /^(?:why|how come)\s+(.+?)\s+(?:fails|is failing|is broken|is off|won't turn on|will not turn on|doesn't (?:turn on|run|work))$/i,
-    intent: (m) => ({ kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }),
-  },
-  {
-    pattern:
-      /^(?:diagnose|troubleshoot|check|what'?s wrong with|what is wrong with)\s+(?:the\s+|my\s+)?(?:flow\s+)?(.+?)(?:\s+flow)?$/i,
-    // "check that my flow really runs as the service principal" is a question, not a flow called "that my flow…";
-    // so is "what's wrong with running company flows under my own login" (a practice, said with a gerund, that
-    // talks about flows in general).
-    intent: (m) =>
-      nameLike(m[1]) && !/^(?:that|if|whether|how|why)\b/i.test(m[1]) && !aboutPractice(m[1])
-        ? { kind: 'diagnoseFlow', flowName: flowNameFrom(m[1]) }
-        : null,
-  },
-  {
-    pattern:
-      /^(?:(?:show|list|check|display)(?: me)?\s+)?(?:the\s+)?connection references?\s+(?:in|of|for|used by)\s+(?:the\s+)?(.+?)(?:\s+solution)?$/i,
-    intent: (m) => {
-      const solutionName = stripPunctuation(m[1]).replace(/^["']|["']$/g, '');
-      return nameLike(solutionName) ? { kind: 'solutionReferences', solutionName } : null;
-    },
-  },
-  {
-    pattern:
-      /^(?:(?:which|what|list|show|check)(?: me)?(?: the)?(?: app)?\s+(?:client\s+)?(?:secrets?|certificates?|certs?|credentials?)(?:\s+(?:and|or)\s+(?:certificates?|secrets?|certs?))?\s+(?:will\s+|are\s+|is\s+)?(?:about to\s+|going to\s+)?(?:expir\w*|run(?:ning)? out).*|(?:expiring|expired) (?:secrets?|certificates?|credentials?).*)$/i,
-    intent: (m) => {
-      const days = /(?:next|within|in)\s+(\d+)\s+days?/i.exec(m[0]);
-      const weeks = /(?:next|within|in)\s+(\d+)\s+weeks?/i.exec(m[0]);
-      const withinDays = days ? Number(days[1]) : weeks ? Number(weeks[1]) * 7 : undefined;
-      return { kind: 'expiringSecrets', withinDays };
-    },
-  },
-  {
-    pattern:
-      /^(?:show(?: me)?\s+|run\s+|open\s+)?(?:the\s+|a\s+)?(?:tenant\s+)?(?:health|governance)(?:\s+(?:report|check|findings))?$/i,
-    intent: () => ({ kind: 'healthReport' }),
-  },
-  {
-    pattern:
-      /^(?:please\s+)?(?:rotate|renew|roll)\s+(?:the\s+)?(?:client\s+)?(?:secrets?|credentials?)\s+(?:of|for|on)\s+(?:the\s+)?(?:app\s+)?(.+?)$/i,
-    intent: (m) => ({ kind: 'requestRotation', appQuery: stripPunctuation(m[1]).replace(/^["']|["']$/g, '') }),
-  },
-  {
-    pattern: /^(?:please\s+)?rotate\s+(?:the\s+)?(?!secret)(.+?)(?:'s)?(?:\s+(?:client\s+)?secret)?$/i,
-    intent: (m) => ({ kind: 'requestRotation', appQuery: stripPunctuation(m[1]).replace(/^["']|["']$/g, '') }),
-  },
-  {
-    pattern:
-      /^(?:please\s+)?share\s+(?:my\s+|the\s+)?(.+?)\s+connections?(?:\s+in\s+(?:the\s+)?(\S+?)(?:\s+environment)?)?\s+with\s+(.+?)$/i,
-    intent: (m) => {
-      const targetUserQuery = stripPunctuation(m[3]);
-      if (!nameLike(m[1]) || !nameLike(targetUserQuery) || GENERIC_PEOPLE.test(targetUserQuery)) return null;
-      return { kind: 'requestShare', connectionQuery: m[1].trim(), environmentQuery: m[2]?.trim(), targetUserQuery };
-    },
-  },
-  {
-    pattern: /^(?:show\s+(?:me\s+)?(?:the\s+)?)?audit(?:\s+(?:log|trail|history))?(?:\s+(?:for|of|on)\s+(.+?))?$/i,
-    intent: (m) => ({ kind: 'audit', subject: m[1] ? stripPunctuation(m[1]) : undefined }),
-  },
-  { pattern: /^unsubscribe\b.*$/i, intent: () => ({ kind: 'unsubscribe' }) },
-  {
-    pattern: /^(?:subscribe|notify me|remind me)\b.*$/i,
-    intent: (m) => {
-      const numbers = [...m[0].matchAll(/\d+/g)].map((n) => Number(n[0])).filter((n) => n > 0 && n <= 365);
+export async function planLocally(text: string, context: PlanContext = {}): Promise<Intent> {
+  return (await planMessage(text, context)).intent;
+}
+
+function toIntent(u: Understanding, context: PlanContext): Intent {
+  const e = u.entities;
+  // Without the tenant's names (the LLM planner's fallback) the request goes on and its service asks which.
+  if (u.missing && context.names) return picker(u, context);
+  switch (u.intent) {
+    case 'help':
+      return { kind: 'help' };
+    case 'greeting':
+      return { kind: 'greeting' };
+    case 'question':
+      return { kind: 'question', text: u.text };
+    case 'showMyConnections':
+      return { kind: 'showMyConnections' };
+    case 'diagnoseFlow':
+      return { kind: 'diagnoseFlow', flowName: e.flow };
+    case 'solutionReferences':
+      return { kind: 'solutionReferences', solutionName: e.solution ?? '' };
+    case 'expiringSecrets':
+      return { kind: 'expiringSecrets', withinDays: typeof e.days === 'number' ? e.days : undefined };
+    case 'healthReport':
+      return { kind: 'healthReport' };
+    case 'requestRotation':
+      return { kind: 'requestRotation', appQuery: e.app ?? '' };
+    case 'requestShare':
       return {
-        kind: 'subscribe',
-        thresholds: numbers.length ? [...new Set(numbers)].sort((a, b) => b - a) : undefined,
+        kind: 'requestShare',
+        connectionQuery: e.connection ?? '',
+        environmentQuery: e.environment,
+        targetUserQuery: e.user ?? '',
       };
-    },
-  },
-  {
-    pattern: /^(?:scan(?: now)?|run (?:a |the )?scan(?: now)?|start (?:a )?scan)$/i,
-    intent: () => ({ kind: 'scanNow' }),
-  },
-];
-
-export function planLocally(text: string): Intent {
-  const message = clean(text);
-  const bare = stripPunctuation(message);
-  for (const rule of rules) {
-    const match = rule.pattern.exec(bare);
-    const intent = match && rule.intent(match);
-    if (intent) return intent;
+    case 'audit':
+      return { kind: 'audit', subject: e.app ?? e.flow ?? e.solution ?? e.user ?? e.connection };
+    case 'subscribe':
+      return { kind: 'subscribe', thresholds: Array.isArray(e.days) ? e.days : undefined };
+    case 'unsubscribe':
+      return { kind: 'unsubscribe' };
+    case 'scanNow':
+      return { kind: 'scanNow' };
+    case 'impact':
+      return { kind: 'impact', subject: e.user ?? e.app ?? e.connection ?? e.flow ?? e.solution };
+    case 'handover':
+      return { kind: 'handover', from: e.user, to: e.to };
+    case 'repointReferences':
+      return { kind: 'repointReferences', solutionName: e.solution };
+    case 'clarify':
+      return {
+        kind: 'clarify',
+        title: 'Did you mean:',
+        intro: '',
+        choices: u.choices ?? [],
+      };
   }
-  return { kind: 'question', text: message };
 }
+
+/** A request without its subject: the caller's own candidates to pick from (or, with none, how to say it). */
+function picker(u: Understanding, context: PlanContext): Intent {
+  const intent = u.intent === 'clarify' ? 'question' : u.intent;
+  const type = u.missing;
+  const visible = context.visible ?? (() => true);
+  const all = (context.names?.names ?? []).filter((n) => n.type === type && visible(n));
+  // Flows that are off come first: they are the ones people ask about.
+  const ranked = type === 'flow' ? [...all].sort((a, b) => offFirst(a) - offFirst(b)) : all;
+  const seen = new Set<string>();
+  const choices = ranked
+    .filter((n) => !seen.has(n.name.toLowerCase()) && seen.add(n.name.toLowerCase()))
+    .slice(0, MAX_PICKS)
+    .map((n) => {
+      const choice = choiceFor(intent, { ...u.entities, [type ?? 'flow']: n.name }, u.text);
+      return n.environmentName ? { ...choice, title: `${choice.title} (${n.environmentName})` } : choice;
+    });
+  const what = WHAT[type ?? 'flow'];
+  if (!choices.length) {
+    return { kind: 'clarify', title: `Which ${what}?`, intro: EXAMPLE[type ?? 'flow'], choices: [] };
+  }
+  return { kind: 'clarify', title: `Which ${what}?`, intro: 'Pick one, or tell me its name.', choices };
+}
+
+const offFirst = (n: TenantName): number => (n.state && n.state !== 'Started' ? 0 : 1);
+
+const WHAT: Record<string, string> = {
+  flow: 'flow',
+  solution: 'solution',
+  app: 'app registration',
+  user: 'person',
+  connection: 'connection',
+  environment: 'environment',
+};
+
+const EXAMPLE: Record<string, string> = {
+  flow: 'Tell me its name, for example "why can\'t I turn on Weekly report".',
+  solution: 'Tell me its name, for example "connection references in Lunch order".',
+  app: 'Tell me its name, for example "rotate the secret of D365-App-Registration".',
+  user: 'Tell me who, for example "share my SQL connection with Adele Vance".',
+  connection: 'Tell me which, for example "share my SQL connection with Adele Vance".',
+  environment: 'Tell me which environment, for example "in Contoso PROD".',
+};

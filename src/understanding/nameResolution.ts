@@ -1,7 +1,11 @@
 /**
- * Finds what a person means by a name they typed ("the weekly report flow", "wekly reprot", "lunch"): exact match
- * first (case and filler words ignored), then MiniSearch with prefix and fuzzy matching for partial names and
- * typos. Several close hits → the caller shows a picker; none → the closest names as suggestions.
+ * The one place that decides which tenant thing a typed name means, for every request: the message-level index
+ * (NameIndex) finds names inside sentences; these resolve the name a request carries against the caller's
+ * candidates when the request runs.
+ * - resolveByName: "the weekly report flow", "wekly reprot", "lunch" → one item, several (a picker), or none with
+ *   the closest names as suggestions (exact first, then MiniSearch with prefix and fuzzy matching).
+ * - matchScore / bestMatches: several ways of naming one thing (display name, UPN, id, connector) scored at once;
+ *   case, punctuation and word order do not matter and a word may be a prefix; ties are reported, not guessed.
  */
 import MiniSearch from 'minisearch';
 
@@ -123,4 +127,39 @@ export class NameIndex<T> {
     }
     return { kind: 'many', items: close.slice(0, MAX_CHOICES) };
   }
+}
+
+/** Words of a name or query for matchScore: ids and UPNs keep their dots and @. */
+const matchWords = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9@.]+/g, ' ')
+    .split(' ')
+    .filter((w) => w.length > 0);
+
+/** 0 = no match; higher = better. Exact (normalized) equality wins over all-words-present over prefixes. */
+export function matchScore(query: string, ...candidates: (string | undefined)[]): number {
+  const q = matchWords(query);
+  if (!q.length) return 0;
+  let best = 0;
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const c = matchWords(candidate);
+    if (c.join(' ') === q.join(' ')) return 100;
+    const compactQ = q.join('');
+    const compactC = c.join('');
+    if (compactC === compactQ) best = Math.max(best, 90);
+    const hits = q.filter((w) => c.some((cw) => cw === w || cw.startsWith(w)));
+    if (hits.length === q.length) best = Math.max(best, 50 + Math.min(40, (q.length / c.length) * 40));
+    else if (compactC.includes(compactQ)) best = Math.max(best, 40);
+  }
+  return best;
+}
+
+/** The best-scoring items; several when they tie (the caller asks which one). */
+export function bestMatches<T>(items: T[], score: (item: T) => number): T[] {
+  const scored = items.map((item) => ({ item, s: score(item) })).filter((x) => x.s > 0);
+  if (!scored.length) return [];
+  const top = Math.max(...scored.map((x) => x.s));
+  return scored.filter((x) => x.s === top).map((x) => x.item);
 }

@@ -1,0 +1,202 @@
+/**
+ * The tenant's names for understanding: read once through the tenant ports, turned into a NameIndex, and kept for
+ * a few minutes (refreshed in the background after that), so no message waits for the tenant and no message
+ * rebuilds the index. What each caller may see is decided per message on the shared index: makers their own
+ * flows and connections, admins everything; people, environments, solutions and app registrations are names
+ * anyone in the tenant can look up.
+ */
+import type { Clock } from '../clock';
+import type { Connection, Environment, Flow } from '../tenant/model';
+import type { TenantPorts } from '../tenant/ports';
+import { NameIndex, type NameAlias, type TenantName } from './nameIndex';
+
+const DEFAULT_TTL_MS = 5 * 60_000;
+/** After a failed read, try again this soon rather than a whole TTL later. */
+const RETRY_AFTER_FAILURE_MS = 30_000;
+/** The first message waits this long for the names at most; it is understood by its wording meanwhile. */
+const DEFAULT_FIRST_WAIT_MS = 3_000;
+
+/** What people call a connector, besides its label. Everyday words need "connection" next to them. */
+const CONNECTOR_WORDS: Record<string, { label: string; aliases: NameAlias[] }> = {
+  shared_sql: { label: 'SQL Server', aliases: [{ text: 'sql' }, { text: 'sql server' }, { text: 'mssql' }] },
+  shared_sharepointonline: { label: 'SharePoint', aliases: [{ text: 'sharepoint' }, { text: 'spo' }] },
+  shared_office365: {
+    label: 'Office 365 Outlook',
+    aliases: [{ text: 'outlook' }, { text: 'office 365' }, { text: 'o365' }, { text: 'mail', when: 'context' }],
+  },
+  shared_commondataserviceforapps: {
+    label: 'Microsoft Dataverse',
+    aliases: [{ text: 'dataverse' }, { text: 'cds' }, { text: 'common data service' }],
+  },
+  shared_wordonlinebusiness: { label: 'Word Online (Business)', aliases: [{ text: 'word', when: 'context' }] },
+  shared_teams: { label: 'Microsoft Teams', aliases: [{ text: 'teams', when: 'context' }] },
+  shared_approvals: { label: 'Approvals', aliases: [{ text: 'approvals', when: 'context' }] },
+  shared_onedriveforbusiness: { label: 'OneDrive for Business', aliases: [{ text: 'onedrive' }] },
+  shared_office365users: { label: 'Office 365 Users', aliases: [] },
+};
+
+const ENVIRONMENT_WORDS: Record<string, string[]> = {
+  prod: ['production', 'prd'],
+  dev: ['development'],
+  test: ['testing', 'uat'],
+  default: [],
+};
+
+export interface TenantNamesOptions {
+  tenant: TenantPorts;
+  clock: Clock;
+  ttlMs?: number;
+  /** How long the very first message waits for the names (a slow or throttled tenant must not hold it). */
+  firstWaitMs?: number;
+  /** Called when reading the tenant fails (the index stays as it was, or empty). */
+  onError?: (error: unknown) => void;
+}
+
+export class TenantNames {
+  private index: NameIndex = new NameIndex([]);
+  private loadedAt = -Infinity;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly options: TenantNamesOptions) {}
+
+  /**
+   * The current index: only the very first load is waited for, and not longer than firstWaitMs; later refreshes
+   * happen behind the answers.
+   */
+  async current(): Promise<NameIndex> {
+    const age = this.options.clock.now().getTime() - this.loadedAt;
+    if (this.loadedAt === -Infinity) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.firstWaitMs ?? DEFAULT_FIRST_WAIT_MS);
+      });
+      await Promise.race([this.refresh(), waited]);
+      clearTimeout(timer);
+    } else if (age > (this.options.ttlMs ?? DEFAULT_TTL_MS)) void this.refresh();
+    return this.index;
+  }
+
+  refresh(): Promise<void> {
+    this.loading ??= loadNames(this.options.tenant)
+      .then((names) => {
+        this.index = new NameIndex(names);
+        this.loadedAt = this.options.clock.now().getTime();
+      })
+      .catch((error: unknown) => {
+        this.options.onError?.(error);
+        const ttl = this.options.ttlMs ?? DEFAULT_TTL_MS;
+        this.loadedAt = this.options.clock.now().getTime() - ttl + RETRY_AFTER_FAILURE_MS;
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Every name understanding knows, read through the tenant ports (a part that fails is left out). */
+export async function loadNames(tenant: TenantPorts): Promise<TenantName[]> {
+  const environments = await tenant.connections.listEnvironments();
+  const [users, apps, perEnvironment] = await Promise.all([
+    collect(tenant.directory.listUsers()).catch(() => []),
+    collect(tenant.directory.listApplications()).catch(() => []),
+    Promise.all(
+      environments.map(async (environment) => ({
+        environment,
+        flows: await collect(tenant.flows.listFlows(environment.id)).catch((): Flow[] => []),
+        connections: await collect(tenant.connections.listConnections(environment.id)).catch((): Connection[] => []),
+        solutions: await collect(tenant.dataverse.listSolutions(environment)).catch(() => []),
+      })),
+    ),
+  ]);
+  return namesFrom({ environments, users, apps, perEnvironment });
+}
+
+/** What namesFrom needs of the tenant: the few fields of each thing that make its names. */
+export interface TenantNameSources {
+  environments: Pick<Environment, 'id' | 'displayName'>[];
+  users: { id: string; displayName: string; userPrincipalName: string }[];
+  apps: { id: string; displayName: string }[];
+  perEnvironment: {
+    environment: Pick<Environment, 'id' | 'displayName'>;
+    flows: Pick<Flow, 'id' | 'displayName' | 'creatorId' | 'state'>[];
+    connections: { connector: string; createdBy: { id: string } }[];
+    solutions: { id: string; friendlyName: string }[];
+  }[];
+}
+
+/** The tenant's things as names: display names, with the other ways people say them. */
+export function namesFrom(sources: TenantNameSources): TenantName[] {
+  const { environments, users, apps, perEnvironment } = sources;
+  const names: TenantName[] = [];
+  for (const environment of environments) names.push(environmentName(environment));
+  for (const user of users) {
+    const local = user.userPrincipalName.split('@')[0];
+    const first = user.displayName.split(/\s+/)[0];
+    const aliases: NameAlias[] = [{ text: user.userPrincipalName }];
+    if (!local.includes('#')) aliases.push({ text: local });
+    if (first && first !== user.displayName) aliases.push({ text: first, when: 'capitalised' });
+    names.push({ type: 'user', name: user.displayName, id: user.id, aliases });
+  }
+  for (const app of apps) names.push({ type: 'app', name: app.displayName, id: app.id });
+  const solutionsSeen = new Set<string>();
+  const connectorOwners = new Map<string, Set<string>>();
+  for (const { environment, flows, connections, solutions } of perEnvironment) {
+    for (const flow of flows) {
+      names.push({
+        type: 'flow',
+        name: flow.displayName,
+        id: flow.id,
+        environmentId: environment.id,
+        environmentName: environment.displayName,
+        visibleTo: [flow.creatorId.toLowerCase()],
+        state: flow.state,
+      });
+    }
+    for (const solution of solutions) {
+      const key = solution.friendlyName.toLowerCase();
+      if (solutionsSeen.has(key) || /^(default|active|common data services default solution)$/i.test(key)) continue;
+      solutionsSeen.add(key);
+      names.push({ type: 'solution', name: solution.friendlyName, id: solution.id });
+    }
+    for (const connection of connections) {
+      const connector = connection.connector.split('/').pop() ?? connection.connector;
+      const owners = connectorOwners.get(connector) ?? new Set<string>();
+      owners.add(connection.createdBy.id.toLowerCase());
+      connectorOwners.set(connector, owners);
+    }
+  }
+  for (const [connector, owners] of connectorOwners) {
+    const known = CONNECTOR_WORDS[connector];
+    const label = known?.label ?? customConnectorLabel(connector);
+    names.push({ type: 'connection', name: label, aliases: known?.aliases ?? [], visibleTo: [...owners] });
+  }
+  return names;
+}
+
+function environmentName(environment: Pick<Environment, 'id' | 'displayName'>): TenantName {
+  const last = environment.displayName.replace(/[()]/g, ' ').trim().split(/\s+/).pop()?.toLowerCase();
+  const aliases: NameAlias[] = [];
+  if (last && last !== environment.displayName.toLowerCase()) {
+    aliases.push({ text: last, when: 'context' });
+    for (const other of ENVIRONMENT_WORDS[last] ?? []) aliases.push({ text: other, when: 'context' });
+  }
+  return { type: 'environment', name: environment.displayName, id: environment.id, aliases };
+}
+
+/** "shared_contoso-20inventory-20api-5f7c…" → "Contoso Inventory API"-like words for a custom connector. */
+function customConnectorLabel(connector: string): string {
+  const words = connector
+    .replace(/^shared_/, '')
+    .replace(/-5f[0-9a-f]+$/i, '')
+    .replace(/-20/g, ' ')
+    .split(/[\s_-]+/)
+    .filter((w) => w && !/^[0-9a-f]{8,}$/i.test(w));
+  return words.map((w) => (w.length <= 3 ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1))).join(' ');
+}
