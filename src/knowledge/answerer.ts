@@ -101,6 +101,17 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
     );
     for (const t of terms) documentFrequency.set(t, (documentFrequency.get(t) ?? 0) + 1);
   }
+  // Pairs of terms the articles use one after the other ("security role"), to tell a qualifier from an asked point.
+  const phrases = new Set<string>();
+  for (const p of kb.passages) {
+    for (const text of [p.heading, searchableText(p.text)]) {
+      const terms = words(text)
+        .map(processTerm)
+        .filter((t): t is string => t !== null);
+      for (let i = 1; i < terms.length; i++) phrases.add(`${terms[i - 1]} ${terms[i]}`);
+    }
+  }
+  const isPhrase = (first: string, second: string): boolean => phrases.has(`${first} ${second}`);
   const total = kb.passages.length;
   // A word the articles never use weighs like a rare one, not more: makers pad questions with everyday words.
   const unknownWeight = Math.log(1 + 1 / settings.unknownWordShare);
@@ -161,7 +172,7 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
       if (!best) return notSure(0, 0);
 
       const matched = new Set(best.queryTerms);
-      const { point, partners } = findAskedPoint(question, best.unknownTerms);
+      const { point, partners } = findAskedPoint(question, best.unknownTerms, isPhrase);
       let covered = 0;
       let wanted = 0;
       const weighted: WeightedConcept[] = [];
@@ -172,7 +183,8 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
         weighted.push({ terms, weight });
         wanted += weight;
         // A word phrased with the unknown point ("retry policy") found alone means something else in the passage.
-        if (terms.some((t) => matched.has(t) && !partners.has(t))) covered += weight;
+        // A concept is one meaning: "maximum" read as limit/maximum is phrased with the point whichever word matched.
+        if (!terms.some((t) => partners.has(t)) && terms.some((t) => matched.has(t))) covered += weight;
       }
       const coverage = wanted > 0 ? covered / wanted : 0;
       // Matched index terms, not query terms: "conection" counts once fuzzy matching has read it as "connection".

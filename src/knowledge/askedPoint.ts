@@ -10,7 +10,7 @@
  *   key"; the phrase's known words then mean something else where the articles use them ("data policy", "SQL
  *   Server"), so they are its partners;
  * - alone before "of", "on" or "for": "the timeout of a SQL connection", "the degree of parallelism on the trigger".
- * A qualifier of a term of two known words ("the minimum security role", "a single connection reference") is not
+ * A qualifier of a phrase the articles use ("the minimum security role", "a single connection reference") is not
  * the point: the articles use that term. The answerer (./answerer) weighs a point as rarer than any word the
  * articles use, does not count its partners as covered, and answers such a question only when the best section
  * still covers it well.
@@ -34,17 +34,26 @@ const isContent = (word: string): boolean => word.length >= 2 && !isStopWord(wor
 /** How far into a noun phrase an unknown word may stand to count: "the retry policy", "which time zone". */
 const PHRASE_REACH = 2;
 
-export function findAskedPoint(question: string, unknownTerms: readonly string[]): AskedPoint {
+/** Whether the articles use two terms as a phrase, one right after the other ("security role"). */
+export type IsPhrase = (first: string, second: string) => boolean;
+
+export function findAskedPoint(question: string, unknownTerms: readonly string[], isPhrase: IsPhrase): AskedPoint {
   const point = new Set<string>();
   const partners = new Set<string>();
   if (unknownTerms.length === 0) return { point, partners };
   const unknown = new Set(unknownTerms);
   // A phrase ends where the sentence or a quotation does: "…my account. Walk me through…" is two phrases.
-  for (const clause of question.split(/[.,;:!?()"\u201c\u201d]|'\s|\s'/)) collect(words(clause), unknown, point, partners);
+  for (const clause of question.split(/[.,;:!?()"\u201c\u201d]|'\s|\s'/)) collect(words(clause), unknown, isPhrase, point, partners);
   return { point, partners };
 }
 
-function collect(tokens: string[], unknown: Set<string>, point: Set<string>, partners: Set<string>): void {
+function collect(
+  tokens: string[],
+  unknown: Set<string>,
+  isPhrase: IsPhrase,
+  point: Set<string>,
+  partners: Set<string>,
+): void {
   tokens.forEach((word, i) => {
     if (!DETERMINERS.has(word)) return;
     // The noun phrase the determiner opens: the content words that follow it without a function word between.
@@ -55,9 +64,9 @@ function collect(tokens: string[], unknown: Set<string>, point: Set<string>, par
     if (phrase.length < 2 && !attribute) return;
     const terms = phrase.map((w) => processTerm(w)!);
     const asked = terms.slice(0, PHRASE_REACH).filter((t) => unknown.has(t));
-    const known = terms.filter((t) => !unknown.has(t));
     // "the minimum security role", "a single connection reference": a qualifier of a term the articles use.
-    if (asked.length === 0 || known.length >= 2) return;
+    const qualifies = terms.some((t, k) => k > 0 && isPhrase(terms[k - 1], t));
+    if (asked.length === 0 || qualifies) return;
     for (const t of asked) point.add(t);
     for (const t of terms) if (!unknown.has(t)) partners.add(t);
   });
