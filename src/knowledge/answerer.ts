@@ -8,9 +8,12 @@
  * Confidence is not MiniSearch's raw score alone (BM25 scores grow with query length): it also needs the best
  * passage to cover most of what the question is about, each concept weighted by how rare it is in the knowledge
  * base, with words the knowledge base has never seen weighing the most. "Who won the football match" then scores
- * near zero coverage, while "conection refrence naming" still covers everything through fuzzy matching.
+ * near zero coverage, while "conection refrence naming" still covers everything through fuzzy matching. A word no
+ * article uses that the question names as its point ("the retry policy of a SharePoint connection", ./askedPoint)
+ * weighs the most, and the words phrased with it ("policy") do not count as covered where they stand alone.
  */
 import { composeAnswer, type WeightedConcept } from './answerComposer';
+import { findAskedPoint } from './askedPoint';
 import { loadKnowledgeBase, type KnowledgeBase, type Passage, type Source, type SuggestedAction } from './knowledgeBase';
 import { isOutOfScope } from './outOfScope';
 import { createPassageSearch, type PassageHit } from './passageSearch';
@@ -98,9 +101,22 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
     );
     for (const t of terms) documentFrequency.set(t, (documentFrequency.get(t) ?? 0) + 1);
   }
+  // Pairs of terms the articles use one after the other ("security role"), to tell a qualifier from an asked point.
+  const phrases = new Set<string>();
+  for (const p of kb.passages) {
+    for (const text of [p.heading, searchableText(p.text)]) {
+      const terms = words(text)
+        .map(processTerm)
+        .filter((t): t is string => t !== null);
+      for (let i = 1; i < terms.length; i++) phrases.add(`${terms[i - 1]} ${terms[i]}`);
+    }
+  }
+  const isPhrase = (first: string, second: string): boolean => phrases.has(`${first} ${second}`);
   const total = kb.passages.length;
   // A word the articles never use weighs like a rare one, not more: makers pad questions with everyday words.
   const unknownWeight = Math.log(1 + 1 / settings.unknownWordShare);
+  // …unless it names the asked point (./askedPoint): then it is rarer than anything the articles say.
+  const pointWeight = Math.log(1 + total);
   const weightOf = (term: string): number => {
     const df = documentFrequency.get(term);
     return df ? Math.log(1 + total / df) : unknownWeight;
@@ -156,16 +172,19 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
       if (!best) return notSure(0, 0);
 
       const matched = new Set(best.queryTerms);
+      const { point, partners } = findAskedPoint(question, best.unknownTerms, isPhrase);
       let covered = 0;
       let wanted = 0;
       const weighted: WeightedConcept[] = [];
       for (const concept of analysed.concepts) {
         const terms = concept.words.map(processTerm).filter((t): t is string => t !== null);
         if (terms.length === 0) continue;
-        const weight = Math.max(...terms.map(weightOf));
+        const weight = terms.some((t) => point.has(t)) ? pointWeight : Math.max(...terms.map(weightOf));
         weighted.push({ terms, weight });
         wanted += weight;
-        if (terms.some((t) => matched.has(t))) covered += weight;
+        // A word phrased with the unknown point ("retry policy") found alone means something else in the passage.
+        // A concept is one meaning: "maximum" read as limit/maximum is phrased with the point whichever word matched.
+        if (!terms.some((t) => partners.has(t)) && terms.some((t) => matched.has(t))) covered += weight;
       }
       const coverage = wanted > 0 ? covered / wanted : 0;
       // Matched index terms, not query terms: "conection" counts once fuzzy matching has read it as "connection".
@@ -186,7 +205,8 @@ export function createAnswerer(kb: KnowledgeBase = loadKnowledgeBase(), options:
       const shown: Passage[] = companion ? [top, companion.p] : [top];
       // The lead comes from the best section only; a companion section follows whole, under its heading.
       const { lead, body, leadWeight } = composeAnswer(top.text, weighted);
-      if (coverage < settings.sureCoverage && leadWeight / wanted < settings.minLeadCoverage) {
+      // A weakly covered question is answered only when the lead says its point; a point no article names can't be.
+      if (coverage < settings.sureCoverage && (point.size > 0 || leadWeight / wanted < settings.minLeadCoverage)) {
         return notSure(best.score, coverage, nearestTopics(ranked));
       }
       const passage = [lead, body, ...(companion ? [`**${companion.p.heading}**\n\n${companion.p.text}`] : [])]

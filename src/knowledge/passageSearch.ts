@@ -75,6 +75,12 @@ export class PassageHit {
     return match;
   }
 
+  /** The question's terms that matched no passage at all, even by prefix or fuzzy matching: the articles never use them. */
+  get unknownTerms(): string[] {
+    const { terms, lists } = this.question;
+    return terms.filter((t, i) => lists[i].length === 0);
+  }
+
   /** Index terms that matched (after prefix and fuzzy matching): "conection" reads as "connection". */
   get terms(): string[] {
     return Object.keys(this.match);

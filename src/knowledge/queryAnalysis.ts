@@ -77,6 +77,7 @@ const EXPANSIONS: [RegExp, string][] = [
   [/\bppac\b|\b(?:power platform\s*)?admin\s*(?:center|centre|portal)\b/g, 'power platform admin center'],
   [/\b(?:azure\s*ad|aad|entra(?:\s*id)?|azure\s*active\s*directory)\b/g, 'entra azure'],
   [/\bkey\s*vault\b|\bkv\b|\bakv\b/g, 'key vault'],
+  [/\brbac\b/g, 'role based access control'],
   // Network restrictions are asked about in many words: "IPs", "networking rules", "locked down network".
   [/\bip(?:s|\s*address(?:es)?|\s*ranges?)?\b|\bnetwork(?:ing)?\s*(?:rules?|restrictions?|access)\b/g, 'ip address firewall'],
   [/\benv(?:ironment)?\.?\s*var(?:iable)?s?\b/g, 'environment variable'],
