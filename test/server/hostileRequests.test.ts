@@ -238,6 +238,56 @@ describe('hostile requests at the front door', () => {
     });
   });
 
+  describe('card data', () => {
+    const click = (verb: string, data: Record<string, unknown>) =>
+      message('', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        text: undefined,
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      });
+    const auditEntries = async () => {
+      const out: { action: string; actor: string; subject: string }[] = [];
+      for await (const e of server.composition.services.ctx.store.audit.list()) out.push(e);
+      return out;
+    };
+
+    it('refuses malformed ids before any lookup, audits them bounded and rate limited per user', async () => {
+      const before = (await auditEntries()).length;
+      for (let i = 0; i < 20; i++) {
+        const answer = await send(
+          server,
+          json(click('approval.approve', { approvalId: 'a'.repeat(20_000), hash: 'x' })),
+        );
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatch(/not valid|Too many invalid/);
+      }
+      const added = (await auditEntries()).slice(before);
+      expect(added.length).toBeGreaterThan(0);
+      expect(added.length).toBeLessThanOrEqual(5);
+      for (const entry of added) expect(JSON.stringify(entry).length).toBeLessThan(1_000);
+    });
+
+    it("keeps the audit card within Teams' message size limit", async () => {
+      // Entries written by hostile callers before the checks existed: long subjects and references.
+      for (let i = 0; i < 30; i++) {
+        await server.composition.services.ctx.store.audit.append({
+          actor: MEGAN,
+          action: 'approval.refused',
+          subject: `s${i}-${'y'.repeat(60_000)}`,
+          outcome: 'refused',
+          correlationId: 'z'.repeat(60_000),
+          details: { reason: 'unknownApproval' },
+        });
+      }
+      const alex = { id: '29:alex', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
+      const answer = await send(server, json(message('audit', { from: alex })));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatch(/Audit log/);
+      expect(Buffer.byteLength(answer.body)).toBeLessThan(28 * 1024);
+    });
+  });
+
   it("writes restify's own log lines through the redacting logger", async () => {
     // A reply restify cannot format makes it log the whole request, Authorization header included.
     server.server.get('/test-unformattable', async (_req, res) => {
