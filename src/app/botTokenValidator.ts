@@ -66,7 +66,8 @@ function decodePart(part: string, what: string): Record<string, unknown> {
   } catch {
     throw new TokenRejected(`the ${what} is not base64url JSON`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TokenRejected(`the ${what} is not an object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new TokenRejected(`the ${what} is not an object`);
   return value as Record<string, unknown>;
 }
 
@@ -151,7 +152,8 @@ export class BotTokenValidator {
       if (channelId.trim() !== '' && endorsements?.length && !endorsements.includes(channelId)) {
         throw new TokenRejected('the key does not endorse this channel');
       }
-      if (activity.serviceUrl !== null && claims.serviceurl !== activity.serviceUrl) throw new TokenRejected('serviceUrl does not match the token');
+      if (activity.serviceUrl !== null && claims.serviceurl !== activity.serviceUrl)
+        throw new TokenRejected('serviceUrl does not match the token');
     }
     return { claims };
   }

@@ -55,6 +55,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw new BodyError(413, 'The body is too large');
 
+  // A client that resets after we stopped reading must not become an unhandled 'error' event.
+  req.on('error', () => undefined);
   const chunks: Buffer[] = [];
   let size = 0;
   await new Promise<void>((resolve, reject) => {
