@@ -141,9 +141,9 @@ describe('npm start in demo mode', () => {
     try {
       for (let i = 0; i < 200 && !/listening/.test(log); i++) await new Promise((r) => setTimeout(r, 250));
       expect(log).toMatch(/listening/);
-      expect(JSON.parse(log.split('\n').find((l) => /listening/.test(l))!)).toMatchObject({ address: '127.0.0.1' });
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toMatchObject({ ready: true, tenant: 'ok' });
+      expect(JSON.parse(log.split('\n').find((l) => /listening/.test(l))!)).toMatchObject({ address: '127.0.0.1' });
     } finally {
       child.kill('SIGTERM');
       await exited;
