@@ -1,8 +1,12 @@
 /**
  * The HTTP front door (restify): POST /api/messages through the Bot Framework adapter, GET /healthz (alive) and
- * GET /readyz (store and tenant reachable). Bodies over 256 KB get 413, malformed JSON 400, a non-JSON content
- * type 415, and — whenever a bot id is configured — a missing or invalid token 401 from the adapter. SIGTERM stops
- * accepting, lets in-flight turns and jobs finish, and closes the store.
+ * GET /readyz (store and tenant reachable). In order, a request to /api/messages meets: any Content-Encoding but
+ * identity → 415 (before the body is read); a non-JSON content type → 415; with a bot id, the token → 401, or 503
+ * while the signing keys cannot be fetched (before the body is read); the body, read by our own bounded reader →
+ * 413 over 256 KB, 400 when malformed or nested too deep; text or card data over Teams' own limits → 413; without
+ * a bot id, a non-loopback serviceUrl that would be answered through → 400. Without a bot id (demo tenant only) it
+ * listens on loopback only. SIGTERM stops accepting, lets in-flight turns and jobs finish, and closes the store.
+ * The threat model behind this is docs/security.md.
  */
 import * as restify from 'restify';
 import { createBot } from './app/bot';
@@ -33,6 +37,7 @@ export interface ServerOptions {
   /** Loopback JWKS for token-validation tests. */
   openIdMetadataUrl?: string;
   tokenIssuer?: string;
+  /** How long each fetch of the OpenID metadata or its keys may take (tests use a stalled endpoint). */
   metadataTimeoutMs?: number;
 }
 
