@@ -171,7 +171,7 @@ export function processTerm(word: string): string | null {
 }
 
 /** The most distinct words of one question that are searched. */
-export const MAX_CONCEPTS = 64;
+export const MAX_CONCEPTS = 32;
 
 export function analyseQuestion(question: string): AnalysedQuestion {
   let rest = ` ${question.toLowerCase().replace(/[\u2018\u2019]/g, "'")} `;
