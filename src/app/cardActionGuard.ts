@@ -13,7 +13,8 @@ import { getLogger } from '../logging/logger';
 const log = getLogger('app.cards');
 
 const VERB = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,127}$/;
+/** GUIDs, base64url hashes (`-`, `_`), resource names (`shared_office365`), ISO-stamped ids (`:`, `.`). */
+const ID = /^[\w.:+=/-]{1,128}$/;
 /** Fields that hold an identifier: any `…Id`, plus these. */
 const ID_FIELDS = new Set(['hash', 'connector', 'connectionName', 'verb']);
 /** Fields a person types into a card (Input.Text): Teams caps a message at about 28 KB; we keep them short. */
