@@ -13,8 +13,11 @@ import { getLogger } from '../logging/logger';
 const log = getLogger('app.cards');
 
 const VERB = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
-/** GUIDs, base64url hashes (`-`, `_`), resource names (`shared_office365`), ISO-stamped ids (`:`, `.`). */
-const ID = /^[\w.:+=/-]{1,128}$/;
+/**
+ * An id is one printable token: GUIDs, base64url hashes, resource names (`shared_office365`), ISO-stamped ids and
+ * the digest's `<scan>|conversation:19:…@thread.tacv2` keys. No spaces, quotes, backslashes or markup.
+ */
+const ID = /^[^\s"'<>\\`\p{Cc}]{1,256}$/u;
 /** Fields that hold an identifier: any `…Id`, plus these. */
 const ID_FIELDS = new Set(['hash', 'connector', 'connectionName', 'verb']);
 /** Fields a person types into a card (Input.Text): Teams caps a message at about 28 KB; we keep them short. */

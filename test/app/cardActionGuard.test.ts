@@ -20,7 +20,11 @@ describe('card action data', () => {
         flowId: randomUUID(),
       },
     ],
-    ['digest.page', { digestId: '2026-12-04T20:45:32.123Z-abcd1234', page: 2 }],
+    [
+      'digest.page',
+      { digestId: '2026-12-04T21:19:23.451Z-c2278ef9|user:00000000-0000-0000-0000-0000000000020', page: 2 },
+    ],
+    ['digest.page', { digestId: '2026-12-04T08:00:00.000Z-scheduled|conversation:19:abc-DEF_1@thread.tacv2', page: 3 }],
     ['connections.view', { view: 'broken', flowName: 'Weekly report (copy)', withinDays: 30 }],
     ['request.send', { draftId: randomUUID(), justification: 'Needed for the quarterly close.' }],
     ['help', undefined],
@@ -31,6 +35,8 @@ describe('card action data', () => {
   it.each([
     ['a 60,000-character id', 'approval.approve', { approvalId: 'a'.repeat(60_000) }, 'approvalId'],
     ['an id with spaces', 'approval.approve', { approvalId: 'a b' }, 'approvalId'],
+    ['an id with a quote', 'approval.approve', { approvalId: 'a"b' }, 'approvalId'],
+    ['an id with a control character', 'approval.approve', { approvalId: 'a\u0000b' }, 'approvalId'],
     ['a hash with markup', 'approval.approve', { approvalId: randomUUID(), hash: '<script>' }, 'hash'],
     ['a long name', 'connections.view', { flowName: 'x'.repeat(1_000) }, 'flowName'],
     ['a nested object', 'approval.approve', { approvalId: { $ne: '' } }, 'approvalId'],
