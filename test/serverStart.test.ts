@@ -44,6 +44,20 @@ describe('production start', () => {
   });
 });
 
+describe('anonymous requests only with the demo tenant', () => {
+  it('refuses a real tenant without a bot id, whatever NODE_ENV, naming BOT_ID', () => {
+    const run = start({
+      TENANT_ID: '11111111-2222-3333-4444-555555555555',
+      CLIENT_ID: 'c',
+      CLIENT_SECRET: 's',
+      KEY_VAULT_URL: 'https://v.vault.azure.net',
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/BOT_ID: required when TENANT_ID is set/);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -100,5 +114,40 @@ describe('graceful shutdown', () => {
     expect(log).toMatch(/shutting down/);
     expect(log).toMatch(/stopped/);
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 90_000);
+});
+
+describe('npm start in demo mode', () => {
+  it('trusts the demo tenant by itself, so /readyz sees it reachable, and listens on loopback', async () => {
+    const port = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-demo-'));
+    // What `npm start` gets from a shell: no NODE_EXTRA_CA_CERTS pointing at the demo tenant's certificate.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      EMULATOR_CERT_DIR: path.join(dataDir, 'cert'),
+      LOG_LEVEL: 'info',
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 200 && !/listening/.test(log); i++) await new Promise((r) => setTimeout(r, 250));
+      expect(log).toMatch(/listening/);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({ ready: true, tenant: 'ok' });
+      expect(JSON.parse(log.split('\n').find((l) => /listening/.test(l))!)).toMatchObject({ address: '127.0.0.1' });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 90_000);
 });

@@ -26,11 +26,13 @@ export interface BotOptions {
   typingIndicator?: boolean;
   /** Receives the proactive notifier: the outbox delivers the domain's notifications and digests through it. */
   attachNotifier?: (notifier: ProactiveNotifier) => void;
+  /** Which service URLs a conversation reference may be kept with (default: any; the server narrows it). */
+  acceptServiceUrl?: (serviceUrl: unknown) => boolean;
 }
 
 export function createBot(options: BotOptions): Bot {
   const { services } = options;
-  const references = new ConversationReferences(services.ctx.store.records);
+  const references = new ConversationReferences(services.ctx.store.records, options.acceptServiceUrl);
   const notifier = new ProactiveNotifier({
     adapter: options.adapter,
     botAppId: options.botAppId ?? '',

@@ -9,6 +9,7 @@ import { textReply, type Reply } from '../cards/reply';
 import { getLogger } from '../logging/logger';
 import { replyToActivity } from './activities';
 import { callerFromContext } from './callerFromContext';
+import { cardActionProblem, RefusedClicks } from './cardActionGuard';
 import { ConversationReferences } from './conversationReferences';
 import { handleCardAction, handleIntent } from './dispatch';
 import { friendlyError } from './friendlyError';
@@ -37,6 +38,7 @@ const NO_IDENTITY = textReply(
 
 export function createBotApplication(options: BotApplicationOptions): Application<TurnState> {
   const { services, references, notifier } = options;
+  const refusedClicks = new RefusedClicks(services.ctx);
   const app = new Application<TurnState>({
     adapter: options.adapter,
     botAppId: options.botAppId,
@@ -105,6 +107,12 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     const caller = callerFromContext(context);
     if (!caller) return NO_IDENTITY.text ?? '';
     const verb = String((context.activity.value as { action?: { verb?: unknown } })?.action?.verb ?? '');
+    // Checked before any lookup, audit or log: the client sends back whatever it likes.
+    const problem = cardActionProblem(verb, data);
+    if (problem) {
+      const refusal = await refusedClicks.refuse(caller, verb, problem);
+      return refusal.text ?? '';
+    }
     const result = await guarded(context, undefined, () => handleCardAction(services, caller, verb, data, data));
     await rememberReplyCard(context, caller, result);
     await deliver(result);

@@ -22,7 +22,14 @@ export class ConversationReferences {
   /** What this instance last wrote per key: every turn carries the reference, but it rarely changes. */
   private readonly written = new Map<string, { json: string; at: number }>();
 
-  constructor(private readonly records: RecordStore) {}
+  /**
+   * `acceptServiceUrl` decides which references are worth keeping: a reference's serviceUrl is where every later
+   * proactive message and card update goes, so the server keeps only those it trusts (see server.ts).
+   */
+  constructor(
+    private readonly records: RecordStore,
+    private readonly acceptServiceUrl: (serviceUrl: unknown) => boolean = () => true,
+  ) {}
 
   static userKey(userId: string): string {
     return `user:${userId}`;
@@ -33,6 +40,7 @@ export class ConversationReferences {
   }
 
   async save(key: string, reference: Partial<ConversationReference>): Promise<void> {
+    if (!this.acceptServiceUrl(reference.serviceUrl)) return;
     const json = JSON.stringify(reference);
     const last = this.written.get(key);
     const now = Date.now();

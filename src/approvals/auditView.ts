@@ -43,21 +43,31 @@ export async function auditCard(ctx: DomainContext, caller: Caller, query: { sub
     names.set(actor, user?.displayName ?? actor);
   }
   if (!entries.length && subject) return textReply(`The audit log has no entries about "${subject}".`);
-  return {
-    cards: [
-      renderCard('auditLog', {
-        title: subject ? `Audit: ${subject}` : 'Audit log',
-        entries: entries.map((e) => ({
-          at: e.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'),
-          outcome: e.outcome,
-          action: e.action,
-          actor: names.get(e.actor) ?? e.actor,
-          subject: e.subject,
-          detail: detailText(e),
-        })),
-      }),
-    ],
-  };
+  const rows = entries.map((e) => ({
+    at: e.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'),
+    outcome: clip(e.outcome),
+    action: clip(e.action),
+    actor: clip(names.get(e.actor) ?? e.actor),
+    subject: clip(e.subject),
+    detail: clip(detailText(e)),
+  }));
+  const title = clip(subject ? `Audit: ${subject}` : 'Audit log');
+  // Teams refuses a message over about 28 KB: the newest entries that fit are shown, the rest are in `npm run audit`.
+  let card = renderCard('auditLog', { title, entries: rows });
+  while (rows.length > 1 && Buffer.byteLength(JSON.stringify(card)) > MAX_CARD_BYTES) {
+    rows.pop();
+    card = renderCard('auditLog', { title: `${title} (newest ${rows.length}; all: npm run audit)`, entries: rows });
+  }
+  return { cards: [card] };
+}
+
+/** Under Teams' ~28 KB message limit, with room for the activity around the card. */
+const MAX_CARD_BYTES = 24 * 1024;
+const MAX_FIELD_CHARS = 200;
+
+/** Entries hold what callers sent (subjects, ids, comments): a card shows the start of each. */
+function clip(text: string): string {
+  return text.length > MAX_FIELD_CHARS ? `${text.slice(0, MAX_FIELD_CHARS - 1)}…` : text;
 }
 
 async function latest(source: AsyncIterable<ListedEntry>, keep: (e: ListedEntry) => boolean): Promise<ListedEntry[]> {

@@ -158,13 +158,19 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Lowercase words of a text; apostrophes dropped so "can't" and "cant" agree. */
+/**
+ * The longest word worth searching. The longest word of the articles is far shorter; a longer "word" is pasted
+ * noise, and fuzzy matching costs grow with its length (a 65,000-character word held the event loop for seconds).
+ */
+export const MAX_WORD_LENGTH = 40;
+
+/** Lowercase words of a text; apostrophes dropped so "can't" and "cant" agree; over-long words dropped. */
 export function words(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/[\u2018\u2019']/g, '')
     .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
+    .filter((w) => w.length > 0 && w.length <= MAX_WORD_LENGTH);
 }
 
 export function isStopWord(word: string): boolean {
@@ -174,9 +180,12 @@ export function isStopWord(word: string): boolean {
 /** The term an index or query word becomes, or null when it carries no meaning. */
 export function processTerm(word: string): string | null {
   const lower = word.toLowerCase();
-  if (lower.length < 2 || STOP_WORDS.has(lower)) return null;
+  if (lower.length < 2 || lower.length > MAX_WORD_LENGTH || STOP_WORDS.has(lower)) return null;
   return stem(lower);
 }
+
+/** The most distinct words of one question that are searched. */
+export const MAX_CONCEPTS = 32;
 
 export function analyseQuestion(question: string): AnalysedQuestion {
   let rest = ` ${question.toLowerCase().replace(/[\u2018\u2019]/g, "'")} `;
@@ -191,9 +200,14 @@ export function analyseQuestion(question: string): AnalysedQuestion {
       return ' ';
     });
   }
+  const said = new Set(concepts.map((c) => c.said));
   for (const word of words(rest)) {
+    // A question names a handful of things; past this many it is pasted text, and each unknown word costs a
+    // fuzzy search.
+    if (concepts.length >= MAX_CONCEPTS) break;
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
-    if (concepts.some((c) => c.said === word)) continue;
+    if (said.has(word)) continue;
+    said.add(word);
     concepts.push({ said: word, words: [word] });
   }
   return { concepts, words: [...new Set(concepts.flatMap((c) => c.words))] };

@@ -40,8 +40,9 @@ test('connector and user-token clients are built once and reused across turns', 
   await processActivity('', activity('https://smba.trafficmanager.net/amer/', 'a2'), logic);
   await processActivity('', activity('https://smba.trafficmanager.net/emea/', 'a3'), logic);
   // Proactive turns (the outbox's sends) ask without an audience: a client of their own, shared by all of them.
+  // (Anonymous, the adapter sends proactively only to a loopback service URL, as the Playground's.)
   for (const id of ['a4', 'a5']) {
-    const reference = TurnContext.getConversationReference(activity('https://smba.trafficmanager.net/amer/', id));
+    const reference = TurnContext.getConversationReference(activity('http://127.0.0.1:56150/_connector', id));
     await adapter.continueConversationAsync('', reference, logic);
   }
 
@@ -53,4 +54,16 @@ test('connector and user-token clients are built once and reused across turns', 
   expect(seen[4].connector).toBe(seen[3].connector);
   expect(seen[0].tokens).toBeDefined();
   expect(new Set(seen.map((s) => s.tokens)).size).toBe(1);
+});
+
+test('anonymous, proactive messages go only to loopback service URLs', async () => {
+  const adapter = createTeamsAdapter(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }));
+  const reference = TurnContext.getConversationReference(activity('https://attacker.example.net/', 'p1'));
+  let ran = false;
+  await expect(
+    adapter.continueConversationAsync('', reference, async () => {
+      ran = true;
+    }),
+  ).rejects.toThrow(/loopback/);
+  expect(ran).toBe(false);
 });

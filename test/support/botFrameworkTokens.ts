@@ -19,6 +19,10 @@ export interface TokenIssuer {
     expiresInSeconds?: number;
     stranger?: boolean;
   }): string;
+  /** The trusted signing key (to forge tokens that are signed right but wrong in another way). */
+  trusted: { privateKey: KeyObject; publicKey: KeyObject; kid: string };
+  /** How many times the metadata document was fetched (keys must be cached). */
+  metadataRequests(): number;
   close(): Promise<void>;
 }
 
@@ -30,10 +34,12 @@ function newKey(): { privateKey: KeyObject; publicKey: KeyObject; kid: string } 
 export async function startTokenIssuer(): Promise<TokenIssuer> {
   const trusted = newKey();
   const stranger = newKey();
+  let metadataRequests = 0;
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     res.setHeader('content-type', 'application/json');
     if (req.url === '/v1/.well-known/openidconfiguration') {
+      metadataRequests++;
       res.end(JSON.stringify({ issuer: BOT_FRAMEWORK_ISSUER, jwks_uri: `${base}/v1/.well-known/keys` }));
     } else if (req.url === '/v1/.well-known/keys') {
       const jwk = trusted.publicKey.export({ format: 'jwk' });
@@ -57,6 +63,8 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
         { algorithm: 'RS256', keyid: key.kid, audience, issuer: issuer ?? BOT_FRAMEWORK_ISSUER, noTimestamp: true },
       );
     },
+    trusted,
+    metadataRequests: () => metadataRequests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
