@@ -100,6 +100,17 @@ export class GraphClient implements DirectoryPort {
     return undefined;
   }
 
+  /** Object id of the service principal of an app (client) id; undefined when the tenant has none. */
+  async findServicePrincipalIdByAppId(appId: string): Promise<string | undefined> {
+    const url = this.url('/servicePrincipals', { $filter: `appId eq ${odataString(appId)}`, $select: 'id,appId' });
+    for await (const wire of paginate<{ id: string; appId?: string }>(this.api, url, {
+      operation: 'findServicePrincipal',
+    })) {
+      if (!wire.appId || wire.appId.toLowerCase() === appId.toLowerCase()) return wire.id;
+    }
+    return undefined;
+  }
+
   async listApplicationOwnerIds(objectId: string): Promise<string[]> {
     const url = this.url(`/applications/${encodeURIComponent(objectId)}/owners`, { $select: 'id' });
     const ids: string[] = [];

@@ -184,5 +184,5 @@ const ROLES: ConnectionRole[] = ['Owner', 'CanEdit', 'CanView', 'CanViewWithShar
 
 export function mapPermission(wire: WirePermission): ConnectionPermission {
   const role = ROLES.find((r) => r.toLowerCase() === (wire.properties.roleName ?? '').toLowerCase()) ?? 'CanView';
-  return { principal: mapPrincipal(wire.properties.principal), roleName: role };
+  return { principal: mapPrincipal(wire.properties.principal), roleName: role, id: wire.id ?? undefined };
 }

@@ -18,7 +18,8 @@ export function tenantPortsFor(
   // few credentials so that no MSAL cache grows large (see CredentialSource).
   if (emulatorInfo) {
     const credential = credentialFactory(() => emulatorCredential(emulatorInfo));
-    const tenant = createTenantPorts(endpointsFromEmulator(emulatorInfo), credential, options);
+    const endpoints = { ...endpointsFromEmulator(emulatorInfo), clientId: emulatorInfo.clientId };
+    const tenant = createTenantPorts(endpoints, credential, options);
     return { tenant, tenantId: emulatorInfo.tenantId };
   }
   const credential = credentialFactory(() => createCredential(config));

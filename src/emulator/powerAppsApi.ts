@@ -30,13 +30,17 @@ export function powerAppsRoutes(): Route[] {
     ),
     route('bap', 'listEnvironments', 'GET', `${BAP}/environments`, (ctx, core) => listEnvironments(ctx, core, false)),
     route('powerApps', 'listConnections', 'GET', `${ADMIN}/connections`, adminListConnections),
-    route('powerApps', 'getConnection', 'GET', `${ADMIN}/apis/:connector/connections/:name`, (ctx, core) => {
+    // One connector's connections (Get-AdminPowerAppConnection -ConnectorName): how the bot reads one connection as
+    // an admin. There is no documented admin GET of a single connection.
+    route('powerApps', 'listConnectorConnections', 'GET', `${ADMIN}/apis/:connector/connections`, (ctx, core) => {
       requireAdmin(core, ctx.caller, 'Microsoft.PowerApps/scopes/admin/environments/connections/read');
-      return ok(
-        connectionView(
-          core,
-          findConnection(core, findEnvironment(core, ctx.params.env).name, ctx.params.connector, ctx.params.name),
-        ),
+      const env = findEnvironment(core, ctx.params.env);
+      const connector = ctx.params.connector.toLowerCase();
+      return listReply(
+        ctx,
+        core,
+        (core.state.index.connectionsByEnv.get(env.name) ?? []).filter((c) => c.connector.toLowerCase() === connector),
+        'listConnectorConnections',
       );
     }),
     route(
@@ -130,10 +134,24 @@ function adminListConnections(ctx: RequestContext, core: EmulatorCore): Reply {
   return listReply(ctx, core, core.state.index.connectionsByEnv.get(env.name) ?? []);
 }
 
-function listReply(ctx: RequestContext, core: EmulatorCore, rows: EmuConnection[]): Reply {
+function listReply(
+  ctx: RequestContext,
+  core: EmulatorCore,
+  rows: EmuConnection[],
+  routeName = 'listConnections',
+): Reply {
   const top = Number(ctx.query.get('$top') ?? PAGE);
   const { page, nextLink } = pageOf(rows, ctx.url, Number.isInteger(top) && top > 0 ? Math.min(top, 1000) : PAGE);
-  return ok({ value: page.map((c) => connectionView(core, c)), ...(nextLink ? { nextLink } : {}) });
+  const rate = core.faults.settingsFor('powerApps', routeName).emptyParameterValues;
+  const value = page.map((c) => {
+    const view = connectionView(core, c);
+    // Whether the admin list carries a parameter set's values is unconfirmed (a public recording of the list shows
+    // `{"name":"firstParty","values":{}}`): this fault sends them empty.
+    const set = (view.properties as { connectionParametersSet?: { values?: unknown } }).connectionParametersSet;
+    if (set && rate !== undefined && Math.random() < rate) set.values = {};
+    return view;
+  });
+  return ok({ value, ...(nextLink ? { nextLink } : {}) });
 }
 
 function makerList(ctx: RequestContext, core: EmulatorCore, connector?: string): Reply {
@@ -146,5 +164,5 @@ function makerList(ctx: RequestContext, core: EmulatorCore, connector?: string):
     (c) =>
       (!connector || c.connector.toLowerCase() === connector.toLowerCase()) && canSeeConnection(core, c, ctx.caller),
   );
-  return listReply(ctx, core, rows);
+  return listReply(ctx, core, rows, 'listMyConnections');
 }

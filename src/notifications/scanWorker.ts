@@ -9,6 +9,7 @@ import { tenantPortsFor } from '../clients/tenantPortsFor';
 import { configureLogging } from '../logging/logger';
 import type { ScanWorkerInput, ScanWorkerOutput } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
+import { JOB_PATIENCE_MS, withPatience } from '../tenant/patience';
 
 async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   configureLogging({ level: input.config.LOG_LEVEL });
@@ -23,4 +24,7 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   }
 }
 
-void main(workerData as ScanWorkerInput).then((output) => parentPort!.postMessage(output));
+// A scan is a job: its calls wait out a service's long Retry-After instead of failing (see tenant/patience.ts).
+void withPatience(JOB_PATIENCE_MS, () => main(workerData as ScanWorkerInput)).then((output) =>
+  parentPort!.postMessage(output),
+);

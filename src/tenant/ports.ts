@@ -58,6 +58,10 @@ export interface DirectoryPort {
 export interface ConnectionsPort {
   listEnvironments(): Promise<Environment[]>;
   listConnections(environmentId: string): AsyncIterable<Connection>;
+  /**
+   * One connection as the admin lists show it (the connector's admin connection list): readable whoever owns it.
+   * Throws a notFound TenantApiError (ConnectionNotFound) when the environment has no such connection.
+   */
   getConnection(environmentId: string, connector: string, connectionName: string): Promise<Connection>;
   listPermissions(environmentId: string, connector: string, connectionName: string): Promise<ConnectionPermission[]>;
   modifyPermissions(
@@ -66,7 +70,10 @@ export interface ConnectionsPort {
     connectionName: string,
     change: PermissionChange,
   ): Promise<void>;
-  /** PUT of the whole connection with a new client secret (service-principal connections). */
+  /**
+   * PUT of the whole connection with a new client secret (service-principal connections), through the Power
+   * Platform API: only the connection's owner or a CanEdit grantee may do it (there is no admin-scope update).
+   */
   updateServicePrincipalSecret(
     environmentId: string,
     connector: string,
@@ -134,6 +141,14 @@ export interface TokenProbePort {
   canAuthenticate(clientId: string, clientSecret: string): Promise<boolean>;
 }
 
+/** Who the bot's backend identity is in the tenant (its role on a connection is looked up by this id). */
+export interface SelfIdentityPort {
+  /** The identity's app (client) id, when configured. */
+  appId?: string;
+  /** Object id of its service principal; undefined when it cannot be told (no client id configured). */
+  principalId(): Promise<string | undefined>;
+}
+
 /** Everything the domain needs from the tenant, built once by the composition root. */
 export interface TenantPorts {
   tenantId: string;
@@ -143,4 +158,6 @@ export interface TenantPorts {
   dataverse: DataversePort;
   vault: SecretVaultPort;
   tokenProbe: TokenProbePort;
+  /** The bot's own identity; absent in test doubles that do not need it. */
+  self?: SelfIdentityPort;
 }
