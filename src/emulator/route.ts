@@ -11,6 +11,8 @@ export interface Route {
   api: ApiName;
   name: string;
   method: string;
+  /** The path as registered, with `:name` segments (the key of its source in routeSources.ts). */
+  path: string;
   pattern: RegExp;
   keys: string[];
   /** 'bearer' (default): a token for one of the API's audiences is required. */
@@ -49,6 +51,7 @@ export function route(
     api,
     name,
     method,
+    path,
     pattern: new RegExp(`^${regex}/?$`, 'i'),
     keys,
     auth: options.auth ?? 'bearer',

@@ -81,6 +81,10 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
     'CLI src/m365/flow/commands/flow-get.ts:66',
   'GET /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/permissions':
     'CLI src/m365/flow/commands/owner/owner-list.ts:64',
+  'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/start':
+    'CLI src/m365/flow/commands/flow-enable.ts:41 (--asAdmin)',
+  'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/stop':
+    'CLI src/m365/flow/commands/flow-disable.ts:41 (--asAdmin)',
   'POST /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/start':
     'CLI src/m365/flow/commands/flow-enable.ts:41',
   'POST /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/stop':
