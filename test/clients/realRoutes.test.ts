@@ -93,15 +93,15 @@ describe('clients checked against the real contracts', () => {
     const prod = env(ENVIRONMENTS.prod.id);
     tenant.emulator.control.setFaults('dataverse:throttle=1/3');
     const ports = tenant.portsWith({ ...fastRetries, retry: { ...fastRetries.retry, maxTotalMs: 300 } });
-    await collect(ports.dataverse.listConnectionReferences(prod));
-    const refused = await collect(ports.dataverse.listConnectionReferences(prod)).catch((e: unknown) => e);
+    await collect(ports.dataverse.listSolutions(prod));
+    const refused = await collect(ports.dataverse.listSolutions(prod)).catch((e: unknown) => e);
     expect(isTenantApiError(refused) && refused.kind).toBe('throttled');
     const wait = isTenantApiError(refused) ? refused.retryAfterMs : undefined;
     expect(wait).toBeGreaterThan(300);
     expect(friendlyError(refused).cards[0]).toBeDefined();
     expect(JSON.stringify(friendlyError(refused))).toMatch(/Try again in \d+ seconds/);
 
-    const rows = await withPatience(60_000, () => collect(ports.dataverse.listConnectionReferences(prod)));
+    const rows = await withPatience(60_000, () => collect(ports.dataverse.listSolutions(prod)));
     expect(rows.length).toBeGreaterThan(0);
   });
 });
