@@ -155,7 +155,8 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
     name: wire.name,
     connector,
     displayName: p.displayName ?? wire.name,
-    environmentId: p.environment?.name ?? environmentId,
+    // Some answers give the environment only as an id (/providers/Microsoft.PowerApps/environments/{name}).
+    environmentId: p.environment?.name ?? lastSegment(p.environment?.id) ?? environmentId,
     status,
     error,
     createdBy: mapPrincipal(p.createdBy),
@@ -170,6 +171,11 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
     createdTime: p.createdTime ?? undefined,
     lastModifiedTime: p.lastModifiedTime ?? undefined,
   };
+}
+
+function lastSegment(id: string | undefined): string | undefined {
+  const segment = id?.split('/').filter(Boolean).pop();
+  return segment || undefined;
 }
 
 /** A connection that signs in as a person: OAuth (not the service-principal set) or one that names an account. */
