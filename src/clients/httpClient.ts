@@ -168,8 +168,15 @@ export class HttpClient {
             await this.sleep(wait);
             continue;
           }
-          // A 429 asking for longer than the budget: a job waits it out (once per request); a turn does not.
-          if (status === 429 && hint !== undefined && !waitedOut && hint <= currentPatienceMs()) {
+          // Dataverse's service protection can ask for minutes (its window is 300 s), longer than the budget: a job
+          // waits it out (once per request), a turn does not. The other APIs' waits are seconds, inside the budget.
+          if (
+            status === 429 &&
+            api === 'dataverse' &&
+            hint !== undefined &&
+            !waitedOut &&
+            hint <= currentPatienceMs()
+          ) {
             waitedOut = true;
             log.warn({ api, path, status, waitMs: wait, correlationId }, 'waiting out a long Retry-After (job)');
             await this.sleep(wait);

@@ -9,7 +9,7 @@ import { tenantPortsFor } from '../clients/tenantPortsFor';
 import { configureLogging } from '../logging/logger';
 import type { ScanWorkerInput, ScanWorkerOutput } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
-import { JOB_PATIENCE_MS, withPatience } from '../tenant/patience';
+import { withPatience } from '../tenant/patience';
 
 async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   configureLogging({ level: input.config.LOG_LEVEL });
@@ -24,7 +24,6 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   }
 }
 
-// A scan is a job: its calls wait out a service's long Retry-After instead of failing (see tenant/patience.ts).
-void withPatience(JOB_PATIENCE_MS, () => main(workerData as ScanWorkerInput)).then((output) =>
-  parentPort!.postMessage(output),
-);
+// The caller's patience (a scan job waits out a long Retry-After; see tenant/patience.ts) crosses into the thread.
+const input = workerData as ScanWorkerInput;
+void withPatience(input.patienceMs ?? 0, () => main(input)).then((output) => parentPort!.postMessage(output));

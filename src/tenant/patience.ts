@@ -1,5 +1,5 @@
 /**
- * How long a tenant call may wait when a service asks for more time (429 + Retry-After) than the HTTP layer's retry
+ * How long a tenant call may wait when Dataverse asks for more time (429 + Retry-After) than the HTTP layer's retry
  * budget allows. A turn has a person waiting: it fails at once with the service's wait on the error, and the
  * person is told when to try again. A background job (a scan, a share or rotation job) has nobody waiting: it
  * waits the service's time out, up to the bound given here. Carried through the async call chain, so the ports
