@@ -43,9 +43,7 @@ function reasonOf(error: unknown): string {
         : 'the service is busy (throttled)';
     case 'forbidden': {
       const missing = missingPermission(error);
-      return missing
-        ? `${missing} (see docs/deployment.md)`
-        : 'the bot is not allowed to read it';
+      return missing ? `${missing} (see docs/deployment.md)` : 'the bot is not allowed to read it';
     }
     case 'unauthorized':
       return 'the bot is not allowed to read it';
