@@ -134,11 +134,6 @@ export function canEditConnection(core: EmulatorCore, c: EmuConnection, caller: 
   );
 }
 
-/** Admin (the classic admin routes) or anyone who may use the connection. */
-export function canSeeConnection(core: EmulatorCore, c: EmuConnection, caller: Caller): boolean {
-  return core.isPowerPlatformAdmin(caller) || canUseConnection(core, c, caller.oid);
-}
-
 /**
  * A permission's own name (the last segment of its id). For users and groups it is their object id, as in every
  * public recording; for a service principal it is another id (the Terraform provider's recorded share of

@@ -4,7 +4,7 @@
  * routes (the connections the caller owns or was shared, `$filter=environment eq '…'`).
  */
 import {
-  canSeeConnection,
+  canUseConnection,
   connectionView,
   findConnection,
   findEnvironment,
@@ -162,7 +162,9 @@ function makerList(ctx: RequestContext, core: EmulatorCore, connector?: string):
   const env = findEnvironment(core, envName);
   const rows = (core.state.index.connectionsByEnv.get(env.name) ?? []).filter(
     (c) =>
-      (!connector || c.connector.toLowerCase() === connector.toLowerCase()) && canSeeConnection(core, c, ctx.caller),
+      // A maker route: the caller's own and shared connections, admins included (they use the admin routes).
+      (!connector || c.connector.toLowerCase() === connector.toLowerCase()) &&
+      canUseConnection(core, c, ctx.caller.oid),
   );
   return listReply(ctx, core, rows, 'listMyConnections');
 }

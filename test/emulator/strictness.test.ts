@@ -94,6 +94,20 @@ describe('an emulator as strict as the services', () => {
       expect((await http.call('PUT', url, token, own.data)).status).toBe(403);
     });
 
+    it('shows the admin app on the maker list only the connections it owns or was shared, not every one', async () => {
+      const token = await http.botToken(SCOPES.powerApps);
+      const mine = await http.call<{ value: { name: string; properties: { connectionParametersSet?: unknown } }[] }>(
+        'GET',
+        `${emulator.info.powerApps}/providers/Microsoft.PowerApps/connections?$filter=environment eq '${ENVIRONMENTS.prod.id}'`,
+        token,
+      );
+      expect(mine.status).toBe(200);
+      expect(mine.data.value.length).toBeGreaterThan(0);
+      // Only the service-principal connections shared with it (as the deployment guide asks), no maker's own.
+      expect(mine.data.value.every((c) => c.properties.connectionParametersSet !== undefined)).toBe(true);
+      expect(mine.data.value.map((c) => c.name)).not.toContain(CONNECTIONS.prodMeganSharePoint);
+    });
+
     it('refuses a PUT from a CanView grantee, takes one from a CanEdit grantee', async () => {
       const url = ppUrl(ENVIRONMENTS.prod.id, DV, CONNECTIONS.prodCoeDataverse);
       const share = async (roleName: string) =>
