@@ -97,17 +97,31 @@ export class FlowsClient implements FlowsPort {
     return wires.map(mapFlowOwner);
   }
 
-  /** The admin route first, unless this identity was refused it once; then the maker route. */
+  /**
+   * The admin route first, unless this identity was refused it before while the maker route answered; then the
+   * maker route. When both refuse alike, the admin route's refusal is the one reported (it names the missing admin
+   * right), and the admin route is tried again next time (the right may be granted meanwhile).
+   */
   private async adminOrMaker<T>(read: (admin: boolean) => Promise<T>): Promise<T> {
-    if (!this.makerOnly) {
-      try {
-        return await read(true);
-      } catch (error) {
-        if (!(isTenantApiError(error) && (error.kind === 'forbidden' || error.kind === 'unauthorized'))) throw error;
-        this.makerOnly = true;
+    if (this.makerOnly) return read(false);
+    try {
+      return await read(true);
+    } catch (adminError) {
+      if (!(isTenantApiError(adminError) && (adminError.kind === 'forbidden' || adminError.kind === 'unauthorized'))) {
+        throw adminError;
       }
+      let answer: T;
+      try {
+        answer = await read(false);
+      } catch (makerError) {
+        // Refused the same way on both: report the admin route's refusal. A refusal of its own (a flow's
+        // connections the caller may not use: ConnectionAuthorizationFailed) says more.
+        const same = isTenantApiError(makerError) && makerError.code === adminError.code;
+        throw same ? adminError : makerError;
+      }
+      this.makerOnly = true;
+      return answer;
     }
-    return read(false);
   }
 
   async startFlow(environmentId: string, flowId: string): Promise<void> {

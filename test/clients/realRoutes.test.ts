@@ -45,6 +45,16 @@ describe('clients checked against the real contracts', () => {
     expect(owners.map((o) => o.principal.id)).toContain(USERS.megan.id);
   });
 
+  it('2: a bot refused the admin routes says so, and reads again once the right is back', async () => {
+    const ports = tenant.portsWith(fastRetries);
+    tenant.emulator.control.setFaults('flow.adminGetFlow:forbid');
+    const refused = await ports.flows.getFlow(ENVIRONMENTS.dev.id, FLOWS.weeklyReport).catch((e: unknown) => e);
+    expect(isTenantApiError(refused) && refused.kind).toBe('forbidden');
+    expect(String((refused as Error).message)).toMatch(/Microsoft\.ProcessSimple\/adminGetFlow/);
+    tenant.emulator.control.setFaults('');
+    expect((await ports.flows.getFlow(ENVIRONMENTS.dev.id, FLOWS.weeklyReport)).displayName).toBe('Weekly report');
+  });
+
   it('5: follows the admin flow list through a regional next link', async () => {
     const scaled = await startDemoTenant({ scale: { seed: 7, size: 500 } });
     try {
