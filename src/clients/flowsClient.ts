@@ -1,7 +1,7 @@
 /**
  * FlowsPort over the classic Flow API. Listing, single flows and their owners use the admin routes (every flow of
- * the environment, whoever owns it) and fall back to the maker routes when the identity is not an admin (a user
- * acting as themselves). Start/stop too: for a user the maker route runs the real check that the caller may use
+ * the environment, whoever owns it); a user acting as themselves (`asMaker`) falls back to the maker routes when
+ * the admin ones refuse them. Start/stop too: for a user the maker route runs the real check that the caller may use
  * each of the flow's connections (ConnectionAuthorizationFailed otherwise).
  */
 import { isTenantApiError } from '../tenant/errors';
@@ -21,9 +21,15 @@ export class FlowsClient implements FlowsPort {
   private makerOnly = false;
   private readonly pageSize: PageSizeMemory = { refused: false };
 
+  /**
+   * `asMaker`: an identity that may fall back to the maker routes when the admin ones refuse it (a user acting as
+   * themselves). The bot's own client does not: a refused admin route is reported, never answered with the few
+   * flows the bot happens to own as if they were all.
+   */
   constructor(
     private readonly api: ApiClient,
     private readonly baseUrl: string,
+    private readonly options: { asMaker?: boolean } = {},
   ) {}
 
   async *listFlows(environmentId: string): AsyncIterable<Flow> {
@@ -40,6 +46,7 @@ export class FlowsClient implements FlowsPort {
         first = await pages.next();
       } catch (error) {
         if (!(isTenantApiError(error) && (error.kind === 'forbidden' || error.kind === 'unauthorized'))) throw error;
+        if (!this.options.asMaker) throw error;
         this.makerOnly = true;
         first = { done: true, value: undefined };
       }
@@ -107,9 +114,9 @@ export class FlowsClient implements FlowsPort {
     try {
       return await read(true);
     } catch (adminError) {
-      if (!(isTenantApiError(adminError) && (adminError.kind === 'forbidden' || adminError.kind === 'unauthorized'))) {
-        throw adminError;
-      }
+      const refused =
+        isTenantApiError(adminError) && (adminError.kind === 'forbidden' || adminError.kind === 'unauthorized');
+      if (!refused || !this.options.asMaker) throw adminError;
       let answer: T;
       try {
         answer = await read(false);

@@ -25,6 +25,11 @@ export interface TenantPortsOptions extends HttpClientOptions {
   dataversePageSize?: number;
   /** Retries inside the Key Vault SDK (its own policy); default the SDK's. */
   keyVaultMaxRetries?: number;
+  /**
+   * Whether flow reads refused on the admin routes fall back to the maker routes (an identity that may be a user
+   * acting as themselves); default true. The bot's own ports (tenantPortsFor) say false: a refusal is reported.
+   */
+  flowsAsMaker?: boolean;
 }
 
 /** `credential` may be a factory: see CredentialSource (one MSAL cache per 16 token scopes). */
@@ -48,7 +53,9 @@ export function createTenantPorts(
       },
       endpoints,
     ),
-    flows: new FlowsClient(http.api('flow', endpoints.scopes.flow, 'flow', regional), endpoints.flow),
+    flows: new FlowsClient(http.api('flow', endpoints.scopes.flow, 'flow', regional), endpoints.flow, {
+      asMaker: options.flowsAsMaker ?? true,
+    }),
     dataverse: new DataverseClient((orgUrl) => http.api('dataverse', `${orgUrl}/.default`, `dataverse:${orgUrl}`), {
       pageSize: options.dataversePageSize,
     }),
@@ -86,7 +93,7 @@ export function createFlowsPortAs(
     regionalSubdomains: true,
     extraHosts: endpoints.regionalHosts ?? [],
   });
-  return new FlowsClient(api, endpoints.flow);
+  return new FlowsClient(api, endpoints.flow, { asMaker: true });
 }
 
 /** Without KEY_VAULT_URL, reading finds nothing and storing refuses with a plain reason. */

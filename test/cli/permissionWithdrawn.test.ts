@@ -41,3 +41,11 @@ test('names the Power Platform management app registration when the admin APIs r
   );
   expect(run.said).toContain('New-PowerAppManagementApp');
 });
+
+test('says flows could not be read when the Flow admin API refuses the bot, instead of showing none', () => {
+  const run = healthReport('flow:forbid');
+  expect(run.status).toBe(0);
+  expect(run.said).toMatch(
+    /"title":"flows in Contoso PROD","value":"the bot is not registered as a Power Platform management app/,
+  );
+});
