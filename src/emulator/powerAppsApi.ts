@@ -1,7 +1,8 @@
 /**
- * BAP (environments) and the classic Power Apps API: the admin routes (every connection of an environment, with
- * `nextLink` paging, permissions, modifyPermissions; Power Platform admins only, others get 403) and the maker
- * routes (the connections the caller owns or was shared, `$filter=environment eq '…'`).
+ * BAP (environments) and the classic Power Apps API: the admin routes (every connection of an environment, or of
+ * one of its connectors, with `nextLink` paging, permissions, modifyPermissions; Power Platform admins only, others
+ * get 403) and the maker routes (the connections the caller owns or was shared, admins included,
+ * `$filter=environment eq '…'`).
  */
 import {
   canUseConnection,
