@@ -33,6 +33,8 @@ const emulatorInfo = z.object({
   keyVault: z.string().url(),
   clientId: z.string(),
   clientSecret: z.string(),
+  /** Other host names of its Flow / Power Apps APIs (regional next links); older emulators do not say. */
+  regionalHosts: z.array(z.string()).optional(),
 });
 
 const emulatorInfoJson = optionalString.transform((v, ctx) => {

@@ -5,6 +5,7 @@
 import { renderCard } from '../cards/renderCard';
 import type { Reply } from '../cards/reply';
 import { isTenantApiError } from '../tenant/errors';
+import { missingPermission, waitInWords } from '../tenant/missingPermission';
 
 export function friendlyError(error: unknown, options: { correlationId?: string; retryText?: string } = {}): Reply {
   let title = 'Something went wrong on my side';
@@ -15,12 +16,16 @@ export function friendlyError(error: unknown, options: { correlationId?: string;
       case 'throttled':
         title = 'The service is busy';
         message = `Microsoft's ${error.api} API asked me to slow down.`;
-        next = 'Try again in a minute; nothing was changed.';
+        next = error.retryAfterMs
+          ? `Try again in ${waitInWords(error.retryAfterMs)} (the service's own wait); nothing was changed.`
+          : 'Try again in a minute; nothing was changed.';
         break;
       case 'forbidden':
         title = 'Not allowed';
         message = `The ${error.api} API refused access (${error.code}).`;
-        next = 'Ask a Power Platform admin to check the bot’s permissions.';
+        next = missingPermission(error)
+          ? `Ask a Power Platform admin to fix it: ${missingPermission(error)} (docs/deployment.md).`
+          : 'Ask a Power Platform admin to check the bot’s permissions.';
         break;
       case 'unauthorized':
         title = 'Sign-in to the tenant failed';

@@ -106,6 +106,7 @@ export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operat
             principalId: op.principalId,
             principalType: op.principalType,
             role: op.role,
+            displayName: connection.displayName,
           });
           if (!verified) unverified.push(connection.displayName);
         } catch (error) {

@@ -12,6 +12,8 @@ export interface ShareInput {
   principalId: string;
   principalType: 'User' | 'Group' | 'ServicePrincipal';
   role: 'CanView' | 'CanEdit';
+  /** The connection's display name as the request recorded it (no look-up needed). */
+  displayName?: string;
 }
 
 /** Where a rotation saga stands, in the terms the approval cards need. Never carries a secret. */

@@ -242,7 +242,7 @@ export class RequestDrafts {
     if (!q) return undefined;
     for await (const app of this.ctx.tenant.directory.listApplications()) {
       if (app.displayName.toLowerCase() !== q && app.appId.toLowerCase() !== q) continue;
-      const id = await this.ctx.tenant.directory.findServicePrincipalId(app.appId);
+      const id = await this.ctx.tenant.directory.findServicePrincipalIdByAppId(app.appId);
       return id ? { id, displayName: app.displayName } : undefined;
     }
     return undefined;

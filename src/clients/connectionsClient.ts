@@ -1,7 +1,8 @@
 /**
- * ConnectionsPort: environments from the BAP admin API, connection lists and permissions from the classic Power
- * Apps admin API, single connections and their update (PUT of the whole object) from the Power Platform API, which
- * is served per environment host.
+ * ConnectionsPort: environments from the BAP admin API; connection lists, single connections (the connector's admin
+ * list), permissions and shares from the classic Power Apps admin API; the update of a connection (GET and PUT of
+ * the whole object) from the Power Platform API, served per environment host, which has no admin scope: the bot
+ * may update only connections it owns or that are shared with it as CanEdit.
  */
 import type { Connection, ConnectionPermission, Environment, PermissionChange } from '../tenant/model';
 import type { ConnectionsPort } from '../tenant/ports';
@@ -16,7 +17,8 @@ import {
   type WirePermission,
 } from './mapConnection';
 import { odataString, segment, withQuery } from './odata';
-import { collect, paginate, paginatePagesOfSize, type PageSizeMemory } from './paginate';
+import { collect, paginate, paginatePages, paginatePagesOfSize, type PageSizeMemory } from './paginate';
+import { TenantApiError } from '../tenant/errors';
 
 /** Connections per page of the admin list (as public admin scripts ask; the default is 100). */
 const LIST_PAGE = 250;
@@ -60,8 +62,26 @@ export class ConnectionsClient implements ConnectionsPort {
     }
   }
 
+  /**
+   * Through the connector's admin connection list, not the Power Platform API's connectivity route: that route has
+   * no admin scope and refuses a connection the bot neither owns nor was shared.
+   */
   async getConnection(environmentId: string, connector: string, connectionName: string): Promise<Connection> {
-    return mapConnection(await this.getWire(environmentId, connector, connectionName), environmentId);
+    const url = withQuery(`${this.adminEnvironment(environmentId)}/apis/${segment(connector)}/connections`, {
+      'api-version': '2016-11-01',
+    });
+    const wanted = connectionName.toLowerCase();
+    for await (const page of paginatePages<WireConnection>(this.apis.powerApps, url, { operation: 'getConnection' })) {
+      const wire = page.find((w) => w.name.toLowerCase() === wanted);
+      if (wire) return mapConnection(wire, environmentId);
+    }
+    throw new TenantApiError({
+      message: `powerApps getConnection: no connection '${connectionName}' of '${connector}' in environment '${environmentId}'`,
+      code: 'ConnectionNotFound',
+      kind: 'notFound',
+      api: 'powerApps',
+      status: 404,
+    });
   }
 
   async listPermissions(
@@ -76,13 +96,35 @@ export class ConnectionsClient implements ConnectionsPort {
     return wires.map(mapPermission);
   }
 
+  /**
+   * Removals name each permission by the id the service gave it: a principal id is turned into the id of that
+   * principal's permission as read, since for a service principal the two differ.
+   */
+  private async permissionIdsToDelete(
+    environmentId: string,
+    connector: string,
+    connectionName: string,
+    change: PermissionChange,
+  ): Promise<string[]> {
+    const ids = [...(change.deleteIds ?? [])];
+    const principals = (change.delete ?? []).map((p) => p.toLowerCase());
+    if (!principals.length) return ids;
+    const held = await this.listPermissions(environmentId, connector, connectionName);
+    const connectionId = `/providers/Microsoft.PowerApps/apis/${connector}/connections/${connectionName}`;
+    for (const principalId of principals) {
+      const matching = held.filter((p) => p.principal.id.toLowerCase() === principalId && p.roleName !== 'Owner');
+      for (const permission of matching) ids.push(permission.id ?? `${connectionId}/permissions/${principalId}`);
+    }
+    return [...new Set(ids)];
+  }
+
   async modifyPermissions(
     environmentId: string,
     connector: string,
     connectionName: string,
     change: PermissionChange,
   ): Promise<void> {
-    const connectionId = `/providers/Microsoft.PowerApps/apis/${connector}/connections/${connectionName}`;
+    const deleteIds = await this.permissionIdsToDelete(environmentId, connector, connectionName, change);
     const body = {
       put: (change.put ?? []).map((p) => ({
         properties: {
@@ -92,7 +134,7 @@ export class ConnectionsClient implements ConnectionsPort {
           principal: { id: p.principal.id, type: p.principal.type, tenantId: this.endpoints.tenantId },
         },
       })),
-      delete: (change.delete ?? []).map((principalId) => ({ id: `${connectionId}/permissions/${principalId}` })),
+      delete: deleteIds.map((id) => ({ id })),
     };
     await this.apis.powerApps.request({
       method: 'POST',
@@ -123,6 +165,8 @@ export class ConnectionsClient implements ConnectionsPort {
           name: set.name ?? 'oauthSP',
           values: {
             ...set.values,
+            // The connector's consent redirect URL, as the Terraform provider's service-principal example sends it.
+            token: { value: consentRedirect(set.values?.token?.value, connector) },
             'token:clientId': { value: secret.clientId },
             'token:TenantId': { value: secret.tenantId },
             'token:clientSecret': { value: secret.clientSecret },
@@ -165,4 +209,10 @@ export class ConnectionsClient implements ConnectionsPort {
   private adminConnection(environmentId: string, connector: string, connectionName: string): string {
     return `${this.adminEnvironment(environmentId)}/apis/${segment(connector)}/connections/${segment(connectionName)}`;
   }
+}
+
+/** The `token` parameter of a service-principal connection: kept when the service returned it, else the global one. */
+function consentRedirect(current: unknown, connector: string): string {
+  if (typeof current === 'string' && /^https:\/\//.test(current)) return current;
+  return `https://global.consent.azure-apim.net/redirect/${connector.replace(/^shared_/, '')}`;
 }

@@ -48,10 +48,11 @@ export class DataverseClient implements DataversePort {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 500));
   }
 
+  /** The custom connector is a lookup, selected as `_customconnectorid_value` (there is no `customconnectorid`). */
   async *listConnectionReferences(environment: Environment): AsyncIterable<ConnectionReference> {
     for await (const page of this.rows<WireConnectionReference>(environment, 'connectionreferences', {
       $select:
-        'connectionreferenceid,connectionreferencelogicalname,connectionreferencedisplayname,connectionid,connectorid,customconnectorid,ismanaged,_ownerid_value',
+        'connectionreferenceid,connectionreferencelogicalname,connectionreferencedisplayname,connectionid,connectorid,_customconnectorid_value,ismanaged,_ownerid_value',
     })) {
       for (const row of page) yield mapConnectionReference(row);
     }

@@ -23,6 +23,14 @@ export interface TenantEndpoints {
   bap: string;
   /** Key Vault URL; undefined when the deployment has none (rotation then cannot store secrets). */
   keyVault?: string;
+  /**
+   * More host names that serve the Flow and Power Apps APIs with the same token audience, beyond their regional
+   * subdomains (https://<region>.api.flow.microsoft.com), which are always accepted: next-page links may point at
+   * them. The emulator announces its alias here.
+   */
+  regionalHosts?: string[];
+  /** The backend identity's app (client) id, to find its own service principal (its role on a connection). */
+  clientId?: string;
   scopes: { graph: string; powerPlatform: string; powerApps: string; flow: string; bap: string };
 }
 
@@ -36,6 +44,7 @@ export interface EmulatorEndpointInfo {
   flow: string;
   bap: string;
   keyVault: string;
+  regionalHosts?: string[];
 }
 
 const PUBLIC_SCOPES = {
@@ -56,6 +65,7 @@ export function endpointsFromConfig(config: Config): TenantEndpoints {
     flow: trimSlash(config.FLOW_URL),
     bap: trimSlash(config.BAP_URL),
     keyVault: config.KEY_VAULT_URL ? trimSlash(config.KEY_VAULT_URL) : undefined,
+    clientId: config.CLIENT_ID ?? config.MANAGED_IDENTITY_CLIENT_ID,
     scopes: {
       graph: config.GRAPH_SCOPE ?? `${new URL(config.GRAPH_URL).origin}/.default`,
       powerPlatform: config.POWER_PLATFORM_SCOPE ?? PUBLIC_SCOPES.powerPlatform,
@@ -77,6 +87,7 @@ export function endpointsFromEmulator(info: EmulatorEndpointInfo): TenantEndpoin
     flow: trimSlash(info.flow),
     bap: trimSlash(info.bap),
     keyVault: trimSlash(info.keyVault),
+    regionalHosts: info.regionalHosts ?? [],
     scopes: { graph: 'https://graph.microsoft.com/.default', ...PUBLIC_SCOPES },
   };
 }

@@ -1,8 +1,8 @@
 /**
- * FlowsPort over the classic Flow API. Listing uses the admin route (every flow of the environment) and falls back
- * to the maker route when the identity is not an admin (a user acting as themselves). Single flows, owners and
- * start/stop use the flow's own routes, so turning a flow on runs the real check that the caller may use each
- * of its connections (ConnectionAuthorizationFailed otherwise).
+ * FlowsPort over the classic Flow API. Listing, single flows and their owners use the admin routes (every flow of
+ * the environment, whoever owns it); a user acting as themselves (`asMaker`) falls back to the maker routes when
+ * the admin ones refuse them. Start/stop too: for a user the maker route runs the real check that the caller may use
+ * each of the flow's connections (ConnectionAuthorizationFailed otherwise).
  */
 import { isTenantApiError } from '../tenant/errors';
 import type { Flow, FlowOwner } from '../tenant/model';
@@ -21,9 +21,15 @@ export class FlowsClient implements FlowsPort {
   private makerOnly = false;
   private readonly pageSize: PageSizeMemory = { refused: false };
 
+  /**
+   * `asMaker`: an identity that may fall back to the maker routes when the admin ones refuse it (a user acting as
+   * themselves). The bot's own client does not: a refused admin route is reported, never answered with the few
+   * flows the bot happens to own as if they were all.
+   */
   constructor(
     private readonly api: ApiClient,
     private readonly baseUrl: string,
+    private readonly options: { asMaker?: boolean } = {},
   ) {}
 
   async *listFlows(environmentId: string): AsyncIterable<Flow> {
@@ -40,12 +46,13 @@ export class FlowsClient implements FlowsPort {
         first = await pages.next();
       } catch (error) {
         if (!(isTenantApiError(error) && (error.kind === 'forbidden' || error.kind === 'unauthorized'))) throw error;
+        if (!this.options.asMaker) throw error;
         this.makerOnly = true;
         first = { done: true, value: undefined };
       }
       if (!this.makerOnly) {
-        if (!first.done) for (const wire of first.value) yield mapFlow(wire, environmentId);
-        for await (const page of pages) for (const wire of page) yield mapFlow(wire, environmentId);
+        if (!first.done) for (const flow of await this.complete(environmentId, first.value)) yield flow;
+        for await (const page of pages) for (const flow of await this.complete(environmentId, page)) yield flow;
         return;
       }
     }
@@ -55,43 +62,103 @@ export class FlowsClient implements FlowsPort {
     }
   }
 
+  /**
+   * Whether the admin list's items carry `properties.connectionReferences` is not documented (the CLI for
+   * Microsoft 365's recorded list items have none): an item without them is read again, alone, on the admin route.
+   */
+  private async complete(environmentId: string, page: WireFlow[]): Promise<Flow[]> {
+    return Promise.all(
+      page.map(async (wire) => {
+        if (wire.properties?.connectionReferences !== undefined) return mapFlow(wire, environmentId);
+        return mapFlow(await this.getWire(environmentId, wire.name), environmentId);
+      }),
+    );
+  }
+
+  /**
+   * On the admin route (scopes/admin): the maker route answers only the flow's owners and co-owners, which the bot
+   * is not. An identity that is not an admin (a user acting as themselves) reads through the maker route.
+   */
   async getFlow(environmentId: string, flowId: string): Promise<Flow> {
-    const wire = await this.api.get<WireFlow>(withQuery(this.flowUrl(environmentId, flowId), API_VERSION), {
-      operation: 'getFlow',
-    });
-    return mapFlow(wire, environmentId);
+    return mapFlow(await this.getWire(environmentId, flowId), environmentId);
+  }
+
+  private async getWire(environmentId: string, flowId: string): Promise<WireFlow> {
+    return this.adminOrMaker((admin) =>
+      this.api.get<WireFlow>(withQuery(this.flowUrl(environmentId, flowId, admin), API_VERSION), {
+        operation: admin ? 'getFlow(admin)' : 'getFlow',
+      }),
+    );
   }
 
   async listFlowOwners(environmentId: string, flowId: string): Promise<FlowOwner[]> {
-    const url = withQuery(`${this.flowUrl(environmentId, flowId)}/permissions`, API_VERSION);
-    const wires = await collect(paginate<WireFlowPermission>(this.api, url, { operation: 'listFlowOwners' }));
+    const wires = await this.adminOrMaker((admin) =>
+      collect(
+        paginate<WireFlowPermission>(
+          this.api,
+          withQuery(`${this.flowUrl(environmentId, flowId, admin)}/permissions`, API_VERSION),
+          { operation: admin ? 'listFlowOwners(admin)' : 'listFlowOwners' },
+        ),
+      ),
+    );
     return wires.map(mapFlowOwner);
   }
 
+  /**
+   * The admin route first, unless this identity was refused it before while the maker route answered; then the
+   * maker route. When both refuse alike, the admin route's refusal is the one reported (it names the missing admin
+   * right), and the admin route is tried again next time (the right may be granted meanwhile).
+   */
+  private async adminOrMaker<T>(read: (admin: boolean) => Promise<T>): Promise<T> {
+    if (this.makerOnly) return read(false);
+    try {
+      return await read(true);
+    } catch (adminError) {
+      const refused =
+        isTenantApiError(adminError) && (adminError.kind === 'forbidden' || adminError.kind === 'unauthorized');
+      if (!refused || !this.options.asMaker) throw adminError;
+      let answer: T;
+      try {
+        answer = await read(false);
+      } catch (makerError) {
+        // Refused the same way on both: report the admin route's refusal. A refusal of its own (a flow's
+        // connections the caller may not use: ConnectionAuthorizationFailed) says more.
+        const same = isTenantApiError(makerError) && makerError.code === adminError.code;
+        throw same ? adminError : makerError;
+      }
+      this.makerOnly = true;
+      return answer;
+    }
+  }
+
   async startFlow(environmentId: string, flowId: string): Promise<void> {
-    await this.api.request({
-      method: 'POST',
-      url: withQuery(`${this.flowUrl(environmentId, flowId)}/start`, API_VERSION),
-      operation: 'startFlow',
-      // Turning on a flow that is on leaves it on.
-      idempotent: true,
-    });
+    await this.adminOrMaker((admin) =>
+      this.api.request({
+        method: 'POST',
+        url: withQuery(`${this.flowUrl(environmentId, flowId, admin)}/start`, API_VERSION),
+        operation: admin ? 'startFlow(admin)' : 'startFlow',
+        // Turning on a flow that is on leaves it on.
+        idempotent: true,
+      }),
+    );
   }
 
   async stopFlow(environmentId: string, flowId: string): Promise<void> {
-    await this.api.request({
-      method: 'POST',
-      url: withQuery(`${this.flowUrl(environmentId, flowId)}/stop`, API_VERSION),
-      operation: 'stopFlow',
-      idempotent: true,
-    });
+    await this.adminOrMaker((admin) =>
+      this.api.request({
+        method: 'POST',
+        url: withQuery(`${this.flowUrl(environmentId, flowId, admin)}/stop`, API_VERSION),
+        operation: admin ? 'stopFlow(admin)' : 'stopFlow',
+        idempotent: true,
+      }),
+    );
   }
 
-  private environmentUrl(environmentId: string): string {
-    return `${this.baseUrl}/providers/Microsoft.ProcessSimple/environments/${segment(environmentId)}`;
+  private environmentUrl(environmentId: string, admin = false): string {
+    return `${this.baseUrl}/providers/Microsoft.ProcessSimple/${admin ? 'scopes/admin/' : ''}environments/${segment(environmentId)}`;
   }
 
-  private flowUrl(environmentId: string, flowId: string): string {
-    return `${this.environmentUrl(environmentId)}/flows/${segment(flowId)}`;
+  private flowUrl(environmentId: string, flowId: string, admin = false): string {
+    return `${this.environmentUrl(environmentId, admin)}/flows/${segment(flowId)}`;
   }
 }

@@ -100,7 +100,8 @@ export class GraphClient implements DirectoryPort {
     return undefined;
   }
 
-  async findServicePrincipalId(appId: string): Promise<string | undefined> {
+  /** Object id of the service principal of an app (client) id; undefined when the tenant has none. */
+  async findServicePrincipalIdByAppId(appId: string): Promise<string | undefined> {
     const url = this.url('/servicePrincipals', { $filter: `appId eq ${odataString(appId)}`, $select: 'id,appId' });
     for await (const wire of paginate<{ id: string; appId?: string }>(this.api, url, {
       operation: 'findServicePrincipal',

@@ -23,6 +23,7 @@ import {
   type RetryPolicy,
 } from './retryPolicy';
 import { TokenProvider, type CredentialSource } from './tokenProvider';
+import { currentPatienceMs } from '../tenant/patience';
 import { send, TransportError, type TransportResponse } from './transport';
 
 const log = getLogger('clients.http');
@@ -103,8 +104,8 @@ export class HttpClient {
   }
 
   /** A client bound to one API and token scope; `limiterKey` separates limits (e.g. one per Dataverse org). */
-  api(name: string, scope: string, limiterKey: string = name): ApiClient {
-    return new ApiClient(this, name, scope, limiterKey);
+  api(name: string, scope: string, limiterKey: string = name, hosts: ServiceHosts = {}): ApiClient {
+    return new ApiClient(this, name, scope, limiterKey, hosts);
   }
 
   private limiter(key: string, api: string): Limit {
@@ -126,8 +127,9 @@ export class HttpClient {
     const path = safePath(spec.url);
     const context: ErrorContext = { api, operation: spec.operation ?? `${spec.method} ${path}`, correlationId };
     const safe = spec.method === 'GET' || spec.idempotent === true;
-    const started = Date.now();
+    let started = Date.now();
     let refreshedToken = false;
+    let waitedOut = false;
 
     for (let attempt = 1; ; attempt++) {
       const token = await this.tokens.token(scope, api);
@@ -164,6 +166,21 @@ export class HttpClient {
           if (attempt < this.retry.maxAttempts && elapsed + wait <= this.retry.maxTotalMs) {
             log.warn({ api, path, status, attempt, waitMs: wait, correlationId }, 'retrying after a transient answer');
             await this.sleep(wait);
+            continue;
+          }
+          // Dataverse's service protection can ask for minutes (its window is 300 s), longer than the budget: a job
+          // waits it out (once per request), a turn does not. The other APIs' waits are seconds, inside the budget.
+          if (
+            status === 429 &&
+            api === 'dataverse' &&
+            hint !== undefined &&
+            !waitedOut &&
+            hint <= currentPatienceMs()
+          ) {
+            waitedOut = true;
+            log.warn({ api, path, status, waitMs: wait, correlationId }, 'waiting out a long Retry-After (job)');
+            await this.sleep(wait);
+            started = Date.now();
             continue;
           }
         }
@@ -221,6 +238,14 @@ export class HttpClient {
   }
 }
 
+/** Which other hosts serve an API with the same token audience (next-page links may point there). */
+export interface ServiceHosts {
+  /** Subdomains of the API's own host (https://<region>.api.flow.microsoft.com), any port. */
+  regionalSubdomains?: boolean;
+  /** More host names, any port (the emulator's alias). */
+  extraHosts?: readonly string[];
+}
+
 /** Calls to one API with one token scope. */
 export class ApiClient {
   constructor(
@@ -228,6 +253,7 @@ export class ApiClient {
     readonly name: string,
     readonly scope: string,
     private readonly limiterKey: string,
+    readonly hosts: ServiceHosts = {},
   ) {}
 
   request<T>(spec: RequestSpec): Promise<HttpResponse<T>> {

@@ -4,7 +4,7 @@
  * createFlowsPortAs (the same code, another identity).
  */
 import type { TokenCredential } from '@azure/identity';
-import type { FlowsPort, SecretVaultPort, TenantPorts } from '../tenant/ports';
+import type { FlowsPort, SecretVaultPort, SelfIdentityPort, TenantPorts } from '../tenant/ports';
 import { TenantApiError } from '../tenant/errors';
 import { ConnectionsClient } from './connectionsClient';
 import { DataverseClient } from './dataverseClient';
@@ -25,6 +25,11 @@ export interface TenantPortsOptions extends HttpClientOptions {
   dataversePageSize?: number;
   /** Retries inside the Key Vault SDK (its own policy); default the SDK's. */
   keyVaultMaxRetries?: number;
+  /**
+   * Whether flow reads refused on the admin routes fall back to the maker routes (an identity that may be a user
+   * acting as themselves); default true. The bot's own ports (tenantPortsFor) say false: a refusal is reported.
+   */
+  flowsAsMaker?: boolean;
 }
 
 /** `credential` may be a factory: see CredentialSource (one MSAL cache per 16 token scopes). */
@@ -34,18 +39,23 @@ export function createTenantPorts(
   options: TenantPortsOptions = {},
 ): TenantPorts {
   const http = new HttpClient(credential, options);
+  // The Flow and Power Apps lists may page through the service's regional hosts (same token audience).
+  const regional = { regionalSubdomains: true, extraHosts: endpoints.regionalHosts ?? [] };
+  const directory = new GraphClient(http.api('graph', endpoints.scopes.graph), endpoints.graph);
   return {
     tenantId: endpoints.tenantId,
-    directory: new GraphClient(http.api('graph', endpoints.scopes.graph), endpoints.graph),
+    directory,
     connections: new ConnectionsClient(
       {
         bap: http.api('bap', endpoints.scopes.bap),
-        powerApps: http.api('powerApps', endpoints.scopes.powerApps),
+        powerApps: http.api('powerApps', endpoints.scopes.powerApps, 'powerApps', regional),
         powerPlatform: http.api('powerPlatform', endpoints.scopes.powerPlatform),
       },
       endpoints,
     ),
-    flows: new FlowsClient(http.api('flow', endpoints.scopes.flow), endpoints.flow),
+    flows: new FlowsClient(http.api('flow', endpoints.scopes.flow, 'flow', regional), endpoints.flow, {
+      asMaker: options.flowsAsMaker ?? true,
+    }),
     dataverse: new DataverseClient((orgUrl) => http.api('dataverse', `${orgUrl}/.default`, `dataverse:${orgUrl}`), {
       pageSize: options.dataversePageSize,
     }),
@@ -53,6 +63,23 @@ export function createTenantPorts(
       ? new KeyVaultClient(endpoints.keyVault, oneCredential(credential), { maxRetries: options.keyVaultMaxRetries })
       : missingVault(),
     tokenProbe: new TokenProbe(endpoints),
+    self: ownIdentity(directory, endpoints.clientId),
+  };
+}
+
+/** The backend identity's own service principal, looked up once by its app id (undefined when not known). */
+function ownIdentity(directory: GraphClient, clientId: string | undefined): SelfIdentityPort {
+  let found: Promise<string | undefined> | undefined;
+  return {
+    appId: clientId,
+    principalId: () => {
+      if (!clientId) return Promise.resolve(undefined);
+      found ??= directory.findServicePrincipalIdByAppId(clientId).catch((error: unknown) => {
+        found = undefined;
+        throw error;
+      });
+      return found;
+    },
   };
 }
 
@@ -62,7 +89,11 @@ export function createFlowsPortAs(
   credential: TokenCredential,
   options: HttpClientOptions = {},
 ): FlowsPort {
-  return new FlowsClient(new HttpClient(credential, options).api('flow', endpoints.scopes.flow), endpoints.flow);
+  const api = new HttpClient(credential, options).api('flow', endpoints.scopes.flow, 'flow', {
+    regionalSubdomains: true,
+    extraHosts: endpoints.regionalHosts ?? [],
+  });
+  return new FlowsClient(api, endpoints.flow, { asMaker: true });
 }
 
 /** Without KEY_VAULT_URL, reading finds nothing and storing refuses with a plain reason. */

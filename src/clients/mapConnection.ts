@@ -156,7 +156,8 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
     name: wire.name,
     connector,
     displayName: p.displayName ?? wire.name,
-    environmentId: p.environment?.name ?? environmentId,
+    // Some answers give the environment only as an id (/providers/Microsoft.PowerApps/environments/{name}).
+    environmentId: p.environment?.name ?? lastSegment(p.environment?.id) ?? environmentId,
     status,
     error,
     createdBy: mapPrincipal(p.createdBy),
@@ -172,6 +173,11 @@ export function mapConnection(wire: WireConnection, environmentId: string): Conn
     createdTime: p.createdTime ?? undefined,
     lastModifiedTime: p.lastModifiedTime ?? undefined,
   };
+}
+
+function lastSegment(id: string | undefined): string | undefined {
+  const segment = id?.split('/').filter(Boolean).pop();
+  return segment || undefined;
 }
 
 /**
@@ -201,5 +207,5 @@ const ROLES: ConnectionRole[] = ['Owner', 'CanEdit', 'CanView', 'CanViewWithShar
 
 export function mapPermission(wire: WirePermission): ConnectionPermission {
   const role = ROLES.find((r) => r.toLowerCase() === (wire.properties.roleName ?? '').toLowerCase()) ?? 'CanView';
-  return { principal: mapPrincipal(wire.properties.principal), roleName: role };
+  return { principal: mapPrincipal(wire.properties.principal), roleName: role, id: wire.id ?? undefined };
 }

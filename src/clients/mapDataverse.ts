@@ -14,7 +14,6 @@ export interface WireConnectionReference {
   connectionreferencedisplayname?: string | null;
   connectionid?: string | null;
   connectorid?: string | null;
-  customconnectorid?: string | null;
   _customconnectorid_value?: string | null;
   ismanaged?: boolean | null;
   _ownerid_value?: string | null;
@@ -62,7 +61,7 @@ export function mapConnectionReference(wire: WireConnectionReference): Connectio
     displayName: wire.connectionreferencedisplayname ?? wire.connectionreferencelogicalname,
     connectionName: wire.connectionid || undefined,
     connectorId: wire.connectorid ?? '',
-    customConnectorId: wire.customconnectorid ?? wire._customconnectorid_value ?? undefined,
+    customConnectorId: wire._customconnectorid_value ?? undefined,
     ownerId: wire._ownerid_value ?? undefined,
     isManaged: wire.ismanaged === true,
   };

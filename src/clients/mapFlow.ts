@@ -19,6 +19,8 @@ export interface WireFlow {
     state?: string;
     creator?: { objectId?: string; userId?: string };
     connectionReferences?: Record<string, WireFlowConnectionReference> | WireFlowConnectionReference[];
+    /** Some single-flow answers leave connectionReferences empty and list them here (CLI flow-get.mock.ts). */
+    installedConnectionReferences?: Record<string, WireFlowConnectionReference & { apiDefinition?: { id?: string } }>;
     environment?: { name?: string; id?: string };
     workflowEntityId?: string;
     workflowId?: string;
@@ -50,9 +52,15 @@ export function mapFlowConnectionReference(key: string, wire: WireFlowConnection
 export function mapFlow(wire: WireFlow, environmentId: string): Flow {
   const p = wire.properties;
   const refs = p.connectionReferences ?? {};
-  const entries: [string, WireFlowConnectionReference][] = Array.isArray(refs)
+  let entries: [string, WireFlowConnectionReference][] = Array.isArray(refs)
     ? refs.map((r, i) => [connectorFromApiId(r.id) || String(i), r])
     : Object.entries(refs);
+  if (!entries.length && p.installedConnectionReferences) {
+    entries = Object.entries(p.installedConnectionReferences).map(([key, r]) => [
+      key,
+      { ...r, id: r.id ?? r.apiDefinition?.id },
+    ]);
+  }
   return {
     id: wire.name,
     displayName: p.displayName ?? wire.name,

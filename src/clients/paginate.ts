@@ -1,12 +1,13 @@
 /**
  * The one paging helper: yields the items of `value` page after page, following `@odata.nextLink` (Graph,
- * Dataverse, Power Platform API) or `nextLink` (classic Power Apps / Flow APIs), whichever the page carries.
+ * Dataverse, Power Platform API) or `nextLink` (classic Power Apps / Flow APIs), whichever the page carries, to the
+ * same origin or to a regional host of the same service (isSameService).
  * `paginatePages` yields whole pages, for the lists a tenant scan reads in bulk: every item that passes through an
  * async generator costs a few promises and a turn of the microtask queue, and the scan maps ~200,000 rows.
  */
 import { getLogger } from '../logging/logger';
 import { isTenantApiError, TenantApiError } from '../tenant/errors';
-import type { ApiClient, RequestSpec } from './httpClient';
+import type { ApiClient, RequestSpec, ServiceHosts } from './httpClient';
 import { withQuery } from './odata';
 
 const log = getLogger('clients');
@@ -30,7 +31,7 @@ export async function* paginatePages<T>(
   url: string,
   options: Omit<RequestSpec, 'method' | 'url'> = {},
 ): AsyncGenerator<T[]> {
-  const origin = new URL(url).origin;
+  const first = new URL(url);
   const seen = new Set<string>();
   let next: string | undefined = url;
   while (next) {
@@ -40,8 +41,8 @@ export async function* paginatePages<T>(
     const link: string | undefined = page['@odata.nextLink'] ?? page.nextLink ?? undefined;
     if (!link) return;
     const resolved: string = new URL(link, next).toString();
-    // The bearer token goes with every page: never follow a link to another host.
-    if (new URL(resolved).origin !== origin) {
+    // The bearer token goes with every page: follow a link only to a host of the same service.
+    if (!isSameService(first, new URL(resolved), client.hosts)) {
       throw new TenantApiError({
         message: `${client.name}: refused a next-page link to another host (${new URL(resolved).host})`,
         code: 'ForeignNextLink',
@@ -51,6 +52,24 @@ export async function* paginatePages<T>(
     }
     next = seen.has(resolved) ? undefined : resolved;
   }
+}
+
+/**
+ * Whether a next-page link stays with the service the list was asked of: the same origin, or (where the API says
+ * so) one of its regional hosts — the Flow and Power Apps admin lists answer with links to
+ * https://<region>.api.flow.microsoft.com:<port>/…, which take the same token — over HTTPS.
+ */
+export function isSameService(base: URL, link: URL, hosts: ServiceHosts = {}): boolean {
+  if (link.origin === base.origin) return true;
+  if (link.protocol !== 'https:' || base.protocol !== 'https:' || link.username || link.password) return false;
+  const host = link.hostname.toLowerCase();
+  if (hosts.extraHosts?.some((h) => h.toLowerCase() === host)) return true;
+  if (!hosts.regionalSubdomains) return false;
+  const own = base.hostname.toLowerCase();
+  // Exactly one more label in front of the API's own host name (a region), never a look-alike suffix.
+  if (!host.endsWith(`.${own}`)) return false;
+  const region = host.slice(0, -own.length - 1);
+  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region);
 }
 
 /** Whether a list refused `$top` once: then it is never asked with it again (one per client and list). */

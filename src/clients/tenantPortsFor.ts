@@ -14,16 +14,18 @@ export function tenantPortsFor(
   emulatorInfo: (EmulatorEndpointInfo & { clientId: string; clientSecret: string }) | undefined,
   options?: TenantPortsOptions,
 ): { tenant: TenantPorts; tenantId: string } {
+  // The bot's own identity: a refused Flow admin route is reported, never answered with the bot's own few flows.
   // A factory rather than one credential: the HTTP layer spreads its token scopes (one per Dataverse org) over a
   // few credentials so that no MSAL cache grows large (see CredentialSource).
   if (emulatorInfo) {
     const credential = credentialFactory(() => emulatorCredential(emulatorInfo));
-    const tenant = createTenantPorts(endpointsFromEmulator(emulatorInfo), credential, options);
+    const endpoints = { ...endpointsFromEmulator(emulatorInfo), clientId: emulatorInfo.clientId };
+    const tenant = createTenantPorts(endpoints, credential, { flowsAsMaker: false, ...options });
     return { tenant, tenantId: emulatorInfo.tenantId };
   }
   const credential = credentialFactory(() => createCredential(config));
   return {
-    tenant: createTenantPorts(endpointsFromConfig(config), credential, options),
+    tenant: createTenantPorts(endpointsFromConfig(config), credential, { flowsAsMaker: false, ...options }),
     tenantId: config.TENANT_ID as string,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { getLogger } from '../logging/logger';
 import { isTenantApiError } from '../tenant/errors';
+import { missingPermission, waitInWords } from '../tenant/missingPermission';
 import type {
   AppRegistration,
   ApplicationUser,
@@ -37,8 +38,13 @@ function reasonOf(error: unknown): string {
   if (!isTenantApiError(error)) return 'an unexpected error';
   switch (error.kind) {
     case 'throttled':
-      return 'the service is busy (throttled)';
-    case 'forbidden':
+      return error.retryAfterMs
+        ? `the service is busy (throttled): try again in ${waitInWords(error.retryAfterMs)}`
+        : 'the service is busy (throttled)';
+    case 'forbidden': {
+      const missing = missingPermission(error);
+      return missing ? `${missing} (see docs/deployment.md)` : 'the bot is not allowed to read it';
+    }
     case 'unauthorized':
       return 'the bot is not allowed to read it';
     case 'timeout':

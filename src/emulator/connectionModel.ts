@@ -4,6 +4,7 @@
  * service-principal connection is Connected only while its stored secret is one of its app's current, unexpired,
  * propagated secrets), who may use or manage a connection, and modifyPermissions.
  */
+import { createHash } from 'node:crypto';
 import type { EmulatorCore } from './core';
 import { apiError, type Caller } from './http';
 import type { EmuConnection, EmuEnvironment, EmuPermission, PrincipalType } from './tenantState';
@@ -132,21 +133,34 @@ export function canUseConnection(core: EmulatorCore, c: EmuConnection, principal
   );
 }
 
-/** Owner, a CanEdit share, or a Power Platform admin. */
-export function canManageConnection(core: EmulatorCore, c: EmuConnection, caller: Caller): boolean {
-  if (core.isPowerPlatformAdmin(caller) || c.ownerId === caller.oid) return true;
-  return (c.permissions ?? []).some((p) => p.principalId === caller.oid && p.roleName === 'CanEdit');
+/**
+ * Owner or a CanEdit share: who may update (PUT) a connection or change its shares on the Power Platform API's
+ * connectivity routes. That API has no admin scope, so being a Power Platform admin does not count.
+ */
+export function canEditConnection(core: EmulatorCore, c: EmuConnection, caller: Caller): boolean {
+  if (c.ownerId === caller.oid) return true;
+  const groups = core.groupIdsOf(caller.oid);
+  return (c.permissions ?? []).some(
+    (p) => (p.principalId === caller.oid || groups.includes(p.principalId)) && p.roleName === 'CanEdit',
+  );
 }
 
-export function canSeeConnection(core: EmulatorCore, c: EmuConnection, caller: Caller): boolean {
-  return core.isPowerPlatformAdmin(caller) || canUseConnection(core, c, caller.oid);
+/**
+ * A permission's own name (the last segment of its id). For users and groups it is their object id, as in every
+ * public recording; for a service principal it is another id (the Terraform provider's recorded share of
+ * "Power Platform API": name 4fac9a58-… for principal c52d4a80-…), so a client must send the id it read back.
+ */
+export function permissionName(c: EmuConnection, principalId: string, type: PrincipalType): string {
+  if (type !== 'ServicePrincipal') return principalId;
+  const hex = createHash('sha256').update(`${c.name}|${principalId.toLowerCase()}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function permissionsView(core: EmulatorCore, c: EmuConnection): Record<string, unknown>[] {
   const id = connectionId(c);
   const entry = (principalId: string, type: PrincipalType, roleName: string) => ({
-    name: principalId,
-    id: `${id}/permissions/${principalId}`,
+    name: permissionName(c, principalId, type),
+    id: `${id}/permissions/${permissionName(c, principalId, type)}`,
     type: 'Microsoft.PowerApps/apis/connections/permissions',
     properties: { roleName, principal: principalView(core, principalId, type) },
   });
@@ -212,13 +226,18 @@ export function modifyPermissions(core: EmulatorCore, c: EmuConnection, body: un
     }
     planned.push({ principalId, principalType: type, roleName: roleName as EmuPermission['roleName'] });
   }
+  // A delete names the permission by its id; its last segment is the permission's name, which for a service
+  // principal is not the principal's id. An id that names no permission removes nothing.
   const removed: string[] = [];
   for (const item of deletes) {
     const id = String((item as { id?: unknown })?.id ?? '');
-    const principalId = id.split('/').filter(Boolean).pop() ?? '';
-    if (principalId === c.ownerId)
+    const name = (id.split('/').filter(Boolean).pop() ?? '').toLowerCase();
+    if (name === c.ownerId.toLowerCase())
       throw apiError(400, 'CannotModifyOwnerPermission', "The owner's permission cannot be removed.");
-    removed.push(principalId.toLowerCase());
+    const held = (c.permissions ?? []).find(
+      (p) => permissionName(c, p.principalId, p.principalType).toLowerCase() === name,
+    );
+    if (held) removed.push(held.principalId.toLowerCase());
   }
   const kept = (c.permissions ?? []).filter(
     (p) => !removed.includes(p.principalId.toLowerCase()) && !planned.some((n) => n.principalId === p.principalId),

@@ -4,11 +4,13 @@
  * object; `_publisherid_value` is always there and `publishers` is served too), solutioncomponents, systemusers
  * with `systemusers({id})/systemuserroles_association`, roles and workflows. Paging: `Prefer:
  * odata.maxpagesize=N` (default and cap 5,000) and `@odata.nextLink` with an opaque $skiptoken (no $skip).
- * `$filter` supports `field eq value` joined by `and` on any column; `$select` is ignored (all columns return).
+ * `$filter` supports `field eq value` joined by `and`; `$select`, `$expand` and `$filter` may name only the entity
+ * type's real properties (dataverseSchema.ts), and `$select` returns the selected columns only, as the service does.
  * The caller must be a user of the org (a systemuser with its Entra object id, or an application user).
  */
 import type { EmulatorCore } from './core';
 import { apiError, ok, type Reply, type RequestContext } from './http';
+import { ENTITY_SETS, parseExpand, parseSelect, project, unknownProperty, type EntityType } from './dataverseSchema';
 import { matchesAll, parseEqFilter } from './odataFilter';
 import { pageOf } from './paging';
 import { route, type Route } from './route';
@@ -48,6 +50,7 @@ function query(ctx: RequestContext, core: EmulatorCore): Reply {
   const nav = ctx.params.nav;
   let rows: Row[];
   let context: string;
+  let type: EntityType;
   if (nav) {
     const key = /^systemusers\(([0-9a-fA-F-]{36})\)$/i.exec(set)?.[1];
     if (!key || nav.toLowerCase() !== 'systemuserroles_association') throw segmentNotFound(`${set}/${nav}`);
@@ -58,28 +61,30 @@ function query(ctx: RequestContext, core: EmulatorCore): Reply {
       .filter((r) => !!r)
       .map((r) => ({ roleid: r!.roleid, name: r!.name }));
     context = 'roles';
+    type = ENTITY_SETS.roles;
   } else {
-    rows = entitySet(org, set.toLowerCase(), ctx.query.get('$expand'));
+    const known = ENTITY_SETS[set.toLowerCase()];
+    if (!known) throw segmentNotFound(set);
+    type = known;
     context = set.toLowerCase();
+    rows = entitySet(org, context, ctx.query.get('$expand'));
   }
+  // Every name in $select, $expand and $filter must be a property of the entity type, as the service checks.
+  const select = parseSelect(ctx.query.get('$select'), type);
+  const expanded = parseExpand(ctx.query.get('$expand'), type).map((e) => e.navigation);
   const filter = ctx.query.get('$filter');
   const clauses = parseEqFilter(filter);
   if (!clauses)
     throw apiError(400, '0x80060888', `The query option $filter=${filter ?? ''} is not supported by this emulator.`);
-  const unknown = clauses.find((c) => rows.length > 0 && !(c.field in rows[0]));
-  if (unknown)
-    throw apiError(
-      400,
-      '0x80060888',
-      `Could not find a property named '${unknown.field}' on type 'Microsoft.Dynamics.CRM.${context}'.`,
-    );
+  const unknown = clauses.find((c) => !type.properties.has(c.field));
+  if (unknown) throw unknownProperty(unknown.field, type);
   const matching = clauses.length ? rows.filter((r) => matchesAll(r, clauses)) : rows;
   const size = maxPageSize(ctx);
   const { page, nextLink } = pageOf(matching, ctx.url, size);
   return ok(
     {
       '@odata.context': `${orgUrl}/api/data/v9.2/$metadata#${context}`,
-      value: page,
+      value: page.map((row) => project(row, type, select, expanded)),
       ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
     },
     200,

@@ -9,12 +9,14 @@
  *                                              graph: listApplications, getApplication, listApplicationOwners,
  *                                                addPassword, removePassword, listServicePrincipals, listUsers,
  *                                                getUser, listGroups, listGroupMembers, batch
- *                                              bap: listEnvironments; powerApps: listConnections, getConnection,
- *                                                listPermissions, modifyPermissions, listMyConnections
+ *                                              bap: listEnvironments; powerApps: listConnections,
+ *                                                listConnectorConnections, listPermissions, modifyPermissions,
+ *                                                listMyConnections
  *                                              powerPlatform: listConnections, getConnection, updateConnection,
  *                                                listPermissions, modifyPermissions
- *                                              flow: listFlows, adminListFlows, getFlow, listFlowOwners,
- *                                                startFlow, stopFlow
+ *                                              flow: listFlows, adminListFlows, adminGetFlow,
+ *                                                adminListFlowOwners, adminStartFlow, adminStopFlow, getFlow,
+ *                                                listFlowOwners, startFlow, stopFlow
  *                                              dataverse: query, userRoles; keyVault: setSecret, getSecret,
  *                                                listSecretVersions
  *   FAULT  := 'latency=' MS                    added delay before answering
@@ -30,6 +32,12 @@
  *           | 'propagation=' MS                a secret added by addPassword works for tokens only after MS
  *           | 'refuseQuery=' NAME              400 for a request whose query has NAME (e.g. $top): a service that
  *                                                does not take that option
+ *           | 'forbid'                         403 in the API's own words, as when the permission the bot needs for
+ *                                                it was withdrawn (e.g. `powerApps:forbid` = not a management app,
+ *                                                `dataverse:forbid` = no application user, `graph.listApplications:forbid`)
+ *           | 'regionalNextLink=' RATE         the admin flow list's next link points at the regional alias host
+ *           | 'withoutConnectionReferences=' RATE   flow list items come without properties.connectionReferences
+ *           | 'emptyParameterValues=' RATE     connection lists carry connectionParametersSet with empty `values`
  * RATE is a probability 0..1. A route rule overrides its API's rule, which overrides '*', field by field.
  * Example: `graph:latency=25;dataverse:error=0.1:503;graph.addPassword:ambiguous=1;keyVault:down;*:reset=0.05`.
  */
@@ -50,6 +58,10 @@ export interface FaultSettings {
   throttle?: ThrottleBudget;
   propagationMs?: number;
   refuseQuery?: string;
+  forbid?: boolean;
+  regionalNextLink?: number;
+  withoutConnectionReferences?: number;
+  emptyParameterValues?: number;
 }
 
 interface RuleSettings extends FaultSettings {
@@ -122,6 +134,7 @@ export class FaultPlan {
 
 function parseFault(fault: string): RuleSettings {
   if (fault === 'down') return { reset: 1 };
+  if (fault === 'forbid') return { forbid: true };
   const eq = fault.indexOf('=');
   if (eq <= 0) throw new Error(`faults: "${fault}" is not NAME=VALUE`);
   const name = fault.slice(0, eq).trim();
@@ -143,6 +156,12 @@ function parseFault(fault: string): RuleSettings {
       return { ambiguous: probability(value, name) };
     case 'propagation':
       return { propagationMs: nonNegative(value, name) };
+    case 'regionalNextLink':
+      return { regionalNextLink: probability(value, name) };
+    case 'withoutConnectionReferences':
+      return { withoutConnectionReferences: probability(value, name) };
+    case 'emptyParameterValues':
+      return { emptyParameterValues: probability(value, name) };
     case 'refuseQuery':
       if (!value) throw new Error('faults: refuseQuery needs a query parameter name');
       return { refuseQuery: value };

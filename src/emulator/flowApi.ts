@@ -1,6 +1,7 @@
 /**
- * The classic Flow API: maker list (flows the caller owns or co-owns), admin list (v2; admins only), get flow,
- * owners (permissions), start and stop. Turning a flow on checks, for a user, that every embedded connection is
+ * The classic Flow API: maker list (flows the caller owns or co-owns), admin list (v2; admins only), get flow and
+ * owners (permissions) on the maker routes (owners and co-owners only, admins included) and on the admin routes
+ * (admins only), start and stop. Turning a flow on checks, for a user, that every embedded connection is
  * theirs or shared with them (ConnectionAuthorizationFailed with the service's message otherwise); the admin app
  * passes that check. An unbound solution reference or a connection missing from the environment fails for anyone
  * (codes unconfirmed: ConnectionReferenceNotBound, ConnectionNotFound).
@@ -16,10 +17,28 @@ const BASE = '/flow/providers/Microsoft.ProcessSimple';
 
 export function flowRoutes(): Route[] {
   const one = `${BASE}/environments/:env/flows/:flow`;
+  const adminOne = `${BASE}/scopes/admin/environments/:env/flows/:flow`;
   return [
     route('flow', 'listFlows', 'GET', `${BASE}/environments/:env/flows`, listMine),
     route('flow', 'adminListFlows', 'GET', `${BASE}/scopes/admin/environments/:env/v2/flows`, listAdmin),
     route('flow', 'adminListFlows', 'GET', `${BASE}/scopes/admin/environments/:env/flows`, listAdmin),
+    route('flow', 'adminGetFlow', 'GET', adminOne, (ctx, core) => {
+      requireFlowAdmin(ctx, core, 'read');
+      return ok(flowView(core, findFlow(ctx, core)));
+    }),
+    route('flow', 'adminListFlowOwners', 'GET', `${adminOne}/permissions`, (ctx, core) => {
+      requireFlowAdmin(ctx, core, 'permissions/read');
+      return ok({ value: ownersView(core, findFlow(ctx, core)) });
+    }),
+    route('flow', 'adminStartFlow', 'POST', `${adminOne}/start`, (ctx, core) => {
+      requireFlowAdmin(ctx, core, 'start/action');
+      return start(ctx, core, findFlow(ctx, core));
+    }),
+    route('flow', 'adminStopFlow', 'POST', `${adminOne}/stop`, (ctx, core) => {
+      requireFlowAdmin(ctx, core, 'stop/action');
+      setState(core, findFlow(ctx, core), 'Stopped');
+      return { status: 200 };
+    }),
     route('flow', 'getFlow', 'GET', one, (ctx, core) => ok(flowView(core, accessible(ctx, core)))),
     route('flow', 'listFlowOwners', 'GET', `${one}/permissions`, (ctx, core) => {
       const flow = accessible(ctx, core);
@@ -48,9 +67,13 @@ function findFlow(ctx: RequestContext, core: EmulatorCore): EmuFlow {
   return flow;
 }
 
+/**
+ * The maker routes answer the flow's owners and co-owners only: being an admin does not open them (the admin routes
+ * under scopes/admin do that), which is why the bot reads flows through the admin routes.
+ */
 function accessible(ctx: RequestContext, core: EmulatorCore): EmuFlow {
   const flow = findFlow(ctx, core);
-  if (!core.isPowerPlatformAdmin(ctx.caller) && !isOwner(core, flow, ctx.caller)) {
+  if (!isOwner(core, flow, ctx.caller)) {
     throw apiError(
       403,
       'Forbidden',
@@ -60,28 +83,60 @@ function accessible(ctx: RequestContext, core: EmulatorCore): EmuFlow {
   return flow;
 }
 
-function list(ctx: RequestContext, core: EmulatorCore, flows: EmuFlow[]): Reply {
+function list(ctx: RequestContext, core: EmulatorCore, flows: EmuFlow[], admin = false): Reply {
   const top = Number(ctx.query.get('$top') ?? 50);
   const { page, nextLink } = pageOf(flows, ctx.url, Number.isInteger(top) && top > 0 ? Math.min(top, 250) : 50);
-  return ok({ value: page.map((f) => flowView(core, f)), ...(nextLink ? { nextLink } : {}) });
+  const faults = core.faults.settingsFor('flow', admin ? 'adminListFlows' : 'listFlows');
+  const bare = faults.withoutConnectionReferences !== undefined && Math.random() < faults.withoutConnectionReferences;
+  const value = page.map((f) => {
+    const view = flowView(core, f);
+    // Whether the list's items carry connectionReferences is unconfirmed: this fault leaves them out.
+    if (bare) delete (view.properties as Record<string, unknown>).connectionReferences;
+    return view;
+  });
+  const link = nextLink && admin ? regionalLink(core, nextLink, faults.regionalNextLink) : nextLink;
+  return ok({ value, ...(link ? { nextLink: link } : {}) });
 }
+
+/**
+ * The admin list's next link may point at the service's regional host (https://<region>.api.flow.microsoft.com:<port>/…).
+ * On loopback the region is an alias of this server: `localhost`, which resolves to the loopback address and is
+ * in the certificate; the clients accept it because the emulator announces it as one of the API's own hosts.
+ */
+function regionalLink(core: EmulatorCore, link: string, rate: number | undefined): string {
+  if (rate === undefined || Math.random() >= rate) return link;
+  const url = new URL(link);
+  url.hostname = REGIONAL_ALIAS;
+  return url.toString();
+}
+
+/** The host name the emulator's regional next links use (see EmulatorInfo.regionalHosts). */
+export const REGIONAL_ALIAS = 'localhost';
 
 function listMine(ctx: RequestContext, core: EmulatorCore): Reply {
   const env = findEnvironment(core, ctx.params.env);
   const flows = core.state.index.flowsByEnv.get(env.name) ?? [];
-  return list(ctx, core, ctx.caller.isTenantAdmin ? flows : flows.filter((f) => isOwner(core, f, ctx.caller)));
+  return list(
+    ctx,
+    core,
+    flows.filter((f) => isOwner(core, f, ctx.caller)),
+  );
 }
 
-function listAdmin(ctx: RequestContext, core: EmulatorCore): Reply {
+function requireFlowAdmin(ctx: RequestContext, core: EmulatorCore, action: string): void {
   if (!core.isPowerPlatformAdmin(ctx.caller)) {
     throw apiError(
       403,
       'Forbidden',
-      `The caller with object id '${ctx.caller.oid}' does not have permission for action 'Microsoft.ProcessSimple/scopes/admin/environments/flows/read'.`,
+      `The caller with object id '${ctx.caller.oid}' does not have permission for action 'Microsoft.ProcessSimple/scopes/admin/environments/flows/${action}'.`,
     );
   }
+}
+
+function listAdmin(ctx: RequestContext, core: EmulatorCore): Reply {
+  requireFlowAdmin(ctx, core, 'read');
   const env = findEnvironment(core, ctx.params.env);
-  return list(ctx, core, core.state.index.flowsByEnv.get(env.name) ?? []);
+  return list(ctx, core, core.state.index.flowsByEnv.get(env.name) ?? [], true);
 }
 
 function flowView(core: EmulatorCore, f: EmuFlow): Record<string, unknown> {
@@ -150,7 +205,10 @@ function ownersView(core: EmulatorCore, f: EmuFlow): Record<string, unknown>[] {
 }
 
 function startFlow(ctx: RequestContext, core: EmulatorCore): Reply {
-  const flow = accessible(ctx, core);
+  return start(ctx, core, accessible(ctx, core));
+}
+
+function start(ctx: RequestContext, core: EmulatorCore, flow: EmuFlow): Reply {
   const connections = core.state.index.connectionsByEnv.get(flow.environmentId) ?? [];
   for (const r of Object.values(flow.connectionReferences)) {
     if (r.source === 'Invoker') continue;

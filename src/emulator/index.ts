@@ -16,6 +16,8 @@ import { listen } from './server';
 import { platformRoutes } from './platformRoutes';
 import { scaleTenant } from './scale';
 import { addConnectionsFor, type ExtraConnections } from './extraConnections';
+import { shareServicePrincipalConnectionsWithBot } from './botGrants';
+import { REGIONAL_ALIAS } from './flowApi';
 
 export { ensureEmulatorCertificate };
 export type { EmulatorControl };
@@ -35,6 +37,11 @@ export interface EmulatorInfo {
   clientSecret: string;
   caCertPath: string;
   control: string;
+  /**
+   * Other host names of the Flow and Power Apps APIs, as the real services' regional hosts
+   * (https://<region>.api.flow.microsoft.com): next links may point there (fault regionalNextLink).
+   */
+  regionalHosts: string[];
 }
 
 export interface StartOptions {
@@ -69,7 +76,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     build: (now) => {
       const fixture = buildFixture({ now, botSecret });
       const scaled = scale ? scaleTenant(fixture, scale, now) : fixture;
-      return options.extraConnectionsFor ? addConnectionsFor(scaled, options.extraConnectionsFor, now) : scaled;
+      const extended = options.extraConnectionsFor
+        ? addConnectionsFor(scaled, options.extraConnectionsFor, now)
+        : scaled;
+      return shareServicePrincipalConnectionsWithBot(extended, APPS.bot.appId);
     },
     faults: options.faults,
     latencyMs: options.latencyMs,
@@ -97,6 +107,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     clientSecret: botSecret,
     caCertPath: tls.caCertPath,
     control: core.urls.control,
+    regionalHosts: [REGIONAL_ALIAS],
   };
   return { info, control: controlFor(core), close: () => running.close() };
 }

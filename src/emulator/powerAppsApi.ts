@@ -1,10 +1,11 @@
 /**
- * BAP (environments) and the classic Power Apps API: the admin routes (every connection of an environment, with
- * `nextLink` paging, permissions, modifyPermissions; Power Platform admins only, others get 403) and the maker
- * routes (the connections the caller owns or was shared, `$filter=environment eq '…'`).
+ * BAP (environments) and the classic Power Apps API: the admin routes (every connection of an environment, or of
+ * one of its connectors, with `nextLink` paging, permissions, modifyPermissions; Power Platform admins only, others
+ * get 403) and the maker routes (the connections the caller owns or was shared, admins included,
+ * `$filter=environment eq '…'`).
  */
 import {
-  canSeeConnection,
+  canUseConnection,
   connectionView,
   findConnection,
   findEnvironment,
@@ -30,13 +31,17 @@ export function powerAppsRoutes(): Route[] {
     ),
     route('bap', 'listEnvironments', 'GET', `${BAP}/environments`, (ctx, core) => listEnvironments(ctx, core, false)),
     route('powerApps', 'listConnections', 'GET', `${ADMIN}/connections`, adminListConnections),
-    route('powerApps', 'getConnection', 'GET', `${ADMIN}/apis/:connector/connections/:name`, (ctx, core) => {
+    // One connector's connections (Get-AdminPowerAppConnection -ConnectorName): how the bot reads one connection as
+    // an admin. There is no documented admin GET of a single connection.
+    route('powerApps', 'listConnectorConnections', 'GET', `${ADMIN}/apis/:connector/connections`, (ctx, core) => {
       requireAdmin(core, ctx.caller, 'Microsoft.PowerApps/scopes/admin/environments/connections/read');
-      return ok(
-        connectionView(
-          core,
-          findConnection(core, findEnvironment(core, ctx.params.env).name, ctx.params.connector, ctx.params.name),
-        ),
+      const env = findEnvironment(core, ctx.params.env);
+      const connector = ctx.params.connector.toLowerCase();
+      return listReply(
+        ctx,
+        core,
+        (core.state.index.connectionsByEnv.get(env.name) ?? []).filter((c) => c.connector.toLowerCase() === connector),
+        'listConnectorConnections',
       );
     }),
     route(
@@ -130,10 +135,24 @@ function adminListConnections(ctx: RequestContext, core: EmulatorCore): Reply {
   return listReply(ctx, core, core.state.index.connectionsByEnv.get(env.name) ?? []);
 }
 
-function listReply(ctx: RequestContext, core: EmulatorCore, rows: EmuConnection[]): Reply {
+function listReply(
+  ctx: RequestContext,
+  core: EmulatorCore,
+  rows: EmuConnection[],
+  routeName = 'listConnections',
+): Reply {
   const top = Number(ctx.query.get('$top') ?? PAGE);
   const { page, nextLink } = pageOf(rows, ctx.url, Number.isInteger(top) && top > 0 ? Math.min(top, 1000) : PAGE);
-  return ok({ value: page.map((c) => connectionView(core, c)), ...(nextLink ? { nextLink } : {}) });
+  const rate = core.faults.settingsFor('powerApps', routeName).emptyParameterValues;
+  const value = page.map((c) => {
+    const view = connectionView(core, c);
+    // Whether the admin list carries a parameter set's values is unconfirmed (a public recording of the list shows
+    // `{"name":"firstParty","values":{}}`): this fault sends them empty.
+    const set = (view.properties as { connectionParametersSet?: { values?: unknown } }).connectionParametersSet;
+    if (set && rate !== undefined && Math.random() < rate) set.values = {};
+    return view;
+  });
+  return ok({ value, ...(nextLink ? { nextLink } : {}) });
 }
 
 function makerList(ctx: RequestContext, core: EmulatorCore, connector?: string): Reply {
@@ -144,7 +163,9 @@ function makerList(ctx: RequestContext, core: EmulatorCore, connector?: string):
   const env = findEnvironment(core, envName);
   const rows = (core.state.index.connectionsByEnv.get(env.name) ?? []).filter(
     (c) =>
-      (!connector || c.connector.toLowerCase() === connector.toLowerCase()) && canSeeConnection(core, c, ctx.caller),
+      // A maker route: the caller's own and shared connections, admins included (they use the admin routes).
+      (!connector || c.connector.toLowerCase() === connector.toLowerCase()) &&
+      canUseConnection(core, c, ctx.caller.oid),
   );
-  return listReply(ctx, core, rows);
+  return listReply(ctx, core, rows, 'listMyConnections');
 }

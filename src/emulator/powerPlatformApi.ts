@@ -3,10 +3,11 @@
  * `/powerplatform/{environmentHost}`: list, get, PUT (the whole object: a service-principal connection's new
  * `token:clientSecret` is stored and judged against its app's current credentials, so a rotation shows up as
  * Connected, a bad secret as Error), permissions and modifyPermissions. Lists page with `@odata.nextLink`.
+ * No admin scope here: reads need the owner or a share, writes the owner or a CanEdit share.
  */
 import {
-  canManageConnection,
-  canSeeConnection,
+  canEditConnection,
+  canUseConnection,
   connectionView,
   environmentHost,
   findConnection,
@@ -45,30 +46,35 @@ function environmentOf(ctx: RequestContext, core: EmulatorCore): EmuEnvironment 
   return env;
 }
 
+/**
+ * This API has no admin scope: a connection is visible to its owner and those it is shared with, and nobody else,
+ * Power Platform admins included (they use the classic admin routes).
+ */
 function visible(ctx: RequestContext, core: EmulatorCore): EmuConnection {
   const c = findConnection(core, environmentOf(ctx, core).name, ctx.params.connector, ctx.params.name);
-  if (!canSeeConnection(core, c, ctx.caller)) throw forbidden(ctx.caller, c);
+  if (!canUseConnection(core, c, ctx.caller.oid)) throw forbidden(ctx.caller, c, 'read');
   return c;
 }
 
+/** Updating a connection or its shares: its owner or a CanEdit grantee only. */
 function manageable(ctx: RequestContext, core: EmulatorCore): EmuConnection {
   const c = visible(ctx, core);
-  if (!canManageConnection(core, c, ctx.caller)) throw forbidden(ctx.caller, c);
+  if (!canEditConnection(core, c, ctx.caller)) throw forbidden(ctx.caller, c, 'modify');
   return c;
 }
 
-function forbidden(caller: Caller, c: EmuConnection): Error {
+function forbidden(caller: Caller, c: EmuConnection, what: 'read' | 'modify'): Error {
   return apiError(
     403,
     'Forbidden',
-    `The caller with object id '${caller.oid}' does not have permission to modify connection '${c.name}'.`,
+    `The caller with object id '${caller.oid}' does not have permission to ${what} connection '${c.name}'.`,
   );
 }
 
 function listConnections(ctx: RequestContext, core: EmulatorCore): Reply {
   const env = environmentOf(ctx, core);
   const rows = (core.state.index.connectionsByEnv.get(env.name) ?? []).filter((c) =>
-    canSeeConnection(core, c, ctx.caller),
+    canUseConnection(core, c, ctx.caller.oid),
   );
   const top = Number(ctx.query.get('$top') ?? 100);
   const { page, nextLink } = pageOf(rows, ctx.url, Number.isInteger(top) && top > 0 ? Math.min(top, 1000) : 100);
@@ -98,11 +104,22 @@ function putConnection(ctx: RequestContext, core: EmulatorCore): Reply {
       const v = set.values?.[key]?.value;
       return typeof v === 'string' && v ? v : undefined;
     };
+    // A PUT replaces the whole parameter set, and a GET never returns the secret: every parameter of the
+    // service-principal set must be sent again (the Terraform provider's oauthSP example sends these four; `token`
+    // is the connector's consent redirect URL).
+    const missing = ['token', 'token:clientId', 'token:TenantId', 'token:clientSecret'].filter((k) => !value(k));
+    if (missing.length) {
+      throw apiError(
+        400,
+        'InvalidConnectionParameters',
+        `The connection parameter set 'oauthSP' is missing the parameter(s) ${missing.map((m) => `'${m}'`).join(', ')}.`,
+      );
+    }
     c.auth = {
       kind: 'servicePrincipal',
-      clientId: value('token:clientId') ?? c.auth.clientId,
-      tenantId: value('token:TenantId') ?? c.auth.tenantId,
-      clientSecret: value('token:clientSecret') ?? c.auth.clientSecret,
+      clientId: value('token:clientId')!,
+      tenantId: value('token:TenantId')!,
+      clientSecret: value('token:clientSecret')!,
     };
   }
   c.lastModifiedTime = core.now().toISOString();

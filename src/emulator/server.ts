@@ -136,6 +136,8 @@ async function handle(core: EmulatorCore, routes: Route[], req: IncomingMessage,
     };
     try {
       if (route.auth === 'bearer') ctx.caller = authenticate(core, api, ctx);
+      if (faults.forbid && route.auth === 'bearer')
+        return answer(withdrawnPermission(api, route.name, ctx.caller), true);
       // Per caller, and for Dataverse per caller and org: its limits are per user per server.
       const who = route.auth === 'bearer' ? ctx.caller.oid : (req.socket.remoteAddress ?? '');
       const throttleKey = params.org ? `${api}|${params.org}|${who}` : `${api}|${who}`;
@@ -262,6 +264,54 @@ function unauthorized(
   return new HttpError(401, {
     error: { code, message: `The access token is ${why === 'missing' ? 'missing' : 'invalid'}.` },
   });
+}
+
+/**
+ * The `forbid` fault: the answer each service gives a caller that lacks the permission for the request (a service
+ * principal not registered as a Power Platform management app, without an application user in the org, without
+ * the Graph application permission or the vault role), so the bot's own wording of it can be seen and tested.
+ */
+function withdrawnPermission(api: ApiName, routeName: string, caller: Caller): Reply {
+  const body = (code: string, message: string, extra: Record<string, unknown> = {}) => ({
+    error: { code, message, ...extra },
+  });
+  switch (api) {
+    case 'graph':
+      return {
+        status: 403,
+        body: body('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', {
+          innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': cryptoId() },
+        }),
+      };
+    case 'dataverse':
+      return {
+        status: 403,
+        body: body('0x80072560', `The user is not a member of the organization. Caller '${caller.oid}'.`),
+      };
+    case 'keyVault':
+      return {
+        status: 403,
+        body: body(
+          'Forbidden',
+          `Caller is not authorized to perform action on resource. Caller: appid=${caller.appId};oid=${caller.oid}. Action: 'Microsoft.KeyVault/vaults/secrets/${routeName}'.`,
+        ),
+      };
+    default: {
+      const provider =
+        api === 'flow'
+          ? 'Microsoft.ProcessSimple'
+          : api === 'bap'
+            ? 'Microsoft.BusinessAppPlatform'
+            : 'Microsoft.PowerApps';
+      return {
+        status: 403,
+        body: body(
+          'Forbidden',
+          `The caller with object id '${caller.oid}' does not have permission for action '${provider}/${routeName}'.`,
+        ),
+      };
+    }
+  }
 }
 
 function throttled(

@@ -11,6 +11,7 @@
  */
 import { getLogger } from '../logging/logger';
 import { MAX_DELIVERIES, type AuditLog, type JobQueue, type QueuedJob } from '../store/ports';
+import { JOB_PATIENCE_MS, withPatience } from '../tenant/patience';
 
 const log = getLogger('jobs');
 
@@ -175,7 +176,8 @@ export class JobRunner {
       await extending;
     };
     try {
-      await handler.run(received.payload, context);
+      // Nobody waits on a job: its tenant calls wait out a service's long Retry-After instead of failing.
+      await withPatience(JOB_PATIENCE_MS, () => handler.run(received.payload, context));
       await settle();
       await this.queue.complete(job);
       jobLog.debug('job done');

@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { TenantPortsOptions } from '../clients';
 import type { Config } from '../config';
 import type { TenantScan, ScanOptions } from './tenantScanner';
+import { currentPatienceMs } from '../tenant/patience';
 
 export interface ScanWorkerInput {
   config: Config;
@@ -23,6 +24,8 @@ export interface ScanWorkerInput {
   /** A certificate authority the thread must trust (the demo tenant's own; see threadTrust.ts). */
   trustCaPath?: string;
   options: Omit<ScanOptions, 'now'> & { now: string };
+  /** The patience of the caller (a job waits out long Retry-Afters; see tenant/patience.ts): threads do not share it. */
+  patienceMs?: number;
 }
 
 export type ScanWorkerOutput = { ok: true; scan: TenantScan } | { ok: false; message: string };
@@ -56,6 +59,7 @@ export function scanInWorker(setup: ScanWorkerSetup, options: ScanOptions): Prom
     tenantPorts: plain(setup.tenantPorts),
     trustCaPath: setup.trustCaPath,
     options: { ...options, now: options.now.toISOString() },
+    patienceMs: currentPatienceMs(),
     entry: file,
   };
   const worker = typescript

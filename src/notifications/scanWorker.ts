@@ -10,6 +10,7 @@ import { tenantPortsFor } from '../clients/tenantPortsFor';
 import { configureLogging } from '../logging/logger';
 import type { ScanWorkerInput, ScanWorkerOutput } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
+import { withPatience } from '../tenant/patience';
 
 async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   configureLogging({ level: input.config.LOG_LEVEL });
@@ -28,7 +29,9 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   }
 }
 
-void main(workerData as ScanWorkerInput).then((output) =>
+// The caller's patience (a scan job waits out a long Retry-After; see tenant/patience.ts) crosses into the thread.
+const input = workerData as ScanWorkerInput;
+void withPatience(input.patienceMs ?? 0, () => main(input)).then((output) =>
   parentPort!.postMessage(
     output,
     output.ok && output.scan.encodedIndex ? [output.scan.encodedIndex.buffer as ArrayBuffer] : [],

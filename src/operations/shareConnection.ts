@@ -20,6 +20,8 @@ export interface ShareTarget {
   actor?: string;
   /** Ties the audit entries to the approval or job that ran this. */
   correlationId?: string;
+  /** The connection's display name when the caller knows it (from the admin connection list); else it is looked up. */
+  displayName?: string;
 }
 
 export interface ShareInput extends ShareTarget {
@@ -70,9 +72,18 @@ function getConnection(ctx: DomainContext, target: ShareTarget) {
   return ctx.tenant.connections.getConnection(target.environmentId, target.connector, target.connectionName);
 }
 
+/**
+ * The connection's name for the audit and messages: the caller's, else the admin connection list's. Only a label:
+ * when it cannot be read the connection's id stands in, and the share or revoke goes on.
+ */
 async function connectionSubject(ctx: DomainContext, target: ShareTarget): Promise<string> {
-  const connection = await getConnection(ctx, target);
-  return connection.displayName || target.connectionName;
+  if (target.displayName) return target.displayName;
+  try {
+    const connection = await getConnection(ctx, target);
+    return connection.displayName || target.connectionName;
+  } catch {
+    return target.connectionName;
+  }
 }
 
 function listPermissions(ctx: DomainContext, target: ShareTarget): Promise<ConnectionPermission[]> {
@@ -120,7 +131,8 @@ export async function shareConnection(ctx: DomainContext, input: ShareInput): Pr
 /** Removes the principal's share; `verified` says the permission is gone when read back. Owners cannot be revoked. */
 export async function revokeShare(ctx: DomainContext, input: ShareTarget): Promise<{ verified: boolean }> {
   const subject = await connectionSubject(ctx, input);
-  const before = roleOf(await listPermissions(ctx, input), input.principalId);
+  const held = await listPermissions(ctx, input);
+  const before = roleOf(held, input.principalId);
   if (before === undefined) {
     await auditShare(ctx, input, subject, 'connection.revoke', 'success', { alreadyAbsent: true });
     return { verified: true };
@@ -132,9 +144,15 @@ export async function revokeShare(ctx: DomainContext, input: ShareTarget): Promi
     );
   }
   try {
-    await ctx.tenant.connections.modifyPermissions(input.environmentId, input.connector, input.connectionName, {
-      delete: [input.principalId],
-    });
+    // Each permission goes by the id the service gave it (for a service principal it is not the principal's id).
+    const mine = held.filter((p) => p.principal.id.toLowerCase() === input.principalId.toLowerCase());
+    const ids = mine.map((p) => p.id).filter((id): id is string => !!id);
+    await ctx.tenant.connections.modifyPermissions(
+      input.environmentId,
+      input.connector,
+      input.connectionName,
+      ids.length === mine.length ? { deleteIds: ids } : { delete: [input.principalId] },
+    );
   } catch (error) {
     await auditShare(ctx, input, subject, 'connection.revoke', 'failure', { error: describe(error) });
     throw error;

@@ -60,12 +60,19 @@ export type ConnectionRole = 'Owner' | 'CanEdit' | 'CanView' | 'CanViewWithShare
 export interface ConnectionPermission {
   principal: Principal;
   roleName: ConnectionRole;
+  /**
+   * The permission's own id as the service gave it (…/connections/{name}/permissions/{permission name}). For a
+   * service principal its last segment is not the principal's id: a removal sends this id back unchanged.
+   */
+  id?: string;
 }
 
 export interface PermissionChange {
   put?: { principal: Pick<Principal, 'id' | 'type'>; roleName: Exclude<ConnectionRole, 'Owner'> }[];
-  /** Principal ids whose permission is removed. */
+  /** Principal ids whose permission is removed (the client finds each permission's own id first). */
   delete?: string[];
+  /** Permission ids, as read (ConnectionPermission.id), removed as they are. */
+  deleteIds?: string[];
 }
 
 export type FlowState = 'Started' | 'Stopped' | 'Suspended';

@@ -39,7 +39,7 @@ export interface DirectoryPort {
   findApplicationByAppId(appId: string): Promise<AppRegistration | undefined>;
   listApplicationOwnerIds(objectId: string): Promise<string[]>;
   /** Object id of the app's service principal (what a connection is shared with), or undefined. */
-  findServicePrincipalId(appId: string): Promise<string | undefined>;
+  findServicePrincipalIdByAppId(appId: string): Promise<string | undefined>;
   /**
    * The owners of many applications in fewer requests than one per app (Graph answers 20 reads in one $batch
    * request). One result per id, with its owner ids or the error that kept them from being read.
@@ -60,6 +60,10 @@ export interface DirectoryPort {
 export interface ConnectionsPort {
   listEnvironments(): Promise<Environment[]>;
   listConnections(environmentId: string): AsyncIterable<Connection>;
+  /**
+   * One connection as the admin lists show it (the connector's admin connection list): readable whoever owns it.
+   * Throws a notFound TenantApiError (ConnectionNotFound) when the environment has no such connection.
+   */
   getConnection(environmentId: string, connector: string, connectionName: string): Promise<Connection>;
   listPermissions(environmentId: string, connector: string, connectionName: string): Promise<ConnectionPermission[]>;
   modifyPermissions(
@@ -68,7 +72,10 @@ export interface ConnectionsPort {
     connectionName: string,
     change: PermissionChange,
   ): Promise<void>;
-  /** PUT of the whole connection with a new client secret (service-principal connections). */
+  /**
+   * PUT of the whole connection with a new client secret (service-principal connections), through the Power
+   * Platform API: only the connection's owner or a CanEdit grantee may do it (there is no admin-scope update).
+   */
   updateServicePrincipalSecret(
     environmentId: string,
     connector: string,
@@ -136,6 +143,14 @@ export interface TokenProbePort {
   canAuthenticate(clientId: string, clientSecret: string): Promise<boolean>;
 }
 
+/** Who the bot's backend identity is in the tenant (its role on a connection is looked up by this id). */
+export interface SelfIdentityPort {
+  /** The identity's app (client) id, when configured. */
+  appId?: string;
+  /** Object id of its service principal; undefined when it cannot be told (no client id configured). */
+  principalId(): Promise<string | undefined>;
+}
+
 /** Everything the domain needs from the tenant, built once by the composition root. */
 export interface TenantPorts {
   tenantId: string;
@@ -145,4 +160,6 @@ export interface TenantPorts {
   dataverse: DataversePort;
   vault: SecretVaultPort;
   tokenProbe: TokenProbePort;
+  /** The bot's own identity; absent in test doubles that do not need it. */
+  self?: SelfIdentityPort;
 }

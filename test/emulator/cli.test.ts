@@ -33,6 +33,7 @@ describe('npm run emulator', () => {
           'keyVault',
           'powerApps',
           'powerPlatform',
+          'regionalHosts',
           'tenantId',
         ].sort(),
       );

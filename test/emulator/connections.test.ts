@@ -74,6 +74,10 @@ describe('connections follow reality', () => {
     expect(status(before)).toBe('Error');
     expect(before.properties.connectionParametersSet!.values['token:clientSecret']).toBeUndefined();
 
+    // The whole set goes back, with what a GET never returns: the secret and the consent redirect (`token`).
+    before.properties.connectionParametersSet!.values.token = {
+      value: 'https://global.consent.azure-apim.net/redirect/commondataserviceforapps',
+    };
     const wrong = structuredClone(before);
     wrong.properties.connectionParametersSet!.values['token:clientSecret'] = { value: 'not-a-secret' };
     expect(status((await http.call<WireConnection>('PUT', url, token, wrong)).data)).toBe('Error');

@@ -107,16 +107,28 @@ describe('Flow API: turning flows on needs the connections', () => {
     expect(await flowState(ENVIRONMENTS.dev.id, FLOWS.stockAlerts, adele)).toBe('Started');
   });
 
-  it('lets the admin app turn flows off and on, but not a flow with an unbound reference', async () => {
+  it('lets the admin app turn flows off and on through the admin routes, but not a flow with an unbound reference', async () => {
     const bot = await http.botToken(SCOPES.flow);
-    expect((await http.call('POST', flowUrl(ENVIRONMENTS.prod.id, FLOWS.vendorOnboarding, '/stop'), bot)).status).toBe(
-      200,
-    );
-    expect((await http.call('POST', flowUrl(ENVIRONMENTS.prod.id, FLOWS.vendorOnboarding, '/start'), bot)).status).toBe(
-      200,
-    );
-    const unbound = await http.call('POST', flowUrl(ENVIRONMENTS.prod.id, FLOWS.invoiceApproval, '/start'), bot);
+    const admin = (flow: string, action: string) =>
+      `${emulator.info.flow}/providers/Microsoft.ProcessSimple/scopes/admin/environments/${ENVIRONMENTS.prod.id}/flows/${flow}${action}?api-version=2016-11-01`;
+    expect((await http.call('POST', admin(FLOWS.vendorOnboarding, '/stop'), bot)).status).toBe(200);
+    expect((await http.call('POST', admin(FLOWS.vendorOnboarding, '/start'), bot)).status).toBe(200);
+    const unbound = await http.call('POST', admin(FLOWS.invoiceApproval, '/start'), bot);
     expect(unbound.status).toBe(400);
+  });
+
+  it('keeps the maker routes to owners and co-owners (admins included) and the admin routes to admins', async () => {
+    const bot = await http.botToken(SCOPES.flow);
+    const adele = http.userToken(USERS.adele.upn, SCOPES.flow);
+    const maker = flowUrl(ENVIRONMENTS.prod.id, FLOWS.vendorOnboarding, '');
+    const admin = `${emulator.info.flow}/providers/Microsoft.ProcessSimple/scopes/admin/environments/${ENVIRONMENTS.prod.id}/flows/${FLOWS.vendorOnboarding}?api-version=2016-11-01`;
+    expect((await http.call('GET', maker, bot)).status).toBe(403);
+    expect(
+      (await http.call('GET', flowUrl(ENVIRONMENTS.prod.id, FLOWS.vendorOnboarding, '/permissions'), bot)).status,
+    ).toBe(403);
+    expect((await http.call('GET', admin, bot)).status).toBe(200);
+    expect((await http.call('GET', admin.replace('?', '/permissions?'), bot)).status).toBe(200);
+    expect((await http.call('GET', admin, adele)).status).toBe(403);
   });
 
   it('lists every flow to admins (v2) and only their own to makers', async () => {

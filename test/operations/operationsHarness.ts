@@ -51,7 +51,8 @@ export function tenantPortsFor(emulator: RunningEmulator): TenantPorts {
   const info = emulator.info;
   const credential = emulatorCredential(info);
   // Small retry budgets keep the fault tests quick; the behaviour under test is the saga's, not the client's.
-  return createTenantPorts(endpointsFromEmulator(info), credential, {
+  // With the bot's client id, so the rotation can check its own role on a connection (ports.self).
+  return createTenantPorts({ ...endpointsFromEmulator(info), clientId: info.clientId }, credential, {
     retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, maxTotalMs: 2_000 },
     timeoutMs: 5_000,
     keyVaultMaxRetries: 0,

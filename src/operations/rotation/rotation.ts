@@ -62,4 +62,9 @@ export interface Rotation {
   notBefore?: string;
   /** Plain words for failed / needsAttention (and the cause while compensating). */
   reason?: string;
+  /**
+   * Set when an approver, told that no connection to switch was found while something still seemed to use this app,
+   * asked to go on ([Retry the switch]): a second look that again finds no connection then proceeds.
+   */
+  noConnectionConfirmedBy?: string;
 }

@@ -8,6 +8,7 @@ import { isTenantApiError } from '../../../tenant/errors';
 import type { NewPasswordCredential } from '../../../tenant/model';
 import { credentialDisplayName, isOwnCredential } from '../rotationNames';
 import type { RotationRun } from '../rotationRun';
+import { removeCredential } from './removeCredential';
 
 /** Calls per advance: the first, plus one after reconciling an unknown outcome or a transient failure. */
 const MAX_CALLS = 2;
@@ -19,11 +20,7 @@ export async function removeOwnCredentials(run: RotationRun, reason: string): Pr
   const app = await directory.getApplication(run.rotation.appObjectId);
   const own = app.passwordCredentials.filter((c) => isOwnCredential(c.displayName, run.rotation.id));
   for (const credential of own) {
-    try {
-      await directory.removePassword(run.rotation.appObjectId, credential.keyId);
-    } catch (error) {
-      if (!isTenantApiError(error) || error.kind !== 'notFound') throw error;
-    }
+    await removeCredential(run, credential.keyId);
     await run.audit('removeNewCredential', 'success', { keyId: credential.keyId, reason });
   }
   return own.length;
