@@ -9,6 +9,7 @@
  */
 import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
+import { connectionStatusChart } from './chartData';
 import type { Reply } from '../cards/reply';
 import type { AppRegistration, Connection, Environment } from '../tenant/model';
 import { canUseConnection } from './connectionAccess';
@@ -160,6 +161,7 @@ export async function myConnectionsReply(reader: TenantReader, caller: Caller, n
   const card = renderCard('myConnections', {
     title: 'Your connections',
     summary,
+    statusChart: connectionStatusChart(rows.map((r) => r.statusLabel)),
     groups: groups.map((g) => ({ environment: g.environment, rows: g.rows.map(({ sortKey: _s, ...rest }) => rest) })),
     note: notes.join(' '),
     hasMore: current < pages,
