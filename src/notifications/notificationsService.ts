@@ -19,6 +19,7 @@ import { NotificationLedger } from './ledger';
 import { planRecipients, type Recipient } from './recipients';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scanLease';
+import type { ScanProgressListener } from './scanProgress';
 import type { ScanDelivery, ScanResult } from './scanResult';
 import { Subscriptions } from './subscriptions';
 import type { SlidingWindowLimiter } from './slidingWindowLimiter';
@@ -275,15 +276,20 @@ export class NotificationsService {
     while (this.background.size) await Promise.all([...this.background]);
   }
 
-  async runScan(options: { dryRun?: boolean } = {}): Promise<ScanResult> {
+  async runScan(options: { dryRun?: boolean; onProgress?: ScanProgressListener } = {}): Promise<ScanResult> {
     const lease = options.dryRun
       ? undefined
       : await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
-    return (await this.scanHolding(lease, options.dryRun === true)).result;
+    return (await this.scanHolding(lease, options.dryRun === true, undefined, options.onProgress)).result;
   }
 
   /** The scan itself; releases `lease` (when given) at the end. */
-  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean, id?: string): Promise<ScanOutcome> {
+  private async scanHolding(
+    lease: HeldScanLease | undefined,
+    dryRun: boolean,
+    id?: string,
+    onProgress?: ScanProgressListener,
+  ): Promise<ScanOutcome> {
     try {
       const now = this.ctx.clock.now();
       const scanId = id ?? newScanId(now);
@@ -298,6 +304,7 @@ export class NotificationsService {
         withinDays,
         environmentConcurrency: this.options.environmentConcurrency,
         readConcurrency: this.options.readConcurrency,
+        onProgress,
       };
       const scan = await (this.options.scan
         ? this.options.scan(scanOptions)

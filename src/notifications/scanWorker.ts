@@ -1,13 +1,13 @@
 /**
  * The entry of a scan worker thread (see scanInWorker.ts): builds its own tenant clients from the configuration it
- * is given, runs one TenantScanner, posts the TenantScan back (a structured clone: its Maps and Sets arrive as
+ * is given, runs one TenantScanner (posting its progress when asked), posts the TenantScan back (a structured clone: its Maps and Sets arrive as
  * such) and ends. A failure is posted as a message, so the bot gets a plain error, never a dead thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { trustCertificateAuthority } from '../clients/threadTrust';
 import { tenantPortsFor } from '../clients/tenantPortsFor';
 import { configureLogging } from '../logging/logger';
-import type { ScanWorkerInput, ScanWorkerOutput } from './scanInWorker';
+import type { ScanWorkerInput, ScanWorkerOutput, ScanWorkerProgress } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
 
 async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
@@ -16,7 +16,14 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   if (input.trustCaPath) trustCertificateAuthority(input.trustCaPath);
   try {
     const { tenant } = tenantPortsFor(input.config, input.emulatorInfo, input.tenantPorts);
-    const scan = await new TenantScanner(tenant, { ...input.options, now: new Date(input.options.now) }).scan();
+    const onProgress = input.reportProgress
+      ? (progress: ScanWorkerProgress['progress']) => parentPort!.postMessage({ progress } satisfies ScanWorkerProgress)
+      : undefined;
+    const scan = await new TenantScanner(tenant, {
+      ...input.options,
+      now: new Date(input.options.now),
+      onProgress,
+    }).scan();
     return { ok: true, scan };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
