@@ -46,7 +46,6 @@ test('on a terminal stderr shows the bar; piped it shows nothing; --json is the 
     env: env(),
     encoding: 'utf8',
   });
-  // eslint-disable-next-line no-control-regex
   const plain = terminal.replace(/\u001b\[[0-9;?]*[A-Za-z]|\u001b[78]/g, '');
   expect(plain).toMatch(/Scanning \|[^|]+\| 4\/4 environments · \d+ app registrations read · done/);
 
