@@ -25,7 +25,7 @@ export const APPS_STEP = 500;
 export function describeScanProgress(p: ScanProgress): string {
   const n = (v: number) => v.toLocaleString('en-US');
   if (p.phase === 'done')
-    return `Scan finished: ${n(p.environmentsRead)} environments and ${n(p.appsRead)} app registrations read.`;
+    return `Tenant scan complete: ${n(p.environmentsRead)} environments and ${n(p.appsRead)} app registrations read.`;
   if (p.phase === 'checking')
     return `Checking ${n(p.appsRead)} app registrations (secrets, certificates, owners) after ${n(p.environmentsRead)} environments.`;
   const environments =
