@@ -63,7 +63,7 @@ export function connectionStatusChart(statuses: readonly (ConnectionStatus | str
   const connected = statuses.filter((s) => s === 'Connected').length;
   const error = statuses.filter((s) => s === 'Error').length;
   const other = statuses.length - connected - error;
-  return chartOf('Your connections by status', [
+  return chartOf('Connections by status', [
     point('Connected', connected, 'good'),
     point('Error', error, 'attention'),
     point('Needs configuration or unknown', other, 'neutral'),

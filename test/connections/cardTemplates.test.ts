@@ -35,7 +35,7 @@ export const SAMPLES: Record<string, object> = {
   myConnections: {
     title: 'Your connections',
     summary: '3 connections',
-    statusChart: chartOf('Your connections by status', [
+    statusChart: chartOf('Connections by status', [
       point('Connected', 1, 'good'),
       point('Error', 1, 'attention'),
       point('Needs configuration or unknown', 1, 'neutral'),

@@ -84,7 +84,7 @@ describe('on the demo tenant', () => {
       /^(\d+) connections? in (\d+) environments?(?:, (\d+) needs? attention\.|, all connected\.)$/
         .exec(summaryOf(card))!
         .map((v) => Number(v ?? 0));
-    const [[, connected], [, error], [, other]] = chart(card, 'Your connections by status');
+    const [[, connected], [, error], [, other]] = chart(card, 'Connections by status');
     expect(connected + error + other).toBe(total);
     expect(error + other).toBe(attention);
     expect(error).toBeGreaterThan(0);
