@@ -31,12 +31,12 @@ export function scanProgressBar(stream: NodeJS.WritableStream & { isTTY?: boolea
   });
   return {
     onProgress: (p) => {
+      // Drawn once the number of environments is known: a bar of 0 of 0 would read as finished.
+      if (p.environmentsTotal === undefined) return;
       if (!started) {
-        bar.start(p.environmentsTotal ?? 0, p.environmentsRead, payload(p));
+        bar.start(p.environmentsTotal, p.environmentsRead, payload(p));
         started = true;
       }
-      if (p.environmentsTotal !== undefined && bar.getTotal() !== p.environmentsTotal)
-        bar.setTotal(p.environmentsTotal);
       bar.update(p.environmentsRead, payload(p));
     },
     stop: () => {

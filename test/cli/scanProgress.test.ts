@@ -48,6 +48,8 @@ test('on a terminal stderr shows the bar; piped it shows nothing; --json is the 
   });
   const plain = terminal.replace(/\u001b\[[0-9;?]*[A-Za-z]|\u001b[78]/g, '');
   expect(plain).toMatch(/Scanning \|[^|]+\| 4\/4 environments · \d+ app registrations read · done/);
+  // Never drawn before the number of environments is known (an empty bar of 0 of 0 would read as finished).
+  expect(plain).not.toMatch(/ 0\/0 environments/);
 
   const piped = await exec(process.execPath, scanArgs, { cwd: ROOT, env: env(), encoding: 'utf8' });
   expect(piped.stderr).toBe('');
