@@ -3,7 +3,8 @@
  * bot (demo tenant when no TENANT_ID). --dry-run reads the ledger but changes nothing and sends nothing: it
  * shows the findings and, per recipient, the digest that would go out (templates expanded). Without it the
  * digests are queued in the store's outbox, which the running bot delivers (this process has no Teams adapter).
- * --json prints ONE JSON object {findings, deliveries, partial}; otherwise a short summary.
+ * --json prints ONE JSON object {findings, deliveries, partial}; otherwise a short summary. On a terminal, a
+ * progress bar on stderr shows how far the scan has got (nothing when stderr is piped).
  */
 import { parseArgs } from 'node:util';
 import { compose } from '../compose';
@@ -11,6 +12,7 @@ import { loadConfig } from '../config';
 import type { DeliveryPort } from '../notifications/deliveryPort';
 import { NotificationsService } from '../notifications/notificationsService';
 import { runTrustingEmulator } from './emulatorTrust';
+import { scanProgressBar } from './scanProgressBar';
 
 /** The CLI only queues: the bot's outbox worker delivers through Teams. */
 const queueOnly: DeliveryPort = {
@@ -32,7 +34,13 @@ async function main(): Promise<number> {
   const composition = await compose(loadConfig());
   try {
     const service = new NotificationsService(composition.ctx, queueOnly);
-    const result = await service.runScan({ dryRun: values['dry-run'] });
+    const bar = scanProgressBar(process.stderr);
+    let result;
+    try {
+      result = await service.runScan({ dryRun: values['dry-run'], onProgress: bar.onProgress });
+    } finally {
+      bar.stop();
+    }
     if (values.json) {
       // Every finding carries the same keys (null when they do not apply), so consumers need no existence checks.
       const findings = result.findings.map((f) => ({

@@ -11,6 +11,7 @@ import type { Caller } from '../access/caller';
 import type { AppRegistration, Connection, Environment } from '../tenant/model';
 import { renderCard } from '../cards/renderCard';
 import type { Reply } from '../cards/reply';
+import { daysLeftChart } from './chartData';
 import { expiredCredentials } from './findings/expiredCredentials';
 import { credentialsExpiringSoon, DEFAULT_EXPIRY_WINDOW_DAYS } from './findings/expiringCredentials';
 import type { Finding } from './findings/finding';
@@ -21,6 +22,10 @@ import { ageText, type LiveConnections } from './liveConnections';
 import type { IndexedApp, TenantIndex } from './tenantIndex';
 import type { TenantReader } from './tenantReader';
 import { emptySnapshot, type SnapshotApp, type TenantSnapshot } from './tenantSnapshot';
+
+/** Rows listed per section and connections named per row: enough to act on, and the card stays under ~28 KB. */
+export const MAX_ROWS_PER_SECTION = 10;
+const MAX_CONNECTIONS_NAMED = 5;
 
 interface CredentialRow {
   app: string;
@@ -76,7 +81,14 @@ export async function expiringCredentialsReply(
       detail: `${credential?.kind === 'certificate' ? 'Certificate' : 'Secret'}${credential?.displayName ? ` "${credential.displayName}"` : ''} ${when}${credential?.endDateTime ? ` (${credential.endDateTime.slice(0, 10)})` : ''}${finding.kind === 'credential-stale' ? ' — stale, remove it' : ''}`,
       owners: finding.owner ?? 'no owner',
       connections: dependents.length
-        ? `Used by ${dependents.map((c) => `${c.displayName} (${envName(c.environmentId)}${c.status === 'Connected' ? '' : `, ${c.status}`})`).join(', ')}`
+        ? `Used by ${dependents
+            .slice(0, MAX_CONNECTIONS_NAMED)
+            .map(
+              (c) => `${c.displayName} (${envName(c.environmentId)}${c.status === 'Connected' ? '' : `, ${c.status}`})`,
+            )
+            .join(
+              ', ',
+            )}${dependents.length > MAX_CONNECTIONS_NAMED ? ` and ${dependents.length - MAX_CONNECTIONS_NAMED} more` : ''}`
         : 'No connection signs in with this app',
       action: rowActionOf(finding.action),
     };
@@ -91,8 +103,10 @@ export async function expiringCredentialsReply(
       (read && fromIndex
         ? ` Your apps as listed by the tenant scan of ${ageText(fromIndex.index.takenAt, now)}; their secrets and connection statuses read now.`
         : ''),
-    expiring: soon,
-    expired: past,
+    daysChart: daysLeftChart(expiring),
+    expiring: soon.slice(0, MAX_ROWS_PER_SECTION),
+    expired: past.slice(0, MAX_ROWS_PER_SECTION),
+    rowsLeftOut: leftOutText(soon.length, past.length),
     empty: soon.length + past.length === 0 ? `Nothing expires in the next ${withinDays} days.` : '',
   });
   return withGaps({ cards: [card] }, reader.gaps, retry);
@@ -187,4 +201,14 @@ async function readOwnApps(
     environments: index.environments,
     connections: connections.filter((c): c is Connection => c !== undefined),
   };
+}
+
+function leftOutText(soon: number, past: number): string {
+  const parts = [
+    soon > MAX_ROWS_PER_SECTION ? `${soon - MAX_ROWS_PER_SECTION} more expiring` : '',
+    past > MAX_ROWS_PER_SECTION ? `${past - MAX_ROWS_PER_SECTION} more expired` : '',
+  ].filter(Boolean);
+  return parts.length
+    ? `Showing the ${MAX_ROWS_PER_SECTION} most urgent of each: ${parts.join(' and ')} not listed. Ask for a shorter window (e.g. "which secrets expire in the next 7 days") or see the health report.`
+    : '';
 }

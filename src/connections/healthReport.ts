@@ -4,6 +4,7 @@
  */
 import { renderCard } from '../cards/renderCard';
 import type { Reply } from '../cards/reply';
+import { findingsByKindChart, findingsBySeverityChart } from './chartData';
 import { governanceFindings } from './findings';
 import { ARTICLE_QUESTIONS } from './findings/articles';
 import type { Finding } from './findings/finding';
@@ -45,6 +46,8 @@ export async function healthReportReply(reader: TenantReader, now: Date, page = 
     summary: findings.length
       ? `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${count('high')} high, ${count('medium')} medium, ${count('low')} low.`
       : 'No findings: nothing needs attention.',
+    severityChart: findingsBySeverityChart(findings),
+    kindChart: findingsByKindChart(findings, (kind) => KIND_LABEL[kind]),
     findings: shown.map((f) => ({
       kind: KIND_LABEL[f.kind],
       severity: f.severity.toUpperCase(),

@@ -9,6 +9,7 @@
  */
 import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
+import { connectionStatusChart } from './chartData';
 import type { Reply } from '../cards/reply';
 import type { AppRegistration, Connection, Environment } from '../tenant/model';
 import { canUseConnection } from './connectionAccess';
@@ -150,6 +151,7 @@ export async function myConnectionsReply(reader: TenantReader, caller: Caller, n
     shown: rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE),
     total: rows.length,
     attention: rows.filter((r) => r.statusLabel !== 'Connected').length,
+    statuses: rows.map((r) => r.statusLabel),
     environmentCount: new Set(rows.map((r) => r.environment)).size,
     page: current,
     pages,
@@ -167,6 +169,8 @@ export function myConnectionsCard(input: {
   page: number;
   pages: number;
   notes: string[];
+  /** The status of every listed connection (all pages), for the chart: the same counts as the summary. */
+  statuses: readonly string[];
   asOf?: string;
   /** The summary when there are no rows. */
   empty?: string;
@@ -187,6 +191,7 @@ export function myConnectionsCard(input: {
     title: 'Your connections',
     summary,
     asOf: input.asOf ?? '',
+    statusChart: connectionStatusChart(input.statuses),
     groups: groups.map((g) => ({ environment: g.environment, rows: g.rows.map(({ sortKey: _s, ...rest }) => rest) })),
     note: notes.join(' '),
     hasMore: current < pages,

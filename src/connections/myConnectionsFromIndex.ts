@@ -90,8 +90,17 @@ export async function myConnectionsFromIndex(
     );
   }
   notes.push('Connections others shared with you are not listed here.');
+  // The chart counts what the summary counts: the index's statuses, with the ones read now in their place.
+  const readOf = new Map(onPage.map((indexed, i) => [indexed, reads[i]] as const));
+  const statuses = mine.flatMap((c) => {
+    const read = readOf.get(c);
+    if (!read) return [c.status];
+    if (read.kind === 'gone') return [];
+    return [read.kind === 'found' ? read.connection.status : c.status];
+  });
   const card = myConnectionsCard({
     shown: rows,
+    statuses,
     total: mine.length - gone,
     attention: Math.max(0, attention),
     environmentCount: new Set(mine.map((c) => c.environmentId)).size,

@@ -19,6 +19,8 @@ import { NotificationLedger } from './ledger';
 import { planRecipients, type Recipient } from './recipients';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scanLease';
+import type { ScanProgressListener } from './scanProgress';
+import { ScanProgressNotices } from './scanProgressNotices';
 import type { ScanDelivery, ScanResult } from './scanResult';
 import { Subscriptions } from './subscriptions';
 import type { SlidingWindowLimiter } from './slidingWindowLimiter';
@@ -198,7 +200,9 @@ export class NotificationsService {
       });
       return textReply(started);
     }
-    const work = this.scanHolding(lease, false)
+    const scanId = newScanId(this.ctx.clock.now());
+    const progress = new ScanProgressNotices(this.notifier, this.ctx.clock, caller.userId, scanId);
+    const work = this.scanHolding(lease, false, scanId, progress)
       .then((outcome) => this.tellRequester(caller.userId, outcome))
       .then(() => this.outbox.drain())
       .catch((error: unknown) => log.error({ err: error }, 'scan now failed'));
@@ -235,7 +239,11 @@ export class NotificationsService {
     const startedAt = this.ctx.clock.now().toISOString();
     let outcome: ScanOutcome;
     try {
-      outcome = await this.scanHolding(lease, false, request.scanId);
+      // The requester watches the scan on one card (a takeover continues the same card: same scan id).
+      const progress = request.requestedBy
+        ? new ScanProgressNotices(this.notifier, this.ctx.clock, request.requestedBy, request.scanId)
+        : undefined;
+      outcome = await this.scanHolding(lease, false, request.scanId, progress);
     } catch (error) {
       // Another instance took the lease while this one stalled; it carries on.
       if (error instanceof ScanLeaseLostError) return;
@@ -275,15 +283,21 @@ export class NotificationsService {
     while (this.background.size) await Promise.all([...this.background]);
   }
 
-  async runScan(options: { dryRun?: boolean } = {}): Promise<ScanResult> {
+  async runScan(options: { dryRun?: boolean; onProgress?: ScanProgressListener } = {}): Promise<ScanResult> {
     const lease = options.dryRun
       ? undefined
       : await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
-    return (await this.scanHolding(lease, options.dryRun === true)).result;
+    const progress = options.onProgress && { onProgress: options.onProgress };
+    return (await this.scanHolding(lease, options.dryRun === true, undefined, progress)).result;
   }
 
   /** The scan itself; releases `lease` (when given) at the end. */
-  private async scanHolding(lease: HeldScanLease | undefined, dryRun: boolean, id?: string): Promise<ScanOutcome> {
+  private async scanHolding(
+    lease: HeldScanLease | undefined,
+    dryRun: boolean,
+    id?: string,
+    progress?: { onProgress: ScanProgressListener; flushed?: () => Promise<void> },
+  ): Promise<ScanOutcome> {
     try {
       const now = this.ctx.clock.now();
       const scanId = id ?? newScanId(now);
@@ -298,10 +312,13 @@ export class NotificationsService {
         withinDays,
         environmentConcurrency: this.options.environmentConcurrency,
         readConcurrency: this.options.readConcurrency,
+        onProgress: progress?.onProgress,
       };
       const scan = await (this.options.scan
         ? this.options.scan(scanOptions)
         : new TenantScanner(this.ctx.tenant, scanOptions).scan());
+      // The last progress update is queued before the digests, so it never arrives after them.
+      await progress?.flushed?.();
       const recipients = planRecipients({ adminIds, subscriptions, scan, defaultThresholds: defaults });
       const deliveries: ScanDelivery[] = [];
       const notified = new Set<string>();

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TenantPortsOptions } from '../clients';
 import type { Config } from '../config';
+import type { ScanProgress } from './scanProgress';
 import type { TenantScan, ScanOptions } from './tenantScanner';
 import { currentPatienceMs } from '../tenant/patience';
 
@@ -23,12 +24,16 @@ export interface ScanWorkerInput {
   tenantPorts?: TenantPortsOptions;
   /** A certificate authority the thread must trust (the demo tenant's own; see threadTrust.ts). */
   trustCaPath?: string;
-  options: Omit<ScanOptions, 'now'> & { now: string };
+  options: Omit<ScanOptions, 'now' | 'onProgress'> & { now: string };
   /** The patience of the caller (a job waits out long Retry-Afters; see tenant/patience.ts): threads do not share it. */
   patienceMs?: number;
+  /** Whether the main thread listens to progress (then the thread posts {progress} messages before its answer). */
+  reportProgress?: boolean;
 }
 
 export type ScanWorkerOutput = { ok: true; scan: TenantScan } | { ok: false; message: string };
+/** A message from the thread while it scans: how far it has got. */
+export type ScanWorkerProgress = { progress: ScanProgress };
 
 /** What a scan needs besides its options: the settings the worker builds its clients from. */
 export type ScanWorkerSetup = Omit<ScanWorkerInput, 'options'>;
@@ -53,13 +58,16 @@ function plain<T>(value: T): T {
 
 export function scanInWorker(setup: ScanWorkerSetup, options: ScanOptions): Promise<TenantScan> {
   const { file, typescript } = entry();
+  // The listener stays on this thread (functions do not cross); progress comes back as messages.
+  const { onProgress, ...scanOptions } = options;
   const workerData: ScanWorkerInput & { entry: string } = {
     config: plain(setup.config),
     emulatorInfo: plain(setup.emulatorInfo),
     tenantPorts: plain(setup.tenantPorts),
     trustCaPath: setup.trustCaPath,
-    options: { ...options, now: options.now.toISOString() },
+    options: { ...scanOptions, now: options.now.toISOString() },
     patienceMs: currentPatienceMs(),
+    reportProgress: onProgress !== undefined,
     entry: file,
   };
   const worker = typescript
@@ -70,12 +78,23 @@ export function scanInWorker(setup: ScanWorkerSetup, options: ScanOptions): Prom
     : new Worker(file, { workerData });
   return new Promise<TenantScan>((resolve, reject) => {
     let settled = false;
-    worker.once('message', (output: ScanWorkerOutput) => {
+    const onMessage = (message: ScanWorkerOutput | ScanWorkerProgress) => {
+      if ('progress' in message) {
+        try {
+          onProgress?.(message.progress);
+        } catch {
+          // Showing progress must never cost the scan (the scanner's own reports are guarded the same way).
+        }
+        return;
+      }
+      const output = message;
+      worker.off('message', onMessage);
       settled = true;
       if (output.ok) resolve(output.scan);
       else reject(new ScanWorkerError(output.message));
       void worker.terminate();
-    });
+    };
+    worker.on('message', onMessage);
     worker.once('error', (error) => {
       settled = true;
       reject(new ScanWorkerError(`the scan worker failed: ${error.message}`));

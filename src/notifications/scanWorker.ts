@@ -1,6 +1,6 @@
 /**
  * The entry of a scan worker thread (see scanInWorker.ts): builds its own tenant clients from the configuration it
- * is given, runs one TenantScanner, posts the TenantScan back (a structured clone: its Maps and Sets arrive as
+ * is given, runs one TenantScanner (posting its progress when asked), posts the TenantScan back (a structured clone: its Maps and Sets arrive as
  * such) and ends. A failure is posted as a message, so the bot gets a plain error, never a dead thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,7 +8,7 @@ import { trustCertificateAuthority } from '../clients/threadTrust';
 import { encodeTenantIndex } from '../connections/tenantIndex';
 import { tenantPortsFor } from '../clients/tenantPortsFor';
 import { configureLogging } from '../logging/logger';
-import type { ScanWorkerInput, ScanWorkerOutput } from './scanInWorker';
+import type { ScanWorkerInput, ScanWorkerOutput, ScanWorkerProgress } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
 import { withPatience } from '../tenant/patience';
 
@@ -18,9 +18,13 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   if (input.trustCaPath) trustCertificateAuthority(input.trustCaPath);
   try {
     const { tenant } = tenantPortsFor(input.config, input.emulatorInfo, input.tenantPorts);
+    const onProgress = input.reportProgress
+      ? (progress: ScanWorkerProgress['progress']) => parentPort!.postMessage({ progress } satisfies ScanWorkerProgress)
+      : undefined;
     const { index, ...scan } = await new TenantScanner(tenant, {
       ...input.options,
       now: new Date(input.options.now),
+      onProgress,
     }).scan();
     // As bytes, moved rather than cloned: see encodeTenantIndex.
     return { ok: true, scan: { ...scan, encodedIndex: index && encodeTenantIndex(index) } };

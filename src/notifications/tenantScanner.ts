@@ -35,6 +35,7 @@ import { getLogger } from '../logging/logger';
 import { isTenantApiError } from '../tenant/errors';
 import type { AppRegistration, Connection, Environment, Flow, User } from '../tenant/model';
 import type { TenantPorts } from '../tenant/ports';
+import { APPS_STEP, type ScanProgress, type ScanProgressListener } from './scanProgress';
 
 const log = getLogger('notifications');
 
@@ -83,6 +84,8 @@ export interface ScanOptions {
   environmentConcurrency?: number;
   /** App owner look-ups (batches of 20 apps) at the same time (their own lane, so environments never queue behind them). */
   readConcurrency?: number;
+  /** Told how far the scan has got (a few hundred times per scan at most); must not throw. */
+  onProgress?: ScanProgressListener;
 }
 
 interface EnvironmentLeftovers {
@@ -154,6 +157,16 @@ export class TenantScanner {
       users: new Map(),
       index,
     };
+    const progress: ScanProgress = { phase: 'reading', environmentsRead: 0, appsRead: 0, appsComplete: false };
+    const report = () => {
+      try {
+        this.options.onProgress?.({ ...progress });
+      } catch (error) {
+        // Showing progress must never cost the scan.
+        log.warn({ err: error }, 'a scan progress listener failed');
+      }
+    };
+    report();
     const gap = (what: string, error: unknown) => {
       if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while scanning');
       else log.warn({ what, code: error.code, kind: error.kind }, 'could not read during the scan');
@@ -207,12 +220,17 @@ export class TenantScanner {
     );
     const appsRead = this.readApps((app) => {
       if (needsOwners(app)) fetchOwners(app);
+      if (++progress.appsRead % APPS_STEP === 0) report();
     })
       .catch((error: unknown) => {
         gap('app registrations and their credentials', error);
         return undefined;
       })
-      .finally(flushOwners);
+      .finally(() => {
+        flushOwners();
+        progress.appsComplete = true;
+        report();
+      });
     const directory = Promise.all([usersRead, appsRead]).then(([usersOk, apps]) => ({
       usersOk,
       appsByAppId: new Map((apps ?? []).map((a) => [a.appId.toLowerCase(), a])),
@@ -225,12 +243,20 @@ export class TenantScanner {
     const leftovers: EnvironmentLeftovers = { spConnections: [], applicationUsers: [] };
     const envList = environments ?? [];
     result.index.environments = envList;
+    progress.environmentsTotal = envList.length;
+    report();
     await Promise.all(
       envList.map((environment) =>
-        this.environments(() => this.scanEnvironment(environment, envList, directory, result, leftovers, gap)),
+        this.environments(async () => {
+          await this.scanEnvironment(environment, envList, directory, result, leftovers, gap);
+          progress.environmentsRead++;
+          report();
+        }),
       ),
     );
     const [{ usersOk, appsByAppId }, apps] = await Promise.all([directory, appsRead]);
+    progress.phase = 'checking';
+    report();
 
     // App users with System Administrator: report their app's owners too.
     const adminAppUsers = leftovers.applicationUsers.filter((u) =>
@@ -258,6 +284,8 @@ export class TenantScanner {
     await this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
     result.findings = sortFindings(result.findings);
+    progress.phase = 'done';
+    report();
     return result;
   }
 

@@ -1,13 +1,15 @@
 /**
  * Every card template of this folder renders, with representative data, to a valid Adaptive Card 1.5 (parsed by
- * the Adaptive Cards SDK without unknown elements or validation errors) well under Teams' ~28 KB limit.
+ * the Adaptive Cards SDK without unknown elements or validation errors) well under Teams' ~28 KB limit. Teams'
+ * chart elements, which the SDK does not know, are checked against the chart schema from Microsoft Learn, and
+ * their FactSet fallbacks by the SDK.
  */
-import type * as AdaptiveCardsSdk from 'adaptivecards';
+import { chartOf, point } from '../../src/cards/chartData';
 import { renderCard, type AdaptiveCard } from '../../src/cards/renderCard';
+import { adaptiveCardProblems } from '../cards/adaptiveCardProblems';
+import { chartsOf } from '../cards/chartProblems';
 
-// The UMD build: the package's main entry is ESM, which jest (CommonJS) cannot load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCardsSdk;
+export { adaptiveCardProblems };
 
 const row = {
   displayName: 'SharePoint (Megan)',
@@ -24,11 +26,22 @@ const row = {
 };
 const execute = { kind: 'execute', title: 'Rotate', verb: 'rotation.request', data: { appObjectId: 'obj' } };
 
+const manyBars = chartOf(
+  'Days left per app',
+  Array.from({ length: 52 }, (_, i) => point(`App registration number ${i}`, i % 30, i < 5 ? 'attention' : 'neutral')),
+  { moreNoun: 'apps' },
+);
+
 export const SAMPLES: Record<string, object> = {
   myConnections: {
     title: 'Your connections',
     summary: '3 connections',
     asOf: 'Listed from the tenant as read 3 minutes ago (connections created since then appear after the next read). The statuses on this page are read live; the other pages count as of then.',
+    statusChart: chartOf('Connections by status', [
+      point('Connected', 1, 'good'),
+      point('Error', 1, 'attention'),
+      point('Needs configuration or unknown', 1, 'neutral'),
+    ]),
     groups: [{ environment: 'Contoso PROD', rows: Array.from({ length: 15 }, () => row) }],
     note: 'Page 1 of 2.',
     hasMore: true,
@@ -98,6 +111,7 @@ export const SAMPLES: Record<string, object> = {
   expiringCredentials: {
     title: 'Secrets and certificates expiring within 30 days',
     summary: '2 expiring soon, 1 expired',
+    daysChart: manyBars,
     expiring: [
       {
         app: 'D365-App-Registration',
@@ -117,10 +131,21 @@ export const SAMPLES: Record<string, object> = {
       },
     ],
     empty: '',
+    rowsLeftOut: 'Showing the 10 most urgent of each: 3 more expiring not listed.',
   },
   healthReport: {
     title: 'Tenant health report',
     summary: '2 findings',
+    severityChart: chartOf('Findings by severity', [
+      point('High', 20, 'attention'),
+      point('Medium', 0, 'warning'),
+      point('Low', 0, 'neutral'),
+    ]),
+    kindChart: chartOf(
+      'Findings by kind',
+      Array.from({ length: 12 }, (_, i) => point(`Kind ${i}`, 20 - i, 'categoricalBlue')),
+      { moreNoun: 'kinds' },
+    ),
     findings: Array.from({ length: 20 }, (_, i) => ({
       kind: 'Credential expiring',
       severity: 'HIGH',
@@ -161,17 +186,6 @@ export const SAMPLES: Record<string, object> = {
   },
 };
 
-/** Problems the Adaptive Cards SDK reports for a card (unknown elements, invalid properties). */
-export function adaptiveCardProblems(json: AdaptiveCard): string[] {
-  const card = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  card.parse(json, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
-  for (const event of card.validateProperties().validationEvents) problems.push(event.message);
-  return problems;
-}
-
 /** Samples named <template><Variant> render the template <template> with other data. */
 const templateOf = (sample: string) => sample.replace(/Done$/, '');
 
@@ -190,6 +204,43 @@ test('the validator itself catches unknown elements and bad values', () => {
     body: [{ type: 'Bogus' }, { type: 'TextBlock', text: 'x', color: 'Nope' }],
   };
   expect(adaptiveCardProblems(bad as AdaptiveCard).length).toBeGreaterThanOrEqual(2);
+});
+
+test('the chart cards carry their charts, each with a FactSet fallback of the same numbers', () => {
+  for (const name of ['healthReport', 'expiringCredentials', 'myConnections']) {
+    const card = renderCard(name, SAMPLES[name]);
+    const charts = chartsOf(card);
+    expect(charts.length).toBeGreaterThan(0);
+    for (const chart of charts) expect(chart.fallback).toMatchObject({ type: 'FactSet' });
+  }
+  const expiring = JSON.stringify(renderCard('expiringCredentials', SAMPLES.expiringCredentials));
+  expect(expiring).toContain('and 40 more apps not charted.');
+});
+
+test('the chart checks catch a bad chart, a missing fallback and a fallback with other numbers', () => {
+  const donut = {
+    type: 'Chart.Donut',
+    title: 'x',
+    data: [{ legend: 'High', value: 3, color: 'attention' }],
+    fallback: { type: 'FactSet', facts: [{ title: 'High', value: '3' }] },
+  };
+  const card = (body: object[]) => ({ type: 'AdaptiveCard', version: '1.5', body }) as AdaptiveCard;
+  expect(adaptiveCardProblems(card([donut]))).toEqual([]);
+  expect(adaptiveCardProblems(card([{ ...donut, fallback: undefined }])).length).toBeGreaterThan(0);
+  expect(adaptiveCardProblems(card([{ ...donut, data: [{ legend: 'High', value: '3' }] }])).length).toBeGreaterThan(0);
+  expect(adaptiveCardProblems(card([{ ...donut, data: [{ legend: 'High', value: 3, color: 'pink' }] }]))).toContain(
+    'Chart.Donut "x": /data/0/color must be equal to one of the allowed values',
+  );
+  expect(
+    adaptiveCardProblems(card([{ ...donut, fallback: { type: 'FactSet', facts: [{ title: 'High', value: '4' }] } }])),
+  ).toContain('Chart.Donut "x": its fallback does not show the chart\'s numbers');
+  expect(adaptiveCardProblems(card([{ ...donut, type: 'Chart.Bogus' }])).length).toBeGreaterThan(0);
+  // The fallback itself goes through the SDK: a bad FactSet there is caught.
+  expect(
+    adaptiveCardProblems(
+      card([{ ...donut, fallback: { type: 'FactSet', facts: [{ title: 'High', value: '3' }], spacing: 'Huge' } }]),
+    ).length,
+  ).toBeGreaterThan(0);
 });
 
 test('buttons owned by approvals keep their exact titles, verbs and id-only data', () => {

@@ -4,6 +4,7 @@
  * gets the job again, waits while the dead lease lasts, scans under the same scan id and delivers the digest once.
  * A request that a scan started after it has already answered is done without scanning again.
  */
+import type { Reply } from '../../src/cards/reply';
 import { JobRunner } from '../../src/jobs/jobRunner';
 import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../src/notifications/notificationsService';
 import { SCANNER_LEASE } from '../../src/notifications/scanLease';
@@ -12,6 +13,9 @@ import { LimitEnforcingSink } from '../support/limitEnforcingSink';
 import { waitFor } from '../support/waitFor';
 
 const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
+/** The requester's scan progress card (its updates) as opposed to the digest and notes. */
+const isProgress = (reply: Reply) => /^(Reading |Checking |Tenant scan complete:)/.test(reply.text ?? '');
+const digestsAndNotes = (replies: Reply[] | undefined) => (replies ?? []).filter((r) => !isProgress(r));
 
 describe('tenant scans as durable jobs', () => {
   let domain: TestDomain;
@@ -50,7 +54,7 @@ describe('tenant scans as durable jobs', () => {
     await waitFor(
       async () => {
         await runWorkers();
-        return (sink.received.get(ALEX)?.length ?? 0) > 0;
+        return digestsAndNotes(sink.received.get(ALEX)).length > 0;
       },
       { timeoutMs: 15_000, what: "Alex's digest from the survivor" },
     );
@@ -60,16 +64,20 @@ describe('tenant scans as durable jobs', () => {
     // Nothing more arrives, and nothing is left in the queue.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await runWorkers();
-    expect(sink.received.get(ALEX)).toHaveLength(1);
+    expect(digestsAndNotes(sink.received.get(ALEX))).toHaveLength(1);
+    // Alex watched the survivor's scan on one card, ending complete, before the digest.
+    const received = sink.received.get(ALEX)!;
+    expect(received[received.length - 1]).toBe(digestsAndNotes(received)[0]);
+    expect(received.filter(isProgress).pop()?.text).toMatch(/^Tenant scan complete: 4 environments/);
     expect(await domain.ctx.store.jobs.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
     expect(await domain.ctx.store.jobs.listPoison()).toEqual([]);
   });
 
   it('tells the admin who asked when a scan finds nothing new for them, instead of going silent', async () => {
-    const before = sink.received.get(ALEX)?.length ?? 0;
+    const before = digestsAndNotes(sink.received.get(ALEX)).length;
     expect((await service.scanNow(callerFor('alex'))).text).toMatch(/Scanning the tenant now/);
     await runWorkers();
-    const replies = sink.received.get(ALEX) ?? [];
+    const replies = digestsAndNotes(sink.received.get(ALEX));
     expect(replies).toHaveLength(before + 1);
     const note = replies[replies.length - 1];
     expect(note.text).toMatch(/Scan finished: nothing new or changed for you since your last digest/);
