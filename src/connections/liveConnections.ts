@@ -1,5 +1,5 @@
 /**
- * Live reads of single connections (Power Platform API `GET /connectivity/connectors/{connector}/connections/{id}`),
+ * Live reads of single connections (the connector's admin connection list of its environment; see getConnection),
  * remembered for a short while with the moment each was read. A card built from the TenantIndex shows the status of
  * the rows it lists from these reads, never the index's, and says how old each one is; within FRESH_FOR_MS a second
  * look at the same card costs no request, and [Refresh] reads again whatever it shows.

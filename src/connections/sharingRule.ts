@@ -6,6 +6,12 @@
  */
 import type { Connection, Principal } from '../tenant/model';
 
+/**
+ * The code the demo tenant answers such a share with (the real service's own code is not documented; a refusal is
+ * recognised by it, and the bot refuses before sending whenever it can read the connection).
+ */
+export const OAUTH_SHARE_REFUSED = 'OAuthConnectionShareNotAllowed';
+
 /** authType 'other' = neither a person's sign-in nor a service principal's (SQL login, API key, basic). */
 export function isOAuthConnection(connection: Pick<Connection, 'authType'>): boolean {
   return connection.authType !== 'other';

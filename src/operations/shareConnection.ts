@@ -5,9 +5,10 @@
  * (an owner, or an editor asked for "Can use") is never downgraded by a share. An OAuth connection is shared only
  * with a service principal (sharingRule.ts): a share with a person or group is refused here, audited, before any call.
  */
-import { mayShareWith, oauthShareRefusal } from '../connections/sharingRule';
+import { mayShareWith, OAUTH_SHARE_REFUSED, oauthShareRefusal } from '../connections/sharingRule';
 import type { DomainContext } from '../context';
 import type { AuditEntry } from '../store/ports';
+import { isTenantApiError } from '../tenant/errors';
 import type { ConnectionPermission, ConnectionRole } from '../tenant/model';
 
 export interface ShareTarget {
@@ -92,10 +93,11 @@ function listPermissions(ctx: DomainContext, target: ShareTarget): Promise<Conne
 
 /** Grants `role` on the connection; `verified` says the permission was read back afterwards. */
 export async function shareConnection(ctx: DomainContext, input: ShareInput): Promise<{ verified: boolean }> {
-  const connection = await getConnection(ctx, input);
-  const subject = connection.displayName || input.connectionName;
-  if (!mayShareWith(connection, input.principalType)) {
-    // OAuth connections can be shared only with a service principal: refuse before the service does.
+  // The connection is read for its name and its kind. When it cannot be read the share goes on: the name is only a
+  // label, and the service itself refuses an OAuth connection shared with a person (translated below).
+  const connection = await getConnection(ctx, input).catch(() => undefined);
+  const subject = input.displayName || connection?.displayName || input.connectionName;
+  const refuse = async (): Promise<never> => {
     await auditShare(ctx, input, subject, 'connection.share', 'refused', {
       role: input.role,
       reason: 'oauthWithPerson',
@@ -105,7 +107,9 @@ export async function shareConnection(ctx: DomainContext, input: ShareInput): Pr
         ? ((await ctx.tenant.directory.getUser(input.principalId))?.displayName ?? 'a person')
         : 'a group';
     throw new ShareRefusedError(oauthShareRefusal(subject, person));
-  }
+  };
+  // OAuth connections can be shared only with a service principal: refuse before the service does.
+  if (connection && !mayShareWith(connection, input.principalType)) await refuse();
   const before = roleOf(await listPermissions(ctx, input), input.principalId);
   if (before && RANK[before] >= RANK[input.role]) {
     await auditShare(ctx, input, subject, 'connection.share', 'success', { role: input.role, alreadyHeld: before });
@@ -116,6 +120,7 @@ export async function shareConnection(ctx: DomainContext, input: ShareInput): Pr
       put: [{ principal: { id: input.principalId, type: input.principalType }, roleName: input.role }],
     });
   } catch (error) {
+    if (isTenantApiError(error) && error.code === OAUTH_SHARE_REFUSED) await refuse();
     await auditShare(ctx, input, subject, 'connection.share', 'failure', { role: input.role, error: describe(error) });
     throw error;
   }

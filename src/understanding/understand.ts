@@ -69,7 +69,7 @@ const WANTS: Partial<Record<ClassifiedIntent, EntityType[]>> = {
   solutionReferences: ['solution', 'connection'],
   repointReferences: ['solution', 'connection', 'user'],
   requestRotation: ['app'],
-  requestShare: ['user', 'connection', 'environment'],
+  requestShare: ['user', 'app', 'connection', 'environment'],
   expiringSecrets: ['app'],
   impact: ['user', 'app', 'connection', 'flow', 'solution'],
   handover: ['user'],
@@ -186,7 +186,10 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const classifier = await sharedClassifier();
   const cleaned = cleanMessage(text);
   const now = options.now ?? new Date();
-  const typedWords = words(cleaned);
+  // A request is said in its first sentences; what follows (a pasted error, a log) is for the answer, not the intent.
+  // Reading only the lead keeps a 28 KB message as cheap to understand as a short one.
+  const lead = leadOf(cleaned);
+  const typedWords = words(lead);
   // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
   const matches = options.names ? options.names.find(typedWords) : [];
   const inName = (i: number) => matches.some((m) => i >= m.from && i < m.to);
@@ -204,7 +207,7 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   // (Names typed by the person are recognised whatever their owner — a co-owner types a flow created by someone
   // else; the request itself checks access, and pickers offer only what the caller may see.)
   const typed = matches.map((m) => typeOf(m, ws));
-  typed.push(...guessedNames(cleaned, ws, typed));
+  typed.push(...guessedNames(lead, ws, typed));
   typed.sort((a, b) => a.match.from - b.match.from);
   let ranked = await classifier.classify(delexicalise(ws, typed));
   // A subject the index does not know, in a request's usual place ("Stock alerts won't turn on"): read the
@@ -332,6 +335,15 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     return { intent, entities, confidence, missing: needed, text: cleaned };
   }
   return { intent, entities, confidence, text: cleaned };
+}
+
+/** The characters of a message that understanding reads (whole words only). */
+export const UNDERSTOOD_CHARS = 400;
+
+function leadOf(text: string): string {
+  if (text.length <= UNDERSTOOD_CHARS) return text;
+  const cut = text.slice(0, UNDERSTOOD_CHARS);
+  return cut.replace(/\s+\S*$/, '') || cut;
 }
 
 /** Turn state comes back from storage: only a subject this version knows is followed up on. */
@@ -570,6 +582,11 @@ function entitiesFor(intent: ClassifiedIntent, typed: Typed[], lower: string, no
       entities.user = users[0].hit.name;
       if (users[1]) entities.to = users[1].hit.name;
     }
+  }
+  if (intent === 'requestShare' && !entities.user && entities.app) {
+    // Shared with an app registration: its service principal receives the share (the only way for OAuth ones).
+    entities.user = entities.app;
+    delete entities.app;
   }
   if (intent === 'expiringSecrets' || intent === 'impact') {
     const days = daysWindow(lower, now);

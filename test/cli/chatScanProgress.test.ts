@@ -36,7 +36,7 @@ test('scan now yields informative updates before the digest', () => {
   expect(progress.length).toBeGreaterThanOrEqual(1);
   expect(digest).toBeGreaterThan(texts.indexOf(progress[progress.length - 1].text));
   // The last state is the finished scan, with the demo tenant's numbers; any earlier state is the same card, updated.
-  expect(progress[progress.length - 1].text).toBe('Tenant scan complete: 4 environments and 7 app registrations read.');
+  expect(progress[progress.length - 1].text).toBe('Tenant scan complete: 4 environments and 8 app registrations read.');
   expect(progress[progress.length - 1].cards[0].body?.[0]?.text).toBe('Tenant scan finished');
   for (const later of progress.slice(1)) expect(later.updated).toBe(true);
   if (progress.length > 1) expect(progress[0].text).toMatch(/^Reading environments: \d of 4/);

@@ -27,7 +27,7 @@ test('names the missing Dataverse application user when Dataverse refuses the bo
   expect(run.status).toBe(0);
   expect(run.said).toContain('Tenant health report');
   expect(run.said).toMatch(
-    /"title":"connection references in Contoso PROD","value":"the bot has no application user with read access/,
+    /"title":"connection references in Contoso [^"]+","value":"the bot has no application user with read access/,
   );
   expect(run.said).toContain('docs/deployment.md');
   expect(run.said).not.toMatch(/at .*\.ts:\d+/);

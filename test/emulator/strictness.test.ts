@@ -109,11 +109,13 @@ describe('an emulator as strict as the services', () => {
     });
 
     it('refuses a PUT from a CanView grantee, takes one from a CanEdit grantee', async () => {
-      const url = ppUrl(ENVIRONMENTS.prod.id, DV, CONNECTIONS.prodCoeDataverse);
+      // Megan's SQL Server connection (SQL authentication, not OAuth): the one kind a person may be shared.
+      const SQL = 'shared_sql';
+      const url = ppUrl(ENVIRONMENTS.dev.id, SQL, CONNECTIONS.devMeganSql);
       const share = async (roleName: string) =>
         http.call(
           'POST',
-          `${adminConnection(ENVIRONMENTS.prod.id, DV, CONNECTIONS.prodCoeDataverse)}/modifyPermissions?api-version=2017-06-01`,
+          `${adminConnection(ENVIRONMENTS.dev.id, SQL, CONNECTIONS.devMeganSql)}/modifyPermissions?api-version=2017-06-01`,
           await http.botToken(SCOPES.powerApps),
           {
             put: [{ properties: { roleName, principal: { id: USERS.adele.id, type: 'User', tenantId: TENANT_ID } } }],
@@ -122,15 +124,9 @@ describe('an emulator as strict as the services', () => {
         );
       expect((await share('CanView')).status).toBe(200);
       const adele = http.userToken(USERS.adele.upn, SCOPES.powerPlatform);
-      const seen = await http.call<{
-        properties: { connectionParametersSet: { values: Record<string, { value: string }> } };
-      }>('GET', url, adele);
+      const seen = await http.call<{ properties: { displayName: string } }>('GET', url, adele);
       expect(seen.status).toBe(200);
-      const body = structuredClone(seen.data);
-      Object.assign(body.properties.connectionParametersSet.values, {
-        token: { value: 'https://global.consent.azure-apim.net/redirect/commondataserviceforapps' },
-        'token:clientSecret': { value: 'whatever' },
-      });
+      const body = { properties: { displayName: `${seen.data.properties.displayName} (renamed)` } };
       expect((await http.call('PUT', url, adele, body)).status).toBe(403);
       expect((await share('CanEdit')).status).toBe(200);
       expect((await http.call('PUT', url, adele, body)).status).toBe(200);

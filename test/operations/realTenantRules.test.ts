@@ -28,33 +28,51 @@ afterEach(async () => {
   emulator.control.reset();
 });
 
-const megansSharePoint = {
-  environmentId: ENVIRONMENTS.prod.id,
-  connector: 'shared_sharepointonline',
-  connectionName: CONNECTIONS.prodMeganSharePoint,
+// Megan's SQL Server connection (SQL authentication, not OAuth): one a person may be shared.
+const megansSql = {
+  environmentId: ENVIRONMENTS.dev.id,
+  connector: 'shared_sql',
+  connectionName: CONNECTIONS.devMeganSql,
 };
 
 test('3: shares a maker’s connection the bot was never shared, naming it from the admin list', async () => {
   oc = await openContext(emulator);
   const shared = await shareConnection(oc.ctx, {
-    ...megansSharePoint,
+    ...megansSql,
     principalId: USERS.adele.id,
     principalType: 'User',
     role: 'CanView',
   });
   expect(shared.verified).toBe(true);
   const entry = (await oc.audit()).find((e) => e.action === 'connection.share')!;
-  expect(entry.subject).toBe('SharePoint (Megan Bowen)');
+  expect(entry.subject).toBe('SQL Server (Megan Bowen, inventory DB)');
 });
 
 test('3: a name look-up that fails never stops the share or the revoke', async () => {
   oc = await openContext(emulator);
   emulator.control.setFaults('powerApps.listConnectorConnections:error=1:503');
-  const target = { ...megansSharePoint, principalId: USERS.adele.id, principalType: 'User' as const };
+  const target = { ...megansSql, principalId: USERS.adele.id, principalType: 'User' as const };
   expect((await shareConnection(oc.ctx, { ...target, role: 'CanView' })).verified).toBe(true);
   expect((await revokeShare(oc.ctx, target)).verified).toBe(true);
   const subjects = (await oc.audit()).filter((e) => e.action.startsWith('connection.')).map((e) => e.subject);
-  expect(subjects).toEqual([CONNECTIONS.prodMeganSharePoint, CONNECTIONS.prodMeganSharePoint]);
+  expect(subjects).toEqual([CONNECTIONS.devMeganSql, CONNECTIONS.devMeganSql]);
+});
+
+test('3: an OAuth connection that cannot be read first is still refused to a person, in the same words', async () => {
+  oc = await openContext(emulator);
+  emulator.control.setFaults('powerApps.listConnectorConnections:error=1:503');
+  const target = {
+    environmentId: ENVIRONMENTS.prod.id,
+    connector: 'shared_sharepointonline',
+    connectionName: CONNECTIONS.prodMeganSharePoint,
+    principalId: USERS.adele.id,
+    principalType: 'User' as const,
+  };
+  await expect(shareConnection(oc.ctx, { ...target, role: 'CanView' })).rejects.toThrow(
+    /can be shared only with a service principal/,
+  );
+  const entry = (await oc.audit()).find((e) => e.action === 'connection.share')!;
+  expect(entry.outcome).toBe('refused');
 });
 
 test('6: revokes a service principal’s share by the permission’s own id', async () => {

@@ -46,7 +46,8 @@ const Q = {
   madeUp: 'Should one connection reference be used across solutions?',
   grounded: 'What is a service principal connection?',
   links: 'How do I create a service principal connection?',
-  clarify: 'my flow thing in DEV, what now',
+  // Vague enough that the local understanding leaves it to the model (a request shape would be answered locally).
+  clarify: 'is it the thing in DEV or the other one?',
   scan: 'what does ConnectionAuthorizationFailed mean?',
   unsubscribe: 'can I stop getting these messages about connections?',
 };

@@ -279,7 +279,8 @@ describe('LLM planner: grounded answers', () => {
     ['the off-topic refusal', 'I can only help with Power Platform connections.'],
   ])('lets %s through, AI-labelled', async (_case, content) => {
     const text = 'my Weekly report in DEV, what now';
-    const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
+    // The model's own reply is under test, not the local understanding that would otherwise answer first.
+    const plan = await plannerWith(answering(content), { localFirst: false }).plan(contextFor(text), text);
 
     expect(plan).toMatchObject({ kind: 'aiMessage', reply: { text: content } });
   });
@@ -290,7 +291,8 @@ describe('LLM planner: grounded answers', () => {
     ['a statement', 'Your flow is broken.'],
   ])('does not let %s through without citations', async (_case, content) => {
     const text = 'my Weekly report in DEV, what now';
-    const plan = await plannerWith(answering(content)).plan(contextFor(text), text);
+    // The model's own reply is under test, not the local understanding that would otherwise answer first.
+    const plan = await plannerWith(answering(content), { localFirst: false }).plan(contextFor(text), text);
 
     expect(plan).toMatchObject({ kind: 'intent', by: 'local' });
   });
