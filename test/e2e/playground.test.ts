@@ -104,7 +104,7 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     await shot(page, '3a-adele-diagnosis');
     await lastButton(page, 'Request access').click();
     await page
-      .getByText(/Confirm: Share connections/)
+      .getByText(/Confirm: Share a connection/)
       .last()
       .waitFor({ timeout: WAIT });
     await page
@@ -123,7 +123,7 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
   it("4. Megan approves; her card shows the final state and Adele's chat shows the result", async () => {
     const megan = pages.get(PERSONAS.megan.id)!;
     await megan
-      .getByText(/Approval needed: Share connections/)
+      .getByText(/Approval needed: Share a connection/)
       .last()
       .waitFor({ timeout: WAIT });
     await shot(megan, '4a-megan-approval-card');
