@@ -54,6 +54,9 @@ export interface Problem {
   ownerName?: string;
 }
 
+/** How a check says the bot could not read what it checks. */
+const UNCHECKED = 'could not be checked';
+
 export interface Check {
   label: string;
   result: string;
@@ -198,7 +201,7 @@ async function checkConnection(
         });
       }
       shareResult = `not shared with ${whom}`;
-    } else if (allowed === undefined) shareResult = 'sharing could not be checked';
+    } else if (allowed === undefined) shareResult = `sharing ${UNCHECKED}`;
   }
   const status = connection.status === 'Connected' ? 'connected' : connection.status.toLowerCase();
   return { problems, check: { label, result: `${status}, owned by ${ownerText}, ${shareResult}` } };
@@ -284,7 +287,7 @@ export async function diagnose(
       const connection = byName.get(connectionName.toLowerCase());
       if (!connection) {
         if (connection === undefined)
-          return { problems: [], check: { label: `${connectorText} connection`, result: 'could not be checked' } };
+          return { problems: [], check: { label: `${connectorText} connection`, result: UNCHECKED } };
         const custom = isCustomConnector(
           reference,
           binding.kind === 'reference' ? binding.reference.customConnectorId : undefined,
@@ -371,16 +374,20 @@ function withTurnOnAction(
 export function diagnosisReply(diagnosis: Diagnosis): Reply {
   const { flow, environment, problems, checks } = diagnosis;
   const state = flow.state === 'Started' ? 'On' : flow.state === 'Suspended' ? 'Suspended' : 'Off';
+  // A connection that could not be read is never reported as working (the card below says what could not be read).
+  const unchecked = checks.filter((c) => c.result.includes(UNCHECKED)).length;
   const verdict = problems.length
     ? `${problems.length} problem${problems.length === 1 ? '' : 's'} found${diagnosis.checkedFor === 'you' ? '' : ` (checked for ${diagnosis.checkedFor}, who owns the flow)`}.`
-    : checks.length
-      ? `Every connection this flow needs works and may be used by ${diagnosis.checkedFor}. If a run still fails, open its run history: the failing action says why.`
-      : 'This flow uses no connections, so connections are not what stops it. Open its run history for details.';
+    : unchecked
+      ? `${unchecked} of the ${checks.length} connection${checks.length === 1 ? '' : 's'} this flow uses could not be checked just now, so I cannot tell yet whether ${unchecked === 1 ? 'it stops' : 'they stop'} the flow. Try again in a moment.`
+      : checks.length
+        ? `Every connection this flow needs works and may be used by ${diagnosis.checkedFor}. If a run still fails, open its run history: the failing action says why.`
+        : 'This flow uses no connections, so connections are not what stops it. Open its run history for details.';
   const card = renderCard('flowDiagnosis', {
     title: `${flow.displayName}`,
     subtitle: `${environment.displayName} · currently ${state}`,
     verdict,
-    ok: problems.length === 0,
+    ok: problems.length === 0 && unchecked === 0,
     problems: problems.map((p) => ({ headline: p.headline, remedy: p.remedy, action: p.action })),
     checks,
     flowUrl: flowPageUrl(environment.id, flow.id),
