@@ -17,7 +17,7 @@ import {
   type WirePermission,
 } from './mapConnection';
 import { odataString, segment, withQuery } from './odata';
-import { collect, paginate, paginatePages, paginatePagesOfSize, type PageSizeMemory } from './paginate';
+import { collect, paginate, paginatePagesOfSize, type PageSizeMemory } from './paginate';
 import { TenantApiError } from '../tenant/errors';
 
 /** Connections per page of the admin list (as public admin scripts ask; the default is 100). */
@@ -71,7 +71,10 @@ export class ConnectionsClient implements ConnectionsPort {
       'api-version': '2016-11-01',
     });
     const wanted = connectionName.toLowerCase();
-    for await (const page of paginatePages<WireConnection>(this.apis.powerApps, url, { operation: 'getConnection' })) {
+    // Pages as large as the admin lists ask for: a connector can hold thousands of connections in one environment.
+    for await (const page of paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
+      operation: 'getConnection',
+    })) {
       const wire = page.find((w) => w.name.toLowerCase() === wanted);
       if (wire) return mapConnection(wire, environmentId);
     }
