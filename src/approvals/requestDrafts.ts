@@ -143,16 +143,21 @@ export class RequestDrafts {
       );
     }
     const [{ connection, environment }] = matches;
-    const servicePrincipal = await this.findServicePrincipal(query.targetUserQuery);
-    if (servicePrincipal) {
-      const operation: ShareOperation = {
+    const shareWith = (
+      principal: { id: string; displayName: string },
+      principalType: ShareOperation['principalType'],
+    ) =>
+      ({
         kind: 'share',
         connections: [target(connection, environment)],
-        principalId: servicePrincipal.id,
-        principalName: servicePrincipal.displayName,
-        principalType: 'ServicePrincipal',
+        principalId: principal.id,
+        principalName: principal.displayName,
+        principalType,
         role: query.role ?? 'CanView',
-      };
+      }) satisfies ShareOperation;
+    const servicePrincipal = await this.findServicePrincipal(query.targetUserQuery);
+    if (servicePrincipal) {
+      const operation = shareWith(servicePrincipal, 'ServicePrincipal');
       return this.draft(caller, operation, await shareRiskNotes(this.ctx, operation, undefined));
     }
     const user = await this.findUser(caller, query.targetUserQuery);
@@ -167,14 +172,7 @@ export class RequestDrafts {
         text: oauthShareRefusal(connection.displayName, user.displayName),
       });
     }
-    const operation: ShareOperation = {
-      kind: 'share',
-      connections: [target(connection, environment)],
-      principalId: user.id,
-      principalName: user.displayName,
-      principalType: 'User',
-      role: query.role ?? 'CanView',
-    };
+    const operation = shareWith(user, 'User');
     return this.draft(caller, operation, await shareRiskNotes(this.ctx, operation, user));
   }
 
