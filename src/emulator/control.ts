@@ -11,11 +11,20 @@
  *   GET  {control}/recorded                                          → {"value":[{method,path,headers,body}]}
  *   POST {control}/reset
  *   POST {control}/userToken    {"upn","scope"}                      → {"access_token"}
+ *   GET  {control}/flow, GET {control}/connectionReference, POST {control}/manager (see stateControl.ts)
  */
 import type { EmulatorCore } from './core';
 import { apiError, jsonBody, ok, type RequestContext } from './http';
 import { resourceOf, userAccessToken } from './identityApi';
 import { route, type Route } from './route';
+import {
+  flowSnapshot,
+  referenceSnapshot,
+  setManager,
+  stateRoutes,
+  type FlowSnapshot,
+  type ReferenceSnapshot,
+} from './stateControl';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +43,12 @@ export interface EmulatorControl {
   reset(): void;
   /** An access token for a demo user, for `scope` (e.g. https://service.flow.microsoft.com/.default). */
   userToken(upn: string, scope: string): string;
+  /** A flow's state, owners and connections as the emulator holds them (stateControl.ts); undefined if none. */
+  flow(environmentId: string, flowName: string): FlowSnapshot | undefined;
+  /** A Dataverse connection reference's binding, by logical name; undefined if none. */
+  connectionReference(environmentId: string, logicalName: string): ReferenceSnapshot | undefined;
+  /** Sets (null: removes) a user's manager, by UPN or object id. */
+  setManager(user: string, manager: string | null): void;
 }
 
 export function controlFor(core: EmulatorCore): EmulatorControl {
@@ -51,6 +66,9 @@ export function controlFor(core: EmulatorCore): EmulatorControl {
       if (!user) throw new Error(`no demo user ${upn}`);
       return userAccessToken(core, user, resourceOf(scope), core.options.botAppId);
     },
+    flow: (environmentId, flowName) => flowSnapshot(core, environmentId, flowName),
+    connectionReference: (environmentId, logicalName) => referenceSnapshot(core, environmentId, logicalName),
+    setManager: (user, manager) => setManager(core, user, manager),
   };
 }
 
@@ -156,5 +174,6 @@ export function controlRoutes(): Route[] {
       },
       opt,
     ),
+    ...stateRoutes(),
   ];
 }

@@ -6,6 +6,7 @@
  * odata.maxpagesize=N` (default and cap 5,000) and `@odata.nextLink` with an opaque $skiptoken (no $skip).
  * `$filter` supports `field eq value` joined by `and`; `$select`, `$expand` and `$filter` may name only the entity
  * type's real properties (dataverseSchema.ts), and `$select` returns the selected columns only, as the service does.
+ * One row by key: `{set}({id})`. Updates (PATCH of connection references and workflows): dataverseWrites.ts.
  * The caller must be a user of the org (a systemuser with its Entra object id, or an application user).
  */
 import type { EmulatorCore } from './core';
@@ -14,7 +15,8 @@ import { ENTITY_SETS, parseExpand, parseSelect, project, unknownProperty, type E
 import { matchesAll, parseEqFilter } from './odataFilter';
 import { pageOf } from './paging';
 import { route, type Route } from './route';
-import type { DataverseOrg } from './tenantState';
+import { updateRow } from './dataverseWrites';
+import type { DataverseOrg, DvSystemUser } from './tenantState';
 
 const BASE = '/dataverse/:org/api/data/v9.2';
 const MAX_PAGE = 5000;
@@ -23,12 +25,17 @@ export function dataverseRoutes(): Route[] {
   return [
     route('dataverse', 'query', 'GET', `${BASE}/:set`, query),
     route('dataverse', 'userRoles', 'GET', `${BASE}/:set/:nav`, query),
+    route('dataverse', 'update', 'PATCH', `${BASE}/:set`, updateRow),
   ];
 }
 
 type Row = Record<string, unknown>;
 
-function orgOf(ctx: RequestContext, core: EmulatorCore): { org: DataverseOrg; orgUrl: string } {
+/** The org the request names, with the caller's systemuser row (a caller who is not a user of the org is refused). */
+export function orgOf(
+  ctx: RequestContext,
+  core: EmulatorCore,
+): { org: DataverseOrg; orgUrl: string; member: DvSystemUser; environmentId: string } {
   const env = core.state.environments.find((e) => e.dataverse.orgName.toLowerCase() === ctx.params.org.toLowerCase());
   if (!env) throw apiError(404, '0x80040217', `The organization '${ctx.params.org}' does not exist.`);
   const org = env.dataverse;
@@ -41,7 +48,7 @@ function orgOf(ctx: RequestContext, core: EmulatorCore): { org: DataverseOrg; or
   if (!member) {
     throw apiError(403, '0x80072560', `The user is not a member of the organization. Caller '${ctx.caller.oid}'.`);
   }
-  return { org, orgUrl: `${core.urls.dataverseBase}/${org.orgName}` };
+  return { org, orgUrl: `${core.urls.dataverseBase}/${org.orgName}`, member, environmentId: env.name };
 }
 
 function query(ctx: RequestContext, core: EmulatorCore): Reply {
@@ -62,6 +69,8 @@ function query(ctx: RequestContext, core: EmulatorCore): Reply {
       .map((r) => ({ roleid: r!.roleid, name: r!.name }));
     context = 'roles';
     type = ENTITY_SETS.roles;
+  } else if (KEYED.test(set)) {
+    return single(ctx, org, orgUrl);
   } else {
     const known = ENTITY_SETS[set.toLowerCase()];
     if (!known) throw segmentNotFound(set);
@@ -93,6 +102,32 @@ function query(ctx: RequestContext, core: EmulatorCore): Reply {
       ...(ctx.req.headers.prefer ? { 'Preference-Applied': `odata.maxpagesize=${size}` } : {}),
     },
   );
+}
+
+/** `connectionreferences(<guid>)`: one row by its primary key. */
+const KEYED = /^([a-z_]+)\(([0-9a-fA-F-]{36})\)$/;
+
+/** GET of one row by key (`{set}({id})`): the row, projected by $select, or 404 as Dataverse answers it. */
+function single(ctx: RequestContext, org: DataverseOrg, orgUrl: string): Reply {
+  const [, name, key] = KEYED.exec(ctx.params.set)!;
+  const set = name.toLowerCase();
+  const type = ENTITY_SETS[set];
+  if (!type) throw segmentNotFound(ctx.params.set);
+  const select = parseSelect(ctx.query.get('$select'), type);
+  const expanded = parseExpand(ctx.query.get('$expand'), type).map((e) => e.navigation);
+  const row = entitySet(org, set, ctx.query.get('$expand')).find(
+    (r) => String(r[type.primaryKey]).toLowerCase() === key.toLowerCase(),
+  );
+  if (!row) throw rowNotFound(type.logicalName, key);
+  return ok(
+    { '@odata.context': `${orgUrl}/api/data/v9.2/$metadata#${set}/$entity`, ...project(row, type, select, expanded) },
+    200,
+    { 'OData-Version': '4.0' },
+  );
+}
+
+export function rowNotFound(logicalName: string, key: string): Error {
+  return apiError(404, '0x80040217', `${logicalName} With Id = ${key} Does Not Exist`);
 }
 
 function maxPageSize(ctx: RequestContext): number {

@@ -3,15 +3,18 @@
  * owners (permissions) on the maker routes (owners and co-owners only, admins included) and on the admin routes
  * (admins only), start and stop. Turning a flow on checks, for a user, that every embedded connection is
  * theirs or shared with them (ConnectionAuthorizationFailed with the service's message otherwise); the admin app
- * passes that check. An unbound solution reference or a connection missing from the environment fails for anyone
- * (codes unconfirmed: ConnectionReferenceNotBound, ConnectionNotFound).
+ * passes that check. An unbound solution reference, a connection missing from the environment or a connection in a
+ * bad state (Error, ConfigurationNeeded) fails for anyone (codes unconfirmed: ConnectionReferenceNotBound,
+ * ConnectionNotFound, InvalidConnection). A solution flow takes the connections its Dataverse references are bound
+ * to when it is turned on. Owners change through modifyPermissions (flowPermissions.ts).
  */
-import { canUseConnection, findEnvironment } from './connectionModel';
+import { canUseConnection, connectionStatuses, findEnvironment } from './connectionModel';
+import { modifyFlowPermissions } from './flowPermissions';
 import type { EmulatorCore } from './core';
 import { apiError, ok, type Caller, type Reply, type RequestContext } from './http';
 import { pageOf } from './paging';
 import { route, type Route } from './route';
-import type { EmuConnection, EmuFlow } from './tenantState';
+import type { EmuConnection, EmuFlow, EmuFlowConnectionReference } from './tenantState';
 
 const BASE = '/flow/providers/Microsoft.ProcessSimple';
 
@@ -34,6 +37,11 @@ export function flowRoutes(): Route[] {
       requireFlowAdmin(ctx, core, 'start/action');
       return start(ctx, core, findFlow(ctx, core));
     }),
+    route('flow', 'adminModifyFlowPermissions', 'POST', `${adminOne}/modifyPermissions`, (ctx, core) => {
+      requireFlowAdmin(ctx, core, 'modifyPermissions/action');
+      modifyFlowPermissions(core, findFlow(ctx, core), ctx.body, { admin: true });
+      return { status: 200 };
+    }),
     route('flow', 'adminStopFlow', 'POST', `${adminOne}/stop`, (ctx, core) => {
       requireFlowAdmin(ctx, core, 'stop/action');
       setState(core, findFlow(ctx, core), 'Stopped');
@@ -43,6 +51,10 @@ export function flowRoutes(): Route[] {
     route('flow', 'listFlowOwners', 'GET', `${one}/permissions`, (ctx, core) => {
       const flow = accessible(ctx, core);
       return ok({ value: ownersView(core, flow) });
+    }),
+    route('flow', 'modifyFlowPermissions', 'POST', `${one}/modifyPermissions`, (ctx, core) => {
+      modifyFlowPermissions(core, accessible(ctx, core), ctx.body, { admin: false });
+      return { status: 200 };
     }),
     route('flow', 'startFlow', 'POST', `${one}/start`, startFlow),
     route('flow', 'stopFlow', 'POST', `${one}/stop`, (ctx, core) => {
@@ -55,7 +67,10 @@ export function flowRoutes(): Route[] {
 
 function isOwner(core: EmulatorCore, flow: EmuFlow, caller: Caller): boolean {
   const groups = core.groupIdsOf(caller.oid);
-  return flow.owners.some((o) => o.principalId === caller.oid || groups.includes(o.principalId));
+  // Run-only users (CanView) may run the flow but not read or manage it.
+  return flow.owners.some(
+    (o) => o.roleName !== 'CanView' && (o.principalId === caller.oid || groups.includes(o.principalId)),
+  );
 }
 
 function findFlow(ctx: RequestContext, core: EmulatorCore): EmuFlow {
@@ -210,21 +225,36 @@ function startFlow(ctx: RequestContext, core: EmulatorCore): Reply {
 
 function start(ctx: RequestContext, core: EmulatorCore, flow: EmuFlow): Reply {
   const connections = core.state.index.connectionsByEnv.get(flow.environmentId) ?? [];
-  for (const r of Object.values(flow.connectionReferences)) {
+  // A solution flow takes its connections from its connection references as they are bound when it is turned on:
+  // a reference re-bound while the flow runs reaches it at its next start (hence "turn it off and on").
+  const bindings = new Map<string, string | undefined>();
+  for (const [key, r] of Object.entries(flow.connectionReferences)) {
     if (r.source === 'Invoker') continue;
-    if (!r.connectionName) {
+    const connectionName = flow.workflowId && r.connectionReferenceLogicalName ? boundConnection(core, flow, r) : r.connectionName;
+    bindings.set(key, connectionName);
+    if (!connectionName) {
       throw apiError(
         400,
         'ConnectionReferenceNotBound',
         `The connection reference '${r.connectionReferenceLogicalName ?? r.connector}' is not bound to a connection. Set a connection on it before turning on this flow.`,
       );
     }
-    const connection = connections.find((c) => c.name === r.connectionName);
+    const connection = connections.find((c) => c.name === connectionName);
     if (!connection) {
       throw apiError(
         400,
         'ConnectionNotFound',
-        `The API connection '${r.connectionName}' to '${r.connector}' was not found in environment '${flow.environmentId}'.`,
+        `The API connection '${connectionName}' to '${r.connector}' was not found in environment '${flow.environmentId}'.`,
+      );
+    }
+    // "Invalid connection": a connection in a bad state (Error, ConfigurationNeeded) cannot activate a flow, whoever
+    // turns it on (connection references FAQ). The code is ours: the service's is unconfirmed.
+    const status = connectionStatuses(core, connection)[0];
+    if (status && status.status !== 'Connected') {
+      throw apiError(
+        400,
+        'InvalidConnection',
+        `The API connection '${connection.name}' to '${r.connector}' is in state '${status.status}'${status.error ? ` (${status.error.message})` : ''}: fix or replace the connection before turning on this flow.`,
       );
     }
     if (
@@ -239,9 +269,19 @@ function start(ctx: RequestContext, core: EmulatorCore, flow: EmuFlow): Reply {
       );
     }
   }
+  for (const [key, connectionName] of bindings) flow.connectionReferences[key].connectionName = connectionName;
   grantConnections(core, flow, ctx.caller.oid, ctx.caller.isTenantAdmin);
   setState(core, flow, 'Started');
   return { status: 200 };
+}
+
+/** The connection a solution flow's Dataverse connection reference is bound to now (undefined when unbound). */
+function boundConnection(core: EmulatorCore, flow: EmuFlow, r: EmuFlowConnectionReference): string | undefined {
+  const org = core.state.environments.find((e) => e.name === flow.environmentId)?.dataverse;
+  const row = org?.connectionReferences.find(
+    (c) => c.connectionreferencelogicalname.toLowerCase() === r.connectionReferenceLogicalName!.toLowerCase(),
+  );
+  return row?.connectionid ?? undefined;
 }
 
 function granted(flow: EmuFlow, connection: EmuConnection): boolean {

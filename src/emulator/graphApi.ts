@@ -1,7 +1,7 @@
 /**
  * Microsoft Graph v1.0, the directory part the bot uses: applications (list with $select/$top/$filter and
  * @odata.nextLink, get, owners, addPassword, removePassword), servicePrincipals, users and groups with members, and
- * JSON batching of these reads ($batch, see graphBatch.ts).
+ * JSON batching of these reads ($batch, see graphBatch.ts), and a user's manager (404 when the directory has none).
  * Authorization: the demo bot's app holds application permissions; other apps get 403 Authorization_RequestDenied;
  * users may read the directory and change credentials only of applications they own.
  * Throttle cost in resource units: GET applications 2, 1 with $select; others 1.
@@ -31,6 +31,7 @@ export function graphRoutes(): Route[] {
     route('graph', 'listServicePrincipals', 'GET', `${BASE}/servicePrincipals`, listServicePrincipals),
     route('graph', 'listUsers', 'GET', `${BASE}/users`, listUsers),
     route('graph', 'getUser', 'GET', `${BASE}/users/:id`, getUser),
+    route('graph', 'getManager', 'GET', `${BASE}/users/:id/manager`, getManager),
     route('graph', 'listGroups', 'GET', `${BASE}/groups`, listGroups),
     route('graph', 'listGroupMembers', 'GET', `${BASE}/groups/:id/members`, listMembers),
     route('graph', 'listGroupMembers', 'GET', `${BASE}/groups/:id/transitiveMembers`, listMembers),
@@ -278,6 +279,24 @@ function getUser(ctx: RequestContext, core: EmulatorCore): Reply {
   const user = core.state.index.usersById.get(key) ?? core.state.index.usersByUpn.get(key.toLowerCase());
   if (!user) throw notFound(key);
   return ok({ '@odata.context': `${CONTEXT}#users/$entity`, ...select(ctx, userView(user)) });
+}
+
+/**
+ * The user's manager as a directoryObject (a user here), or 404 Request_ResourceNotFound naming 'manager' when the
+ * directory records none, as Graph answers it (user-list-manager).
+ */
+function getManager(ctx: RequestContext, core: EmulatorCore): Reply {
+  requireRead(ctx.caller);
+  const key = ctx.params.id;
+  const user = core.state.index.usersById.get(key) ?? core.state.index.usersByUpn.get(key.toLowerCase());
+  if (!user) throw notFound(key);
+  const manager = user.managerId ? core.state.index.usersById.get(user.managerId) : undefined;
+  if (!manager) throw notFound('manager');
+  return ok({
+    '@odata.context': `${CONTEXT}#directoryObjects/$entity`,
+    '@odata.type': '#microsoft.graph.user',
+    ...select(ctx, userView(manager)),
+  });
 }
 
 function listGroups(ctx: RequestContext, core: EmulatorCore): Reply {

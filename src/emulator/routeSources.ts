@@ -34,6 +34,7 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
   'GET /graph/v1.0/servicePrincipals': `${GRAPH}/serviceprincipal-list (and CLI src/m365/entra/commands/app/app-permission-list.ts:198)`,
   'GET /graph/v1.0/users': `${GRAPH}/user-list`,
   'GET /graph/v1.0/users/:id': `${GRAPH}/user-get`,
+  'GET /graph/v1.0/users/:id/manager': `${GRAPH}/user-list-manager (404 Request_ResourceNotFound when none)`,
   'GET /graph/v1.0/groups': `${GRAPH}/group-list`,
   'GET /graph/v1.0/groups/:id/members': `${GRAPH}/group-list-members`,
   'GET /graph/v1.0/groups/:id/transitiveMembers': `${GRAPH}/group-list-transitivemembers`,
@@ -83,6 +84,10 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
     'CLI src/m365/flow/commands/owner/owner-list.ts:64',
   'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/start':
     'CLI src/m365/flow/commands/flow-enable.ts:41 (--asAdmin)',
+  'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/modifyPermissions':
+    'CLI src/m365/flow/commands/owner/owner-ensure.ts:91-107 (--asAdmin; put, roleName CanView|CanEdit) and owner-remove.ts:85-95 (delete by id); PSAdmin Set-AdminFlowOwnerRole / Remove-AdminFlowOwnerRole (RoleId = …/flows/{flow}/permissions/{id}); solution flows refused: Microsoft Japan Power Platform support blog "Power Automate フロー所有者の退職・異動への備え" (2022-10-01: the cmdlet is for non-solution flows only) and github.com/microsoft/coe-starter-kit/issues/1488',
+  'POST /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/modifyPermissions':
+    'CLI src/m365/flow/commands/owner/owner-ensure.ts:91-107; solution flows need a Dataverse user: learn.microsoft.com/training/modules/share-cloud-flow/solutions-sharing',
   'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/stop':
     'CLI src/m365/flow/commands/flow-disable.ts:41 (--asAdmin)',
   'POST /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/start':
@@ -92,6 +97,7 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
 
   // Dataverse Web API (entity property lists in dataverseSchema.ts, from each EntityType page)
   'GET /dataverse/:org/api/data/v9.2/:set': `${DV_ENTITY}/connectionreference (and …/solution, …/solutioncomponent, …/systemuser, …/role, …/workflow, …/publisher); paging ${LEARN}/power-apps/developer/data-platform/webapi/query/page-results`,
+  'PATCH /dataverse/:org/api/data/v9.2/:set': `${LEARN}/power-apps/developer/data-platform/webapi/update-delete-entities-using-web-api (basic update, If-Match: * against upsert, return=representation; ownerid@odata.bind: associate on update); ${DV_ENTITY}/connectionreference and …/workflow`,
   'GET /dataverse/:org/api/data/v9.2/:set/:nav': `${DV_ENTITY}/systemuser#collection-valued-navigation-properties (systemuserroles_association)`,
 
   // Azure Key Vault
@@ -111,6 +117,9 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
   'GET /control/recorded': 'emulator control (ours, control.ts)',
   'POST /control/reset': 'emulator control (ours, control.ts)',
   'POST /control/userToken': 'emulator control (ours, control.ts)',
+  'GET /control/flow': 'emulator control (ours, stateControl.ts)',
+  'GET /control/connectionReference': 'emulator control (ours, stateControl.ts)',
+  'POST /control/manager': 'emulator control (ours, stateControl.ts)',
 };
 
 /** The source recorded for a route registered as `method path` (path with `:name` segments), if any. */

@@ -14,6 +14,8 @@ export interface EmuUser {
   userType: 'Member' | 'Guest';
   /** Demo users sign in by ROPC with this password. */
   password: string;
+  /** Object id of the user's manager (Graph /users/{id}/manager); undefined when the directory records none. */
+  managerId?: string;
 }
 
 export interface EmuGroup {
@@ -108,7 +110,8 @@ export interface EmuFlowConnectionReference {
 export interface EmuFlowOwner {
   principalId: string;
   principalType: 'User' | 'Group' | 'ServicePrincipal';
-  roleName: 'Owner' | 'CanEdit';
+  /** Owner (the creator, or a solution flow's Dataverse owner), CanEdit (co-owner) or CanView (run-only user). */
+  roleName: 'Owner' | 'CanEdit' | 'CanView';
 }
 
 export interface EmuFlow {
