@@ -2,6 +2,7 @@
  * DataversePort over each environment's Web API (`{orgUrl}/api/data/v9.2/`), one token scope and one concurrency
  * limit per org (Dataverse's service protection counts per user per server). Paging is server-driven: the page size
  * goes in `Prefer: odata.maxpagesize` and the next page comes from `@odata.nextLink` (Dataverse has no $skip).
+ * Writes: a connection reference's connection and a solution flow's owner (PATCH, If-Match: *).
  */
 import type {
   ApplicationUser,
@@ -10,7 +11,9 @@ import type {
   Solution,
   SolutionComponent,
   SolutionFlow,
+  SystemUser,
 } from '../tenant/model';
+import { TenantApiError } from '../tenant/errors';
 import type { DataversePort } from '../tenant/ports';
 import { trimSlash } from './endpoints';
 import type { ApiClient } from './httpClient';
@@ -21,6 +24,7 @@ import {
   mapSolution,
   mapSolutionComponent,
   mapSolutionFlow,
+  mapSystemUser,
   type WireConnectionReference,
   type WireRole,
   type WireSolution,
@@ -31,6 +35,11 @@ import {
 import { withQuery } from './odata';
 import { paginatePages } from './paginate';
 
+const ODATA_HEADERS = { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' };
+/** The custom connector is a lookup, selected as `_customconnectorid_value` (there is no `customconnectorid`). */
+const REFERENCE_SELECT =
+  'connectionreferenceid,connectionreferencelogicalname,connectionreferencedisplayname,connectionid,connectorid,_customconnectorid_value,ismanaged,_ownerid_value';
+const WORKFLOW_SELECT = 'workflowid,name,statecode,_ownerid_value,clientdata';
 /** Dataverse caps a page at 5,000 rows. */
 const MAX_PAGE_SIZE = 5000;
 const WORKFLOW_CATEGORY_CLOUD_FLOW = 5;
@@ -48,11 +57,9 @@ export class DataverseClient implements DataversePort {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 500));
   }
 
-  /** The custom connector is a lookup, selected as `_customconnectorid_value` (there is no `customconnectorid`). */
   async *listConnectionReferences(environment: Environment): AsyncIterable<ConnectionReference> {
     for await (const page of this.rows<WireConnectionReference>(environment, 'connectionreferences', {
-      $select:
-        'connectionreferenceid,connectionreferencelogicalname,connectionreferencedisplayname,connectionid,connectorid,_customconnectorid_value,ismanaged,_ownerid_value',
+      $select: REFERENCE_SELECT,
     })) {
       for (const row of page) yield mapConnectionReference(row);
     }
@@ -98,11 +105,89 @@ export class DataverseClient implements DataversePort {
 
   async *listSolutionFlows(environment: Environment): AsyncIterable<SolutionFlow> {
     for await (const page of this.rows<WireWorkflow>(environment, 'workflows', {
-      $select: 'workflowid,name,statecode,_ownerid_value,clientdata',
+      $select: WORKFLOW_SELECT,
       $filter: `category eq ${WORKFLOW_CATEGORY_CLOUD_FLOW}`,
     })) {
       for (const row of page) yield mapSolutionFlow(row);
     }
+  }
+
+  async getConnectionReference(
+    environment: Environment,
+    referenceId: string,
+  ): Promise<ConnectionReference | undefined> {
+    const row = await this.row<WireConnectionReference>(environment, `connectionreferences(${guid(referenceId)})`, {
+      $select: REFERENCE_SELECT,
+    });
+    return row ? mapConnectionReference(row) : undefined;
+  }
+
+  async bindConnectionReference(
+    environment: Environment,
+    referenceId: string,
+    connectionName: string | null,
+  ): Promise<void> {
+    await this.update(environment, `connectionreferences(${guid(referenceId)})`, { connectionid: connectionName });
+  }
+
+  async findSystemUser(environment: Environment, entraObjectId: string): Promise<SystemUser | undefined> {
+    for await (const page of this.rows<WireSystemUser>(environment, 'systemusers', {
+      $select: 'systemuserid,fullname,isdisabled,applicationid,azureactivedirectoryobjectid',
+      $filter: `azureactivedirectoryobjectid eq ${entraId(entraObjectId)}`,
+    })) {
+      if (page[0]) return mapSystemUser(page[0]);
+    }
+    return undefined;
+  }
+
+  async getSolutionFlow(environment: Environment, workflowId: string): Promise<SolutionFlow | undefined> {
+    const row = await this.row<WireWorkflow>(environment, `workflows(${guid(workflowId)})`, {
+      $select: WORKFLOW_SELECT,
+    });
+    return row ? mapSolutionFlow(row) : undefined;
+  }
+
+  async setSolutionFlowOwner(environment: Environment, workflowId: string, systemUserId: string): Promise<void> {
+    await this.update(environment, `workflows(${guid(workflowId)})`, {
+      'ownerid@odata.bind': `/systemusers(${guid(systemUserId)})`,
+    });
+  }
+
+  /** One row by key; undefined on 404 (no such row). */
+  private async row<T>(environment: Environment, path: string, query: Record<string, string>): Promise<T | undefined> {
+    const orgUrl = this.orgUrl(environment);
+    return this.apiFor(orgUrl).find<T>(withQuery(`${orgUrl}/api/data/v9.2/${path}`, query), {
+      operation: `get ${path.split('(')[0]}`,
+      headers: ODATA_HEADERS,
+    });
+  }
+
+  /**
+   * PATCH of the given columns. `If-Match: *` keeps it an update: without it a PATCH of a row that is gone would
+   * create one (Dataverse upserts). Setting the same values twice has the same effect, so it is retried like a GET.
+   */
+  private async update(environment: Environment, path: string, columns: Record<string, unknown>): Promise<void> {
+    const orgUrl = this.orgUrl(environment);
+    await this.apiFor(orgUrl).request({
+      method: 'PATCH',
+      url: `${orgUrl}/api/data/v9.2/${path}`,
+      operation: `update ${path.split('(')[0]}`,
+      body: columns,
+      headers: { ...ODATA_HEADERS, 'If-Match': '*' },
+      idempotent: true,
+    });
+  }
+
+  private orgUrl(environment: Environment): string {
+    if (!environment.dataverseUrl) {
+      throw new TenantApiError({
+        message: `The environment '${environment.displayName}' has no Dataverse.`,
+        code: 'NoDataverse',
+        kind: 'badRequest',
+        api: 'dataverse',
+      });
+    }
+    return trimSlash(environment.dataverseUrl);
   }
 
   /** Rows of one entity set, page by page; an environment without Dataverse has none. */
@@ -112,7 +197,7 @@ export class DataverseClient implements DataversePort {
     const url = withQuery(`${orgUrl}/api/data/v9.2/${path}`, query);
     yield* paginatePages<T>(this.apiFor(orgUrl), url, {
       operation: `list ${path.split('(')[0]}`,
-      headers: { Prefer: `odata.maxpagesize=${this.pageSize}`, 'OData-MaxVersion': '4.0', 'OData-Version': '4.0' },
+      headers: { Prefer: `odata.maxpagesize=${this.pageSize}`, ...ODATA_HEADERS },
     });
   }
 }
@@ -120,5 +205,16 @@ export class DataverseClient implements DataversePort {
 /** Dataverse keys are GUIDs, written bare in $filter and key segments; refuse anything else. */
 function guid(value: string): string {
   if (!/^[0-9a-fA-F-]{36}$/.test(value)) throw new Error(`not a Dataverse id: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * An Entra object id, written bare in $filter like any GUID. The demo tenant's user ids (the Agents Playground's
+ * mock users) carry a 13th digit in their last group, so that one is let through too.
+ */
+function entraId(value: string): string {
+  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12,13}$/.test(value)) {
+    throw new Error(`not an Entra object id: ${JSON.stringify(value)}`);
+  }
   return value;
 }

@@ -2,7 +2,8 @@
  * FlowsPort over the classic Flow API. Listing, single flows and their owners use the admin routes (every flow of
  * the environment, whoever owns it); a user acting as themselves (`asMaker`) falls back to the maker routes when
  * the admin ones refuse them. Start/stop too: for a user the maker route runs the real check that the caller may use
- * each of the flow's connections (ConnectionAuthorizationFailed otherwise).
+ * each of the flow's connections (ConnectionAuthorizationFailed otherwise). Owners change through modifyPermissions
+ * (admin route first, like the rest).
  */
 import { isTenantApiError } from '../tenant/errors';
 import type { Flow, FlowOwner } from '../tenant/model';
@@ -149,6 +150,41 @@ export class FlowsClient implements FlowsPort {
         method: 'POST',
         url: withQuery(`${this.flowUrl(environmentId, flowId, admin)}/stop`, API_VERSION),
         operation: admin ? 'stopFlow(admin)' : 'stopFlow',
+        idempotent: true,
+      }),
+    );
+  }
+
+  async addFlowOwner(
+    environmentId: string,
+    flowId: string,
+    principal: { id: string; type: 'User' | 'Group' },
+    role: 'CanEdit' | 'CanView',
+  ): Promise<void> {
+    await this.modifyPermissions(environmentId, flowId, 'addFlowOwner', {
+      put: [{ properties: { principal: { id: principal.id, type: principal.type }, roleName: role } }],
+    });
+  }
+
+  /** The delete names the permission by its id, whose last segment is the principal's id for flows. */
+  async removeFlowOwner(environmentId: string, flowId: string, principalId: string): Promise<void> {
+    await this.modifyPermissions(environmentId, flowId, 'removeFlowOwner', {
+      delete: [
+        {
+          id: `/providers/Microsoft.ProcessSimple/environments/${environmentId}/flows/${flowId}/permissions/${principalId}`,
+        },
+      ],
+    });
+  }
+
+  private async modifyPermissions(environmentId: string, flowId: string, name: string, body: unknown): Promise<void> {
+    await this.adminOrMaker((admin) =>
+      this.api.request({
+        method: 'POST',
+        url: withQuery(`${this.flowUrl(environmentId, flowId, admin)}/modifyPermissions`, API_VERSION),
+        operation: admin ? `${name}(admin)` : name,
+        body,
+        // Putting the same role again, or deleting a permission already gone, changes nothing more.
         idempotent: true,
       }),
     );

@@ -1,12 +1,13 @@
 /**
  * DirectoryPort over Microsoft Graph: users, groups, app registrations and their password credentials.
- * addPassword is the one non-idempotent write: it is sent once, and a lost answer surfaces as `outcomeUnknown`.
+ * Also a user's manager. addPassword is the one non-idempotent write: it is sent once, and a lost answer surfaces as `outcomeUnknown`.
  * Owners of many apps are read 20 at a time through JSON batching ($batch).
  */
 import { registerSecretValue } from '../logging/logger';
 import type { AppRegistration, Group, NewPasswordCredential, User } from '../tenant/model';
 import { isTenantApiError } from '../tenant/errors';
 import type { DirectoryPort, OwnerIdsResult } from '../tenant/ports';
+import { errorFromResponse, serviceError } from './errorMapping';
 import type { ApiClient } from './httpClient';
 import {
   APPLICATION_SELECT,
@@ -48,6 +49,26 @@ export class GraphClient implements DirectoryPort {
       { operation: 'getUser' },
     );
     return wire ? mapUser(wire) : undefined;
+  }
+
+  /**
+   * Graph answers 404 Request_ResourceNotFound both when the user has no manager (the message names 'manager') and
+   * when the user does not exist (it names the user): the first is "no manager", the second an error.
+   */
+  async getManager(userIdOrUpn: string): Promise<User | undefined> {
+    const response = await this.api.request<WireUser>({
+      method: 'GET',
+      url: this.url(`/users/${encodeURIComponent(userIdOrUpn)}/manager`, { $select: USER_SELECT }),
+      operation: 'getManager',
+      acceptStatuses: [404],
+    });
+    if (response.status !== 404) return mapUser(response.data);
+    if (/'manager'/i.test(serviceError(response.data).message ?? '')) return undefined;
+    throw errorFromResponse(
+      { api: 'graph', operation: 'getManager', correlationId: response.correlationId },
+      404,
+      response.data,
+    );
   }
 
   async *listUsers(): AsyncIterable<User> {

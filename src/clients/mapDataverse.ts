@@ -6,6 +6,7 @@ import type {
   Solution,
   SolutionComponent,
   SolutionFlow,
+  SystemUser,
 } from '../tenant/model';
 
 export interface WireConnectionReference {
@@ -39,6 +40,7 @@ export interface WireSystemUser {
   applicationid?: string | null;
   fullname?: string | null;
   isdisabled?: boolean | null;
+  azureactivedirectoryobjectid?: string | null;
 }
 
 export interface WireRole {
@@ -132,5 +134,15 @@ export function mapSolutionFlow(wire: WireWorkflow): SolutionFlow {
     stateCode: wire.statecode ?? 0,
     ownerId: wire._ownerid_value ?? undefined,
     connectionReferenceLogicalNames: referencedLogicalNames(wire.clientdata),
+  };
+}
+
+export function mapSystemUser(wire: WireSystemUser): SystemUser {
+  return {
+    id: wire.systemuserid,
+    entraObjectId: wire.azureactivedirectoryobjectid ?? undefined,
+    fullName: wire.fullname ?? wire.systemuserid,
+    isDisabled: wire.isdisabled === true,
+    applicationId: wire.applicationid ?? undefined,
   };
 }

@@ -39,7 +39,11 @@ export function updateRow(ctx: RequestContext, core: EmulatorCore): Reply {
   if (set === 'connectionreferences') updateConnectionReference(write);
   else if (set === 'workflows') updateWorkflow(write);
   else if (ENTITY_SETS[set]) {
-    throw apiError(405, '0x80060888', `The demo tenant does not update ${set} rows (only connectionreferences and workflows).`);
+    throw apiError(
+      405,
+      '0x80060888',
+      `The demo tenant does not update ${set} rows (only connectionreferences and workflows).`,
+    );
   } else {
     throw apiError(404, '0x8006088a', `Resource not found for the segment '${ctx.params.set}'.`);
   }
@@ -232,5 +236,11 @@ function rowView(org: DataverseOrg, set: string, id: string): Record<string, unk
     );
   }
   const wf = org.workflows.find((row) => row.workflowid.toLowerCase() === id)!;
-  return { workflowid: wf.workflowid, name: wf.name, statecode: wf.statecode, _ownerid_value: wf.ownerid, modifiedon: wf.modifiedon };
+  return {
+    workflowid: wf.workflowid,
+    name: wf.name,
+    statecode: wf.statecode,
+    _ownerid_value: wf.ownerid,
+    modifiedon: wf.modifiedon,
+  };
 }

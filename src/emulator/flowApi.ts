@@ -230,7 +230,8 @@ function start(ctx: RequestContext, core: EmulatorCore, flow: EmuFlow): Reply {
   const bindings = new Map<string, string | undefined>();
   for (const [key, r] of Object.entries(flow.connectionReferences)) {
     if (r.source === 'Invoker') continue;
-    const connectionName = flow.workflowId && r.connectionReferenceLogicalName ? boundConnection(core, flow, r) : r.connectionName;
+    const connectionName =
+      flow.workflowId && r.connectionReferenceLogicalName ? boundConnection(core, flow, r) : r.connectionName;
     bindings.set(key, connectionName);
     if (!connectionName) {
       throw apiError(

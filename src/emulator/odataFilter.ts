@@ -1,6 +1,7 @@
 /**
  * The small part of OData $filter the clients use: `field eq value` clauses joined by `and`, where value is a
- * quoted string (quotes doubled inside), a number, a bare GUID, true/false or null. Anything else is refused, so
+ * quoted string (quotes doubled inside), a number, a bare GUID (37 characters too: the demo users' Entra ids, the
+ * Agents Playground's, carry a 13th digit in their last group), true/false or null. Anything else is refused, so
  * a client relying on more fails here rather than against the real service.
  */
 
@@ -15,7 +16,7 @@ export function parseEqFilter(filter: string | undefined): EqClause[] | undefine
   const clauses: EqClause[] = [];
   let rest = filter.trim();
   const clause =
-    /^([A-Za-z_][A-Za-z0-9_/]*)\s+eq\s+('(?:[^']|'')*'|[0-9a-fA-F-]{36}|-?\d+(?:\.\d+)?|true|false|null)\s*/;
+    /^([A-Za-z_][A-Za-z0-9_/]*)\s+eq\s+('(?:[^']|'')*'|[0-9a-fA-F-]{36,37}|-?\d+(?:\.\d+)?|true|false|null)\s*/;
   while (rest) {
     const match = rest.match(clause);
     if (!match) return undefined;

@@ -200,6 +200,19 @@ export interface ApplicationUser {
   roles: SecurityRole[];
 }
 
+/** A user of one environment's Dataverse (systemuser): a person, or an application user of a service principal. */
+export interface SystemUser {
+  /** systemuserid: what a Dataverse owner (ownerid) names. */
+  id: string;
+  /** Entra object id (a person's, or the service principal's for an application user). */
+  entraObjectId?: string;
+  fullName: string;
+  /** Dataverse refuses to make a disabled user the owner of a record. */
+  isDisabled: boolean;
+  /** Set for application users. */
+  applicationId?: string;
+}
+
 export interface SolutionFlow {
   workflowId: string;
   name: string;

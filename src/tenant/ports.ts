@@ -18,6 +18,7 @@ import type {
   Solution,
   SolutionComponent,
   SolutionFlow,
+  SystemUser,
   User,
 } from './model';
 
@@ -49,6 +50,11 @@ export interface DirectoryPort {
    * Not idempotent and never retried: a lost response throws a TenantApiError with outcomeUnknown=true, and the
    * caller reconciles by listing the application's credentials and looking for `displayName`.
    */
+  /**
+   * The user's manager (Graph /users/{id}/manager), or undefined when the directory records none. Throws a notFound
+   * TenantApiError when the user does not exist.
+   */
+  getManager(userIdOrUpn: string): Promise<User | undefined>;
   addPassword(
     objectId: string,
     credential: { displayName: string; endDateTime: string },
@@ -92,6 +98,21 @@ export interface FlowsPort {
   /** Turns the flow on as the client's identity; throws TenantApiError code ConnectionAuthorizationFailed. */
   startFlow(environmentId: string, flowId: string): Promise<void>;
   stopFlow(environmentId: string, flowId: string): Promise<void>;
+  /**
+   * Makes a user or group an owner of the flow (modifyPermissions put; CanEdit = co-owner, CanView = run-only user),
+   * on the admin route for the bot. Idempotent (retried; adding an owner again changes nothing). A flow in a
+   * solution is refused on the admin route (TenantApiError code SolutionFlowPermissionsNotSupported, kind
+   * badRequest): change its owner in Dataverse instead (DataversePort.setSolutionFlowOwner). The flow's creator
+   * cannot be re-roled (CannotModifyCreator).
+   */
+  addFlowOwner(
+    environmentId: string,
+    flowId: string,
+    principal: { id: string; type: 'User' | 'Group' },
+    role: 'CanEdit' | 'CanView',
+  ): Promise<void>;
+  /** Removes an owner (modifyPermissions delete); idempotent. The creator cannot be removed (CannotModifyCreator). */
+  removeFlowOwner(environmentId: string, flowId: string, principalId: string): Promise<void>;
 }
 
 /** Dataverse Web API of one environment. */
@@ -103,6 +124,26 @@ export interface DataversePort {
   listApplicationUsers(environment: Environment): AsyncIterable<ApplicationUser>;
   /** Cloud flows stored in Dataverse (workflows, category 5). */
   listSolutionFlows(environment: Environment): AsyncIterable<SolutionFlow>;
+  /** One connection reference by id (connectionreferenceid); undefined when there is none. */
+  getConnectionReference(environment: Environment, referenceId: string): Promise<ConnectionReference | undefined>;
+  /**
+   * Binds a connection reference to a connection (PATCH connectionreferences(id) `connectionid`; null unbinds),
+   * never creating a row (If-Match: *). Idempotent, so retried on 429/5xx. The service refuses a connection of
+   * another environment or connector (badRequest, 0x80040203), one the bot's identity may not use (forbidden,
+   * 0x80040220: share it with the bot's service principal first) and a missing reference (notFound). Flows that
+   * are on keep the old connection until they are turned off and on.
+   */
+  bindConnectionReference(environment: Environment, referenceId: string, connectionName: string | null): Promise<void>;
+  /** The environment's Dataverse user for an Entra object id (person or service principal); undefined if none. */
+  findSystemUser(environment: Environment, entraObjectId: string): Promise<SystemUser | undefined>;
+  /** One solution flow (workflows row) by workflow id; undefined when there is none. */
+  getSolutionFlow(environment: Environment, workflowId: string): Promise<SolutionFlow | undefined>;
+  /**
+   * Makes a Dataverse user the owner of a solution flow (PATCH workflows(id) `ownerid@odata.bind`); the flow's owner
+   * on the Flow API follows. Idempotent. Refused for a disabled user (badRequest, 0x80040225) or an unknown one
+   * (notFound).
+   */
+  setSolutionFlowOwner(environment: Environment, workflowId: string, systemUserId: string): Promise<void>;
 }
 
 /** Azure Key Vault secrets. */
