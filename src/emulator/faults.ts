@@ -8,16 +8,17 @@
  *                                              token: token, openidConfiguration, jwks
  *                                              graph: listApplications, getApplication, listApplicationOwners,
  *                                                addPassword, removePassword, listServicePrincipals, listUsers,
- *                                                getUser, listGroups, listGroupMembers, batch
+ *                                                getUser, getManager, listGroups, listGroupMembers, batch
  *                                              bap: listEnvironments; powerApps: listConnections,
  *                                                listConnectorConnections, listPermissions, modifyPermissions,
  *                                                listMyConnections
  *                                              powerPlatform: listConnections, getConnection, updateConnection,
  *                                                listPermissions, modifyPermissions
  *                                              flow: listFlows, adminListFlows, adminGetFlow,
- *                                                adminListFlowOwners, adminStartFlow, adminStopFlow, getFlow,
- *                                                listFlowOwners, startFlow, stopFlow
- *                                              dataverse: query, userRoles; keyVault: setSecret, getSecret,
+ *                                                adminListFlowOwners, adminModifyFlowPermissions, adminStartFlow,
+ *                                                adminStopFlow, getFlow, listFlowOwners, modifyFlowPermissions,
+ *                                                startFlow, stopFlow
+ *                                              dataverse: query, userRoles, update (PATCH); keyVault: setSecret, getSecret,
  *                                                listSecretVersions
  *   FAULT  := 'latency=' MS                    added delay before answering
  *           | 'error=' RATE [':' STATUS]       answer STATUS (500, 503 or 504; default 503) with that probability

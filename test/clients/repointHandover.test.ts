@@ -4,7 +4,9 @@
  * turn both flows off and on, read their state), a solution flow's owner changed, a flow co-owner added, a manager
  * read; each refusal as a typed TenantApiError; 429 waited out, 503 and a lost answer reported.
  */
+import axios from 'axios';
 import { collect } from '../../src/clients';
+import { environmentHost } from '../../src/emulator/connectionModel';
 import { APPS, CONNECTIONS, FLOWS, USERS, WORKFLOWS } from '../../src/emulator/fixture';
 import { isTenantApiError, TenantApiError } from '../../src/tenant/errors';
 import type { ConnectionReference, Environment } from '../../src/tenant/model';
@@ -30,6 +32,27 @@ describe('re-point and handover clients against the demo tenant', () => {
       sharePoint: refs.find((r) => r.displayName === 'VM SharePoint Connection Ref')!,
     };
   };
+  /** TechUser_Sharepoint_PRD shares their connection, as its owner, through the Power Platform API. */
+  const shareAsTechnicalUser = async (connectionName: string, principalId: string): Promise<void> => {
+    const info = tenant.emulator.info;
+    const token = tenant.emulator.control.userToken(USERS.techUser.upn, 'https://api.powerplatform.com/.default');
+    const base = info.powerPlatform.replace('{environmentHost}', environmentHost(prod.id));
+    const answer = await axios.post(
+      `${base}/connectivity/connectors/shared_sharepointonline/connections/${connectionName}/modifyPermissions?api-version=1`,
+      {
+        put: [
+          {
+            properties: {
+              roleName: 'CanView',
+              principal: { id: principalId, type: 'ServicePrincipal', tenantId: info.tenantId },
+            },
+          },
+        ],
+      },
+      { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
+    );
+    expect(answer.status).toBe(200);
+  };
   const failure = (promise: Promise<unknown>): Promise<TenantApiError> =>
     promise.then(
       () => {
@@ -47,12 +70,11 @@ describe('re-point and handover clients against the demo tenant', () => {
     expect(refs.dataverse.connectionName).toBe(CONNECTIONS.prodLeeDataverse);
     expect(refs.sharePoint.connectionName).toBe(CONNECTIONS.prodLeeSharePoint);
 
-    // The technical user's SharePoint connection is OAuth: an admin may share it with the bot's service principal.
+    // The technical user's SharePoint connection is OAuth: its owner may share it with the bot's service principal
+    // (Can use), through the Power Platform API as docs/deployment.md describes.
     const botPrincipal = (await directory.findServicePrincipalIdByAppId(tenant.emulator.info.clientId))!;
     expect(botPrincipal).toBe(APPS.bot.spId);
-    await connections.modifyPermissions(prod.id, 'shared_sharepointonline', CONNECTIONS.prodTechSharePoint, {
-      put: [{ principal: { id: botPrincipal, type: 'ServicePrincipal' }, roleName: 'CanView' }],
-    });
+    await shareAsTechnicalUser(CONNECTIONS.prodTechSharePoint, botPrincipal);
 
     await dataverse.bindConnectionReference(prod, refs.dataverse.id, CONNECTIONS.prodD365Dataverse);
     await dataverse.bindConnectionReference(prod, refs.sharePoint.id, CONNECTIONS.prodTechSharePoint);
@@ -82,8 +104,9 @@ describe('re-point and handover clients against the demo tenant', () => {
     expect(onboarding.connectionReferences.find((r) => r.connector === 'shared_sharepointonline')?.connectionName).toBe(
       CONNECTIONS.prodTechSharePoint,
     );
-    // Undo: the previous binding goes back the same way, once the bot may use Lee's connection too (an admin shares
-    // it with the bot's service principal, as with the targets).
+    // Undo: the previous binding goes back the same way, once the bot may use Lee's connection too. Lee is disabled
+    // and cannot share it: an admin does, through the classic admin API (whether the real one shares with a service
+    // principal is unconfirmed: its cmdlet offers users, groups and the tenant only).
     const undo = () => dataverse.bindConnectionReference(prod, refs.dataverse.id, CONNECTIONS.prodLeeDataverse);
     expect(await failure(undo())).toMatchObject({ kind: 'forbidden', code: '0x80040220' });
     await connections.modifyPermissions(prod.id, 'shared_commondataserviceforapps', CONNECTIONS.prodLeeDataverse, {
