@@ -283,7 +283,10 @@ function getUser(ctx: RequestContext, core: EmulatorCore): Reply {
 
 /**
  * The user's manager as a directoryObject (a user here), or 404 Request_ResourceNotFound naming 'manager' when the
- * directory records none, as Graph answers it (user-list-manager).
+ * directory records none, as Graph answers it (user-list-manager). Read like the other user reads (the bot's app
+ * may): whether the real service lets an app read it with User.Read.All is unsure — the v1.0 page's permission
+ * table has said "Application: not supported" in some languages, while the beta agentUser page and Microsoft Q&A
+ * answers say User.Read.All works.
  */
 function getManager(ctx: RequestContext, core: EmulatorCore): Reply {
   requireRead(ctx.caller);
