@@ -14,10 +14,7 @@ import { lookups } from './snapshotLookups';
 export const DEFAULT_STALE_AFTER_DAYS = 30;
 
 /** Both kinds: recently expired credentials and stale ones. */
-export function expiredCredentials(
-  snapshot: TenantSnapshot,
-  options: { staleAfterDays?: number } = {},
-): RuleFinding[] {
+export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAfterDays?: number } = {}): RuleFinding[] {
   return pastEndDate(snapshot, options, { expired: true, stale: true });
 }
 
