@@ -416,9 +416,9 @@ export class TenantScanner {
   }
 
   /**
-   * The directory rules, on batches of apps: each batch with its apps' service-principal connections, owners and
-   * application users, so the rules' per-app lookups stay linear however big the tenant is. Application users of
-   * an app the tenant does not have (or when the app registrations could not be read) get a batch of their own.
+   * The directory rules, on batches of the apps they can report: each batch with its apps' service-principal
+   * connections, owners and application users, so the rules' per-app lookups stay linear however big the tenant
+   * is. The other application users get a batch of their own, with their apps when the tenant has them.
    */
   private async directoryRules(
     environments: Environment[],
@@ -438,6 +438,10 @@ export class TenantScanner {
     };
     const spByApp = byAppId(leftovers.spConnections, (c) => c.servicePrincipalAppId);
     const appUsersByApp = byAppId(leftovers.applicationUsers, (u) => u.applicationId);
+    const { now } = this.options;
+    const reportable = this.rules.directory.every((rule) => rule.appsReported)
+      ? (app: SnapshotApp) => this.rules.directory.some((rule) => rule.appsReported?.(app, now, this.rules.options))
+      : () => true;
     const run = async (partial: Partial<TenantSnapshot>) => {
       const snapshot: TenantSnapshot = { ...emptySnapshot(this.options.now), environments, ...partial };
       for (const rule of this.rules.directory) {
@@ -447,8 +451,9 @@ export class TenantScanner {
       // held the event loop ~70 ms).
       await yieldToEventLoop();
     };
-    for (let i = 0; apps && i < apps.length; i += APP_BATCH) {
-      const batch = apps.slice(i, i + APP_BATCH);
+    const reported = (apps ?? []).filter(reportable);
+    for (let i = 0; i < reported.length; i += APP_BATCH) {
+      const batch = reported.slice(i, i + APP_BATCH);
       const keys = batch.map((a) => a.appId.toLowerCase());
       await run({
         apps: batch,
@@ -461,8 +466,19 @@ export class TenantScanner {
       });
       for (const key of keys) appUsersByApp.delete(key);
     }
-    const appless = [...appUsersByApp.values()].flat();
-    if (appless.length) await run({ applicationUsers: appless });
+    const others = [...appUsersByApp.values()].flat();
+    if (others.length) {
+      const keys = new Set(others.map((u) => u.applicationId.toLowerCase()));
+      const theirApps = (apps ?? []).filter((a) => keys.has(a.appId.toLowerCase()));
+      await run({
+        apps: theirApps,
+        applicationUsers: others,
+        users: relevantUsers(
+          result.users,
+          theirApps.flatMap((a) => a.ownerIds),
+        ),
+      });
+    }
   }
 
   /** Adds a finding as people read it, with its scope, the people it concerns and those to alert. */

@@ -46,5 +46,6 @@ export const appUserSystemAdministratorRule: GovernanceRule = {
   run: appUsersWithSystemAdministrator,
   // The app's owners: they chose its role.
   stakeholders: ownersAndMakers,
+  appsReported: () => false,
   ownersNeeded: { appUser: holdsSystemAdministrator },
 };

@@ -87,6 +87,7 @@ export const credentialExpiredRule: GovernanceRule = {
   run: (snapshot, options) => pastEndDate(snapshot, options, { expired: true, stale: false }),
   // The app's owners: they can rotate or renew it.
   stakeholders: ownersAndMakers,
+  appsReported: (app, now, options) => hasCredentialEndingWithin(app, now, -options.staleAfterDays, 0),
   ownersNeeded: {
     app: (app, now, options) => hasCredentialEndingWithin(app, now, -options.staleAfterDays, 0),
   },

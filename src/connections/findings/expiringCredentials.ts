@@ -73,5 +73,6 @@ export const credentialExpiringRule: GovernanceRule = {
   run: credentialsExpiringSoon,
   // The app's owners: they can rotate it.
   stakeholders: ownersAndMakers,
+  appsReported: (app, now, options) => hasCredentialEndingWithin(app, now, 0, options.withinDays),
   ownersNeeded: { app: (app, now, options) => hasCredentialEndingWithin(app, now, 0, options.withinDays) },
 };

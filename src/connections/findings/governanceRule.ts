@@ -38,6 +38,13 @@ export interface GovernanceRule {
   run(snapshot: TenantSnapshot, options: RuleOptions): RuleFinding[];
   stakeholders(about: FindingAbout): Stakeholders;
   /**
+   * Directory rules: the app registrations the rule can report on. The scanner hands the directory rules only the
+   * apps one of them can report (every app while a directory rule leaves this out), so a tenant's thousands of
+   * apps with nothing near its end date cost nothing. A rule about application users reports none itself: their
+   * apps come with them.
+   */
+  appsReported?(app: SnapshotApp, now: Date, options: RuleOptions): boolean;
+  /**
    * Directory rules that name app owners: which apps' owners to read. Owners cost a Graph request per 20 apps, so
    * the scanner reads them only for apps some rule may report (as each registration arrives, and for the apps of
    * the application users once every environment is read).

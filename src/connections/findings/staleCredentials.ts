@@ -4,7 +4,7 @@
  * recently expired ones (see expiredCredentials.ts).
  */
 import { pastEndDate } from './expiredCredentials';
-import { ownersAndMakers, type GovernanceRule } from './governanceRule';
+import { hasCredentialEndingWithin, ownersAndMakers, type GovernanceRule } from './governanceRule';
 
 export const credentialStaleRule: GovernanceRule = {
   kind: 'credential-stale',
@@ -13,4 +13,5 @@ export const credentialStaleRule: GovernanceRule = {
   run: (snapshot, options) => pastEndDate(snapshot, options, { expired: false, stale: true }),
   // Whichever owners are known (the scanner reads them only when another credential of the app is in the window).
   stakeholders: ownersAndMakers,
+  appsReported: (app, now, options) => hasCredentialEndingWithin(app, now, -Infinity, -options.staleAfterDays),
 };
