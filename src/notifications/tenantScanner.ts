@@ -4,10 +4,12 @@
  * users), run through the rules of scope `environment` and dropped, keeping only the findings, who they concern,
  * and the little the `directory` rules still need (service-principal connections, application users). App
  * registrations are kept trimmed to their credentials. Each finding's scope and people come from its `about` and
- * its rule's `stakeholders`. Reads run with bounded concurrency (two lanes: environments, app owner look-ups) on top of the
- * clients' own per-API limits and 429 retries. Owner look-ups (20 apps per Graph $batch) start while the app
- * registrations are still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
- * there is ever reported as fixed.
+ * its rule's `stakeholders`.
+ *
+ * Reads run with bounded concurrency (two lanes: environments, app owner look-ups) on top of the clients' own
+ * per-API limits and 429 retries. Owner look-ups (20 apps per Graph $batch) start while the app registrations are
+ * still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read
+ * is listed in `partial` and its scope is left unchecked, so nothing there is ever reported as fixed.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import pLimit, { type Limit } from 'p-limit';
@@ -443,7 +445,7 @@ export class TenantScanner {
       ? (app: SnapshotApp) => this.rules.directory.some((rule) => rule.appsReported?.(app, now, this.rules.options))
       : () => true;
     const run = async (partial: Partial<TenantSnapshot>) => {
-      const snapshot: TenantSnapshot = { ...emptySnapshot(this.options.now), environments, ...partial };
+      const snapshot: TenantSnapshot = { ...emptySnapshot(now), environments, ...partial };
       for (const rule of this.rules.directory) {
         for (const finding of rule.run(snapshot, this.rules.options)) this.add(result, rule, finding);
       }
