@@ -1,11 +1,12 @@
 /**
- * "Health report" (admins only): the governance findings of the whole tenant, most severe first, each with why it
- * matters, a link to the knowledge article and the action, paged under Teams' card size limit.
+ * "Health report" (admins only): the findings of every registered governance rule over the whole tenant, most
+ * severe first, each with why it matters, a link to the knowledge article and the action, paged under Teams' card
+ * size limit.
  */
 import { renderCard } from '../cards/renderCard';
 import type { Reply } from '../cards/reply';
 import { findingsByKindChart, findingsBySeverityChart } from './chartData';
-import { governanceFindings } from './findings';
+import { governanceFindings, ruleOf } from './findings';
 import { ARTICLE_QUESTIONS } from './findings/articles';
 import type { Finding } from './findings/finding';
 import { withGaps } from './partialResult';
@@ -15,20 +16,8 @@ import type { TenantReader } from './tenantReader';
 
 export const FINDINGS_PAGE_SIZE = 20;
 
-const KIND_LABEL: Record<Finding['kind'], string> = {
-  'appuser-system-administrator': 'App user with System Administrator',
-  'connection-owner-disabled': 'Connection owned by a disabled account',
-  'connection-personal-in-production': 'Personal account in production',
-  'connection-error': 'Connection in Error',
-  'connection-needs-configuration': 'Connection needs configuration',
-  'credential-expiring': 'Credential expiring',
-  'credential-expired': 'Credential expired',
-  'credential-stale': 'Stale expired credential',
-  'reference-unbound': 'Unbound connection reference',
-  'reference-broken': 'Broken connection reference',
-  'reference-cross-solution': 'Cross-solution connection reference',
-  'reference-cryptic-name': 'Unclear reference name',
-};
+/** The kind as the rule that reports it names it (a kind no rule claims is shown as is). */
+const kindLabel = (kind: Finding['kind']): string => ruleOf(kind)?.label ?? kind;
 
 const SEVERITY_COLOR = { high: 'Attention', medium: 'Warning', low: 'Default' } as const;
 
@@ -47,9 +36,9 @@ export async function healthReportReply(reader: TenantReader, now: Date, page = 
       ? `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${count('high')} high, ${count('medium')} medium, ${count('low')} low.`
       : 'No findings: nothing needs attention.',
     severityChart: findingsBySeverityChart(findings),
-    kindChart: findingsByKindChart(findings, (kind) => KIND_LABEL[kind]),
+    kindChart: findingsByKindChart(findings, kindLabel),
     findings: shown.map((f) => ({
-      kind: KIND_LABEL[f.kind],
+      kind: kindLabel(f.kind),
       severity: f.severity.toUpperCase(),
       color: SEVERITY_COLOR[f.severity],
       subject: f.subject,

@@ -1,25 +1,28 @@
 /**
- * Streams the whole tenant through the governance rules of src/connections/findings without holding it: each
- * environment is read (connections, flows, references, solutions, solution flows, application users), run through
- * the environment rules and dropped, keeping only the findings, who they concern, and the little the directory
- * rules still need (service-principal connections, application users). App registrations are kept trimmed to
- * their credentials. Reads run with bounded concurrency (two lanes: environments, app owner look-ups) on top of the
- * clients' own per-API limits and 429 retries. Owner look-ups (20 apps per Graph $batch) start while the app
- * registrations are still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
- * there is ever reported as fixed.
+ * Streams the whole tenant through the governance rules registered in src/connections/findings/rules.ts without
+ * holding it: each environment is read (connections, flows, references, solutions, solution flows, application
+ * users), run through the rules of scope `environment` and dropped, keeping only the findings, who they concern,
+ * and the little the `directory` rules still need (service-principal connections, application users). App
+ * registrations are kept trimmed to their credentials. Each finding's scope and people come from its `about` and
+ * its rule's `stakeholders`.
+ *
+ * Reads run with bounded concurrency (two lanes: environments, app owner look-ups) on top of the clients' own
+ * per-API limits and 429 retries. Owner look-ups (20 apps per Graph $batch) start while the app registrations are
+ * still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read
+ * is listed in `partial` and its scope is left unchecked, so nothing there is ever reported as fixed.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import pLimit, { type Limit } from 'p-limit';
-import { referenceUsage, type FlowUse } from '../connections/connectionUsage';
 import {
-  appUsersWithSystemAdministrator,
-  credentialsExpiringSoon,
-  ENVIRONMENT_RULES,
-  expiredCredentials,
+  ruleOptions,
+  rulesIn,
   sortFindings,
   type Finding,
+  type FindingAbout,
+  type GovernanceRule,
+  type RuleFinding,
+  type RuleOptions,
 } from '../connections/findings';
-import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
 import { lookups } from '../connections/findings/snapshotLookups';
 import { indexedConnection, indexedFlow, type TenantIndexData } from '../connections/tenantIndex';
 import type {
@@ -55,6 +58,11 @@ const OWNER_BATCH = 20;
 /** The scope of findings about app registrations (credentials); environments are `environment:<id>`. */
 export const DIRECTORY_SCOPE = 'directory';
 export const environmentScope = (environmentId: string): string => `environment:${environmentId}`;
+/** The scope a finding is in: its environment, or the directory for what lives there (app registrations). */
+export const scopeOfAbout = (about: FindingAbout): string =>
+  about.environmentId !== undefined ? environmentScope(about.environmentId) : DIRECTORY_SCOPE;
+/** Apps whose rules run together (and whose lookups are built together) before the chat turns get a turn. */
+const APP_BATCH = 200;
 
 export interface TenantScan {
   findings: Finding[];
@@ -86,6 +94,13 @@ export interface ScanOptions {
   readConcurrency?: number;
   /** Told how far the scan has got (a few hundred times per scan at most); must not throw. */
   onProgress?: ScanProgressListener;
+}
+
+/** The registered rules as this scan runs them: by scope, with the options they share. */
+interface ScanRules {
+  environment: GovernanceRule[];
+  directory: GovernanceRule[];
+  options: RuleOptions;
 }
 
 interface EnvironmentLeftovers {
@@ -130,6 +145,7 @@ function trimApp(app: AppRegistration): SnapshotApp {
 export class TenantScanner {
   private readonly ownerReads: Limit;
   private readonly environments: Limit;
+  private readonly rules: ScanRules;
 
   constructor(
     private readonly tenant: TenantPorts,
@@ -137,6 +153,12 @@ export class TenantScanner {
   ) {
     this.environments = pLimit(options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY);
     this.ownerReads = pLimit(options.readConcurrency ?? DEFAULT_READ_CONCURRENCY);
+    // Read from the registry when the scan is made, so a rule registered by then is run.
+    this.rules = {
+      environment: rulesIn('environment'),
+      directory: rulesIn('directory'),
+      options: ruleOptions({ withinDays: options.withinDays }),
+    };
   }
 
   async scan(): Promise<TenantScan> {
@@ -202,11 +224,11 @@ export class TenantScanner {
       ownerBatch.push(app);
       if (ownerBatch.length >= OWNER_BATCH) flushOwners();
     };
-    // Owners cost one request per app, so they are read only for apps with a credential expiring inside the
-    // window or recently expired: a credential expired long ago (stale) is clutter, reported without its owner.
-    // Each app's look-up is queued as soon as its page arrives.
+    // Owners cost one request per app, so they are read only for the apps a directory rule says it may report
+    // with their owners (a credential expiring inside the window or recently expired; a credential expired long
+    // ago is clutter, reported without its owner). Each app's look-up is queued as soon as its page arrives.
     const needsOwners = (app: SnapshotApp) =>
-      this.hasCredentialIn(app, -DEFAULT_STALE_AFTER_DAYS, this.options.withinDays);
+      this.rules.directory.some((rule) => rule.ownersNeeded?.app?.(app, this.options.now, this.rules.options));
 
     // The directory reads and the environments run side by side: an environment reads its rows at once and waits
     // for the users and app registrations only before its rules run (they name owners and explain service-principal
@@ -258,11 +280,11 @@ export class TenantScanner {
     progress.phase = 'checking';
     report();
 
-    // App users with System Administrator: report their app's owners too.
-    const adminAppUsers = leftovers.applicationUsers.filter((u) =>
-      u.roles.some((r) => /^system administrator$/i.test(r.name.trim())),
+    // The application users a directory rule may report (holding System Administrator): their apps' owners too.
+    const reportedAppUsers = leftovers.applicationUsers.filter((u) =>
+      this.rules.directory.some((rule) => rule.ownersNeeded?.appUser?.(u)),
     );
-    for (const u of adminAppUsers) {
+    for (const u of reportedAppUsers) {
       const app = appsByAppId.get(u.applicationId.toLowerCase());
       if (app) fetchOwners(app);
     }
@@ -274,14 +296,14 @@ export class TenantScanner {
     if (apps && result.partial.length === partialBeforeOwners) {
       result.index.appOwners = {
         withinDays: this.options.withinDays,
-        staleAfterDays: DEFAULT_STALE_AFTER_DAYS,
+        staleAfterDays: this.rules.options.staleAfterDays,
         apps: apps
           .filter((a) => ownersFetched.has(a.id))
           .map((a) => ({ id: a.id, appId: a.appId, displayName: a.displayName, ownerIds: a.ownerIds })),
       };
     }
 
-    await this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
+    await this.directoryRules(envList, apps, leftovers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
     result.findings = sortFindings(result.findings);
     progress.phase = 'done';
@@ -379,8 +401,9 @@ export class TenantScanner {
     }
     for (const r of envReferences) if (r.ownerId) addUser(people, result.users, r.ownerId);
     snapshot.users = [...people.values()];
-    const findings = ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot));
-    this.recordEnvironmentFindings(findings, snapshot, result);
+    for (const rule of this.rules.environment) {
+      for (const finding of rule.run(snapshot, this.rules.options)) this.add(result, rule, finding);
+    }
     // The index keeps each connection (trimmed) with its flow count, and where each flow is and who made it.
     const usage = lookups(snapshot);
     for (const c of envConnections) result.index.connections.push(indexedConnection(c, usage.flowsUsing(c).length));
@@ -394,127 +417,82 @@ export class TenantScanner {
     if (complete) result.checkedScopes.add(environmentScope(environment.id));
   }
 
-  /** Adds the findings with their scope, the people they concern and the makers to alert. */
-  private recordEnvironmentFindings(findings: Finding[], snapshot: TenantSnapshot, result: TenantScan): void {
-    const environmentId = snapshot.connections[0]?.environmentId ?? snapshot.references[0]?.environmentId;
-    const flowCreators = new Map<string, string>();
-    for (const flow of snapshot.flows) flowCreators.set(flow.id, flow.creatorId);
-    const workflowOwners = new Map<string, string>();
-    for (const flow of snapshot.solutionFlows) if (flow.ownerId) workflowOwners.set(flow.workflowId, flow.ownerId);
-    const makersOf = (uses: { flowId?: string; workflowId?: string }[]) =>
-      uses.flatMap((u) => {
-        const id = u.flowId ? flowCreators.get(u.flowId) : workflowOwners.get(String(u.workflowId));
-        return id ? [id] : [];
-      });
-    // The rules' lookups (cached for this snapshot) already hold which flows use which connection.
-    const look = lookups(snapshot);
-    let refUsage: Map<string, FlowUse[]> | undefined;
-    const connections = new Map<string, Connection>();
-    for (const c of snapshot.connections) connections.set(`${c.environmentId}:${c.name}`, c);
-    const references = new Map(
-      snapshot.references.map((r) => [`${r.environmentId}:${r.logicalName.toLowerCase()}`, r]),
-    );
-    const enabled = (id: string) => result.users.get(id.toLowerCase())?.accountEnabled !== false;
-
-    for (const finding of findings) {
-      const rest = finding.id.slice(finding.id.indexOf(':') + 1);
-      const connection = connections.get(rest);
-      const reference = references.get(rest);
-      let people: string[] = [];
-      let alert: string[] = [];
-      if (connection) {
-        const makers = makersOf(look.flowsUsing(connection));
-        people = [connection.createdBy.id, ...makers];
-        if (finding.kind === 'connection-error') alert = people;
-        if (finding.kind === 'connection-owner-disabled') alert = makers;
-      } else if (reference) {
-        refUsage ??= referenceUsage(snapshot);
-        const makers = makersOf(
-          refUsage.get(`${reference.environmentId}/${reference.logicalName.toLowerCase()}`) ?? [],
-        );
-        people = [...(reference.ownerId ? [reference.ownerId] : []), ...makers];
-        if (finding.kind === 'reference-unbound' || finding.kind === 'reference-broken') alert = makers;
-      }
-      const scope = environmentScope(connection?.environmentId ?? reference?.environmentId ?? environmentId ?? '');
-      this.add(result, finding, scope, people, alert.filter(enabled));
-    }
-  }
-
+  /**
+   * The directory rules, on batches of the apps they can report: each batch with its apps' service-principal
+   * connections, owners and application users, so the rules' per-app lookups stay linear however big the tenant
+   * is. The other application users get a batch of their own, with their apps when the tenant has them.
+   */
   private async directoryRules(
     environments: Environment[],
     apps: SnapshotApp[] | undefined,
-    appsByAppId: Map<string, SnapshotApp>,
     leftovers: EnvironmentLeftovers,
-    adminAppUsers: SnapshotApplicationUser[],
     result: TenantScan,
   ): Promise<void> {
-    const users = [...result.users.values()];
-    const base = (partial: Partial<TenantSnapshot>): TenantSnapshot => ({
-      ...emptySnapshot(this.options.now),
-      ...partial,
-    });
-    // App users: one small snapshot, only the apps they belong to.
-    const appUserSnapshot = base({
-      environments,
-      applicationUsers: adminAppUsers,
-      apps: adminAppUsers.flatMap((u) => appsByAppId.get(u.applicationId.toLowerCase()) ?? []),
-      users,
-    });
-    for (const finding of appUsersWithSystemAdministrator(appUserSnapshot)) {
-      const appUser = adminAppUsers.find((u) =>
-        finding.id.endsWith(`${u.environmentId}:${u.applicationId.toLowerCase()}`),
-      );
-      const app = appUser ? appsByAppId.get(appUser.applicationId.toLowerCase()) : undefined;
-      this.add(result, finding, environmentScope(appUser?.environmentId ?? ''), app?.ownerIds ?? [], []);
-    }
-    if (!apps) return;
-    // Credentials: in batches of apps, each with only its own service-principal connections, so the rules'
-    // per-app lookups stay linear however big the tenant is.
-    const spByApp = new Map<string, Connection[]>();
-    for (const c of leftovers.spConnections) {
-      const key = c.servicePrincipalAppId?.toLowerCase() ?? '';
-      const list = spByApp.get(key) ?? [];
-      list.push(c);
-      spByApp.set(key, list);
-    }
-    const reportable = apps.filter((app) => this.hasCredentialIn(app, -Infinity, this.options.withinDays));
-    for (let i = 0; i < reportable.length; i += 200) {
-      const batch = reportable.slice(i, i + 200);
-      const snapshot = base({
+    const byAppId = <T>(items: T[], appIdOf: (item: T) => string | undefined) => {
+      const map = new Map<string, T[]>();
+      for (const item of items) {
+        const key = appIdOf(item)?.toLowerCase() ?? '';
+        const list = map.get(key);
+        if (list) list.push(item);
+        else map.set(key, [item]);
+      }
+      return map;
+    };
+    const spByApp = byAppId(leftovers.spConnections, (c) => c.servicePrincipalAppId);
+    const appUsersByApp = byAppId(leftovers.applicationUsers, (u) => u.applicationId);
+    const { now } = this.options;
+    const reportable = this.rules.directory.every((rule) => rule.appsReported)
+      ? (app: SnapshotApp) => this.rules.directory.some((rule) => rule.appsReported?.(app, now, this.rules.options))
+      : () => true;
+    const run = async (partial: Partial<TenantSnapshot>) => {
+      const snapshot: TenantSnapshot = { ...emptySnapshot(now), environments, ...partial };
+      for (const rule of this.rules.directory) {
+        for (const finding of rule.run(snapshot, this.rules.options)) this.add(result, rule, finding);
+      }
+      // The bot answers chat turns on this thread: give them a turn between batches (all of them at 20,000 apps
+      // held the event loop ~70 ms).
+      await yieldToEventLoop();
+    };
+    const reported = (apps ?? []).filter(reportable);
+    for (let i = 0; i < reported.length; i += APP_BATCH) {
+      const batch = reported.slice(i, i + APP_BATCH);
+      const keys = batch.map((a) => a.appId.toLowerCase());
+      await run({
         apps: batch,
-        connections: batch.flatMap((a) => spByApp.get(a.appId.toLowerCase()) ?? []),
+        connections: keys.flatMap((key) => spByApp.get(key) ?? []),
+        applicationUsers: keys.flatMap((key) => appUsersByApp.get(key) ?? []),
         users: relevantUsers(
           result.users,
           batch.flatMap((a) => a.ownerIds),
         ),
       });
-      const found = [
-        ...credentialsExpiringSoon(snapshot, { withinDays: this.options.withinDays }),
-        ...expiredCredentials(snapshot),
-      ];
-      const byAppId = new Map(batch.map((a) => [a.appId.toLowerCase(), a]));
-      for (const finding of found) {
-        const appId = finding.id.split(':')[1];
-        this.add(result, finding, DIRECTORY_SCOPE, byAppId.get(appId)?.ownerIds ?? [], []);
-      }
-      // The bot answers chat turns on this thread: give them a turn between batches (all of them at 20,000 apps
-      // held the event loop ~70 ms).
-      await yieldToEventLoop();
+      for (const key of keys) appUsersByApp.delete(key);
+    }
+    const others = [...appUsersByApp.values()].flat();
+    if (others.length) {
+      const keys = new Set(others.map((u) => u.applicationId.toLowerCase()));
+      const theirApps = (apps ?? []).filter((a) => keys.has(a.appId.toLowerCase()));
+      await run({
+        apps: theirApps,
+        applicationUsers: others,
+        users: relevantUsers(
+          result.users,
+          theirApps.flatMap((a) => a.ownerIds),
+        ),
+      });
     }
   }
 
-  /** True when one of the app's credentials ends between `fromDays` and `toDays` from now. */
-  private hasCredentialIn(app: SnapshotApp, fromDays: number, toDays: number): boolean {
-    const now = this.options.now.getTime();
-    const within = (c: { endDateTime?: string }) => {
-      if (c.endDateTime === undefined) return false;
-      const days = (new Date(c.endDateTime).getTime() - now) / 86_400_000;
-      return days >= fromDays && days <= toDays;
-    };
-    return app.passwordCredentials.some(within) || app.keyCredentials.some(within);
+  /** Adds a finding as people read it, with its scope, the people it concerns and those to alert. */
+  private add(result: TenantScan, rule: GovernanceRule, found: RuleFinding): void {
+    const { about, ...finding } = found;
+    const { concerned, alerted } = rule.stakeholders(about);
+    // A disabled account reads nothing: it is not alerted.
+    const enabled = (id: string) => result.users.get(id.toLowerCase())?.accountEnabled !== false;
+    this.record(result, finding, scopeOfAbout(about), concerned, alerted.filter(enabled));
   }
 
-  private add(result: TenantScan, finding: Finding, scope: string, people: string[], alert: string[]): void {
+  private record(result: TenantScan, finding: Finding, scope: string, people: string[], alert: string[]): void {
     result.findings.push(finding);
     result.scopeOf.set(finding.id, scope);
     const unique = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];

@@ -2,15 +2,22 @@
  * Rule: an application user (a service principal inside Dataverse) holding System Administrator. Apps should get a
  * least-privilege custom role; a leaked secret of a System Administrator app user owns the whole environment.
  */
-import type { TenantSnapshot } from '../tenantSnapshot';
+import type { SnapshotApplicationUser, TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutApp } from './findingAbout';
+import { ownersAndMakers, type GovernanceRule } from './governanceRule';
 import { lookups } from './snapshotLookups';
 
-export function appUsersWithSystemAdministrator(snapshot: TenantSnapshot): Finding[] {
+/** Whether the app user holds System Administrator (enabled or not). */
+export function holdsSystemAdministrator(appUser: Pick<SnapshotApplicationUser, 'roles'>): boolean {
+  return appUser.roles.some((r) => /^system administrator$/i.test(r.name.trim()));
+}
+
+export function appUsersWithSystemAdministrator(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
   return snapshot.applicationUsers
-    .filter((u) => !u.isDisabled && u.roles.some((r) => /^system administrator$/i.test(r.name.trim())))
+    .filter((u) => !u.isDisabled && holdsSystemAdministrator(u))
     .map((u) => {
       const app = look.appByAppId(u.applicationId);
       return {
@@ -26,6 +33,19 @@ export function appUsersWithSystemAdministrator(snapshot: TenantSnapshot): Findi
           title: 'Review app user',
           url: `https://admin.powerplatform.microsoft.com/environments/environment/${encodeURIComponent(u.environmentId)}/appusers`,
         },
-      } satisfies Finding;
+        about: aboutApp(u.applicationId, app, u.environmentId),
+      } satisfies RuleFinding;
     });
 }
+
+export const appUserSystemAdministratorRule: GovernanceRule = {
+  kind: 'appuser-system-administrator',
+  label: 'App user with System Administrator',
+  // Application users are read per environment, but the finding names the app's owners, read from the directory.
+  scope: 'directory',
+  run: appUsersWithSystemAdministrator,
+  // The app's owners: they chose its role.
+  stakeholders: ownersAndMakers,
+  appsReported: () => false,
+  ownersNeeded: { appUser: holdsSystemAdministrator },
+};

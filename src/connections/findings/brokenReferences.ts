@@ -6,12 +6,14 @@
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutReference } from './findingAbout';
+import { alertMakers, type GovernanceRule } from './governanceRule';
 import { lookups } from './snapshotLookups';
 
-export function brokenReferences(snapshot: TenantSnapshot): Finding[] {
+export function brokenReferences(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const reference of snapshot.references) {
     if (!reference.connectionName || !look.connectionsKnown(reference.environmentId)) continue;
     if (look.connectionExists(reference.environmentId, reference.connectionName)) continue;
@@ -27,7 +29,17 @@ export function brokenReferences(snapshot: TenantSnapshot): Finding[] {
         ? 'Points to a custom connector connection that does not exist in this environment (left over from an environment copy: the copy has its own custom connector). Create a new connection reference to the custom connector as it exists here, with a connection to it, then edit the flows and apps that used this reference to use the new one.'
         : 'Points to a connection that does not exist in this environment: bind it to an existing connection.',
       articleId: ARTICLES.connectionReferences,
+      about: aboutReference(look, reference),
     });
   }
   return findings;
 }
+
+export const brokenReferenceRule: GovernanceRule = {
+  kind: 'reference-broken',
+  label: 'Broken connection reference',
+  scope: 'environment',
+  run: brokenReferences,
+  // The makers are alerted: their flows fail on it.
+  stakeholders: alertMakers,
+};

@@ -9,12 +9,14 @@ import { connectionsPageUrl } from '../makerPortal';
 import { isProductionEnvironment } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutConnection } from './findingAbout';
+import { alertMakers, type GovernanceRule } from './governanceRule';
 import { flowNames, lookups } from './snapshotLookups';
 
-export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Finding[] {
+export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const connection of snapshot.connections) {
     if (connection.authType === 'servicePrincipal') continue;
     const owner = look.user(connection.createdBy.id);
@@ -36,7 +38,17 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Fi
       }`,
       articleId: ARTICLES.connectionOwnership,
       action: { title: 'Open connections', url: connectionsPageUrl(connection.environmentId) },
+      about: aboutConnection(look, connection, flows),
     });
   }
   return findings;
 }
+
+export const connectionOwnerDisabledRule: GovernanceRule = {
+  kind: 'connection-owner-disabled',
+  label: 'Connection owned by a disabled account',
+  scope: 'environment',
+  run: connectionsOwnedByDisabledAccounts,
+  // The makers are alerted (their flows will stop); the owner has left.
+  stakeholders: alertMakers,
+};

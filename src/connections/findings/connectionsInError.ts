@@ -9,16 +9,28 @@ import { explainConnection } from '../connectionExplanation';
 import { connectionsPageUrl } from '../makerPortal';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding, FindingAction } from './finding';
+import type { Connection } from '../../tenant/model';
+import type { FindingAction, RuleFinding } from './finding';
+import { aboutConnection } from './findingAbout';
+import { alertOwnersAndMakers, type GovernanceRule } from './governanceRule';
 import { flowNames, lookups } from './snapshotLookups';
 
 const DATAVERSE = 'shared_commondataserviceforapps';
 
-export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
+/** Both kinds: connections in Error and connections never finished (ConfigurationNeeded). */
+export function connectionsInError(snapshot: TenantSnapshot): RuleFinding[] {
+  return notConnected(snapshot, (status) => status !== 'Connected');
+}
+
+/** The findings about connections whose status `include` accepts (one rule per kind shares this). */
+export function notConnected(
+  snapshot: TenantSnapshot,
+  include: (status: Connection['status']) => boolean,
+): RuleFinding[] {
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const connection of snapshot.connections) {
-    if (connection.status === 'Connected') continue;
+    if (connection.status === 'Connected' || !include(connection.status)) continue;
     const app = look.appByAppId(connection.servicePrincipalAppId);
     const explained = explainConnection(connection, app, snapshot.now);
     const flows = look.flowsUsing(connection);
@@ -44,7 +56,17 @@ export function connectionsInError(snapshot: TenantSnapshot): Finding[] {
       why: `${explained.problem} ${explained.remedy}${usedBy}${impact}`,
       articleId: rotate || servicePrincipal ? ARTICLES.servicePrincipalConnections : ARTICLES.connectionErrors,
       action,
+      about: aboutConnection(look, connection, flows),
     });
   }
   return findings;
 }
+
+export const connectionInErrorRule: GovernanceRule = {
+  kind: 'connection-error',
+  label: 'Connection in Error',
+  scope: 'environment',
+  run: (snapshot) => notConnected(snapshot, (status) => status !== 'ConfigurationNeeded'),
+  // Broken now: its owner and the makers of the flows on it are told even without subscribing.
+  stakeholders: alertOwnersAndMakers,
+};

@@ -5,12 +5,14 @@
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutReference } from './findingAbout';
+import { ownersAndMakers, type GovernanceRule } from './governanceRule';
 import { lookups } from './snapshotLookups';
 
-export function crossSolutionReferences(snapshot: TenantSnapshot): Finding[] {
+export function crossSolutionReferences(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   const flowsByEnvironment = new Map<string, { workflowId: string; logicalNames: string[] }[]>();
   const addFlow = (environmentId: string, workflowId: string | undefined, logicalNames: string[]) => {
     if (!workflowId) return;
@@ -52,7 +54,16 @@ export function crossSolutionReferences(snapshot: TenantSnapshot): Finding[] {
       owner: look.userName(reference.ownerId),
       why: `Shared by solutions ${involved.join(' and ')}: deploying or removing one changes the other; give each solution its own reference.`,
       articleId: ARTICLES.connectionReferences,
+      about: aboutReference(look, reference),
     });
   }
   return findings;
 }
+
+export const crossSolutionReferenceRule: GovernanceRule = {
+  kind: 'reference-cross-solution',
+  label: 'Cross-solution connection reference',
+  scope: 'environment',
+  run: crossSolutionReferences,
+  stakeholders: ownersAndMakers,
+};

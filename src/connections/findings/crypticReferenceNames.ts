@@ -6,7 +6,9 @@
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutReference } from './findingAbout';
+import { ownersAndMakers, type GovernanceRule } from './governanceRule';
 import { lookups } from './snapshotLookups';
 
 const GENERATED_NAME = /^[a-z0-9]{2,8}_shared[a-z0-9]+_[0-9a-f]{3,}$/i;
@@ -15,11 +17,11 @@ export function isCrypticReferenceName(name: string): boolean {
   return GENERATED_NAME.test(name.trim());
 }
 
-export function crypticReferenceNames(snapshot: TenantSnapshot): Finding[] {
+export function crypticReferenceNames(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
   return snapshot.references
     .filter((r) => isCrypticReferenceName(r.displayName || r.logicalName))
-    .map((reference): Finding => ({
+    .map((reference): RuleFinding => ({
       id: `reference-cryptic-name:${reference.environmentId}:${reference.logicalName.toLowerCase()}`,
       kind: 'reference-cryptic-name',
       severity: 'low',
@@ -28,5 +30,14 @@ export function crypticReferenceNames(snapshot: TenantSnapshot): Finding[] {
       owner: look.userName(reference.ownerId),
       why: 'Still has its generated default name, so nobody can tell what it is for when choosing its connection at import. Change its display name after its purpose (e.g. "<PREFIX> Dataverse Connection Ref"); the logical name cannot change and is what flows and deployment settings bind by, so nothing else has to move. For new references, name them when you create them.',
       articleId: ARTICLES.connectionReferences,
+      about: aboutReference(look, reference),
     }));
 }
+
+export const crypticReferenceNameRule: GovernanceRule = {
+  kind: 'reference-cryptic-name',
+  label: 'Unclear reference name',
+  scope: 'environment',
+  run: crypticReferenceNames,
+  stakeholders: ownersAndMakers,
+};

@@ -6,16 +6,28 @@ import { credentialsOf, daysUntil } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
 import { credentialAction } from './credentialAction';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutApp } from './findingAbout';
+import { hasCredentialEndingWithin, ownersAndMakers, type GovernanceRule } from './governanceRule';
 import { lookups } from './snapshotLookups';
 
 export const DEFAULT_STALE_AFTER_DAYS = 30;
 
-export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAfterDays?: number } = {}): Finding[] {
+/** Both kinds: recently expired credentials and stale ones. */
+export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAfterDays?: number } = {}): RuleFinding[] {
+  return pastEndDate(snapshot, options, { expired: true, stale: true });
+}
+
+/** The findings about credentials past their end date, of the kinds asked for (one rule per kind shares this). */
+export function pastEndDate(
+  snapshot: TenantSnapshot,
+  options: { staleAfterDays?: number },
+  want: { expired: boolean; stale: boolean },
+): RuleFinding[] {
   const staleAfterDays = options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
   const now = snapshot.now.getTime();
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const app of snapshot.apps) {
     const credentials = credentialsOf(app);
     for (const credential of credentials) {
@@ -25,6 +37,7 @@ export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAft
       const appId = app.appId.toLowerCase();
       const keyId = credential.keyId.toLowerCase();
       if (ago > staleAfterDays) {
+        if (!want.stale) continue;
         findings.push({
           id: `credential-stale:${appId}:${keyId}`,
           kind: 'credential-stale',
@@ -34,9 +47,11 @@ export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAft
           owner: look.ownersOf(app),
           why: `A ${credential.kind} that expired ${ago} days ago is still registered: remove it so real expiries stand out.`,
           articleId: ARTICLES.secretRotation,
+          about: aboutApp(app.appId, app),
         });
         continue;
       }
+      if (!want.expired) continue;
       const connections = look.connectionsOfApp(app.appId);
       const broken = connections.filter((c) => c.status === 'Error');
       const stillValid = credentials.some(
@@ -58,8 +73,22 @@ export function expiredCredentials(snapshot: TenantSnapshot, options: { staleAft
               : ` ${credential.kind === 'secret' ? 'Rotate' : 'Renew'} it and update whatever still uses it.`),
         articleId: ARTICLES.secretRotation,
         action: credentialAction(app, credential.kind),
+        about: aboutApp(app.appId, app),
       });
     }
   }
   return findings;
 }
+
+export const credentialExpiredRule: GovernanceRule = {
+  kind: 'credential-expired',
+  label: 'Credential expired',
+  scope: 'directory',
+  run: (snapshot, options) => pastEndDate(snapshot, options, { expired: true, stale: false }),
+  // The app's owners: they can rotate or renew it.
+  stakeholders: ownersAndMakers,
+  appsReported: (app, now, options) => hasCredentialEndingWithin(app, now, -options.staleAfterDays, 0),
+  ownersNeeded: {
+    app: (app, now, options) => hasCredentialEndingWithin(app, now, -options.staleAfterDays, 0),
+  },
+};

@@ -8,7 +8,9 @@ import { credentialsOf, daysUntil } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
 import { credentialAction } from './credentialAction';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutApp } from './findingAbout';
+import { hasCredentialEndingWithin, ownersAndMakers, type GovernanceRule } from './governanceRule';
 import { lookups } from './snapshotLookups';
 
 export const DEFAULT_EXPIRY_WINDOW_DAYS = 30;
@@ -19,12 +21,15 @@ function connectionNames(connections: { displayName: string }[]): string {
   return connections.length > 3 ? `${shown.join(', ')} and ${connections.length - 3} more` : shown.join(', ');
 }
 
-export function credentialsExpiringSoon(snapshot: TenantSnapshot, options: { withinDays?: number } = {}): Finding[] {
+export function credentialsExpiringSoon(
+  snapshot: TenantSnapshot,
+  options: { withinDays?: number } = {},
+): RuleFinding[] {
   const withinDays = options.withinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS;
   const now = snapshot.now.getTime();
   const limit = now + withinDays * 86_400_000;
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const app of snapshot.apps) {
     for (const credential of credentialsOf(app)) {
       if (!credential.endDateTime) continue;
@@ -54,8 +59,20 @@ export function credentialsExpiringSoon(snapshot: TenantSnapshot, options: { wit
         why: `Its ${credential.kind} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}.${dependents}`,
         articleId: ARTICLES.secretRotation,
         action: credentialAction(app, credential.kind),
+        about: aboutApp(app.appId, app),
       });
     }
   }
   return findings;
 }
+
+export const credentialExpiringRule: GovernanceRule = {
+  kind: 'credential-expiring',
+  label: 'Credential expiring',
+  scope: 'directory',
+  run: credentialsExpiringSoon,
+  // The app's owners: they can rotate it.
+  stakeholders: ownersAndMakers,
+  appsReported: (app, now, options) => hasCredentialEndingWithin(app, now, 0, options.withinDays),
+  ownersNeeded: { app: (app, now, options) => hasCredentialEndingWithin(app, now, 0, options.withinDays) },
+};

@@ -1,6 +1,7 @@
 /**
- * Every governance rule, and one call that runs them all over a snapshot. The health report and the notifications
- * scanner both call governanceFindings; each rule is also exported for tests and selective use.
+ * The governance findings: the registered rules (rules.ts) and one call that runs them all over a snapshot, as the
+ * health report does (the notifications scanner runs the same registry per scope). Each rule function is also
+ * exported for tests and selective use.
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { appUsersWithSystemAdministrator } from './appUserSystemAdministrator';
@@ -9,10 +10,12 @@ import { connectionsInError } from './connectionsInError';
 import { connectionsOwnedByDisabledAccounts } from './connectionOwnerDisabled';
 import { crossSolutionReferences } from './crossSolutionReferences';
 import { crypticReferenceNames } from './crypticReferenceNames';
-import { expiredCredentials } from './expiredCredentials';
-import { credentialsExpiringSoon } from './expiringCredentials';
-import { sortFindings, type Finding } from './finding';
+import { DEFAULT_STALE_AFTER_DAYS, expiredCredentials } from './expiredCredentials';
+import { credentialsExpiringSoon, DEFAULT_EXPIRY_WINDOW_DAYS } from './expiringCredentials';
+import { sortFindings, type RuleFinding } from './finding';
+import type { RuleOptions } from './governanceRule';
 import { personalConnectionsInProduction } from './personalConnectionsInProduction';
+import { RULES } from './rules';
 import { unboundReferences } from './unboundReferences';
 
 export interface GovernanceOptions {
@@ -22,31 +25,22 @@ export interface GovernanceOptions {
   staleAfterDays?: number;
 }
 
-/**
- * The rules that look at one environment's connections, references and flows. The notifications scanner runs these
- * per environment and the directory rules (application users, credentials) on its own, so both use this one list:
- * a rule added here is in the health report and in the scan alike.
- */
-export const ENVIRONMENT_RULES: readonly ((snapshot: TenantSnapshot) => Finding[])[] = [
-  connectionsOwnedByDisabledAccounts,
-  personalConnectionsInProduction,
-  connectionsInError,
-  unboundReferences,
-  brokenReferences,
-  crossSolutionReferences,
-  crypticReferenceNames,
-];
+export function ruleOptions(options: GovernanceOptions = {}): RuleOptions {
+  return {
+    withinDays: options.withinDays ?? DEFAULT_EXPIRY_WINDOW_DAYS,
+    staleAfterDays: options.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
+  };
+}
 
-export function governanceFindings(snapshot: TenantSnapshot, options: GovernanceOptions = {}): Finding[] {
-  return sortFindings([
-    ...appUsersWithSystemAdministrator(snapshot),
-    ...ENVIRONMENT_RULES.flatMap((rule) => rule(snapshot)),
-    ...credentialsExpiringSoon(snapshot, options),
-    ...expiredCredentials(snapshot, options),
-  ]);
+/** Every registered rule over the whole snapshot, most severe first. */
+export function governanceFindings(snapshot: TenantSnapshot, options: GovernanceOptions = {}): RuleFinding[] {
+  const resolved = ruleOptions(options);
+  return sortFindings(RULES.flatMap((rule) => rule.run(snapshot, resolved)));
 }
 
 export * from './finding';
+export * from './governanceRule';
+export { RULES, ruleOf, rulesIn } from './rules';
 export {
   appUsersWithSystemAdministrator,
   brokenReferences,

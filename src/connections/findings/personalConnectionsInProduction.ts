@@ -7,12 +7,14 @@ import { connectionsPageUrl } from '../makerPortal';
 import { isPersonalConnection, isProductionEnvironment } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutConnection } from './findingAbout';
+import { ownersAndMakers, type GovernanceRule } from './governanceRule';
 import { flowNames, lookups } from './snapshotLookups';
 
-export function personalConnectionsInProduction(snapshot: TenantSnapshot): Finding[] {
+export function personalConnectionsInProduction(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const connection of snapshot.connections) {
     if (!isProductionEnvironment(look.environmentDisplay(connection.environmentId))) continue;
     const owner = look.user(connection.createdBy.id);
@@ -31,7 +33,17 @@ export function personalConnectionsInProduction(snapshot: TenantSnapshot): Findi
       why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it stops when they change password or leave; use a service principal or technical account.`,
       articleId: ARTICLES.connectionOwnership,
       action: { title: 'Open connections', url: connectionsPageUrl(connection.environmentId) },
+      about: aboutConnection(look, connection, flows),
     });
   }
   return findings;
 }
+
+export const personalConnectionInProductionRule: GovernanceRule = {
+  kind: 'connection-personal-in-production',
+  label: 'Personal account in production',
+  scope: 'environment',
+  run: personalConnectionsInProduction,
+  // A risk, not an outage: told to those who asked.
+  stakeholders: ownersAndMakers,
+};

@@ -1,10 +1,11 @@
 /**
- * Lookups the rule functions share over one snapshot (by id, by app id, by environment), built once per snapshot
- * and reused by every rule that runs over it (the scanner runs seven rules over each environment's snapshot, and
- * building the maps and the flow usage index seven times was the rules' largest cost). Pure: no I/O.
+ * Lookups the rule functions share over one snapshot (by id, by app id, by environment, who made which flow),
+ * built once per snapshot and reused by every rule that runs over it: the scanner runs every environment rule over
+ * each environment's snapshot, and building the maps and the flow usage index once per rule was the rules' largest
+ * cost. Pure: no I/O.
  */
 import type { Connection, Environment, User } from '../../tenant/model';
-import { connectionUsage, type FlowUse } from '../connectionUsage';
+import { connectionUsage, referenceUsage, type FlowUse } from '../connectionUsage';
 import { connectionKey } from '../tenantFacts';
 import type { SnapshotApp, SnapshotSolution, TenantSnapshot } from '../tenantSnapshot';
 
@@ -16,6 +17,9 @@ export interface SnapshotLookups {
   appByAppId(appId: string | undefined): SnapshotApp | undefined;
   ownersOf(app: SnapshotApp): string | undefined;
   flowsUsing(connection: Pick<Connection, 'environmentId' | 'name'>): FlowUse[];
+  flowsUsingReference(environmentId: string, logicalName: string): FlowUse[];
+  /** Entra ids of who made these flows (a flow's creator; for a flow only Dataverse knows, its owner). */
+  makersOf(flows: readonly FlowUse[]): string[];
   connectionsOfApp(appId: string): Connection[];
   connectionExists(environmentId: string, connectionName: string): boolean;
   /** False when the environment's connections could not be read, so absence proves nothing. */
@@ -74,6 +78,9 @@ function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
   // Built on first use: the credential rules ask once per app, and a scan's snapshots hold 200 apps and their
   // service-principal connections (a filter per app was quadratic in the batch).
   let byApp: Map<string, Connection[]> | undefined;
+  // Built on first use: only the rules naming makers ask.
+  let byReference: Map<string, FlowUse[]> | undefined;
+  let makers: { flowCreators: Map<string, string>; workflowOwners: Map<string, string> } | undefined;
   return {
     environmentName: (id) => environments.get(id)?.displayName ?? id,
     environmentDisplay: (id) => environments.get(id),
@@ -85,6 +92,24 @@ function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
       return names.length ? names.join(', ') : undefined;
     },
     flowsUsing: (c) => usage.get(connectionKey(c.environmentId, c.name)) ?? [],
+    flowsUsingReference: (environmentId, logicalName) => {
+      byReference ??= referenceUsage(snapshot);
+      return byReference.get(`${environmentId}/${logicalName.toLowerCase()}`) ?? [];
+    },
+    makersOf: (flows) => {
+      if (!makers) {
+        makers = { flowCreators: new Map(), workflowOwners: new Map() };
+        for (const flow of snapshot.flows) makers.flowCreators.set(flow.id, flow.creatorId);
+        for (const flow of snapshot.solutionFlows) {
+          if (flow.ownerId) makers.workflowOwners.set(flow.workflowId, flow.ownerId);
+        }
+      }
+      const { flowCreators, workflowOwners } = makers;
+      return flows.flatMap((u) => {
+        const id = u.flowId ? flowCreators.get(u.flowId) : workflowOwners.get(String(u.workflowId));
+        return id ? [id] : [];
+      });
+    },
     connectionsOfApp: (appId) => {
       if (!byApp) {
         byApp = new Map();

@@ -6,10 +6,12 @@ import { flowPageUrl } from '../makerPortal';
 import { referenceUsage } from '../connectionUsage';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
-import type { Finding } from './finding';
+import type { RuleFinding } from './finding';
+import { aboutReference } from './findingAbout';
+import { alertMakers, type GovernanceRule } from './governanceRule';
 import { flowNames, lookups } from './snapshotLookups';
 
-export function unboundReferences(snapshot: TenantSnapshot): Finding[] {
+export function unboundReferences(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
   const usage = referenceUsage(snapshot);
   return snapshot.references
@@ -31,6 +33,16 @@ export function unboundReferences(snapshot: TenantSnapshot): Finding[] {
         action: flow?.flowId
           ? { title: 'Open flow', url: flowPageUrl(reference.environmentId, flow.flowId) }
           : undefined,
-      } satisfies Finding;
+        about: aboutReference(look, reference, flows),
+      } satisfies RuleFinding;
     });
 }
+
+export const unboundReferenceRule: GovernanceRule = {
+  kind: 'reference-unbound',
+  label: 'Unbound connection reference',
+  scope: 'environment',
+  run: unboundReferences,
+  // The makers are alerted: their flows cannot be turned on.
+  stakeholders: alertMakers,
+};
