@@ -30,8 +30,10 @@ function templateVerbs(name: string): string[] {
 const isExpression = (verb: string) => verb.startsWith('${');
 
 /**
- * The verbs buttons built in code carry, read from the source: the verb of an object that is a button (it has a
- * `title` and a `verb`), the verb argument of `executeAction(title, verb, data)`, and `…_VERB` constants.
+ * The verbs code writes, read from the source: a `verb` written in an object (a button, a finding's next step,
+ * the buttons messageUnderstanding.ts reads back), the verb argument of `executeAction(title, verb, data)`, and
+ * `…_VERB` constants. A refusal's `verb` (refuse(ctx, caller, { verb: 'audit' })) names what was refused for the
+ * audit log and is no button.
  */
 function codeVerbs(): Map<string, string[]> {
   const found = new Map<string, string[]>();
@@ -45,12 +47,11 @@ function codeVerbs(): Map<string, string[]> {
   for (const file of files(SRC)) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isObjectLiteralExpression(node)) {
-        const props = new Map(
-          node.properties.filter(ts.isPropertyAssignment).map((p) => [p.name.getText(source), p.initializer]),
-        );
-        const verb = props.get('verb');
-        if (props.has('title') && verb && ts.isStringLiteralLike(verb)) add(verb.text, file);
+      if (ts.isObjectLiteralExpression(node) && !isRefusal(node, source)) {
+        const verb = node.properties
+          .filter(ts.isPropertyAssignment)
+          .find((p) => p.name.getText(source) === 'verb')?.initializer;
+        if (verb && ts.isStringLiteralLike(verb)) add(verb.text, file);
       }
       if (ts.isCallExpression(node) && node.expression.getText(source) === 'executeAction') {
         const verb = node.arguments[1];
@@ -69,6 +70,11 @@ function codeVerbs(): Map<string, string[]> {
     visit(source);
   }
   return found;
+}
+
+function isRefusal(node: ts.Node, source: ts.SourceFile): boolean {
+  const call = node.parent;
+  return ts.isCallExpression(call) && call.expression.getText(source) === 'refuse';
 }
 
 const templates = listTemplates();
@@ -93,8 +99,13 @@ describe('the card verb catalogue', () => {
     expect(fromCode.get('rotation.request')).toEqual(
       expect.arrayContaining([path.join('connections', 'rowAction.ts')]),
     );
-    expect(fromCode.get('flow.diagnose')).toEqual([path.join('connections', 'flowDiagnosis.ts')]);
+    expect(fromCode.get('flow.diagnose')).toEqual(
+      expect.arrayContaining([path.join('connections', 'flowDiagnosis.ts')]),
+    );
     expect(fromCode.get('flow.askToTurnOn')).toBeDefined();
+    expect(fromCode.get('flow.diagnose')).toEqual(
+      expect.arrayContaining([path.join('app', 'messageUnderstanding.ts')]),
+    );
   });
 
   it('uses every registered verb on some card', () => {
