@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSession, type ChatUser } from '../../../src/app/chatSession';
+import { cardVerbNamed } from '../../../src/app/cardVerbs/catalogue';
+import { ChatSession, type ChatTurn, type ChatUser } from '../../../src/app/chatSession';
 import { compose, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
@@ -110,5 +111,45 @@ describe('a card click', () => {
       /could not find this draft request/,
     );
     expect(await press('lee', 'llm.cancel', { action: 'scanNow' })).toBe('OK, I did nothing.');
+  });
+});
+
+describe('the cards the bot sends', () => {
+  /** Every Action.Execute on the cards of some turns: its verb, and its data as the button carries it. */
+  function buttons(turns: ChatTurn[]): { verb: string; data: unknown }[] {
+    const found: { verb: string; data: unknown }[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if (record.type === 'Action.Execute') found.push({ verb: String(record.verb), data: record.data });
+        Object.values(record).forEach(walk);
+      }
+    };
+    for (const turn of turns) walk([...turn.replies, ...turn.notifications].map((m) => m.cards));
+    return found;
+  }
+
+  it("carry data their verbs' schemas accept", async () => {
+    const fresh = new ChatSession(bot);
+    const turns = [
+      await fresh.say(person('megan'), 'show my connections'),
+      await fresh.say(person('alex'), 'health report'),
+      await fresh.say(person('alex'), 'what expires in the next 30 days'),
+      await fresh.say(person('adele'), "why can't I turn on Stock alerts"),
+      await fresh.say(person('adele'), "weekly report won't turn on for me, why?"),
+      await fresh.say(person('adele'), "my flow won't start"),
+    ];
+    turns.push(await fresh.click(person('adele'), 'Request access'));
+    turns.push(await fresh.click(person('adele'), 'Send request', { justification: 'for the stock report' }));
+    const shown = buttons(turns);
+    const verbs = new Set(shown.map((b) => b.verb));
+    // The turns above show buttons of findings, diagnoses, requests and approvals.
+    for (const verb of ['rotation.request', 'flow.askToTurnOn', 'access.request', 'request.send', 'approval.approve'])
+      expect(verbs).toContain(verb);
+    const rejected = shown
+      .map(({ verb, data }) => ({ verb, data, checked: cardVerbNamed(verb)?.check(data) }))
+      .filter(({ checked }) => !checked?.ok);
+    expect(rejected).toEqual([]);
   });
 });
