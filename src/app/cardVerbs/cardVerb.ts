@@ -1,7 +1,7 @@
 /**
  * One card verb: the Action.Execute verb a button carries, the schema of what the button's data and the person's
- * inputs hold, and the handler that answers the click with typed values. Entries are listed in catalogue.ts;
- * registerCardVerbs.ts registers each with teams-ai.
+ * inputs hold, and the handler that answers the click with typed values. Entries are listed in catalogue.ts, and
+ * botApplication.ts registers each with teams-ai (app.adaptiveCards.actionExecute).
  */
 import { z } from 'zod';
 import type { Caller } from '../../access/caller';
@@ -15,8 +15,7 @@ export type CheckedClick =
 
 export interface CardVerb {
   readonly verb: string;
-  /** The fields of the button's data and of the card's inputs (Teams sends both in one object). */
-  readonly fields: { data: string[]; inputs: string[] };
+  /** Checks the click's data (the button's data and the card's inputs, which Teams sends in one object). */
   check(value: unknown): CheckedClick;
 }
 
@@ -41,7 +40,6 @@ export function cardVerb<Data extends z.ZodRawShape, Inputs extends z.ZodRawShap
   const schema = z.object({ ...spec.data, ...spec.inputs } as Data & Inputs);
   return {
     verb: spec.verb,
-    fields: { data: Object.keys(spec.data), inputs: Object.keys(spec.inputs ?? {}) },
     check(value) {
       const parsed = schema.safeParse(value ?? {});
       if (parsed.success) {
