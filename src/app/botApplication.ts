@@ -9,9 +9,10 @@ import { textReply, type Reply } from '../cards/reply';
 import { getLogger } from '../logging/logger';
 import { replyToActivity } from './activities';
 import { callerFromContext } from './callerFromContext';
-import { cardActionProblem, RefusedClicks } from './cardActionGuard';
+import { CardClicks } from './cardVerbs/cardClicks';
+import { CARD_VERBS } from './cardVerbs/catalogue';
 import { ConversationReferences } from './conversationReferences';
-import { handleCardAction, handleIntent } from './dispatch';
+import { handleIntent } from './dispatch';
 import { friendlyError } from './friendlyError';
 import { helpReply } from './helpCard';
 import { recordFeedback } from './planner/llmFeedback';
@@ -38,7 +39,6 @@ const NO_IDENTITY = textReply(
 
 export function createBotApplication(options: BotApplicationOptions): Application<TurnState> {
   const { services, references, notifier } = options;
-  const refusedClicks = new RefusedClicks(services.ctx);
   const app = new Application<TurnState>({
     adapter: options.adapter,
     botAppId: options.botAppId,
@@ -103,22 +103,22 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     }).catch((error) => log.warn({ err: error }, 'could not record answer feedback'));
   });
 
-  app.adaptiveCards.actionExecute(/.*/, async (context, _state, data: Record<string, unknown>) => {
+  // Card buttons: each verb of the catalogue is its own route; the last route answers every other Action.Execute
+  // (a verb we no longer have, or one that is no verb at all) with a plain refusal.
+  const clicks = new CardClicks(services);
+  const onClick = async (context: TurnContext, data: unknown) => {
     const caller = callerFromContext(context);
     if (!caller) return NO_IDENTITY.text ?? '';
-    const verb = String((context.activity.value as { action?: { verb?: unknown } })?.action?.verb ?? '');
-    // Checked before any lookup, audit or log: the client sends back whatever it likes.
-    const problem = cardActionProblem(verb, data);
-    if (problem) {
-      const refusal = await refusedClicks.refuse(caller, verb, problem);
-      return refusal.text ?? '';
-    }
-    const result = await guarded(context, undefined, () => handleCardAction(services, caller, verb, data, data));
+    const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    const result = await guarded(context, undefined, () => clicks.click(caller, verb, data));
     await rememberReplyCard(context, caller, result);
     await deliver(result);
-    const card = result.reply.cards[0];
-    return card ?? result.reply.text ?? 'Done.';
-  });
+    return result.reply.cards[0] ?? result.reply.text ?? 'Done.';
+  };
+  for (const { verb } of CARD_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (context, _state, data: unknown) => onClick(context, data));
+  }
+  app.adaptiveCards.actionExecute(isActionExecute, (context, _state, data: unknown) => onClick(context, data));
 
   app.error(async (context, error) => {
     log.error({ err: error, activityId: context.activity?.id }, 'turn failed');
@@ -143,6 +143,16 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
   }
 
   return app;
+}
+
+/** Any Action.Execute click, whatever its verb (the selector teams-ai's own verb routes use, minus the verb). */
+async function isActionExecute(context: TurnContext): Promise<boolean> {
+  const activity = context.activity;
+  return (
+    activity.type === ActivityTypes.Invoke &&
+    activity.name === 'adaptiveCard/action' &&
+    (activity.value as { action?: { type?: unknown } } | undefined)?.action?.type === 'Action.Execute'
+  );
 }
 
 /** Runs a handler; any failure becomes a friendly card with a reference, logged with the full error. */

@@ -17,7 +17,7 @@ const VERB = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
  * An id is one printable token: GUIDs, base64url hashes, resource names (`shared_office365`), ISO-stamped ids and
  * the digest's `<scan>|conversation:19:…@thread.tacv2` keys. No spaces, quotes, backslashes or markup.
  */
-const ID = /^[^\s"'<>\\`\p{Cc}]{1,256}$/u;
+export const CARD_ID = /^[^\s"'<>\\`\p{Cc}]{1,256}$/u;
 /** Fields that hold an identifier: any `…Id`, plus these. */
 const ID_FIELDS = new Set(['hash', 'connector', 'connectionName', 'verb']);
 /** Fields a person types into a card (Input.Text): Teams caps a message at about 28 KB; we keep them short. */
@@ -46,7 +46,7 @@ export function cardActionProblem(verb: string, data: unknown): string | undefin
     }
     if (typeof value !== 'string') return field;
     if (key.endsWith('Id') || ID_FIELDS.has(key)) {
-      if (value !== '' && !ID.test(value)) return field;
+      if (value !== '' && !CARD_ID.test(value)) return field;
     } else if (value.length > (TEXT_FIELDS[key] ?? MAX_STRING)) {
       return field;
     }

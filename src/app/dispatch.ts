@@ -1,19 +1,14 @@
 /**
- * One dispatcher for both ways of asking: an Intent (from the local or LLM planner) and an Action.Execute verb
- * (from a card button). It calls the domain services and returns plain replies and notifications; src/app's
- * Application turns those into activities.
+ * The dispatcher of what people type: an Intent (from the local or LLM planner) to the domain service that answers
+ * it. Card buttons go through the verb catalogue instead (cardVerbs/catalogue.ts). It returns plain replies and
+ * notifications; src/app's Application turns those into activities.
  */
 import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
 import { textReply } from '../cards/reply';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
-import { confirmationClicked } from './planner/llmConfirm';
 import type { ActionResult, BotServices } from './services';
-
-const notAvailable = (what: string): ActionResult => ({
-  reply: textReply(`${what} is not available in this installation yet. Type "help" to see what I can do.`),
-});
 
 export async function handleIntent(services: BotServices, caller: Caller, intent: Intent): Promise<ActionResult> {
   const { connections, approvals, notifications } = services;
@@ -25,45 +20,33 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
     case 'question':
       return { reply: await services.knowledge.ask(caller, intent.text) };
     case 'showMyConnections':
-      return connections ? { reply: await connections.myConnections(caller) } : notAvailable('Connection status');
+      return { reply: await connections.myConnections(caller) };
     case 'diagnoseFlow':
-      return connections
-        ? { reply: await connections.diagnoseFlow(caller, { flowName: intent.flowName }) }
-        : notAvailable('Flow diagnosis');
+      return { reply: await connections.diagnoseFlow(caller, { flowName: intent.flowName }) };
     case 'solutionReferences':
-      return connections
-        ? { reply: await connections.solutionReferences(caller, intent.solutionName) }
-        : notAvailable('Connection references');
+      return { reply: await connections.solutionReferences(caller, intent.solutionName) };
     case 'expiringSecrets':
-      return connections
-        ? { reply: await connections.expiringCredentials(caller, { withinDays: intent.withinDays }) }
-        : notAvailable('Secret expiry');
+      return { reply: await connections.expiringCredentials(caller, { withinDays: intent.withinDays }) };
     case 'healthReport':
-      return connections ? { reply: await connections.healthReport(caller) } : notAvailable('The health report');
+      return { reply: await connections.healthReport(caller) };
     case 'requestRotation':
-      return approvals
-        ? { reply: await approvals.requestRotation(caller, { appQuery: intent.appQuery }) }
-        : notAvailable('Secret rotation');
+      return { reply: await approvals.requestRotation(caller, { appQuery: intent.appQuery }) };
     case 'requestShare':
-      return approvals
-        ? {
-            reply: await approvals.requestShare(caller, {
-              connectionQuery: intent.connectionQuery,
-              environmentQuery: intent.environmentQuery,
-              targetUserQuery: intent.targetUserQuery,
-            }),
-          }
-        : notAvailable('Sharing');
+      return {
+        reply: await approvals.requestShare(caller, {
+          connectionQuery: intent.connectionQuery,
+          environmentQuery: intent.environmentQuery,
+          targetUserQuery: intent.targetUserQuery,
+        }),
+      };
     case 'audit':
-      return approvals ? { reply: await approvals.audit(caller, { subject: intent.subject }) } : notAvailable('Audit');
+      return { reply: await approvals.audit(caller, { subject: intent.subject }) };
     case 'subscribe':
-      return notifications
-        ? { reply: await notifications.subscribe(caller, { thresholds: intent.thresholds }) }
-        : notAvailable('Notifications');
+      return { reply: await notifications.subscribe(caller, { thresholds: intent.thresholds }) };
     case 'unsubscribe':
-      return notifications ? { reply: await notifications.unsubscribe(caller) } : notAvailable('Notifications');
+      return { reply: await notifications.unsubscribe(caller) };
     case 'scanNow':
-      return notifications ? { reply: await notifications.scanNow(caller) } : notAvailable('Scanning');
+      return { reply: await notifications.scanNow(caller) };
     case 'impact':
       return comingSoon(
         `What depends on ${intent.subject ?? 'a person, an app or a connection'}`,
@@ -91,31 +74,4 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
 /** Understood requests whose feature is not built yet: say so, and what helps meanwhile. */
 function comingSoon(what: string, meanwhile: string): ActionResult {
   return { reply: textReply(`${what} is coming soon: I understood the request, but cannot do it yet. ${meanwhile}`) };
-}
-
-/**
- * Card buttons. `data` and `inputs` come from the client and are untrusted: they carry ids that the services
- * load and re-check server-side against the verified caller.
- */
-export async function handleCardAction(
-  services: BotServices,
-  caller: Caller,
-  verb: string,
-  data: Record<string, unknown>,
-  inputs: Record<string, unknown>,
-): Promise<ActionResult> {
-  // [Confirm] on an action the LLM planner proposed: the user asks for it now, as if they had typed it.
-  const confirmed = confirmationClicked(verb, data);
-  if (confirmed) {
-    return confirmed.kind === 'intent' ? handleIntent(services, caller, confirmed.intent) : { reply: confirmed.reply };
-  }
-  const fromConnections = await services.connections?.handleAction(caller, verb, data);
-  if (fromConnections) return { reply: fromConnections };
-  const fromApprovals = await services.approvals?.handleAction(caller, verb, data, inputs);
-  if (fromApprovals) return fromApprovals;
-  const fromNotifications = await services.notifications?.handleAction?.(caller, verb, data);
-  if (fromNotifications) return fromNotifications;
-  return {
-    reply: textReply('That button is no longer supported. Type "help" to see what I can do now.'),
-  };
 }

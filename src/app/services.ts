@@ -30,7 +30,25 @@ export interface ConnectionsFeature {
   solutionReferences(caller: Caller, solutionName: string): Promise<Reply>;
   expiringCredentials(caller: Caller, options?: { withinDays?: number }): Promise<Reply>;
   healthReport(caller: Caller): Promise<Reply>;
-  handleAction(caller: Caller, verb: string, data: Record<string, unknown>): Promise<Reply | undefined>;
+  /** A view again (a page of it, a retry, or fresh from the tenant), as its card's button describes it. */
+  show(caller: Caller, request: ConnectionsView, options?: { fresh?: boolean }): Promise<Reply>;
+}
+
+/** Which view a card's [Next page], [Refresh] or [Retry] asks for, with that view's own parameters. */
+export interface ConnectionsView {
+  view?: string;
+  page?: number;
+  flowName?: string;
+  environmentId?: string;
+  flowId?: string;
+  solutionName?: string;
+  withinDays?: number;
+}
+
+/** What an approval card's [Approve], [Reject] and [Retry the switch] carry: the request and its content hash. */
+export interface ApprovalClick {
+  approvalId?: string;
+  hash?: string;
 }
 
 export interface ApprovalsFeature {
@@ -39,20 +57,27 @@ export interface ApprovalsFeature {
     query: { connectionQuery: string; environmentQuery?: string; targetUserQuery: string },
   ): Promise<Reply>;
   requestRotation(caller: Caller, query: { appObjectId?: string; appQuery?: string }): Promise<Reply>;
-  audit(caller: Caller, query: { subject?: string }): Promise<Reply>;
-  handleAction(
+  requestAccess(
     caller: Caller,
-    verb: string,
-    data: Record<string, unknown>,
-    inputs: Record<string, unknown>,
-  ): Promise<ActionResult | undefined>;
+    input: { environmentId: string; connector: string; connectionName: string; flowId?: string },
+  ): Promise<Reply>;
+  audit(caller: Caller, query: { subject?: string }): Promise<Reply>;
+  sendRequest(caller: Caller, draftId: string, justification?: string): Promise<ActionResult>;
+  cancelRequest(caller: Caller, draftId: string): Promise<Reply>;
+  decide(caller: Caller, decision: 'approve' | 'reject', click: ApprovalClick, comment?: string): Promise<ActionResult>;
+  retry(caller: Caller, click: ApprovalClick): Promise<ActionResult>;
+  askToTurnOn(caller: Caller, flow: { environmentId: string; flowId: string }): Promise<ActionResult>;
+  confirmTurnedOn(
+    caller: Caller,
+    flow: { environmentId: string; flowId: string; requesterId?: string },
+  ): Promise<ActionResult>;
 }
 
 export interface NotificationsFeature {
   subscribe(caller: Caller, options: { thresholds?: number[] }): Promise<Reply>;
   unsubscribe(caller: Caller): Promise<Reply>;
   scanNow(caller: Caller): Promise<Reply>;
-  handleAction?(caller: Caller, verb: string, data: Record<string, unknown>): Promise<ActionResult | undefined>;
+  digestPage(caller: Caller, digestId: string, page?: number): Promise<Reply>;
 }
 
 /** Background work started by a turn; the chat CLI waits for it before printing. */
@@ -69,8 +94,8 @@ export interface BotServices {
   ctx: DomainContext;
   llmPlanner?: MessagePlanner;
   knowledge: KnowledgeService;
-  connections?: ConnectionsFeature;
-  approvals?: ApprovalsFeature;
-  notifications?: NotificationsFeature;
+  connections: ConnectionsFeature;
+  approvals: ApprovalsFeature;
+  notifications: NotificationsFeature;
   background: BackgroundWork;
 }

@@ -4,14 +4,8 @@
  * approvers → [Approve]/[Reject] (a checked, versioned decision) → a job runs the operation and updates every
  * copy of the card. See approvalPolicy.ts for who may request and who approves.
  *
- * Action.Execute verbs handled here (card data = ids and the request hash only):
- *   access.request   {environmentId, connector, connectionName, flowId?}   [Request access]
- *   rotation.request {appObjectId}                                         [Rotate]
- *   request.send     {draftId} + input `justification`                     [Send request]
- *   request.cancel   {draftId}
- *   approval.approve / approval.reject {approvalId, hash} + input `comment`  [Approve] / [Reject]
- *   approval.retry   {approvalId, hash}                                    [Retry the switch] (needs attention)
- *   flow.askToTurnOn / flow.turnedOn                                       (turnOnRequests.ts)
+ * The card buttons that reach these methods, and what their data holds, are listed in the verb catalogue
+ * (src/app/cardVerbs/approvalVerbs.ts); card data is untrusted, so everything is loaded by id and re-checked here.
  */
 import type { Caller } from '../access/caller';
 import { textReply, type Reply } from '../cards/reply';
@@ -27,12 +21,16 @@ import { decideApproval, type ApprovalActionResult } from './decideApproval';
 import { defaultOperations } from './defaultOperations';
 import type { ApprovalOperations } from './operationsPort';
 import { refuse } from './refusals';
-import { retryApproval, RETRY_VERB } from './retryApproval';
+import { retryApproval } from './retryApproval';
 import { RequestDrafts } from './requestDrafts';
 import { sendRequest } from './sendRequest';
 import { TurnOnRequests } from './turnOnRequests';
 
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+/** The ids an approval card's buttons carry (checked for shape in src/app; loaded and re-checked here). */
+export interface ApprovalClick {
+  approvalId?: string;
+  hash?: string;
+}
 
 export class ApprovalsService {
   private readonly drafts: RequestDrafts;
@@ -72,42 +70,35 @@ export class ApprovalsService {
     return this.drafts.requestRotation(caller, query);
   }
 
-  async handleAction(
+  /** [Send request] on the confirmation card, with what the requester typed into it. */
+  sendRequest(caller: Caller, draftId: string, justification?: string): Promise<ApprovalActionResult> {
+    return sendRequest(this.ctx, caller, draftId, justification);
+  }
+
+  /** [Approve] / [Reject] on an approval card; `comment` is what the approver typed. */
+  decide(
     caller: Caller,
-    verb: string,
-    data: Record<string, unknown>,
-    inputs: Record<string, unknown>,
-  ): Promise<ApprovalActionResult | undefined> {
-    const reply = (r: Reply): ApprovalActionResult => ({ reply: r, notifications: [] });
-    switch (verb) {
-      case 'access.request': {
-        const environmentId = str(data.environmentId);
-        const connector = str(data.connector);
-        const connectionName = str(data.connectionName);
-        if (!environmentId || !connector || !connectionName) {
-          return reply(
-            textReply('This button is missing the connection it is about. Ask me to diagnose the flow again.'),
-          );
-        }
-        const flowId = str(data.flowId) || undefined;
-        return reply(await this.requestAccess(caller, { environmentId, connector, connectionName, flowId }));
-      }
-      case 'rotation.request':
-        return reply(await this.requestRotation(caller, { appObjectId: str(data.appObjectId) || undefined }));
-      case 'request.send':
-        return sendRequest(this.ctx, caller, str(data.draftId), inputs.justification ?? data.justification);
-      case 'request.cancel':
-        return reply(await this.cancel(caller, str(data.draftId)));
-      case 'approval.approve':
-      case 'approval.reject':
-        return decideApproval(this.ctx, this.jobs, caller, verb === 'approval.approve' ? 'approve' : 'reject', data, {
-          comment: inputs.comment ?? data.comment,
-        });
-      case RETRY_VERB:
-        return retryApproval(this.ctx, this.jobs, this.operations, caller, data);
-      default:
-        return this.turnOn.handle(caller, verb, data);
-    }
+    decision: 'approve' | 'reject',
+    click: ApprovalClick,
+    comment?: string,
+  ): Promise<ApprovalActionResult> {
+    return decideApproval(this.ctx, this.jobs, caller, decision, { ...click }, { comment });
+  }
+
+  /** [Retry the switch] on the card of a rotation that needs attention. */
+  retry(caller: Caller, click: ApprovalClick): Promise<ApprovalActionResult> {
+    return retryApproval(this.ctx, this.jobs, this.operations, caller, { ...click });
+  }
+
+  askToTurnOn(caller: Caller, flow: { environmentId: string; flowId: string }): Promise<ApprovalActionResult> {
+    return this.turnOn.ask(caller, flow);
+  }
+
+  confirmTurnedOn(
+    caller: Caller,
+    flow: { environmentId: string; flowId: string; requesterId?: string },
+  ): Promise<ApprovalActionResult> {
+    return this.turnOn.turnedOn(caller, flow);
   }
 
   audit(caller: Caller, query: { subject?: string } = {}): Promise<Reply> {
@@ -118,7 +109,8 @@ export class ApprovalsService {
     return exportAudit(this.ctx, options);
   }
 
-  private async cancel(caller: Caller, draftId: string): Promise<Reply> {
+  /** [Cancel] on the confirmation card: nothing was sent, so there is nothing to undo. */
+  async cancelRequest(caller: Caller, draftId: string): Promise<Reply> {
     const repository = new ApprovalRepository(this.ctx.store.records);
     const draft = draftId ? await repository.getDraft(draftId) : undefined;
     if (!draft) return refuse(this.ctx, caller, { reason: 'unknownDraft', subject: 'request', correlationId: draftId });

@@ -25,7 +25,6 @@ import { refuse } from './refusals';
 export const ASK_TO_TURN_ON_VERB = 'flow.askToTurnOn';
 export const TURNED_ON_VERB = 'flow.turnedOn';
 
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 interface FlowFacts {
@@ -37,22 +36,36 @@ interface FlowFacts {
 export class TurnOnRequests {
   constructor(private readonly ctx: DomainContext) {}
 
-  async handle(caller: Caller, verb: string, data: Record<string, unknown>): Promise<ApprovalActionResult | undefined> {
-    if (verb !== ASK_TO_TURN_ON_VERB && verb !== TURNED_ON_VERB) return undefined;
+  /** [Ask <owner> to turn it on], pressed by a co-owner. */
+  ask(caller: Caller, ids: { environmentId: string; flowId: string }): Promise<ApprovalActionResult> {
+    return this.withFlow(caller, ASK_TO_TURN_ON_VERB, ids, (facts) => this.askOwner(caller, facts));
+  }
+
+  /** [I turned it on], pressed by the owner who was asked. */
+  turnedOn(
+    caller: Caller,
+    ids: { environmentId: string; flowId: string; requesterId?: string },
+  ): Promise<ApprovalActionResult> {
+    return this.withFlow(caller, TURNED_ON_VERB, ids, (facts) => this.confirm(caller, facts, ids.requesterId ?? ''));
+  }
+
+  private async withFlow(
+    caller: Caller,
+    verb: string,
+    ids: { environmentId: string; flowId: string },
+    then: (facts: FlowFacts) => Promise<ApprovalActionResult>,
+  ): Promise<ApprovalActionResult> {
     const reply = (r: Reply): ApprovalActionResult => ({ reply: r, notifications: [] });
     if (!this.ctx.access.sameTenant(caller)) {
-      return reply(await refuse(this.ctx, caller, { reason: 'otherTenant', subject: str(data.flowId), verb }));
+      return reply(await refuse(this.ctx, caller, { reason: 'otherTenant', subject: ids.flowId, verb }));
     }
-    const environmentId = str(data.environmentId);
-    const flowId = str(data.flowId);
-    if (!environmentId || !flowId) return reply(textReply('This button is missing the flow it is about.'));
-    const facts = await this.flowFacts(environmentId, flowId);
+    const facts = await this.flowFacts(ids.environmentId, ids.flowId);
     if (!facts) return reply(textReply('I could not find that flow any more; it may have been deleted.'));
-    return verb === ASK_TO_TURN_ON_VERB ? this.ask(caller, facts) : this.turnedOn(caller, facts, str(data.requesterId));
+    return then(facts);
   }
 
   /** The co-owner asks: find the one person who owns the OAuth connections they may not use, and send them a card. */
-  private async ask(caller: Caller, { flow, owners, environmentName }: FlowFacts): Promise<ApprovalActionResult> {
+  private async askOwner(caller: Caller, { flow, owners, environmentName }: FlowFacts): Promise<ApprovalActionResult> {
     const reply = (text: string): ApprovalActionResult => ({ reply: textReply(text), notifications: [] });
     if (!coOwns(owners, caller.userId)) {
       return {
@@ -116,7 +129,7 @@ export class TurnOnRequests {
   }
 
   /** The owner says it is done: believe the flow, not the click. */
-  private async turnedOn(caller: Caller, facts: FlowFacts, requesterId: string): Promise<ApprovalActionResult> {
+  private async confirm(caller: Caller, facts: FlowFacts, requesterId: string): Promise<ApprovalActionResult> {
     const { flow, owners } = facts;
     if (!coOwns(owners, caller.userId) || !requesterId || !coOwns(owners, requesterId)) {
       return {

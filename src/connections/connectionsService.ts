@@ -25,14 +25,16 @@ import { TenantReader } from './tenantReader';
 
 const log = getLogger('connections');
 
-type Data = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' && value.length <= 400 ? value.trim() : undefined;
-const num = (value: unknown): number | undefined => {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(n) && n >= 0 && n <= 10_000 ? Math.floor(n) : undefined;
-};
+/** Which view a card's button asks for again, with that view's parameters (see `show`). */
+export interface ViewRequest {
+  view?: string;
+  page?: number;
+  flowName?: string;
+  environmentId?: string;
+  flowId?: string;
+  solutionName?: string;
+  withinDays?: number;
+}
 
 export interface ConnectionsServiceOptions {
   /** Reads in flight at once per turn. */
@@ -93,7 +95,7 @@ export class ConnectionsService {
       environmentId: query.environmentId,
       flowId: query.flowId,
     };
-    if (!query.flowId && !str(query.flowName)) {
+    if (!query.flowId && !query.flowName?.trim()) {
       return textReply('Which flow? Tell me its name, e.g. "why can\'t I turn on Weekly report".');
     }
     const reader = this.reader();
@@ -129,7 +131,7 @@ export class ConnectionsService {
 
   async solutionReferences(caller: Caller, solutionName: string): Promise<Reply> {
     if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
-    if (!str(solutionName)) return textReply('Which solution? e.g. "connection references in Lunch order".');
+    if (!solutionName.trim()) return textReply('Which solution? e.g. "connection references in Lunch order".');
     return solutionReferencesReply(this.reader(), caller, await this.isAdmin(caller), solutionName, this.now());
   }
 
@@ -163,43 +165,26 @@ export class ConnectionsService {
     return healthReportReply(this.reader(), this.now(), options.page ?? 1);
   }
 
-  /** Action.Execute verbs owned here. Card data is untrusted: only ids and page numbers are read from it. */
-  async handleAction(caller: Caller, verb: string, data: Data): Promise<Reply | undefined> {
-    switch (verb) {
-      case 'connections.page':
-        return this.show(caller, str(data.view) ?? 'myConnections', data);
-      case 'connections.retry':
-        return this.show(caller, str(data.view) ?? 'myConnections', data);
-      case 'connections.refresh':
-        return this.show(caller, str(data.view) ?? 'myConnections', data, true);
-      case 'flow.diagnose': {
-        const environmentId = str(data.environmentId);
-        const flowId = str(data.flowId);
-        if (!environmentId || !flowId)
-          return textReply('That button is missing which flow to check. Ask me again by name.');
-        return this.diagnoseFlow(caller, { environmentId, flowId });
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  private show(caller: Caller, view: string, data: Data, fresh = false): Promise<Reply> {
-    switch (view) {
+  /**
+   * A view again, as a card's [Next page], [Refresh] or [Retry] describes it (its data, already checked by the
+   * card verb catalogue in src/app): which view, and that view's parameters.
+   */
+  show(caller: Caller, request: ViewRequest, options: { fresh?: boolean } = {}): Promise<Reply> {
+    switch (request.view) {
       case 'healthReport':
-        return this.healthReport(caller, { page: num(data.page) });
+        return this.healthReport(caller, { page: request.page });
       case 'diagnoseFlow':
         return this.diagnoseFlow(caller, {
-          flowName: str(data.flowName),
-          environmentId: str(data.environmentId),
-          flowId: str(data.flowId),
+          flowName: request.flowName,
+          environmentId: request.environmentId,
+          flowId: request.flowId,
         });
       case 'solutionReferences':
-        return this.solutionReferences(caller, str(data.solutionName) ?? '');
+        return this.solutionReferences(caller, request.solutionName ?? '');
       case 'expiringCredentials':
-        return this.expiringCredentials(caller, { withinDays: num(data.withinDays) });
+        return this.expiringCredentials(caller, { withinDays: request.withinDays });
       default:
-        return this.myConnections(caller, { page: num(data.page), fresh });
+        return this.myConnections(caller, { page: request.page, fresh: options.fresh });
     }
   }
 }

@@ -354,20 +354,15 @@ export class NotificationsService {
     await this.ledger.pruneReceipts(cutoff);
   }
 
-  async handleAction(
-    caller: Caller,
-    verb: string,
-    data: Record<string, unknown>,
-  ): Promise<{ reply: Reply } | undefined> {
-    if (verb !== 'digest.page') return undefined;
-    const digest = typeof data.digestId === 'string' ? await this.digests.get(data.digestId) : undefined;
-    if (!digest) return { reply: textReply('That digest is no longer available; the next scan sends a fresh one.') };
+  /** [Show more] on a digest: the digest is read again by id and shown only to whom it was sent. */
+  async digestPage(caller: Caller, digestId: string, page = 1): Promise<Reply> {
+    const digest = await this.digests.get(digestId);
+    if (!digest) return textReply('That digest is no longer available; the next scan sends a fresh one.');
     const own = digest.recipient === `user:${caller.userId.toLowerCase()}`;
     if (!own && !(digest.audience === 'tenant' && (await this.ctx.access.isAdmin(caller)))) {
-      return { reply: textReply('This digest was sent to someone else.') };
+      return textReply('This digest was sent to someone else.');
     }
-    const page = Math.max(1, Math.floor(Number(data.page) || 1));
-    return { reply: { cards: [digestPage(digest, page)] } };
+    return { cards: [digestPage(digest, Math.max(1, page))] };
   }
 
   startSchedule(): void {

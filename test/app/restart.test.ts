@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CardClicks } from '../../src/app/cardVerbs/cardClicks';
 import { ChatSession, type ChatUser } from '../../src/app/chatSession';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
@@ -64,8 +65,8 @@ test('a pending approval survives a restart and can be decided; an approved rota
     .find((c) => /Rotate the client secret/.test(JSON.stringify(c)))!;
   const approve = JSON.parse(JSON.stringify(alexCard)).actions.find((a: { title: string }) => a.title === 'Approve');
   const caller = { userId: ALEX.id, tenantId: second.ctx.tenant.tenantId, displayName: ALEX.displayName };
-  const decided = await second.services.approvals!.handleAction(caller, approve.verb, approve.data, {});
-  expect(said(decided?.reply)).toMatch(/Approved by Alex Wilber — running/);
+  const decided = await new CardClicks(second.services).click(caller, approve.verb, approve.data);
+  expect(said(decided.reply)).toMatch(/Approved by Alex Wilber — running/);
   await second.close(); // the rotation job is queued in SQLite, not run
 
   // After a second restart the queued rotation runs to the end.

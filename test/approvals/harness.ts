@@ -19,6 +19,8 @@ import { JobRunner } from '../../src/jobs/jobRunner';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import type { AuditEntry } from '../../src/store/ports';
 import { emulatorCredential } from '../../src/clients/credentials';
+import type { ActionResult } from '../../src/app/services';
+import { cardClicker } from '../support/cardClicks';
 
 export const TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 export const USERS = {
@@ -53,8 +55,16 @@ export interface Harness {
   notifier: RecordingNotifier;
   jobs: JobRunner;
   service: ApprovalsService;
-  /** A card click as src/app handles it: the service's answer, with its notifications delivered. */
-  click: ApprovalsService['handleAction'];
+  /**
+   * A card click as src/app handles it (the verb catalogue; Teams sends the inputs merged into the data): the
+   * answer, with its notifications delivered.
+   */
+  click(
+    caller: Caller,
+    verb: string,
+    data: Record<string, unknown>,
+    inputs?: Record<string, unknown>,
+  ): Promise<ActionResult & { notifications: Notification[] }>;
   audit(): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }
@@ -83,6 +93,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
   const jobs = new JobRunner(ctx, { visibilityTimeoutMs: 5_000 });
   const service = new ApprovalsService(ctx, jobs);
+  const click = cardClicker({ ctx, approvals: service });
   return {
     emulator,
     ctx,
@@ -90,10 +101,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     notifier,
     jobs,
     service,
-    click: async (caller, verb, data, inputs) => {
-      const result = await service.handleAction(caller, verb, data, inputs);
-      if (result?.notifications?.length) await notifier.send(result.notifications);
-      return result;
+    click: async (caller, verb, data, inputs = {}) => {
+      const result = await click(caller, verb, { ...data, ...inputs });
+      const notifications = result.notifications ?? [];
+      if (notifications.length) await notifier.send(notifications);
+      return { ...result, notifications };
     },
     audit: async () => {
       const out: AuditEntry[] = [];

@@ -5,14 +5,17 @@
 import type { AdaptiveCard } from '../../src/cards/renderCard';
 import type { Reply } from '../../src/cards/reply';
 import { ConnectionsService } from '../../src/connections/connectionsService';
+import { cardClicker, type Click } from '../support/cardClicks';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
 
 let domain: TestDomain;
 let service: ConnectionsService;
+let click: Click;
 
 beforeAll(async () => {
   domain = await startTestDomain();
   service = new ConnectionsService(domain.ctx);
+  click = cardClicker({ ctx: domain.ctx, connections: service });
 });
 afterAll(() => domain.close());
 afterEach(() => domain.emulator.control.setFaults(''));
@@ -49,9 +52,8 @@ async function allPages(first: Reply, who: Parameters<typeof callerFor>[0]): Pro
   for (let i = 0; i < 20; i++) {
     const more = actions(pages[pages.length - 1].cards[0]).find((a) => a.title === 'Show more');
     if (!more?.verb) break;
-    const next = await service.handleAction(callerFor(who), more.verb, more.data ?? {});
-    if (!next) break;
-    pages.push(next);
+    const next = await click(callerFor(who), more.verb, more.data);
+    pages.push(next.reply);
   }
   return pages;
 }
@@ -168,7 +170,7 @@ test('admins: Inventory sync has a custom connector reference broken by the envi
 });
 
 test('the picker button diagnoses the chosen flow by id', async () => {
-  const reply = await service.handleAction(callerFor('adele'), 'flow.diagnose', {
+  const { reply } = await click(callerFor('adele'), 'flow.diagnose', {
     environmentId: 'nope',
     flowId: 'nope',
   });
@@ -258,8 +260,8 @@ test('Dataverse down: my connections still shows what it could, plus what could 
   const retry = actions(partial).find((a) => a.title === 'Retry');
   expect(retry).toMatchObject({ type: 'Action.Execute', verb: 'connections.retry', data: { view: 'myConnections' } });
   domain.emulator.control.setFaults('');
-  const again = await service.handleAction(callerFor('megan'), retry?.verb ?? '', retry?.data ?? {});
-  expect(again?.cards).toHaveLength(1);
+  const again = await click(callerFor('megan'), retry?.verb ?? '', retry?.data);
+  expect(again.reply.cards).toHaveLength(1);
 });
 
 test('Graph down: the health report says what it could not check instead of failing', async () => {

@@ -10,6 +10,7 @@ import { FRESH_FOR_MS } from '../../src/connections/liveConnections';
 import { buildTenantIndex } from '../../src/connections/tenantIndexBuilder';
 import { TenantIndexSource } from '../../src/connections/tenantIndexSource';
 import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { cardClicker } from '../support/cardClicks';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
 
 const D365_CONNECTION = 'Dataverse (D365-App-Registration)';
@@ -109,7 +110,11 @@ test('a second look within a minute costs no request and says how old the status
   );
 
   const refresh = actionTitled(second, 'Refresh');
-  const refreshed = await service.handleAction(megan, refresh.verb, refresh.data);
+  const { reply: refreshed } = await cardClicker({ ctx: domain.ctx, connections: service })(
+    megan,
+    refresh.verb,
+    refresh.data,
+  );
   expect(domain.emulator.control.requestCount()).toBeGreaterThan(before);
   expect(rowTexts(refreshed!, D365_CONNECTION)).toEqual(expect.arrayContaining(['Error', 'Status read just now.']));
   expect(FRESH_FOR_MS).toBeGreaterThan(30_000);

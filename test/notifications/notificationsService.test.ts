@@ -8,6 +8,7 @@ import { NotificationsService } from '../../src/notifications/notificationsServi
 import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scanLease';
 import type { ScanResult } from '../../src/notifications/scanResult';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
+import { cardClicker } from '../support/cardClicks';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';
 
@@ -182,11 +183,12 @@ describe('proactive notifications on the demo tenant', () => {
     const alex = callerFor('alex');
     const digestId = [...(await listDigestIds())].find((id) => id.endsWith(ALEX));
     expect(digestId).toBeDefined();
-    const page = await service.handleAction(alex, 'digest.page', { digestId, page: 1 });
-    expect(page?.reply.cards[0]).toMatchObject({ type: 'AdaptiveCard' });
-    const adele = await service.handleAction(callerFor('adele'), 'digest.page', { digestId, page: 1 });
-    expect(adele?.reply.text).toMatch(/someone else/);
-    expect(await service.handleAction(alex, 'something.else', {})).toBeUndefined();
+    const click = cardClicker({ ctx: domain.ctx, notifications: service });
+    const page = await click(alex, 'digest.page', { digestId, page: 1 });
+    expect(page.reply.cards[0]).toMatchObject({ type: 'AdaptiveCard' });
+    const adele = await click(callerFor('adele'), 'digest.page', { digestId, page: 1 });
+    expect(adele.reply.text).toMatch(/someone else/);
+    expect((await click(alex, 'digest.page', { page: 1 })).reply.text).toMatch(/no longer available/);
   });
 
   it('schedules the scan from SCAN_CRON in SCAN_TIMEZONE', () => {

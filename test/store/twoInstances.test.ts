@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CardClicks } from '../../src/app/cardVerbs/cardClicks';
 import { ChatSession, type ChatUser } from '../../src/app/chatSession';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
@@ -79,7 +80,7 @@ test(`${REQUESTS} approvals pressed concurrently on two instances execute exactl
       (x) => x.title === 'Approve',
     )!;
     const caller = { userId: MEGAN.id, tenantId: instance.ctx.tenant.tenantId, displayName: MEGAN.displayName };
-    return instance.services.approvals!.handleAction(caller, action.verb, action.data, {});
+    return new CardClicks(instance.services).click(caller, action.verb, action.data);
   };
   await Promise.all(approvalCards.flatMap((card) => [press(a, card), press(b, card)]));
   await Promise.all([a.services.background.drain(), b.services.background.drain()]);
