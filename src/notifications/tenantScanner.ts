@@ -5,8 +5,9 @@
  * rules still need (service-principal connections, application users). App registrations are kept trimmed to
  * their credentials. Reads run with bounded concurrency (two lanes: environments, app owner look-ups) on top of the
  * clients' own per-API limits and 429 retries. Owner look-ups (20 apps per Graph $batch) start while the app
- * registrations are still being paged, so the Graph work overlaps the page chain instead of following it. Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing
- * there is ever reported as fixed.
+ * registrations are still being paged, so the Graph work overlaps the page chain instead of following it.
+ * Whatever could not be read is listed in `partial` and its scope is left unchecked, so nothing there is ever
+ * reported as fixed.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import pLimit, { type Limit } from 'p-limit';

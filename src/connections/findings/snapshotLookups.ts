@@ -1,7 +1,7 @@
 /**
  * Lookups the rule functions share over one snapshot (by id, by app id, by environment), built once per snapshot
- * and reused by every rule that runs over it (the scanner runs seven rules over each environment's snapshot, and
- * building the maps and the flow usage index seven times was the rules' largest cost). Pure: no I/O.
+ * and reused by every rule that runs over it, because building the maps and the flow usage index is costlier than
+ * the rules themselves. Pure: no I/O.
  */
 import type { Connection, Environment, User } from '../../tenant/model';
 import { connectionUsage, type FlowUse } from '../connectionUsage';
