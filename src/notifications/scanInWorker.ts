@@ -14,6 +14,7 @@ import type { TenantPortsOptions } from '../clients';
 import type { Config } from '../config';
 import type { ScanProgress } from './scanProgress';
 import type { TenantScan, ScanOptions } from './tenantScanner';
+import { BotError } from '../tenant/errors';
 import { currentPatienceMs } from '../tenant/patience';
 
 export interface ScanWorkerInput {
@@ -37,9 +38,9 @@ export type ScanWorkerProgress = { progress: ScanProgress };
 /** What a scan needs besides its options: the settings the worker builds its clients from. */
 export type ScanWorkerSetup = Omit<ScanWorkerInput, 'options'>;
 
-export class ScanWorkerError extends Error {
+export class ScanWorkerError extends BotError {
   constructor(message: string) {
-    super(message);
+    super('scan.workerFailed', message);
     this.name = 'ScanWorkerError';
   }
 }
