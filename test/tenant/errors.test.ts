@@ -170,6 +170,18 @@ describe('the four places word a failed tenant call through describeError', () =
     );
   });
 
+  test('a gap of a partial answer: Dataverse throttling beyond the budget says the service’s wait', async () => {
+    tenant.emulator.control.setFaults('dataverse:throttle=1/3');
+    const ports = tenant.portsWith({ ...fastRetries, retry: { ...fastRetries.retry, maxTotalMs: 300 } });
+    await collect(ports.dataverse.listSolutions(prod));
+    const reader = new TenantReader(ports);
+    expect(await reader.solutions(prod)).toBeUndefined();
+    const error = await collect(ports.dataverse.listSolutions(prod)).catch((e: unknown) => e);
+
+    expect(reader.gaps).toEqual([{ what: 'solutions in Contoso PROD', reason: describeError(error).short }]);
+    expect(reader.gaps[0].reason).toMatch(/^the service is busy \(throttled\) and asked to wait \d+ seconds$/);
+  });
+
   test('what a scan could not check: Dataverse answering 503', async () => {
     tenant.emulator.control.setFaults('dataverse:error=1:503');
     const scan = await new TenantScanner(tenant.ports, { now: new Date(), withinDays: 30 }).scan();
