@@ -5,6 +5,7 @@
  * empty bot id.
  */
 import { z } from 'zod';
+import { BotError } from './tenant/errors';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -141,9 +142,9 @@ export interface Config extends RawConfig {
   demoMode: boolean;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends BotError {
   constructor(readonly problems: string[]) {
-    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('config.invalid', `Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }

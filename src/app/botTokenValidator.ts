@@ -12,19 +12,20 @@
  */
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { getLogger } from '../logging/logger';
+import { BotError } from '../tenant/errors';
 
 const log = getLogger('app.tokens');
 
-export class TokenRejected extends Error {
+export class TokenRejected extends BotError {
   constructor(readonly reason: string) {
-    super(`token rejected: ${reason}`);
+    super('request.tokenRejected', `token rejected: ${reason}`);
     this.name = 'TokenRejected';
   }
 }
 
-export class KeysUnavailable extends Error {
+export class KeysUnavailable extends BotError {
   constructor(readonly retryAfterSeconds: number) {
-    super('the Bot Framework signing keys cannot be fetched');
+    super('request.signingKeysUnavailable', 'the Bot Framework signing keys cannot be fetched');
     this.name = 'KeysUnavailable';
   }
 }

@@ -6,6 +6,7 @@
 import { ActivityTypes, type Activity, type Attachment } from 'botbuilder';
 import type { Composition } from '../compose';
 import type { AdaptiveCard } from '../cards/renderCard';
+import { BotError } from '../tenant/errors';
 import { createBot, type Bot } from './bot';
 import { InProcessAdapter, type OutgoingActivity } from './inProcessAdapter';
 import { UNDERSTOOD_KEY, type Understood } from './messageUnderstanding';
@@ -35,7 +36,13 @@ export interface ChatTurn {
   understood?: Understood;
 }
 
-export class ChatError extends Error {}
+/** What the chat client cannot do (no such button, a link, a user it does not know): told to whoever typed it. */
+export class ChatError extends BotError {
+  constructor(message: string) {
+    super('chat.usage', message);
+    this.name = 'ChatError';
+  }
+}
 
 interface ReceivedCard {
   activityId: string;

@@ -1,12 +1,10 @@
 /**
- * botbuilder's CloudAdapter builds a new ConnectorClient (an Azure SDK pipeline of a dozen policies, a log
- * sanitizer, proxy settings read from the environment) and a new UserTokenClient for every inbound activity —
- * even one answered with expectReplies that sends nothing — and for every proactive message. That construction
- * was about a sixth of a chat turn's CPU. The clients keep nothing of a turn: what they are built from is the
- * bot's app id (from the request's claims: audience, or appid for the Emulator), the service URL and the
- * audience, plus settings fixed for the adapter; their credentials fetch and cache their own tokens. So one client
- * per (app id, service URL, audience) serves every turn. Only the construction is shared: authentication of each
- * request is untouched.
+ * One ConnectorClient and UserTokenClient per (app id, service URL, audience), reused by every turn. botbuilder's
+ * CloudAdapter would build both (an Azure SDK pipeline, a log sanitizer, proxy settings) for every inbound activity
+ * and every proactive message, which is a real share of a turn's CPU. Sharing is safe because the clients keep
+ * nothing of a turn: they are built from the bot's app id (from the request's claims: audience, or appid for the
+ * Emulator), the service URL and the audience, plus settings fixed for the adapter, and their credentials fetch and
+ * cache their own tokens. Only the construction is shared: authentication of each request is untouched.
  */
 import type { CloudAdapter } from 'botbuilder';
 import {

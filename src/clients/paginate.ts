@@ -3,7 +3,7 @@
  * Dataverse, Power Platform API) or `nextLink` (classic Power Apps / Flow APIs), whichever the page carries, to the
  * same origin or to a regional host of the same service (isSameService).
  * `paginatePages` yields whole pages, for the lists a tenant scan reads in bulk: every item that passes through an
- * async generator costs a few promises and a turn of the microtask queue, and the scan maps ~200,000 rows.
+ * async generator costs a few promises and a turn of the microtask queue, and a scan maps every row of the tenant.
  */
 import { getLogger } from '../logging/logger';
 import { isTenantApiError, TenantApiError } from '../tenant/errors';

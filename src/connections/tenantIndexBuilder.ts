@@ -1,8 +1,8 @@
 /**
  * Builds a TenantIndex without a scan: what an instance does when it has none yet (just started, or another
  * instance ran the scan). It is the one tenant-wide listing — connections, flows and connection references of
- * every environment, each environment's rows dropped once indexed — that a maker's turn used to repeat. Per-user
- * turns answer from the old full listing until it is ready (see TenantIndexSource).
+ * every environment, each environment's rows dropped once indexed — done once here so that no maker's turn has to.
+ * Per-user turns answer from the full listing until it is ready (see TenantIndexSource).
  */
 import pLimit from 'p-limit';
 import type { ConnectionReference, Environment } from '../tenant/model';

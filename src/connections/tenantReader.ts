@@ -4,8 +4,7 @@
  * what it could and say what it could not.
  */
 import { getLogger } from '../logging/logger';
-import { isTenantApiError } from '../tenant/errors';
-import { missingPermission, waitInWords } from '../tenant/missingPermission';
+import { describeError, isTenantApiError } from '../tenant/errors';
 import type {
   AppRegistration,
   ApplicationUser,
@@ -28,35 +27,11 @@ const log = getLogger('connections');
 export interface Gap {
   /** What could not be checked, in words ("connections in Contoso PROD"). */
   what: string;
-  /** Why, in words ("the service is busy (throttled)"). */
+  /** Why, in words (describeError's short form: "the service is busy (throttled)"). */
   reason: string;
 }
 
 export const DEFAULT_READ_CONCURRENCY = 24;
-
-function reasonOf(error: unknown): string {
-  if (!isTenantApiError(error)) return 'an unexpected error';
-  switch (error.kind) {
-    case 'throttled':
-      return error.retryAfterMs
-        ? `the service is busy (throttled): try again in ${waitInWords(error.retryAfterMs)}`
-        : 'the service is busy (throttled)';
-    case 'forbidden': {
-      const missing = missingPermission(error);
-      return missing ? `${missing} (see docs/deployment.md)` : 'the bot is not allowed to read it';
-    }
-    case 'unauthorized':
-      return 'the bot is not allowed to read it';
-    case 'timeout':
-      return 'the service did not answer in time';
-    case 'unavailable':
-      return 'the service is unavailable';
-    case 'notFound':
-      return 'it was not found';
-    default:
-      return `the service refused (${error.code})`;
-  }
-}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -87,7 +62,7 @@ export class TenantReader {
       pending = this.limit(read).catch((error: unknown) => {
         if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while reading the tenant');
         else log.warn({ what, code: error.code, kind: error.kind }, 'could not read from the tenant');
-        if (!this.gapList.some((g) => g.what === what)) this.gapList.push({ what, reason: reasonOf(error) });
+        if (!this.gapList.some((g) => g.what === what)) this.gapList.push({ what, reason: describeError(error).short });
         return undefined;
       });
       this.memo.set(key, pending);

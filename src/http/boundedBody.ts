@@ -6,13 +6,14 @@
  * before parsing (a 40,000-deep object makes later JSON.stringify calls overflow the stack).
  */
 import type { IncomingMessage } from 'node:http';
+import { BotError } from '../tenant/errors';
 
-export class BodyError extends Error {
+export class BodyError extends BotError {
   constructor(
     readonly status: 400 | 411 | 413 | 415,
     message: string,
   ) {
-    super(message);
+    super('request.bodyRefused', message);
     this.name = 'BodyError';
   }
 }

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import matter from 'gray-matter';
 import { z } from 'zod';
+import { BotError } from '../tenant/errors';
 
 export const SUGGESTED_ACTIONS = ['showMyConnections', 'diagnoseFlow', 'expiringSecrets', 'healthReport'] as const;
 export type SuggestedAction = (typeof SUGGESTED_ACTIONS)[number];
@@ -74,8 +75,11 @@ export interface KnowledgeBase {
   byArticle: Map<string, Article>;
 }
 
-export class KnowledgeBaseError extends Error {
+export class KnowledgeBaseError extends BotError {
   override readonly name = 'KnowledgeBaseError';
+  constructor(message: string) {
+    super('knowledge.invalid', message);
+  }
 }
 
 /** The repository's knowledge/ folder, whether we run from src/ (tsx, jest) or from dist/src. */

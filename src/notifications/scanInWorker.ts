@@ -1,9 +1,8 @@
 /**
- * Runs a tenant scan in a worker thread. At 100,000 connections a scan is seconds of CPU (parsing ~150 MB of
- * answers, the rules), and in the bot's own thread it held chat turns back: the event loop waited ~110-150 ms at
- * the 99th percentile while a scan ran. In a worker the bot's thread only waits for the result, and on a machine
- * with a spare core the scan runs beside the turns. The worker builds its own clients from the same configuration
- * (threads share no objects) and hands back the TenantScan.
+ * Runs a tenant scan in a worker thread. A big tenant's scan is seconds of CPU (parsing the answers, the rules),
+ * which in the bot's own thread would hold chat turns back; in a worker the bot's thread only waits for the result,
+ * and on a machine with a spare core the scan runs beside the turns. The worker builds its own clients from the
+ * same configuration (threads share no objects) and hands back the TenantScan.
  *
  * Compiled, the worker is scanWorker.js; from TypeScript sources (tests, `npm run dev` through tsx) the thread
  * first registers tsx, which the main thread's loader does not lend to workers.
@@ -15,6 +14,7 @@ import type { TenantPortsOptions } from '../clients';
 import type { Config } from '../config';
 import type { ScanProgress } from './scanProgress';
 import type { TenantScan, ScanOptions } from './tenantScanner';
+import { BotError } from '../tenant/errors';
 import { currentPatienceMs } from '../tenant/patience';
 
 export interface ScanWorkerInput {
@@ -38,9 +38,9 @@ export type ScanWorkerProgress = { progress: ScanProgress };
 /** What a scan needs besides its options: the settings the worker builds its clients from. */
 export type ScanWorkerSetup = Omit<ScanWorkerInput, 'options'>;
 
-export class ScanWorkerError extends Error {
+export class ScanWorkerError extends BotError {
   constructor(message: string) {
-    super(message);
+    super('scan.workerFailed', message);
     this.name = 'ScanWorkerError';
   }
 }

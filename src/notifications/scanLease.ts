@@ -7,21 +7,28 @@
 import { randomUUID } from 'node:crypto';
 import { getLogger } from '../logging/logger';
 import type { Lease, LeaseStore } from '../store/ports';
+import { BotError } from '../tenant/errors';
 
 const log = getLogger('notifications');
 
 export const SCANNER_LEASE = 'scanner';
 
-export class ScanAlreadyRunningError extends Error {
+export class ScanAlreadyRunningError extends BotError {
   constructor() {
-    super('A tenant scan is already running (on this or another instance); its digest will follow when it ends.');
+    super(
+      'scan.alreadyRunning',
+      'A tenant scan is already running (on this or another instance); its digest will follow when it ends.',
+    );
     this.name = 'ScanAlreadyRunningError';
   }
 }
 
-export class ScanLeaseLostError extends Error {
+export class ScanLeaseLostError extends BotError {
   constructor() {
-    super('The scan lost its lease to another instance and stopped before notifying anyone; that instance carries on.');
+    super(
+      'scan.leaseLost',
+      'The scan lost its lease to another instance and stopped before notifying anyone; that instance carries on.',
+    );
     this.name = 'ScanLeaseLostError';
   }
 }

@@ -35,7 +35,7 @@ import type {
 } from '../connections/tenantSnapshot';
 import { emptySnapshot } from '../connections/tenantSnapshot';
 import { getLogger } from '../logging/logger';
-import { isTenantApiError } from '../tenant/errors';
+import { describeError, isTenantApiError } from '../tenant/errors';
 import type { AppRegistration, Connection, Environment, Flow, User } from '../tenant/model';
 import type { TenantPorts } from '../tenant/ports';
 import { APPS_STEP, type ScanProgress, type ScanProgressListener } from './scanProgress';
@@ -108,23 +108,6 @@ interface EnvironmentLeftovers {
   applicationUsers: SnapshotApplicationUser[];
 }
 
-function reasonOf(error: unknown): string {
-  if (!isTenantApiError(error)) return 'an unexpected error';
-  switch (error.kind) {
-    case 'throttled':
-      return 'throttled';
-    case 'forbidden':
-    case 'unauthorized':
-      return 'not allowed';
-    case 'timeout':
-      return 'timed out';
-    case 'unavailable':
-      return 'service unavailable';
-    default:
-      return error.code;
-  }
-}
-
 /** Credentials, ids and name only: hints and other fields are not needed and not kept. */
 function trimApp(app: AppRegistration): SnapshotApp {
   const keep = (c: { keyId: string; displayName?: string; endDateTime?: string }) => ({
@@ -192,7 +175,7 @@ export class TenantScanner {
     const gap = (what: string, error: unknown) => {
       if (!isTenantApiError(error)) log.error({ err: error, what }, 'unexpected error while scanning');
       else log.warn({ what, code: error.code, kind: error.kind }, 'could not read during the scan');
-      result.partial.push(`${what} (${reasonOf(error)})`);
+      result.partial.push(`${what}: ${describeError(error).short}`);
     };
 
     // Owners are read in groups of OWNER_BATCH apps (one Graph $batch request each), queued as the apps arrive.

@@ -8,7 +8,7 @@
 import { mayShareWith, OAUTH_SHARE_REFUSED, oauthShareRefusal } from '../connections/sharingRule';
 import type { DomainContext } from '../context';
 import type { AuditEntry } from '../store/ports';
-import { isTenantApiError } from '../tenant/errors';
+import { BotError, describeError, isTenantApiError } from '../tenant/errors';
 import type { ConnectionPermission, ConnectionRole } from '../tenant/model';
 
 export interface ShareTarget {
@@ -29,10 +29,9 @@ export interface ShareInput extends ShareTarget {
   role: 'CanView' | 'CanEdit';
 }
 
-export class ShareRefusedError extends Error {
-  readonly code = 'ShareRefused';
+export class ShareRefusedError extends BotError {
   constructor(message: string) {
-    super(message);
+    super('share.refused', message);
     this.name = 'ShareRefusedError';
   }
 }
@@ -168,5 +167,5 @@ export async function revokeShare(ctx: DomainContext, input: ShareTarget): Promi
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error).short;
 }

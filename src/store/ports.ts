@@ -4,6 +4,7 @@
  * suite. Every write that two instances can race on is conditional: a stale `version` makes it fail with
  * VersionConflictError, never silently overwrite.
  */
+import { BotError } from '../tenant/errors';
 
 /** A JSON document with the store's concurrency token. */
 export interface StoredRecord<T> {
@@ -20,12 +21,13 @@ export interface PutOptions {
   ifAbsent?: boolean;
 }
 
-export class VersionConflictError extends Error {
+export class VersionConflictError extends BotError {
   constructor(
     readonly collection: string,
     readonly key: string,
+    message = `The ${collection} record "${key}" was changed by someone else; reload it and try again.`,
   ) {
-    super(`The ${collection} record "${key}" was changed by someone else; reload it and try again.`);
+    super('store.versionConflict', message);
     this.name = 'VersionConflictError';
   }
 }
@@ -79,9 +81,12 @@ export interface QueuedJob<T = unknown> {
 export const MAX_DELIVERIES = 5;
 
 /** complete/extend with a receipt that another receive has since replaced: someone else now owns the job. */
-export class JobReceiptExpiredError extends Error {
+export class JobReceiptExpiredError extends BotError {
   constructor(readonly jobId: string) {
-    super(`Job "${jobId}" was handed to another worker after its visibility timeout; let that worker finish it.`);
+    super(
+      'store.jobReceiptExpired',
+      `Job "${jobId}" was handed to another worker after its visibility timeout; let that worker finish it.`,
+    );
     this.name = 'JobReceiptExpiredError';
   }
 }
@@ -119,10 +124,13 @@ export interface LeaseStore {
   release(lease: Lease): Promise<void>;
 }
 
-/** Raised by StoreItemsStorage.write on an eTag mismatch, with botbuilder MemoryStorage's message. */
-export class ETagConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`Storage: error writing "${key}" due to eTag conflict.`);
+/**
+ * Raised by StoreItemsStorage.write on an eTag mismatch: a version conflict on the bot's turn state, worded with
+ * botbuilder MemoryStorage's message.
+ */
+export class ETagConflictError extends VersionConflictError {
+  constructor(key: string) {
+    super('botState', key, `Storage: error writing "${key}" due to eTag conflict.`);
     this.name = 'ETagConflictError';
   }
 }

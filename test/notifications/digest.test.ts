@@ -96,7 +96,7 @@ describe('the digest card', () => {
       id: 'd',
       diff: diffOf([finding(1)]),
       audience: 'tenant',
-      partial: ['connections in Contoso PROD (service unavailable)'],
+      partial: ['connections in Contoso PROD: the service is unavailable'],
     });
     expect(JSON.stringify(digestPage(digest))).toContain('Not checked this time');
   });

@@ -1,8 +1,7 @@
 /**
- * Lookups the rule functions share over one snapshot (by id, by app id, by environment, who made which flow),
- * built once per snapshot and reused by every rule that runs over it: the scanner runs every environment rule over
- * each environment's snapshot, and building the maps and the flow usage index once per rule was the rules' largest
- * cost. Pure: no I/O.
+ * Lookups the rule functions share over one snapshot (by id, by app id, by environment, who made which flow), built once per snapshot
+ * and reused by every rule that runs over it, because building the maps and the flow usage index is costlier than
+ * the rules themselves. Pure: no I/O.
  */
 import type { Connection, Environment, User } from '../../tenant/model';
 import { connectionUsage, referenceUsage, type FlowUse } from '../connectionUsage';

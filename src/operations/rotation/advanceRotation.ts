@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context';
 import { getLogger } from '../../logging/logger';
 import { VersionConflictError } from '../../store/ports';
+import { BotError } from '../../tenant/errors';
 import { FINAL_STATES, type Rotation, type RotationState } from './rotation';
 import { resolveRotationOptions, type RotationOptions } from './rotationOptions';
 import { loadRotation } from './rotationRepository';
@@ -35,10 +36,9 @@ const STEPS: Record<ActiveState, (run: RotationRun) => Promise<void>> = {
   waiting: removeOldSecrets,
 };
 
-export class RotationNotFoundError extends Error {
-  readonly code = 'RotationNotFound';
+export class RotationNotFoundError extends BotError {
   constructor(id: string) {
-    super(`There is no rotation "${id}"; it may never have been created for this approval.`);
+    super('rotation.notFound', `There is no rotation "${id}"; it may never have been created for this approval.`);
     this.name = 'RotationNotFoundError';
   }
 }

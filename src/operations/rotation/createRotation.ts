@@ -3,6 +3,7 @@
  * the approval id, and the record is written only if absent, so a retried job gets the same rotation back.
  */
 import type { DomainContext } from '../../context';
+import { BotError } from '../../tenant/errors';
 import type { Rotation } from './rotation';
 import { ROTATIONS, insertRotation, loadRotation } from './rotationRepository';
 import { rotationIdFor, vaultSecretName } from './rotationNames';
@@ -14,10 +15,12 @@ export interface CreateRotationInput {
   approvalId: string;
 }
 
-export class RotationMismatchError extends Error {
-  readonly code = 'RotationMismatch';
+export class RotationMismatchError extends BotError {
   constructor(approvalId: string) {
-    super(`Approval ${approvalId} already started a rotation of another app; a new approval is needed for this one.`);
+    super(
+      'rotation.mismatch',
+      `Approval ${approvalId} already started a rotation of another app; a new approval is needed for this one.`,
+    );
     this.name = 'RotationMismatchError';
   }
 }

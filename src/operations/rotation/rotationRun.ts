@@ -6,7 +6,7 @@
 import type { DomainContext } from '../../context';
 import { registerSecretValue, scrubSecrets } from '../../logging/logger';
 import type { AuditEntry, StoredRecord } from '../../store/ports';
-import { isTenantApiError, type TenantErrorKind } from '../../tenant/errors';
+import { describeError } from '../../tenant/errors';
 import type { Rotation } from './rotation';
 import type { ResolvedRotationOptions } from './rotationOptions';
 import { ROTATIONS } from './rotationRepository';
@@ -65,28 +65,10 @@ export class RotationRun {
     });
   }
 
-  /** An error in plain words, safe to store: registered secrets (and this call's secret) are scrubbed out. */
+  /** An error in plain words (the catalogue's short form), safe to store: this call's secret is scrubbed out too. */
   describe(error: unknown): string {
-    let text = error instanceof Error ? error.message : String(error);
-    // People read this (approval cards, the requester's message): plain words and the service's code, not the
-    // transport's message (ECONNRESET, socket hang up…), which stays in the log.
-    if (isTenantApiError(error)) {
-      const serviceCode = /^[A-Z][a-z]/.test(error.code) && error.kind !== 'outcomeUnknown';
-      text = `${PLAIN_KIND[error.kind]}${serviceCode ? `; code ${error.code}` : ''}`;
-    }
+    let text = describeError(error).short;
     if (this.secret) text = text.split(this.secret.value).join('[REDACTED]');
     return scrubSecrets(text).slice(0, 500);
   }
 }
-
-const PLAIN_KIND: Record<TenantErrorKind, string> = {
-  throttled: 'the service was busy (throttled)',
-  forbidden: 'the bot is not allowed to do this',
-  unauthorized: 'the bot could not sign in to the service',
-  notFound: 'it was not found',
-  conflict: 'someone else changed it at the same time',
-  badRequest: 'the service refused the request',
-  unavailable: 'the service was unavailable',
-  timeout: 'the service did not answer in time',
-  outcomeUnknown: 'the answer was lost, so whether it happened was unknown',
-};
