@@ -2,7 +2,7 @@
  * Who may ask for what, who decides, and for how long a request stays open. Decided server-side from the
  * verified Caller and the tenant, never from card data.
  *
- * Policy (configuration names in capitals):
+ * Policy (configuration names in capitals; each kind's approvers are in its src/operations/<kind>/definition.ts):
  * - Share a connection ("Can use" = CanView, or CanEdit): anyone in the tenant may request it. A request made
  *   from a flow (the [Request access] button of a diagnosis) is allowed only to an owner or co-owner of that flow,
  *   and only for connections that flow uses. An OAuth connection is shared only with a service principal (e.g. a
@@ -19,12 +19,9 @@
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
+import type { ApproverList } from '../operations/operationKind';
+import type { OperationRegistry } from '../operations/registry';
 import type { Operation } from './approvalRecord';
-
-export interface ApproverList {
-  approverIds: string[];
-  requiredApprovals: number;
-}
 
 export async function mayRequestRotation(ctx: DomainContext, caller: Caller, appObjectId: string): Promise<boolean> {
   if (!ctx.access.sameTenant(caller)) return false;
@@ -33,22 +30,15 @@ export async function mayRequestRotation(ctx: DomainContext, caller: Caller, app
   return owners.includes(caller.userId);
 }
 
-/** Everyone allowed to decide on the operation, without the requester. */
+/** Everyone allowed to decide on the operation (its module says who), without the requester. */
 export async function approversFor(
   ctx: DomainContext,
+  operations: OperationRegistry,
   requesterId: string,
   operation: Operation,
 ): Promise<ApproverList> {
-  let candidates: string[];
-  let requiredApprovals = 1;
-  if (operation.kind === 'share') {
-    candidates = [...operation.connections.map((c) => c.ownerId), ...(await ctx.access.adminIds())];
-  } else {
-    candidates = await ctx.access.approverIds();
-    if (ctx.config.ROTATION_REQUIRES_TWO_APPROVERS) requiredApprovals = 2;
-  }
-  const approverIds = [...new Set(candidates)].filter((id) => id !== requesterId);
-  return { approverIds, requiredApprovals };
+  const { approverIds, requiredApprovals } = await operations.of(operation).approvers(ctx, requesterId, operation);
+  return { approverIds: [...new Set(approverIds)].filter((id) => id !== requesterId), requiredApprovals };
 }
 
 export function expiryFrom(ctx: DomainContext, createdAt: Date): Date {

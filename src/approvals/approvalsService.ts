@@ -4,13 +4,17 @@
  * approvers → [Approve]/[Reject] (a checked, versioned decision) → a job runs the operation and updates every
  * copy of the card. See approvalPolicy.ts for who may request and who approves.
  *
+ * What is specific to a kind of operation (share, rotation…) is in its module, src/operations/<kind>/definition.ts,
+ * read through the registry this service is given; everything here is the same for every kind.
+ *
  * Action.Execute verbs handled here (card data = ids and the request hash only):
  *   access.request   {environmentId, connector, connectionName, flowId?}   [Request access]
  *   rotation.request {appObjectId}                                         [Rotate]
  *   request.send     {draftId} + input `justification`                     [Send request]
  *   request.cancel   {draftId}
  *   approval.approve / approval.reject {approvalId, hash} + input `comment`  [Approve] / [Reject]
- *   approval.retry   {approvalId, hash}                                    [Retry the switch] (needs attention)
+ *   approval.retry   {approvalId, hash}                                    [Retry …] of the kind (needs attention)
+ *   any verb in a kind's `requests`                                        a card button that starts its request
  *   flow.askToTurnOn / flow.turnedOn                                       (turnOnRequests.ts)
  */
 import type { Caller } from '../access/caller';
@@ -24,8 +28,7 @@ import { ApprovalRepository } from './approvalRepository';
 import { auditCard, exportAudit } from './auditView';
 import { registerLateViewJob } from './lateInvokeResponses';
 import { decideApproval, type ApprovalActionResult } from './decideApproval';
-import { defaultOperations } from './defaultOperations';
-import type { ApprovalOperations } from './operationsPort';
+import { builtInOperations, type OperationRegistry } from '../operations/registry';
 import { refuse } from './refusals';
 import { retryApproval, RETRY_VERB } from './retryApproval';
 import { RequestDrafts } from './requestDrafts';
@@ -41,12 +44,12 @@ export class ApprovalsService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly jobs: JobRunner,
-    private readonly operations: ApprovalOperations = defaultOperations,
+    private readonly operations: OperationRegistry = builtInOperations(),
   ) {
-    this.drafts = new RequestDrafts(ctx);
+    this.drafts = new RequestDrafts(ctx, operations);
     this.turnOn = new TurnOnRequests(ctx);
     registerApprovalJobs(ctx, jobs, operations);
-    registerLateViewJob(ctx, jobs);
+    registerLateViewJob(ctx, jobs, operations);
   }
 
   requestAccess(
@@ -95,18 +98,33 @@ export class ApprovalsService {
       case 'rotation.request':
         return reply(await this.requestRotation(caller, { appObjectId: str(data.appObjectId) || undefined }));
       case 'request.send':
-        return sendRequest(this.ctx, caller, str(data.draftId), inputs.justification ?? data.justification);
+        return sendRequest(
+          this.ctx,
+          this.operations,
+          caller,
+          str(data.draftId),
+          inputs.justification ?? data.justification,
+        );
       case 'request.cancel':
         return reply(await this.cancel(caller, str(data.draftId)));
       case 'approval.approve':
       case 'approval.reject':
-        return decideApproval(this.ctx, this.jobs, caller, verb === 'approval.approve' ? 'approve' : 'reject', data, {
-          comment: inputs.comment ?? data.comment,
-        });
+        return decideApproval(
+          this.ctx,
+          this.jobs,
+          this.operations,
+          caller,
+          verb === 'approval.approve' ? 'approve' : 'reject',
+          data,
+          { comment: inputs.comment ?? data.comment },
+        );
       case RETRY_VERB:
         return retryApproval(this.ctx, this.jobs, this.operations, caller, data);
-      default:
+      default: {
+        const start = this.operations.requestStart(verb);
+        if (start) return reply(await this.drafts.start(caller, verb, start, data));
         return this.turnOn.handle(caller, verb, data);
+      }
     }
   }
 
@@ -125,7 +143,7 @@ export class ApprovalsService {
     if (draft.requesterId !== caller.userId || draft.tenantId !== caller.tenantId) {
       return refuse(this.ctx, caller, {
         reason: 'notRequester',
-        subject: subjectOf(draft.operation),
+        subject: subjectOf(draft.operation, this.operations),
         correlationId: draftId,
         verb: 'request.cancel',
       });

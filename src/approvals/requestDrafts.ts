@@ -10,7 +10,12 @@ import type { DomainContext } from '../context';
 import { isTenantApiError } from '../tenant/errors';
 import type { AppRegistration, Connection, Environment, User } from '../tenant/model';
 import { approversFor, mayRequestRotation } from './approvalPolicy';
-import { subjectOf, type ConnectionTarget, type Draft, type Operation, type ShareOperation } from './approvalRecord';
+import type { OperationPayload, RequestStart } from '../operations/operationKind';
+import { isDrafted } from '../operations/operationKind';
+import type { OperationRegistry } from '../operations/registry';
+import type { RotationOperation } from '../operations/rotation/definition';
+import type { ConnectionTarget, ShareOperation } from '../operations/share/definition';
+import { subjectOf, type Draft, type Operation } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
 import { confirmCard } from './approvalCards';
 import { bestMatches, matchScore } from '../understanding/nameResolution';
@@ -21,7 +26,10 @@ import { mayShareWith, oauthShareRefusal } from '../connections/sharingRule';
 export class RequestDrafts {
   private readonly repository: ApprovalRepository;
 
-  constructor(private readonly ctx: DomainContext) {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly operations: OperationRegistry,
+  ) {
     this.repository = new ApprovalRepository(ctx.store.records);
   }
 
@@ -188,14 +196,35 @@ export class RequestDrafts {
       });
     }
     const impact = await rotationRiskNotes(this.ctx, app);
-    const operation: Operation = { kind: 'rotation', appObjectId: app.id, appId: app.appId, appName: app.displayName };
+    const operation: RotationOperation = {
+      kind: 'rotation',
+      appObjectId: app.id,
+      appId: app.appId,
+      appName: app.displayName,
+    };
     return this.draft(caller, operation, impact.notes);
   }
 
+  /** A card button of a kind's own (OperationKind.requests): its module drafts the request from the card's data. */
+  async start(
+    caller: Caller,
+    verb: string,
+    start: RequestStart<OperationPayload>,
+    data: Record<string, unknown>,
+  ): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) {
+      return refuse(this.ctx, caller, { reason: 'otherTenant', subject: 'request', verb });
+    }
+    const drafted = await start.draft(this.ctx, caller, data);
+    if (isDrafted(drafted)) return this.draft(caller, drafted.operation, drafted.riskNotes);
+    if (!drafted.refused) return textReply(drafted.text);
+    return refuse(this.ctx, caller, { reason: 'notAllowed', subject: drafted.subject, verb, text: drafted.text });
+  }
+
   private async draft(caller: Caller, operation: Operation, riskNotes: string[]): Promise<Reply> {
-    const { approverIds } = await approversFor(this.ctx, caller.userId, operation);
+    const { approverIds } = await approversFor(this.ctx, this.operations, caller.userId, operation);
     if (!approverIds.length) {
-      return refuse(this.ctx, caller, { reason: 'noApprovers', subject: subjectOf(operation) });
+      return refuse(this.ctx, caller, { reason: 'noApprovers', subject: subjectOf(operation, this.operations) });
     }
     const me = caller.displayName ?? (await this.ctx.tenant.directory.getUser(caller.userId))?.displayName;
     const draft: Draft = {
@@ -211,7 +240,7 @@ export class RequestDrafts {
     const names = await Promise.all(
       approverIds.map(async (id) => (await this.ctx.tenant.directory.getUser(id))?.displayName ?? id),
     );
-    return { cards: [confirmCard(draft, names)] };
+    return { cards: [confirmCard(draft, names, this.operations)] };
   }
 
   private async findUser(caller: Caller, query: string): Promise<User | string> {

@@ -5,7 +5,7 @@
  */
 import type { DomainContext } from '../context';
 import type { AppRegistration, Environment, User } from '../tenant/model';
-import type { ConnectionTarget, ShareOperation } from './approvalRecord';
+import type { ConnectionTarget, ShareOperation } from '../operations/share/definition';
 
 export async function shareRiskNotes(
   ctx: DomainContext,
