@@ -30,7 +30,11 @@ export async function enqueueExecution(
   approval: Approval,
 ): Promise<void> {
   // The id makes the enqueue idempotent: a re-enqueue after a crash or a replay finds the same job.
-  await jobs.enqueue(operations.of(approval.operation).job, { approvalId: approval.id }, { id: `approval:${approval.id}` });
+  await jobs.enqueue(
+    operations.of(approval.operation).job,
+    { approvalId: approval.id },
+    { id: `approval:${approval.id}` },
+  );
 }
 
 type Outcome =
