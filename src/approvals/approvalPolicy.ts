@@ -17,18 +17,10 @@
  * - Pending requests expire after APPROVAL_EXPIRY_HOURS (default 24); a click after that is refused.
  * - Any approver's [Reject] ends the request.
  */
-import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
 import type { ApproverList } from '../operations/operationKind';
 import type { OperationRegistry } from '../operations/registry';
 import type { Operation } from './approvalRecord';
-
-export async function mayRequestRotation(ctx: DomainContext, caller: Caller, appObjectId: string): Promise<boolean> {
-  if (!ctx.access.sameTenant(caller)) return false;
-  if (await ctx.access.isAdmin(caller)) return true;
-  const owners = await ctx.tenant.directory.listApplicationOwnerIds(appObjectId);
-  return owners.includes(caller.userId);
-}
 
 /** Everyone allowed to decide on the operation (its module says who), without the requester. */
 export async function approversFor(

@@ -8,8 +8,8 @@
  * read through the registry this service is given; everything here is the same for every kind.
  *
  * Action.Execute verbs handled here (card data = ids and the request hash only):
- *   access.request   {environmentId, connector, connectionName, flowId?}   [Request access]
- *   rotation.request {appObjectId}                                         [Rotate]
+ *   access.request   {environmentId, connector, connectionName, flowId?}   [Request access] (share's `requests`)
+ *   rotation.request {appObjectId}                                         [Rotate] (rotation's `requests`)
  *   request.send     {draftId} + input `justification`                     [Send request]
  *   request.cancel   {draftId}
  *   approval.approve / approval.reject {approvalId, hash} + input `comment`  [Approve] / [Reject]
@@ -32,6 +32,13 @@ import { builtInOperations, type OperationRegistry } from '../operations/registr
 import { refuse } from './refusals';
 import { retryApproval, RETRY_VERB } from './retryApproval';
 import { RequestDrafts } from './requestDrafts';
+import { draftRotation, type RotationQuery } from '../operations/rotation/rotationRequests';
+import {
+  draftAccessRequest,
+  draftShare,
+  type AccessRequestInput,
+  type ShareQuery,
+} from '../operations/share/shareRequests';
 import { sendRequest } from './sendRequest';
 import { TurnOnRequests } from './turnOnRequests';
 
@@ -52,27 +59,20 @@ export class ApprovalsService {
     registerLateViewJob(ctx, jobs, operations);
   }
 
-  requestAccess(
-    caller: Caller,
-    input: { environmentId: string; connector: string; connectionName: string; flowId?: string },
-  ): Promise<Reply> {
-    return this.drafts.requestAccess(caller, input);
+  requestAccess(caller: Caller, input: AccessRequestInput): Promise<Reply> {
+    return this.drafts.request(caller, { subject: input.connectionName }, () =>
+      draftAccessRequest(this.ctx, caller, input),
+    );
   }
 
-  requestShare(
-    caller: Caller,
-    query: {
-      connectionQuery: string;
-      environmentQuery?: string;
-      targetUserQuery: string;
-      role?: 'CanView' | 'CanEdit';
-    },
-  ): Promise<Reply> {
-    return this.drafts.requestShare(caller, query);
+  requestShare(caller: Caller, query: ShareQuery): Promise<Reply> {
+    return this.drafts.request(caller, { subject: query.connectionQuery }, () => draftShare(this.ctx, caller, query));
   }
 
-  requestRotation(caller: Caller, query: { appObjectId?: string; appQuery?: string }): Promise<Reply> {
-    return this.drafts.requestRotation(caller, query);
+  requestRotation(caller: Caller, query: RotationQuery): Promise<Reply> {
+    return this.drafts.request(caller, { subject: query.appQuery ?? query.appObjectId ?? 'app' }, () =>
+      draftRotation(this.ctx, caller, query),
+    );
   }
 
   async handleAction(
@@ -83,20 +83,6 @@ export class ApprovalsService {
   ): Promise<ApprovalActionResult | undefined> {
     const reply = (r: Reply): ApprovalActionResult => ({ reply: r, notifications: [] });
     switch (verb) {
-      case 'access.request': {
-        const environmentId = str(data.environmentId);
-        const connector = str(data.connector);
-        const connectionName = str(data.connectionName);
-        if (!environmentId || !connector || !connectionName) {
-          return reply(
-            textReply('This button is missing the connection it is about. Ask me to diagnose the flow again.'),
-          );
-        }
-        const flowId = str(data.flowId) || undefined;
-        return reply(await this.requestAccess(caller, { environmentId, connector, connectionName, flowId }));
-      }
-      case 'rotation.request':
-        return reply(await this.requestRotation(caller, { appObjectId: str(data.appObjectId) || undefined }));
       case 'request.send':
         return sendRequest(
           this.ctx,

@@ -67,7 +67,10 @@ export interface Drafted<Op extends OperationPayload = OperationPayload> {
 
 /** A request the caller may not make (audited as a refusal by the approvals layer), or cannot (plain answer). */
 export interface NotDrafted {
+  /** True when the caller is not allowed (audited); otherwise the request just cannot be made as asked. */
   refused?: boolean;
+  /** The verb the audit names with a refusal, when it is not the button's own (e.g. a sentence's). */
+  verb?: string;
   /** What the request was about, for the audit. */
   subject: string;
   /** Plain words for the caller: why, and what to do instead. */

@@ -1,6 +1,6 @@
 /**
  * "Rotate an app registration's client secret" as an approved operation. The app's owners and the admins may ask
- * (src/approvals/requestDrafts.ts); the members of APPROVERS_GROUP approve, two of them with
+ * (rotationRequests.ts, which also writes the risk notes); the members of APPROVERS_GROUP approve, two of them with
  * ROTATION_REQUIRES_TWO_APPROVERS. The job runs the resumable saga of this folder (one per approval: its id is
  * derived from the approval's), and a saga that waits for the grace period is followed up when it ends. A rotation
  * whose connection switch failed needs attention: [Retry the switch] puts the saga back on that step.
@@ -13,6 +13,7 @@ import { reopenRotation } from './reopenRotation';
 import type { Rotation } from './rotation';
 import { rotationIdFor } from './rotationNames';
 import type { RotationOptions } from './rotationOptions';
+import { draftRotation } from './rotationRequests';
 
 const log = getLogger('operations.rotation');
 
@@ -59,6 +60,16 @@ export function rotationOperation(options?: RotationOptions): OperationKind<Rota
     kind: 'rotation',
     // Stored with queued jobs: kept as released.
     job: 'rotation.run',
+
+    requests: {
+      // [Rotate] on an expiring secret or a finding: {appObjectId}.
+      'rotation.request': {
+        draft(ctx, caller, data) {
+          const appObjectId = typeof data.appObjectId === 'string' && data.appObjectId ? data.appObjectId : undefined;
+          return draftRotation(ctx, caller, { appObjectId });
+        },
+      },
+    },
 
     retry: {
       title: 'Retry the switch',

@@ -1,12 +1,13 @@
 /**
  * "Share a connection" as an approved operation: one or more connections of one owner shared with a person, a
- * group or a service principal ("Can use" = CanView, or "Can edit"). Anyone in the tenant may ask (the drafts that
- * check who may ask for what live in src/approvals/requestDrafts.ts); the connections' owners and the admins
- * approve. The job shares each connection and verifies it by reading the permissions back.
+ * group or a service principal ("Can use" = CanView, or "Can edit"). Anyone in the tenant may ask, within the rules
+ * of shareRequests.ts (which also writes the risk notes); the connections' owners and the admins approve. The job
+ * shares each connection and verifies it by reading the permissions back.
  */
 import { isTenantApiError } from '../../tenant/errors';
 import type { OperationKind, OperationOutcome, OperationPayload } from '../operationKind';
 import { shareConnection, ShareRefusedError } from '../shareConnection';
+import { draftAccessRequest } from './shareRequests';
 
 /** A connection as the request recorded it (names included, so cards need no look-up). */
 export interface ConnectionTarget {
@@ -32,6 +33,8 @@ export interface ShareOperation extends OperationPayload {
 
 const ROLE_WORDS = { CanView: 'Can use', CanEdit: 'Can edit' } as const;
 
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 const namesOf = (operation: ShareOperation): string => operation.connections.map((c) => c.displayName).join(', ');
 
 /** Errors that will not go away by retrying: end the request instead of trying 5 times. */
@@ -43,6 +46,25 @@ export const shareOperation: OperationKind<ShareOperation> = {
   kind: 'share',
   // Stored with queued jobs: kept as released.
   job: 'share.execute',
+
+  requests: {
+    // [Request access] on a connection of a status or diagnosis card: {environmentId, connector, connectionName, flowId?}.
+    'access.request': {
+      draft(ctx, caller, data) {
+        const environmentId = text(data.environmentId);
+        const connector = text(data.connector);
+        const connectionName = text(data.connectionName);
+        if (!environmentId || !connector || !connectionName) {
+          return Promise.resolve({
+            subject: 'request',
+            text: 'This button is missing the connection it is about. Ask me to diagnose the flow again.',
+          });
+        }
+        const flowId = text(data.flowId) || undefined;
+        return draftAccessRequest(ctx, caller, { environmentId, connector, connectionName, flowId });
+      },
+    },
+  },
 
   subject: namesOf,
 
