@@ -134,7 +134,12 @@ class ApprovalExecution {
       reply: { text: `Your request to ${what}: ${result}`, cards: [] },
     });
     if (outcome.tellAdmins) {
-      for (const adminId of await this.ctx.access.adminIds()) {
+      // The outcome is recorded and the requester and approvers are told even when the admins cannot be listed now.
+      const adminIds = await this.ctx.access.adminIds().catch((error: unknown) => {
+        log.warn({ err: error, approvalId }, 'could not list the admins to tell them');
+        return [];
+      });
+      for (const adminId of adminIds) {
         if (adminId === finished.requesterId) continue;
         notifications.push({
           toUserId: adminId,

@@ -38,6 +38,11 @@ export class OperationRegistry {
     return [...this.kinds.values()];
   }
 
+  /** Every card verb that starts a request of some kind (for a catalogue of the verbs the bot answers). */
+  requestVerbs(): string[] {
+    return this.all().flatMap((kind) => Object.keys(kind.requests ?? {}));
+  }
+
   /** The card button that starts a request, when `verb` is one. */
   requestStart(verb: string): RequestStart<OperationPayload> | undefined {
     for (const kind of this.kinds.values()) {
