@@ -14,9 +14,9 @@
  * - Several steps: `run` is called again on every delivery of the job (at least once), so it resumes a saga kept
  *   in the module's own records (keyed by the approval id, as the rotation saga is), and may report each step
  *   through `RunControls.progress` while it goes.
- * - Undo (or any second action on a finished request): follows `retry` — a button on the approvers' final card,
- *   checked like [Approve] (same tenant, unchanged hash, still entitled), whose `reopen` puts the saga where the
- *   next run continues (for an undo: on its compensation steps), then the same job runs again.
+ * - Undo (not built yet): an `undo` of the same shape as `retry` — a button on the approvers' final card, checked
+ *   like [Approve] (same tenant, unchanged hash, still entitled), whose `reopen` puts the saga on its compensation
+ *   steps, after which the same job runs again; it needs one more generic verb next to approval.retry.
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
