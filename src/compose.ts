@@ -7,7 +7,6 @@
 import { AccessPolicy } from './access/accessPolicy';
 import type { Caller } from './access/caller';
 import { ApprovalsService } from './approvals/approvalsService';
-import { defaultOperationsWith } from './approvals/defaultOperations';
 import { renderCard } from './cards/renderCard';
 import type { Reply } from './cards/reply';
 import { AdjustableClock, systemClock, type Clock } from './clock';
@@ -30,6 +29,8 @@ import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type 
 import { retrieverFromAnswerer } from './app/planner/knowledgeDataSource';
 import { selectPlanner } from './app/planner/llmPlanner';
 import { getLogger } from './logging/logger';
+import type { OperationKind } from './operations/operationKind';
+import { builtInOperations } from './operations/registry';
 import type { RotationOptions } from './operations/rotation';
 import { openStore } from './store';
 import type { Store } from './store/ports';
@@ -60,6 +61,8 @@ export interface ComposeOptions {
    * instance takes over a killed instance's rotation within seconds.
    */
   rotation?: RotationOptions;
+  /** Operation kinds to approve and run besides the built-in ones (src/operations/registry.ts). */
+  operations?: OperationKind[];
   /**
    * Notifications settings; `limiter` defaults to Teams' limits. A test about something else than delivery may lift
    * them (its in-process adapter is not Teams), so a hundred cards to one person do not take minutes.
@@ -125,7 +128,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
+  const operations = builtInOperations({ rotation: options.rotation }).with(...(options.operations ?? []));
+  const approvals = new ApprovalsService(ctx, jobs, operations);
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const workerSetup = {
     config,

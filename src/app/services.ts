@@ -66,6 +66,9 @@ export interface ApprovalsFeature {
   cancelRequest(caller: Caller, draftId: string): Promise<Reply>;
   decide(caller: Caller, decision: 'approve' | 'reject', click: ApprovalClick, comment?: string): Promise<ActionResult>;
   retry(caller: Caller, click: ApprovalClick): Promise<ActionResult>;
+  /** Verbs of request buttons that an operation kind brings itself (src/operations/<kind>/definition.ts). */
+  requestVerbs(): string[];
+  startRequest(caller: Caller, verb: string, data: Record<string, unknown>): Promise<ActionResult>;
   askToTurnOn(caller: Caller, flow: { environmentId: string; flowId: string }): Promise<ActionResult>;
   confirmTurnedOn(
     caller: Caller,

@@ -6,50 +6,17 @@
  */
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import type { Notification } from '../cards/reply';
+import type { CardSections } from '../operations/operationKind';
+import { builtInOperations, type OperationRegistry } from '../operations/registry';
 import { isRetryable, type Approval, type Draft, type Operation } from './approvalRecord';
 
 export const cardKeyOf = (approvalId: string): string => `approval:${approvalId}`;
 
-const ROLE_WORDS = { CanView: 'Can use', CanEdit: 'Can edit' } as const;
+/** Cards rendered without a registry (a lone card in a test) know the built-in kinds; the service passes its own. */
+const BUILT_IN = builtInOperations();
 
-interface Fact {
-  title: string;
-  value: string;
-}
-
-export function describe(operation: Operation): { title: string; summary: string; facts: Fact[] } {
-  if (operation.kind === 'rotation') {
-    return {
-      title: `Rotate the client secret of ${operation.appName}`,
-      summary: `rotate the client secret of the app registration ${operation.appName}`,
-      facts: [
-        { title: 'App registration', value: operation.appName },
-        { title: 'Application (client) id', value: operation.appId },
-        {
-          title: 'What happens',
-          value:
-            'A new secret is created, stored in Key Vault, verified, and put on every connection that uses this app; the old secret is removed after the grace period.',
-        },
-      ],
-    };
-  }
-  const names = operation.connections.map((c) => c.displayName).join(', ');
-  const environments = [...new Set(operation.connections.map((c) => c.environmentName))].join(', ');
-  const owners = [...new Set(operation.connections.map((c) => c.ownerName))].join(', ');
-  const facts: Fact[] = [
-    { title: operation.connections.length > 1 ? 'Connections' : 'Connection', value: names },
-    { title: 'Environment', value: environments },
-    { title: 'Owner', value: owners },
-    { title: 'Share with', value: operation.principalName },
-    { title: 'Permission', value: ROLE_WORDS[operation.role] },
-  ];
-  if (operation.flow) facts.push({ title: 'For the flow', value: operation.flow.displayName });
-  const what = operation.connections.length > 1 ? `the connections ${names}` : `the connection ${names}`;
-  return {
-    title: operation.connections.length > 1 ? 'Share connections' : 'Share a connection',
-    summary: `share ${what} (${environments}) with ${operation.principalName} as "${ROLE_WORDS[operation.role]}"`,
-    facts,
-  };
+export function describe(operation: Operation, operations: OperationRegistry = BUILT_IN): CardSections {
+  return operations.of(operation).describe(operation);
 }
 
 const notes = (riskNotes: string[]): { text: string }[] => riskNotes.map((text) => ({ text }));
@@ -60,8 +27,12 @@ function approverList(approval: Pick<Approval, 'approverIds' | 'approverNames'>)
   return approval.approverIds.map((id) => approval.approverNames[id] ?? id).join(', ');
 }
 
-export function confirmCard(draft: Draft, approverNames: string[]): AdaptiveCard {
-  const { title, summary, facts } = describe(draft.operation);
+export function confirmCard(
+  draft: Draft,
+  approverNames: string[],
+  operations: OperationRegistry = BUILT_IN,
+): AdaptiveCard {
+  const { title, summary, facts } = describe(draft.operation, operations);
   return renderCard('requestConfirm', {
     title: `Confirm: ${title}`,
     summary: `You are about to ask to ${summary}. Nothing happens until an approver agrees.`,
@@ -78,8 +49,8 @@ function neededText(approval: Approval): string {
   return `Needs ${approval.requiredApprovals} different approvers (${approvals} so far).`;
 }
 
-export function approverCard(approval: Approval): AdaptiveCard {
-  const { title, summary, facts } = describe(approval.operation);
+export function approverCard(approval: Approval, operations: OperationRegistry = BUILT_IN): AdaptiveCard {
+  const { title, summary, facts } = describe(approval.operation, operations);
   const approvals = approval.decisions.filter((d) => d.decision === 'approve');
   return renderCard('approvalRequest', {
     title: `Approval needed: ${title}`,
@@ -96,8 +67,8 @@ export function approverCard(approval: Approval): AdaptiveCard {
   });
 }
 
-export function statusCard(approval: Approval): AdaptiveCard {
-  const { title, summary, facts } = describe(approval.operation);
+export function statusCard(approval: Approval, operations: OperationRegistry = BUILT_IN): AdaptiveCard {
+  const { title, summary, facts } = describe(approval.operation, operations);
   const approvals = approval.decisions.filter((d) => d.decision === 'approve');
   const statusLine = approvals.length
     ? `Approved by ${approvals.map((d) => d.byName).join(', ')}; waiting for one more approver (${approverList(approval)})`
@@ -123,8 +94,12 @@ export function statusLineOf(approval: Approval): { text: string; color: string 
     case 'pending':
       return { text: `Waiting for approval from ${approverList(approval)}`, color: 'Accent' };
     case 'approved':
-    case 'running':
       return { text: `Approved by ${approvedBy} — running…`, color: 'Accent' };
+    case 'running':
+      return {
+        text: `Approved by ${approvedBy} — running…${approval.progress ? ` ${approval.progress}` : ''}`,
+        color: 'Accent',
+      };
     case 'done':
       return { text: `Approved by ${approvedBy} — done`, color: 'Good' };
     case 'failed':
@@ -138,10 +113,16 @@ export function statusLineOf(approval: Approval): { text: string; color: string 
   }
 }
 
-/** `retry`: this copy offers [Retry the switch] (an approver's copy of a rotation that needs attention). */
-export function finalCard(approval: Approval, options: { retry?: boolean } = {}): AdaptiveCard {
-  const { title, summary, facts } = describe(approval.operation);
+/** `retry`: this copy offers its kind's [Retry] (an approver's copy of a request that needs attention). */
+export function finalCard(
+  approval: Approval,
+  options: { retry?: boolean } = {},
+  operations: OperationRegistry = BUILT_IN,
+): AdaptiveCard {
+  const kind = operations.of(approval.operation);
+  const { title, summary, facts } = kind.describe(approval.operation);
   const status = statusLineOf(approval);
+  const retriedLine = kind.retry?.historyLine ?? 'Retried';
   return renderCard('approvalFinal', {
     title,
     statusLine: status.text,
@@ -156,32 +137,38 @@ export function finalCard(approval: Approval, options: { retry?: boolean } = {})
           d.comment ? `: “${d.comment}”` : ''
         }`,
       })),
-      ...(approval.retries ?? []).map((r) => ({ text: `Connection switch retried by ${r.byName} at ${when(r.at)}` })),
+      ...(approval.retries ?? []).map((r) => ({ text: `${retriedLine} by ${r.byName} at ${when(r.at)}` })),
     ],
     result: approval.result ?? '',
-    retry: options.retry === true,
+    retry: options.retry === true && kind.retry !== undefined,
+    retryTitle: kind.retry?.title ?? '',
+    retryTooltip: kind.retry?.tooltip ?? '',
     approvalId: approval.id,
     hash: approval.hash,
   });
 }
 
 /** The card a given person should currently see for this approval. */
-export function cardFor(approval: Approval, userId: string): AdaptiveCard {
+export function cardFor(approval: Approval, userId: string, operations: OperationRegistry = BUILT_IN): AdaptiveCard {
   if (approval.state === 'pending') {
-    if (userId === approval.requesterId) return statusCard(approval);
+    if (userId === approval.requesterId) return statusCard(approval, operations);
     const alreadyApproved = approval.decisions.some((d) => d.by === userId);
-    return alreadyApproved ? finalCard(approval) : approverCard(approval);
+    return alreadyApproved ? finalCard(approval, {}, operations) : approverCard(approval, operations);
   }
-  const retry = isRetryable(approval) && approval.approverIds.includes(userId);
-  return finalCard(approval, { retry });
+  const retry = isRetryable(approval, operations) && approval.approverIds.includes(userId);
+  return finalCard(approval, { retry }, operations);
 }
 
 /** Updates for every copy of the approval's card (requester and each approver), except `skipUserId`'s. */
-export function copiesOf(approval: Approval, options: { skipUserId?: string; text?: string } = {}): Notification[] {
+export function copiesOf(
+  approval: Approval,
+  options: { skipUserId?: string } = {},
+  operations: OperationRegistry = BUILT_IN,
+): Notification[] {
   const people = [approval.requesterId, ...approval.approverIds].filter((id) => id !== options.skipUserId);
   return [...new Set(people)].map((toUserId) => ({
     toUserId,
     cardKey: cardKeyOf(approval.id),
-    reply: { cards: [cardFor(approval, toUserId)] },
+    reply: { cards: [cardFor(approval, toUserId, operations)] },
   }));
 }

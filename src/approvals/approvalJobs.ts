@@ -1,22 +1,25 @@
 /**
- * The jobs an approval starts: `share.execute` (share each connection, verify by reading permissions back) and
- * `rotation.run` (create the rotation saga for this approval and advance it; a waiting saga is resumed by a
- * delayed job). Both are idempotent: they act only on an approved or running approval, the operations are
- * idempotent themselves, and a crashed run is simply run again. When a job ends, every copy of the approval
- * card is updated and the requester is told the result (through ctx.notifier: queued in the persistent outbox,
- * which sends only the latest state of each copy, within Teams' limits).
+ * The job that runs an approved request: one handler, registered under each operation kind's job type, that moves
+ * the approval to running, lets the kind's module run it (src/operations/<kind>/definition.ts), and records what
+ * the module returned. Idempotent: it acts only on an approved or running approval, the modules are idempotent
+ * themselves, and a crashed run is simply run again. A finished request whose module booked a follow-up (the old
+ * secret's removal after the grace period) is followed up by the same job type.
+ *
+ * Only this layer tells people: when a run ends, every copy of the approval card is updated, the requester gets one
+ * message with the result, and the admins one more when the outcome asks for it (through ctx.notifier: queued in
+ * the persistent outbox, which sends only the latest state of each copy, within Teams' limits).
  */
 import type { Notification } from '../cards/reply';
 import type { DomainContext } from '../context';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { getLogger } from '../logging/logger';
-import { ShareRefusedError } from '../operations/shareConnection';
+import type { OperationKind, OperationOutcome } from '../operations/operationKind';
+import type { OperationRegistry } from '../operations/registry';
 import { isTenantApiError } from '../tenant/errors';
 import { copiesOf } from './approvalCards';
-import { subjectOf, type Approval, type ApprovalState } from './approvalRecord';
+import { subjectOf, type Approval } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
 import { describeShort } from './decideApproval';
-import type { ApprovalOperations, RotationProgress } from './operationsPort';
 
 const log = getLogger('approvals.jobs');
 
@@ -24,178 +27,138 @@ export interface ExecutionPayload {
   approvalId: string;
 }
 
-/** Errors that will not go away by retrying: end the request instead of trying 5 times. */
-const isPermanent = (error: unknown): boolean =>
-  error instanceof ShareRefusedError ||
-  (isTenantApiError(error) && ['forbidden', 'notFound', 'badRequest'].includes(error.kind));
+export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operations: OperationRegistry): void {
+  const execution = new ApprovalExecution(ctx, jobs, operations);
+  for (const kind of operations.all()) {
+    jobs.register<ExecutionPayload>(kind.job, {
+      run: (payload) => execution.run(kind, payload.approvalId),
+      onGiveUp: (payload, error, job) => execution.giveUp(payload.approvalId, error, job),
+    });
+  }
+}
 
-export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operations: ApprovalOperations): void {
-  const repository = new ApprovalRepository(ctx.store.records);
+class ApprovalExecution {
+  private readonly repository: ApprovalRepository;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly jobs: JobRunner,
+    private readonly operations: OperationRegistry,
+  ) {
+    this.repository = new ApprovalRepository(ctx.store.records);
+  }
+
+  async run(kind: OperationKind, approvalId: string): Promise<void> {
+    const stored = await this.repository.get(approvalId);
+    if (!stored || stored.operation.kind !== kind.kind) return;
+    if (stored.state === 'done' && kind.followUp) {
+      const { followUpAt } = await kind.followUp(this.ctx, stored);
+      await this.bookFollowUp(kind, stored, followUpAt);
+      return;
+    }
+    const approval = await this.begin(approvalId);
+    if (!approval) return;
+    const outcome = await kind.run(this.ctx, approval, { progress: (text) => this.progress(approvalId, text) });
+    const finished = await this.finish(approvalId, outcome);
+    if (finished) await this.bookFollowUp(kind, finished, outcome.followUpAt);
+  }
+
+  async giveUp(approvalId: string, error: unknown, job: JobContext): Promise<void> {
+    const code = isTenantApiError(error) ? error.code : 'an unexpected error';
+    log.warn({ err: error, approvalId }, 'approval job given up');
+    await this.finish(approvalId, {
+      state: 'failed',
+      result: `It failed ${job.attempt} times (${code}); nothing more will be tried. An admin can look up reference ${approvalId} in the audit log.`,
+    });
+  }
 
   /**
    * approved → running; undefined when there is nothing (left) to do. The other copies of the card learn of the
    * decision here, not from the instance that took the click: sent from the job, "running" always goes out before
    * the job's final update, never after it.
    */
-  async function begin(approvalId: string): Promise<Approval | undefined> {
+  private async begin(approvalId: string): Promise<Approval | undefined> {
     let started: Approval | undefined;
-    const approval = await repository.update<Approval | undefined>(approvalId, (current) => {
+    const approval = await this.repository.update<Approval | undefined>(approvalId, (current) => {
       if (current.state === 'running') return { result: current };
       if (current.state !== 'approved') return { result: undefined };
-      const next: Approval = { ...current, state: 'running', updatedAt: ctx.clock.now().toISOString() };
+      const next: Approval = { ...current, state: 'running', updatedAt: this.ctx.clock.now().toISOString() };
       started = next;
       return { write: next, result: next };
     });
     if (started) {
       // The approver who decided (or pressed [Retry] last) has the running view already: the answer to their click.
       const decider = started.retries?.at(-1)?.by ?? started.decisions[started.decisions.length - 1]?.by;
-      await ctx.notifier.send(copiesOf(started, { skipUserId: decider }));
+      await this.ctx.notifier.send(copiesOf(started, { skipUserId: decider }, this.operations));
     }
     return approval;
   }
 
-  async function finish(
-    approvalId: string,
-    state: ApprovalState,
-    result: string,
-    extra: Partial<Approval> = {},
-  ): Promise<void> {
-    const finished = await repository.update<Approval | undefined>(approvalId, (current) => {
-      if (current.state !== 'running' && current.state !== 'approved') return { result: undefined };
-      const next: Approval = { ...current, ...extra, state, result, updatedAt: ctx.clock.now().toISOString() };
+  /** A step of a running request: every copy of the card shows it. */
+  private async progress(approvalId: string, text: string): Promise<void> {
+    const updated = await this.repository.update<Approval | undefined>(approvalId, (current) => {
+      if (current.state !== 'running' || current.progress === text) return { result: undefined };
+      const next: Approval = { ...current, progress: text, updatedAt: this.ctx.clock.now().toISOString() };
       return { write: next, result: next };
     });
-    if (!finished) return;
-    await ctx.store.audit.append({
+    if (updated) await this.ctx.notifier.send(copiesOf(updated, {}, this.operations));
+  }
+
+  /** Records the outcome and tells everyone once; undefined when the approval was not running (already finished). */
+  private async finish(approvalId: string, outcome: OperationOutcome): Promise<Approval | undefined> {
+    const { state, result } = outcome;
+    const finished = await this.repository.update<Approval | undefined>(approvalId, (current) => {
+      if (current.state !== 'running' && current.state !== 'approved') return { result: undefined };
+      const next: Approval = {
+        ...current,
+        state,
+        result,
+        progress: undefined,
+        updatedAt: this.ctx.clock.now().toISOString(),
+      };
+      return { write: next, result: next };
+    });
+    if (!finished) return undefined;
+    await this.ctx.store.audit.append({
       actor: 'system',
       action: `approval.${state}`,
-      subject: subjectOf(finished.operation),
+      subject: subjectOf(finished.operation, this.operations),
       outcome: state === 'done' ? 'success' : 'failure',
       correlationId: finished.id,
       details: { result },
     });
-    const notifications: Notification[] = copiesOf(finished);
+    const what = describeShort(finished, this.operations);
+    const notifications: Notification[] = copiesOf(finished, {}, this.operations);
     notifications.push({
       toUserId: finished.requesterId,
-      reply: { text: `Your request to ${describeShort(finished)}: ${result}`, cards: [] },
+      reply: { text: `Your request to ${what}: ${result}`, cards: [] },
     });
-    await ctx.notifier.send(notifications);
-  }
-
-  async function giveUp(payload: ExecutionPayload, error: unknown, job: JobContext): Promise<void> {
-    const code = isTenantApiError(error) ? error.code : 'an unexpected error';
-    await finish(
-      payload.approvalId,
-      'failed',
-      `It failed ${job.attempt} times (${code}); nothing more will be tried. An admin can look up reference ${payload.approvalId} in the audit log.`,
-    );
-  }
-
-  jobs.register<ExecutionPayload>('share.execute', {
-    run: async (payload) => {
-      const approval = await begin(payload.approvalId);
-      if (!approval || approval.operation.kind !== 'share') return;
-      const op = approval.operation;
-      const unverified: string[] = [];
-      for (const connection of op.connections) {
-        try {
-          const { verified } = await operations.share(ctx, {
-            environmentId: connection.environmentId,
-            connector: connection.connector,
-            connectionName: connection.connectionName,
-            principalId: op.principalId,
-            principalType: op.principalType,
-            role: op.role,
-            displayName: connection.displayName,
-          });
-          if (!verified) unverified.push(connection.displayName);
-        } catch (error) {
-          if (!isPermanent(error)) throw error;
-          log.warn({ err: error, approvalId: approval.id }, 'share failed permanently');
-          await finish(
-            approval.id,
-            'failed',
-            error instanceof ShareRefusedError
-              ? `${error.message} Nothing else was changed after that.`
-              : `Sharing ${connection.displayName} was refused by Power Platform (${isTenantApiError(error) ? error.code : 'error'}). Nothing else was changed after that.`,
-          );
-          return;
-        }
+    if (outcome.tellAdmins) {
+      // The outcome is recorded and the requester and approvers are told even when the admins cannot be listed now.
+      const adminIds = await this.ctx.access.adminIds().catch((error: unknown) => {
+        log.warn({ err: error, approvalId }, 'could not list the admins to tell them');
+        return [];
+      });
+      for (const adminId of adminIds) {
+        if (adminId === finished.requesterId) continue;
+        notifications.push({
+          toUserId: adminId,
+          reply: { text: `${finished.requesterName}'s request to ${what}: ${result}`, cards: [] },
+        });
       }
-      const names = op.connections.map((c) => c.displayName).join(', ');
-      if (unverified.length) {
-        await finish(
-          approval.id,
-          'needsAttention',
-          `The share of ${unverified.join(', ')} was sent but could not be verified by reading the permissions back. An admin should check it.`,
-        );
-        return;
-      }
-      const role = op.role === 'CanEdit' ? 'Can edit' : 'Can use';
-      const next = op.flow ? ` ${op.principalName} can now turn on ${op.flow.displayName}.` : '';
-      await finish(approval.id, 'done', `Shared ${names} with ${op.principalName} (${role}).${next}`);
-    },
-    onGiveUp: giveUp,
-  });
-
-  jobs.register<ExecutionPayload & { rotationId?: string }>('rotation.run', {
-    run: async (payload) => {
-      const stored = await repository.get(payload.approvalId);
-      if (!stored || stored.operation.kind !== 'rotation') return;
-      // A finished approval whose saga still waits (old secret removal after the grace period) is followed up.
-      if (payload.rotationId && stored.state === 'done') {
-        const progress = await operations.advanceRotation(ctx, payload.rotationId);
-        await followUp(stored, progress);
-        return;
-      }
-      const approval = await begin(payload.approvalId);
-      if (!approval || approval.operation.kind !== 'rotation') return;
-      const rotationId =
-        approval.rotationId ??
-        (
-          await operations.createRotation(ctx, {
-            appObjectId: approval.operation.appObjectId,
-            requestedBy: approval.requesterId,
-            approvalId: approval.id,
-          })
-        ).id;
-      if (!approval.rotationId) {
-        await repository.update(approval.id, (current) =>
-          current.rotationId ? { result: undefined } : { write: { ...current, rotationId }, result: undefined },
-        );
-      }
-      const progress = await operations.advanceRotation(ctx, rotationId);
-      switch (progress.state) {
-        case 'done':
-          await finish(approval.id, 'done', progress.summary, { rotationId });
-          return;
-        case 'waiting':
-          await finish(approval.id, 'done', progress.summary, { rotationId });
-          await followUp({ ...approval, rotationId }, progress);
-          return;
-        case 'failed':
-        case 'needsAttention':
-          await finish(approval.id, progress.state, progress.summary, { rotationId });
-          return;
-        case 'running':
-          // Another worker holds the saga right now: try again shortly (the queue redelivers a failed job).
-          throw new Error('The rotation is being advanced by another worker; retrying.');
-      }
-    },
-    onGiveUp: giveUp,
-  });
-
-  async function followUp(approval: Approval, progress: RotationProgress): Promise<void> {
-    if (progress.state !== 'waiting' || !approval.rotationId) {
-      if (progress.state !== 'done') log.warn({ approvalId: approval.id, state: progress.state }, 'rotation follow-up');
-      return;
     }
-    const notBefore = progress.notBefore ? Date.parse(progress.notBefore) : ctx.clock.now().getTime();
-    const delayMs = Math.max(0, notBefore - ctx.clock.now().getTime());
-    await jobs.enqueue(
-      'rotation.run',
-      { approvalId: approval.id, rotationId: approval.rotationId },
-      { delayMs, id: `rotation:${approval.rotationId}:${progress.notBefore ?? 'now'}` },
+    await this.ctx.notifier.send(notifications);
+    return finished;
+  }
+
+  private async bookFollowUp(kind: OperationKind, approval: Approval, at: string | undefined): Promise<void> {
+    if (!at) return;
+    const delayMs = Math.max(0, Date.parse(at) - this.ctx.clock.now().getTime());
+    // One job per approval and time: a replayed run books the same follow-up once.
+    await this.jobs.enqueue<ExecutionPayload>(
+      kind.job,
+      { approvalId: approval.id },
+      { delayMs, id: `approval:${approval.id}:followUp:${at}` },
     );
   }
 }

@@ -2,7 +2,7 @@
  * Who may ask for what, who decides, and for how long a request stays open. Decided server-side from the
  * verified Caller and the tenant, never from card data.
  *
- * Policy (configuration names in capitals):
+ * Policy (configuration names in capitals). The built-in kinds, as their modules in src/operations/<kind>/ decide:
  * - Share a connection ("Can use" = CanView, or CanEdit): anyone in the tenant may request it. A request made
  *   from a flow (the [Request access] button of a diagnosis) is allowed only to an owner or co-owner of that flow,
  *   and only for connections that flow uses. An OAuth connection is shared only with a service principal (e.g. a
@@ -12,43 +12,26 @@
  * - Rotate an app registration's client secret: only the app's owners (Entra app owners) and admins may request
  *   it. Approvers: the members of APPROVERS_GROUP; with ROTATION_REQUIRES_TWO_APPROVERS=true two distinct
  *   approvers must approve before it runs.
+ * For every kind, here:
  * - Separation of duties: nobody approves their own request (the requester is removed from the approver list,
  *   and a click by the requester is refused and audited). A request nobody else can approve is not sent.
  * - Pending requests expire after APPROVAL_EXPIRY_HOURS (default 24); a click after that is refused.
  * - Any approver's [Reject] ends the request.
  */
-import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
+import type { ApproverList } from '../operations/operationKind';
+import type { OperationRegistry } from '../operations/registry';
 import type { Operation } from './approvalRecord';
 
-export interface ApproverList {
-  approverIds: string[];
-  requiredApprovals: number;
-}
-
-export async function mayRequestRotation(ctx: DomainContext, caller: Caller, appObjectId: string): Promise<boolean> {
-  if (!ctx.access.sameTenant(caller)) return false;
-  if (await ctx.access.isAdmin(caller)) return true;
-  const owners = await ctx.tenant.directory.listApplicationOwnerIds(appObjectId);
-  return owners.includes(caller.userId);
-}
-
-/** Everyone allowed to decide on the operation, without the requester. */
+/** Everyone allowed to decide on the operation (its module says who), without the requester. */
 export async function approversFor(
   ctx: DomainContext,
+  operations: OperationRegistry,
   requesterId: string,
   operation: Operation,
 ): Promise<ApproverList> {
-  let candidates: string[];
-  let requiredApprovals = 1;
-  if (operation.kind === 'share') {
-    candidates = [...operation.connections.map((c) => c.ownerId), ...(await ctx.access.adminIds())];
-  } else {
-    candidates = await ctx.access.approverIds();
-    if (ctx.config.ROTATION_REQUIRES_TWO_APPROVERS) requiredApprovals = 2;
-  }
-  const approverIds = [...new Set(candidates)].filter((id) => id !== requesterId);
-  return { approverIds, requiredApprovals };
+  const { approverIds, requiredApprovals } = await operations.of(operation).approvers(ctx, requesterId, operation);
+  return { approverIds: [...new Set(approverIds)].filter((id) => id !== requesterId), requiredApprovals };
 }
 
 export function expiryFrom(ctx: DomainContext, createdAt: Date): Date {

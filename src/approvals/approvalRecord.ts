@@ -3,36 +3,11 @@
  * and the draft the requester confirms before anything is sent (collection `approvalDrafts`). Card data carries
  * only the id (and, on approval cards, the request hash); everything else is read from here.
  */
+import type { OperationPayload } from '../operations/operationKind';
+import type { OperationRegistry } from '../operations/registry';
 
-export interface ConnectionTarget {
-  environmentId: string;
-  environmentName: string;
-  connector: string;
-  connectionName: string;
-  displayName: string;
-  ownerId: string;
-  ownerName: string;
-}
-
-export interface ShareOperation {
-  kind: 'share';
-  connections: ConnectionTarget[];
-  principalId: string;
-  principalName: string;
-  principalType: 'User' | 'Group' | 'ServicePrincipal';
-  role: 'CanView' | 'CanEdit';
-  /** The flow the requester wants to run, when the request came from a diagnosis. */
-  flow?: { id: string; displayName: string };
-}
-
-export interface RotationOperation {
-  kind: 'rotation';
-  appObjectId: string;
-  appId: string;
-  appName: string;
-}
-
-export type Operation = ShareOperation | RotationOperation;
+/** What was asked; `kind` names its module in src/operations (see operations/registry.ts). */
+export type Operation = OperationPayload;
 
 export type ApprovalState =
   'pending' | 'approved' | 'running' | 'done' | 'failed' | 'needsAttention' | 'rejected' | 'expired';
@@ -75,8 +50,9 @@ export interface Approval {
   decisions: Decision[];
   /** Plain-words outcome of the execution (never a secret). */
   result?: string;
-  rotationId?: string;
-  /** [Retry] presses on a rotation that needed attention (who asked for the connection switch again, when). */
+  /** Where a multi-step run stands while it runs (plain words, set by the operation's progress reports). */
+  progress?: string;
+  /** [Retry] presses on a request that needed attention (who asked for it again, when). */
   retries?: Retry[];
   updatedAt: string;
 }
@@ -94,11 +70,11 @@ export const isOpen = (state: ApprovalState): boolean => state === 'pending';
 export const isFinal = (state: ApprovalState): boolean =>
   state === 'done' || state === 'failed' || state === 'needsAttention' || state === 'rejected' || state === 'expired';
 
-/** A rotation approval whose saga stopped at the connection switch: the only request [Retry the switch] applies to. */
-export const isRetryable = (approval: Approval): boolean =>
-  approval.state === 'needsAttention' && approval.operation.kind === 'rotation' && approval.rotationId !== undefined;
+/** A request that needs attention and whose kind offers [Retry]: the only requests a retry applies to. */
+export const isRetryable = (approval: Approval, operations: OperationRegistry): boolean =>
+  approval.state === 'needsAttention' && operations.of(approval.operation).retry !== undefined;
 
 /** What audit entries of a request are filed under: the app, or the connection(s). */
-export function subjectOf(operation: Operation): string {
-  return operation.kind === 'rotation' ? operation.appName : operation.connections.map((c) => c.displayName).join(', ');
+export function subjectOf(operation: Operation, operations: OperationRegistry): string {
+  return operations.of(operation).subject(operation);
 }

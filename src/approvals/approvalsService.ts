@@ -4,8 +4,12 @@
  * approvers → [Approve]/[Reject] (a checked, versioned decision) → a job runs the operation and updates every
  * copy of the card. See approvalPolicy.ts for who may request and who approves.
  *
+ * What is specific to a kind of operation (share, rotation…) is in its module, src/operations/<kind>/definition.ts,
+ * read through the registry this service is given; everything here is the same for every kind.
+ *
  * The card buttons that reach these methods, and what their data holds, are listed in the verb catalogue
- * (src/app/cardVerbs/approvalVerbs.ts); card data is untrusted, so everything is loaded by id and re-checked here.
+ * (src/app/cardVerbs/approvalVerbs.ts); a kind's own request buttons (its `requests`) reach startRequest. Card data
+ * is untrusted, so everything is loaded by id and re-checked here.
  */
 import type { Caller } from '../access/caller';
 import { textReply, type Reply } from '../cards/reply';
@@ -18,11 +22,17 @@ import { ApprovalRepository } from './approvalRepository';
 import { auditCard, exportAudit } from './auditView';
 import { registerLateViewJob } from './lateInvokeResponses';
 import { decideApproval, type ApprovalActionResult } from './decideApproval';
-import { defaultOperations } from './defaultOperations';
-import type { ApprovalOperations } from './operationsPort';
+import { builtInOperations, type OperationRegistry } from '../operations/registry';
 import { refuse } from './refusals';
 import { retryApproval } from './retryApproval';
 import { RequestDrafts } from './requestDrafts';
+import { draftRotation, type RotationQuery } from '../operations/rotation/rotationRequests';
+import {
+  draftAccessRequest,
+  draftShare,
+  type AccessRequestInput,
+  type ShareQuery,
+} from '../operations/share/shareRequests';
 import { sendRequest } from './sendRequest';
 import { TurnOnRequests } from './turnOnRequests';
 
@@ -39,40 +49,33 @@ export class ApprovalsService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly jobs: JobRunner,
-    private readonly operations: ApprovalOperations = defaultOperations,
+    private readonly operations: OperationRegistry = builtInOperations(),
   ) {
-    this.drafts = new RequestDrafts(ctx);
+    this.drafts = new RequestDrafts(ctx, operations);
     this.turnOn = new TurnOnRequests(ctx);
     registerApprovalJobs(ctx, jobs, operations);
-    registerLateViewJob(ctx, jobs);
+    registerLateViewJob(ctx, jobs, operations);
   }
 
-  requestAccess(
-    caller: Caller,
-    input: { environmentId: string; connector: string; connectionName: string; flowId?: string },
-  ): Promise<Reply> {
-    return this.drafts.requestAccess(caller, input);
+  requestAccess(caller: Caller, input: AccessRequestInput): Promise<Reply> {
+    return this.drafts.request(caller, { subject: input.connectionName }, () =>
+      draftAccessRequest(this.ctx, caller, input),
+    );
   }
 
-  requestShare(
-    caller: Caller,
-    query: {
-      connectionQuery: string;
-      environmentQuery?: string;
-      targetUserQuery: string;
-      role?: 'CanView' | 'CanEdit';
-    },
-  ): Promise<Reply> {
-    return this.drafts.requestShare(caller, query);
+  requestShare(caller: Caller, query: ShareQuery): Promise<Reply> {
+    return this.drafts.request(caller, { subject: query.connectionQuery }, () => draftShare(this.ctx, caller, query));
   }
 
-  requestRotation(caller: Caller, query: { appObjectId?: string; appQuery?: string }): Promise<Reply> {
-    return this.drafts.requestRotation(caller, query);
+  requestRotation(caller: Caller, query: RotationQuery): Promise<Reply> {
+    return this.drafts.request(caller, { subject: query.appQuery ?? query.appObjectId ?? 'app' }, () =>
+      draftRotation(this.ctx, caller, query),
+    );
   }
 
   /** [Send request] on the confirmation card, with what the requester typed into it. */
   sendRequest(caller: Caller, draftId: string, justification?: string): Promise<ApprovalActionResult> {
-    return sendRequest(this.ctx, caller, draftId, justification);
+    return sendRequest(this.ctx, this.operations, caller, draftId, justification);
   }
 
   /** [Approve] / [Reject] on an approval card; `comment` is what the approver typed. */
@@ -82,10 +85,10 @@ export class ApprovalsService {
     click: ApprovalClick,
     comment?: string,
   ): Promise<ApprovalActionResult> {
-    return decideApproval(this.ctx, this.jobs, caller, decision, { ...click }, { comment });
+    return decideApproval(this.ctx, this.jobs, this.operations, caller, decision, { ...click }, { comment });
   }
 
-  /** [Retry the switch] on the card of a rotation that needs attention. */
+  /** [Retry …] on the card of a request that needs attention (the button's words come from its kind). */
   retry(caller: Caller, click: ApprovalClick): Promise<ApprovalActionResult> {
     return retryApproval(this.ctx, this.jobs, this.operations, caller, { ...click });
   }
@@ -99,6 +102,22 @@ export class ApprovalsService {
     flow: { environmentId: string; flowId: string; requesterId?: string },
   ): Promise<ApprovalActionResult> {
     return this.turnOn.turnedOn(caller, flow);
+  }
+
+  /** The verbs of the registered kinds' own request buttons (e.g. [Rotate]); the verb catalogue routes them here. */
+  requestVerbs(): string[] {
+    return this.operations.requestVerbs();
+  }
+
+  /** A kind's request button: its module checks the (untrusted) data and drafts the request. */
+  async startRequest(caller: Caller, verb: string, data: Record<string, unknown>): Promise<ApprovalActionResult> {
+    const start = this.operations.requestStart(verb);
+    if (!start)
+      return {
+        reply: textReply('That button is no longer supported. Type "help" to see what I can do now.'),
+        notifications: [],
+      };
+    return { reply: await this.drafts.start(caller, verb, start, data), notifications: [] };
   }
 
   audit(caller: Caller, query: { subject?: string } = {}): Promise<Reply> {
@@ -117,7 +136,7 @@ export class ApprovalsService {
     if (draft.requesterId !== caller.userId || draft.tenantId !== caller.tenantId) {
       return refuse(this.ctx, caller, {
         reason: 'notRequester',
-        subject: subjectOf(draft.operation),
+        subject: subjectOf(draft.operation, this.operations),
         correlationId: draftId,
         verb: 'request.cancel',
       });

@@ -10,6 +10,7 @@ import type { Caller } from '../access/caller';
 import type { Notification, Reply } from '../cards/reply';
 import type { DomainContext } from '../context';
 import type { JobRunner } from '../jobs/jobRunner';
+import type { OperationRegistry } from '../operations/registry';
 import { cardFor, cardKeyOf, copiesOf, finalCard } from './approvalCards';
 import { subjectOf, type Approval, type Decision } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
@@ -23,12 +24,17 @@ export interface ApprovalActionResult {
   replyCardKey?: string;
 }
 
-export const jobTypeOf = (approval: Approval): string =>
-  approval.operation.kind === 'share' ? 'share.execute' : 'rotation.run';
-
-export async function enqueueExecution(jobs: JobRunner, approval: Approval): Promise<void> {
+export async function enqueueExecution(
+  jobs: JobRunner,
+  operations: OperationRegistry,
+  approval: Approval,
+): Promise<void> {
   // The id makes the enqueue idempotent: a re-enqueue after a crash or a replay finds the same job.
-  await jobs.enqueue(jobTypeOf(approval), { approvalId: approval.id }, { id: `approval:${approval.id}` });
+  await jobs.enqueue(
+    operations.of(approval.operation).job,
+    { approvalId: approval.id },
+    { id: `approval:${approval.id}` },
+  );
 }
 
 type Outcome =
@@ -39,6 +45,7 @@ type Outcome =
 export async function decideApproval(
   ctx: DomainContext,
   jobs: JobRunner,
+  operations: OperationRegistry,
   caller: Caller,
   decision: 'approve' | 'reject',
   data: Record<string, unknown>,
@@ -52,7 +59,7 @@ export async function decideApproval(
     const reply = await refuse(ctx, caller, {
       reason,
       verb,
-      subject: approval ? subjectOf(approval.operation) : 'unknown request',
+      subject: approval ? subjectOf(approval.operation, operations) : 'unknown request',
       correlationId: approvalId || undefined,
     });
     return { reply, notifications: [] };
@@ -60,7 +67,7 @@ export async function decideApproval(
 
   const loaded = approvalId ? await repository.get(approvalId) : undefined;
   if (!loaded) return refused('unknownApproval');
-  const refusal = await approverRefusal(ctx, caller, loaded, hash);
+  const refusal = await approverRefusal(ctx, operations, caller, loaded, hash);
   if (refusal) return refused(refusal, loaded);
 
   const comment = typeof inputs.comment === 'string' ? inputs.comment.trim().slice(0, 500) : '';
@@ -94,17 +101,17 @@ export async function decideApproval(
   const { approval } = outcome;
   // Whatever this click is answered with, a late response must not outlive the final card.
   await coverLateResponse(jobs, approval, caller.userId, now);
-  const subject = subjectOf(approval.operation);
+  const subject = subjectOf(approval.operation, operations);
   const key = cardKeyOf(approval.id);
   switch (outcome.kind) {
     case 'alreadyDecided':
     case 'duplicate': {
       // A replay, a Teams retry or the loser of a race: nothing new happens, but make sure an approved request
       // has its job (the winner may have crashed between the decision and the enqueue).
-      if (approval.state === 'approved') await enqueueExecution(jobs, approval);
+      if (approval.state === 'approved') await enqueueExecution(jobs, operations, approval);
       await refuse(ctx, caller, { reason: outcome.kind, verb, subject, correlationId: approval.id });
       return {
-        reply: { text: REFUSAL_TEXT[outcome.kind], cards: [cardFor(approval, caller.userId)] },
+        reply: { text: REFUSAL_TEXT[outcome.kind], cards: [cardFor(approval, caller.userId, operations)] },
         replyCardKey: key,
         notifications: [],
       };
@@ -112,9 +119,9 @@ export async function decideApproval(
     case 'expired': {
       await refuse(ctx, caller, { reason: 'expired', verb, subject, correlationId: approval.id });
       return {
-        reply: { text: REFUSAL_TEXT.expired, cards: [finalCard(approval)] },
+        reply: { text: REFUSAL_TEXT.expired, cards: [finalCard(approval, {}, operations)] },
         replyCardKey: key,
-        notifications: copiesOf(approval, { skipUserId: caller.userId }),
+        notifications: copiesOf(approval, { skipUserId: caller.userId }, operations),
       };
     }
     case 'approved':
@@ -133,19 +140,20 @@ export async function decideApproval(
           comment: comment || null,
         },
       });
-      if (outcome.kind === 'approved') await enqueueExecution(jobs, approval);
+      if (outcome.kind === 'approved') await enqueueExecution(jobs, operations, approval);
       // An approved request's other copies are updated by its job (approvalJobs.ts), in order with its result.
-      const notifications = outcome.kind === 'approved' ? [] : copiesOf(approval, { skipUserId: caller.userId });
+      const notifications =
+        outcome.kind === 'approved' ? [] : copiesOf(approval, { skipUserId: caller.userId }, operations);
       if (outcome.kind === 'rejected') {
         notifications.push({
           toUserId: approval.requesterId,
           reply: {
-            text: `${byName} rejected your request to ${describeShort(approval)}${comment ? `: “${comment}”` : '.'}`,
+            text: `${byName} rejected your request to ${describeShort(approval, operations)}${comment ? `: “${comment}”` : '.'}`,
             cards: [],
           },
         });
       }
-      return { reply: { cards: [cardFor(approval, caller.userId)] }, replyCardKey: key, notifications };
+      return { reply: { cards: [cardFor(approval, caller.userId, operations)] }, replyCardKey: key, notifications };
     }
   }
 }
@@ -157,6 +165,7 @@ export async function decideApproval(
  */
 export async function approverRefusal(
   ctx: DomainContext,
+  operations: OperationRegistry,
   caller: Caller,
   approval: Approval,
   hash: string,
@@ -164,22 +173,16 @@ export async function approverRefusal(
   if (!ctx.access.sameTenant(caller) || caller.tenantId !== approval.tenantId) return 'otherTenant';
   if (hash !== approval.hash) return 'hashMismatch';
   if (caller.userId === approval.requesterId) return 'ownRequest';
-  if (!approval.approverIds.includes(caller.userId) || !(await stillEntitled(ctx, caller, approval))) {
+  // Membership can change after the request was sent: an approver removed from the group no longer counts.
+  if (
+    !approval.approverIds.includes(caller.userId) ||
+    !(await operations.of(approval.operation).mayApprove(ctx, caller, approval))
+  ) {
     return 'notApprover';
   }
   return undefined;
 }
 
-/** Membership can change after the request was sent: an approver removed from the group no longer counts. */
-async function stillEntitled(ctx: DomainContext, caller: Caller, approval: Approval): Promise<boolean> {
-  if (approval.operation.kind === 'rotation') return ctx.access.isApprover(caller);
-  if (approval.operation.connections.some((c) => c.ownerId === caller.userId)) return true;
-  return ctx.access.isAdmin(caller);
-}
-
-export function describeShort(approval: Approval): string {
-  const op = approval.operation;
-  return op.kind === 'rotation'
-    ? `rotate the secret of ${op.appName}`
-    : `share ${op.connections.map((c) => c.displayName).join(', ')} with ${op.principalName}`;
+export function describeShort(approval: Approval, operations: OperationRegistry): string {
+  return operations.of(approval.operation).describeShort(approval.operation);
 }

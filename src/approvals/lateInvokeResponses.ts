@@ -8,6 +8,7 @@
  */
 import type { DomainContext } from '../context';
 import type { JobRunner } from '../jobs/jobRunner';
+import type { OperationRegistry } from '../operations/registry';
 import { cardFor, cardKeyOf } from './approvalCards';
 import { isFinal, type Approval } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
@@ -38,14 +39,14 @@ export async function coverLateResponse(
   );
 }
 
-export function registerLateViewJob(ctx: DomainContext, jobs: JobRunner): void {
+export function registerLateViewJob(ctx: DomainContext, jobs: JobRunner, operations: OperationRegistry): void {
   const repository = new ApprovalRepository(ctx.store.records);
   jobs.register<LateViewPayload>(JOB, async ({ approvalId, userId }) => {
     const approval = await repository.get(approvalId);
     // Not final yet: the job that finishes it updates every copy, after any response to this click.
     if (!approval || !isFinal(approval.state)) return;
     await ctx.notifier.send([
-      { toUserId: userId, cardKey: cardKeyOf(approval.id), reply: { cards: [cardFor(approval, userId)] } },
+      { toUserId: userId, cardKey: cardKeyOf(approval.id), reply: { cards: [cardFor(approval, userId, operations)] } },
     ]);
   });
 }

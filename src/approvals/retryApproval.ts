@@ -1,20 +1,22 @@
 /**
- * [Retry the switch] on the card of a rotation that needs attention: some connections could not be switched to the
- * new secret, both secrets were kept, and once the cause is fixed an approver asks for the switch again here. Card
- * data is untrusted, as for [Approve]: the approval is loaded by id and the clicker checked server-side (same
- * tenant, request unchanged, an approver of this request and still entitled, not the requester). The saga is put
- * back on its connection step (reopenRotation), the approval goes back to approved, and the rotation job runs it
- * as after an approval: every copy of the card shows "running…" and then the outcome.
+ * [Retry] on the card of a request that needs attention, for kinds that offer one (a rotation's [Retry the switch]:
+ * some connections could not be switched to the new secret, both secrets were kept, and once the cause is fixed an
+ * approver asks for the switch again here). Card data is untrusted, as for [Approve]: the approval is loaded by id
+ * and the clicker checked server-side (same tenant, request unchanged, an approver of this request and still
+ * entitled, not the requester). The kind's module puts its operation back where its job continues (`retry.reopen`),
+ * the approval goes back to approved, and the kind's job runs it as after an approval: every copy of the card shows
+ * "running…" and then the outcome.
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
 import type { JobRunner } from '../jobs/jobRunner';
+import type { OperationRegistry } from '../operations/registry';
 import { cardFor, cardKeyOf } from './approvalCards';
 import { isRetryable, subjectOf, type Approval } from './approvalRecord';
 import { ApprovalRepository } from './approvalRepository';
+import type { ExecutionPayload } from './approvalJobs';
 import { approverRefusal, type ApprovalActionResult } from './decideApproval';
 import { coverLateResponse } from './lateInvokeResponses';
-import type { ApprovalOperations } from './operationsPort';
 import { refuse, type RefusalReason } from './refusals';
 
 export const RETRY_VERB = 'approval.retry';
@@ -22,7 +24,7 @@ export const RETRY_VERB = 'approval.retry';
 export async function retryApproval(
   ctx: DomainContext,
   jobs: JobRunner,
-  operations: ApprovalOperations,
+  operations: OperationRegistry,
   caller: Caller,
   data: Record<string, unknown>,
 ): Promise<ApprovalActionResult> {
@@ -33,12 +35,12 @@ export async function retryApproval(
     const reply = await refuse(ctx, caller, {
       reason,
       verb: RETRY_VERB,
-      subject: approval ? subjectOf(approval.operation) : 'unknown request',
+      subject: approval ? subjectOf(approval.operation, operations) : 'unknown request',
       correlationId: approvalId || undefined,
     });
     return approval && reason === 'notRetryable'
       ? {
-          reply: { ...reply, cards: [cardFor(approval, caller.userId)] },
+          reply: { ...reply, cards: [cardFor(approval, caller.userId, operations)] },
           replyCardKey: cardKeyOf(approval.id),
           notifications: [],
         }
@@ -47,12 +49,13 @@ export async function retryApproval(
 
   const loaded = approvalId ? await repository.get(approvalId) : undefined;
   if (!loaded) return refused('unknownApproval');
-  const refusal = await approverRefusal(ctx, caller, loaded, hash);
+  const refusal = await approverRefusal(ctx, operations, caller, loaded, hash);
   if (refusal) return refused(refusal, loaded);
-  if (!isRetryable(loaded)) return refused('notRetryable', loaded);
+  const kind = operations.of(loaded.operation);
+  if (!isRetryable(loaded, operations) || !kind.retry) return refused('notRetryable', loaded);
 
-  // The saga first: if it has moved on (another click won), the approval is left as it is.
-  if (!(await operations.reopenRotation(ctx, loaded.rotationId!, caller.userId))) {
+  // The operation first: if it has moved on (another click won), the approval is left as it is.
+  if (!(await kind.retry.reopen(ctx, loaded, caller.userId))) {
     return refused('notRetryable', (await repository.get(approvalId)) ?? loaded);
   }
   const now = ctx.clock.now();
@@ -68,20 +71,20 @@ export async function retryApproval(
   await ctx.store.audit.append({
     actor: caller.userId,
     action: 'approval.retried',
-    subject: subjectOf(retried.operation),
+    subject: subjectOf(retried.operation, operations),
     outcome: 'success',
     correlationId: retried.id,
     details: { retry: retried.retries!.length },
   });
   await coverLateResponse(jobs, retried, caller.userId, now);
   // Each retry is a job of its own: the approval's first job id is spent.
-  await jobs.enqueue(
-    'rotation.run',
+  await jobs.enqueue<ExecutionPayload>(
+    kind.job,
     { approvalId: retried.id },
     { id: `approval:${retried.id}:retry${retried.retries!.length}` },
   );
   return {
-    reply: { cards: [cardFor(retried, caller.userId)] },
+    reply: { cards: [cardFor(retried, caller.userId, operations)] },
     replyCardKey: cardKeyOf(retried.id),
     notifications: [],
   };

@@ -6,6 +6,7 @@
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
+import type { OperationRegistry } from '../operations/registry';
 import { approversFor, expiryFrom } from './approvalPolicy';
 import { approverCard, cardFor, cardKeyOf } from './approvalCards';
 import { subjectOf, type Approval } from './approvalRecord';
@@ -16,6 +17,7 @@ import { requestHash } from './requestHash';
 
 export async function sendRequest(
   ctx: DomainContext,
+  operations: OperationRegistry,
   caller: Caller,
   draftId: string,
   justificationInput: unknown,
@@ -28,7 +30,7 @@ export async function sendRequest(
       notifications: [],
     };
   }
-  const subject = subjectOf(draft.operation);
+  const subject = subjectOf(draft.operation, operations);
   if (draft.tenantId !== caller.tenantId || !ctx.access.sameTenant(caller)) {
     return {
       reply: await refuse(ctx, caller, {
@@ -52,9 +54,9 @@ export async function sendRequest(
     };
   }
   const existing = await repository.get(draft.id);
-  if (existing) return currentState(existing, caller.userId);
+  if (existing) return currentState(existing, caller.userId, operations);
 
-  const { approverIds, requiredApprovals } = await approversFor(ctx, caller.userId, draft.operation);
+  const { approverIds, requiredApprovals } = await approversFor(ctx, operations, caller.userId, draft.operation);
   if (approverIds.length < requiredApprovals) {
     return {
       reply: await refuse(ctx, caller, { reason: 'noApprovers', subject, correlationId: draft.id }),
@@ -92,7 +94,7 @@ export async function sendRequest(
   };
   if (!(await repository.create(approval))) {
     const raced = await repository.get(draft.id);
-    if (raced) return currentState(raced, caller.userId);
+    if (raced) return currentState(raced, caller.userId, operations);
   }
   await ctx.store.audit.append({
     actor: caller.userId,
@@ -108,19 +110,22 @@ export async function sendRequest(
     },
   });
   return {
-    reply: { cards: [cardFor(approval, caller.userId)] },
+    reply: { cards: [cardFor(approval, caller.userId, operations)] },
     replyCardKey: cardKeyOf(approval.id),
     notifications: approverIds.map((toUserId) => ({
       toUserId,
       cardKey: cardKeyOf(approval.id),
-      reply: { text: `${approval.requesterName} needs your approval.`, cards: [approverCard(approval)] },
+      reply: { text: `${approval.requesterName} needs your approval.`, cards: [approverCard(approval, operations)] },
     })),
   };
 }
 
-function currentState(approval: Approval, userId: string): ApprovalActionResult {
+function currentState(approval: Approval, userId: string, operations: OperationRegistry): ApprovalActionResult {
   return {
-    reply: { text: 'This request was already sent; here is where it stands.', cards: [cardFor(approval, userId)] },
+    reply: {
+      text: 'This request was already sent; here is where it stands.',
+      cards: [cardFor(approval, userId, operations)],
+    },
     replyCardKey: cardKeyOf(approval.id),
     notifications: [],
   };

@@ -131,7 +131,7 @@ async function requestRotation(bot: BotHarness) {
   const operation = (await bot.approvals())[0].operation;
   const app =
     operation.kind === 'rotation'
-      ? await bot.composition.ctx.tenant.directory.findApplicationByAppId(operation.appId)
+      ? await bot.composition.ctx.tenant.directory.findApplicationByAppId(String(operation.appId))
       : undefined;
   if (!app) throw new Error('D365-App-Registration not found');
   return { appObjectId: app.id, before: app.passwordCredentials.map((c) => c.keyId).sort() };

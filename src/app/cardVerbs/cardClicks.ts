@@ -9,6 +9,7 @@ import { textReply } from '../../cards/reply';
 import { cardActionProblem, RefusedClicks } from '../cardActionGuard';
 import type { ActionResult, BotServices } from '../services';
 import { cardVerbNamed } from './catalogue';
+import { operationRequestVerb } from './operationRequestVerbs';
 
 const UNKNOWN_VERB = textReply('That button is no longer supported. Type "help" to see what I can do now.');
 
@@ -24,7 +25,7 @@ export class CardClicks {
     const name = typeof verb === 'string' ? verb : '';
     const problem = cardActionProblem(name, data);
     if (problem) return { reply: await this.refused.refuse(caller, name, problem) };
-    const entry = cardVerbNamed(name);
+    const entry = cardVerbNamed(name) ?? operationRequestVerb(name, this.services);
     if (!entry) return { reply: UNKNOWN_VERB };
     const checked = entry.check(data);
     if (checked.ok) return checked.run(this.services, caller);

@@ -10,7 +10,7 @@ import { rotationIdFor, vaultSecretName } from './rotationNames';
 
 export interface CreateRotationInput {
   appObjectId: string;
-  /** Entra object id of the requester: told if the rotation needs attention. */
+  /** Entra object id of the requester (audited as the actor of the rotation's creation). */
   requestedBy: string;
   approvalId: string;
 }

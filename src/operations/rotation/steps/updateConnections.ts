@@ -2,11 +2,10 @@
  * Step 4: every Power Platform connection that authenticates as this app (service-principal connections with its
  * client id, in every environment) gets the new secret, and must come back Connected. The list is recorded first,
  * then each connection's outcome as it is known, so a restart continues where it stopped. Any failure keeps both
- * secrets and ends in `needsAttention`, naming the connections and telling the requester and the admins. Finding
- * no connection while the app still seems in use (signsOfUse) also stops there, until an approver confirms.
+ * secrets and ends in `needsAttention`, naming the connections (the approvals layer tells the requester and the
+ * admins, from the rotation's outcome). Finding no connection while the app still seems in use (signsOfUse) also
+ * stops there, until an approver confirms.
  */
-import { textReply } from '../../../cards/reply';
-import { getLogger } from '../../../logging/logger';
 import type { Connection } from '../../../tenant/model';
 import type { RotationConnection } from '../rotation';
 import type { RotationRun } from '../rotationRun';
@@ -14,7 +13,6 @@ import { secretForSteps } from './secretForSteps';
 import { signsOfUse } from './signsOfUse';
 
 const HOUR_MS = 60 * 60 * 1000;
-const log = getLogger('operations.rotation');
 
 async function connectionsOfApp(run: RotationRun): Promise<RotationConnection[]> {
   const { connections } = run.ctx.tenant;
@@ -85,13 +83,6 @@ async function updateOne(run: RotationRun, target: RotationConnection, secret: s
   }
 }
 
-async function notifyNeedsAttention(run: RotationRun, reason: string): Promise<void> {
-  const { rotation } = run;
-  const recipients = new Set([rotation.requestedBy, ...(await run.ctx.access.adminIds())]);
-  const text = `The secret rotation of ${rotation.appDisplayName} needs attention. ${reason}`;
-  await run.ctx.notifier.send([...recipients].map((toUserId) => ({ toUserId, reply: textReply(text) })));
-}
-
 export async function updateConnections(run: RotationRun): Promise<void> {
   if (!run.rotation.connections) {
     const found = await connectionsOfApp(run);
@@ -103,9 +94,6 @@ export async function updateConnections(run: RotationRun): Promise<void> {
         const reason = `No connection that signs in as ${run.rotation.appDisplayName} was found to switch to the new secret, but it still seems in use: ${signs.join('; ')}. Both the old and the new secret were kept. Switch whatever uses the old secret (the new one is in Key Vault), then an approver confirms with [Retry the switch]; the old secret is removed only after that.`;
         await run.save({ connections: [], state: 'needsAttention', reason });
         await run.audit('needsAttention', 'failure', { noConnectionFound: true, signs: signs.join('; ') });
-        await notifyNeedsAttention(run, reason).catch((error: unknown) =>
-          log.warn({ rotationId: run.rotation.id, error: run.describe(error) }, 'needsAttention notification failed'),
-        );
         return;
       }
     }
@@ -140,10 +128,6 @@ export async function updateConnections(run: RotationRun): Promise<void> {
     const reason = `These connections could not be switched to the new secret: ${names}. Both the old and the new secret were kept; fix the connection(s) and finish the switch, then remove the old secret.`;
     await run.save({ state: 'needsAttention', reason });
     await run.audit('needsAttention', 'failure', { connections: failed.map((c) => c.displayName).join(', ') });
-    // The state is recorded first: a notification that cannot be sent must not make the saga look unfinished.
-    await notifyNeedsAttention(run, reason).catch((error: unknown) =>
-      log.warn({ rotationId: run.rotation.id, error: run.describe(error) }, 'needsAttention notification failed'),
-    );
     return;
   }
   const graceMs = run.ctx.config.OLD_SECRET_GRACE_HOURS * HOUR_MS;

@@ -1,37 +1,11 @@
 /**
- * What an approver should know before clicking [Approve], in plain words: an app user with System
- * Administrator, a personal account others' flows would act as, a guest, how many connections a rotation
- * touches. A check that cannot be made is said too, rather than silently skipped.
+ * What an approver should know before rotating an app's secret, in plain words: an app user with System
+ * Administrator, a certificate-only app, how many connections the rotation touches (or that none does). A check
+ * that cannot be made is said too, rather than silently skipped.
  */
-import type { DomainContext } from '../context';
-import type { AppRegistration, Environment, User } from '../tenant/model';
-import type { ConnectionTarget, ShareOperation } from './approvalRecord';
-
-export async function shareRiskNotes(
-  ctx: DomainContext,
-  operation: Pick<ShareOperation, 'connections' | 'role'>,
-  target: User | undefined,
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const c of operation.connections) {
-    try {
-      const connection = await ctx.tenant.connections.getConnection(c.environmentId, c.connector, c.connectionName);
-      if (connection.authType === 'user') {
-        const account = connection.accountName ?? c.ownerName;
-        out.push(`${c.displayName} signs in as ${account}: flows that use it act with ${account}'s permissions.`);
-      }
-      if (connection.status !== 'Connected') {
-        out.push(`${c.displayName} is currently ${connection.status}: sharing it will not make flows work by itself.`);
-      }
-    } catch {
-      out.push(`Could not read ${c.displayName} to check it.`);
-    }
-  }
-  if (operation.role === 'CanEdit') out.push('"Can edit" also lets them change the connection and share it further.');
-  if (target?.userType === 'Guest') out.push(`${target.displayName} is a guest user from outside the organization.`);
-  if (target && !target.accountEnabled) out.push(`${target.displayName}'s account is disabled.`);
-  return out;
-}
+import type { DomainContext } from '../../context';
+import type { AppRegistration, Environment } from '../../tenant/model';
+import type { ConnectionTarget } from '../share/definition';
 
 export interface RotationImpact {
   notes: string[];

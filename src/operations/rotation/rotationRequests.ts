@@ -1,0 +1,67 @@
+/**
+ * Who may ask for a rotation, turned into a draft: [Rotate] (on an expiring-secret row or a finding) and "rotate the
+ * secret of D365-App-Registration". Only the app's owners (Entra app owners) and the admins may ask. The caller's
+ * tenant was checked by the approvals layer before.
+ */
+import type { Caller } from '../../access/caller';
+import type { DomainContext } from '../../context';
+import { isTenantApiError } from '../../tenant/errors';
+import type { AppRegistration } from '../../tenant/model';
+import { bestMatches, matchScore } from '../../understanding/nameResolution';
+import type { DraftResult } from '../operationKind';
+import type { RotationOperation } from './definition';
+import { rotationRiskNotes } from './riskNotes';
+
+export interface RotationQuery {
+  appObjectId?: string;
+  appQuery?: string;
+}
+
+export async function mayRequestRotation(ctx: DomainContext, caller: Caller, appObjectId: string): Promise<boolean> {
+  if (!ctx.access.sameTenant(caller)) return false;
+  if (await ctx.access.isAdmin(caller)) return true;
+  const owners = await ctx.tenant.directory.listApplicationOwnerIds(appObjectId);
+  return owners.includes(caller.userId);
+}
+
+export async function draftRotation(
+  ctx: DomainContext,
+  caller: Caller,
+  query: RotationQuery,
+): Promise<DraftResult<RotationOperation>> {
+  const app = await findApp(ctx, query);
+  if (typeof app === 'string') return { subject: query.appQuery ?? query.appObjectId ?? 'app', text: app };
+  if (!(await mayRequestRotation(ctx, caller, app.id))) {
+    return {
+      refused: true,
+      subject: app.displayName,
+      text: `Only the owners of ${app.displayName} and admins can request a rotation of its secret. Ask one of them.`,
+    };
+  }
+  const impact = await rotationRiskNotes(ctx, app);
+  return {
+    operation: { kind: 'rotation', appObjectId: app.id, appId: app.appId, appName: app.displayName },
+    riskNotes: impact.notes,
+  };
+}
+
+async function findApp(ctx: DomainContext, query: RotationQuery): Promise<AppRegistration | string> {
+  if (query.appObjectId) {
+    try {
+      return await ctx.tenant.directory.getApplication(query.appObjectId);
+    } catch (error) {
+      if (isTenantApiError(error) && error.kind === 'notFound')
+        return 'I could not find that app registration any more.';
+      throw error;
+    }
+  }
+  const q = (query.appQuery ?? '').trim();
+  if (!q) return 'Which app registration? For example: "rotate the secret of D365-App-Registration".';
+  const apps: AppRegistration[] = [];
+  for await (const app of ctx.tenant.directory.listApplications()) apps.push(app);
+  const matches = bestMatches(apps, (a) => matchScore(q, a.displayName, a.appId));
+  if (!matches.length) return `I found no app registration called "${q}".`;
+  if (matches.length > 1)
+    return `Several app registrations match "${q}": ${matches.map((a) => a.displayName).join(', ')}. Say which one.`;
+  return matches[0];
+}
