@@ -18,7 +18,7 @@ import { ConnectionsService } from './connections/connectionsService';
 import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
-import { scanInWorker } from './notifications/scanInWorker';
+import { scanInWorker } from './notifications/scan/scanInWorker';
 import { emulatorCertDir } from './emulator/certDir';
 import { buildTenantIndex } from './connections/tenantIndexBuilder';
 import { TenantIndexSource } from './connections/tenantIndexSource';

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { compose } from '../compose';
 import { loadConfig } from '../config';
-import type { DeliveryPort } from '../notifications/deliveryPort';
+import type { DeliveryPort } from '../notifications/delivery/deliveryPort';
 import { NotificationsService } from '../notifications/notificationsService';
 import { runTrustingEmulator } from './emulatorTrust';
 import { scanProgressBar } from './scanProgressBar';

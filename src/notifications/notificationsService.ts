@@ -12,23 +12,23 @@ import type { Caller } from '../access/caller';
 import { textReply, type Notification, type Reply } from '../cards/reply';
 import type { DomainContext, Notifier } from '../context';
 import { getLogger } from '../logging/logger';
-import type { DeliveryPort } from './deliveryPort';
-import { DeliveryOutbox, type DrainReport } from './deliveryOutbox';
-import { buildDigest, digestPage, digestReply, DigestArchive, DIGESTS } from './digest';
-import { NotificationLedger } from './ledger';
-import { planRecipients, type Recipient } from './recipients';
+import type { DeliveryPort } from './delivery/deliveryPort';
+import { DeliveryOutbox, type DrainReport } from './delivery/deliveryOutbox';
+import { buildDigest, digestPage, digestReply, DigestArchive, DIGESTS } from './delivery/digest';
+import { NotificationLedger } from './delivery/ledger';
+import { planRecipients, type Recipient } from './delivery/recipients';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
-import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scanLease';
-import type { ScanProgressListener } from './scanProgress';
-import { ScanProgressNotices } from './scanProgressNotices';
-import type { ScanDelivery, ScanResult } from './scanResult';
-import { Subscriptions } from './subscriptions';
-import type { SlidingWindowLimiter } from './slidingWindowLimiter';
-import { teamsRateLimiter } from './teamsRateLimits';
-import { TenantScanner, type ScanOptions, type TenantScan } from './tenantScanner';
+import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scan/scanLease';
+import type { ScanProgressListener } from './scan/scanProgress';
+import { ScanProgressNotices } from './scan/scanProgressNotices';
+import type { ScanDelivery, ScanResult } from './scan/scanResult';
+import { Subscriptions } from './delivery/subscriptions';
+import type { SlidingWindowLimiter } from './delivery/slidingWindowLimiter';
+import { teamsRateLimiter } from './delivery/teamsRateLimits';
+import { TenantScanner, type ScanOptions, type TenantScan } from './scan/tenantScanner';
 
-export type { DeliveryPort, DeliveryOutcome, DeliveryTarget } from './deliveryPort';
-export type { ScanResult, ScanDelivery } from './scanResult';
+export type { DeliveryPort, DeliveryOutcome, DeliveryTarget } from './delivery/deliveryPort';
+export type { ScanResult, ScanDelivery } from './scan/scanResult';
 
 const log = getLogger('notifications');
 

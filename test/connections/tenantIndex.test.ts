@@ -12,8 +12,8 @@ import {
   TenantIndex,
   type TenantIndexData,
 } from '../../src/connections/tenantIndex';
-import { scanInWorker } from '../../src/notifications/scanInWorker';
-import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { scanInWorker } from '../../src/notifications/scan/scanInWorker';
+import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

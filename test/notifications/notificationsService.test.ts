@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { NotificationsService } from '../../src/notifications/notificationsService';
-import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scanLease';
-import type { ScanResult } from '../../src/notifications/scanResult';
+import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scan/scanLease';
+import type { ScanResult } from '../../src/notifications/scan/scanResult';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';

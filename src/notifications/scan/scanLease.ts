@@ -5,8 +5,8 @@
  * the one that took over.
  */
 import { randomUUID } from 'node:crypto';
-import { getLogger } from '../logging/logger';
-import type { Lease, LeaseStore } from '../store/ports';
+import { getLogger } from '../../logging/logger';
+import type { Lease, LeaseStore } from '../../store/ports';
 
 const log = getLogger('notifications');
 

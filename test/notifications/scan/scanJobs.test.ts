@@ -4,13 +4,13 @@
  * gets the job again, waits while the dead lease lasts, scans under the same scan id and delivers the digest once.
  * A request that a scan started after it has already answered is done without scanning again.
  */
-import type { Reply } from '../../src/cards/reply';
-import { JobRunner } from '../../src/jobs/jobRunner';
-import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../src/notifications/notificationsService';
-import { SCANNER_LEASE } from '../../src/notifications/scanLease';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
-import { LimitEnforcingSink } from '../support/limitEnforcingSink';
-import { waitFor } from '../support/waitFor';
+import type { Reply } from '../../../src/cards/reply';
+import { JobRunner } from '../../../src/jobs/jobRunner';
+import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../../src/notifications/notificationsService';
+import { SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
+import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
+import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
+import { waitFor } from '../../support/waitFor';
 
 const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
 /** The requester's scan progress card (its updates) as opposed to the digest and notes. */

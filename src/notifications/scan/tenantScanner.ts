@@ -10,7 +10,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import pLimit, { type Limit } from 'p-limit';
-import { referenceUsage, type FlowUse } from '../connections/connectionUsage';
+import { referenceUsage, type FlowUse } from '../../connections/connectionUsage';
 import {
   appUsersWithSystemAdministrator,
   credentialsExpiringSoon,
@@ -18,10 +18,10 @@ import {
   expiredCredentials,
   sortFindings,
   type Finding,
-} from '../connections/findings';
-import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
-import { lookups } from '../connections/findings/snapshotLookups';
-import { indexedConnection, indexedFlow, type TenantIndexData } from '../connections/tenantIndex';
+} from '../../connections/findings';
+import { DEFAULT_STALE_AFTER_DAYS } from '../../connections/findings/expiredCredentials';
+import { lookups } from '../../connections/findings/snapshotLookups';
+import { indexedConnection, indexedFlow, type TenantIndexData } from '../../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -29,12 +29,12 @@ import type {
   SnapshotSolution,
   SnapshotSolutionFlow,
   TenantSnapshot,
-} from '../connections/tenantSnapshot';
-import { emptySnapshot } from '../connections/tenantSnapshot';
-import { getLogger } from '../logging/logger';
-import { isTenantApiError } from '../tenant/errors';
-import type { AppRegistration, Connection, Environment, Flow, User } from '../tenant/model';
-import type { TenantPorts } from '../tenant/ports';
+} from '../../connections/tenantSnapshot';
+import { emptySnapshot } from '../../connections/tenantSnapshot';
+import { getLogger } from '../../logging/logger';
+import { isTenantApiError } from '../../tenant/errors';
+import type { AppRegistration, Connection, Environment, Flow, User } from '../../tenant/model';
+import type { TenantPorts } from '../../tenant/ports';
 import { APPS_STEP, type ScanProgress, type ScanProgressListener } from './scanProgress';
 
 const log = getLogger('notifications');

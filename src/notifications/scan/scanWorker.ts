@@ -4,13 +4,13 @@
  * such) and ends. A failure is posted as a message, so the bot gets a plain error, never a dead thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { trustCertificateAuthority } from '../clients/threadTrust';
-import { encodeTenantIndex } from '../connections/tenantIndex';
-import { tenantPortsFor } from '../clients/tenantPortsFor';
-import { configureLogging } from '../logging/logger';
+import { trustCertificateAuthority } from '../../clients/threadTrust';
+import { encodeTenantIndex } from '../../connections/tenantIndex';
+import { tenantPortsFor } from '../../clients/tenantPortsFor';
+import { configureLogging } from '../../logging/logger';
 import type { ScanWorkerInput, ScanWorkerOutput, ScanWorkerProgress } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
-import { withPatience } from '../tenant/patience';
+import { withPatience } from '../../tenant/patience';
 
 async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   configureLogging({ level: input.config.LOG_LEVEL });

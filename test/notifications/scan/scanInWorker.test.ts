@@ -2,12 +2,12 @@
  * A scan in a worker thread finds exactly what the same scan finds in the bot's thread (its Maps and Sets come back
  * as such), and a worker that cannot start its clients fails the scan with a plain error instead of hanging.
  */
-import { loadConfig } from '../../src/config';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { tenantPortsFor } from '../../src/clients/tenantPortsFor';
-import { scanInWorker, ScanWorkerError } from '../../src/notifications/scanInWorker';
-import { describeScanProgress, type ScanProgress } from '../../src/notifications/scanProgress';
-import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { loadConfig } from '../../../src/config';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { tenantPortsFor } from '../../../src/clients/tenantPortsFor';
+import { scanInWorker, ScanWorkerError } from '../../../src/notifications/scan/scanInWorker';
+import { describeScanProgress, type ScanProgress } from '../../../src/notifications/scan/scanProgress';
+import { TenantScanner } from '../../../src/notifications/scan/tenantScanner';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

@@ -11,16 +11,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { TenantPortsOptions } from '../clients';
-import type { Config } from '../config';
+import type { TenantPortsOptions } from '../../clients';
+import type { Config } from '../../config';
 import type { ScanProgress } from './scanProgress';
 import type { TenantScan, ScanOptions } from './tenantScanner';
-import { currentPatienceMs } from '../tenant/patience';
+import { currentPatienceMs } from '../../tenant/patience';
 
 export interface ScanWorkerInput {
   config: Config;
   /** The demo tenant's URLs and app, when the bot runs on it. */
-  emulatorInfo?: Parameters<typeof import('../clients/tenantPortsFor').tenantPortsFor>[1];
+  emulatorInfo?: Parameters<typeof import('../../clients/tenantPortsFor').tenantPortsFor>[1];
   tenantPorts?: TenantPortsOptions;
   /** A certificate authority the thread must trust (the demo tenant's own; see threadTrust.ts). */
   trustCaPath?: string;
