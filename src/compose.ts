@@ -25,6 +25,7 @@ import { TenantIndexSource } from './connections/tenantIndexSource';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
+import { InMemoryJobQueue } from './jobs/inMemoryJobQueue';
 import { JobRunner, type JobRunnerOptions } from './jobs/jobRunner';
 import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type KnowledgeAnswer } from './knowledge';
 import { retrieverFromAnswerer } from './app/planner/knowledgeDataSource';
@@ -53,6 +54,8 @@ export interface ComposeOptions {
    * tests shorten them so that a timeout storm costs seconds, not the production minute.
    */
   tenantPorts?: TenantPortsOptions;
+  /** Keep this process's jobs in a queue in memory instead of the store's (the scan CLI). */
+  inMemoryJobs?: boolean;
   /** Job runner settings (tests shorten the visibility timeout after which a failed job is tried again). */
   jobRunner?: JobRunnerOptions;
   /**
@@ -118,7 +121,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
 
   const answerer = createAnswerer(loadKnowledgeBase());
-  const jobs = new JobRunner(ctx, options.jobRunner);
+  // The scan CLI keeps its jobs in memory: its scan is a job like the bot's, but no running bot may take it.
+  const jobQueue = options.inMemoryJobs ? new InMemoryJobQueue(clock) : store.jobs;
+  const jobs = new JobRunner({ store: { jobs: jobQueue, audit: store.audit } }, options.jobRunner);
   // Per-user views look the caller's items up in the tenant index (kept by each scan, built in the background when
   // an instance has none) and read live only what they show.
   const tenantIndex = new TenantIndexSource((now) => buildTenantIndex(tenant, now), clock, {
@@ -133,7 +138,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     tenantPorts: options.tenantPorts,
     trustCaPath: emulator?.info.caCertPath,
   };
-  const notifications = new NotificationsService(ctx, delivery, {
+  const notifications = new NotificationsService(ctx, delivery, jobs, {
     scan: async (scanOptions) => {
       const scan = await scanInWorker(workerSetup, scanOptions);
       const index = scan.encodedIndex ?? scan.index;
@@ -141,7 +146,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       return scan;
     },
     ...options.notifications,
-    jobs,
   });
   const services: BotServices = {
     ctx,
@@ -153,10 +157,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     approvals,
     notifications,
     background: {
-      // Jobs, then background scans, then the outbox: the cards and notes they queued are delivered before it ends.
+      // Jobs (scans too), then the outbox: the cards and notes they queued are delivered before it ends.
       drain: async () => {
         await jobs.drain();
-        await notifications.whenIdle();
         await notifications.drainDeliveries();
       },
     },

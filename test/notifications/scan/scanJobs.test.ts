@@ -6,7 +6,8 @@
  */
 import type { Reply } from '../../../src/cards/reply';
 import { JobRunner } from '../../../src/jobs/jobRunner';
-import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../../src/notifications/notificationsService';
+import { NotificationsService } from '../../../src/notifications/notificationsService';
+import { SCAN_JOB, SCAN_RUNS } from '../../../src/notifications/scan/scanJobs';
 import { SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
 import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
 import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
@@ -27,7 +28,7 @@ describe('tenant scans as durable jobs', () => {
     domain = await startTestDomain();
     sink = new LimitEnforcingSink();
     jobs = new JobRunner(domain.ctx, { visibilityTimeoutMs: 400 });
-    service = new NotificationsService(domain.ctx, sink, { jobs, scanWaitMs: 100 });
+    service = new NotificationsService(domain.ctx, sink, jobs, { scanWaitMs: 100 });
   });
   afterAll(async () => {
     await jobs.stop();

@@ -1,0 +1,25 @@
+/**
+ * A digest's [Show more] (`digest.page`): the next page of a digest kept in the archive, for the person it was sent
+ * to (or, for the tenant digest, any admin: a channel's digest has no single recipient).
+ */
+import type { Caller } from '../../access/caller';
+import { textReply, type Reply } from '../../cards/reply';
+import type { DomainContext } from '../../context';
+import { digestPage, type DigestArchive } from './digest';
+
+export const DIGEST_PAGE_VERB = 'digest.page';
+
+export async function showDigestPage(
+  deps: { access: DomainContext['access']; digests: DigestArchive },
+  caller: Caller,
+  data: Record<string, unknown>,
+): Promise<Reply> {
+  const digest = typeof data.digestId === 'string' ? await deps.digests.get(data.digestId) : undefined;
+  if (!digest) return textReply('That digest is no longer available; the next scan sends a fresh one.');
+  const own = digest.recipient === `user:${caller.userId.toLowerCase()}`;
+  if (!own && !(digest.audience === 'tenant' && (await deps.access.isAdmin(caller)))) {
+    return textReply('This digest was sent to someone else.');
+  }
+  const page = Math.max(1, Math.floor(Number(data.page) || 1));
+  return { cards: [digestPage(digest, page)] };
+}
