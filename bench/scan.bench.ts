@@ -23,6 +23,7 @@ import type { EmulatorInfo } from '../src/emulator';
 import type { RecordedRequest } from '../src/emulator/core';
 import { DEFAULT_BUDGETS } from '../src/emulator/faults';
 import { configureLogging } from '../src/logging/logger';
+import { scanWorkerFor } from '../src/composeScanWorker';
 import { scanInWorker } from '../src/notifications/scan/scanInWorker';
 import { TenantScanner } from '../src/notifications/scan/tenantScanner';
 import { loadConfig } from '../src/config';
@@ -310,11 +311,11 @@ async function scanPhase(): Promise<ScanPhase> {
     workerLoop.enable();
     const workerStarted = Date.now();
     const workerScan = await scanInWorker(
-      {
+      scanWorkerFor({
         config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
         emulatorInfo: emulator.info,
         trustCaPath: emulator.info.caCertPath,
-      },
+      }),
       { now: new Date(), withinDays: WITHIN_DAYS },
     );
     const inWorker = {

@@ -19,6 +19,7 @@ import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
 import { scanInWorker } from './notifications/scan/scanInWorker';
+import { scanWorkerFor } from './composeScanWorker';
 import { emulatorCertDir } from './emulator/certDir';
 import { buildTenantIndex } from './connections/tenantIndexBuilder';
 import { TenantIndexSource } from './connections/tenantIndexSource';
@@ -132,15 +133,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
   const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
-  const workerSetup = {
+  const scanThread = scanWorkerFor({
     config,
     emulatorInfo,
     tenantPorts: options.tenantPorts,
     trustCaPath: emulator?.info.caCertPath,
-  };
+  });
   const notifications = new NotificationsService(ctx, delivery, jobs, {
     scan: async (scanOptions) => {
-      const scan = await scanInWorker(workerSetup, scanOptions);
+      const scan = await scanInWorker(scanThread, scanOptions);
       const index = scan.encodedIndex ?? scan.index;
       if (index) void tenantIndex.replace(index);
       return scan;

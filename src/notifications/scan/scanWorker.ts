@@ -1,23 +1,23 @@
 /**
- * The entry of a scan worker thread (see scanInWorker.ts): builds its own tenant clients from the configuration it
- * is given, runs one TenantScanner (posting its progress when asked), posts the TenantScan back (a structured clone: its Maps and Sets arrive as
- * such) and ends. A failure is posted as a message, so the bot gets a plain error, never a dead thread.
+ * The scan's side of a scan worker thread (see scanInWorker.ts): gets its tenant clients from the entry the
+ * composition root names (threads share no objects, so the thread builds its own from plain settings), runs one
+ * TenantScanner (posting its progress when asked), posts the TenantScan back (a structured clone: its Maps and
+ * Sets arrive as such) and ends. A failure is posted as a message, so the bot gets a plain error, never a dead
+ * thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { trustCertificateAuthority } from '../../clients/threadTrust';
 import { encodeTenantIndex } from '../../connections/tenantIndex';
-import { tenantPortsFor } from '../../clients/tenantPortsFor';
-import { configureLogging } from '../../logging/logger';
+import type { TenantPorts } from '../../tenant/ports';
+import { withPatience } from '../../tenant/patience';
 import type { ScanWorkerInput, ScanWorkerOutput, ScanWorkerProgress } from './scanInWorker';
 import { TenantScanner } from './tenantScanner';
-import { withPatience } from '../../tenant/patience';
 
-async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
-  configureLogging({ level: input.config.LOG_LEVEL });
-  // Before the first request: the HTTP layer makes its one TLS context then.
-  if (input.trustCaPath) trustCertificateAuthority(input.trustCaPath);
+/** Builds the thread's tenant clients from the setup the composition root sent along. */
+export type ScanWorkerTenant = (setup: unknown) => TenantPorts;
+
+async function main(input: ScanWorkerInput, tenantFor: ScanWorkerTenant): Promise<ScanWorkerOutput> {
   try {
-    const { tenant } = tenantPortsFor(input.config, input.emulatorInfo, input.tenantPorts);
+    const tenant = tenantFor(input.setup);
     const onProgress = input.reportProgress
       ? (progress: ScanWorkerProgress['progress']) => parentPort!.postMessage({ progress } satisfies ScanWorkerProgress)
       : undefined;
@@ -33,11 +33,14 @@ async function main(input: ScanWorkerInput): Promise<ScanWorkerOutput> {
   }
 }
 
-// The caller's patience (a scan job waits out a long Retry-After; see tenant/patience.ts) crosses into the thread.
-const input = workerData as ScanWorkerInput;
-void withPatience(input.patienceMs ?? 0, () => main(input)).then((output) =>
-  parentPort!.postMessage(
-    output,
-    output.ok && output.scan.encodedIndex ? [output.scan.encodedIndex.buffer as ArrayBuffer] : [],
-  ),
-);
+/** Called once by the thread's entry file: answers the scan this thread was started for. */
+export function answerScanInThisThread(tenantFor: ScanWorkerTenant): void {
+  // The caller's patience (a scan job waits out a long Retry-After; see tenant/patience.ts) crosses into the thread.
+  const input = workerData as ScanWorkerInput;
+  void withPatience(input.patienceMs ?? 0, () => main(input, tenantFor)).then((output) =>
+    parentPort!.postMessage(
+      output,
+      output.ok && output.scan.encodedIndex ? [output.scan.encodedIndex.buffer as ArrayBuffer] : [],
+    ),
+  );
+}
