@@ -5,10 +5,12 @@
  * A request that a scan started after it has already answered is done without scanning again.
  */
 import type { Reply } from '../../../src/cards/reply';
+import { InMemoryJobQueue } from '../../../src/jobs/inMemoryJobQueue';
 import { JobRunner } from '../../../src/jobs/jobRunner';
 import { NotificationsService } from '../../../src/notifications/notificationsService';
 import { SCAN_JOB, SCAN_RUNS } from '../../../src/notifications/scan/scanJobs';
-import { SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
+import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
+import type { ScanTenant } from '../../../src/notifications/scan/scanAndNotify';
 import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
 import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
 import { waitFor } from '../../support/waitFor';
@@ -105,5 +107,40 @@ describe('tenant scans as durable jobs', () => {
     expect((await domain.ctx.store.records.get<{ scanId: string }>(SCAN_RUNS, 'last'))?.value.scanId).toBe(
       `${now}-next`,
     );
+  });
+  /** The scan CLI's set-up: its own runner on a queue in memory, whose clock the test moves. */
+  const cliOnItsOwnQueue = (scan?: ScanTenant) => {
+    let offsetMs = 0;
+    const queue = new InMemoryJobQueue({ now: () => new Date(Date.now() + offsetMs) });
+    const cliJobs = new JobRunner({ store: { jobs: queue, audit: domain.ctx.store.audit } });
+    const cli = new NotificationsService(domain.ctx, sink, cliJobs, scan ? { scan } : {});
+    return { cli, queue, later: (ms: number) => (offsetMs += ms) };
+  };
+
+  it("runs the scan CLI's scan as a job too: it fails at once while another scan holds the lease, and a dry run needs no lease", async () => {
+    const { cli, queue, later } = cliOnItsOwnQueue();
+    const lastBefore = await domain.ctx.store.records.get(SCAN_RUNS, 'last');
+    const held = await domain.ctx.store.leases.acquire(SCANNER_LEASE, 'other-instance', 60_000);
+    try {
+      await expect(cli.runScan()).rejects.toBeInstanceOf(ScanAlreadyRunningError);
+      const dryRun = await cli.runScan({ dryRun: true });
+      expect(dryRun.findings.length).toBeGreaterThan(0);
+    } finally {
+      await domain.ctx.store.leases.release(held!);
+    }
+    // It did not queue itself to wait for the lease, and neither run counts as the tenant's last scan.
+    later(60_000);
+    expect(await queue.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
+    expect(await domain.ctx.store.records.get(SCAN_RUNS, 'last')).toEqual(lastBefore);
+  });
+
+  it("hands a failed CLI scan's error to the CLI rather than back to a queue nobody drains", async () => {
+    const { cli, queue, later } = cliOnItsOwnQueue(async () => {
+      throw new Error('the tenant could not be read');
+    });
+    await expect(cli.runScan({ dryRun: true })).rejects.toThrow('the tenant could not be read');
+    later(10 * 60_000);
+    expect(await queue.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
+    expect(await queue.listPoison()).toEqual([]);
   });
 });
