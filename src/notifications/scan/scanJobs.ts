@@ -9,6 +9,7 @@ import { textReply, type Reply } from '../../cards/reply';
 import type { DomainContext, Notifier } from '../../context';
 import type { JobContext, JobRunner } from '../../jobs/jobRunner';
 import { getLogger } from '../../logging/logger';
+import { withPatience } from '../../tenant/patience';
 import { newScanId, type ScanAndNotify, type ScanOutcome } from './scanAndNotify';
 import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scanLease';
 import type { ScanProgressListener } from './scanProgress';
@@ -36,7 +37,8 @@ export interface ScanJob {
   /**
    * Run for someone in this process who waits for its result (the scan CLI, tests): it fails at once when another
    * scan holds the lease instead of waiting, is never covered by another scan, is not recorded as the last scan,
-   * and its failure goes to whoever waits rather than back to the queue.
+   * does not wait out a long Retry-After (someone is waiting), and its failure goes to whoever waits rather than
+   * back to the queue.
    */
   direct?: boolean;
 }
@@ -147,7 +149,8 @@ export class ScanJobs {
     if (!request.direct) return this.runRequest(request, job);
     const watcher = this.watchers.get(request.scanId);
     try {
-      const outcome = await this.runDirect(request, watcher?.onProgress);
+      // Someone waits for it, as in a turn: a long Retry-After makes it partial rather than waited out.
+      const outcome = await withPatience(0, () => this.runDirect(request, watcher?.onProgress));
       watcher?.settle({ result: outcome.result });
     } catch (error) {
       // Whoever waits hears of it; a direct scan is not retried (nobody would wait for the retry).
