@@ -29,8 +29,6 @@ import { ScanSchedule } from './scan/scanSchedule';
 
 export type { DeliveryPort, DeliveryOutcome, DeliveryTarget } from './delivery/deliveryPort';
 export type { ScanResult, ScanDelivery } from './scan/scanResult';
-export { SCAN_JOB, SCAN_RUNS } from './scan/scanJobs';
-export { parseThresholds } from './delivery/subscriptionCommands';
 
 export interface NotificationsOptions extends ScanJobsOptions {
   /** Defaults to Teams' limits; the bench and tests may pass their own clock-driven limiter. */

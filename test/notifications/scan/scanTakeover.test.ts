@@ -4,7 +4,7 @@
  * out, and delivers the digest the admin asked for, once. Before scans were jobs, nobody scanned again until the
  * next day's schedule.
  */
-import { SCAN_RUNS } from '../../../src/notifications/notificationsService';
+import { SCAN_RUNS } from '../../../src/notifications/scan/scanJobs';
 import { startBotInstances, type BotInstances } from '../../support/botInstances';
 import type { TeamsUser } from '../../support/teamsClient';
 import { waitFor } from '../../support/waitFor';
