@@ -68,7 +68,8 @@ export class ScanJobs {
   constructor(
     private readonly ctx: Pick<DomainContext, 'access' | 'clock' | 'store'>,
     private readonly jobs: JobRunner,
-    private readonly scans: ScanAndNotify,
+    /** Runs one scan start to end (ScanAndNotify). */
+    private readonly scans: Pick<ScanAndNotify, 'run'>,
     private readonly notifier: Notifier,
     /** Starts delivering what a scan queued (the outbox's kick). */
     private readonly startDelivery: () => void,

@@ -8,7 +8,7 @@ import type { Reply } from '../../../src/cards/reply';
 import { InMemoryJobQueue } from '../../../src/jobs/inMemoryJobQueue';
 import { JobRunner } from '../../../src/jobs/jobRunner';
 import { NotificationsService } from '../../../src/notifications/notificationsService';
-import { SCAN_JOB, SCAN_RUNS } from '../../../src/notifications/scan/scanJobs';
+import { SCAN_JOB, SCAN_RUNS, ScanJobs, type ScanJob } from '../../../src/notifications/scan/scanJobs';
 import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
 import type { ScanTenant } from '../../../src/notifications/scan/scanAndNotify';
 import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
@@ -142,5 +142,27 @@ describe('tenant scans as durable jobs', () => {
     later(10 * 60_000);
     expect(await queue.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
     expect(await queue.listPoison()).toEqual([]);
+  });
+  it("queues one scan per schedule tick, however many instances' schedules fire", async () => {
+    const at = new Date('2026-12-05T08:00:27.512Z');
+    const clock = { now: () => at };
+    const queue = new InMemoryJobQueue(clock);
+    const notScanning = { run: () => Promise.reject(new Error('no scan runs in this test')) };
+    const instances = [1, 2, 3].map(
+      () =>
+        new ScanJobs(
+          { ...domain.ctx, clock },
+          new JobRunner({ store: { jobs: queue, audit: domain.ctx.store.audit } }),
+          notScanning,
+          domain.notifier,
+          () => undefined,
+        ),
+    );
+    await Promise.all(instances.map((instance) => instance.queueScheduledScan()));
+    const queued = await queue.receive({ max: 10, visibilityTimeoutMs: 60_000 });
+    expect(queued).toHaveLength(1);
+    const tick = '2026-12-05T08:00:00.000Z';
+    expect(queued[0]).toMatchObject({ type: SCAN_JOB, payload: { scanId: `${tick}-scheduled`, requestedAt: tick } });
+    expect((queued[0].payload as ScanJob).requestedBy).toBeUndefined();
   });
 });
