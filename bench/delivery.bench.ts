@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Finding } from '../src/connections/findings';
 import { configureLogging } from '../src/logging/logger';
-import { DeliveryOutbox } from '../src/notifications/deliveryOutbox';
-import { buildDigest, digestReply } from '../src/notifications/digest';
-import { NotificationLedger } from '../src/notifications/ledger';
-import { Subscriptions } from '../src/notifications/subscriptions';
-import { TENANT_LIMITS, teamsRateLimiter } from '../src/notifications/teamsRateLimits';
+import { DeliveryOutbox } from '../src/notifications/delivery/deliveryOutbox';
+import { buildDigest, digestReply } from '../src/notifications/delivery/digest';
+import { NotificationLedger } from '../src/notifications/delivery/ledger';
+import { Subscriptions } from '../src/notifications/delivery/subscriptions';
+import { TENANT_LIMITS, teamsRateLimiter } from '../src/notifications/delivery/teamsRateLimits';
 import { openSqliteStore } from '../src/store/sqlite/openSqliteStore';
 import { LimitEnforcingSink } from '../test/support/limitEnforcingSink';
 

@@ -23,8 +23,9 @@ import type { EmulatorInfo } from '../src/emulator';
 import type { RecordedRequest } from '../src/emulator/core';
 import { DEFAULT_BUDGETS } from '../src/emulator/faults';
 import { configureLogging } from '../src/logging/logger';
-import { scanInWorker } from '../src/notifications/scanInWorker';
-import { TenantScanner } from '../src/notifications/tenantScanner';
+import { scanWorkerFor } from '../src/composeScanWorker';
+import { scanInWorker } from '../src/notifications/scan/scanInWorker';
+import { TenantScanner } from '../src/notifications/scan/tenantScanner';
 import { loadConfig } from '../src/config';
 import type { TenantPorts } from '../src/tenant/ports';
 import { round } from './support/stats';
@@ -310,11 +311,11 @@ async function scanPhase(): Promise<ScanPhase> {
     workerLoop.enable();
     const workerStarted = Date.now();
     const workerScan = await scanInWorker(
-      {
+      scanWorkerFor({
         config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
         emulatorInfo: emulator.info,
         trustCaPath: emulator.info.caCertPath,
-      },
+      }),
       { now: new Date(), withinDays: WITHIN_DAYS },
     );
     const inWorker = {

@@ -17,13 +17,15 @@ import { ConnectionsService } from './connections/connectionsService';
 import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
-import { scanInWorker } from './notifications/scanInWorker';
+import { scanInWorker } from './notifications/scan/scanInWorker';
+import { scanWorkerFor } from './composeScanWorker';
 import { emulatorCertDir } from './emulator/certDir';
 import { buildTenantIndex } from './connections/tenantIndexBuilder';
 import { TenantIndexSource } from './connections/tenantIndexSource';
 import { ProactiveDelivery } from './app/proactiveDelivery';
 import type { ProactiveNotifier } from './app/proactiveNotifier';
 import { startEmulator, type RunningEmulator } from './emulator';
+import { InMemoryJobQueue } from './jobs/inMemoryJobQueue';
 import { JobRunner, type JobRunnerOptions } from './jobs/jobRunner';
 import { answerCardData, createAnswerer, loadKnowledgeBase, type Answerer, type KnowledgeAnswer } from './knowledge';
 import { retrieverFromAnswerer } from './app/planner/knowledgeDataSource';
@@ -54,6 +56,8 @@ export interface ComposeOptions {
    * tests shorten them so that a timeout storm costs seconds, not the production minute.
    */
   tenantPorts?: TenantPortsOptions;
+  /** Keep this process's jobs in a queue in memory instead of the store's (the scan CLI). */
+  inMemoryJobs?: boolean;
   /** Job runner settings (tests shorten the visibility timeout after which a failed job is tried again). */
   jobRunner?: JobRunnerOptions;
   /**
@@ -121,7 +125,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
 
   const answerer = createAnswerer(loadKnowledgeBase());
-  const jobs = new JobRunner(ctx, options.jobRunner);
+  // The scan CLI keeps its jobs in memory: its scan is a job like the bot's, but no running bot may take it.
+  const jobQueue = options.inMemoryJobs ? new InMemoryJobQueue(clock) : store.jobs;
+  const jobs = new JobRunner({ store: { jobs: jobQueue, audit: store.audit } }, options.jobRunner);
   // Per-user views look the caller's items up in the tenant index (kept by each scan, built in the background when
   // an instance has none) and read live only what they show.
   const tenantIndex = new TenantIndexSource((now) => buildTenantIndex(tenant, now), clock, {
@@ -131,21 +137,20 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const operations = builtInOperations({ rotation: options.rotation }).with(...(options.operations ?? []));
   const approvals = new ApprovalsService(ctx, jobs, operations);
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
-  const workerSetup = {
+  const scanThread = scanWorkerFor({
     config,
     emulatorInfo,
     tenantPorts: options.tenantPorts,
     trustCaPath: emulator?.info.caCertPath,
-  };
-  const notifications = new NotificationsService(ctx, delivery, {
+  });
+  const notifications = new NotificationsService(ctx, delivery, jobs, {
     scan: async (scanOptions) => {
-      const scan = await scanInWorker(workerSetup, scanOptions);
+      const scan = await scanInWorker(scanThread, scanOptions);
       const index = scan.encodedIndex ?? scan.index;
       if (index) void tenantIndex.replace(index);
       return scan;
     },
     ...options.notifications,
-    jobs,
   });
   const services: BotServices = {
     ctx,
@@ -157,10 +162,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     approvals,
     notifications,
     background: {
-      // Jobs, then background scans, then the outbox: the cards and notes they queued are delivered before it ends.
+      // Jobs (scans too), then the outbox: the cards and notes they queued are delivered before it ends.
       drain: async () => {
         await jobs.drain();
-        await notifications.whenIdle();
         await notifications.drainDeliveries();
       },
     },

@@ -5,7 +5,7 @@
  * lost) and delivers them once attached.
  */
 import type { Reply } from './cards/reply';
-import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from './notifications/deliveryPort';
+import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from './notifications/delivery/deliveryPort';
 
 export class DeferredDelivery implements DeliveryPort {
   private target: DeliveryPort | undefined;

@@ -5,7 +5,7 @@
  * 403/404 or no way to reach the person → gone, 5xx and network errors → try again later.
  */
 import type { Reply } from '../cards/reply';
-import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from '../notifications/deliveryPort';
+import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from '../notifications/delivery/deliveryPort';
 import type { ProactiveNotifier } from './proactiveNotifier';
 
 interface ChannelError {

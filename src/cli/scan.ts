@@ -9,15 +9,8 @@
 import { parseArgs } from 'node:util';
 import { compose } from '../compose';
 import { loadConfig } from '../config';
-import type { DeliveryPort } from '../notifications/deliveryPort';
-import { NotificationsService } from '../notifications/notificationsService';
 import { runTrustingEmulator } from './emulatorTrust';
 import { scanProgressBar } from './scanProgressBar';
-
-/** The CLI only queues: the bot's outbox worker delivers through Teams. */
-const queueOnly: DeliveryPort = {
-  deliver: async () => ({ outcome: 'failed', retryable: true }),
-};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -31,13 +24,14 @@ async function main(): Promise<number> {
     process.stdout.write('usage: npm run --silent scan -- [--dry-run] [--json]\n');
     return 0;
   }
-  const composition = await compose(loadConfig());
+  // The scan is a job, in a queue of this process's own (a running bot must not take it). No bot adapter is
+  // attached, so the outbox only queues: the bot's outbox worker delivers through Teams.
+  const composition = await compose(loadConfig(), { inMemoryJobs: true });
   try {
-    const service = new NotificationsService(composition.ctx, queueOnly);
     const bar = scanProgressBar(process.stderr);
     let result;
     try {
-      result = await service.runScan({ dryRun: values['dry-run'], onProgress: bar.onProgress });
+      result = await composition.notifications.runScan({ dryRun: values['dry-run'], onProgress: bar.onProgress });
     } finally {
       bar.stop();
     }

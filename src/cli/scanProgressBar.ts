@@ -5,7 +5,7 @@
  * often the scanner reports.
  */
 import { Presets, SingleBar } from 'cli-progress';
-import type { ScanProgress, ScanProgressListener } from '../notifications/scanProgress';
+import type { ScanProgress, ScanProgressListener } from '../notifications/scan/scanProgress';
 
 export interface ScanProgressBar {
   onProgress?: ScanProgressListener;

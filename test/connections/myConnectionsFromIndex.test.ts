@@ -9,7 +9,7 @@ import { ConnectionsService } from '../../src/connections/connectionsService';
 import { FRESH_FOR_MS } from '../../src/connections/liveConnections';
 import { buildTenantIndex } from '../../src/connections/tenantIndexBuilder';
 import { TenantIndexSource } from '../../src/connections/tenantIndexSource';
-import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
 import { cardClicker } from '../support/cardClicks';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
 

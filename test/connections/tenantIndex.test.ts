@@ -12,8 +12,9 @@ import {
   TenantIndex,
   type TenantIndexData,
 } from '../../src/connections/tenantIndex';
-import { scanInWorker } from '../../src/notifications/scanInWorker';
-import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { scanWorkerFor } from '../../src/composeScanWorker';
+import { scanInWorker } from '../../src/notifications/scan/scanInWorker';
+import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -30,7 +31,7 @@ test('the index a worker hands over as bytes is the one the same scan builds in 
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const inThread = (await new TenantScanner(tenantPortsFor(config, emulator.info).tenant, options).scan()).index!;
   const inWorker = await scanInWorker(
-    { config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath },
+    scanWorkerFor({ config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath }),
     options,
   );
   expect(inWorker.index).toBeUndefined();

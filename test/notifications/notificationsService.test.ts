@@ -4,9 +4,12 @@
  * the clock moves, a partial scan, the scanner lease, and the subscription commands.
  */
 import * as path from 'node:path';
+import { InMemoryJobQueue } from '../../src/jobs/inMemoryJobQueue';
+import { JobRunner } from '../../src/jobs/jobRunner';
 import { NotificationsService } from '../../src/notifications/notificationsService';
-import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scanLease';
-import type { ScanResult } from '../../src/notifications/scanResult';
+import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scan/scanLease';
+import type { ScanResult } from '../../src/notifications/scan/scanResult';
+import type { Store } from '../../src/store/ports';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import { cardClicker } from '../support/cardClicks';
 import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
@@ -16,6 +19,10 @@ const DAY = 86_400_000;
 const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
 const LYNNE = 'user:00000000-0000-0000-0000-0000000000025';
 const MEGAN = 'user:00000000-0000-0000-0000-0000000000021';
+
+/** Scans are jobs: each service gets a runner of its own on a queue in memory, drained by runScan. */
+const jobsOn = (store: Store, domain: TestDomain) =>
+  new JobRunner({ store: { jobs: new InMemoryJobQueue(domain.clock), audit: store.audit } });
 
 function itemsOf(card: unknown): string[] {
   const out: string[] = [];
@@ -34,13 +41,15 @@ function itemsOf(card: unknown): string[] {
 describe('proactive notifications on the demo tenant', () => {
   let domain: TestDomain;
   let sink: LimitEnforcingSink;
+  let jobs: JobRunner;
   let service: NotificationsService;
   let dryRun: ScanResult;
 
   beforeAll(async () => {
     domain = await startTestDomain();
     sink = new LimitEnforcingSink();
-    service = new NotificationsService(domain.ctx, sink);
+    jobs = jobsOn(domain.ctx.store, domain);
+    service = new NotificationsService(domain.ctx, sink, jobs);
     dryRun = await service.runScan({ dryRun: true });
   });
   afterAll(async () => {
@@ -96,7 +105,11 @@ describe('proactive notifications on the demo tenant', () => {
 
     const restartedStore = openSqliteStore({ file: path.join(domain.dir, 'store.sqlite') });
     try {
-      const restarted = new NotificationsService({ ...domain.ctx, store: restartedStore }, sink);
+      const restarted = new NotificationsService(
+        { ...domain.ctx, store: restartedStore },
+        sink,
+        jobsOn(restartedStore, domain),
+      );
       expect((await restarted.runScan()).deliveries).toEqual([]);
       await restarted.drainDeliveries();
     } finally {
@@ -174,7 +187,8 @@ describe('proactive notifications on the demo tenant', () => {
     const alex = callerFor('alex');
     await service.subscribeChannel(alex, 'conversation:19:ops@thread');
     expect((await service.scanNow(alex)).text).toMatch(/Scanning/);
-    await service.whenIdle();
+    await jobs.drain();
+    await service.drainDeliveries();
     // The channel had heard nothing yet, so it gets the whole picture once.
     expect(sink.received.get('conversation:19:ops@thread')).toHaveLength(1);
   });

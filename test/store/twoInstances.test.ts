@@ -12,7 +12,7 @@ import { ChatSession, type ChatUser } from '../../src/app/chatSession';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
+import { SlidingWindowLimiter } from '../../src/notifications/delivery/slidingWindowLimiter';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
 
 const MEGAN: ChatUser = {

@@ -12,8 +12,8 @@
  * (100 approvals under the limits would take minutes: 60 messages per 30 s per conversation.)
  * TWO_PROCESS_TEAMS_LIMITS=0 skips the second run; TWO_PROCESS_REQUESTS / TWO_PROCESS_LIMITED_REQUESTS change sizes.
  */
-import type { OutboxItem } from '../../src/notifications/deliveryOutbox';
-import { OUTBOX } from '../../src/notifications/deliveryOutbox';
+import type { OutboxItem } from '../../src/notifications/delivery/deliveryOutbox';
+import { OUTBOX } from '../../src/notifications/delivery/deliveryOutbox';
 import { ADELE, auditCounts, listApprovals, MEGAN, requestAccessTimes } from '../support/accessRequests';
 import { startBotInstances, type BotInstances } from '../support/botInstances';
 import { cardOf, type StubMessage } from '../support/connectorStub';

@@ -11,7 +11,7 @@ import {
   type DeliveryOutcome,
   type DeliveryPort,
   type DeliveryTarget,
-} from '../../src/notifications/deliveryPort';
+} from '../../src/notifications/delivery/deliveryPort';
 import { TeamsLimitsEnforcer } from './teamsLimitsEnforcer';
 
 export class LimitEnforcingSink implements DeliveryPort {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/logging/logger';
-import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
+import { SlidingWindowLimiter } from '../../src/notifications/delivery/slidingWindowLimiter';
 import { startServer } from '../../src/server';
 import type { ServeBotOptions } from './childBot';
 import { startEchoServer } from './echoServer';

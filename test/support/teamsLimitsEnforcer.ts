@@ -1,11 +1,11 @@
 /**
  * Teams' side of its proactive-message limits, for the loopback channels of tests and benches (LimitEnforcingSink,
  * the connector stub): per conversation 7/s, 8/2 s, 60/30 s, 1,800/h and 50/s tenant-wide, the same windows the
- * bot's outbox enforces on its side (src/notifications/teamsRateLimits.ts). Beyond them the channel answers 429
+ * bot's outbox enforces on its side (src/notifications/delivery/teamsRateLimits.ts). Beyond them the channel answers 429
  * with Retry-After in whole seconds, as Teams does.
  */
-import { PER_CONVERSATION_LIMITS, TENANT_LIMITS } from '../../src/notifications/teamsRateLimits';
-import type { Window } from '../../src/notifications/slidingWindowLimiter';
+import { PER_CONVERSATION_LIMITS, TENANT_LIMITS } from '../../src/notifications/delivery/teamsRateLimits';
+import type { Window } from '../../src/notifications/delivery/slidingWindowLimiter';
 
 export class TeamsLimitsEnforcer {
   private readonly perKey = new Map<string, number[]>();

@@ -13,9 +13,9 @@ import { TenantReader } from '../../src/connections/tenantReader';
 import { ENVIRONMENTS } from '../../src/emulator/fixture';
 import { BodyError } from '../../src/http/boundedBody';
 import { KnowledgeBaseError } from '../../src/knowledge';
-import { ScanWorkerError } from '../../src/notifications/scanInWorker';
-import { ScanAlreadyRunningError, ScanLeaseLostError } from '../../src/notifications/scanLease';
-import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { ScanWorkerError } from '../../src/notifications/scan/scanInWorker';
+import { ScanAlreadyRunningError, ScanLeaseLostError } from '../../src/notifications/scan/scanLease';
+import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
 import { ShareRefusedError } from '../../src/operations/shareConnection';
 import {
   advanceRotation,

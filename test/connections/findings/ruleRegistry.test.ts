@@ -21,7 +21,9 @@ import { loadSnapshot } from '../../../src/connections/snapshotLoader';
 import { TenantReader } from '../../../src/connections/tenantReader';
 import { APPS, USERS } from '../../../src/emulator/fixture';
 import { NotificationsService } from '../../../src/notifications/notificationsService';
-import { scopeOfAbout, TenantScanner, type TenantScan } from '../../../src/notifications/tenantScanner';
+import { InMemoryJobQueue } from '../../../src/jobs/inMemoryJobQueue';
+import { JobRunner } from '../../../src/jobs/jobRunner';
+import { scopeOfAbout, TenantScanner, type TenantScan } from '../../../src/notifications/scan/tenantScanner';
 import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
 import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
 
@@ -59,7 +61,8 @@ async function healthReportText(): Promise<string> {
 }
 
 async function dryRunScan() {
-  const service = new NotificationsService(domain.ctx, new LimitEnforcingSink());
+  const jobs = new JobRunner({ store: { jobs: new InMemoryJobQueue(domain.clock), audit: domain.ctx.store.audit } });
+  const service = new NotificationsService(domain.ctx, new LimitEnforcingSink(), jobs);
   try {
     return await service.runScan({ dryRun: true });
   } finally {

@@ -5,9 +5,9 @@
  * the one that took over.
  */
 import { randomUUID } from 'node:crypto';
-import { getLogger } from '../logging/logger';
-import type { Lease, LeaseStore } from '../store/ports';
-import { BotError } from '../tenant/errors';
+import { getLogger } from '../../logging/logger';
+import type { Lease, LeaseStore } from '../../store/ports';
+import { BotError } from '../../tenant/errors';
 
 const log = getLogger('notifications');
 

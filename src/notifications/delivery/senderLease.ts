@@ -15,8 +15,8 @@
  * that, so the 1 s and 2 s windows (and the tenant's 1 s) hold; only the 30 s and 1 h windows of a conversation
  * could then see up to a second's worth of sends more than they allow.
  */
-import { getLogger } from '../logging/logger';
-import { VersionConflictError, type Lease, type LeaseStore, type RecordStore } from '../store/ports';
+import { getLogger } from '../../logging/logger';
+import { VersionConflictError, type Lease, type LeaseStore, type RecordStore } from '../../store/ports';
 import type { LimiterSnapshot, SlidingWindowLimiter } from './slidingWindowLimiter';
 
 const log = getLogger('notifications');

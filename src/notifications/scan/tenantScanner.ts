@@ -22,9 +22,9 @@ import {
   type GovernanceRule,
   type RuleFinding,
   type RuleOptions,
-} from '../connections/findings';
-import { lookups } from '../connections/findings/snapshotLookups';
-import { indexedConnection, indexedFlow, type TenantIndexData } from '../connections/tenantIndex';
+} from '../../connections/findings';
+import { lookups } from '../../connections/findings/snapshotLookups';
+import { indexedConnection, indexedFlow, type TenantIndexData } from '../../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -32,12 +32,12 @@ import type {
   SnapshotSolution,
   SnapshotSolutionFlow,
   TenantSnapshot,
-} from '../connections/tenantSnapshot';
-import { emptySnapshot } from '../connections/tenantSnapshot';
-import { getLogger } from '../logging/logger';
-import { describeError, isTenantApiError } from '../tenant/errors';
-import type { AppRegistration, Connection, Environment, Flow, User } from '../tenant/model';
-import type { TenantPorts } from '../tenant/ports';
+} from '../../connections/tenantSnapshot';
+import { emptySnapshot } from '../../connections/tenantSnapshot';
+import { getLogger } from '../../logging/logger';
+import { describeError, isTenantApiError } from '../../tenant/errors';
+import type { AppRegistration, Connection, Environment, Flow, User } from '../../tenant/model';
+import type { TenantPorts } from '../../tenant/ports';
 import { APPS_STEP, type ScanProgress, type ScanProgressListener } from './scanProgress';
 
 const log = getLogger('notifications');

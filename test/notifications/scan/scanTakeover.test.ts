@@ -4,10 +4,10 @@
  * out, and delivers the digest the admin asked for, once. Before scans were jobs, nobody scanned again until the
  * next day's schedule.
  */
-import { SCAN_RUNS } from '../../src/notifications/notificationsService';
-import { startBotInstances, type BotInstances } from '../support/botInstances';
-import type { TeamsUser } from '../support/teamsClient';
-import { waitFor } from '../support/waitFor';
+import { SCAN_RUNS } from '../../../src/notifications/scan/scanJobs';
+import { startBotInstances, type BotInstances } from '../../support/botInstances';
+import type { TeamsUser } from '../../support/teamsClient';
+import { waitFor } from '../../support/waitFor';
 
 const ALEX: TeamsUser = { id: '00000000-0000-0000-0000-0000000000020', displayName: 'Alex Wilber' };
 

@@ -7,16 +7,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Notification, Reply } from '../../src/cards/reply';
-import { DeliveryOutbox } from '../../src/notifications/deliveryOutbox';
-import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from '../../src/notifications/deliveryPort';
-import { NotificationLedger } from '../../src/notifications/ledger';
-import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
-import { Subscriptions } from '../../src/notifications/subscriptions';
-import { teamsRateLimiter } from '../../src/notifications/teamsRateLimits';
-import type { Store } from '../../src/store/ports';
-import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
-import { LimitEnforcingSink } from '../support/limitEnforcingSink';
+import type { Notification, Reply } from '../../../src/cards/reply';
+import { DeliveryOutbox } from '../../../src/notifications/delivery/deliveryOutbox';
+import type { DeliveryOutcome, DeliveryPort, DeliveryTarget } from '../../../src/notifications/delivery/deliveryPort';
+import { NotificationLedger } from '../../../src/notifications/delivery/ledger';
+import { SlidingWindowLimiter } from '../../../src/notifications/delivery/slidingWindowLimiter';
+import { Subscriptions } from '../../../src/notifications/delivery/subscriptions';
+import { teamsRateLimiter } from '../../../src/notifications/delivery/teamsRateLimits';
+import type { Store } from '../../../src/store/ports';
+import { openSqliteStore } from '../../../src/store/sqlite/openSqliteStore';
+import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
 
 const ADMINS = ['alex', 'isaiah'];
 const REQUESTER = 'adele';

@@ -1,5 +1,5 @@
-import { SlidingWindowLimiter } from '../../src/notifications/slidingWindowLimiter';
-import { teamsRateLimiter } from '../../src/notifications/teamsRateLimits';
+import { SlidingWindowLimiter } from '../../../src/notifications/delivery/slidingWindowLimiter';
+import { teamsRateLimiter } from '../../../src/notifications/delivery/teamsRateLimits';
 
 describe('sliding-window rate limits, checked before sending', () => {
   let now = 0;

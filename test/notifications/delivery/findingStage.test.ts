@@ -1,4 +1,4 @@
-import { compareToLedger, lineageOf, stageOf } from '../../src/notifications/findingStage';
+import { compareToLedger, lineageOf, stageOf } from '../../../src/notifications/delivery/findingStage';
 
 describe('where a finding stands for a recipient', () => {
   const expiring = (daysLeft: number) => ({ kind: 'credential-expiring' as const, daysLeft });

@@ -4,7 +4,7 @@
  * gave, so the outbox can decide to retry, wait or drop a subscription. Only the outbox (deliveryOutbox.ts) calls
  * it: every digest and every Notification of the domain reaches the channel through there.
  */
-import type { Reply } from '../cards/reply';
+import type { Reply } from '../../cards/reply';
 
 export type DeliveryTarget = { userId: string } | { conversationKey: string };
 

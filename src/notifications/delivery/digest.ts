@@ -5,10 +5,10 @@
  * `digest.page`) so that every card stays under Teams' ~28 KB limit. The digest is kept in the store so a page
  * can be rendered when someone clicks, on any instance.
  */
-import type { Finding } from '../connections/findings';
-import { renderCard, type AdaptiveCard } from '../cards/renderCard';
-import type { Reply } from '../cards/reply';
-import type { RecordStore } from '../store/ports';
+import type { Finding } from '../../connections/findings';
+import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
+import type { Reply } from '../../cards/reply';
+import type { RecordStore } from '../../store/ports';
 import type { RecipientDiff } from './ledger';
 
 export const DIGESTS = 'notificationDigests';

@@ -4,13 +4,16 @@
  * gets the job again, waits while the dead lease lasts, scans under the same scan id and delivers the digest once.
  * A request that a scan started after it has already answered is done without scanning again.
  */
-import type { Reply } from '../../src/cards/reply';
-import { JobRunner } from '../../src/jobs/jobRunner';
-import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../src/notifications/notificationsService';
-import { SCANNER_LEASE } from '../../src/notifications/scanLease';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
-import { LimitEnforcingSink } from '../support/limitEnforcingSink';
-import { waitFor } from '../support/waitFor';
+import type { Reply } from '../../../src/cards/reply';
+import { InMemoryJobQueue } from '../../../src/jobs/inMemoryJobQueue';
+import { JobRunner } from '../../../src/jobs/jobRunner';
+import { NotificationsService } from '../../../src/notifications/notificationsService';
+import { SCAN_JOB, SCAN_RUNS, ScanJobs, type ScanJob } from '../../../src/notifications/scan/scanJobs';
+import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
+import type { ScanTenant } from '../../../src/notifications/scan/scanAndNotify';
+import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
+import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
+import { waitFor } from '../../support/waitFor';
 
 const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
 /** The requester's scan progress card (its updates) as opposed to the digest and notes. */
@@ -27,7 +30,7 @@ describe('tenant scans as durable jobs', () => {
     domain = await startTestDomain();
     sink = new LimitEnforcingSink();
     jobs = new JobRunner(domain.ctx, { visibilityTimeoutMs: 400 });
-    service = new NotificationsService(domain.ctx, sink, { jobs, scanWaitMs: 100 });
+    service = new NotificationsService(domain.ctx, sink, jobs, { scanWaitMs: 100 });
   });
   afterAll(async () => {
     await jobs.stop();
@@ -104,5 +107,62 @@ describe('tenant scans as durable jobs', () => {
     expect((await domain.ctx.store.records.get<{ scanId: string }>(SCAN_RUNS, 'last'))?.value.scanId).toBe(
       `${now}-next`,
     );
+  });
+  /** The scan CLI's set-up: its own runner on a queue in memory, whose clock the test moves. */
+  const cliOnItsOwnQueue = (scan?: ScanTenant) => {
+    let offsetMs = 0;
+    const queue = new InMemoryJobQueue({ now: () => new Date(Date.now() + offsetMs) });
+    const cliJobs = new JobRunner({ store: { jobs: queue, audit: domain.ctx.store.audit } });
+    const cli = new NotificationsService(domain.ctx, sink, cliJobs, scan ? { scan } : {});
+    return { cli, queue, later: (ms: number) => (offsetMs += ms) };
+  };
+
+  it("runs the scan CLI's scan as a job too: it fails at once while another scan holds the lease, and a dry run needs no lease", async () => {
+    const { cli, queue, later } = cliOnItsOwnQueue();
+    const lastBefore = await domain.ctx.store.records.get(SCAN_RUNS, 'last');
+    const held = await domain.ctx.store.leases.acquire(SCANNER_LEASE, 'other-instance', 60_000);
+    try {
+      await expect(cli.runScan()).rejects.toBeInstanceOf(ScanAlreadyRunningError);
+      const dryRun = await cli.runScan({ dryRun: true });
+      expect(dryRun.findings.length).toBeGreaterThan(0);
+    } finally {
+      await domain.ctx.store.leases.release(held!);
+    }
+    // It did not queue itself to wait for the lease, and neither run counts as the tenant's last scan.
+    later(60_000);
+    expect(await queue.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
+    expect(await domain.ctx.store.records.get(SCAN_RUNS, 'last')).toEqual(lastBefore);
+  });
+
+  it("hands a failed CLI scan's error to the CLI rather than back to a queue nobody drains", async () => {
+    const { cli, queue, later } = cliOnItsOwnQueue(async () => {
+      throw new Error('the tenant could not be read');
+    });
+    await expect(cli.runScan({ dryRun: true })).rejects.toThrow('the tenant could not be read');
+    later(10 * 60_000);
+    expect(await queue.receive({ max: 10, visibilityTimeoutMs: 1 })).toEqual([]);
+    expect(await queue.listPoison()).toEqual([]);
+  });
+  it("queues one scan per schedule tick, however many instances' schedules fire", async () => {
+    const at = new Date('2026-12-05T08:00:27.512Z');
+    const clock = { now: () => at };
+    const queue = new InMemoryJobQueue(clock);
+    const notScanning = { run: () => Promise.reject(new Error('no scan runs in this test')) };
+    const instances = [1, 2, 3].map(
+      () =>
+        new ScanJobs(
+          { ...domain.ctx, clock },
+          new JobRunner({ store: { jobs: queue, audit: domain.ctx.store.audit } }),
+          notScanning,
+          domain.notifier,
+          () => undefined,
+        ),
+    );
+    await Promise.all(instances.map((instance) => instance.queueScheduledScan()));
+    const queued = await queue.receive({ max: 10, visibilityTimeoutMs: 60_000 });
+    expect(queued).toHaveLength(1);
+    const tick = '2026-12-05T08:00:00.000Z';
+    expect(queued[0]).toMatchObject({ type: SCAN_JOB, payload: { scanId: `${tick}-scheduled`, requestedAt: tick } });
+    expect((queued[0].payload as ScanJob).requestedBy).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  * else is simply open. A credential keeps one lineage across those kinds, so "expiring" turning into "expired" is
  * one finding getting worse, not one resolved and another new.
  */
-import { severityRank, type Finding, type Severity } from '../connections/findings';
+import { severityRank, type Finding, type Severity } from '../../connections/findings';
 
 export type Stage = `within:${number}` | 'expired' | 'stale' | 'open';
 

@@ -2,11 +2,15 @@
  * "Scan now" progress in chat: one card per scan, updated in place, throttled to a few updates a minute however
  * often the scanner reports, and always ending with the final state.
  */
-import type { Clock } from '../../src/clock';
-import type { ScanProgress } from '../../src/notifications/scanProgress';
-import { MIN_INTERVAL_MS, scanProgressCardKey, ScanProgressNotices } from '../../src/notifications/scanProgressNotices';
-import { adaptiveCardProblems } from '../cards/adaptiveCardProblems';
-import { RecordingNotifier } from '../support/domainContext';
+import type { Clock } from '../../../src/clock';
+import type { ScanProgress } from '../../../src/notifications/scan/scanProgress';
+import {
+  MIN_INTERVAL_MS,
+  scanProgressCardKey,
+  ScanProgressNotices,
+} from '../../../src/notifications/scan/scanProgressNotices';
+import { adaptiveCardProblems } from '../../cards/adaptiveCardProblems';
+import { RecordingNotifier } from '../../support/domainContext';
 
 class FixedClock implements Clock {
   constructor(private ms = Date.parse('2026-12-04T08:00:00Z')) {}

@@ -4,10 +4,10 @@
  * gets the findings that concern them (their connections, their flows, their apps); and makers who did not opt
  * out get a personal note when a connection they own breaks or a flow of theirs is at risk.
  */
-import type { Finding } from '../connections/findings';
+import type { Finding } from '../../connections/findings';
 import type { DeliveryTarget } from './deliveryPort';
 import type { Subscription, UserSubscription } from './subscriptions';
-import type { TenantScan } from './tenantScanner';
+import type { TenantScan } from '../scan/tenantScanner';
 
 export interface Recipient {
   /** Ledger and rate-limit key: `user:<oid>` or the conversation key. */

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TenantScanner, type TenantScan } from '../../src/notifications/tenantScanner';
-import { startDemoTenant, type DemoTenant } from '../clients/demoTenant';
+import { TenantScanner, type TenantScan } from '../../../src/notifications/scan/tenantScanner';
+import { startDemoTenant, type DemoTenant } from '../../clients/demoTenant';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const GOLDEN = path.join(__dirname, 'fixtures', 'tenantScan.golden.json');

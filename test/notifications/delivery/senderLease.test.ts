@@ -9,18 +9,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DeliveryOutbox } from '../../src/notifications/deliveryOutbox';
-import { targetKey, type DeliveryPort } from '../../src/notifications/deliveryPort';
-import { NotificationLedger } from '../../src/notifications/ledger';
-import type { Window } from '../../src/notifications/slidingWindowLimiter';
-import { Subscriptions } from '../../src/notifications/subscriptions';
-import { PER_CONVERSATION_LIMITS, TENANT_LIMITS, teamsRateLimiter } from '../../src/notifications/teamsRateLimits';
-import type { LeaseStore, Store } from '../../src/store/ports';
-import { openAzureStore } from '../../src/store/azure/openAzureStore';
-import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
-import { startAzurite, type RunningAzurite } from '../support/azurite';
-import { LimitEnforcingSink } from '../support/limitEnforcingSink';
-import { waitFor } from '../support/waitFor';
+import { DeliveryOutbox } from '../../../src/notifications/delivery/deliveryOutbox';
+import { targetKey, type DeliveryPort } from '../../../src/notifications/delivery/deliveryPort';
+import { NotificationLedger } from '../../../src/notifications/delivery/ledger';
+import type { Window } from '../../../src/notifications/delivery/slidingWindowLimiter';
+import { Subscriptions } from '../../../src/notifications/delivery/subscriptions';
+import {
+  PER_CONVERSATION_LIMITS,
+  TENANT_LIMITS,
+  teamsRateLimiter,
+} from '../../../src/notifications/delivery/teamsRateLimits';
+import type { LeaseStore, Store } from '../../../src/store/ports';
+import { openAzureStore } from '../../../src/store/azure/openAzureStore';
+import { openSqliteStore } from '../../../src/store/sqlite/openSqliteStore';
+import { startAzurite, type RunningAzurite } from '../../support/azurite';
+import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
+import { waitFor } from '../../support/waitFor';
 
 interface Arrival {
   key: string;

@@ -20,15 +20,15 @@
  *   delete then fails, and it hands the newer version back to the queue to be sent after.
  */
 import { randomUUID } from 'node:crypto';
-import type { Notification, Reply } from '../cards/reply';
-import { getLogger } from '../logging/logger';
+import type { Notification, Reply } from '../../cards/reply';
+import { getLogger } from '../../logging/logger';
 import {
   VersionConflictError,
   type AuditLog,
   type LeaseStore,
   type RecordStore,
   type StoredRecord,
-} from '../store/ports';
+} from '../../store/ports';
 import { targetKey, type DeliveryPort, type DeliveryTarget } from './deliveryPort';
 import type { NotificationLedger } from './ledger';
 import { SenderLease } from './senderLease';

@@ -1,6 +1,6 @@
-import type { Finding } from '../../src/connections/findings';
-import { buildDigest, digestPage, MAX_CARD_BYTES } from '../../src/notifications/digest';
-import type { RecipientDiff } from '../../src/notifications/ledger';
+import type { Finding } from '../../../src/connections/findings';
+import { buildDigest, digestPage, MAX_CARD_BYTES } from '../../../src/notifications/delivery/digest';
+import type { RecipientDiff } from '../../../src/notifications/delivery/ledger';
 
 const finding = (i: number, overrides: Partial<Finding> = {}): Finding => ({
   id: `credential-expiring:app${i}:key${i}`,

@@ -1,29 +1,30 @@
 /**
- * Runs a tenant scan in a worker thread. A big tenant's scan is seconds of CPU (parsing the answers, the rules),
- * which in the bot's own thread would hold chat turns back; in a worker the bot's thread only waits for the result,
- * and on a machine with a spare core the scan runs beside the turns. The worker builds its own clients from the
- * same configuration (threads share no objects) and hands back the TenantScan.
+ * Runs a tenant scan in a worker thread. At 100,000 connections a scan is seconds of CPU (parsing ~150 MB of
+ * answers, the rules), and in the bot's own thread it held chat turns back. In a worker the bot's thread only
+ * waits for the result, and on a machine with a spare core the scan runs beside the turns. The thread builds its
+ * own clients (threads share no objects): the composition root names the thread's entry file, which builds them
+ * from `setup`, and hands the scan to scanWorker.ts.
  *
- * Compiled, the worker is scanWorker.js; from TypeScript sources (tests, `npm run dev` through tsx) the thread
- * first registers tsx, which the main thread's loader does not lend to workers.
+ * Compiled, the entry is a .js file; from TypeScript sources (tests, `npm run dev` through tsx) the thread first
+ * registers tsx, which the main thread's loader does not lend to workers.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { TenantPortsOptions } from '../clients';
-import type { Config } from '../config';
 import type { ScanProgress } from './scanProgress';
 import type { TenantScan, ScanOptions } from './tenantScanner';
-import { BotError } from '../tenant/errors';
-import { currentPatienceMs } from '../tenant/patience';
+import { BotError } from '../../tenant/errors';
+import { currentPatienceMs } from '../../tenant/patience';
+
+/** Which thread to start and what it builds its clients from (given by the composition root). */
+export interface ScanThread {
+  /** The entry file, without its extension (.js when compiled, else .ts through tsx). */
+  entry: string;
+  /** Plain data (it is copied into the thread): the settings the entry builds its tenant clients from. */
+  setup: unknown;
+}
 
 export interface ScanWorkerInput {
-  config: Config;
-  /** The demo tenant's URLs and app, when the bot runs on it. */
-  emulatorInfo?: Parameters<typeof import('../clients/tenantPortsFor').tenantPortsFor>[1];
-  tenantPorts?: TenantPortsOptions;
-  /** A certificate authority the thread must trust (the demo tenant's own; see threadTrust.ts). */
-  trustCaPath?: string;
+  setup: unknown;
   options: Omit<ScanOptions, 'now' | 'onProgress'> & { now: string };
   /** The patience of the caller (a job waits out long Retry-Afters; see tenant/patience.ts): threads do not share it. */
   patienceMs?: number;
@@ -35,9 +36,6 @@ export type ScanWorkerOutput = { ok: true; scan: TenantScan } | { ok: false; mes
 /** A message from the thread while it scans: how far it has got. */
 export type ScanWorkerProgress = { progress: ScanProgress };
 
-/** What a scan needs besides its options: the settings the worker builds its clients from. */
-export type ScanWorkerSetup = Omit<ScanWorkerInput, 'options'>;
-
 export class ScanWorkerError extends BotError {
   constructor(message: string) {
     super('scan.workerFailed', message);
@@ -45,26 +43,18 @@ export class ScanWorkerError extends BotError {
   }
 }
 
-function entry(): { file: string; typescript: boolean } {
-  const compiled = path.join(__dirname, 'scanWorker.js');
+function entryFile(entry: string): { file: string; typescript: boolean } {
+  const compiled = `${entry}.js`;
   if (fs.existsSync(compiled)) return { file: compiled, typescript: false };
-  return { file: path.join(__dirname, 'scanWorker.ts'), typescript: true };
+  return { file: `${entry}.ts`, typescript: true };
 }
 
-/** Only plain settings cross into the thread (test seams such as a fake sleep stay behind). */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value ?? null)) ?? undefined;
-}
-
-export function scanInWorker(setup: ScanWorkerSetup, options: ScanOptions): Promise<TenantScan> {
-  const { file, typescript } = entry();
+export function scanInWorker(thread: ScanThread, options: ScanOptions): Promise<TenantScan> {
+  const { file, typescript } = entryFile(thread.entry);
   // The listener stays on this thread (functions do not cross); progress comes back as messages.
   const { onProgress, ...scanOptions } = options;
   const workerData: ScanWorkerInput & { entry: string } = {
-    config: plain(setup.config),
-    emulatorInfo: plain(setup.emulatorInfo),
-    tenantPorts: plain(setup.tenantPorts),
-    trustCaPath: setup.trustCaPath,
+    setup: thread.setup,
     options: { ...scanOptions, now: options.now.toISOString() },
     patienceMs: currentPatienceMs(),
     reportProgress: onProgress !== undefined,

@@ -5,11 +5,11 @@
  * the number of environments is known, then at most one per MIN_INTERVAL_MS, and the final state always; a scan
  * reports a few hundred times, a person's chat gets a handful of updates.
  */
-import { renderCard } from '../cards/renderCard';
-import { textReply, type Reply } from '../cards/reply';
-import type { Clock } from '../clock';
-import type { Notifier } from '../context';
-import { getLogger } from '../logging/logger';
+import { renderCard } from '../../cards/renderCard';
+import { textReply, type Reply } from '../../cards/reply';
+import type { Clock } from '../../clock';
+import type { Notifier } from '../../context';
+import { getLogger } from '../../logging/logger';
 import { describeScanProgress, type ScanProgress, type ScanProgressListener } from './scanProgress';
 
 const log = getLogger('notifications');

@@ -4,7 +4,7 @@
  * for them a record only says "thresholds" or "opted out"; makers are alerted about their own broken things
  * unless they opted out.
  */
-import type { RecordStore } from '../store/ports';
+import type { RecordStore } from '../../store/ports';
 
 export const SUBSCRIPTIONS = 'subscriptions';
 

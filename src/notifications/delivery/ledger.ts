@@ -5,8 +5,8 @@
  * (`delivered|<recipient>|<scan id>`) that keep a digest from being sent twice. It lives in the store, so it
  * survives restarts and is shared by every instance.
  */
-import type { Finding, Severity } from '../connections/findings';
-import type { RecordStore } from '../store/ports';
+import type { Finding, Severity } from '../../connections/findings';
+import type { RecordStore } from '../../store/ports';
 import { compareToLedger, lineageOf, stageOf, type Stage } from './findingStage';
 
 export const LEDGER = 'notificationLedger';

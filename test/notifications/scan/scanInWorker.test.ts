@@ -2,12 +2,13 @@
  * A scan in a worker thread finds exactly what the same scan finds in the bot's thread (its Maps and Sets come back
  * as such), and a worker that cannot start its clients fails the scan with a plain error instead of hanging.
  */
-import { loadConfig } from '../../src/config';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { tenantPortsFor } from '../../src/clients/tenantPortsFor';
-import { scanInWorker, ScanWorkerError } from '../../src/notifications/scanInWorker';
-import { describeScanProgress, type ScanProgress } from '../../src/notifications/scanProgress';
-import { TenantScanner } from '../../src/notifications/tenantScanner';
+import { loadConfig } from '../../../src/config';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { tenantPortsFor } from '../../../src/clients/tenantPortsFor';
+import { scanWorkerFor } from '../../../src/composeScanWorker';
+import { scanInWorker, ScanWorkerError } from '../../../src/notifications/scan/scanInWorker';
+import { describeScanProgress, type ScanProgress } from '../../../src/notifications/scan/scanProgress';
+import { TenantScanner } from '../../../src/notifications/scan/tenantScanner';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ test('a scan in a worker thread finds what the same scan finds in this thread', 
   const options = { now: new Date('2026-12-01T08:00:00Z'), withinDays: 30 };
   const inThread = await new TenantScanner(tenantPortsFor(config, emulator.info).tenant, options).scan();
   const inWorker = await scanInWorker(
-    { config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath },
+    scanWorkerFor({ config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath }),
     options,
   );
 
@@ -42,7 +43,9 @@ test('a scan in a worker thread finds what the same scan finds in this thread', 
 test('a worker that cannot build its clients fails the scan with a plain error', async () => {
   // A real-tenant configuration with no credential at all: the worker's clients cannot be built.
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), demoMode: false, TENANT_ID: undefined };
-  await expect(scanInWorker({ config }, { now: new Date(), withinDays: 30 })).rejects.toBeInstanceOf(ScanWorkerError);
+  await expect(scanInWorker(scanWorkerFor({ config }), { now: new Date(), withinDays: 30 })).rejects.toBeInstanceOf(
+    ScanWorkerError,
+  );
 });
 
 test('a scan reports its progress, in this thread and across the worker thread alike', async () => {
@@ -55,10 +58,11 @@ test('a scan reports its progress, in this thread and across the worker thread a
     withinDays: 30,
     onProgress: (p) => inThread.push(p),
   }).scan();
-  await scanInWorker(
-    { config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath },
-    { now, withinDays: 30, onProgress: (p) => crossed.push(p) },
-  );
+  await scanInWorker(scanWorkerFor({ config, emulatorInfo: emulator.info, trustCaPath: emulator.info.caCertPath }), {
+    now,
+    withinDays: 30,
+    onProgress: (p) => crossed.push(p),
+  });
   for (const reports of [inThread, crossed]) {
     expect(reports[0]).toEqual({ phase: 'reading', environmentsRead: 0, appsRead: 0, appsComplete: false });
     // Environments counted up to the total, one report each, then the check of the app registrations, then done.

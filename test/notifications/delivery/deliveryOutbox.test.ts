@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeliveryOutbox } from '../../src/notifications/deliveryOutbox';
-import { NotificationLedger } from '../../src/notifications/ledger';
-import { Subscriptions } from '../../src/notifications/subscriptions';
-import { teamsRateLimiter } from '../../src/notifications/teamsRateLimits';
-import type { Store } from '../../src/store/ports';
-import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
-import { LimitEnforcingSink } from '../support/limitEnforcingSink';
+import { DeliveryOutbox } from '../../../src/notifications/delivery/deliveryOutbox';
+import { NotificationLedger } from '../../../src/notifications/delivery/ledger';
+import { Subscriptions } from '../../../src/notifications/delivery/subscriptions';
+import { teamsRateLimiter } from '../../../src/notifications/delivery/teamsRateLimits';
+import type { Store } from '../../../src/store/ports';
+import { openSqliteStore } from '../../../src/store/sqlite/openSqliteStore';
+import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
 
 function outboxOn(store: Store, sink: LimitEnforcingSink, claimMs = 60_000, senderLeaseMs?: number) {
   return new DeliveryOutbox({
