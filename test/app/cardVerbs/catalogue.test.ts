@@ -8,9 +8,12 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { CARD_VERBS } from '../../../src/app/cardVerbs/catalogue';
 import { listTemplates } from '../../../src/cards/renderCard';
+import { builtInOperations } from '../../../src/operations/registry';
 
 const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
-const registered = new Set(CARD_VERBS.map((entry) => entry.verb));
+// The catalogue, and the request buttons the built-in operation kinds bring with their modules (routed by
+// src/app/cardVerbs/operationRequestVerbs.ts).
+const registered = new Set([...CARD_VERBS.map((entry) => entry.verb), ...builtInOperations().requestVerbs()]);
 
 /** The `verb` of every Action.Execute in a template: a literal, or an expression filled in from data. */
 function templateVerbs(name: string): string[] {
