@@ -36,7 +36,7 @@ const isExpression = (verb: string) => verb.startsWith('${');
  * The verbs code writes, read from the source: a `verb` written in an object (a button, a finding's next step,
  * the buttons messageUnderstanding.ts reads back), the verb argument of `executeAction(title, verb, data)`, and
  * `…_VERB` constants. A refusal's `verb` (refuse(ctx, caller, { verb: 'audit' })) names what was refused for the
- * audit log and is no button.
+ * audit log and is no button; so does a draft's refusal ({ refused: true, verb }).
  */
 function codeVerbs(): Map<string, string[]> {
   const found = new Map<string, string[]>();
@@ -75,9 +75,11 @@ function codeVerbs(): Map<string, string[]> {
   return found;
 }
 
-function isRefusal(node: ts.Node, source: ts.SourceFile): boolean {
+function isRefusal(node: ts.ObjectLiteralExpression, source: ts.SourceFile): boolean {
   const call = node.parent;
-  return ts.isCallExpression(call) && call.expression.getText(source) === 'refuse';
+  if (ts.isCallExpression(call) && call.expression.getText(source) === 'refuse') return true;
+  // A draft's refusal ({ refused: true, verb, … }) is handed to refuse() by the approvals layer.
+  return node.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(source) === 'refused');
 }
 
 const templates = listTemplates();
