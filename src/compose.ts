@@ -15,6 +15,8 @@ import type { TenantPortsOptions } from './clients';
 import { tenantPortsFor } from './clients/tenantPortsFor';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
+import { ImpactService } from './connections/impact/impactService';
+import { operationAvailable } from './approvals/operationKinds';
 import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
@@ -125,7 +127,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const approvals = new ApprovalsService(ctx, jobs, defaultOperationsWith(options.rotation));
+  const operations = defaultOperationsWith(options.rotation);
+  const approvals = new ApprovalsService(ctx, jobs, operations);
+  const impact = new ImpactService(ctx, {
+    index: tenantIndex,
+    operationAvailable: (kind) => operationAvailable(operations, kind),
+  });
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const workerSetup = {
     config,
@@ -150,6 +157,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       retrieve: retrieverFromAnswerer(answerer),
     }),
     connections,
+    impact,
     approvals,
     notifications,
     background: {

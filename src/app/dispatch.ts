@@ -65,10 +65,15 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
     case 'scanNow':
       return notifications ? { reply: await notifications.scanNow(caller) } : notAvailable('Scanning');
     case 'impact':
-      return comingSoon(
-        `What depends on ${intent.subject ?? 'a person, an app or a connection'}`,
-        'Meanwhile, "show my connections" and "which secrets expire soon" list what signs in with what.',
-      );
+      return services.impact
+        ? {
+            reply: await services.impact.impact(caller, {
+              subject: intent.subject,
+              subjectType: intent.subjectType,
+              subjectId: intent.subjectId,
+            }),
+          }
+        : notAvailable('What depends on a person, an app or a connection');
     case 'handover':
       return comingSoon(
         `Handing over ${intent.from ? `${intent.from}'s` : "someone's"} flows and connections${intent.to ? ` to ${intent.to}` : ''}`,
@@ -108,6 +113,19 @@ export async function handleCardAction(
   const confirmed = confirmationClicked(verb, data);
   if (confirmed) {
     return confirmed.kind === 'intent' ? handleIntent(services, caller, confirmed.intent) : { reply: confirmed.reply };
+  }
+  const fromImpact = await services.impact?.handleAction(caller, verb, data);
+  if (fromImpact) return { reply: fromImpact };
+  // [Share with …] on the impact card: the same request as typing it, checked by the approvals (OAuth rule).
+  if (verb === 'impact.share' && services.approvals) {
+    const text = (value: unknown) => (typeof value === 'string' ? value.trim().slice(0, 200) : '');
+    return {
+      reply: await services.approvals.requestShare(caller, {
+        connectionQuery: text(data.connectionName),
+        environmentQuery: text(data.environmentName) || undefined,
+        targetUserQuery: text(inputs.shareWith),
+      }),
+    };
   }
   const fromConnections = await services.connections?.handleAction(caller, verb, data);
   if (fromConnections) return { reply: fromConnections };

@@ -33,6 +33,15 @@ export interface ConnectionsFeature {
   handleAction(caller: Caller, verb: string, data: Record<string, unknown>): Promise<Reply | undefined>;
 }
 
+/** "What depends on X?" (src/connections/impact). */
+export interface ImpactFeature {
+  impact(
+    caller: Caller,
+    query: { subject?: string; subjectType?: 'user' | 'app' | 'connection'; subjectId?: string },
+  ): Promise<Reply>;
+  handleAction(caller: Caller, verb: string, data: Record<string, unknown>): Promise<Reply | undefined>;
+}
+
 export interface ApprovalsFeature {
   requestShare(
     caller: Caller,
@@ -70,6 +79,7 @@ export interface BotServices {
   llmPlanner?: MessagePlanner;
   knowledge: KnowledgeService;
   connections?: ConnectionsFeature;
+  impact?: ImpactFeature;
   approvals?: ApprovalsFeature;
   notifications?: NotificationsFeature;
   background: BackgroundWork;

@@ -21,7 +21,7 @@ import {
 } from '../connections/findings';
 import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
 import { lookups } from '../connections/findings/snapshotLookups';
-import { indexedConnection, indexedFlow, type TenantIndexData } from '../connections/tenantIndex';
+import { indexedConnection, indexedFlow, indexedReference, type TenantIndexData } from '../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -146,6 +146,8 @@ export class TenantScanner {
       connections: [],
       flows: [],
       partialEnvironmentIds: [],
+      references: [],
+      solutions: [],
     };
     const result: TenantScan & { index: TenantIndexData } = {
       findings: [],
@@ -385,6 +387,12 @@ export class TenantScanner {
     const usage = lookups(snapshot);
     for (const c of envConnections) result.index.connections.push(indexedConnection(c, usage.flowsUsing(c).length));
     for (const f of envFlows) result.index.flows.push(indexedFlow(f));
+    // References and solutions too, so that "what depends on X" answers from the index.
+    for (const r of envReferences) result.index.references?.push(indexedReference(environment.id, r));
+    for (const s of withComponents) {
+      const { id, friendlyName, componentObjectIds } = s;
+      result.index.solutions?.push({ id, environmentId: environment.id, friendlyName, componentObjectIds });
+    }
     if (!connections || !flows) result.index.partialEnvironmentIds.push(environment.id);
 
     for (const c of envConnections) if (c.authType === 'servicePrincipal') leftovers.spConnections.push(c);

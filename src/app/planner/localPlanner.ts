@@ -93,7 +93,7 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
     case 'scanNow':
       return { kind: 'scanNow' };
     case 'impact':
-      return { kind: 'impact', subject: e.user ?? e.app ?? e.connection ?? e.flow ?? e.solution };
+      return impactIntent(e, context);
     case 'handover':
       return { kind: 'handover', from: e.user, to: e.to };
     case 'repointReferences':
@@ -106,6 +106,21 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
         choices: u.choices ?? [],
       };
   }
+}
+
+/** "What depends on X": X with its kind and, when the name index knows it, its object id (one read, no search). */
+function impactIntent(e: Entities, context: PlanContext): Intent {
+  const [subjectType, subject] = e.user
+    ? (['user', e.user] as const)
+    : e.app
+      ? (['app', e.app] as const)
+      : e.connection
+        ? (['connection', e.connection] as const)
+        : [undefined, e.flow ?? e.solution];
+  const known = subjectType
+    ? context.names?.names.find((n) => n.type === subjectType && n.name === subject && n.id)
+    : undefined;
+  return { kind: 'impact', subject, subjectType, subjectId: known?.id };
 }
 
 /** A request without its subject: the caller's own candidates to pick from (or, with none, how to say it). */

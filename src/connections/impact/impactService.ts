@@ -1,0 +1,173 @@
+/**
+ * "What depends on X?" (read-only). X is resolved first (one directory read when the planner knew its id), then the
+ * connections that run as X are taken from the tenant index when it is fresh (the last scan's snapshot: no listing,
+ * the card says how old it is) or read live otherwise, and [Refresh] always reads live. What the caller may see:
+ * an admin the whole tenant; a maker only their own connections and the flows they made (AccessPolicy).
+ */
+import type { Caller } from '../../access/caller';
+import { textReply, type Reply } from '../../cards/reply';
+import type { DomainContext } from '../../context';
+import { getLogger } from '../../logging/logger';
+import type { AppRegistration, Connection } from '../../tenant/model';
+import { bestMatches, matchScore } from '../../understanding/nameResolution';
+import { withGaps } from '../partialResult';
+import { connectorLabel } from '../tenantFacts';
+import type { TenantIndex } from '../tenantIndex';
+import { INDEX_MAX_AGE_MS, type TenantIndexSource } from '../tenantIndexSource';
+import { TenantReader } from '../tenantReader';
+import { DependencyGraph } from './dependencyGraph';
+import { impactCard, type LaterOperation } from './impactCard';
+import { impactReport } from './impactReport';
+import { resolveSubject, type ImpactQuery, type ImpactSubject, type SubjectType } from './impactSubject';
+import { liveDependencies } from './liveDependencies';
+
+const log = getLogger('connections');
+
+/** A connection query matching more than this many connections asks for a narrower one. */
+const MAX_CONNECTIONS = 25;
+
+export interface ImpactServiceOptions {
+  index?: TenantIndexSource;
+  /** Whether an operation built later (hand over, re-point) is registered: its button appears once it is. */
+  operationAvailable?: (kind: LaterOperation) => boolean;
+  concurrency?: number;
+}
+
+/** One dependency graph per index (built on first use, dropped with the index). */
+const graphs = new WeakMap<TenantIndex, DependencyGraph>();
+
+function graphOf(index: TenantIndex): DependencyGraph {
+  let graph = graphs.get(index);
+  if (!graph) {
+    const { environments, flows, references = [], solutions = [], partialEnvironmentIds } = index.data;
+    graph = new DependencyGraph({ environments, flows, references, solutions, partialEnvironmentIds });
+    graphs.set(index, graph);
+  }
+  return graph;
+}
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= 400 ? value.trim() : undefined;
+
+const SUBJECT_TYPES: SubjectType[] = ['user', 'app', 'connection'];
+
+export class ImpactService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly options: ImpactServiceOptions = {},
+  ) {}
+
+  /** `fresh`: read live even when the index is fresh ([Refresh]). */
+  async impact(caller: Caller, query: ImpactQuery, options: { fresh?: boolean } = {}): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) {
+      return textReply('I can only look at connections in the tenant I am installed for.');
+    }
+    const retry = { view: 'impact', ...query };
+    const reader = new TenantReader(this.ctx.tenant, this.options.concurrency);
+    const admin = await this.isAdmin(caller);
+    const lookup = await resolveSubject(reader, query);
+    if ('notFound' in lookup) return withGaps(textReply(lookup.notFound), reader.gaps, retry);
+    const subject = lookup.found;
+    const now = this.ctx.clock.now();
+    const mayShow = (c: Connection) => admin || c.createdBy.id.toLowerCase() === caller.userId.toLowerCase();
+
+    const index = options.fresh ? undefined : this.freshIndex(now);
+    let connections: Connection[];
+    let graph: DependencyGraph;
+    if (index) {
+      connections = fromIndex(index, subject);
+      graph = graphOf(index);
+    } else {
+      const live = await liveDependencies(reader, runsAs(subject));
+      connections = live.connections;
+      graph = new DependencyGraph(live.rows);
+    }
+    const visible = connections.filter(mayShow);
+    if (subject.kind === 'connection') {
+      const narrowed = narrow(visible, subject.query);
+      if (narrowed.length > MAX_CONNECTIONS) {
+        return textReply(
+          `${narrowed.length} connections match "${subject.query}". Name one more precisely (its display name), ` +
+            'or ask about the person or the app registration it runs as.',
+        );
+      }
+      visible.splice(0, visible.length, ...narrowed);
+    }
+    const card = impactCard({
+      subject,
+      query: { subject: query.subject, subjectType: query.subjectType, subjectId: query.subjectId },
+      report: impactReport(graph, visible, { admin, callerId: caller.userId }),
+      admin,
+      callerId: caller.userId,
+      now,
+      readAt: index ? index.takenAt : now,
+      fromSnapshot: !!index,
+      mayRotate: subject.kind === 'app' && (admin || (await ownsApp(reader, subject.app, caller))),
+      operationAvailable: this.options.operationAvailable ?? (() => false),
+    });
+    return withGaps({ cards: [card] }, reader.gaps, retry);
+  }
+
+  /** Action.Execute verbs of the impact card ([Refresh]); data is untrusted and carries names and ids only. */
+  async handleAction(caller: Caller, verb: string, data: Record<string, unknown>): Promise<Reply | undefined> {
+    if (verb !== 'impact.refresh' && !(verb === 'connections.retry' && data.view === 'impact')) return undefined;
+    const type = str(data.subjectType);
+    const query: ImpactQuery = {
+      subject: str(data.subject),
+      subjectType: SUBJECT_TYPES.find((t) => t === type),
+      subjectId: str(data.subjectId),
+    };
+    return this.impact(caller, query, { fresh: verb === 'impact.refresh' });
+  }
+
+  /** The index when it holds references and solutions and is within the staleness policy (INDEX_MAX_AGE_MS). */
+  private freshIndex(now: Date): TenantIndex | undefined {
+    const index = this.options.index?.current();
+    if (!index?.data.references || !index.data.solutions) return undefined;
+    return now.getTime() - index.takenAt.getTime() <= INDEX_MAX_AGE_MS ? index : undefined;
+  }
+
+  /** Fails closed: when the admins group cannot be read, the caller is treated as a maker. */
+  private async isAdmin(caller: Caller): Promise<boolean> {
+    try {
+      return await this.ctx.access.isAdmin(caller);
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the admins group');
+      return false;
+    }
+  }
+}
+
+/** Whether a connection runs as the subject (signs in as the person or the app, or is the connection asked). */
+function runsAs(subject: ImpactSubject): (c: Connection) => boolean {
+  if (subject.kind === 'person') {
+    const id = subject.user.id.toLowerCase();
+    return (c) => c.createdBy.id.toLowerCase() === id;
+  }
+  if (subject.kind === 'app') {
+    const appId = subject.app.appId.toLowerCase();
+    return (c) => c.servicePrincipalAppId?.toLowerCase() === appId;
+  }
+  return (c) => connectionScore(c, subject.query) > 0;
+}
+
+function fromIndex(index: TenantIndex, subject: ImpactSubject): Connection[] {
+  if (subject.kind === 'person') return index.connectionsOwnedBy(subject.user.id);
+  if (subject.kind === 'app') return index.connectionsSigningInAs(subject.app.appId);
+  const matches = runsAs(subject);
+  return index.data.connections.filter(matches);
+}
+
+function connectionScore(c: Connection, query: string): number {
+  return matchScore(query, c.displayName, connectorLabel(c.connector), c.connector);
+}
+
+/** The best-matching connections of those that match at all (a display name beats a connector's name). */
+function narrow(connections: Connection[], query: string): Connection[] {
+  return bestMatches(connections, (c) => connectionScore(c, query));
+}
+
+async function ownsApp(reader: TenantReader, app: AppRegistration, caller: Caller): Promise<boolean> {
+  const owners = await reader.applicationOwnerIds(app);
+  return (owners ?? []).some((id) => id.toLowerCase() === caller.userId.toLowerCase());
+}
