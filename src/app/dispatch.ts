@@ -123,7 +123,7 @@ export async function handleCardAction(
       reply: await services.approvals.requestShare(caller, {
         connectionQuery: text(data.connectionName),
         environmentQuery: text(data.environmentName) || undefined,
-        targetUserQuery: text(inputs.shareWith),
+        targetUserQuery: text(inputs[text(data.inputId)]),
       }),
     };
   }

@@ -84,7 +84,7 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
       ? `As of the last read of the tenant, ${ageText(input.readAt, now)} (statuses and flows as they were then).`
       : `Read from the tenant ${ageText(input.readAt, now)}.`,
     refresh: { ...input.query },
-    sections: entries.map((e) => section(e, input)),
+    sections: entries.map((e, i) => section(e, input, i)),
     notes,
     buttons: buttons(input),
     requests: requests(input),
@@ -140,7 +140,7 @@ function accountOf(connection: Connection): string {
   return connection.accountName ?? connection.createdBy.displayName;
 }
 
-function section(entry: ConnectionEntry, input: ImpactCardInput) {
+function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
   const { connection } = entry;
   const lines: string[] = [];
   if (entry.failing && connection.error) lines.push(`⚠ Fails now: ${connection.error.message}`);
@@ -169,7 +169,7 @@ function section(entry: ConnectionEntry, input: ImpactCardInput) {
     account: accountOf(connection),
     ...statusOf(connection),
     lines,
-    share: share(entry, input),
+    share: share(entry, input, index),
   };
 }
 
@@ -179,7 +179,7 @@ function section(entry: ConnectionEntry, input: ImpactCardInput) {
  * OAuth connection may be shared only with a service principal (Microsoft Learn, "Use a connection reference in a
  * solution"); the request itself checks that again.
  */
-function share(entry: ConnectionEntry, input: ImpactCardInput) {
+function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
   const { connection } = entry;
   const owner = connection.createdBy.id.toLowerCase() === input.callerId.toLowerCase();
   // A leaver's connection is replaced (its references re-pointed), not shared: it will stop working anyway.
@@ -195,7 +195,10 @@ function share(entry: ConnectionEntry, input: ImpactCardInput) {
     title: oauth ? 'Share with a service principal…' : 'Share with…',
     label: oauth ? 'App registration (service principal) to share it with' : 'Person or service principal',
     placeholder: oauth ? 'e.g. ALM-Pipeline-SP' : 'e.g. Adele Vance',
+    // One input per section (ids are unique in a card); the button says which one holds its answer.
+    inputId: `shareWith${index}`,
     data: {
+      inputId: `shareWith${index}`,
       connectionName: connection.displayName,
       environmentName: entry.environment.displayName,
     },
