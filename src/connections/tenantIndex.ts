@@ -9,7 +9,7 @@
  * arrival. It says where things are and what they looked like at `takenAt`; a card never presents its statuses as
  * current without saying so.
  */
-import type { Connection, ConnectionReference, Environment, Flow } from '../tenant/model';
+import type { Connection, ConnectionReference, Environment, Flow, User } from '../tenant/model';
 import { NameIndex } from '../understanding/nameResolution';
 import { connectionKey } from './tenantFacts';
 
@@ -75,6 +75,8 @@ export interface TenantIndexData {
    */
   references?: IndexedReference[];
   solutions?: IndexedSolution[];
+  /** Directory users with their account status, as read then (absent when the directory could not be read). */
+  people?: User[];
 }
 
 /** An app registration and its owners, as the scan read them (credentials are read again when shown). */
@@ -110,6 +112,12 @@ export function indexedFlow(flow: Flow): IndexedFlow {
     referenceLogicalName: r.connectionReferenceLogicalName,
   }));
   return { id, environmentId, displayName, creatorId, state, workflowId, uses };
+}
+
+/** A directory user as the index keeps it (the fields of User, nothing more). */
+export function indexedPerson(user: User): User {
+  const { id, displayName, userPrincipalName, accountEnabled, userType } = user;
+  return { id, displayName, userPrincipalName, accountEnabled, userType };
 }
 
 export function indexedReference(environmentId: string, reference: ConnectionReference): IndexedReference {

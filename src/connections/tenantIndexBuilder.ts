@@ -12,6 +12,7 @@ import { connectionKey } from './tenantFacts';
 import {
   indexedConnection,
   indexedFlow,
+  indexedPerson,
   indexedReference,
   type IndexedSolution,
   type TenantIndexData,
@@ -38,7 +39,12 @@ export async function buildTenantIndex(tenant: TenantPorts, takenAt: Date): Prom
     solutions: [],
   };
   const limit = pLimit(ENVIRONMENT_CONCURRENCY);
-  await Promise.all(environments.map((environment) => limit(() => indexEnvironment(tenant, environment, data))));
+  const [people] = await Promise.all([
+    // People and their account status ("what depends on <person>" answers from the index alone).
+    collect(tenant.directory.listUsers()).catch(() => undefined),
+    ...environments.map((environment) => limit(() => indexEnvironment(tenant, environment, data))),
+  ]);
+  if (people) data.people = people.map(indexedPerson);
   return data;
 }
 

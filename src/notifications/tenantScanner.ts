@@ -21,7 +21,13 @@ import {
 } from '../connections/findings';
 import { DEFAULT_STALE_AFTER_DAYS } from '../connections/findings/expiredCredentials';
 import { lookups } from '../connections/findings/snapshotLookups';
-import { indexedConnection, indexedFlow, indexedReference, type TenantIndexData } from '../connections/tenantIndex';
+import {
+  indexedConnection,
+  indexedFlow,
+  indexedPerson,
+  indexedReference,
+  type TenantIndexData,
+} from '../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -283,6 +289,8 @@ export class TenantScanner {
       };
     }
 
+    // People and their account status, so that "what depends on <person>" answers from the index alone.
+    if (usersOk) result.index.people = [...result.users.values()].map(indexedPerson);
     await this.directoryRules(envList, apps, appsByAppId, leftovers, adminAppUsers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
     result.findings = sortFindings(result.findings);

@@ -8,7 +8,7 @@ import type { Caller } from '../../access/caller';
 import { textReply, type Reply } from '../../cards/reply';
 import type { DomainContext } from '../../context';
 import { getLogger } from '../../logging/logger';
-import type { AppRegistration, Connection } from '../../tenant/model';
+import type { AppRegistration, Connection, User } from '../../tenant/model';
 import { bestMatches, matchScore } from '../../understanding/nameResolution';
 import { withGaps } from '../partialResult';
 import { connectorLabel } from '../tenantFacts';
@@ -46,6 +46,24 @@ function graphOf(index: TenantIndex): DependencyGraph {
   return graph;
 }
 
+/** The index's people by id and by (lower-case) name; a name two people share finds neither. */
+const peopleOf = new WeakMap<TenantIndex, { byId: Map<string, User>; byName: Map<string, User | null> }>();
+
+function personInIndex(index: TenantIndex, person: { id?: string; name: string }): User | undefined {
+  let people = peopleOf.get(index);
+  if (!people) {
+    people = { byId: new Map(), byName: new Map() };
+    for (const user of index.data.people ?? []) {
+      people.byId.set(user.id.toLowerCase(), user);
+      const name = user.displayName.toLowerCase();
+      people.byName.set(name, people.byName.has(name) ? null : user);
+    }
+    peopleOf.set(index, people);
+  }
+  if (person.id) return people.byId.get(person.id.toLowerCase());
+  return people.byName.get(person.name.toLowerCase()) ?? undefined;
+}
+
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' && value.length <= 400 ? value.trim() : undefined;
 
@@ -65,13 +83,13 @@ export class ImpactService {
     const retry = { view: 'impact', ...query };
     const reader = new TenantReader(this.ctx.tenant, this.options.concurrency);
     const admin = await this.isAdmin(caller);
-    const lookup = await resolveSubject(reader, query);
+    const now = this.ctx.clock.now();
+    const index = options.fresh ? undefined : this.freshIndex(now);
+    const lookup = await resolveSubject(reader, query, (person) => (index ? personInIndex(index, person) : undefined));
     if ('notFound' in lookup) return withGaps(textReply(lookup.notFound), reader.gaps, retry);
     const subject = lookup.found;
-    const now = this.ctx.clock.now();
     const mayShow = (c: Connection) => admin || c.createdBy.id.toLowerCase() === caller.userId.toLowerCase();
 
-    const index = options.fresh ? undefined : this.freshIndex(now);
     let connections: Connection[];
     let graph: DependencyGraph;
     if (index) {

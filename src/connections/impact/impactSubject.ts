@@ -26,11 +26,21 @@ export type ImpactSubject =
 
 export type SubjectLookup = { found: ImpactSubject } | { notFound: string };
 
-export async function resolveSubject(reader: TenantReader, query: ImpactQuery): Promise<SubjectLookup> {
+/**
+ * `fromIndex`: the person as the tenant index knows them (by id, or by a name only one person has), so that a
+ * person costs no read at all when the index is fresh; without it, one read by id, or a listing by name.
+ */
+export async function resolveSubject(
+  reader: TenantReader,
+  query: ImpactQuery,
+  fromIndex: (person: { id?: string; name: string }) => User | undefined = () => undefined,
+): Promise<SubjectLookup> {
   const text = query.subject?.trim() ?? '';
   if (query.subjectType === 'connection') return { found: { kind: 'connection', query: text } };
   if (query.subjectType === 'user' || (!query.subjectType && text)) {
-    const user = query.subjectId ? await reader.user(query.subjectId) : await userByName(reader, text);
+    const user =
+      fromIndex({ id: query.subjectId, name: text }) ??
+      (query.subjectId ? await reader.user(query.subjectId) : await userByName(reader, text));
     if (user) return { found: { kind: 'person', user } };
     if (query.subjectType === 'user') return { notFound: `I found no person called "${text}" in the directory.` };
   }

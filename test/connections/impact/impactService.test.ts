@@ -90,6 +90,19 @@ describe('what depends on X', () => {
     expect(said(refreshed!)).toContain('Nightly export');
   });
 
+  it('finds a person named without an id in a fresh index, with no directory read and no listing', async () => {
+    await index.refresh();
+    const service = new ImpactService(domain.ctx, { index });
+    await domain.ctx.access.isAdmin(callerFor('alex')); // the admins group, read once and cached
+    const graph = domain.emulator.control.requestCount('graph');
+    const before = powerAppsRequests();
+    const text = said(await service.impact(callerFor('alex'), { subject: 'Lee Gu' }));
+    expect(domain.emulator.control.requestCount('graph')).toBe(graph);
+    expect(powerAppsRequests()).toBe(before);
+    expect(text).toContain('Account: leeg@example.com · disabled');
+    expect(text).toContain('Nightly export');
+  });
+
   it('reads live when the index is older than the staleness policy allows', async () => {
     await index.refresh();
     const service = new ImpactService(domain.ctx, { index });
