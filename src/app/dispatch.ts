@@ -121,7 +121,7 @@ export async function handleCardAction(
     const text = (value: unknown) => (typeof value === 'string' ? value.trim().slice(0, 200) : '');
     return {
       reply: await services.approvals.requestShare(caller, {
-        connectionQuery: text(data.connectionName),
+        connectionQuery: text(data.connectionDisplayName),
         environmentQuery: text(data.environmentName) || undefined,
         targetUserQuery: text(inputs[text(data.inputId)]),
       }),

@@ -2,6 +2,7 @@
  * The impact card's buttons as src/app dispatches them: [Share with …] sends the same share request as typing it
  * (so the approvals' OAuth rule applies: a person only for a non-OAuth connection), and [Refresh] reads again.
  */
+import { cardActionProblem } from '../../src/app/cardActionGuard';
 import { handleCardAction } from '../../src/app/dispatch';
 import type { BotServices } from '../../src/app/services';
 import type { Reply } from '../../src/cards/reply';
@@ -26,7 +27,9 @@ afterAll(() => h.close());
 
 /** The [Request the share] button of the section about `connection`, with the input it reads. */
 function shareButton(reply: Reply, connection: string): { data: Record<string, unknown>; inputId: string } {
-  const sections = (reply.cards[0] as { body: Record<string, unknown>[] }).body.filter((b) => b.type === 'Container');
+  const sections = (reply.cards[0] as unknown as { body: Record<string, unknown>[] }).body.filter(
+    (b) => b.type === 'Container',
+  );
   const section = sections.find((s) => JSON.stringify(s).includes(`**${connection}**`));
   if (!section) throw new Error(`no section about ${connection}`);
   const found = /"verb":"impact\.share","data":(\{[^}]*\})/.exec(JSON.stringify(section));
@@ -71,5 +74,23 @@ describe('impact card buttons', () => {
     );
     expect(text(result.reply)).toContain('Nightly export');
     expect(text(result.reply)).toMatch(/Read from the tenant just now/);
+  });
+
+  it('puts on its buttons only data the card-action guard lets through (ids as ids, names as text)', async () => {
+    for (const [who, query] of [
+      ['megan', { subject: 'Megan Bowen', subjectType: 'user' as const }],
+      ['alex', { subject: 'D365-App-Registration', subjectType: 'app' as const }],
+      ['alex', { subject: 'Lee Gu', subjectType: 'user' as const }],
+    ] as const) {
+      const card = await services.impact!.impact(callerFor(who), query);
+      const buttons = [...text(card).matchAll(/"verb":"([^"]+)","data":(\{[^}]*\})/g)];
+      expect(buttons.length).toBeGreaterThan(0);
+      for (const [, verb, json] of buttons) {
+        const data = JSON.parse(json) as Record<string, unknown>;
+        // As the bot receives a click: the inputs merged into the data.
+        const typed = typeof data.inputId === 'string' ? { [data.inputId]: 'Adele Vance' } : {};
+        expect(cardActionProblem(verb, { ...data, ...typed })).toBeUndefined();
+      }
+    }
   });
 });

@@ -70,7 +70,7 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   }
   if (subject.kind === 'app' && entries.length) {
     notes.push(
-      'Which of the app\u2019s secrets each connection holds cannot be read: the service never returns a ' +
+      'Which of the app\u2019s secrets each connection holds cannot be read: the connections API does not return a ' +
         'connection\u2019s secret. A secret that expires breaks every connection that holds it.',
     );
   }
@@ -199,7 +199,8 @@ function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
     inputId: `shareWith${index}`,
     data: {
       inputId: `shareWith${index}`,
-      connectionName: connection.displayName,
+      // A display name (spaces and all), not the connection's id: the share request matches it as typed.
+      connectionDisplayName: connection.displayName,
       environmentName: entry.environment.displayName,
     },
   };
