@@ -25,6 +25,8 @@ export interface ImpactCardInput {
   /** When the rows were read: the index's time, or now for a live read. */
   readAt: Date;
   fromSnapshot: boolean;
+  /** Service-principal connections the person created: they sign in as their app, so they do not run as X. */
+  createdAppSignIns?: string[];
   /** The caller is an admin or an owner of the app (whom a rotation request accepts). */
   mayRotate: boolean;
   operationAvailable: (kind: LaterOperation) => boolean;
@@ -66,6 +68,14 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
     notes.push(
       `Some of ${report.partialEnvironments.map((e) => e.displayName).join(', ')} could not be read: ` +
         'what depends on these connections there may be missing.',
+    );
+  }
+  const appSignIns = input.createdAppSignIns ?? [];
+  if (appSignIns.length) {
+    notes.push(
+      `${name} also created ${appSignIns.join(', ')}: ${appSignIns.length === 1 ? 'it signs' : 'they sign'} in as ` +
+        `an app, not as ${name}, and ${appSignIns.length === 1 ? 'keeps' : 'keep'} working without them. Ask what ` +
+        'depends on the app to see what uses it.',
     );
   }
   if (subject.kind === 'app' && entries.length) {

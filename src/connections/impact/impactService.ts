@@ -100,7 +100,11 @@ export class ImpactService {
       connections = live.connections;
       graph = new DependencyGraph(live.rows);
     }
-    const visible = connections.filter(mayShow);
+    const shown = connections.filter(mayShow);
+    // A service-principal connection a person created signs in as its app, not as them: it keeps working when they
+    // leave (the rule of the "connection owner disabled" finding), so it is named, not listed, under the person.
+    const appSignIns = subject.kind === 'person' ? shown.filter((c) => c.authType === 'servicePrincipal') : [];
+    const visible = shown.filter((c) => !appSignIns.includes(c));
     if (subject.kind === 'connection') {
       const narrowed = narrow(visible, subject.query);
       if (narrowed.length > MAX_CONNECTIONS) {
@@ -120,6 +124,7 @@ export class ImpactService {
       now,
       readAt: index ? index.takenAt : now,
       fromSnapshot: !!index,
+      createdAppSignIns: appSignIns.map((c) => c.displayName),
       mayRotate: subject.kind === 'app' && (admin || (await ownsApp(reader, subject.app, caller))),
       operationAvailable: this.options.operationAvailable ?? (() => false),
     });

@@ -164,6 +164,9 @@ describe('what depends on X', () => {
     const service = new ImpactService(domain.ctx, {});
     const text = said(await service.impact(callerFor('megan'), { subject: 'Megan Bowen', subjectType: 'user' }));
     expect(text).toMatch(/SQL Server[\s\S]*\[Share with…\]/);
+    // Her service-principal connection signs in as D365-App-Registration: named, not listed as running as her.
+    expect(text).not.toContain('**Dataverse (D365-App-Registration)**');
+    expect(text).toMatch(/also created Dataverse \(D365-App-Registration\): it signs in as an app/);
     expect(text).toContain('[Share with a service principal…]');
   });
 
