@@ -17,6 +17,7 @@ import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
 import { ImpactService } from './connections/impact/impactService';
 import { operationAvailable } from './approvals/operationKinds';
+import { secretsHeldByConnections } from './operations/rotation/secretsHeld';
 import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
@@ -132,6 +133,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const impact = new ImpactService(ctx, {
     index: tenantIndex,
     operationAvailable: (kind) => operationAvailable(operations, kind),
+    secretsHeld: (appObjectId) => secretsHeldByConnections(store.records, appObjectId),
   });
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const workerSetup = {

@@ -10,6 +10,7 @@ import { isOAuthConnection } from '../sharingRule';
 import { connectorLabel, credentialsOf, daysUntil } from '../tenantFacts';
 import type { ConnectionEntry, ImpactReport } from './impactReport';
 import type { ImpactQuery, ImpactSubject } from './impactSubject';
+import type { SecretHeld } from './secretHeld';
 
 /** Operations other than rotation and sharing whose buttons appear once such an operation is registered. */
 export type LaterOperation = 'handover' | 'repointReferences';
@@ -25,6 +26,8 @@ export interface ImpactCardInput {
   /** When the rows were read: the index's time, or now for a live read. */
   readAt: Date;
   fromSnapshot: boolean;
+  /** For an app: which secret each connection holds, where the bot's rotations recorded it. */
+  secretsHeld?: SecretHeld[];
   /** Service-principal connections the person created: they sign in as their app, so they do not run as X. */
   createdAppSignIns?: string[];
   /** The caller is an admin or an owner of the app (whom a rotation request accepts). */
@@ -80,8 +83,9 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   }
   if (subject.kind === 'app' && entries.length) {
     notes.push(
-      'Which of the app\u2019s secrets each connection holds cannot be read: the connections API does not return a ' +
-        'connection\u2019s secret. A secret that expires breaks every connection that holds it.',
+      'Which of the app\u2019s secrets a connection holds is known only when a rotation by this bot switched it: ' +
+        'the connections API does not return a connection\u2019s secret. A secret that expires breaks every ' +
+        'connection that holds it.',
     );
   }
   notes.push('Canvas apps and last runs are not listed: the bot does not read them yet.');
@@ -140,6 +144,26 @@ function statusOf(connection: Connection): { status: string; statusColor: string
   return { status: 'Needs configuration', statusColor: 'Warning' };
 }
 
+function heldSecretLine(entry: ConnectionEntry, app: AppRegistration, input: ImpactCardInput): string {
+  const { connection } = entry;
+  const held = input.secretsHeld?.find(
+    (h) =>
+      h.environmentId === connection.environmentId && h.connectionName.toLowerCase() === connection.name.toLowerCase(),
+  );
+  if (!held) return 'Holds: not known (no rotation by this bot has switched it).';
+  const since = held.since.slice(0, 10);
+  const secret = app.passwordCredentials.find((c) => c.keyId === held.keyId);
+  if (!secret) return `Holds a secret since ${since} that the app no longer has: it fails to sign in.`;
+  const name = secret.displayName ?? held.keyId.slice(0, 8);
+  const end = secret.endDateTime ? `, ${expiryText(secret.endDateTime, input.now)}` : '';
+  return `Holds secret **${name}** (since the rotation of ${since}${end}).`;
+}
+
+function expiryText(endDateTime: string, now: Date): string {
+  const days = daysUntil(endDateTime, now);
+  return days < 0 ? `expired ${-days} days ago` : `expires in ${plural(days, 'day')}`;
+}
+
 function signsInAsLeaver(entry: ConnectionEntry, subject: ImpactSubject): boolean {
   return subject.kind === 'person' && !subject.user.accountEnabled && entry.connection.authType !== 'servicePrincipal';
 }
@@ -154,6 +178,7 @@ function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) 
   const { connection } = entry;
   const lines: string[] = [];
   if (entry.failing && connection.error) lines.push(`⚠ Fails now: ${connection.error.message}`);
+  if (input.subject.kind === 'app') lines.push(heldSecretLine(entry, input.subject.app, input));
   if (signsInAsLeaver(entry, input.subject)) {
     // The same rule as the health report's "connection owner disabled" finding.
     lines.push('⚠ Signs in as a disabled account: it will fail when its sign-in expires, and nobody can fix it.');

@@ -16,6 +16,7 @@ import type { TenantIndex } from '../tenantIndex';
 import { INDEX_MAX_AGE_MS, type TenantIndexSource } from '../tenantIndexSource';
 import { TenantReader } from '../tenantReader';
 import { DependencyGraph } from './dependencyGraph';
+import type { SecretHeld } from './secretHeld';
 import { impactCard, type LaterOperation } from './impactCard';
 import { impactReport } from './impactReport';
 import { resolveSubject, type ImpactQuery, type ImpactSubject, type SubjectType } from './impactSubject';
@@ -31,6 +32,11 @@ export interface ImpactServiceOptions {
   /** Whether an operation built later (hand over, re-point) is registered: its button appears once it is. */
   operationAvailable?: (kind: LaterOperation) => boolean;
   concurrency?: number;
+  /**
+   * Which secret each connection of an app holds, when the bot knows it (its own rotations switched them): the
+   * connections API does not return a connection's secret.
+   */
+  secretsHeld?: (appObjectId: string) => Promise<SecretHeld[]>;
 }
 
 /** One dependency graph per index (built on first use, dropped with the index). */
@@ -124,6 +130,7 @@ export class ImpactService {
       now,
       readAt: index ? index.takenAt : now,
       fromSnapshot: !!index,
+      secretsHeld: subject.kind === 'app' ? await this.secretsHeld(subject.app.id) : undefined,
       createdAppSignIns: appSignIns.map((c) => c.displayName),
       mayRotate: subject.kind === 'app' && (admin || (await ownsApp(reader, subject.app, caller))),
       operationAvailable: this.options.operationAvailable ?? (() => false),
@@ -141,6 +148,15 @@ export class ImpactService {
       subjectId: str(data.subjectId),
     };
     return this.impact(caller, query, { fresh: verb === 'impact.refresh' });
+  }
+
+  private async secretsHeld(appObjectId: string): Promise<SecretHeld[]> {
+    try {
+      return (await this.options.secretsHeld?.(appObjectId)) ?? [];
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the rotations of an app');
+      return [];
+    }
   }
 
   /** The index when it holds references and solutions and is within the staleness policy (INDEX_MAX_AGE_MS). */
