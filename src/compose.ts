@@ -14,6 +14,8 @@ import type { TenantPortsOptions } from './clients';
 import { tenantPortsFor } from './clients/tenantPortsFor';
 import type { Config } from './config';
 import { ConnectionsService } from './connections/connectionsService';
+import { ImpactService } from './connections/impact/impactService';
+import { secretsHeldByConnections } from './operations/rotation/secretsHeld';
 import type { DomainContext, Notifier } from './context';
 import { DeferredDelivery } from './deferredDelivery';
 import { NotificationsService, type NotificationsOptions } from './notifications/notificationsService';
@@ -136,6 +138,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
   const operations = builtInOperations({ rotation: options.rotation }).with(...(options.operations ?? []));
   const approvals = new ApprovalsService(ctx, jobs, operations);
+  const impact = new ImpactService(ctx, {
+    index: tenantIndex,
+    operationAvailable: (kind) => operations.all().some((operation) => operation.kind === kind),
+    secretsHeld: (appObjectId) => secretsHeldByConnections(store.records, appObjectId),
+  });
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const scanThread = scanWorkerFor({
     config,
@@ -159,6 +166,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       retrieve: retrieverFromAnswerer(answerer),
     }),
     connections,
+    impact,
     approvals,
     notifications,
     background: {

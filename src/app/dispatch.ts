@@ -48,10 +48,13 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
     case 'scanNow':
       return { reply: await notifications.scanNow(caller) };
     case 'impact':
-      return comingSoon(
-        `What depends on ${intent.subject ?? 'a person, an app or a connection'}`,
-        'Meanwhile, "show my connections" and "which secrets expire soon" list what signs in with what.',
-      );
+      return {
+        reply: await services.impact.impact(caller, {
+          subject: intent.subject,
+          subjectType: intent.subjectType,
+          subjectId: intent.subjectId,
+        }),
+      };
     case 'handover':
       return comingSoon(
         `Handing over ${intent.from ? `${intent.from}'s` : "someone's"} flows and connections${intent.to ? ` to ${intent.to}` : ''}`,

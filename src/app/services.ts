@@ -51,6 +51,15 @@ export interface ApprovalClick {
   hash?: string;
 }
 
+/** "What depends on X?" (src/connections/impact). */
+export interface ImpactFeature {
+  impact(
+    caller: Caller,
+    query: { subject?: string; subjectType?: 'user' | 'app' | 'connection'; subjectId?: string },
+    options?: { fresh?: boolean },
+  ): Promise<Reply>;
+}
+
 export interface ApprovalsFeature {
   requestShare(
     caller: Caller,
@@ -98,6 +107,7 @@ export interface BotServices {
   llmPlanner?: MessagePlanner;
   knowledge: KnowledgeService;
   connections: ConnectionsFeature;
+  impact: ImpactFeature;
   approvals: ApprovalsFeature;
   notifications: NotificationsFeature;
   background: BackgroundWork;

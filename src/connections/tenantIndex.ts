@@ -9,7 +9,7 @@
  * arrival. It says where things are and what they looked like at `takenAt`; a card never presents its statuses as
  * current without saying so.
  */
-import type { Connection, Environment, Flow } from '../tenant/model';
+import type { Connection, ConnectionReference, Environment, Flow, User } from '../tenant/model';
 import { NameIndex } from '../understanding/nameResolution';
 import { connectionKey } from './tenantFacts';
 
@@ -26,6 +26,33 @@ export interface IndexedFlow {
   creatorId: string;
   /** As of the index (a picker shows it; a diagnosis reads the flow again). */
   state: Flow['state'];
+  /** Dataverse workflow id of a solution flow (what its solution's components name). */
+  workflowId?: string;
+  /** The connections it uses, directly or through a connection reference (what "what depends on X" follows). */
+  uses?: IndexedFlowUse[];
+}
+
+/** One connection a flow uses: by name (classic flows) or through a reference's logical name (solution flows). */
+export interface IndexedFlowUse {
+  connectionName?: string;
+  referenceLogicalName?: string;
+}
+
+/** A Dataverse connection reference and the connection it is bound to, as the listing saw it. */
+export interface IndexedReference {
+  id: string;
+  environmentId: string;
+  logicalName: string;
+  displayName: string;
+  connectionName?: string;
+}
+
+/** A solution and the object ids of its components (references, workflows), as the listing saw it. */
+export interface IndexedSolution {
+  id: string;
+  environmentId: string;
+  friendlyName: string;
+  componentObjectIds: string[];
 }
 
 export interface TenantIndexData {
@@ -42,6 +69,14 @@ export interface TenantIndexData {
    * owners could not be read.
    */
   appOwners?: { withinDays: number; staleAfterDays: number; apps: IndexedApp[] };
+  /**
+   * Connection references and solutions of every environment read: with `uses` on the flows, what answers "what
+   * depends on X" without a listing. Absent from an index made without them (impact then reads live).
+   */
+  references?: IndexedReference[];
+  solutions?: IndexedSolution[];
+  /** Directory users with their account status, as read then (absent when the directory could not be read). */
+  people?: User[];
 }
 
 /** An app registration and its owners, as the scan read them (credentials are read again when shown). */
@@ -71,8 +106,23 @@ export function indexedConnection(connection: Connection, flowCount: number): In
 }
 
 export function indexedFlow(flow: Flow): IndexedFlow {
-  const { id, environmentId, displayName, creatorId, state } = flow;
-  return { id, environmentId, displayName, creatorId, state };
+  const { id, environmentId, displayName, creatorId, state, workflowId } = flow;
+  const uses = flow.connectionReferences.map((r): IndexedFlowUse => ({
+    connectionName: r.connectionName,
+    referenceLogicalName: r.connectionReferenceLogicalName,
+  }));
+  return { id, environmentId, displayName, creatorId, state, workflowId, uses };
+}
+
+/** A directory user as the index keeps it (the fields of User, nothing more). */
+export function indexedPerson(user: User): User {
+  const { id, displayName, userPrincipalName, accountEnabled, userType } = user;
+  return { id, displayName, userPrincipalName, accountEnabled, userType };
+}
+
+export function indexedReference(environmentId: string, reference: ConnectionReference): IndexedReference {
+  const { id, logicalName, displayName, connectionName } = reference;
+  return { id, environmentId, logicalName, displayName, connectionName };
 }
 
 /** Rows handled between two pauses when an index is built or decoded on the bot's thread. */

@@ -9,7 +9,14 @@ import type { ConnectionReference, Environment } from '../tenant/model';
 import type { TenantPorts } from '../tenant/ports';
 import { connectionUsage } from './connectionUsage';
 import { connectionKey } from './tenantFacts';
-import { indexedConnection, indexedFlow, type TenantIndexData } from './tenantIndex';
+import {
+  indexedConnection,
+  indexedFlow,
+  indexedPerson,
+  indexedReference,
+  type IndexedSolution,
+  type TenantIndexData,
+} from './tenantIndex';
 
 /** Environments listed at once; each holds one environment's rows until it is indexed. */
 const ENVIRONMENT_CONCURRENCY = 16;
@@ -28,21 +35,32 @@ export async function buildTenantIndex(tenant: TenantPorts, takenAt: Date): Prom
     connections: [],
     flows: [],
     partialEnvironmentIds: [],
+    references: [],
+    solutions: [],
   };
   const limit = pLimit(ENVIRONMENT_CONCURRENCY);
-  await Promise.all(environments.map((environment) => limit(() => indexEnvironment(tenant, environment, data))));
+  const [people] = await Promise.all([
+    // People and their account status ("what depends on <person>" answers from the index alone).
+    collect(tenant.directory.listUsers()).catch(() => undefined),
+    ...environments.map((environment) => limit(() => indexEnvironment(tenant, environment, data))),
+  ]);
+  if (people) data.people = people.map(indexedPerson);
   return data;
 }
 
 async function indexEnvironment(tenant: TenantPorts, environment: Environment, data: TenantIndexData) {
-  const [connections, flows, references] = await Promise.all([
+  const [connections, flows, references, solutions] = await Promise.all([
     collect(tenant.connections.listConnections(environment.id)).catch(() => undefined),
     collect(tenant.flows.listFlows(environment.id)).catch(() => undefined),
     environment.dataverseUrl
       ? collect(tenant.dataverse.listConnectionReferences(environment)).catch(() => undefined)
       : Promise.resolve([] as ConnectionReference[]),
+    // Solutions and their components say which solution a reference or a flow belongs to ("what depends on X").
+    environment.dataverseUrl ? indexSolutions(tenant, environment) : Promise.resolve([]),
   ]);
-  if (!connections || !flows) data.partialEnvironmentIds.push(environment.id);
+  if (!connections || !flows || !references || !solutions) data.partialEnvironmentIds.push(environment.id);
+  for (const r of references ?? []) data.references?.push(indexedReference(environment.id, r));
+  data.solutions?.push(...(solutions ?? []));
   const usage = connectionUsage({
     flows: flows ?? [],
     references: (references ?? []).map((r) => ({ ...r, environmentId: environment.id })),
@@ -51,4 +69,22 @@ async function indexEnvironment(tenant: TenantPorts, environment: Environment, d
     data.connections.push(indexedConnection(c, usage.get(connectionKey(environment.id, c.name))?.length ?? 0));
   }
   for (const f of flows ?? []) data.flows.push(indexedFlow(f));
+}
+
+async function indexSolutions(tenant: TenantPorts, environment: Environment): Promise<IndexedSolution[] | undefined> {
+  try {
+    const solutions = await collect(tenant.dataverse.listSolutions(environment));
+    return await Promise.all(
+      solutions.map(async (solution) => ({
+        id: solution.id,
+        environmentId: environment.id,
+        friendlyName: solution.friendlyName,
+        componentObjectIds: (await collect(tenant.dataverse.listSolutionComponents(environment, solution.id))).map(
+          (c) => c.objectId,
+        ),
+      })),
+    );
+  } catch {
+    return undefined;
+  }
 }

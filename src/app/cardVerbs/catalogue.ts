@@ -7,11 +7,13 @@
 import { approvalVerbs } from './approvalVerbs';
 import type { CardVerb } from './cardVerb';
 import { connectionVerbs } from './connectionVerbs';
+import { impactVerbs } from './impactVerbs';
 import { llmVerbs } from './llmVerbs';
 import { notificationVerbs } from './notificationVerbs';
 
 export const CARD_VERBS: readonly CardVerb[] = [
   ...connectionVerbs,
+  ...impactVerbs,
   ...approvalVerbs,
   ...notificationVerbs,
   ...llmVerbs,

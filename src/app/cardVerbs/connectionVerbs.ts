@@ -6,6 +6,7 @@ import type { ActionResult, BotServices, ConnectionsView } from '../services';
 import type { Caller } from '../../access/caller';
 import { cardVerb } from './cardVerb';
 import { count, id, requiredId, text } from './cardFields';
+import { askImpact, impactSubject } from './impactVerbs';
 
 /** A view and its parameters, as partialResult.ts, myConnections.json and healthReport.json put them. */
 const view = {
@@ -16,13 +17,25 @@ const view = {
   flowId: id(),
   solutionName: text(),
   withinDays: count(),
+  // The impact view's own parameters (its [Retry] after a gap comes here as view 'impact').
+  ...impactSubject,
 };
 
 const show =
   (fresh: boolean) =>
-  async (services: BotServices, caller: Caller, request: ConnectionsView): Promise<ActionResult> => ({
-    reply: await services.connections.show(caller, request, { fresh }),
-  });
+  async (
+    services: BotServices,
+    caller: Caller,
+    {
+      subject,
+      subjectType,
+      subjectId,
+      ...request
+    }: ConnectionsView & { subject?: string; subjectType?: string; subjectId?: string },
+  ): Promise<ActionResult> =>
+    request.view === 'impact'
+      ? askImpact(services, caller, { subject, subjectType, subjectId }, fresh)
+      : { reply: await services.connections.show(caller, request, { fresh }) };
 
 export const connectionVerbs = [
   cardVerb({ verb: 'connections.page', data: view, handle: show(false) }),

@@ -17,8 +17,11 @@ export type Intent =
   | { kind: 'unsubscribe' }
   | { kind: 'scanNow' }
   | { kind: 'question'; text: string }
-  /** Understood, answered "coming soon" until built: what depends on a person, an app or a connection. */
-  | { kind: 'impact'; subject?: string }
+  /**
+   * What depends on a person, an app registration or a connection: the tenant's name, what kind of thing it is and,
+   * when the planner's name index knew it, its object id.
+   */
+  | { kind: 'impact'; subject?: string; subjectType?: 'user' | 'app' | 'connection'; subjectId?: string }
   /** Understood, answered "coming soon": move a leaver's flows and connections to someone else. */
   | { kind: 'handover'; from?: string; to?: string }
   /** Understood, answered "coming soon": bind a solution's connection references to other connections. */

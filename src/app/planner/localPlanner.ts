@@ -93,7 +93,7 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
     case 'scanNow':
       return { kind: 'scanNow' };
     case 'impact':
-      return { kind: 'impact', subject: e.user ?? e.app ?? e.connection ?? e.flow ?? e.solution };
+      return impactIntent(e, context, u.text);
     case 'handover':
       return { kind: 'handover', from: e.user, to: e.to };
     case 'repointReferences':
@@ -106,6 +106,34 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
         choices: u.choices ?? [],
       };
   }
+}
+
+/** "What depends on X": X with its kind and, when the name index knows it, its object id (one read, no search). */
+function impactIntent(e: Entities, context: PlanContext, text: string): Intent {
+  const [subjectType, subject] = e.user
+    ? (['user', e.user] as const)
+    : e.app
+      ? (['app', e.app] as const)
+      : e.connection
+        ? (['connection', e.connection] as const)
+        : [undefined, e.flow ?? e.solution ?? namedAfterCue(text)];
+  const known = subjectType
+    ? context.names?.names.find((n) => n.type === subjectType && n.name === subject && n.id)
+    : undefined;
+  return { kind: 'impact', subject, subjectType, subjectId: known?.id };
+}
+
+/**
+ * The subject as typed after its cue words ("depends on Lee Gu", "breaks if X's secret expires", "stops if Megan
+ * leaves"), for when the tenant's names are not loaded yet (a big tenant's first minutes): the service looks it up.
+ */
+function namedAfterCue(text: string): string | undefined {
+  const match =
+    /\b(?:depends? on|relies on|uses|breaks? if|stops? if|impact of)\s+(.+?)(?:'s\b.*|\s+(?:leaves|left|expires?|is disabled|goes)\b.*)?[?.!\s]*$/i.exec(
+      text,
+    );
+  const subject = match?.[1]?.trim();
+  return subject && subject.length <= 100 ? subject : undefined;
 }
 
 /** A request without its subject: the caller's own candidates to pick from (or, with none, how to say it). */

@@ -24,7 +24,13 @@ import {
   type RuleOptions,
 } from '../../connections/findings';
 import { lookups } from '../../connections/findings/snapshotLookups';
-import { indexedConnection, indexedFlow, type TenantIndexData } from '../../connections/tenantIndex';
+import {
+  indexedConnection,
+  indexedFlow,
+  indexedPerson,
+  indexedReference,
+  type TenantIndexData,
+} from '../../connections/tenantIndex';
 import type {
   SnapshotApp,
   SnapshotApplicationUser,
@@ -151,6 +157,8 @@ export class TenantScanner {
       connections: [],
       flows: [],
       partialEnvironmentIds: [],
+      references: [],
+      solutions: [],
     };
     const result: TenantScan & { index: TenantIndexData } = {
       findings: [],
@@ -286,6 +294,8 @@ export class TenantScanner {
       };
     }
 
+    // People and their account status, so that "what depends on <person>" answers from the index alone.
+    if (usersOk) result.index.people = [...result.users.values()].map(indexedPerson);
     await this.directoryRules(envList, apps, leftovers, result);
     if (apps && usersOk) result.checkedScopes.add(DIRECTORY_SCOPE);
     result.findings = sortFindings(result.findings);
@@ -391,6 +401,12 @@ export class TenantScanner {
     const usage = lookups(snapshot);
     for (const c of envConnections) result.index.connections.push(indexedConnection(c, usage.flowsUsing(c).length));
     for (const f of envFlows) result.index.flows.push(indexedFlow(f));
+    // References and solutions too, so that "what depends on X" answers from the index.
+    for (const r of envReferences) result.index.references?.push(indexedReference(environment.id, r));
+    for (const s of withComponents) {
+      const { id, friendlyName, componentObjectIds } = s;
+      result.index.solutions?.push({ id, environmentId: environment.id, friendlyName, componentObjectIds });
+    }
     if (!connections || !flows) result.index.partialEnvironmentIds.push(environment.id);
 
     for (const c of envConnections) if (c.authType === 'servicePrincipal') leftovers.spConnections.push(c);

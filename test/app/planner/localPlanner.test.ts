@@ -103,4 +103,23 @@ describe('local planner', () => {
   it('ignores @mentions of the bot in channels', async () => {
     expect(await planLocally('<at>Connection Ops</at> health report')).toEqual({ kind: 'healthReport' });
   });
+
+  it('gives "what depends on X" its subject, its kind and, from the name index, its id', async () => {
+    expect(await planLocally('what depends on Megan Bowen?', withNames)).toEqual({
+      kind: 'impact',
+      subject: 'Megan Bowen',
+      subjectType: 'user',
+      subjectId: 'u2',
+    });
+    expect(await planLocally("what breaks if D365-App-Registration's secret expires?", withNames)).toEqual({
+      kind: 'impact',
+      subject: 'D365-App-Registration',
+      subjectType: 'app',
+      subjectId: 'a1',
+    });
+  });
+
+  it('takes the subject of "what depends on X" as typed when the names are not loaded yet', async () => {
+    expect(await planLocally('what depends on Lee Gu?')).toEqual({ kind: 'impact', subject: 'Lee Gu' });
+  });
 });

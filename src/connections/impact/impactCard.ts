@@ -1,0 +1,267 @@
+/**
+ * The "what depends on X" card (cards/impact.json) from an ImpactReport: one section per connection that runs as
+ * X (PROD first, failing first) with its references, flows and solutions; the buttons that fix something; and how
+ * old the answer is, with [Refresh].
+ */
+import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
+import type { AppRegistration, Connection, User } from '../../tenant/model';
+import { ageText } from '../liveConnections';
+import { isOAuthConnection } from '../sharingRule';
+import { connectorLabel, credentialsOf, daysUntil } from '../tenantFacts';
+import type { ConnectionEntry, ImpactReport } from './impactReport';
+import type { ImpactQuery, ImpactSubject } from './impactSubject';
+import type { SecretHeld } from './secretHeld';
+
+/** Operations other than rotation and sharing whose buttons appear once such an operation is registered. */
+export type LaterOperation = 'handover' | 'repointReferences';
+
+export interface ImpactCardInput {
+  subject: ImpactSubject;
+  /** What [Refresh] asks again. */
+  query: ImpactQuery;
+  report: ImpactReport;
+  admin: boolean;
+  callerId: string;
+  now: Date;
+  /** When the rows were read: the index's time, or now for a live read. */
+  readAt: Date;
+  fromSnapshot: boolean;
+  /** For an app: which secret each connection holds, where the bot's rotations recorded it. */
+  secretsHeld?: SecretHeld[];
+  /** Service-principal connections the person created: they sign in as their app, so they do not run as X. */
+  createdAppSignIns?: string[];
+  /** The caller is an admin or an owner of the app (whom a rotation request accepts). */
+  mayRotate: boolean;
+  operationAvailable: (kind: LaterOperation) => boolean;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function subjectName(subject: ImpactSubject): string {
+  if (subject.kind === 'person') return subject.user.displayName;
+  if (subject.kind === 'app') return subject.app.displayName;
+  return subject.query;
+}
+
+export function impactCard(input: ImpactCardInput): AdaptiveCard {
+  const { subject, report, now } = input;
+  const name = subjectName(subject);
+  const entries = report.entries;
+  // A flow that uses two of X's connections is one flow.
+  const shownFlows = new Map(entries.flatMap((e) => e.flows.map((f) => [`${f.environmentId}/${f.id}`, f] as const)));
+  const flows = shownFlows.size + entries.reduce((n, e) => n + e.othersFlows, 0);
+  const on = [...shownFlows.values()].filter((f) => f.on).length;
+  const references = entries.reduce((n, e) => n + e.references.length, 0);
+  const failing = entries.filter((e) => e.failing).length;
+  const atRisk = entries.filter((e) => !e.failing && signsInAsLeaver(e, subject)).length;
+  const summary = entries.length
+    ? `${plural(entries.length, 'connection')} ${runVerb(subject, entries.length)} ${name}, ` +
+      `bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
+      `${flows ? ` (${on} on)` : ''}.` +
+      (failing ? ` ${plural(failing, 'connection')} already ${failing === 1 ? 'fails' : 'fail'}.` : '') +
+      (atRisk ? ` ${plural(atRisk, 'connection')} will fail: ${name}'s account is disabled.` : '')
+    : `No connection ${input.admin ? '' : 'of yours '}${runVerb(subject, 1)} ${name}: nothing that I may show ` +
+      'depends on it.';
+
+  const notes: string[] = [];
+  if (!input.admin) {
+    notes.push('You see your own connections and flows only; a Power Platform admin sees the whole tenant.');
+  }
+  if (report.partialEnvironments.length) {
+    notes.push(
+      `Some of ${report.partialEnvironments.map((e) => e.displayName).join(', ')} could not be read: ` +
+        'what depends on these connections there may be missing.',
+    );
+  }
+  const appSignIns = input.createdAppSignIns ?? [];
+  if (appSignIns.length) {
+    notes.push(
+      `${name} also created ${appSignIns.join(', ')}: ${appSignIns.length === 1 ? 'it signs' : 'they sign'} in as ` +
+        `an app, not as ${name}, and ${appSignIns.length === 1 ? 'keeps' : 'keep'} working without them. Ask what ` +
+        'depends on the app to see what uses it.',
+    );
+  }
+  if (subject.kind === 'app' && entries.length) {
+    notes.push(
+      'Which of the app\u2019s secrets a connection holds is known only when a rotation by this bot switched it: ' +
+        'the connections API does not return a connection\u2019s secret. A secret that expires breaks every ' +
+        'connection that holds it.',
+    );
+  }
+  notes.push('Canvas apps and last runs are not listed: the bot does not read them yet.');
+
+  return renderCard('impact', {
+    title: `What depends on ${name}`,
+    summary,
+    subjectFacts: subjectFacts(subject, now),
+    asOf: input.fromSnapshot
+      ? `As of the last read of the tenant, ${ageText(input.readAt, now)} (statuses and flows as they were then).`
+      : `Read from the tenant ${ageText(input.readAt, now)}.`,
+    refresh: { ...input.query },
+    sections: entries.map((e, i) => section(e, input, i)),
+    notes,
+    buttons: buttons(input),
+    requests: requests(input),
+  });
+}
+
+function runVerb(subject: ImpactSubject, count: number): string {
+  if (subject.kind === 'connection') return count === 1 ? 'matches' : 'match';
+  return count === 1 ? 'runs as' : 'run as';
+}
+
+function subjectFacts(subject: ImpactSubject, now: Date): { title: string; value: string }[] {
+  if (subject.kind === 'person') return personFacts(subject.user);
+  if (subject.kind === 'app') return appFacts(subject.app, now);
+  return [];
+}
+
+function personFacts(user: User): { title: string; value: string }[] {
+  return [{ title: 'Account', value: `${user.userPrincipalName} · ${user.accountEnabled ? 'enabled' : 'disabled'}` }];
+}
+
+function appFacts(app: AppRegistration, now: Date): { title: string; value: string }[] {
+  const facts = [{ title: 'Client id', value: app.appId }];
+  for (const credential of credentialsOf(app)) {
+    const label = `${credential.kind === 'secret' ? 'Secret' : 'Certificate'} ${credential.displayName ?? credential.keyId.slice(0, 8)}`;
+    if (!credential.endDateTime) {
+      facts.push({ title: label, value: 'no end date' });
+      continue;
+    }
+    const days = daysUntil(credential.endDateTime, now);
+    const when = credential.endDateTime.slice(0, 10);
+    facts.push({
+      title: label,
+      value: days < 0 ? `expired ${-days} days ago (${when})` : `expires in ${plural(days, 'day')} (${when})`,
+    });
+  }
+  return facts;
+}
+
+function statusOf(connection: Connection): { status: string; statusColor: string } {
+  if (connection.status === 'Connected') return { status: 'Connected', statusColor: 'Good' };
+  if (connection.status === 'Error') return { status: 'Error', statusColor: 'Attention' };
+  return { status: 'Needs configuration', statusColor: 'Warning' };
+}
+
+function heldSecretLine(entry: ConnectionEntry, app: AppRegistration, input: ImpactCardInput): string {
+  const { connection } = entry;
+  const held = input.secretsHeld?.find(
+    (h) =>
+      h.environmentId === connection.environmentId && h.connectionName.toLowerCase() === connection.name.toLowerCase(),
+  );
+  if (!held) return 'Holds: not known (no rotation by this bot has switched it).';
+  const since = held.since.slice(0, 10);
+  const secret = app.passwordCredentials.find((c) => c.keyId === held.keyId);
+  if (!secret) return `Holds a secret since ${since} that the app no longer has: it fails to sign in.`;
+  const name = secret.displayName ?? held.keyId.slice(0, 8);
+  const end = secret.endDateTime ? `, ${expiryText(secret.endDateTime, input.now)}` : '';
+  return `Holds secret **${name}** (since the rotation of ${since}${end}).`;
+}
+
+function expiryText(endDateTime: string, now: Date): string {
+  const days = daysUntil(endDateTime, now);
+  return days < 0 ? `expired ${-days} days ago` : `expires in ${plural(days, 'day')}`;
+}
+
+function signsInAsLeaver(entry: ConnectionEntry, subject: ImpactSubject): boolean {
+  return subject.kind === 'person' && !subject.user.accountEnabled && entry.connection.authType !== 'servicePrincipal';
+}
+
+function accountOf(connection: Connection): string {
+  if (connection.authType === 'servicePrincipal')
+    return `signs in as an app · created by ${connection.createdBy.displayName}`;
+  return connection.accountName ?? connection.createdBy.displayName;
+}
+
+function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
+  const { connection } = entry;
+  const lines: string[] = [];
+  if (entry.failing && connection.error) lines.push(`⚠ Fails now: ${connection.error.message}`);
+  if (input.subject.kind === 'app') lines.push(heldSecretLine(entry, input.subject.app, input));
+  if (signsInAsLeaver(entry, input.subject)) {
+    // The same rule as the health report's "connection owner disabled" finding.
+    lines.push('⚠ Signs in as a disabled account: it will fail when its sign-in expires, and nobody can fix it.');
+  }
+  for (const r of entry.references) {
+    lines.push(`Reference **${r.displayName}**${r.solutions.length ? ` · in ${r.solutions.join(', ')}` : ''}`);
+  }
+  for (const f of entry.flows) {
+    const via = f.via.length ? ` · through ${f.via.join(', ')}` : ' · uses it directly';
+    const solutions = f.solutions.length ? ` · in ${f.solutions.join(', ')}` : '';
+    lines.push(`Flow **${f.displayName}** · ${f.on ? 'On' : 'Off'}${via}${solutions}`);
+  }
+  if (entry.othersFlows) {
+    lines.push(`…and ${plural(entry.othersFlows, 'flow')} of other people (an admin sees which).`);
+  }
+  if (!entry.references.length && !entry.flows.length && !entry.othersFlows) {
+    lines.push('No flow and no connection reference uses it.');
+  }
+  return {
+    name: connection.displayName,
+    connector: connectorLabel(connection.connector),
+    environment: `${entry.environment.displayName}${entry.production ? ' (production)' : ''}`,
+    account: accountOf(connection),
+    ...statusOf(connection),
+    lines,
+    share: share(entry, input, index),
+  };
+}
+
+/**
+ * [Share with …] where sharing helps: a working connection that others need, offered to its owner or an admin.
+ * Sharing lets someone else use the connection as it is; a broken one must be repaired or replaced instead. An
+ * OAuth connection may be shared only with a service principal (Microsoft Learn, "Use a connection reference in a
+ * solution"); the request itself checks that again.
+ */
+function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
+  const { connection } = entry;
+  const owner = connection.createdBy.id.toLowerCase() === input.callerId.toLowerCase();
+  // A leaver's connection is replaced (its references re-pointed), not shared: it will stop working anyway.
+  if (connection.status !== 'Connected' || !(owner || input.admin) || input.subject.kind === 'app') {
+    return { shown: false };
+  }
+  if (signsInAsLeaver(entry, input.subject)) {
+    return { shown: false };
+  }
+  const oauth = isOAuthConnection(connection);
+  return {
+    shown: true,
+    title: oauth ? 'Share with a service principal…' : 'Share with…',
+    label: oauth ? 'App registration (service principal) to share it with' : 'Person or service principal',
+    placeholder: oauth ? 'e.g. ALM-Pipeline-SP' : 'e.g. Adele Vance',
+    // One input per section (ids are unique in a card); the button says which one holds its answer.
+    inputId: `shareWith${index}`,
+    data: {
+      inputId: `shareWith${index}`,
+      // A display name (spaces and all), not the connection's id: the share request matches it as typed.
+      connectionDisplayName: connection.displayName,
+      environmentName: entry.environment.displayName,
+    },
+  };
+}
+
+/** Buttons of operations that exist today (rotation of an app's secret). */
+function buttons(input: ImpactCardInput) {
+  if (input.subject.kind !== 'app' || !input.mayRotate) return [];
+  return [{ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: input.subject.app.id } }];
+}
+
+/**
+ * Requests of operations built later (hand over, re-point): sent as the words that ask for them, so that whichever
+ * module handles them answers, and shown only once such an operation is registered.
+ */
+function requests(input: ImpactCardInput) {
+  const out: { title: string; text: string }[] = [];
+  const { subject } = input;
+  if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
+    out.push({ title: 'Hand over', text: `hand over ${subject.user.displayName}'s flows and connections` });
+  }
+  if (subject.kind === 'connection' && input.operationAvailable('repointReferences')) {
+    const solutions = new Set(input.report.entries.flatMap((e) => e.references.flatMap((r) => r.solutions)));
+    for (const solution of solutions) {
+      out.push({ title: `Re-point references (${solution})`, text: `re-point the ${solution} connection references` });
+    }
+  }
+  return out;
+}

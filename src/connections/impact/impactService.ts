@@ -1,0 +1,195 @@
+/**
+ * "What depends on X?" (read-only). X is resolved first (one directory read when the planner knew its id), then the
+ * connections that run as X are taken from the tenant index when it is fresh (the last scan's snapshot: no listing,
+ * the card says how old it is) or read live otherwise, and [Refresh] always reads live. What the caller may see:
+ * an admin the whole tenant; a maker only their own connections and the flows they made (AccessPolicy).
+ */
+import type { Caller } from '../../access/caller';
+import { textReply, type Reply } from '../../cards/reply';
+import type { DomainContext } from '../../context';
+import { getLogger } from '../../logging/logger';
+import type { AppRegistration, Connection, User } from '../../tenant/model';
+import { bestMatches, matchScore } from '../../understanding/nameResolution';
+import { withGaps } from '../partialResult';
+import { connectorLabel } from '../tenantFacts';
+import type { TenantIndex } from '../tenantIndex';
+import { INDEX_MAX_AGE_MS, type TenantIndexSource } from '../tenantIndexSource';
+import { TenantReader } from '../tenantReader';
+import { DependencyGraph } from './dependencyGraph';
+import type { SecretHeld } from './secretHeld';
+import { impactCard, type LaterOperation } from './impactCard';
+import { impactReport } from './impactReport';
+import { resolveSubject, type ImpactQuery, type ImpactSubject } from './impactSubject';
+import { liveDependencies } from './liveDependencies';
+
+const log = getLogger('connections');
+
+/** A connection query matching more than this many connections asks for a narrower one. */
+const MAX_CONNECTIONS = 25;
+
+export interface ImpactServiceOptions {
+  index?: TenantIndexSource;
+  /** Whether an operation built later (hand over, re-point) is registered: its button appears once it is. */
+  operationAvailable?: (kind: LaterOperation) => boolean;
+  concurrency?: number;
+  /**
+   * Which secret each connection of an app holds, when the bot knows it (its own rotations switched them): the
+   * connections API does not return a connection's secret.
+   */
+  secretsHeld?: (appObjectId: string) => Promise<SecretHeld[]>;
+}
+
+/** One dependency graph per index (built on first use, dropped with the index). */
+const graphs = new WeakMap<TenantIndex, DependencyGraph>();
+
+function graphOf(index: TenantIndex): DependencyGraph {
+  let graph = graphs.get(index);
+  if (!graph) {
+    const { environments, flows, references = [], solutions = [], partialEnvironmentIds } = index.data;
+    graph = new DependencyGraph({ environments, flows, references, solutions, partialEnvironmentIds });
+    graphs.set(index, graph);
+  }
+  return graph;
+}
+
+/** The index's people by id and by (lower-case) name; a name two people share finds neither. */
+const peopleOf = new WeakMap<TenantIndex, { byId: Map<string, User>; byName: Map<string, User | null> }>();
+
+function personInIndex(index: TenantIndex, person: { id?: string; name: string }): User | undefined {
+  let people = peopleOf.get(index);
+  if (!people) {
+    people = { byId: new Map(), byName: new Map() };
+    for (const user of index.data.people ?? []) {
+      people.byId.set(user.id.toLowerCase(), user);
+      const name = user.displayName.toLowerCase();
+      people.byName.set(name, people.byName.has(name) ? null : user);
+    }
+    peopleOf.set(index, people);
+  }
+  if (person.id) return people.byId.get(person.id.toLowerCase());
+  return people.byName.get(person.name.toLowerCase()) ?? undefined;
+}
+
+export class ImpactService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly options: ImpactServiceOptions = {},
+  ) {}
+
+  /** `fresh`: read live even when the index is fresh ([Refresh]). */
+  async impact(caller: Caller, query: ImpactQuery, options: { fresh?: boolean } = {}): Promise<Reply> {
+    if (!this.ctx.access.sameTenant(caller)) {
+      return textReply('I can only look at connections in the tenant I am installed for.');
+    }
+    const retry = { view: 'impact', ...query };
+    const reader = new TenantReader(this.ctx.tenant, this.options.concurrency);
+    const admin = await this.isAdmin(caller);
+    const now = this.ctx.clock.now();
+    const index = options.fresh ? undefined : this.freshIndex(now);
+    const lookup = await resolveSubject(reader, query, (person) => (index ? personInIndex(index, person) : undefined));
+    if ('notFound' in lookup) return withGaps(textReply(lookup.notFound), reader.gaps, retry);
+    const subject = lookup.found;
+    const mayShow = (c: Connection) => admin || c.createdBy.id.toLowerCase() === caller.userId.toLowerCase();
+
+    let connections: Connection[];
+    let graph: DependencyGraph;
+    if (index) {
+      connections = fromIndex(index, subject);
+      graph = graphOf(index);
+    } else {
+      const live = await liveDependencies(reader, runsAs(subject));
+      connections = live.connections;
+      graph = new DependencyGraph(live.rows);
+    }
+    const shown = connections.filter(mayShow);
+    // A service-principal connection a person created signs in as its app, not as them: it keeps working when they
+    // leave (the rule of the "connection owner disabled" finding), so it is named, not listed, under the person.
+    const appSignIns = subject.kind === 'person' ? shown.filter((c) => c.authType === 'servicePrincipal') : [];
+    const visible = shown.filter((c) => !appSignIns.includes(c));
+    if (subject.kind === 'connection') {
+      const narrowed = narrow(visible, subject.query);
+      if (narrowed.length > MAX_CONNECTIONS) {
+        return textReply(
+          `${narrowed.length} connections match "${subject.query}". Name one more precisely (its display name), ` +
+            'or ask about the person or the app registration it runs as.',
+        );
+      }
+      visible.splice(0, visible.length, ...narrowed);
+    }
+    const card = impactCard({
+      subject,
+      query: { subject: query.subject, subjectType: query.subjectType, subjectId: query.subjectId },
+      report: impactReport(graph, visible, { admin, callerId: caller.userId }),
+      admin,
+      callerId: caller.userId,
+      now,
+      readAt: index ? index.takenAt : now,
+      fromSnapshot: !!index,
+      secretsHeld: subject.kind === 'app' ? await this.secretsHeld(subject.app.id) : undefined,
+      createdAppSignIns: appSignIns.map((c) => c.displayName),
+      mayRotate: subject.kind === 'app' && (admin || (await ownsApp(reader, subject.app, caller))),
+      operationAvailable: this.options.operationAvailable ?? (() => false),
+    });
+    return withGaps({ cards: [card] }, reader.gaps, retry);
+  }
+
+  private async secretsHeld(appObjectId: string): Promise<SecretHeld[]> {
+    try {
+      return (await this.options.secretsHeld?.(appObjectId)) ?? [];
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the rotations of an app');
+      return [];
+    }
+  }
+
+  /** The index when it holds references and solutions and is within the staleness policy (INDEX_MAX_AGE_MS). */
+  private freshIndex(now: Date): TenantIndex | undefined {
+    const index = this.options.index?.current();
+    if (!index?.data.references || !index.data.solutions) return undefined;
+    return now.getTime() - index.takenAt.getTime() <= INDEX_MAX_AGE_MS ? index : undefined;
+  }
+
+  /** Fails closed: when the admins group cannot be read, the caller is treated as a maker. */
+  private async isAdmin(caller: Caller): Promise<boolean> {
+    try {
+      return await this.ctx.access.isAdmin(caller);
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the admins group');
+      return false;
+    }
+  }
+}
+
+/** Whether a connection runs as the subject (signs in as the person or the app, or is the connection asked). */
+function runsAs(subject: ImpactSubject): (c: Connection) => boolean {
+  if (subject.kind === 'person') {
+    const id = subject.user.id.toLowerCase();
+    return (c) => c.createdBy.id.toLowerCase() === id;
+  }
+  if (subject.kind === 'app') {
+    const appId = subject.app.appId.toLowerCase();
+    return (c) => c.servicePrincipalAppId?.toLowerCase() === appId;
+  }
+  return (c) => connectionScore(c, subject.query) > 0;
+}
+
+function fromIndex(index: TenantIndex, subject: ImpactSubject): Connection[] {
+  if (subject.kind === 'person') return index.connectionsOwnedBy(subject.user.id);
+  if (subject.kind === 'app') return index.connectionsSigningInAs(subject.app.appId);
+  const matches = runsAs(subject);
+  return index.data.connections.filter(matches);
+}
+
+function connectionScore(c: Connection, query: string): number {
+  return matchScore(query, c.displayName, connectorLabel(c.connector), c.connector);
+}
+
+/** The best-matching connections of those that match at all (a display name beats a connector's name). */
+function narrow(connections: Connection[], query: string): Connection[] {
+  return bestMatches(connections, (c) => connectionScore(c, query));
+}
+
+async function ownsApp(reader: TenantReader, app: AppRegistration, caller: Caller): Promise<boolean> {
+  const owners = await reader.applicationOwnerIds(app);
+  return (owners ?? []).some((id) => id.toLowerCase() === caller.userId.toLowerCase());
+}
