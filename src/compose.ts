@@ -152,6 +152,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     connections,
     approvals,
     notifications,
+    namesSnapshot: () => {
+      const index = tenantIndex.current();
+      return index && { ...index.data, takenAt: index.takenAt };
+    },
     background: {
       // Jobs, then background scans, then the outbox: the cards and notes they queued are delivered before it ends.
       drain: async () => {
