@@ -16,6 +16,7 @@ import {
   type WireEnvironment,
   type WirePermission,
 } from './mapConnection';
+import { ConnectorListReads } from './connectorListReads';
 import { odataString, segment, withQuery } from './odata';
 import { collect, paginate, paginatePagesOfSize, type PageSizeMemory } from './paginate';
 import { TenantApiError } from '../tenant/errors';
@@ -39,6 +40,7 @@ export interface ConnectionsClientEndpoints {
 
 export class ConnectionsClient implements ConnectionsPort {
   private readonly pageSize: PageSizeMemory = { refused: false };
+  private readonly connectorReads = new ConnectorListReads();
 
   constructor(
     private readonly apis: ConnectionsClientApis,
@@ -64,20 +66,22 @@ export class ConnectionsClient implements ConnectionsPort {
 
   /**
    * Through the connector's admin connection list, not the Power Platform API's connectivity route: that route has
-   * no admin scope and refuses a connection the bot neither owns nor was shared.
+   * no admin scope and refuses a connection the bot neither owns nor was shared, and the admin API has no GET of one
+   * connection. Connections of one connector in one environment asked for at the same time share one read of the
+   * list (ConnectorListReads).
    */
   async getConnection(environmentId: string, connector: string, connectionName: string): Promise<Connection> {
     const url = withQuery(`${this.adminEnvironment(environmentId)}/apis/${segment(connector)}/connections`, {
       'api-version': '2016-11-01',
     });
-    const wanted = connectionName.toLowerCase();
     // Pages as large as the admin lists ask for: a connector can hold thousands of connections in one environment.
-    for await (const page of paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
-      operation: 'getConnection',
-    })) {
-      const wire = page.find((w) => w.name.toLowerCase() === wanted);
-      if (wire) return mapConnection(wire, environmentId);
-    }
+    const pages = () =>
+      paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
+        operation: 'getConnection',
+      });
+    const listKey = `${environmentId}|${connector}`.toLowerCase();
+    const wire = await this.connectorReads.find(listKey, connectionName, pages);
+    if (wire) return mapConnection(wire, environmentId);
     throw new TenantApiError({
       message: `powerApps getConnection: no connection '${connectionName}' of '${connector}' in environment '${environmentId}'`,
       code: 'ConnectionNotFound',
