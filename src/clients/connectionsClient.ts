@@ -79,8 +79,7 @@ export class ConnectionsClient implements ConnectionsPort {
       paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
         operation: 'getConnection',
       });
-    const listKey = `${environmentId}|${connector}`.toLowerCase();
-    const wire = await this.connectorReads.find(listKey, connectionName, pages);
+    const wire = await this.connectorReads.find(connectorListKey(environmentId, connector), connectionName, pages);
     if (wire) return mapConnection(wire, environmentId);
     throw new TenantApiError({
       message: `powerApps getConnection: no connection '${connectionName}' of '${connector}' in environment '${environmentId}'`,
@@ -189,6 +188,7 @@ export class ConnectionsClient implements ConnectionsPort {
       // A PUT of the whole object: sending it twice leaves the same connection.
       idempotent: true,
     });
+    this.connectorReads.forget(connectorListKey(environmentId, connector));
     const answer = response.data;
     return answer && typeof answer === 'object' && answer.properties
       ? mapConnection(answer, environmentId)
@@ -216,6 +216,11 @@ export class ConnectionsClient implements ConnectionsPort {
   private adminConnection(environmentId: string, connector: string, connectionName: string): string {
     return `${this.adminEnvironment(environmentId)}/apis/${segment(connector)}/connections/${segment(connectionName)}`;
   }
+}
+
+/** Names one connector's admin list in one environment, for ConnectorListReads. */
+function connectorListKey(environmentId: string, connector: string): string {
+  return `${environmentId}|${connector}`.toLowerCase();
 }
 
 /** The `token` parameter of a service-principal connection: kept when the service returned it, else the global one. */

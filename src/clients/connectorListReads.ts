@@ -3,8 +3,9 @@
  * API has no GET of a single connection (see docs/per-user-reads.md), so each is found by paging its connector's
  * list in its environment; a card that shows several connections of one connector in one environment (a maker's
  * SharePoint connections in the default environment) would otherwise page that list once per row. Reads are only
- * shared while they are under way: a connection asked for after a read has finished starts a new one, so nothing
- * is ever answered from an older read than the caller's own would have been.
+ * shared while they are under way: a connection asked for after a read has finished starts a new one, and so does
+ * one asked for after this client wrote to a connection of that list, so a caller never gets a read older than
+ * its ask or than the last write it could know of.
  */
 import type { WireConnection } from './mapConnection';
 
@@ -43,6 +44,14 @@ export class ConnectorListReads {
     const read = this.start(listKey, wanted, pages);
     await read.done;
     return read.seen.get(wanted);
+  }
+
+  /**
+   * After a write to a connection of that list: a read under way may have passed the connection before the write,
+   * so later asks start a new read (those already waiting keep theirs: they asked before the write).
+   */
+  forget(listKey: string): void {
+    this.underWay.delete(listKey);
   }
 
   private start(listKey: string, wanted: string, pages: ConnectorPages): SharedRead {

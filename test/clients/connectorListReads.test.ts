@@ -61,6 +61,19 @@ describe('ConnectorListReads', () => {
     expect(list.served()).toBe(3);
     expect(await reads.find('env|x', 'zz', list.pages)).toBeUndefined();
   });
+
+  it('after a write to the list (forget), a name asked while an older read is under way gets a read of its own', async () => {
+    const reads = new ConnectorListReads();
+    const list = gatedList();
+    const c = reads.find('env|x', 'c', list.pages);
+    await list.first;
+    reads.forget('env|x');
+    // 'a' was on the page already read before the write: it is read again, not answered from that page.
+    const a = reads.find('env|x', 'a', list.pages);
+    list.release();
+    expect([(await c)?.name, (await a)?.name]).toEqual(['c', 'a']);
+    expect(list.served()).toBe(3);
+  });
 });
 
 describe('getConnection against the demo tenant', () => {
