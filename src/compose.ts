@@ -169,6 +169,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     impact,
     approvals,
     notifications,
+    namesSnapshot: () => {
+      const index = tenantIndex.current();
+      return index && { ...index.data, takenAt: index.takenAt };
+    },
     background: {
       // Jobs (scans too), then the outbox: the cards and notes they queued are delivered before it ends.
       drain: async () => {

@@ -43,6 +43,7 @@ export class MessageUnderstanding {
     this.names = new TenantNames({
       tenant: services.ctx.tenant,
       clock: services.ctx.clock,
+      snapshot: services.namesSnapshot,
       onError: (error) => log.warn({ err: error }, 'could not read the tenant names; understanding goes by wording'),
     });
     // Train the classifier while the bot starts, not in the first person's turn.

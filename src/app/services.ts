@@ -6,6 +6,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Caller } from '../access/caller';
 import type { Notification, Reply } from '../cards/reply';
 import type { DomainContext } from '../context';
+import type { NamesSnapshot } from '../understanding';
 
 export interface ActionResult {
   reply: Reply;
@@ -111,4 +112,6 @@ export interface BotServices {
   approvals: ApprovalsFeature;
   notifications: NotificationsFeature;
   background: BackgroundWork;
+  /** The tenant index's listing, when there is one: understanding takes its names from it (see TenantNames). */
+  namesSnapshot?: () => NamesSnapshot | undefined;
 }

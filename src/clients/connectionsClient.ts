@@ -16,6 +16,7 @@ import {
   type WireEnvironment,
   type WirePermission,
 } from './mapConnection';
+import { ConnectorListReads } from './connectorListReads';
 import { odataString, segment, withQuery } from './odata';
 import { collect, paginate, paginatePagesOfSize, type PageSizeMemory } from './paginate';
 import { TenantApiError } from '../tenant/errors';
@@ -39,6 +40,7 @@ export interface ConnectionsClientEndpoints {
 
 export class ConnectionsClient implements ConnectionsPort {
   private readonly pageSize: PageSizeMemory = { refused: false };
+  private readonly connectorReads = new ConnectorListReads();
 
   constructor(
     private readonly apis: ConnectionsClientApis,
@@ -64,20 +66,21 @@ export class ConnectionsClient implements ConnectionsPort {
 
   /**
    * Through the connector's admin connection list, not the Power Platform API's connectivity route: that route has
-   * no admin scope and refuses a connection the bot neither owns nor was shared.
+   * no admin scope and refuses a connection the bot neither owns nor was shared, and the admin API has no GET of one
+   * connection. Connections of one connector in one environment asked for at the same time share one read of the
+   * list (ConnectorListReads).
    */
   async getConnection(environmentId: string, connector: string, connectionName: string): Promise<Connection> {
     const url = withQuery(`${this.adminEnvironment(environmentId)}/apis/${segment(connector)}/connections`, {
       'api-version': '2016-11-01',
     });
-    const wanted = connectionName.toLowerCase();
     // Pages as large as the admin lists ask for: a connector can hold thousands of connections in one environment.
-    for await (const page of paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
-      operation: 'getConnection',
-    })) {
-      const wire = page.find((w) => w.name.toLowerCase() === wanted);
-      if (wire) return mapConnection(wire, environmentId);
-    }
+    const pages = () =>
+      paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
+        operation: 'getConnection',
+      });
+    const wire = await this.connectorReads.find(connectorListKey(environmentId, connector), connectionName, pages);
+    if (wire) return mapConnection(wire, environmentId);
     throw new TenantApiError({
       message: `powerApps getConnection: no connection '${connectionName}' of '${connector}' in environment '${environmentId}'`,
       code: 'ConnectionNotFound',
@@ -185,6 +188,7 @@ export class ConnectionsClient implements ConnectionsPort {
       // A PUT of the whole object: sending it twice leaves the same connection.
       idempotent: true,
     });
+    this.connectorReads.forget(connectorListKey(environmentId, connector));
     const answer = response.data;
     return answer && typeof answer === 'object' && answer.properties
       ? mapConnection(answer, environmentId)
@@ -212,6 +216,11 @@ export class ConnectionsClient implements ConnectionsPort {
   private adminConnection(environmentId: string, connector: string, connectionName: string): string {
     return `${this.adminEnvironment(environmentId)}/apis/${segment(connector)}/connections/${segment(connectionName)}`;
   }
+}
+
+/** Names one connector's admin list in one environment, for ConnectorListReads. */
+function connectorListKey(environmentId: string, connector: string): string {
+  return `${environmentId}|${connector}`.toLowerCase();
 }
 
 /** The `token` parameter of a service-principal connection: kept when the service returned it, else the global one. */

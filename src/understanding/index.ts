@@ -12,6 +12,6 @@ export {
   type UnderstandOptions,
 } from './understand';
 export { NameIndex, type TenantName, type EntityType, type NameMatch, type NameAlias } from './nameIndex';
-export { TenantNames, loadNames } from './tenantNames';
+export { TenantNames, loadNames, type NamesSnapshot } from './tenantNames';
 export { sharedClassifier, IntentClassifier, type ClassifiedIntent } from './intentClassifier';
 export { daysWindow, reminderDays } from './durations';

@@ -1,9 +1,16 @@
 /**
- * The tenant's names for understanding: read once through the tenant ports, turned into a NameIndex, and kept for
- * a few minutes (refreshed in the background after that), so no message waits for the tenant and no message
- * rebuilds the index. What each caller may see is decided per message on the shared index: makers their own
- * flows and connections, admins everything; people, environments, solutions and app registrations are names
- * anyone in the tenant can look up.
+ * The tenant's names for understanding, turned into a NameIndex and kept, so no message waits for the tenant and no
+ * message rebuilds the index. Where the names come from:
+ * - with a tenant snapshot (the TenantIndex the scan or a background build keeps), its environments, flows and
+ *   connections, plus the people, app registrations and solutions read once per snapshot: the names are as fresh
+ *   as the index every per-user answer already stands on, and the bot does not list the whole tenant a second time
+ *   (on a 100,000-connection tenant that second listing, every 5 minutes, was most of the backend requests and bot
+ *   CPU charged to makers' turns);
+ * - without one (a one-shot process, or before the first index), the tenant read through its ports, kept for a few
+ *   minutes and refreshed in the background after that.
+ * What each caller may see is decided per message on the shared index: makers their own flows and connections,
+ * admins everything; people, environments, solutions and app registrations are names anyone in the tenant can look
+ * up.
  */
 import type { Clock } from '../clock';
 import type { Connection, Environment, Flow } from '../tenant/model';
@@ -42,9 +49,20 @@ const ENVIRONMENT_WORDS: Record<string, string[]> = {
   default: [],
 };
 
+/** A tenant-wide listing already taken (the TenantIndex's data): names are built from it instead of listing again. */
+export interface NamesSnapshot {
+  /** When the listing was taken: the names are rebuilt once a newer one is there. */
+  takenAt: Date;
+  environments: Environment[];
+  flows: Pick<Flow, 'id' | 'environmentId' | 'displayName' | 'creatorId' | 'state'>[];
+  connections: { environmentId: string; connector: string; createdBy: { id: string } }[];
+}
+
 export interface TenantNamesOptions {
   tenant: TenantPorts;
   clock: Clock;
+  /** The current tenant snapshot, if there is one (see the header). */
+  snapshot?: () => NamesSnapshot | undefined;
   ttlMs?: number;
   /** How long the very first message waits for the names (a slow or throttled tenant must not hold it). */
   firstWaitMs?: number;
@@ -55,6 +73,9 @@ export interface TenantNamesOptions {
 export class TenantNames {
   private index: NameIndex = new NameIndex([]);
   private loadedAt = -Infinity;
+  /** takenAt of the snapshot the names were built from (undefined: from a listing of their own). */
+  private builtFrom: number | undefined;
+  private failedAt = -Infinity;
   private loading: Promise<void> | undefined;
 
   constructor(private readonly options: TenantNamesOptions) {}
@@ -72,20 +93,31 @@ export class TenantNames {
       });
       await Promise.race([this.refresh(), waited]);
       clearTimeout(timer);
+      return this.index;
+    }
+    const snapshot = this.options.snapshot?.();
+    if (snapshot) {
+      const newer = snapshot.takenAt.getTime() !== this.builtFrom;
+      const retryDue = this.options.clock.now().getTime() - this.failedAt >= RETRY_AFTER_FAILURE_MS;
+      if (newer && retryDue) void this.refresh();
     } else if (age > (this.options.ttlMs ?? DEFAULT_TTL_MS)) void this.refresh();
     return this.index;
   }
 
   refresh(): Promise<void> {
-    this.loading ??= loadNames(this.options.tenant)
+    const snapshot = this.options.snapshot?.();
+    this.loading ??= loadNames(this.options.tenant, snapshot)
       .then((names) => {
         this.index = new NameIndex(names);
         this.loadedAt = this.options.clock.now().getTime();
+        this.builtFrom = snapshot?.takenAt.getTime();
       })
       .catch((error: unknown) => {
         this.options.onError?.(error);
+        const now = this.options.clock.now().getTime();
         const ttl = this.options.ttlMs ?? DEFAULT_TTL_MS;
-        this.loadedAt = this.options.clock.now().getTime() - ttl + RETRY_AFTER_FAILURE_MS;
+        this.failedAt = now;
+        if (this.loadedAt === -Infinity || !snapshot) this.loadedAt = now - ttl + RETRY_AFTER_FAILURE_MS;
       })
       .finally(() => {
         this.loading = undefined;
@@ -100,8 +132,12 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** Every name understanding knows, read through the tenant ports (a part that fails is left out). */
-export async function loadNames(tenant: TenantPorts): Promise<TenantName[]> {
+/**
+ * Every name understanding knows, read through the tenant ports (a part that fails is left out); environments,
+ * flows and connections from the snapshot when one is given.
+ */
+export async function loadNames(tenant: TenantPorts, snapshot?: NamesSnapshot): Promise<TenantName[]> {
+  if (snapshot) return namesFrom(await fromSnapshot(tenant, snapshot));
   const environments = await tenant.connections.listEnvironments();
   const [users, apps, perEnvironment] = await Promise.all([
     collect(tenant.directory.listUsers()).catch(() => []),
@@ -116,6 +152,27 @@ export async function loadNames(tenant: TenantPorts): Promise<TenantName[]> {
     ),
   ]);
   return namesFrom({ environments, users, apps, perEnvironment });
+}
+
+/** The snapshot's environments, flows and connections, with the people, apps and solutions read now. */
+async function fromSnapshot(tenant: TenantPorts, snapshot: NamesSnapshot): Promise<TenantNameSources> {
+  const [users, apps, solutions] = await Promise.all([
+    collect(tenant.directory.listUsers()).catch(() => []),
+    collect(tenant.directory.listApplications()).catch(() => []),
+    Promise.all(snapshot.environments.map((e) => collect(tenant.dataverse.listSolutions(e)).catch(() => []))),
+  ]);
+  const perEnvironment = snapshot.environments.map((environment, i) => ({
+    environment,
+    flows: [] as TenantNameSources['perEnvironment'][number]['flows'],
+    connections: [] as TenantNameSources['perEnvironment'][number]['connections'],
+    solutions: solutions[i],
+  }));
+  const byId = new Map(perEnvironment.map((p) => [p.environment.id.toLowerCase(), p]));
+  for (const flow of snapshot.flows) byId.get(flow.environmentId.toLowerCase())?.flows.push(flow);
+  for (const connection of snapshot.connections) {
+    byId.get(connection.environmentId.toLowerCase())?.connections.push(connection);
+  }
+  return { environments: snapshot.environments, users, apps, perEnvironment };
 }
 
 /** What namesFrom needs of the tenant: the few fields of each thing that make its names. */

@@ -1,5 +1,6 @@
 /** The tenant's names as understanding reads them from the demo tenant, and what happens when it cannot. */
 import { TenantNames, loadNames, type TenantName } from '../../src/understanding';
+import { words } from '../../src/understanding/text';
 import { PERSONAS, startTestDomain, type TestDomain } from '../support/domainContext';
 
 let domain: TestDomain;
@@ -60,4 +61,59 @@ test('a tenant that cannot be read leaves an empty index and is tried again, wit
   await source.current();
   await source.refresh();
   expect(errors.length).toBeGreaterThanOrEqual(2);
+});
+
+test('with a tenant snapshot, flows and connections come from it: no environment is listed again, and a newer snapshot is taken up', async () => {
+  const listed: string[] = [];
+  const tenant = domain.ctx.tenant;
+  const counting = {
+    ...tenant,
+    connections: {
+      ...tenant.connections,
+      listEnvironments: () => (listed.push('environments'), tenant.connections.listEnvironments()),
+      listConnections: (env: string) => (listed.push(`connections ${env}`), tenant.connections.listConnections(env)),
+    },
+    flows: { ...tenant.flows, listFlows: (env: string) => (listed.push(`flows ${env}`), tenant.flows.listFlows(env)) },
+  };
+  const environments = await tenant.connections.listEnvironments();
+  const dev = environments.find((e) => e.displayName === 'Contoso DEV')!;
+  const flow = (displayName: string) => ({
+    id: `snap-${displayName}`,
+    environmentId: dev.id,
+    displayName,
+    creatorId: PERSONAS.adele.userId,
+    state: 'Stopped' as const,
+  });
+  let snapshot = {
+    takenAt: new Date(domain.clock.now().getTime() - 60_000),
+    environments,
+    flows: [flow('Snapshot only flow')],
+    connections: [{ environmentId: dev.id, connector: 'shared_teams', createdBy: { id: PERSONAS.adele.userId } }],
+  };
+  const source = new TenantNames({ tenant: counting, clock: domain.clock, snapshot: () => snapshot });
+  const first = await source.current();
+  const find = (index: typeof first, type: TenantName['type'], name: string) =>
+    index
+      .find(words(`why can't I turn on ${name}`))
+      .flatMap((m) => m.hits.map((h) => h.name))
+      .find((n) => n.type === type && n.name === name);
+  expect(find(first, 'flow', 'Snapshot only flow')).toMatchObject({
+    environmentName: 'Contoso DEV',
+    visibleTo: [PERSONAS.adele.userId.toLowerCase()],
+  });
+  // Not in the snapshot, so not known, although the demo tenant has it: the names are the snapshot's.
+  expect(find(first, 'flow', 'Weekly report')).toBeUndefined();
+  expect(listed).toEqual([]);
+
+  // The same snapshot: nothing is read again, whatever the time.
+  domain.clock.advance(10 * 60_000);
+  expect(await source.current()).toBe(first);
+  await source.refresh();
+  snapshot = { ...snapshot, takenAt: domain.clock.now(), flows: [flow('Newer snapshot flow')] };
+  await source.current();
+  await source.refresh();
+  const second = await source.current();
+  expect(find(second, 'flow', 'Newer snapshot flow')).toBeDefined();
+  expect(find(second, 'flow', 'Snapshot only flow')).toBeUndefined();
+  expect(listed).toEqual([]);
 });
