@@ -33,6 +33,7 @@ import { selectPlanner } from './app/planner/llmPlanner';
 import { getLogger } from './logging/logger';
 import type { OperationKind } from './operations/operationKind';
 import { builtInOperations } from './operations/registry';
+import type { HandoverOptions } from './operations/handover/handoverOptions';
 import type { RotationOptions } from './operations/rotation';
 import { openStore } from './store';
 import type { Store } from './store/ports';
@@ -65,6 +66,8 @@ export interface ComposeOptions {
    * instance takes over a killed instance's rotation within seconds.
    */
   rotation?: RotationOptions;
+  /** Handover run settings (tests stop a run at a chosen step, as a killed process would). */
+  handover?: HandoverOptions;
   /** Operation kinds to approve and run besides the built-in ones (src/operations/registry.ts). */
   operations?: OperationKind[];
   /**
@@ -134,7 +137,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const operations = builtInOperations({ rotation: options.rotation }).with(...(options.operations ?? []));
+  const operations = builtInOperations({ rotation: options.rotation, handover: options.handover }).with(...(options.operations ?? []));
   const approvals = new ApprovalsService(ctx, jobs, operations);
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const scanThread = scanWorkerFor({
