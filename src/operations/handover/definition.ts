@@ -9,10 +9,10 @@ import type { CardFact, OperationKind, OperationOutcome } from '../operationKind
 import type { HandoverOperation } from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
 import { draftHandover } from './handoverRequests';
+import { HANDOVER_REQUEST_VERB } from './requestVerb';
 import { runHandover, type HandoverRecord } from './handoverRun';
 
-/** Request verb of [Hand over] (data: {userId} of the leaver, optionally {toUserId}). Stored on cards: keep it. */
-export const HANDOVER_REQUEST_VERB = 'handover.request';
+export { HANDOVER_REQUEST_VERB };
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 

@@ -37,12 +37,19 @@ export async function draftHandover(
   }
   const from = await findUser(ctx, query.fromId, query.fromQuery);
   if (typeof from === 'string') return say(from);
+  let to: User | string;
   if (!query.toId && !query.toQuery?.trim()) {
-    return say(
-      `Who should take over ${from.displayName}'s flows? Say "hand over ${from.displayName}'s flows to <name>".`,
-    );
+    // [Hand over] on a finding names only the leaver: their manager (when the directory has one) takes over.
+    const manager = await ctx.tenant.directory.getManager(from.id).catch(() => undefined);
+    if (!manager) {
+      return say(
+        `Who should take over ${from.displayName}'s flows? The directory records no manager for them. Say "hand over ${from.displayName}'s flows to <name>".`,
+      );
+    }
+    to = manager;
+  } else {
+    to = await findUser(ctx, query.toId, query.toQuery);
   }
-  const to = await findUser(ctx, query.toId, query.toQuery);
   if (typeof to === 'string') return say(to);
   if (to.id === from.id) return say(`${to.displayName} already owns these flows.`);
   if (!to.accountEnabled) return say(`${to.displayName}'s account is disabled: choose someone who can sign in.`);
