@@ -125,7 +125,13 @@ export async function buildHandoverPlan(ctx: DomainContext, from: User, to: User
     }
 
     for (const flow of flows) {
-      plan.flows.push(await planFlow(ctx, plan, environment, flow, from, to));
+      const planned = await planFlow(ctx, plan, environment, flow, from, to);
+      const usesTheirs = flow.connectionReferences.some(
+        (r) => r.connectionName && theirs.has(r.connectionName.toLowerCase()),
+      );
+      // A flow already handed over (and no longer on the leaver's connections) is not part of the plan.
+      if (planned.ownership === 'none' && !usesTheirs) continue;
+      plan.flows.push(planned);
       for (const use of flow.connectionReferences) {
         const connection = use.connectionName ? theirs.get(use.connectionName.toLowerCase()) : undefined;
         if (!connection || use.connectionReferenceLogicalName) continue;
@@ -160,7 +166,12 @@ async function planFlow(
     workflowId: flow.workflowId,
     ownership: 'none',
   };
-  if (flow.creatorId !== from.id) return planned;
+  // Whose flow it is now: the creator of a flow outside solutions stays its owner; a solution flow's owner is the
+  // workflow's owner in Dataverse, which the Flow API shows as its only Owner.
+  const owners = await ctx.tenant.flows.listFlowOwners(environment.id, flow.id);
+  const theirs = owners.some((o) => o.principal.id === from.id && o.role === 'Owner');
+  const alreadyGiven = owners.some((o) => o.principal.id === to.id && o.role !== 'CanView');
+  if (!theirs || alreadyGiven) return planned;
   if (!flow.workflowId) return { ...planned, ownership: 'coOwner' };
   const user = await ctx.tenant.dataverse.findSystemUser(environment, to.id);
   if (!user || user.isDisabled) {
