@@ -137,7 +137,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const operations = builtInOperations({ rotation: options.rotation, handover: options.handover }).with(...(options.operations ?? []));
+  const operations = builtInOperations({ rotation: options.rotation, handover: options.handover }).with(
+    ...(options.operations ?? []),
+  );
   const approvals = new ApprovalsService(ctx, jobs, operations);
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const scanThread = scanWorkerFor({

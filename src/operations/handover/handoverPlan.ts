@@ -85,7 +85,9 @@ export async function buildHandoverPlan(ctx: DomainContext, from: User, to: User
     );
     const flows: Flow[] = [];
     for await (const flow of ctx.tenant.flows.listFlows(environment.id)) {
-      const uses = flow.connectionReferences.some((r) => r.connectionName && theirs.has(r.connectionName.toLowerCase()));
+      const uses = flow.connectionReferences.some(
+        (r) => r.connectionName && theirs.has(r.connectionName.toLowerCase()),
+      );
       if (flow.creatorId === from.id || uses) flows.push(flow);
     }
     const references = await referencesBoundTo(ctx, environment, theirs);
@@ -202,14 +204,18 @@ async function referencesBoundTo(
  */
 function pickTarget(connections: Connection[], connector: string, leaverId: string): Connection | undefined {
   const usable = connections.filter(
-    (c) => c.connector.toLowerCase() === connector.toLowerCase() && c.status === 'Connected' && c.createdBy.id !== leaverId,
+    (c) =>
+      c.connector.toLowerCase() === connector.toLowerCase() && c.status === 'Connected' && c.createdBy.id !== leaverId,
   );
   return (
     usable.find((c) => c.authType === 'servicePrincipal') ??
     usable.find(
       (c) =>
         c.authType === 'user' &&
-        isTechnicalAccount({ displayName: c.createdBy.displayName, userPrincipalName: c.accountName ?? c.createdBy.userPrincipalName }),
+        isTechnicalAccount({
+          displayName: c.createdBy.displayName,
+          userPrincipalName: c.accountName ?? c.createdBy.userPrincipalName,
+        }),
     )
   );
 }

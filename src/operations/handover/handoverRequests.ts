@@ -100,6 +100,7 @@ async function findUser(ctx: DomainContext, id: string | undefined, query: strin
     matchScore(q, u.displayName, u.userPrincipalName, u.userPrincipalName.split('@')[0]),
   );
   if (!matches.length) return `I found nobody called "${q}" in the directory.`;
-  if (matches.length > 1) return `Several people match "${q}": ${matches.map((u) => u.displayName).join(', ')}. Say which one.`;
+  if (matches.length > 1)
+    return `Several people match "${q}": ${matches.map((u) => u.displayName).join(', ')}. Say which one.`;
   return matches[0];
 }

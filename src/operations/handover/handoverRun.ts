@@ -144,7 +144,12 @@ class Run {
     await this.options.hooks?.afterChange?.(step);
   }
 
-  private async audit(action: string, subject: string, outcome: AuditEntry['outcome'], details: AuditEntry['details'] = {}) {
+  private async audit(
+    action: string,
+    subject: string,
+    outcome: AuditEntry['outcome'],
+    details: AuditEntry['details'] = {},
+  ) {
     await this.ctx.store.audit.append({
       actor: 'system',
       action: `handover.${action}`,
@@ -218,7 +223,12 @@ class Run {
   private async giveOwnership(flow: PlannedFlow): Promise<void> {
     try {
       if (flow.ownership === 'coOwner') {
-        await this.ctx.tenant.flows.addFlowOwner(flow.environmentId, flow.flowId, { id: this.plan.toId, type: 'User' }, 'CanEdit');
+        await this.ctx.tenant.flows.addFlowOwner(
+          flow.environmentId,
+          flow.flowId,
+          { id: this.plan.toId, type: 'User' },
+          'CanEdit',
+        );
       } else if (flow.workflowId && flow.newOwnerSystemUserId) {
         const environment = await this.environment(flow.environmentId);
         await this.ctx.tenant.dataverse.setSolutionFlowOwner(environment, flow.workflowId, flow.newOwnerSystemUserId);
@@ -241,7 +251,11 @@ class Run {
     if (!target) return;
     try {
       const environment = await this.environment(reference.environmentId);
-      await this.ctx.tenant.dataverse.bindConnectionReference(environment, reference.referenceId, target.connectionName);
+      await this.ctx.tenant.dataverse.bindConnectionReference(
+        environment,
+        reference.referenceId,
+        target.connectionName,
+      );
       await this.changed(`bind:${reference.referenceId}`);
       await this.saveReference(reference.referenceId, { bind: 'done' });
       await this.audit('referenceBound', reference.displayName, 'success', {
@@ -278,7 +292,8 @@ class Run {
       const stale = wanted.filter(
         (r) =>
           !after.connectionReferences.some(
-            (use) => use.connectionReferenceLogicalName === r.logicalName && use.connectionName === r.to?.connectionName,
+            (use) =>
+              use.connectionReferenceLogicalName === r.logicalName && use.connectionName === r.to?.connectionName,
           ),
       );
       if (after.state !== 'Started' || stale.length) {

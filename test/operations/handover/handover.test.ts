@@ -115,9 +115,7 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
 
   const sent = await session.click(ALEX, 'Send request', { justification: 'Lee left in November' });
   // Approvers: the Power Platform admins but the requester.
-  expect(sent.notifications.filter((n) => /Approval needed/.test(said(n))).map((n) => n.toUserId)).toEqual([
-    LYNNE.id,
-  ]);
+  expect(sent.notifications.filter((n) => /Approval needed/.test(said(n))).map((n) => n.toUserId)).toEqual([LYNNE.id]);
 
   const approved = await session.click(LYNNE, 'Approve');
   for (const user of [ALEX, LYNNE]) {
