@@ -28,7 +28,8 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Ru
         r.environmentId === connection.environmentId &&
         r.connectionName?.toLowerCase() === connection.name.toLowerCase(),
     );
-    if (!flows.length && !referenced) continue;
+    const usageKnown = !snapshot.usageUnknownEnvironmentIds?.includes(connection.environmentId);
+    if (usageKnown && !flows.length && !referenced) continue;
     const production = isProductionEnvironment(look.environmentDisplay(connection.environmentId));
     const usedBy = flows.length ? ` It is used by ${flowNames(flows)}.` : '';
     findings.push({
