@@ -14,9 +14,12 @@ import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context';
 import type { AuditEntry } from '../../store/ports';
 import { VersionConflictError } from '../../store/ports';
-import { describeError, isTenantApiError } from '../../tenant/errors';
+import { describeError } from '../../tenant/errors';
 import type { Environment } from '../../tenant/model';
 import type { RunControls } from '../operationKind';
+import { bindReference } from '../repoint/steps/bindReference';
+import { isPermanentFailure } from '../repoint/steps/permanentFailure';
+import { restartFlow, type ExpectedBindings } from '../repoint/steps/restartFlow';
 import type { HandoverOperation, PlannedFlow, PlannedReference } from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
 
@@ -26,8 +29,7 @@ export interface FlowProgress {
   /** Whether the flow was on when the run first looked (recorded before anything is turned off). */
   wasOn?: boolean;
   owner?: 'done' | 'refused';
-  /** stopped: turned off to take the new connections, not yet on again. */
-  restart?: 'stopped' | 'done' | 'refused';
+  restart?: 'done' | 'refused';
   /** Plain words of a refusal. */
   problem?: string;
 }
@@ -53,8 +55,7 @@ export class HandoverBusyError extends Error {
 }
 
 /** Refusals that will not go away by trying again: the item is reported, the run goes on with the others. */
-const isRefusal = (error: unknown): boolean =>
-  isTenantApiError(error) && ['badRequest', 'forbidden', 'notFound'].includes(error.kind);
+const isRefusal = isPermanentFailure;
 
 export async function runHandover(
   ctx: DomainContext,
@@ -271,7 +272,6 @@ class Run {
   }
 
   private async restart(flow: PlannedFlow): Promise<void> {
-    const flows = this.ctx.tenant.flows;
     const wanted = this.plan.references.filter(
       (r) => r.to && r.flowIds.includes(flow.flowId) && this.reference(r.referenceId).bind === 'done',
     );
@@ -280,31 +280,14 @@ class Run {
       await this.saveFlow(flow.flowId, { restart: 'done' });
       return;
     }
+    const expected: ExpectedBindings = Object.fromEntries(
+      wanted.map((r) => [r.logicalName, r.to?.connectionName ?? null]),
+    );
     try {
-      if (this.flow(flow.flowId).restart !== 'stopped') {
-        await flows.stopFlow(flow.environmentId, flow.flowId);
-        await this.changed(`stop:${flow.flowId}`);
-        await this.saveFlow(flow.flowId, { restart: 'stopped' });
-      }
-      await flows.startFlow(flow.environmentId, flow.flowId);
-      await this.changed(`start:${flow.flowId}`);
-      const after = await flows.getFlow(flow.environmentId, flow.flowId);
-      const stale = wanted.filter(
-        (r) =>
-          !after.connectionReferences.some(
-            (use) =>
-              use.connectionReferenceLogicalName === r.logicalName && use.connectionName === r.to?.connectionName,
-          ),
-      );
-      if (after.state !== 'Started' || stale.length) {
-        const problem =
-          after.state !== 'Started'
-            ? `${flow.displayName} did not stay on after it was turned on again.`
-            : `${flow.displayName} is on but still uses the old connection of ${stale.map((r) => `"${r.displayName}"`).join(', ')}.`;
-        await this.saveFlow(flow.flowId, { restart: 'refused', problem });
-        await this.audit('flowNotVerified', flow.displayName, 'failure', { flowId: flow.flowId, problem });
-        return;
-      }
+      // Reads the flow first: after a crash it neither stops a flow already on the new connections nor skips one
+      // left off halfway.
+      await restartFlow(this.ctx, flow.environmentId, flow.flowId, expected);
+      await this.changed(`restart:${flow.flowId}`);
       await this.saveFlow(flow.flowId, { restart: 'done' });
       await this.audit('flowRestarted', flow.displayName, 'success', { flowId: flow.flowId });
     } catch (error) {

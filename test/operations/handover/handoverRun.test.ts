@@ -97,10 +97,8 @@ const CRASH_POINTS = [
   `owner:${FLOWS.nightlyExport}`,
   'bind:first',
   'bind:second',
-  `stop:${FLOWS.vendorOnboarding}`,
-  `start:${FLOWS.vendorOnboarding}`,
-  `stop:${FLOWS.nightlyExport}`,
-  `start:${FLOWS.nightlyExport}`,
+  `restart:${FLOWS.vendorOnboarding}`,
+  `restart:${FLOWS.nightlyExport}`,
 ];
 
 test.each(CRASH_POINTS)('killed right after the change %s: a restarted process finishes it once', async (point) => {
