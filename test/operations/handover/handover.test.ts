@@ -218,3 +218,17 @@ test("with HANDOVER_REQUIRES_MANAGER=true the leaver's manager approves too, and
   expect(said(latestCard(session, ALEX))).toMatch(/done/);
   expect(emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.workflow?.ownerId).toBe(await lynneSystemUser());
 }, 120_000);
+
+test("[Hand over] on the health report's disabled-owner finding proposes the leaver's manager, or asks who", async () => {
+  const session = await start();
+  await session.say(ALEX, 'health report');
+  const noManager = said((await session.click(ALEX, 'Hand over')).replies);
+  expect(noManager).toMatch(/Who should take over Lee Gu's flows\? The directory records no manager/);
+
+  emulator.control.setManager(USERS.lee.id, USERS.lynne.id);
+  await session.say(ALEX, 'health report');
+  const plan = said((await session.click(ALEX, 'Hand over')).replies);
+  expect(plan).toMatch(/Confirm: Hand over a leaver's flows/);
+  expect(plan).toMatch(/to Lynne Robbins/);
+  expect(plan).toMatch(/Vendor onboarding \(Contoso PROD\)/);
+}, 120_000);
