@@ -252,11 +252,7 @@ class Run {
     if (!target) return;
     try {
       const environment = await this.environment(reference.environmentId);
-      await this.ctx.tenant.dataverse.bindConnectionReference(
-        environment,
-        reference.referenceId,
-        target.connectionName,
-      );
+      await bindReference(this.ctx, environment, reference.referenceId, target.connectionName);
       await this.changed(`bind:${reference.referenceId}`);
       await this.saveReference(reference.referenceId, { bind: 'done' });
       await this.audit('referenceBound', reference.displayName, 'success', {

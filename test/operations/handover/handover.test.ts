@@ -132,8 +132,8 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
     [FLOWS.vendorOnboarding, WORKFLOWS.vendorOnboarding],
     [FLOWS.nightlyExport, WORKFLOWS.nightlyExport],
   ]) {
-    const flow = emulator.control.flow(PROD, flowId);
-    expect(flow?.workflow?.ownerId).toBe(lynneId);
+    const prod = (await composition!.ctx.tenant.connections.listEnvironments()).find((e) => e.id === PROD)!;
+    expect((await composition!.ctx.tenant.dataverse.getSolutionFlow(prod, workflowId))?.ownerId).toBe(lynneId);
     const owners = await composition!.ctx.tenant.flows.listFlowOwners(PROD, flowId);
     expect(owners.map((o) => o.principal.id)).toEqual([USERS.lynne.id]);
     const read = await composition!.ctx.tenant.flows.getFlow(PROD, flowId);
