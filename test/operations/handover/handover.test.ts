@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import axios from 'axios';
 import { ChatSession, type ChatTurn, type ChatUser } from '../../../src/app/chatSession';
 import type { AdaptiveCard } from '../../../src/cards/renderCard';
-import { compose, type Composition } from '../../../src/compose';
+import { compose, type ComposeOptions, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { environmentHost } from '../../../src/emulator/connectionModel';
@@ -55,9 +55,10 @@ afterEach(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function start(env: Record<string, string> = {}): Promise<ChatSession> {
+async function start(env: Record<string, string> = {}, options: ComposeOptions = {}): Promise<ChatSession> {
   composition = await compose(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...env }), {
     emulator,
+    ...options,
   });
   const session = new ChatSession(composition);
   for (const user of [ALEX, LYNNE, MEGAN, ISAIAH]) await session.say(user, 'hi');
@@ -231,4 +232,51 @@ test("[Hand over] on the health report's disabled-owner finding proposes the lea
   expect(plan).toMatch(/Confirm: Hand over a leaver's flows/);
   expect(plan).toMatch(/to Lynne Robbins/);
   expect(plan).toMatch(/Vendor onboarding \(Contoso PROD\)/);
+}, 120_000);
+
+test('a job that dies in the middle (after the first bind) is delivered again and finishes once', async () => {
+  await techUserSharesWithBot();
+  let kills = 0;
+  const session = await start(
+    {},
+    {
+      jobRunner: { visibilityTimeoutMs: 300 },
+      handover: {
+        hooks: {
+          afterChange: (step) => {
+            if (step.startsWith('bind:') && kills === 0) {
+              kills++;
+              throw new Error('process killed');
+            }
+          },
+        },
+      },
+    },
+  );
+  await session.say(ALEX, "hand over Lee Gu's flows to Lynne");
+  await session.click(ALEX, 'Send request', { justification: 'Lee left' });
+  await session.click(LYNNE, 'Approve');
+  // Wait for the redelivery: the job is visible again after its visibility timeout.
+  const state = async () => {
+    for await (const record of composition!.ctx.store.records.list<{ state: string }>('approvals')) {
+      return record.value.state;
+    }
+    return undefined;
+  };
+  for (let i = 0; i < 40 && (await state()) !== 'done'; i++) {
+    await composition!.services.background.drain();
+    if ((await state()) !== 'done') await new Promise((resolve) => setTimeout(resolve, 350));
+  }
+  expect(kills).toBe(1);
+  expect(await state()).toBe('done');
+  expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
+    CONNECTIONS.prodTechSharePoint,
+  );
+  const audit: AuditEntry[] = [];
+  for await (const entry of composition!.ctx.store.audit.list({})) audit.push(entry);
+  const count = (action: string) => audit.filter((e) => e.action === action).length;
+  expect([count('handover.ownerChanged'), count('handover.referenceBound'), count('handover.flowRestarted')]).toEqual([
+    2, 2, 2,
+  ]);
+  expect(count('approval.done')).toBe(1);
 }, 120_000);
