@@ -101,9 +101,10 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
       };
     },
 
-    async approvers(ctx, _requesterId, op) {
+    async approvers(ctx, requesterId, op) {
       const admins = await ctx.access.adminIds();
-      return op.managerId
+      // A manager who asks has agreed by asking (and may not approve their own request): one admin then suffices.
+      return op.managerId && op.managerId !== requesterId
         ? { approverIds: [...new Set([...admins, op.managerId])], requiredApprovals: 2 }
         : { approverIds: admins, requiredApprovals: 1 };
     },
@@ -112,7 +113,7 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
       const { managerId } = approval.operation;
       if (managerId && caller.userId === managerId) return true;
       if (!(await ctx.access.isAdmin(caller))) return false;
-      if (!managerId) return true;
+      if (!managerId || managerId === approval.requesterId) return true;
       // Two approvals are needed, and one of them must be the manager's: a second admin may not take its place.
       const stored = await ctx.store.records.get<{ decisions?: { by: string; decision: string }[] }>(
         'approvals',

@@ -215,8 +215,14 @@ class Run {
     const flowsPatch = { ...this.record.flows };
     for (const flow of flows) {
       if (this.flow(flow.flowId).wasOn !== undefined) continue;
-      const found = await this.ctx.tenant.flows.getFlow(flow.environmentId, flow.flowId);
-      flowsPatch[flow.flowId] = { ...this.flow(flow.flowId), wasOn: found.state === 'Started' };
+      try {
+        const found = await this.ctx.tenant.flows.getFlow(flow.environmentId, flow.flowId);
+        flowsPatch[flow.flowId] = { ...this.flow(flow.flowId), wasOn: found.state === 'Started' };
+      } catch (error) {
+        // Deleted since the plan was approved: nothing to turn off and on; its other steps report their own refusal.
+        if (!isRefusal(error)) throw error;
+        flowsPatch[flow.flowId] = { ...this.flow(flow.flowId), wasOn: false, problem: describeError(error).short };
+      }
     }
     await this.save({ flows: flowsPatch });
   }
