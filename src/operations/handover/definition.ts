@@ -141,17 +141,19 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
     const progress = record.flows[flow.flowId] ?? {};
     const problems: string[] = [];
     if (progress.owner === 'refused' || progress.restart === 'refused') refused = true;
-    if (progress.owner === 'refused') problems.push(`make ${op.toName} its owner (${progress.problem ?? 'refused'})`);
+    if (progress.owner === 'refused')
+      problems.push(`${op.toName} could not be made its owner (${progress.problem ?? 'refused'})`);
     for (const r of op.references.filter((ref) => ref.flowIds.includes(flow.flowId))) {
       const bound = record.references[r.referenceId];
-      if (!r.to) problems.push(`create a connection for "${r.displayName}" and bind it`);
+      if (!r.to) problems.push(`${op.toName} must create a connection for "${r.displayName}" and bind it`);
       else if (bound?.bind === 'refused') {
         refused = true;
-        problems.push(`bind "${r.displayName}" (${bound.problem ?? 'refused'})`);
+        problems.push(`"${r.displayName}" was not re-pointed (${bound.problem ?? 'refused'})`);
       }
     }
-    if (progress.restart === 'refused') problems.push(`turn it on again and check it (${progress.problem ?? ''})`);
-    if (problems.length) needs.push(`${flow.displayName}: ${op.toName} must ${problems.join('; ')}`);
+    if (progress.restart === 'refused')
+      problems.push(`it could not be turned off and on: check that it is on (${progress.problem ?? 'refused'})`);
+    if (problems.length) needs.push(`${flow.displayName}: ${problems.join('; ')}`);
     else handedOver.push(flow.displayName + (progress.wasOn === false ? ' (it was off and stays off)' : ''));
   }
   const other = op.references.filter(

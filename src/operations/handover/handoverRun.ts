@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context';
 import type { AuditEntry } from '../../store/ports';
 import { VersionConflictError } from '../../store/ports';
-import { describeError } from '../../tenant/errors';
+import { describeError, isTenantApiError } from '../../tenant/errors';
 import type { Environment } from '../../tenant/model';
 import type { RunControls } from '../operationKind';
 import { bindReference } from '../repoint/steps/bindReference';
@@ -45,6 +45,15 @@ export interface HandoverRecord {
   references: Record<string, ReferenceProgress>;
   finished?: boolean;
   updatedAt: string;
+}
+
+/** Why a bind was refused, in words that name who can fix it. */
+function bindRefusal(error: unknown, target: string): string {
+  // Dataverse's privilege refusal on a bind: the bot's identity may not use the target connection.
+  if (isTenantApiError(error) && error.kind === 'forbidden' && error.code === '0x80040220') {
+    return `the bot may not use ${target}: its owner must share it with the bot's service principal (Can use), then ask again`;
+  }
+  return describeError(error).short;
 }
 
 export class HandoverBusyError extends Error {
@@ -267,7 +276,7 @@ class Run {
       });
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      const problem = describeError(error).short;
+      const problem = bindRefusal(error, target.displayName);
       await this.saveReference(reference.referenceId, { bind: 'refused', problem });
       await this.audit('bindRefused', reference.displayName, 'failure', { connection: target.connectionName, problem });
     }

@@ -186,7 +186,10 @@ test('only admins may ask; a target the bot may not use is said in the plan and 
   const approved = await session.click(LYNNE, 'Approve');
   expect(said(latestCard(session, ALEX))).toMatch(/needs attention/);
   const result = textsTo(approved, ALEX).join('\n');
-  expect(result).toMatch(/Vendor onboarding: Lynne Robbins must bind "VM SharePoint Connection Ref"/);
+  expect(result).toMatch(
+    /Vendor onboarding: "VM SharePoint Connection Ref" was not re-pointed \(the bot may not use SharePoint \(TechUser_Sharepoint_PRD\): its owner must share it with the bot's service principal/,
+  );
+  expect(result).toMatch(/Handed over to Lynne Robbins: Nightly export\./);
   // The Dataverse reference moved; the SharePoint one stayed as it was, and both flows are on.
   expect(emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodD365Dataverse,
