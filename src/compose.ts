@@ -35,6 +35,7 @@ import { selectPlanner } from './app/planner/llmPlanner';
 import { getLogger } from './logging/logger';
 import type { OperationKind } from './operations/operationKind';
 import { builtInOperations } from './operations/registry';
+import type { HandoverOptions } from './operations/handover/handoverOptions';
 import type { RotationOptions } from './operations/rotation';
 import { openStore } from './store';
 import type { Store } from './store/ports';
@@ -67,6 +68,8 @@ export interface ComposeOptions {
    * instance takes over a killed instance's rotation within seconds.
    */
   rotation?: RotationOptions;
+  /** Handover run settings (tests stop a run at a chosen step, as a killed process would). */
+  handover?: HandoverOptions;
   /** Operation kinds to approve and run besides the built-in ones (src/operations/registry.ts). */
   operations?: OperationKind[];
   /**
@@ -136,7 +139,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const operations = builtInOperations({ rotation: options.rotation }).with(...(options.operations ?? []));
+  const operations = builtInOperations({ rotation: options.rotation, handover: options.handover }).with(
+    ...(options.operations ?? []),
+  );
   const approvals = new ApprovalsService(ctx, jobs, operations);
   const impact = new ImpactService(ctx, {
     index: tenantIndex,

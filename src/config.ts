@@ -96,6 +96,8 @@ const schema = z.object({
   ADMINS_GROUP: z.string().default('Power Platform Admins'),
   APPROVERS_GROUP: z.string().default('Connection Ops Approvers'),
   ROTATION_REQUIRES_TWO_APPROVERS: bool,
+  // A handover also needs the approval of the leaver's manager (Graph manager), when the directory records one.
+  HANDOVER_REQUIRES_MANAGER: bool,
   APPROVAL_EXPIRY_HOURS: int(24, 1),
   SECRET_LIFETIME_DAYS: int(180, 1),
   OLD_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),

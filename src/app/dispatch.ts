@@ -6,6 +6,7 @@
 import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
 import { textReply } from '../cards/reply';
+import { HANDOVER_REQUEST_VERB } from '../operations/handover/definition';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
 import type { ActionResult, BotServices } from './services';
@@ -56,10 +57,8 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
         }),
       };
     case 'handover':
-      return comingSoon(
-        `Handing over ${intent.from ? `${intent.from}'s` : "someone's"} flows and connections${intent.to ? ` to ${intent.to}` : ''}`,
-        'Meanwhile, the health report lists the connections owned by people who left.',
-      );
+      // The kind's own request verb, so a sentence and [Hand over] reach the same draft.
+      return approvals.startRequest(caller, HANDOVER_REQUEST_VERB, { from: intent.from ?? '', to: intent.to ?? '' });
     case 'repointReferences':
       return comingSoon(
         `Re-pointing ${intent.solutionName ? `${intent.solutionName}'s` : "a solution's"} connection references`,

@@ -27,6 +27,7 @@ async function loadEnvironment(reader: TenantReader, environment: Environment, s
   ]);
   if (connections) snapshot.connections.push(...connections);
   else snapshot.partialEnvironmentIds?.push(environment.id);
+  if (!flows || !references) (snapshot.usageUnknownEnvironmentIds ??= []).push(environment.id);
   snapshot.flows.push(...(flows ?? []));
   snapshot.references.push(
     ...(references ?? []).map((r): SnapshotReference => ({ ...r, environmentId: environment.id })),

@@ -53,6 +53,11 @@ export interface TenantSnapshot {
   users: User[];
   /** Environments whose connections could not be read: rules must not conclude a connection is missing there. */
   partialEnvironmentIds?: string[];
+  /**
+   * Environments whose flows or connection references could not be read completely: rules must not conclude there
+   * that nothing uses a connection.
+   */
+  usageUnknownEnvironmentIds?: string[];
 }
 
 export function emptySnapshot(now: Date): TenantSnapshot {

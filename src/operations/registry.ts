@@ -2,6 +2,8 @@
  * The one list of operation kinds the approvals layer knows. A new kind is a folder with its definition.ts
  * (see operationKind.ts) and one line in `builtInOperations`; tests may register more through compose().
  */
+import { handoverOperation } from './handover/definition';
+import type { HandoverOptions } from './handover/handoverOptions';
 import type { OperationKind, OperationPayload, RequestStart } from './operationKind';
 import { rotationOperation } from './rotation/definition';
 import type { RotationOptions } from './rotation/rotationOptions';
@@ -67,8 +69,14 @@ export class OperationRegistry {
 export interface BuiltInOperationsOptions {
   /** Rotation saga settings (tests shorten its lease and polling). */
   rotation?: RotationOptions;
+  /** Handover run settings (tests stop it at a chosen step). */
+  handover?: HandoverOptions;
 }
 
 export function builtInOperations(options: BuiltInOperationsOptions = {}): OperationRegistry {
-  return new OperationRegistry([shareOperation, rotationOperation(options.rotation)]);
+  return new OperationRegistry([
+    shareOperation,
+    rotationOperation(options.rotation),
+    handoverOperation(options.handover),
+  ]);
 }

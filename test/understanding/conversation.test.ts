@@ -128,7 +128,9 @@ describe('understanding through the chat CLI', () => {
       intent: 'handover',
       entities: { user: 'Lee Gu', to: 'Lynne Robbins' },
     });
-    expect(said(out.get('soon'))).toMatch(/coming soon/);
+    // Built now: the sentence drafts the handover and shows its plan for confirmation.
+    expect(said(out.get('soon'))).toMatch(/Confirm: Hand over a leaver's flows/);
+    expect(said(out.get('soon'))).toMatch(/Vendor onboarding \(Contoso PROD\)/);
   }, 320_000);
 
   describe('with Azure Storage', () => {

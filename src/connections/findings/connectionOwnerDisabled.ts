@@ -3,9 +3,10 @@
  * expires, then fail, and only their owner could fix them, so flows on them need another connection first. A
  * service-principal connection created by that person signs in as the app, not as them, and keeps working: not a
  * finding. In production the replacement should not be another person's connection but a service principal or a
- * technical user behind the connection reference.
+ * technical user behind the connection reference. Once nothing uses the connection (no flow, no connection reference
+ * bound to it: e.g. after a handover) it is clutter rather than a risk, and no longer a finding.
  */
-import { connectionsPageUrl } from '../makerPortal';
+import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
 import { isProductionEnvironment } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
@@ -22,6 +23,13 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Ru
     const owner = look.user(connection.createdBy.id);
     if (!owner || owner.accountEnabled) continue;
     const flows = look.flowsUsing(connection);
+    const referenced = snapshot.references.some(
+      (r) =>
+        r.environmentId === connection.environmentId &&
+        r.connectionName?.toLowerCase() === connection.name.toLowerCase(),
+    );
+    const usageKnown = !snapshot.usageUnknownEnvironmentIds?.includes(connection.environmentId);
+    if (usageKnown && !flows.length && !referenced) continue;
     const production = isProductionEnvironment(look.environmentDisplay(connection.environmentId));
     const usedBy = flows.length ? ` It is used by ${flowNames(flows)}.` : '';
     findings.push({
@@ -37,7 +45,8 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Ru
           : 'Move what uses it to another connection (a service principal or technical user for anything shared), then delete this one.'
       }`,
       articleId: ARTICLES.connectionOwnership,
-      action: { title: 'Open connections', url: connectionsPageUrl(connection.environmentId) },
+      // An admin hands the leaver's flows over (to their manager unless they say otherwise); see operations/handover.
+      action: { title: 'Hand over', verb: HANDOVER_REQUEST_VERB, data: { userId: owner.id } },
       about: aboutConnection(look, connection, flows),
     });
   }

@@ -384,6 +384,7 @@ export class TenantScanner {
       apps: [],
       users: [],
       partialEnvironmentIds: connections ? [] : [environment.id],
+      usageUnknownEnvironmentIds: flows && references ? [] : [environment.id],
     };
     // Filled in loops rather than through intermediate arrays: these run over every connection of the tenant.
     const people = new Map<string, User>();

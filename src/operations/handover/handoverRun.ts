@@ -1,0 +1,311 @@
+/**
+ * Runs an approved handover plan step by step, resumable: what each step achieved is recorded (collection
+ * `handovers`, key = approval id, conditional writes) before the next starts, so a run delivered again after a
+ * crash or a transient failure continues where the record stands. Every step is idempotent in the tenant (adding a
+ * co-owner or an owner again, binding a reference to the connection it already has, turning a flow on that is on),
+ * so a change made just before a crash and not yet recorded is simply made again.
+ *
+ * Order: owners first (the flows stay the leaver's until then), then the references, then each affected flow that
+ * was on is turned off and on so it takes the new connections, and is verified by reading it back.
+ * A transient error (429 beyond the client's patience, 5xx, lost answer) is thrown: the job is delivered again. A
+ * refusal (bad request, forbidden, not found) ends that item only; the report says what someone must do.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DomainContext } from '../../context';
+import type { AuditEntry } from '../../store/ports';
+import { VersionConflictError } from '../../store/ports';
+import { describeError, isTenantApiError } from '../../tenant/errors';
+import type { Environment } from '../../tenant/model';
+import type { RunControls } from '../operationKind';
+import { bindReference } from '../repoint/steps/bindReference';
+import { isPermanentFailure } from '../repoint/steps/permanentFailure';
+import { restartFlow, type ExpectedBindings } from '../repoint/steps/restartFlow';
+import type { HandoverOperation, PlannedFlow, PlannedReference } from './handoverPlan';
+import type { HandoverOptions } from './handoverOptions';
+
+export const HANDOVERS = 'handovers';
+
+export interface FlowProgress {
+  /** Whether the flow was on when the run first looked (recorded before anything is turned off). */
+  wasOn?: boolean;
+  owner?: 'done' | 'refused';
+  restart?: 'done' | 'refused';
+  /** Plain words of a refusal. */
+  problem?: string;
+}
+
+export interface ReferenceProgress {
+  bind?: 'done' | 'refused';
+  problem?: string;
+}
+
+export interface HandoverRecord {
+  id: string;
+  flows: Record<string, FlowProgress>;
+  references: Record<string, ReferenceProgress>;
+  finished?: boolean;
+  updatedAt: string;
+}
+
+/** Why a bind was refused, in words that name who can fix it. */
+function bindRefusal(error: unknown, target: string): string {
+  // Dataverse's privilege refusal on a bind: the bot's identity may not use the target connection.
+  if (isTenantApiError(error) && error.kind === 'forbidden' && error.code === '0x80040220') {
+    return `the bot may not use ${target}: its owner must share it with the bot's service principal (Can use), then ask again`;
+  }
+  return describeError(error).short;
+}
+
+export class HandoverBusyError extends Error {
+  constructor() {
+    super('The handover is being run by another worker; retrying.');
+    this.name = 'HandoverBusyError';
+  }
+}
+
+/** Refusals that will not go away by trying again: the item is reported, the run goes on with the others. */
+const isRefusal = isPermanentFailure;
+
+export async function runHandover(
+  ctx: DomainContext,
+  approvalId: string,
+  plan: HandoverOperation,
+  controls: RunControls,
+  options: HandoverOptions = {},
+): Promise<HandoverRecord> {
+  const ttl = options.leaseTtlMs ?? 120_000;
+  let lease = await ctx.store.leases.acquire(`handover:${approvalId}`, randomUUID(), ttl);
+  if (!lease) throw new HandoverBusyError();
+  try {
+    const run = new Run(ctx, approvalId, plan, options, await load(ctx, approvalId));
+    const steps = run.steps();
+    for (const [index, step] of steps.entries()) {
+      if (step.done()) continue;
+      await controls.progress(`Step ${index + 1} of ${steps.length}: ${step.label}`);
+      await step.run();
+      lease = await ctx.store.leases.renew(lease, ttl);
+      if (!lease) throw new HandoverBusyError();
+    }
+    if (!run.record.finished) await run.save({ finished: true });
+    return run.record;
+  } catch (error) {
+    if (error instanceof VersionConflictError) throw new HandoverBusyError();
+    throw error;
+  } finally {
+    if (lease) await ctx.store.leases.release(lease);
+  }
+}
+
+async function load(ctx: DomainContext, id: string): Promise<{ value: HandoverRecord; version?: string }> {
+  const stored = await ctx.store.records.get<HandoverRecord>(HANDOVERS, id);
+  if (stored) return stored;
+  return { value: { id, flows: {}, references: {}, updatedAt: ctx.clock.now().toISOString() } };
+}
+
+interface Step {
+  label: string;
+  done(): boolean;
+  run(): Promise<void>;
+}
+
+class Run {
+  private environments?: Environment[];
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly id: string,
+    private readonly plan: HandoverOperation,
+    private readonly options: HandoverOptions,
+    private current: { value: HandoverRecord; version?: string },
+  ) {}
+
+  get record(): HandoverRecord {
+    return this.current.value;
+  }
+
+  async save(patch: Partial<HandoverRecord>): Promise<void> {
+    const next = { ...this.current.value, ...patch, updatedAt: this.ctx.clock.now().toISOString() };
+    const version = await this.ctx.store.records.put(
+      HANDOVERS,
+      this.id,
+      next,
+      this.current.version ? { ifVersion: this.current.version } : { ifAbsent: true },
+    );
+    this.current = { value: next, version };
+  }
+
+  private flow(id: string): FlowProgress {
+    return this.record.flows[id] ?? {};
+  }
+
+  private reference(id: string): ReferenceProgress {
+    return this.record.references[id] ?? {};
+  }
+
+  private saveFlow(id: string, patch: FlowProgress): Promise<void> {
+    return this.save({ flows: { ...this.record.flows, [id]: { ...this.flow(id), ...patch } } });
+  }
+
+  private saveReference(id: string, patch: ReferenceProgress): Promise<void> {
+    return this.save({ references: { ...this.record.references, [id]: { ...this.reference(id), ...patch } } });
+  }
+
+  private async changed(step: string): Promise<void> {
+    await this.options.hooks?.afterChange?.(step);
+  }
+
+  private async audit(
+    action: string,
+    subject: string,
+    outcome: AuditEntry['outcome'],
+    details: AuditEntry['details'] = {},
+  ) {
+    await this.ctx.store.audit.append({
+      actor: 'system',
+      action: `handover.${action}`,
+      subject,
+      outcome,
+      correlationId: this.id,
+      details: { from: this.plan.fromName, to: this.plan.toName, ...details },
+    });
+  }
+
+  private async environment(id: string): Promise<Environment> {
+    this.environments ??= await this.ctx.tenant.connections.listEnvironments();
+    const found = this.environments.find((e) => e.id === id);
+    if (!found) throw new Error(`Environment ${id} is no longer listed.`);
+    return found;
+  }
+
+  /** Flows turned off and on: those on a reference the run binds, that were on. */
+  private restartable(): PlannedFlow[] {
+    const rebound = new Set(this.plan.references.filter((r) => r.to).flatMap((r) => r.flowIds));
+    return this.plan.flows.filter((f) => rebound.has(f.flowId));
+  }
+
+  steps(): Step[] {
+    const steps: Step[] = [];
+    const restart = this.restartable();
+    if (restart.length) {
+      steps.push({
+        label: 'noting which flows are on',
+        done: () => restart.every((f) => this.flow(f.flowId).wasOn !== undefined),
+        run: () => this.noteStates(restart),
+      });
+    }
+    for (const flow of this.plan.flows.filter((f) => f.ownership !== 'none')) {
+      steps.push({
+        label: `making ${this.plan.toName} ${flow.ownership === 'coOwner' ? 'co-owner' : 'owner'} of ${flow.displayName}`,
+        done: () => this.flow(flow.flowId).owner !== undefined,
+        run: () => this.giveOwnership(flow),
+      });
+    }
+    for (const reference of this.plan.references.filter((r) => r.to)) {
+      steps.push({
+        label: `binding "${reference.displayName}" to ${reference.to?.displayName}`,
+        done: () => this.reference(reference.referenceId).bind !== undefined,
+        run: () => this.bind(reference),
+      });
+    }
+    for (const flow of restart) {
+      steps.push({
+        label: `turning ${flow.displayName} off and on so it takes the new connections`,
+        done: () => {
+          const progress = this.flow(flow.flowId);
+          return progress.wasOn === false || progress.restart === 'done' || progress.restart === 'refused';
+        },
+        run: () => this.restart(flow),
+      });
+    }
+    return steps;
+  }
+
+  private async noteStates(flows: PlannedFlow[]): Promise<void> {
+    const flowsPatch = { ...this.record.flows };
+    for (const flow of flows) {
+      if (this.flow(flow.flowId).wasOn !== undefined) continue;
+      try {
+        const found = await this.ctx.tenant.flows.getFlow(flow.environmentId, flow.flowId);
+        flowsPatch[flow.flowId] = { ...this.flow(flow.flowId), wasOn: found.state === 'Started' };
+      } catch (error) {
+        // Deleted since the plan was approved: nothing to turn off and on; its other steps report their own refusal.
+        if (!isRefusal(error)) throw error;
+        flowsPatch[flow.flowId] = { ...this.flow(flow.flowId), wasOn: false, problem: describeError(error).short };
+      }
+    }
+    await this.save({ flows: flowsPatch });
+  }
+
+  private async giveOwnership(flow: PlannedFlow): Promise<void> {
+    try {
+      if (flow.ownership === 'coOwner') {
+        await this.ctx.tenant.flows.addFlowOwner(
+          flow.environmentId,
+          flow.flowId,
+          { id: this.plan.toId, type: 'User' },
+          'CanEdit',
+        );
+      } else if (flow.workflowId && flow.newOwnerSystemUserId) {
+        const environment = await this.environment(flow.environmentId);
+        await this.ctx.tenant.dataverse.setSolutionFlowOwner(environment, flow.workflowId, flow.newOwnerSystemUserId);
+      }
+      await this.changed(`owner:${flow.flowId}`);
+      await this.saveFlow(flow.flowId, { owner: 'done' });
+      await this.audit(flow.ownership === 'coOwner' ? 'coOwnerAdded' : 'ownerChanged', flow.displayName, 'success', {
+        flowId: flow.flowId,
+      });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const problem = describeError(error).short;
+      await this.saveFlow(flow.flowId, { owner: 'refused', problem });
+      await this.audit('ownerRefused', flow.displayName, 'failure', { flowId: flow.flowId, problem });
+    }
+  }
+
+  private async bind(reference: PlannedReference): Promise<void> {
+    const target = reference.to;
+    if (!target) return;
+    try {
+      const environment = await this.environment(reference.environmentId);
+      await bindReference(this.ctx, environment, reference.referenceId, target.connectionName);
+      await this.changed(`bind:${reference.referenceId}`);
+      await this.saveReference(reference.referenceId, { bind: 'done' });
+      await this.audit('referenceBound', reference.displayName, 'success', {
+        previousConnection: reference.from.connectionName,
+        connection: target.connectionName,
+      });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const problem = bindRefusal(error, target.displayName);
+      await this.saveReference(reference.referenceId, { bind: 'refused', problem });
+      await this.audit('bindRefused', reference.displayName, 'failure', { connection: target.connectionName, problem });
+    }
+  }
+
+  private async restart(flow: PlannedFlow): Promise<void> {
+    const wanted = this.plan.references.filter(
+      (r) => r.to && r.flowIds.includes(flow.flowId) && this.reference(r.referenceId).bind === 'done',
+    );
+    if (!wanted.length) {
+      // Nothing new to take: leave the flow as it was.
+      await this.saveFlow(flow.flowId, { restart: 'done' });
+      return;
+    }
+    const expected: ExpectedBindings = Object.fromEntries(
+      wanted.map((r) => [r.logicalName, r.to?.connectionName ?? null]),
+    );
+    try {
+      // Reads the flow first: after a crash it neither stops a flow already on the new connections nor skips one
+      // left off halfway.
+      await restartFlow(this.ctx, flow.environmentId, flow.flowId, expected);
+      await this.changed(`restart:${flow.flowId}`);
+      await this.saveFlow(flow.flowId, { restart: 'done' });
+      await this.audit('flowRestarted', flow.displayName, 'success', { flowId: flow.flowId });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const problem = describeError(error).short;
+      await this.saveFlow(flow.flowId, { restart: 'refused', problem });
+      await this.audit('flowRestartRefused', flow.displayName, 'failure', { flowId: flow.flowId, problem });
+    }
+  }
+}
