@@ -33,6 +33,7 @@ import { selectPlanner } from './app/planner/llmPlanner';
 import { getLogger } from './logging/logger';
 import type { OperationKind } from './operations/operationKind';
 import { builtInOperations } from './operations/registry';
+import type { RepointOptions } from './operations/repoint/repointOptions';
 import type { RotationOptions } from './operations/rotation';
 import { openStore } from './store';
 import type { Store } from './store/ports';
@@ -65,6 +66,8 @@ export interface ComposeOptions {
    * instance takes over a killed instance's rotation within seconds.
    */
   rotation?: RotationOptions;
+  /** Re-point job settings (tests shorten its lease and stop it at chosen points). */
+  repoint?: RepointOptions;
   /** Operation kinds to approve and run besides the built-in ones (src/operations/registry.ts). */
   operations?: OperationKind[];
   /**
@@ -134,7 +137,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const operations = builtInOperations({ rotation: options.rotation }).with(...(options.operations ?? []));
+  const operations = builtInOperations({ rotation: options.rotation, repoint: options.repoint }).with(
+    ...(options.operations ?? []),
+  );
   const approvals = new ApprovalsService(ctx, jobs, operations);
   // Scans run in a worker thread, so that a big tenant's scan does not hold chat turns back.
   const scanThread = scanWorkerFor({

@@ -6,6 +6,7 @@
 import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
 import { textReply } from '../cards/reply';
+import { REPOINT_REQUEST_VERB } from '../operations/repoint/definition';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
 import type { ActionResult, BotServices } from './services';
@@ -58,12 +59,8 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
         'Meanwhile, the health report lists the connections owned by people who left.',
       );
     case 'repointReferences':
-      return comingSoon(
-        `Re-pointing ${intent.solutionName ? `${intent.solutionName}'s` : "a solution's"} connection references`,
-        intent.solutionName
-          ? `Meanwhile, "connection references in ${intent.solutionName}" shows what each reference uses now.`
-          : 'Meanwhile, "connection references in <solution>" shows what each reference uses now.',
-      );
+      // The kind's own request button, reached from a sentence: its module finds the solution and builds the preview.
+      return approvals.startRequest(caller, REPOINT_REQUEST_VERB, { solutionName: intent.solutionName ?? '' });
     case 'clarify':
       return intent.choices.length
         ? { reply: { cards: [renderCard('clarify', intent)] } }

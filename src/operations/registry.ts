@@ -3,6 +3,8 @@
  * (see operationKind.ts) and one line in `builtInOperations`; tests may register more through compose().
  */
 import type { OperationKind, OperationPayload, RequestStart } from './operationKind';
+import { repointOperation } from './repoint/definition';
+import type { RepointOptions } from './repoint/repointOptions';
 import { rotationOperation } from './rotation/definition';
 import type { RotationOptions } from './rotation/rotationOptions';
 import { shareOperation } from './share/definition';
@@ -67,8 +69,14 @@ export class OperationRegistry {
 export interface BuiltInOperationsOptions {
   /** Rotation saga settings (tests shorten its lease and polling). */
   rotation?: RotationOptions;
+  /** Re-point job settings (tests shorten its lease and stop it at chosen points). */
+  repoint?: RepointOptions;
 }
 
 export function builtInOperations(options: BuiltInOperationsOptions = {}): OperationRegistry {
-  return new OperationRegistry([shareOperation, rotationOperation(options.rotation)]);
+  return new OperationRegistry([
+    shareOperation,
+    rotationOperation(options.rotation),
+    repointOperation(options.repoint),
+  ]);
 }
