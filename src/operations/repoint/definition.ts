@@ -87,6 +87,13 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
       },
     },
 
+    finalRequest: {
+      verb: REPOINT_UNDO_VERB,
+      title: 'Undo the re-point',
+      tooltip: 'Ask to bind the references to their previous connections again (for 7 days)',
+      offeredFor: (operation) => operation.undoOf === undefined,
+    },
+
     subject(operation) {
       return operation.solutionName;
     },
