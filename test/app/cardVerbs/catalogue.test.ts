@@ -8,9 +8,12 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { CARD_VERBS } from '../../../src/app/cardVerbs/catalogue';
 import { listTemplates } from '../../../src/cards/renderCard';
+import { builtInOperations } from '../../../src/operations/registry';
 
 const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
 const registered = new Set(CARD_VERBS.map((entry) => entry.verb));
+/** Operation kinds' own request buttons are routed by operationRequestVerbs.ts, not listed in the catalogue. */
+const answered = new Set([...registered, ...builtInOperations().requestVerbs()]);
 
 /** The `verb` of every Action.Execute in a template: a literal, or an expression filled in from data. */
 function templateVerbs(name: string): string[] {
@@ -90,7 +93,7 @@ describe('the card verb catalogue', () => {
   });
 
   it('registers every verb a button built in code carries', () => {
-    const unregistered = [...fromCode].filter(([verb]) => !registered.has(verb)).map(([v, files]) => `${v} (${files})`);
+    const unregistered = [...fromCode].filter(([verb]) => !answered.has(verb)).map(([v, files]) => `${v} (${files})`);
     expect(unregistered).toEqual([]);
   });
 
