@@ -62,8 +62,8 @@ async function recordFlowStates(run: RepointRun): Promise<void> {
     const read = await run.ctx.tenant.flows.getFlow(run.saga.environmentId, flow.flowId);
     flows.push({ ...flow, wasOn: read.state === 'Started' });
   }
-  await run.save({ state: 'binding', flows });
   await run.audit('started', 'info', { references: run.saga.references.length, flows: flows.length });
+  await run.save({ state: 'binding', flows });
 }
 
 async function bindNext(run: RepointRun, environment: Environment, progress: Progress): Promise<boolean> {
@@ -71,6 +71,7 @@ async function bindNext(run: RepointRun, environment: Environment, progress: Pro
   const index = references.findIndex((r) => r.outcome === 'pending');
   if (index < 0) {
     const failed = references.every((r) => r.outcome === 'failed');
+    if (failed) await run.audit('finished', 'failure');
     await run.save(
       failed ? { state: 'failed', finishedAt: run.ctx.clock.now().toISOString() } : { state: 'restarting' },
     );
@@ -92,17 +93,18 @@ async function bindNext(run: RepointRun, environment: Environment, progress: Pro
   );
   try {
     await bindReference(run.ctx, environment, reference.referenceId, reference.to);
-    await update({ outcome: 'bound' });
+    // Audited before the record moves on: a crash in between repeats the line rather than losing it.
     await run.audit('reference.bound', 'success', {
       reference: reference.logicalName,
       from: reference.previous ?? null,
       to: reference.to,
     });
+    await update({ outcome: 'bound' });
   } catch (error) {
     if (!isPermanentFailure(error)) throw error;
     const text = describeError(error).short.slice(0, 500);
-    await update({ outcome: 'failed', error: text });
     await run.audit('reference.bound', 'failure', { reference: reference.logicalName, to: reference.to, error: text });
+    await update({ outcome: 'failed', error: text });
   }
   return true;
 }
@@ -120,8 +122,8 @@ async function restartNext(run: RepointRun, progress: Progress): Promise<boolean
   if (index < 0) {
     const trouble =
       run.saga.references.some((r) => r.outcome === 'failed') || flows.some((f) => f.outcome === 'failed');
-    await run.save({ state: trouble ? 'needsAttention' : 'done', finishedAt: run.ctx.clock.now().toISOString() });
     await run.audit('finished', trouble ? 'failure' : 'success');
+    await run.save({ state: trouble ? 'needsAttention' : 'done', finishedAt: run.ctx.clock.now().toISOString() });
     return true;
   }
   const flow = flows[index];
@@ -143,13 +145,13 @@ async function restartNext(run: RepointRun, progress: Progress): Promise<boolean
   );
   try {
     const result = await restartFlow(run.ctx, run.saga.environmentId, flow.flowId, expected);
-    await update({ outcome: result.restarted ? 'restarted' : 'unchanged' });
     await run.audit('flow.restarted', 'success', { flowId: flow.flowId, flow: flow.displayName });
+    await update({ outcome: result.restarted ? 'restarted' : 'unchanged' });
   } catch (error) {
     if (!isPermanentFailure(error)) throw error;
     const text = describeError(error).short.slice(0, 500);
-    await update({ outcome: 'failed', error: text });
     await run.audit('flow.restarted', 'failure', { flowId: flow.flowId, flow: flow.displayName, error: text });
+    await update({ outcome: 'failed', error: text });
   }
   return true;
 }
