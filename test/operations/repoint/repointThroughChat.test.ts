@@ -94,6 +94,13 @@ test('the preview refuses a target the bot cannot use, with the reason, and some
   expect(text).toMatch(/The bot cannot use SharePoint \(TechUser_Sharepoint_PRD\)/);
   expect(text).toMatch(/Vendor onboarding/);
 
+  // The same preview from the button on the solution's references card.
+  const references = await session.say(LYNNE, 'connection references in Vendor Management');
+  expect(said(references.replies)).toMatch(/Re-point references/);
+  const fromCard = await session.click(LYNNE, 'Re-point references');
+  expect(said(fromCard.replies)).toMatch(/Dataverse \(Lee Gu\) → Dataverse \(/);
+  expect(said(fromCard.replies)).toMatch(/The bot cannot use SharePoint \(TechUser_Sharepoint_PRD\)/);
+
   const megan = await session.say(MEGAN, "point Vendor Management's references at the service principal connection");
   expect(said(megan.replies)).toMatch(/Only the owners of Vendor Management and admins/);
   expect(emulator.control.connectionReference(PROD, DV_REF)?.connectionId).toBe(CONNECTIONS.prodLeeDataverse);
@@ -101,7 +108,8 @@ test('the preview refuses a target the bot cannot use, with the reason, and some
 
 test('re-point Vendor Management, approved by Alex, then undo it', async () => {
   await technicalUserSharesWithBot();
-  // The button of a solution's references card, naming the service principal to use.
+  // A button naming the service principal to use among several that fit (the card's own button proposes the first
+  // by name and lists the others).
   session.importCards({
     [LYNNE.id]: [
       {
