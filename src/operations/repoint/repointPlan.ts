@@ -250,8 +250,8 @@ export async function draftRepoint(
     return {
       subject,
       text: why
-        ? `None of ${subject}'s connection references can be re-pointed. ${why}`
-        : `${subject}'s connection references already use connections that do not depend on a person; nothing to re-point.`,
+        ? `None of the connection references of ${subject} can be re-pointed. ${why}`
+        : `The connection references of ${subject} already use connections that do not depend on a person; nothing to re-point.`,
     };
   }
   const movedNames = new Set(moved.map((m) => m.logicalName.toLowerCase()));

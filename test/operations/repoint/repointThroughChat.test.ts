@@ -204,3 +204,14 @@ test('re-point Vendor Management, approved by Alex, then undo it', async () => {
   });
   expect(said(latestCard(session, ALEX))).toMatch(/Put back: VM Dataverse Connection Ref → Dataverse \(Lee Gu\)/);
 }, 90_000);
+
+test("a finding's [Re-point] (an unbound reference, a person's connection in production) opens the preview of its solution", async () => {
+  const report = await session.say(ALEX, 'health report');
+  const buttons = said(report.replies);
+  expect(buttons).toMatch(/"title":"Re-point","verb":"repoint.request"/);
+  const preview = await session.click(ALEX, 'Re-point');
+  // Its unbound Approvals reference has nothing to move to: said, with what to do.
+  expect(said(preview.replies)).toMatch(
+    /None of the connection references of Invoice Approvals can be re-pointed\. .*no service principal or technical user connection of shared_approvals in Contoso PROD/,
+  );
+}, 60_000);
