@@ -14,9 +14,9 @@
  * - Several steps: `run` is called again on every delivery of the job (at least once), so it resumes a saga kept
  *   in the module's own records (keyed by the approval id, as the rotation saga is), and may report each step
  *   through `RunControls.progress` while it goes.
- * - Undo (not built yet): an `undo` of the same shape as `retry` — a button on the approvers' final card, checked
- *   like [Approve] (same tenant, unchanged hash, still entitled), whose `reopen` puts the saga on its compensation
- *   steps, after which the same job runs again; it needs one more generic verb next to approval.retry.
+ * - Undo: a request of its own, started from the finished request's final card by the kind's `finalRequest` (one of
+ *   its `requests` verbs, pressed with the approval id), drafted from what the saga recorded and approved like any
+ *   request (src/operations/repoint/undoRequest.ts).
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
