@@ -59,8 +59,14 @@ export interface Progress {
 async function recordFlowStates(run: RepointRun): Promise<void> {
   const flows = [];
   for (const flow of run.saga.flows) {
-    const read = await run.ctx.tenant.flows.getFlow(run.saga.environmentId, flow.flowId);
-    flows.push({ ...flow, wasOn: read.state === 'Started' });
+    try {
+      const read = await run.ctx.tenant.flows.getFlow(run.saga.environmentId, flow.flowId);
+      flows.push({ ...flow, wasOn: read.state === 'Started' });
+    } catch (error) {
+      // A flow deleted since the preview has nothing to turn off and on.
+      if (!isPermanentFailure(error)) throw error;
+      flows.push({ ...flow, wasOn: false });
+    }
   }
   await run.audit('started', 'info', { references: run.saga.references.length, flows: flows.length });
   await run.save({ state: 'binding', flows });
