@@ -191,3 +191,15 @@ test('a start refused over a connection in error ends needing attention, saying 
   expect(saga?.flows[0].error).toBeTruthy();
   expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Stopped');
 });
+
+test('five runs at once (two instances, a redelivered job): one runs it, the others step aside', async () => {
+  await approved('concurrent');
+  const contexts = [oc.ctx, ...(await Promise.all([1, 2, 3, 4].map(async () => counted(await oc.restart()))))];
+  const results = await Promise.all(contexts.map((ctx) => advanceRepoint(ctx, 'concurrent', noProgress)));
+  // Each is either the finished saga or "held by another" (undefined: its job is delivered again later).
+  expect(results.filter((r) => r?.state === 'done').length).toBeGreaterThanOrEqual(1);
+  expect(results.every((r) => r === undefined || r.state === 'done')).toBe(true);
+  expect((await advanceRepoint(oc.ctx, 'concurrent', noProgress))?.state).toBe('done');
+  expectRepointed();
+  expect(writes).toEqual({ binds: 2, starts: 2 });
+});
