@@ -36,6 +36,7 @@ import { getLogger } from './logging/logger';
 import type { OperationKind } from './operations/operationKind';
 import { builtInOperations } from './operations/registry';
 import type { HandoverOptions } from './operations/handover/handoverOptions';
+import type { RepointOptions } from './operations/repoint/repointOptions';
 import type { RotationOptions } from './operations/rotation';
 import { openStore } from './store';
 import type { Store } from './store/ports';
@@ -70,6 +71,8 @@ export interface ComposeOptions {
   rotation?: RotationOptions;
   /** Handover run settings (tests stop a run at a chosen step, as a killed process would). */
   handover?: HandoverOptions;
+  /** Re-point job settings (tests shorten its lease and stop it at chosen points). */
+  repoint?: RepointOptions;
   /** Operation kinds to approve and run besides the built-in ones (src/operations/registry.ts). */
   operations?: OperationKind[];
   /**
@@ -139,9 +142,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     autoBuild: options.startJobs === true,
   });
   const connections = new ConnectionsService(ctx, { index: tenantIndex });
-  const operations = builtInOperations({ rotation: options.rotation, handover: options.handover }).with(
-    ...(options.operations ?? []),
-  );
+  const operations = builtInOperations({
+    rotation: options.rotation,
+    handover: options.handover,
+    repoint: options.repoint,
+  }).with(...(options.operations ?? []));
   const approvals = new ApprovalsService(ctx, jobs, operations);
   const impact = new ImpactService(ctx, {
     index: tenantIndex,

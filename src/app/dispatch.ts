@@ -7,6 +7,7 @@ import type { Caller } from '../access/caller';
 import { renderCard } from '../cards/renderCard';
 import { textReply } from '../cards/reply';
 import { HANDOVER_REQUEST_VERB } from '../operations/handover/definition';
+import { REPOINT_REQUEST_VERB } from '../operations/repoint/definition';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
 import type { ActionResult, BotServices } from './services';
@@ -60,12 +61,8 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
       // The kind's own request verb, so a sentence and [Hand over] reach the same draft.
       return approvals.startRequest(caller, HANDOVER_REQUEST_VERB, { from: intent.from ?? '', to: intent.to ?? '' });
     case 'repointReferences':
-      return comingSoon(
-        `Re-pointing ${intent.solutionName ? `${intent.solutionName}'s` : "a solution's"} connection references`,
-        intent.solutionName
-          ? `Meanwhile, "connection references in ${intent.solutionName}" shows what each reference uses now.`
-          : 'Meanwhile, "connection references in <solution>" shows what each reference uses now.',
-      );
+      // The kind's own request button, reached from a sentence: its module finds the solution and builds the preview.
+      return approvals.startRequest(caller, REPOINT_REQUEST_VERB, { solutionName: intent.solutionName ?? '' });
     case 'clarify':
       return intent.choices.length
         ? { reply: { cards: [renderCard('clarify', intent)] } }
@@ -74,6 +71,3 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
 }
 
 /** Understood requests whose feature is not built yet: say so, and what helps meanwhile. */
-function comingSoon(what: string, meanwhile: string): ActionResult {
-  return { reply: textReply(`${what} is coming soon: I understood the request, but cannot do it yet. ${meanwhile}`) };
-}

@@ -141,11 +141,30 @@ export function finalCard(
     ],
     result: approval.result ?? '',
     retry: options.retry === true && kind.retry !== undefined,
+    ...finalRequestOf(approval, operations),
     retryTitle: kind.retry?.title ?? '',
     retryTooltip: kind.retry?.tooltip ?? '',
     approvalId: approval.id,
     hash: approval.hash,
   });
+}
+
+/** The kind's request button on a request that ended done or needing attention (e.g. [Undo the re-point]). */
+function finalRequestOf(
+  approval: Approval,
+  operations: OperationRegistry,
+): { finalRequest: boolean; finalRequestTitle: string; finalRequestTooltip: string; finalRequestVerb: string } {
+  const offer = operations.of(approval.operation).finalRequest;
+  const shown =
+    offer !== undefined &&
+    (approval.state === 'done' || approval.state === 'needsAttention') &&
+    offer.offeredFor(approval.operation);
+  return {
+    finalRequest: shown,
+    finalRequestTitle: offer?.title ?? '',
+    finalRequestTooltip: offer?.tooltip ?? '',
+    finalRequestVerb: offer?.verb ?? '',
+  };
 }
 
 /** The card a given person should currently see for this approval. */

@@ -17,7 +17,7 @@ import { personalConnectionsInProduction } from './findings/personalConnectionsI
 import { unboundReferences } from './findings/unboundReferences';
 import { resolveByName } from '../understanding/nameResolution';
 import { withGaps } from './partialResult';
-import { connectorLabel } from './tenantFacts';
+import { connectorLabel, isPersonalConnection, isProductionEnvironment } from './tenantFacts';
 import type { TenantReader } from './tenantReader';
 import { emptySnapshot, type SnapshotSolution, type TenantSnapshot } from './tenantSnapshot';
 
@@ -37,13 +37,22 @@ interface ReferenceRow {
   flags: string;
 }
 
+interface EnvironmentSection {
+  environment: string;
+  rows: ReferenceRow[];
+  /** Offer [Re-point references]: a reference is on a person's connection in production, on none or on a missing one. */
+  repoint: boolean;
+  solutionId: string;
+  environmentId: string;
+}
+
 async function environmentSection(
   reader: TenantReader,
   caller: Caller,
   isAdmin: boolean,
   candidate: Candidate,
   now: Date,
-): Promise<{ environment: string; rows: ReferenceRow[] } | undefined> {
+): Promise<EnvironmentSection | undefined> {
   const { environment, solution } = candidate;
   const [connections, flows, references, solutionFlows, solutions] = await Promise.all([
     reader.connections(environment),
@@ -140,7 +149,19 @@ async function environmentSection(
       };
     })
     .sort((a, b) => Number(b.flags !== '') - Number(a.flags !== '') || a.name.localeCompare(b.name));
-  return { environment: environment.displayName, rows };
+  // References on a person's connection, on none or on a missing one can be re-pointed (src/operations/repoint/).
+  const repoint = shown.some((reference) => {
+    const connection = reference.connectionName ? byName.get(reference.connectionName.toLowerCase()) : undefined;
+    if (!connection) return true;
+    return isProductionEnvironment(environment) && isPersonalConnection(connection);
+  });
+  return {
+    environment: environment.displayName,
+    rows,
+    repoint,
+    solutionId: solution.id,
+    environmentId: environment.id,
+  };
 }
 
 export async function solutionReferencesReply(
@@ -174,7 +195,7 @@ export async function solutionReferencesReply(
     chosen = candidates.filter((c) => c.solution.uniqueName.toLowerCase() === uniqueName);
   }
   const sections = (await Promise.all(chosen.map((c) => environmentSection(reader, caller, isAdmin, c, now)))).filter(
-    (s): s is { environment: string; rows: ReferenceRow[] } => s !== undefined,
+    (s): s is EnvironmentSection => s !== undefined,
   );
   if (!sections.length) {
     const suggestions = resolution.kind === 'none' ? resolution.suggestions : [];

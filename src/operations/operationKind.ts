@@ -14,9 +14,9 @@
  * - Several steps: `run` is called again on every delivery of the job (at least once), so it resumes a saga kept
  *   in the module's own records (keyed by the approval id, as the rotation saga is), and may report each step
  *   through `RunControls.progress` while it goes.
- * - Undo (not built yet): an `undo` of the same shape as `retry` — a button on the approvers' final card, checked
- *   like [Approve] (same tenant, unchanged hash, still entitled), whose `reopen` puts the saga on its compensation
- *   steps, after which the same job runs again; it needs one more generic verb next to approval.retry.
+ * - Undo: a request of its own, started from the finished request's final card by the kind's `finalRequest` (one of
+ *   its `requests` verbs, pressed with the approval id), drafted from what the saga recorded and approved like any
+ *   request (src/operations/repoint/undoRequest.ts).
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
@@ -110,6 +110,19 @@ export interface RetryDefinition<Op extends OperationPayload> {
   reopen(ctx: DomainContext, approval: ApprovalView<Op>, by: string): Promise<boolean>;
 }
 
+/**
+ * A request button on the final card of a finished request (e.g. [Undo the re-point]): one of the kind's own
+ * `requests` verbs, pressed with {approvalId}; its draft checks everything again (who, until when, what is left).
+ */
+export interface FinalRequest<Op extends OperationPayload> {
+  /** One of the kind's `requests` verbs. */
+  verb: string;
+  title: string;
+  tooltip: string;
+  /** Whether a request that ended done or needing attention offers the button (e.g. not on an undo itself). */
+  offeredFor(operation: Op): boolean;
+}
+
 /** A card button that starts a request of this kind (its data comes from the client: check everything). */
 export interface RequestStart<Op extends OperationPayload> {
   draft(ctx: DomainContext, caller: Caller, data: Record<string, unknown>): Promise<DraftResult<Op>>;
@@ -129,6 +142,7 @@ export interface OperationKind<Op extends OperationPayload = OperationPayload> {
   /** Card buttons (verb → draft) that start a request of this kind; sentences reach the same drafts from src/app. */
   readonly requests?: Readonly<Record<string, RequestStart<Op>>>;
   readonly retry?: RetryDefinition<Op>;
+  readonly finalRequest?: FinalRequest<Op>;
 
   /** What audit entries of the request are filed under (the app, the connection names…). */
   subject(operation: Op): string;

@@ -5,6 +5,8 @@
 import { handoverOperation } from './handover/definition';
 import type { HandoverOptions } from './handover/handoverOptions';
 import type { OperationKind, OperationPayload, RequestStart } from './operationKind';
+import { repointOperation } from './repoint/definition';
+import type { RepointOptions } from './repoint/repointOptions';
 import { rotationOperation } from './rotation/definition';
 import type { RotationOptions } from './rotation/rotationOptions';
 import { shareOperation } from './share/definition';
@@ -71,6 +73,8 @@ export interface BuiltInOperationsOptions {
   rotation?: RotationOptions;
   /** Handover run settings (tests stop it at a chosen step). */
   handover?: HandoverOptions;
+  /** Re-point job settings (tests shorten its lease and stop it at chosen points). */
+  repoint?: RepointOptions;
 }
 
 export function builtInOperations(options: BuiltInOperationsOptions = {}): OperationRegistry {
@@ -78,5 +82,6 @@ export function builtInOperations(options: BuiltInOperationsOptions = {}): Opera
     shareOperation,
     rotationOperation(options.rotation),
     handoverOperation(options.handover),
+    repointOperation(options.repoint),
   ]);
 }

@@ -150,11 +150,13 @@ test('a kind registered through compose alone goes from its request card to its 
 test('a kind, a job type or a request verb is registered once', () => {
   const control: LabelControl = { failuresLeft: 0, withdrawn: new Set(), mayNotAsk: new Set(), reopened: 0 };
   const registry = builtInOperations().with(labelFlowOperation(control));
-  expect(registry.all().map((k) => k.kind)).toEqual(['share', 'rotation', 'handover', 'label']);
+  expect(registry.all().map((k) => k.kind)).toEqual(['share', 'rotation', 'handover', 'repoint', 'label']);
   expect(registry.requestVerbs()).toEqual([
     'access.request',
     'rotation.request',
     'handover.request',
+    'repoint.request',
+    'repoint.undo',
     LABEL_REQUEST_VERB,
   ]);
   expect(registry.requestStart(LABEL_REQUEST_VERB)).toBeDefined();

@@ -24,7 +24,7 @@ export type Intent =
   | { kind: 'impact'; subject?: string; subjectType?: 'user' | 'app' | 'connection'; subjectId?: string }
   /** Understood, answered "coming soon": move a leaver's flows and connections to someone else. */
   | { kind: 'handover'; from?: string; to?: string }
-  /** Understood, answered "coming soon": bind a solution's connection references to other connections. */
+  /** Bind a solution's connection references to other connections: drafts a re-point request (src/operations/repoint/). */
   | { kind: 'repointReferences'; solutionName?: string }
   /**
    * Not sure, or a request without its subject: one short card whose buttons send the candidate requests

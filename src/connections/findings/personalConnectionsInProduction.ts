@@ -10,11 +10,13 @@ import { ARTICLES } from './articles';
 import type { RuleFinding } from './finding';
 import { aboutConnection } from './findingAbout';
 import { ownersAndMakers, type GovernanceRule } from './governanceRule';
+import { repointActions } from './repointAction';
 import { flowNames, lookups } from './snapshotLookups';
 
 export function personalConnectionsInProduction(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
   const findings: RuleFinding[] = [];
+  const repoint = repointActions(snapshot);
   for (const connection of snapshot.connections) {
     if (!isProductionEnvironment(look.environmentDisplay(connection.environmentId))) continue;
     const owner = look.user(connection.createdBy.id);
@@ -32,7 +34,11 @@ export function personalConnectionsInProduction(snapshot: TenantSnapshot): RuleF
       owner: ownerName,
       why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it stops when they change password or leave; use a service principal or technical account.`,
       articleId: ARTICLES.connectionOwnership,
-      action: { title: 'Open connections', url: connectionsPageUrl(connection.environmentId) },
+      // Moving the solution's references off it is the fix when there are some; else the maker portal's list.
+      action: repoint.forConnection(connection.environmentId, connection.name) ?? {
+        title: 'Open connections',
+        url: connectionsPageUrl(connection.environmentId),
+      },
       about: aboutConnection(look, connection, flows),
     });
   }

@@ -9,11 +9,13 @@ import { ARTICLES } from './articles';
 import type { RuleFinding } from './finding';
 import { aboutReference } from './findingAbout';
 import { alertMakers, type GovernanceRule } from './governanceRule';
+import { repointActions } from './repointAction';
 import { flowNames, lookups } from './snapshotLookups';
 
 export function unboundReferences(snapshot: TenantSnapshot): RuleFinding[] {
   const look = lookups(snapshot);
   const usage = referenceUsage(snapshot);
+  const repoint = repointActions(snapshot);
   return snapshot.references
     .filter((r) => !r.connectionName)
     .map((reference) => {
@@ -30,9 +32,10 @@ export function unboundReferences(snapshot: TenantSnapshot): RuleFinding[] {
           ? `Bound to no connection, so ${flowNames(flows)} cannot be turned on: bind it to a connection in this environment.`
           : 'Bound to no connection: any flow that uses it cannot be turned on.',
         articleId: ARTICLES.connectionReferences,
-        action: flow?.flowId
-          ? { title: 'Open flow', url: flowPageUrl(reference.environmentId, flow.flowId) }
-          : undefined,
+        // Binding it is the fix: a re-point request when the reference is in a solution, else the flow to fix it in.
+        action:
+          repoint.forReference(reference.environmentId, reference.id) ??
+          (flow?.flowId ? { title: 'Open flow', url: flowPageUrl(reference.environmentId, flow.flowId) } : undefined),
         about: aboutReference(look, reference, flows),
       } satisfies RuleFinding;
     });

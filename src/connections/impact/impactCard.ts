@@ -13,7 +13,7 @@ import type { ImpactQuery, ImpactSubject } from './impactSubject';
 import type { SecretHeld } from './secretHeld';
 
 /** Operations other than rotation and sharing whose buttons appear once such an operation is registered. */
-export type LaterOperation = 'handover' | 'repointReferences';
+export type LaterOperation = 'handover' | 'repoint';
 
 export interface ImpactCardInput {
   subject: ImpactSubject;
@@ -257,7 +257,7 @@ function requests(input: ImpactCardInput) {
   if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
     out.push({ title: 'Hand over', text: `hand over ${subject.user.displayName}'s flows and connections` });
   }
-  if (subject.kind === 'connection' && input.operationAvailable('repointReferences')) {
+  if (subject.kind === 'connection' && input.operationAvailable('repoint')) {
     const solutions = new Set(input.report.entries.flatMap((e) => e.references.flatMap((r) => r.solutions)));
     for (const solution of solutions) {
       out.push({ title: `Re-point references (${solution})`, text: `re-point the ${solution} connection references` });

@@ -1,0 +1,199 @@
+/**
+ * Runs a re-point from wherever its record says it stands until it is finished: record which flows are on, bind
+ * each reference (recording its previous binding first), then turn each flow that was on off and on and verify it
+ * uses the new bindings. Safe to call again after a crash at any point and concurrently: a lease keeps a second
+ * runner out (it gets undefined back: try later), every write is conditional on the version read, and each step
+ * (steps/) reads before it writes. A passing failure (429 past its budget, 5xx, a lost answer) is thrown: the
+ * record stays where it was and the job is delivered again. A refusal is recorded on its reference or flow and
+ * the run goes on with the rest.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DomainContext } from '../../context';
+import { VersionConflictError, type AuditEntry, type StoredRecord } from '../../store/ports';
+import { describeError } from '../../tenant/errors';
+import type { Environment } from '../../tenant/model';
+import type { RepointOptions } from './repointOptions';
+import { FINAL_REPOINT_STATES, loadSaga, REPOINTS, type RepointSaga } from './repointSaga';
+import { bindReference } from './steps/bindReference';
+import { environmentOf } from './steps/environmentOf';
+import { isPermanentFailure } from './steps/permanentFailure';
+import { restartFlow, type ExpectedBindings } from './steps/restartFlow';
+
+type AuditDetails = Record<string, string | number | boolean | null>;
+
+class RepointRun {
+  constructor(
+    readonly ctx: DomainContext,
+    private readonly options: RepointOptions,
+    private current: StoredRecord<RepointSaga>,
+  ) {}
+
+  get saga(): RepointSaga {
+    return this.current.value;
+  }
+
+  async save(patch: Partial<RepointSaga>): Promise<void> {
+    const next: RepointSaga = { ...this.saga, ...patch, updatedAt: this.ctx.clock.now().toISOString() };
+    await this.options.hooks?.beforeSave?.(next);
+    const version = await this.ctx.store.records.put(REPOINTS, next.id, next, { ifVersion: this.current.version });
+    this.current = { key: next.id, value: next, version };
+    await this.options.hooks?.afterSave?.(next);
+  }
+
+  audit(action: string, outcome: AuditEntry['outcome'], details: AuditDetails = {}): Promise<void> {
+    return this.ctx.store.audit.append({
+      actor: 'system',
+      action: `repoint.${action}`,
+      subject: this.saga.solutionName,
+      outcome,
+      correlationId: this.saga.approvalId,
+      details: { environmentId: this.saga.environmentId, ...details },
+    });
+  }
+}
+
+export interface Progress {
+  (text: string): Promise<void>;
+}
+
+async function recordFlowStates(run: RepointRun): Promise<void> {
+  const flows = [];
+  for (const flow of run.saga.flows) {
+    try {
+      const read = await run.ctx.tenant.flows.getFlow(run.saga.environmentId, flow.flowId);
+      flows.push({ ...flow, wasOn: read.state === 'Started' });
+    } catch (error) {
+      // A flow deleted since the preview has nothing to turn off and on.
+      if (!isPermanentFailure(error)) throw error;
+      flows.push({ ...flow, wasOn: false });
+    }
+  }
+  await run.audit('started', 'info', { references: run.saga.references.length, flows: flows.length });
+  await run.save({ state: 'binding', flows });
+}
+
+async function bindNext(run: RepointRun, environment: Environment, progress: Progress): Promise<boolean> {
+  const references = run.saga.references;
+  const index = references.findIndex((r) => r.outcome === 'pending');
+  if (index < 0) {
+    const failed = references.every((r) => r.outcome === 'failed');
+    if (failed) await run.audit('finished', 'failure');
+    await run.save(
+      failed ? { state: 'failed', finishedAt: run.ctx.clock.now().toISOString() } : { state: 'restarting' },
+    );
+    return true;
+  }
+  const reference = references[index];
+  const update = async (patch: Partial<(typeof references)[number]>) =>
+    run.save({ references: run.saga.references.map((r, i) => (i === index ? { ...r, ...patch } : r)) });
+  if (reference.previous === undefined) {
+    // Recorded before the write: after a crash past the write, the reference already names the new connection.
+    const read = await run.ctx.tenant.dataverse.getConnectionReference(environment, reference.referenceId);
+    const previous = read?.connectionName ?? null;
+    const previousName = previous ? await displayNameOf(run, environment.id, previous) : '(none)';
+    await update({ previous, previousName });
+    return true;
+  }
+  await progress(
+    `Step ${index + 1} of ${references.length + run.saga.flows.length}: binding ${reference.displayName} to ${reference.toName}`,
+  );
+  try {
+    await bindReference(run.ctx, environment, reference.referenceId, reference.to);
+    // Audited before the record moves on: a crash in between repeats the line rather than losing it.
+    await run.audit('reference.bound', 'success', {
+      reference: reference.logicalName,
+      from: reference.previous ?? null,
+      to: reference.to,
+    });
+    await update({ outcome: 'bound' });
+  } catch (error) {
+    if (!isPermanentFailure(error)) throw error;
+    const text = describeError(error).short.slice(0, 500);
+    await run.audit('reference.bound', 'failure', { reference: reference.logicalName, to: reference.to, error: text });
+    await update({ outcome: 'failed', error: text });
+  }
+  return true;
+}
+
+async function displayNameOf(run: RepointRun, environmentId: string, connectionName: string): Promise<string> {
+  for await (const c of run.ctx.tenant.connections.listConnections(environmentId)) {
+    if (c.name.toLowerCase() === connectionName.toLowerCase()) return c.displayName;
+  }
+  return connectionName;
+}
+
+async function restartNext(run: RepointRun, progress: Progress): Promise<boolean> {
+  const flows = run.saga.flows;
+  const index = flows.findIndex((f) => f.outcome === 'pending');
+  if (index < 0) {
+    const trouble =
+      run.saga.references.some((r) => r.outcome === 'failed') || flows.some((f) => f.outcome === 'failed');
+    await run.audit('finished', trouble ? 'failure' : 'success');
+    await run.save({ state: trouble ? 'needsAttention' : 'done', finishedAt: run.ctx.clock.now().toISOString() });
+    return true;
+  }
+  const flow = flows[index];
+  const update = (patch: Partial<(typeof flows)[number]>) =>
+    run.save({ flows: run.saga.flows.map((f, i) => (i === index ? { ...f, ...patch } : f)) });
+  if (!flow.wasOn) {
+    await update({ outcome: 'leftOff' });
+    return true;
+  }
+  // What the flow must use afterwards: the new connection of a bound reference, the old one of a refused one.
+  const expected: ExpectedBindings = {};
+  for (const r of run.saga.references) {
+    if (flow.referenceLogicalNames.includes(r.logicalName)) {
+      expected[r.logicalName] = r.outcome === 'bound' ? r.to : (r.previous ?? null);
+    }
+  }
+  await progress(
+    `Step ${run.saga.references.length + index + 1} of ${run.saga.references.length + flows.length}: turning ${flow.displayName} off and on`,
+  );
+  try {
+    const result = await restartFlow(run.ctx, run.saga.environmentId, flow.flowId, expected);
+    await run.audit('flow.restarted', 'success', { flowId: flow.flowId, flow: flow.displayName });
+    await update({ outcome: result.restarted ? 'restarted' : 'unchanged' });
+  } catch (error) {
+    if (!isPermanentFailure(error)) throw error;
+    const text = describeError(error).short.slice(0, 500);
+    await run.audit('flow.restarted', 'failure', { flowId: flow.flowId, flow: flow.displayName, error: text });
+    await update({ outcome: 'failed', error: text });
+  }
+  return true;
+}
+
+/** Advances the saga; undefined when another runner holds it right now (the caller tries again later). */
+export async function advanceRepoint(
+  ctx: DomainContext,
+  sagaId: string,
+  progress: Progress,
+  options: RepointOptions = {},
+): Promise<RepointSaga | undefined> {
+  const ttl = options.leaseTtlMs ?? 120_000;
+  const initial = await loadSaga(ctx.store.records, sagaId);
+  if (!initial) throw new Error(`There is no re-point ${sagaId}.`);
+  if (FINAL_REPOINT_STATES.includes(initial.value.state)) return initial.value;
+  let lease = await ctx.store.leases.acquire(`repoint:${sagaId}`, options.owner ?? randomUUID(), ttl);
+  if (!lease) return undefined;
+  try {
+    // Re-read under the lease: the previous holder may have moved the saga on since the first read.
+    const current = await loadSaga(ctx.store.records, sagaId);
+    if (!current) throw new Error(`There is no re-point ${sagaId}.`);
+    const run = new RepointRun(ctx, options, current);
+    const environment = await environmentOf(ctx, run.saga.environmentId);
+    while (!FINAL_REPOINT_STATES.includes(run.saga.state)) {
+      if (run.saga.state === 'created') await recordFlowStates(run);
+      else if (run.saga.state === 'binding') await bindNext(run, environment, progress);
+      else await restartNext(run, progress);
+      lease = await ctx.store.leases.renew(lease, ttl);
+      if (!lease) return undefined;
+    }
+    return run.saga;
+  } catch (error) {
+    // Another runner (whose lease this one outlived) moved the saga on: stop here, before any further side effect.
+    if (error instanceof VersionConflictError) return undefined;
+    throw error;
+  } finally {
+    if (lease) await ctx.store.leases.release(lease);
+  }
+}

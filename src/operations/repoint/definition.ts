@@ -1,0 +1,164 @@
+/**
+ * "Re-point a solution's connection references" as an approved operation. The solution's owners (owners of its
+ * flows) and the admins may ask (repointPlan.ts builds the preview and the risk notes); the admins (Power Platform
+ * Admins) or the solution's owners approve, re-checked at each click. The job (advanceRepoint.ts) binds each
+ * reference, then turns each flow that was on off and on and verifies it, recording the previous bindings, so that
+ * [Undo the re-point] (undoRequest.ts) can ask, for 7 days, to put them back: a request of the same kind.
+ *
+ * A target the bot's identity may not use is refused in the preview rather than shared with the bot by the job:
+ * sharing a technical user's connection is its owner's decision (docs/deployment.md), and whether the admin API
+ * may share a person's OAuth connection with a service principal is unconfirmed, so the approved job does not
+ * widen anyone's access on its own.
+ */
+import type { OperationKind, OperationOutcome } from '../operationKind';
+import { advanceRepoint } from './advanceRepoint';
+import type { RepointOptions } from './repointOptions';
+import type { RepointOperation } from './repointOperation';
+import { draftRepoint, solutionOwners } from './repointPlan';
+import { insertSaga, newSaga, type RepointSaga } from './repointSaga';
+import { draftUndo, undoableUntil } from './undoRequest';
+
+export const REPOINT_REQUEST_VERB = 'repoint.request';
+export const REPOINT_UNDO_VERB = 'repoint.undo';
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+const day = (iso: string): string => iso.slice(0, 10);
+
+function outcomeOf(saga: RepointSaga): OperationOutcome {
+  const bound = saga.references.filter((r) => r.outcome === 'bound');
+  const failedRefs = saga.references.filter((r) => r.outcome === 'failed');
+  const restarted = saga.flows.filter((f) => f.outcome === 'restarted' || f.outcome === 'unchanged');
+  const leftOff = saga.flows.filter((f) => f.outcome === 'leftOff');
+  const failedFlows = saga.flows.filter((f) => f.outcome === 'failed');
+  const parts: string[] = [];
+  if (bound.length) {
+    parts.push(
+      `${saga.operation.undoOf ? 'Put back' : 'Re-pointed'}: ${bound.map((r) => `${r.displayName} → ${r.toName}`).join('; ')}.`,
+    );
+  }
+  if (restarted.length) {
+    parts.push(
+      `${restarted.map((f) => f.displayName).join(', ')} turned off and on, and verified on the new connections.`,
+    );
+  }
+  if (leftOff.length) parts.push(`${leftOff.map((f) => f.displayName).join(', ')} was off and stays off.`);
+  for (const r of failedRefs) parts.push(`${r.displayName} was not re-pointed: ${r.error ?? 'refused'}.`);
+  for (const f of failedFlows) {
+    parts.push(
+      `${f.displayName} could not be turned on again and is OFF: ${f.error ?? 'refused'}. Fix the cause and turn it on.`,
+    );
+  }
+  const until = undoableUntil(saga);
+  if (until && !saga.operation.undoOf)
+    parts.push(`[Undo the re-point] puts the previous connections back until ${day(until)}.`);
+  const result = parts.join(' ');
+  if (saga.state === 'failed') return { state: 'failed', result: `Nothing was changed. ${result}`.trim() };
+  if (saga.state === 'needsAttention') return { state: 'needsAttention', result, tellAdmins: true };
+  return { state: 'done', result };
+}
+
+export function repointOperation(options: RepointOptions = {}): OperationKind<RepointOperation> {
+  return {
+    kind: 'repoint',
+    // Stored with queued jobs: never rename once released.
+    job: 'repoint.run',
+
+    requests: {
+      // [Re-point references] on a solution's references card or a finding: {solutionId, environmentId,
+      // referenceId?, connectionName?, target?} or {solutionName}. Untrusted: everything is looked up again.
+      [REPOINT_REQUEST_VERB]: {
+        draft(ctx, caller, data) {
+          return draftRepoint(ctx, caller, {
+            solutionName: text(data.solutionName),
+            solutionId: text(data.solutionId),
+            environmentId: text(data.environmentId),
+            referenceId: text(data.referenceId),
+            connectionName: text(data.connectionName),
+            target: text(data.target),
+          });
+        },
+      },
+      // [Undo the re-point] on a finished re-point: {approvalId}.
+      [REPOINT_UNDO_VERB]: {
+        draft(ctx, caller, data) {
+          return draftUndo(ctx, caller, text(data.approvalId) ?? '');
+        },
+      },
+    },
+
+    finalRequest: {
+      verb: REPOINT_UNDO_VERB,
+      title: 'Undo the re-point',
+      tooltip: 'Ask to bind the references to their previous connections again (for 7 days)',
+      offeredFor: (operation) => operation.undoOf === undefined,
+    },
+
+    subject(operation) {
+      return operation.solutionName;
+    },
+
+    describeShort(operation) {
+      return `${operation.undoOf ? 'undo the re-point of' : 're-point the connection references of'} ${operation.solutionName}`;
+    },
+
+    describe(operation) {
+      const facts = [
+        { title: 'Solution', value: `${operation.solutionName} (${operation.environmentName})` },
+        ...operation.references.map((r) => ({
+          title: r.displayName,
+          value: `${r.from?.displayName ?? '(no connection)'} → ${r.to.displayName}`,
+        })),
+        ...operation.flows.map((f) => ({
+          title: `Flow ${f.displayName}`,
+          value: f.onWhenDrafted
+            ? `on: will be turned off and on to use ${f.referenceLogicalNames.length > 1 ? 'the new connections' : 'the new connection'}`
+            : 'off: stays off (it takes the new connection when next turned on)',
+        })),
+        ...operation.refused.map((r) => ({
+          title: `${r.displayName} (not re-pointed)`,
+          value: r.reason,
+        })),
+      ];
+      const undo = operation.undoOf !== undefined;
+      return {
+        title: undo
+          ? `Undo the re-point of ${operation.solutionName}`
+          : `Re-point the connection references of ${operation.solutionName}`,
+        summary: undo
+          ? `put back the previous connections of ${operation.solutionName}'s references (${operation.environmentName})`
+          : `re-point ${operation.references.length} connection reference${operation.references.length > 1 ? 's' : ''} of ${operation.solutionName} (${operation.environmentName})`,
+        facts,
+      };
+    },
+
+    async approvers(ctx, _requesterId, operation) {
+      return { approverIds: [...(await ctx.access.adminIds()), ...operation.solutionOwnerIds], requiredApprovals: 1 };
+    },
+
+    async mayApprove(ctx, caller, approval) {
+      if (await ctx.access.isAdmin(caller)) return true;
+      const op = approval.operation;
+      if (!ctx.access.sameTenant(caller) || !op.solutionOwnerIds.includes(caller.userId)) return false;
+      // Still an owner of one of the solution's flows now, not only when the request was sent.
+      const flows = await Promise.all(
+        op.flows.map((f) => ctx.tenant.flows.getFlow(op.environmentId, f.flowId).catch(() => undefined)),
+      );
+      const owners = await solutionOwners(
+        ctx,
+        op.environmentId,
+        flows.filter((f) => f !== undefined),
+      );
+      return owners.includes(caller.userId);
+    },
+
+    async run(ctx, approval, controls) {
+      // One saga per approval: a job delivered again gets the same record back and resumes it.
+      await insertSaga(ctx.store.records, newSaga(approval.id, approval.operation, ctx.clock.now().toISOString()));
+      const saga = await advanceRepoint(ctx, approval.id, (t) => controls.progress(t), options);
+      // Another worker holds it right now: the queue delivers the job again shortly.
+      if (!saga) throw new Error('The re-point is being run by another worker; retrying.');
+      return outcomeOf(saga);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The re-point kind's own rules, on the demo tenant: who may approve (admins; not someone who is neither admin nor
+ * an owner of the solution's flows), the progress it reports per step, and the undo: offered for 7 days only, and
+ * refused with the reason while the bot cannot use a previous connection.
+ */
+import { CONNECTIONS, ENVIRONMENTS, USERS } from '../../../src/emulator/fixture';
+import type { RunningEmulator } from '../../../src/emulator';
+import { isDrafted, type ApprovalView } from '../../../src/operations/operationKind';
+import { repointOperation } from '../../../src/operations/repoint/definition';
+import type { RepointOperation } from '../../../src/operations/repoint/repointOperation';
+import { draftRepoint } from '../../../src/operations/repoint/repointPlan';
+import { draftUndo } from '../../../src/operations/repoint/undoRequest';
+import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+
+const PROD = ENVIRONMENTS.prod.id;
+const DAY_MS = 86_400_000;
+const kind = repointOperation();
+
+let emulator: RunningEmulator;
+let oc: OperationsContext;
+const caller = (who: 'alex' | 'lynne' | 'megan') => ({
+  userId: USERS[who].id,
+  displayName: USERS[who].displayName,
+  tenantId: emulator.info.tenantId,
+});
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+  emulator.control.reset();
+  oc = await openContext(emulator);
+});
+afterEach(() => oc.close());
+
+async function approvedRepoint(id: string): Promise<ApprovalView<RepointOperation>> {
+  const bot = (await oc.ctx.tenant.self!.principalId())!;
+  await oc.ctx.tenant.connections.modifyPermissions(PROD, 'shared_sharepointonline', CONNECTIONS.prodTechSharePoint, {
+    put: [{ principal: { id: bot, type: 'ServicePrincipal' }, roleName: 'CanView' }],
+  });
+  const drafted = await draftRepoint(oc.ctx, caller('lynne'), {
+    solutionName: 'Vendor Management',
+    target: 'D365-App-Registration',
+  });
+  if (!isDrafted(drafted)) throw new Error(drafted.text);
+  return {
+    id,
+    tenantId: emulator.info.tenantId,
+    requesterId: USERS.lynne.id,
+    requesterName: 'Lynne Robbins',
+    approverIds: [USERS.alex.id],
+    operation: drafted.operation,
+  };
+}
+
+test('admins may approve; someone who is neither admin nor owner of its flows may not', async () => {
+  const approval = await approvedRepoint('approvers');
+  // Lee Gu owns the flows but is disabled: no owner approves, only the admins.
+  expect(approval.operation.solutionOwnerIds).toEqual([]);
+  expect(await kind.mayApprove(oc.ctx, caller('alex'), approval)).toBe(true);
+  expect(await kind.mayApprove(oc.ctx, caller('megan'), approval)).toBe(false);
+  // Named as an owner in the request is not enough: ownership is read again at the click.
+  const claimed = { ...approval, operation: { ...approval.operation, solutionOwnerIds: [USERS.megan.id] } };
+  expect(await kind.mayApprove(oc.ctx, caller('megan'), claimed)).toBe(false);
+});
+
+test('the run reports each step, then offers the undo for 7 days, refused while the bot cannot use the old connections', async () => {
+  const approval = await approvedRepoint('progress');
+  const steps: string[] = [];
+  const outcome = await kind.run(oc.ctx, approval, { progress: async (text) => void steps.push(text) });
+  expect(outcome.state).toBe('done');
+  expect(steps).toEqual([
+    'Step 1 of 4: binding VM Dataverse Connection Ref to Dataverse (D365-App-Registration)',
+    'Step 2 of 4: binding VM SharePoint Connection Ref to SharePoint (TechUser_Sharepoint_PRD)',
+    'Step 3 of 4: turning Vendor onboarding off and on',
+    'Step 4 of 4: turning Nightly export off and on',
+  ]);
+  expect(outcome.result).toMatch(/\[Undo the re-point\] puts the previous connections back until/);
+
+  // Lee's connections are not shared with the bot: the undo says so rather than failing at the bind.
+  const refused = await draftUndo(oc.ctx, caller('lynne'), 'progress');
+  expect(isDrafted(refused)).toBe(false);
+  expect(!isDrafted(refused) && refused.text).toMatch(/The bot cannot use Dataverse \(Lee Gu\)/);
+
+  const bot = (await oc.ctx.tenant.self!.principalId())!;
+  for (const [connector, name] of [
+    ['shared_commondataserviceforapps', CONNECTIONS.prodLeeDataverse],
+    ['shared_sharepointonline', CONNECTIONS.prodLeeSharePoint],
+  ]) {
+    await oc.ctx.tenant.connections.modifyPermissions(PROD, connector, name, {
+      put: [{ principal: { id: bot, type: 'ServicePrincipal' }, roleName: 'CanView' }],
+    });
+  }
+  const undo = await draftUndo(oc.ctx, caller('lynne'), 'progress');
+  expect(isDrafted(undo) && undo.operation.references.map((r) => r.to.name)).toEqual([
+    CONNECTIONS.prodLeeDataverse,
+    CONNECTIONS.prodLeeSharePoint,
+  ]);
+  expect(isDrafted(undo) && undo.riskNotes.join(' ')).toMatch(/even where they sign in as a person/);
+  // Megan is neither admin nor owner.
+  const notHers = await draftUndo(oc.ctx, caller('megan'), 'progress');
+  expect(!isDrafted(notHers) && notHers.refused).toBe(true);
+
+  oc.clock.advance(8 * DAY_MS);
+  const late = await draftUndo(oc.ctx, caller('lynne'), 'progress');
+  expect(!isDrafted(late) && late.text).toMatch(/can no longer be undone here: undo is offered for 7 days/);
+});
