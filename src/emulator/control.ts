@@ -13,6 +13,7 @@
  *   POST {control}/userToken    {"upn","scope"}                      → {"access_token"}
  */
 import type { EmulatorCore } from './core';
+import type { LatencyGate } from './latencyGate';
 import { apiError, jsonBody, ok, type RequestContext } from './http';
 import { resourceOf, userAccessToken } from './identityApi';
 import { route, type Route } from './route';
@@ -34,6 +35,8 @@ export interface EmulatorControl {
   reset(): void;
   /** An access token for a demo user, for `scope` (e.g. https://service.flow.microsoft.com/.default). */
   userToken(upn: string, scope: string): string;
+  /** Keeps requests with injected latency in flight until released (in-process tests of concurrency limits). */
+  latencyGate: LatencyGate;
 }
 
 export function controlFor(core: EmulatorCore): EmulatorControl {
@@ -46,6 +49,7 @@ export function controlFor(core: EmulatorCore): EmulatorControl {
     issuedSecrets: () => [...core.issued],
     requestCount: (api) => core.requestCount(api),
     reset: () => core.reset(),
+    latencyGate: core.latencyGate,
     userToken: (upn, scope) => {
       const user = core.state.index.usersByUpn.get(upn.toLowerCase());
       if (!user) throw new Error(`no demo user ${upn}`);
