@@ -118,6 +118,8 @@ export class NotificationsService {
   private readonly digests: DigestArchive;
   private cron?: Cron;
   private readonly background = new Set<Promise<unknown>>();
+  /** The outbox, its sender lease, Teams' windows and the scanner lease keep the bot's time, as the store does. */
+  private readonly epochMs = (): number => this.ctx.clock.now().getTime();
 
   constructor(
     private readonly ctx: DomainContext,
@@ -135,7 +137,8 @@ export class NotificationsService {
       ledger: this.ledger,
       subscriptions: this.subscriptions,
       delivery,
-      limiter: options.limiter ?? teamsRateLimiter(),
+      limiter: options.limiter ?? teamsRateLimiter({ now: this.epochMs }),
+      now: this.epochMs,
       concurrency: options.deliveryConcurrency,
       claimMs: options.claimMs,
       senderLeaseMs: options.senderLeaseMs,
@@ -180,7 +183,10 @@ export class NotificationsService {
     if (!(await this.ctx.access.isAdmin(caller))) return textReply('Only Power Platform admins can start a scan.');
     let lease: HeldScanLease;
     try {
-      lease = await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
+      lease = await HeldScanLease.take(this.ctx.store.leases, {
+        ttlMs: this.options.scanLeaseTtlMs,
+        now: this.epochMs,
+      });
     } catch (error) {
       if (error instanceof ScanAlreadyRunningError) {
         return textReply('A scan is already running; its digest follows when it ends.');
@@ -217,7 +223,10 @@ export class NotificationsService {
   private async runScanJob(request: ScanJob, job: JobContext): Promise<void> {
     let lease: HeldScanLease;
     try {
-      lease = await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
+      lease = await HeldScanLease.take(this.ctx.store.leases, {
+        ttlMs: this.options.scanLeaseTtlMs,
+        now: this.epochMs,
+      });
     } catch (error) {
       if (!(error instanceof ScanAlreadyRunningError)) throw error;
       const waits = (request.waits ?? 0) + 1;
@@ -286,7 +295,7 @@ export class NotificationsService {
   async runScan(options: { dryRun?: boolean; onProgress?: ScanProgressListener } = {}): Promise<ScanResult> {
     const lease = options.dryRun
       ? undefined
-      : await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
+      : await HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs, now: this.epochMs });
     const progress = options.onProgress && { onProgress: options.onProgress };
     return (await this.scanHolding(lease, options.dryRun === true, undefined, progress)).result;
   }
