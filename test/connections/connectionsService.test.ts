@@ -5,13 +5,13 @@
 import type { AdaptiveCard } from '../../src/cards/renderCard';
 import type { Reply } from '../../src/cards/reply';
 import { ConnectionsService } from '../../src/connections/connectionsService';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 
-let domain: TestDomain;
+let domain: TestComposition;
 let service: ConnectionsService;
 
 beforeAll(async () => {
-  domain = await startTestDomain();
+  domain = await startTestComposition();
   service = new ConnectionsService(domain.ctx);
 });
 afterAll(() => domain.close());

@@ -3,12 +3,10 @@
  * dry run's findings and recipients, once-only notification across scans and restarts, the next threshold after
  * the clock moves, a partial scan, the scanner lease, and the subscription commands.
  */
-import * as path from 'node:path';
 import { NotificationsService } from '../../src/notifications/notificationsService';
 import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scanLease';
 import type { ScanResult } from '../../src/notifications/scanResult';
-import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';
 
 const DAY = 86_400_000;
@@ -31,13 +29,13 @@ function itemsOf(card: unknown): string[] {
 }
 
 describe('proactive notifications on the demo tenant', () => {
-  let domain: TestDomain;
+  let domain: TestComposition;
   let sink: LimitEnforcingSink;
   let service: NotificationsService;
   let dryRun: ScanResult;
 
   beforeAll(async () => {
-    domain = await startTestDomain();
+    domain = await startTestComposition();
     sink = new LimitEnforcingSink();
     service = new NotificationsService(domain.ctx, sink);
     dryRun = await service.runScan({ dryRun: true });
@@ -93,14 +91,10 @@ describe('proactive notifications on the demo tenant', () => {
 
     expect((await service.runScan()).deliveries).toEqual([]);
 
-    const restartedStore = openSqliteStore({ file: path.join(domain.dir, 'store.sqlite') });
-    try {
-      const restarted = new NotificationsService({ ...domain.ctx, store: restartedStore }, sink);
-      expect((await restarted.runScan()).deliveries).toEqual([]);
-      await restarted.drainDeliveries();
-    } finally {
-      await restartedStore.close();
-    }
+    const restartedProcess = await domain.restart();
+    const restarted = new NotificationsService(restartedProcess.ctx, sink);
+    expect((await restarted.runScan()).deliveries).toEqual([]);
+    await restarted.drainDeliveries();
     await service.drainDeliveries();
     expect(sink.total).toBe(sentBefore);
   });

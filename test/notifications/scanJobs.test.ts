@@ -8,7 +8,7 @@ import type { Reply } from '../../src/cards/reply';
 import { JobRunner } from '../../src/jobs/jobRunner';
 import { NotificationsService, SCAN_JOB, SCAN_RUNS } from '../../src/notifications/notificationsService';
 import { SCANNER_LEASE } from '../../src/notifications/scanLease';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';
 import { waitFor } from '../support/waitFor';
 
@@ -18,13 +18,13 @@ const isProgress = (reply: Reply) => /^(Reading |Checking |Tenant scan complete:
 const digestsAndNotes = (replies: Reply[] | undefined) => (replies ?? []).filter((r) => !isProgress(r));
 
 describe('tenant scans as durable jobs', () => {
-  let domain: TestDomain;
+  let domain: TestComposition;
   let sink: LimitEnforcingSink;
   let jobs: JobRunner;
   let service: NotificationsService;
 
   beforeAll(async () => {
-    domain = await startTestDomain();
+    domain = await startTestComposition();
     sink = new LimitEnforcingSink();
     jobs = new JobRunner(domain.ctx, { visibilityTimeoutMs: 400 });
     service = new NotificationsService(domain.ctx, sink, { jobs, scanWaitMs: 100 });

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/clock';
 import type { ScanProgress } from '../../src/notifications/scanProgress';
 import { MIN_INTERVAL_MS, scanProgressCardKey, ScanProgressNotices } from '../../src/notifications/scanProgressNotices';
 import { adaptiveCardProblems } from '../cards/adaptiveCardProblems';
-import { RecordingNotifier } from '../support/domainContext';
+import { RecordingNotifier } from '../support/testComposition';
 
 class FixedClock implements Clock {
   constructor(private ms = Date.parse('2026-12-04T08:00:00Z')) {}

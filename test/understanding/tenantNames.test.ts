@@ -1,12 +1,12 @@
 /** The tenant's names as understanding reads them from the demo tenant, and what happens when it cannot. */
 import { TenantNames, loadNames, type TenantName } from '../../src/understanding';
-import { PERSONAS, startTestDomain, type TestDomain } from '../support/domainContext';
+import { USERS, startTestComposition, type TestComposition } from '../support/testComposition';
 
-let domain: TestDomain;
+let domain: TestComposition;
 let names: TenantName[];
 
 beforeAll(async () => {
-  domain = await startTestDomain();
+  domain = await startTestComposition();
   names = await loadNames(domain.ctx.tenant);
 });
 
@@ -19,7 +19,7 @@ const named = (type: TenantName['type'], name: string) => names.find((n) => n.ty
 test('reads flows with their creator, solutions once, apps, people with their other names, environments', () => {
   expect(named('flow', 'Weekly report')).toMatchObject({
     environmentName: 'Contoso DEV',
-    visibleTo: [PERSONAS.megan.userId.toLowerCase()],
+    visibleTo: [USERS.megan.id.toLowerCase()],
   });
   expect(names.filter((n) => n.type === 'solution' && n.name === 'ABCSOL')).toHaveLength(1);
   expect(named('app', 'CoE-Sync-SP')).toBeDefined();
@@ -34,8 +34,8 @@ test('reads flows with their creator, solutions once, apps, people with their ot
 test('connections are named by connector, visible to the people who own one', () => {
   const outlook = named('connection', 'Office 365 Outlook');
   expect(outlook?.aliases?.map((a) => a.text)).toContain('outlook');
-  expect(outlook?.visibleTo).toContain(PERSONAS.megan.userId.toLowerCase());
-  expect(outlook?.visibleTo).not.toContain(PERSONAS.isaiah.userId.toLowerCase());
+  expect(outlook?.visibleTo).toContain(USERS.megan.id.toLowerCase());
+  expect(outlook?.visibleTo).not.toContain(USERS.isaiah.id.toLowerCase());
   expect(named('connection', 'SQL Server')?.aliases?.map((a) => a.text)).toContain('sql');
 });
 
