@@ -48,6 +48,8 @@ export interface ComposeOptions {
    * domain asked to deliver without going through delivery.
    */
   notifier?: Notifier;
+  /** Reuse a knowledge answerer (it takes a few hundred ms to build; tests compose many bots in one process). */
+  answerer?: Answerer;
   /**
    * Start the background workers — job runner, scan schedule, notification outbox (the server does; the chat
    * CLI drains them after each input instead).
@@ -124,7 +126,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   });
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
 
-  const answerer = createAnswerer(loadKnowledgeBase());
+  const answerer = options.answerer ?? createAnswerer(loadKnowledgeBase());
   const jobs = new JobRunner(ctx, options.jobRunner);
   // Per-user views look the caller's items up in the tenant index (kept by each scan, built in the background when
   // an instance has none) and read live only what they show.

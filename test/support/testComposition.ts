@@ -14,6 +14,7 @@ import { AdjustableClock } from '../../src/clock';
 import { compose, type ComposeOptions, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import type { DomainContext, Notifier } from '../../src/context';
+import { createAnswerer, loadKnowledgeBase, type Answerer } from '../../src/knowledge';
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../src/emulator';
 import { TENANT_ID, USERS, type DemoUser } from '../../src/emulator/fixture';
 import { SQLITE_FILE_NAME } from '../../src/store';
@@ -72,6 +73,9 @@ export interface TestComposition {
   close(): Promise<void>;
 }
 
+/** Built once per test process: the articles do not change between compositions. */
+let sharedAnswerer: Answerer | undefined;
+
 const isRunning = (emulator: TestCompositionOptions['emulator']): emulator is RunningEmulator =>
   emulator !== undefined && 'control' in emulator;
 
@@ -93,7 +97,14 @@ export async function startTestComposition(options: TestCompositionOptions = {})
     const clock = new AdjustableClock();
     const notifier = new RecordingNotifier();
     const open = async () => {
-      const composition = await compose(config, { ...options.compose, emulator, clock, notifier });
+      sharedAnswerer ??= createAnswerer(loadKnowledgeBase());
+      const composition = await compose(config, {
+        ...options.compose,
+        emulator,
+        clock,
+        notifier,
+        answerer: sharedAnswerer,
+      });
       compositions.push(composition);
       return composition;
     };
