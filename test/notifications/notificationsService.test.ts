@@ -8,11 +8,12 @@ import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/
 import type { ScanResult } from '../../src/notifications/scanResult';
 import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';
+import { USERS } from '../../src/emulator/fixture';
 
 const DAY = 86_400_000;
-const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
-const LYNNE = 'user:00000000-0000-0000-0000-0000000000025';
-const MEGAN = 'user:00000000-0000-0000-0000-0000000000021';
+const ALEX = `user:${USERS.alex.id}`;
+const LYNNE = `user:${USERS.lynne.id}`;
+const MEGAN = `user:${USERS.megan.id}`;
 
 function itemsOf(card: unknown): string[] {
   const out: string[] = [];

@@ -8,8 +8,9 @@ import { SCAN_RUNS } from '../../src/notifications/notificationsService';
 import { startBotInstances, type BotInstances } from '../support/botInstances';
 import type { TeamsUser } from '../support/teamsClient';
 import { waitFor } from '../support/waitFor';
+import { USERS } from '../../src/emulator/fixture';
 
-const ALEX: TeamsUser = { id: '00000000-0000-0000-0000-0000000000020', displayName: 'Alex Wilber' };
+const ALEX: TeamsUser = { id: USERS.alex.id, displayName: 'Alex Wilber' };
 
 let instances: BotInstances;
 

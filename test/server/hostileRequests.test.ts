@@ -16,9 +16,10 @@ import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { configureLogging } from '../../src/logging/logger';
 import { MAX_BODY_BYTES, startServer, type RunningServer } from '../../src/server';
+import { TENANT_ID, USERS } from '../../src/emulator/fixture';
 
-const TENANT = '00000000-0000-0000-0000-0000000000001';
-const MEGAN = '00000000-0000-0000-0000-0000000000021';
+const TENANT = TENANT_ID;
+const MEGAN = USERS.megan.id;
 
 function message(text: string, extra: Record<string, unknown> = {}) {
   return {
@@ -280,7 +281,7 @@ describe('hostile requests at the front door', () => {
           details: { reason: 'unknownApproval' },
         });
       }
-      const alex = { id: '29:alex', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
+      const alex = { id: '29:alex', aadObjectId: USERS.alex.id };
       const answer = await send(server, json(message('audit', { from: alex })));
       expect(answer.status).toBe(200);
       expect(answer.body).toMatch(/Audit log/);
