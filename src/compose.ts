@@ -51,6 +51,13 @@ export interface ComposeOptions {
   store?: Store;
   clock?: Clock;
   /**
+   * Where the domain's notifications go instead of the outbox. Domain tests record them here, to check what the
+   * domain asked to deliver without going through delivery.
+   */
+  notifier?: Notifier;
+  /** Reuse a knowledge answerer (it takes a few hundred ms to build; tests compose many bots in one process). */
+  answerer?: Answerer;
+  /**
    * Start the background workers — job runner, scan schedule, notification outbox (the server does; the chat
    * CLI drains them after each input instead).
    */
@@ -87,6 +94,7 @@ export interface Composition {
   ctx: DomainContext;
   services: BotServices;
   jobs: JobRunner;
+  approvals: ApprovalsService;
   notifications: NotificationsService;
   /** Who owns what in the tenant, for per-user views (kept by scans; see TenantIndexSource). */
   tenantIndex: TenantIndexSource;
@@ -118,12 +126,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   if (config.demoMode) log.info('demo mode: using the built-in demo tenant (set TENANT_ID to manage a real tenant)');
 
   const emulatorInfo = emulator?.info ?? external;
-  const store = options.store ?? (await openStore(config));
-  const { tenant, tenantId } = tenantPortsFor(config, emulatorInfo, options.tenantPorts);
   const clock = options.clock ?? (config.demoMode ? new AdjustableClock() : systemClock);
+  // The store's queue and leases keep the bot's time, so a test that moves the clock moves them too.
+  const store = options.store ?? (await openStore(config, { clock }));
+  const { tenant, tenantId } = tenantPortsFor(config, emulatorInfo, options.tenantPorts);
   // Every notification goes into the persistent, rate-limited outbox (the notifications service owns it; it is
   // built below, from this ctx), which delivers once the bot adapter is attached (DeferredDelivery).
-  const notifier: Notifier = { send: (list) => notifications.notifier.send(list) };
+  const notifier: Notifier = options.notifier ?? { send: (list) => notifications.notifier.send(list) };
   const delivery = new DeferredDelivery();
   const access = new AccessPolicy(tenant.directory, {
     adminsGroup: config.ADMINS_GROUP,
@@ -132,7 +141,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   });
   const ctx: DomainContext = { config, tenant, store, access, clock, notifier };
 
-  const answerer = createAnswerer(loadKnowledgeBase());
+  const answerer = options.answerer ?? createAnswerer(loadKnowledgeBase());
   // The scan CLI keeps its jobs in memory: its scan is a job like the bot's, but no running bot may take it.
   const jobQueue = options.inMemoryJobs ? new InMemoryJobQueue(clock) : store.jobs;
   const jobs = new JobRunner({ store: { jobs: jobQueue, audit: store.audit } }, options.jobRunner);
@@ -203,6 +212,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     ctx,
     services,
     jobs,
+    approvals,
     notifications,
     tenantIndex,
     emulator,

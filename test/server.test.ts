@@ -9,6 +9,7 @@ import { compose } from '../src/compose';
 import { loadConfig } from '../src/config';
 import { MAX_BODY_BYTES, startServer, type RunningServer } from '../src/server';
 import { startTokenIssuer, type TokenIssuer } from './support/botFrameworkTokens';
+import { TENANT_ID, USERS } from '../src/emulator/fixture';
 
 const BOT_ID = '6f3c3c8e-1111-4222-8333-944444444444';
 const SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
@@ -20,14 +21,14 @@ function message(text: string) {
     text,
     channelId: 'msteams',
     serviceUrl: SERVICE_URL,
-    from: { id: '29:megan', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+    from: { id: '29:megan', name: 'Megan Bowen', aadObjectId: USERS.megan.id },
     recipient: { id: `28:${BOT_ID}`, name: 'Connection Ops' },
     conversation: {
       id: 'personal-megan',
       conversationType: 'personal',
-      tenantId: '00000000-0000-0000-0000-0000000000001',
+      tenantId: TENANT_ID,
     },
-    channelData: { tenant: { id: '00000000-0000-0000-0000-0000000000001' } },
+    channelData: { tenant: { id: TENANT_ID } },
     deliveryMode: 'expectReplies',
   };
 }
@@ -108,7 +109,7 @@ describe('server with a bot id', () => {
       BOT_ID,
       BOT_PASSWORD: 'not-used-for-inbound-validation',
       BOT_TYPE: 'SingleTenant',
-      BOT_TENANT_ID: '00000000-0000-0000-0000-0000000000001',
+      BOT_TENANT_ID: TENANT_ID,
     });
     server = await startServer(await compose(config), {
       port: 0,

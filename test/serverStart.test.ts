@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TENANT_ID, USERS } from '../src/emulator/fixture';
 
 const root = path.resolve(__dirname, '..');
 
@@ -94,12 +95,12 @@ describe('graceful shutdown', () => {
         text: 'show my connections',
         channelId: 'msteams',
         serviceUrl: 'https://smba.trafficmanager.net/amer/',
-        from: { id: '29:megan', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+        from: { id: '29:megan', aadObjectId: USERS.megan.id },
         recipient: { id: '28:bot' },
         conversation: {
           id: 'personal-megan',
           conversationType: 'personal',
-          tenantId: '00000000-0000-0000-0000-0000000000001',
+          tenantId: TENANT_ID,
         },
         deliveryMode: 'expectReplies',
       }),

@@ -14,6 +14,7 @@
  *   GET  {control}/flow, GET {control}/connectionReference, POST {control}/manager (see stateControl.ts)
  */
 import type { EmulatorCore } from './core';
+import type { LatencyGate } from './latencyGate';
 import { apiError, jsonBody, ok, type RequestContext } from './http';
 import { resourceOf, userAccessToken } from './identityApi';
 import { route, type Route } from './route';
@@ -49,6 +50,8 @@ export interface EmulatorControl {
   connectionReference(environmentId: string, logicalName: string): ReferenceSnapshot | undefined;
   /** Sets (null: removes) a user's manager, by UPN or object id. */
   setManager(user: string, manager: string | null): void;
+  /** Keeps requests with injected latency in flight until released (in-process tests of concurrency limits). */
+  latencyGate: LatencyGate;
 }
 
 export function controlFor(core: EmulatorCore): EmulatorControl {
@@ -61,6 +64,7 @@ export function controlFor(core: EmulatorCore): EmulatorControl {
     issuedSecrets: () => [...core.issued],
     requestCount: (api) => core.requestCount(api),
     reset: () => core.reset(),
+    latencyGate: core.latencyGate,
     userToken: (upn, scope) => {
       const user = core.state.index.usersByUpn.get(upn.toLowerCase());
       if (!user) throw new Error(`no demo user ${upn}`);

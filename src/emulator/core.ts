@@ -5,6 +5,7 @@
  */
 import { FaultPlan } from './faults';
 import type { ApiName, Caller } from './http';
+import { LatencyGate } from './latencyGate';
 import { Throttle } from './throttle';
 import type { TenantState } from './tenantState';
 
@@ -43,6 +44,8 @@ export class EmulatorCore {
   state: TenantState;
   faults: FaultPlan;
   readonly throttle = new Throttle();
+  /** Lets a test keep requests with injected latency in flight until it says so (see latencyGate.ts). */
+  readonly latencyGate = new LatencyGate();
   private clockOffsetMs = 0;
   private propagationOverrideMs: number | undefined;
   readonly issued: string[] = [];

@@ -91,7 +91,10 @@ async function handle(core: EmulatorCore, routes: Route[], req: IncomingMessage,
     const wait = async (): Promise<void> => {
       if (waited) return;
       waited = true;
-      if (faults.latencyMs) await sleep(faults.latencyMs);
+      if (faults.latencyMs) {
+        await sleep(faults.latencyMs);
+        await core.latencyGate.pass();
+      }
     };
     if (!concurrency) await wait();
     const answer = async (reply: Reply, withRequestId = false): Promise<void> => {

@@ -61,6 +61,8 @@ export class NotificationsService {
   private readonly commands: SubscriptionCommands;
   private readonly scanJobs: ScanJobs;
   private readonly schedule: ScanSchedule;
+  /** The outbox, its sender lease, Teams' windows and the scanner lease keep the bot's time, as the store does. */
+  private readonly epochMs = (): number => this.ctx.clock.now().getTime();
 
   /** Scans run as jobs of `jobs` (the composition root's runner; the scan CLI's and tests' run on a queue in memory). */
   constructor(
@@ -80,7 +82,8 @@ export class NotificationsService {
       ledger: this.ledger,
       subscriptions: this.subscriptions,
       delivery,
-      limiter: options.limiter ?? teamsRateLimiter(),
+      limiter: options.limiter ?? teamsRateLimiter({ now: this.epochMs }),
+      now: this.epochMs,
       concurrency: options.deliveryConcurrency,
       claimMs: options.claimMs,
       senderLeaseMs: options.senderLeaseMs,

@@ -4,6 +4,7 @@
  * loaded only when chosen, so the default start-up stays light.
  */
 import { join } from 'node:path';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Store } from './ports';
 import { openSqliteStore } from './sqlite/openSqliteStore';
@@ -19,17 +20,19 @@ export type StoreConfig = Pick<
 
 export const SQLITE_FILE_NAME = 'connection-ops.sqlite';
 
-export async function openStore(config: StoreConfig): Promise<Store> {
-  if (config.STORAGE === 'sqlite') return openSqliteStore({ file: join(config.DATA_DIR, SQLITE_FILE_NAME) });
+/** `clock`: when jobs become visible and leases run out (compose passes the bot's clock). */
+export async function openStore(config: StoreConfig, options: { clock?: Clock } = {}): Promise<Store> {
+  const { clock } = options;
+  if (config.STORAGE === 'sqlite') return openSqliteStore({ file: join(config.DATA_DIR, SQLITE_FILE_NAME), clock });
 
   const { openAzureStore } = await import('./azure/openAzureStore');
   if (config.AZURE_STORAGE_CONNECTION_STRING) {
-    return openAzureStore({ connectionString: config.AZURE_STORAGE_CONNECTION_STRING });
+    return openAzureStore({ connectionString: config.AZURE_STORAGE_CONNECTION_STRING, clock });
   }
   if (config.AZURE_STORAGE_ACCOUNT_URL) {
     const { DefaultAzureCredential } = await import('@azure/identity');
     const credential = new DefaultAzureCredential({ managedIdentityClientId: config.MANAGED_IDENTITY_CLIENT_ID });
-    return openAzureStore({ accountUrl: config.AZURE_STORAGE_ACCOUNT_URL, credential });
+    return openAzureStore({ accountUrl: config.AZURE_STORAGE_ACCOUNT_URL, credential, clock });
   }
   throw new Error('STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL.');
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cardActionProblem } from '../../src/app/cardActionGuard';
+import { USERS } from '../../src/emulator/fixture';
 
 describe('card action data', () => {
   it.each([
@@ -20,10 +21,7 @@ describe('card action data', () => {
         flowId: randomUUID(),
       },
     ],
-    [
-      'digest.page',
-      { digestId: '2026-12-04T21:19:23.451Z-c2278ef9|user:00000000-0000-0000-0000-0000000000020', page: 2 },
-    ],
+    ['digest.page', { digestId: `2026-12-04T21:19:23.451Z-c2278ef9|user:${USERS.alex.id}`, page: 2 }],
     ['digest.page', { digestId: '2026-12-04T08:00:00.000Z-scheduled|conversation:19:abc-DEF_1@thread.tacv2', page: 3 }],
     ['connections.view', { view: 'broken', flowName: 'Weekly report (copy)', withinDays: 30 }],
     ['request.send', { draftId: randomUUID(), justification: 'Needed for the quarterly close.' }],

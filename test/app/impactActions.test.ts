@@ -7,7 +7,7 @@ import type { BotServices } from '../../src/app/services';
 import type { Reply } from '../../src/cards/reply';
 import { ImpactService } from '../../src/connections/impact/impactService';
 import { startHarness, type Harness } from '../approvals/harness';
-import { callerFor } from '../support/domainContext';
+import { callerFor } from '../support/testComposition';
 import { cardClicker, type Click } from '../support/cardClicks';
 
 let h: Harness;

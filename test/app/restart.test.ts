@@ -11,12 +11,13 @@ import { ChatSession, type ChatUser } from '../../src/app/chatSession';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { USERS } from '../../src/emulator/fixture';
 
 const user = (id: string, displayName: string, upn: string): ChatUser => ({ id, displayName, userPrincipalName: upn });
-const ALEX = user('00000000-0000-0000-0000-0000000000020', 'Alex Wilber', 'alexw@example.com');
-const MEGAN = user('00000000-0000-0000-0000-0000000000021', 'Megan Bowen', 'meganb@example.com');
-const ADELE = user('00000000-0000-0000-0000-0000000000022', 'Adele Vance', 'adelev@example.com');
-const ISAIAH = user('00000000-0000-0000-0000-0000000000023', 'Isaiah Langer', 'isaiah@example.com');
+const ALEX = user(USERS.alex.id, 'Alex Wilber', 'alexw@example.com');
+const MEGAN = user(USERS.megan.id, 'Megan Bowen', 'meganb@example.com');
+const ADELE = user(USERS.adele.id, 'Adele Vance', 'adelev@example.com');
+const ISAIAH = user(USERS.isaiah.id, 'Isaiah Langer', 'isaiah@example.com');
 
 const said = (value: unknown): string => JSON.stringify(value).replace(/\\"/g, '"');
 

@@ -23,8 +23,8 @@ test('Alex approves Megan’s rotation: the saga runs, cards end done, Megan’s
   expect(cardText(confirm)).toMatch(/This app user holds System Administrator in Contoso PROD/);
 
   const recipients = sent.notifications.map((n) => n.toUserId).sort();
-  expect(recipients).toEqual([USERS.alex.userId, USERS.isaiah.userId].sort());
-  const alexCard = sent.notifications.find((n) => n.toUserId === USERS.alex.userId)?.reply.cards[0];
+  expect(recipients).toEqual([USERS.alex.id, USERS.isaiah.id].sort());
+  const alexCard = sent.notifications.find((n) => n.toUserId === USERS.alex.id)?.reply.cards[0];
   expect(cardText(alexCard)).toMatch(/System Administrator/);
   const approve = actionOf(alexCard, 'Approve');
 
@@ -32,7 +32,7 @@ test('Alex approves Megan’s rotation: the saga runs, cards end done, Megan’s
   expect(own?.reply.text).toMatch(/cannot approve or reject your own request/);
   const refused = (await h.audit()).filter((e) => e.action === 'approval.refused');
   expect(refused.map((e) => e.details?.reason)).toEqual(['ownRequest']);
-  expect(refused[0].actor).toBe(USERS.megan.userId);
+  expect(refused[0].actor).toBe(USERS.megan.id);
 
   const clicked = await h.click(as('alex'), approve.verb, approve.data, {});
   expect(cardText(clicked?.reply.cards[0])).toMatch(/Approved by Alex Wilber — running…/);
@@ -40,9 +40,9 @@ test('Alex approves Megan’s rotation: the saga runs, cards end done, Megan’s
 
   const key = sent.replyCardKey as string;
   for (const person of ['megan', 'alex', 'isaiah'] as const) {
-    expect(cardText(h.notifier.latestCard(USERS[person].userId, key))).toMatch(/Approved by Alex Wilber — done/);
+    expect(cardText(h.notifier.latestCard(USERS[person].id, key))).toMatch(/Approved by Alex Wilber — done/);
   }
-  expect(h.notifier.textsTo(USERS.megan.userId).join('\n')).toMatch(/new secret is in Key Vault/);
+  expect(h.notifier.textsTo(USERS.megan.id).join('\n')).toMatch(/new secret is in Key Vault/);
 
   const secrets = h.emulator.control.issuedSecrets();
   expect(secrets.length).toBeGreaterThan(0);
@@ -60,13 +60,13 @@ test('with two approvers required, one approval is not enough and the same appro
   await h.jobs.drain();
   expect(again?.reply.text).toMatch(/already recorded/);
   expect((await h.audit()).some((e) => e.action === 'approval.done')).toBe(false);
-  expect(cardText(h.notifier.latestCard(USERS.isaiah.userId, sent.replyCardKey as string))).toMatch(
+  expect(cardText(h.notifier.latestCard(USERS.isaiah.id, sent.replyCardKey as string))).toMatch(
     /Approved so far by Alex Wilber/,
   );
 
   await h.click(as('isaiah'), approve.verb, approve.data, {});
   await h.jobs.drain();
-  expect(cardText(h.notifier.latestCard(USERS.megan.userId, sent.replyCardKey as string))).toMatch(
+  expect(cardText(h.notifier.latestCard(USERS.megan.id, sent.replyCardKey as string))).toMatch(
     /Approved by Alex Wilber and Isaiah Langer — done/,
   );
 });
@@ -103,7 +103,7 @@ test('a connection switch that failed: approvers get [Retry the switch], which f
   h = await startHarness();
   const { sent } = await meganRequestsRotation();
   const key = sent.replyCardKey as string;
-  const approve = actionOf(sent.notifications.find((n) => n.toUserId === USERS.alex.userId)?.reply.cards[0], 'Approve');
+  const approve = actionOf(sent.notifications.find((n) => n.toUserId === USERS.alex.id)?.reply.cards[0], 'Approve');
   h.emulator.control.setFaults('powerPlatform.updateConnection:error=1:500');
   await h.click(as('alex'), approve.verb, approve.data, {});
   await h.jobs.drain();
@@ -111,11 +111,11 @@ test('a connection switch that failed: approvers get [Retry the switch], which f
 
   // Every copy says so; the approvers' copies (not the requester's) carry the button.
   for (const person of ['megan', 'alex', 'isaiah'] as const) {
-    expect(cardText(h.notifier.latestCard(USERS[person].userId, key))).toMatch(/needs attention/);
+    expect(cardText(h.notifier.latestCard(USERS[person].id, key))).toMatch(/needs attention/);
   }
-  expect(() => actionOf(h.notifier.latestCard(USERS.megan.userId, key), 'Retry the switch')).toThrow();
-  actionOf(h.notifier.latestCard(USERS.isaiah.userId, key), 'Retry the switch');
-  const retry = actionOf(h.notifier.latestCard(USERS.alex.userId, key), 'Retry the switch');
+  expect(() => actionOf(h.notifier.latestCard(USERS.megan.id, key), 'Retry the switch')).toThrow();
+  actionOf(h.notifier.latestCard(USERS.isaiah.id, key), 'Retry the switch');
+  const retry = actionOf(h.notifier.latestCard(USERS.alex.id, key), 'Retry the switch');
   expect(retry.verb).toBe('approval.retry');
 
   // Card data is untrusted: the requester, a non-approver and a forged hash are refused, and nothing moves.
@@ -129,7 +129,7 @@ test('a connection switch that failed: approvers get [Retry the switch], which f
   expect(cardText(clicked?.reply.cards[0])).toMatch(/running…/);
   await h.jobs.drain();
   for (const person of ['megan', 'alex', 'isaiah'] as const) {
-    const card = h.notifier.latestCard(USERS[person].userId, key);
+    const card = h.notifier.latestCard(USERS[person].id, key);
     expect(cardText(card)).toMatch(/Approved by Alex Wilber — done/);
     expect(cardText(card)).toMatch(/Connection switch retried by Alex Wilber/);
     expect(() => actionOf(card, 'Retry the switch')).toThrow();

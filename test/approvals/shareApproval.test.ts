@@ -42,7 +42,7 @@ async function adeleRequestsAccess(justification = 'I co-own Stock alerts and ne
   const send = actionOf(confirm, 'Send request');
   const sent = await h.click(as('adele'), send.verb, send.data, { justification });
   if (!sent) throw new Error('request.send not handled');
-  const toMegan = sent.notifications.find((n) => n.toUserId === USERS.megan.userId);
+  const toMegan = sent.notifications.find((n) => n.toUserId === USERS.megan.id);
   return { confirm, sent, toMegan, approvalCard: toMegan?.reply.cards[0] };
 }
 
@@ -71,9 +71,9 @@ test('Megan approves Adele’s access request, the connections are shared and Ad
 
   const key = sent.replyCardKey as string;
   for (const person of ['adele', 'megan', 'alex', 'lynne'] as const) {
-    expect(cardText(h.notifier.latestCard(USERS[person].userId, key))).toMatch(/Approved by Megan Bowen — done/);
+    expect(cardText(h.notifier.latestCard(USERS[person].id, key))).toMatch(/Approved by Megan Bowen — done/);
   }
-  expect(h.notifier.textsTo(USERS.adele.userId).join('\n')).toMatch(
+  expect(h.notifier.textsTo(USERS.adele.id).join('\n')).toMatch(
     /Shared .* with Adele Vance .*can now turn on Stock alerts/,
   );
   await expect(adeleFlows.startFlow(stockAlerts.environmentId, stockAlerts.id)).resolves.toBeUndefined();
@@ -192,7 +192,7 @@ describe('forged, replayed and expired clicks are refused, audited, and execute 
 
     expect(result?.reply.text).toMatch(/expired/);
     expect(await refusalsFor('expired')).toHaveLength(1);
-    expect(cardText(h.notifier.latestCard(USERS.adele.userId, sent.replyCardKey as string))).toMatch(/Expired/);
+    expect(cardText(h.notifier.latestCard(USERS.adele.id, sent.replyCardKey as string))).toMatch(/Expired/);
     const stored = await h.ctx.store.records.get<{ state: string }>('approvals', approve.data.approvalId as string);
     expect(stored?.value.state).toBe('expired');
   });
@@ -204,7 +204,7 @@ test('Reject ends the request, tells the requester, and runs nothing', async () 
   await h.click(as('megan'), reject.verb, reject.data, { comment: 'use the team connection' });
   await h.jobs.drain();
 
-  expect(h.notifier.textsTo(USERS.adele.userId).join('\n')).toMatch(/Megan Bowen rejected .*use the team connection/);
+  expect(h.notifier.textsTo(USERS.adele.id).join('\n')).toMatch(/Megan Bowen rejected .*use the team connection/);
   expect((await h.audit()).some((e) => e.action === 'approval.done')).toBe(false);
 });
 
@@ -240,7 +240,7 @@ test('the other copies of an approved request are updated by its job only: "runn
   await h.jobs.drain();
 
   const key = sent.replyCardKey as string;
-  const adeleCopies = h.notifier.sent.filter((n) => n.toUserId === USERS.adele.userId && n.cardKey === key);
+  const adeleCopies = h.notifier.sent.filter((n) => n.toUserId === USERS.adele.id && n.cardKey === key);
   expect(adeleCopies.map((n) => /— (running…|done)/.exec(cardText(n.reply.cards[0]))?.[1])).toEqual([
     'running…',
     'done',
@@ -258,7 +258,7 @@ test('a click answered "running…" books one more update of the clicker’s car
   const booked = enqueue.mock.calls.filter(([type]) => type === 'approval.lateView');
   expect(booked).toHaveLength(1);
   const [type, payload, options] = booked[0];
-  expect(payload).toEqual({ approvalId: approve.data.approvalId, userId: USERS.megan.userId });
+  expect(payload).toEqual({ approvalId: approve.data.approvalId, userId: USERS.megan.id });
   expect(options?.delayMs).toBe(15_000);
   await h.jobs.drain(); // the share runs; the booked update is not due yet
 
@@ -267,7 +267,7 @@ test('a click answered "running…" books one more update of the clicker’s car
   await h.jobs.enqueue(type, payload);
   await h.jobs.drain();
   const late = h.notifier.sent.slice(before);
-  expect(late.map((n) => [n.toUserId, n.cardKey])).toEqual([[USERS.megan.userId, sent.replyCardKey]]);
+  expect(late.map((n) => [n.toUserId, n.cardKey])).toEqual([[USERS.megan.id, sent.replyCardKey]]);
   expect(cardText(late[0].reply.cards[0])).toMatch(/Approved by Megan Bowen — done/);
 
   // A click on a finished request is answered with the final card: nothing to book.

@@ -20,7 +20,7 @@ const weekly = { environmentId: ENVIRONMENTS.dev.id, flowId: FLOWS.weeklyReport 
 test('Adele asks Megan to turn Weekly report on; she is told only once the flow is really on', async () => {
   const asked = await h.click(as('adele'), 'flow.askToTurnOn', weekly, {});
   expect(asked?.reply.text).toMatch(/I asked Megan Bowen to turn on Weekly report once/);
-  const toMegan = asked?.notifications.find((n) => n.toUserId === USERS.megan.userId);
+  const toMegan = asked?.notifications.find((n) => n.toUserId === USERS.megan.id);
   const card = toMegan?.reply.cards[0];
   expect(cardText(card)).toMatch(/Adele Vance asks you to turn on Weekly report once/);
   expect(cardText(card)).toMatch(/cannot be shared with a person/);
@@ -38,7 +38,7 @@ test('Adele asks Megan to turn Weekly report on; she is told only once the flow 
   const later = await h.click(as('megan'), done.verb, done.data, {});
   expect(cardText(later?.reply.cards[0])).toMatch(/Weekly report is on/);
   expect(later?.notifications.map((n) => [n.toUserId, n.reply.text])).toEqual([
-    [USERS.adele.userId, expect.stringMatching(/Megan Bowen turned on Weekly report.*turn it off and on yourself/)],
+    [USERS.adele.id, expect.stringMatching(/Megan Bowen turned on Weekly report.*turn it off and on yourself/)],
   ]);
 
   // And it is true: Adele, a co-owner, can now turn the flow off and on.
@@ -52,7 +52,7 @@ test('only co-owners may ask, and only for the flow’s co-owners may the owner 
   const patti = await h.click(as('patti'), 'flow.askToTurnOn', weekly, {});
   expect(patti?.reply.text).toMatch(/Only an owner or co-owner of Weekly report/);
   expect(patti?.notifications).toEqual([]);
-  const forged = await h.click(as('megan'), 'flow.turnedOn', { ...weekly, requesterId: USERS.patti.userId }, {});
+  const forged = await h.click(as('megan'), 'flow.turnedOn', { ...weekly, requesterId: USERS.patti.id }, {});
   expect(forged?.reply.text).toMatch(/This button is for the owner/);
   expect(forged?.notifications).toEqual([]);
 });
@@ -85,7 +85,7 @@ test('"share my Outlook connection with Adele" is refused; sharing an OAuth conn
   });
   const send = actionOf(draft.cards[0], 'Send request');
   const sent = await h.click(as('alex'), send.verb, send.data, { justification: 'pipeline imports Lunch order' });
-  const toLynne = sent?.notifications.find((n) => n.toUserId === USERS.lynne.userId);
+  const toLynne = sent?.notifications.find((n) => n.toUserId === USERS.lynne.id);
   const approve = actionOf(toLynne?.reply.cards[0], 'Approve');
   await h.click(as('lynne'), approve.verb, approve.data, { comment: 'ok' });
   await h.jobs.drain();

@@ -1,10 +1,10 @@
 import { collect } from '../../src/clients';
-import { APPS } from '../../src/emulator/fixture';
+import { APPS, USERS } from '../../src/emulator/fixture';
 import { isTenantApiError } from '../../src/tenant/errors';
 import type { Connection, Environment } from '../../src/tenant/model';
 import { startDemoTenant, type DemoTenant } from './demoTenant';
 
-const ADELE = '00000000-0000-0000-0000-0000000000022';
+const ADELE = USERS.adele.id;
 
 describe('ConnectionsClient against the demo tenant', () => {
   let tenant: DemoTenant;

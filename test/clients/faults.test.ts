@@ -5,8 +5,9 @@
 import { collect } from '../../src/clients';
 import { isTenantApiError } from '../../src/tenant/errors';
 import { startDemoTenant, type DemoTenant } from './demoTenant';
+import { USERS } from '../../src/emulator/fixture';
 
-const ADELE = '00000000-0000-0000-0000-0000000000022';
+const ADELE = USERS.adele.id;
 
 describe('clients under injected faults', () => {
   let tenant: DemoTenant;

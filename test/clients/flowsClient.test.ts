@@ -2,9 +2,10 @@ import { collect, createFlowsPortAs, demoUserCredential } from '../../src/client
 import { isTenantApiError } from '../../src/tenant/errors';
 import type { Environment, Flow } from '../../src/tenant/model';
 import { fastRetries, startDemoTenant, type DemoTenant } from './demoTenant';
+import { USERS } from '../../src/emulator/fixture';
 
-const MEGAN = '00000000-0000-0000-0000-0000000000021';
-const ADELE = '00000000-0000-0000-0000-0000000000022';
+const MEGAN = USERS.megan.id;
+const ADELE = USERS.adele.id;
 
 describe('FlowsClient against the demo tenant', () => {
   let tenant: DemoTenant;

@@ -1,11 +1,12 @@
 import { collect } from '../../src/clients';
 import { isTenantApiError } from '../../src/tenant/errors';
 import { startDemoTenant, type DemoTenant } from './demoTenant';
+import { USERS } from '../../src/emulator/fixture';
 
-const ADELE = '00000000-0000-0000-0000-0000000000022';
-const LEE = '00000000-0000-0000-0000-0000000000026';
-const ALEX = '00000000-0000-0000-0000-0000000000020';
-const ISAIAH = '00000000-0000-0000-0000-0000000000023';
+const ADELE = USERS.adele.id;
+const LEE = USERS.lee.id;
+const ALEX = USERS.alex.id;
+const ISAIAH = USERS.isaiah.id;
 
 describe('GraphClient against the demo tenant', () => {
   let tenant: DemoTenant;

@@ -9,7 +9,7 @@ import type { Reply } from '../../src/cards/reply';
 import { ConnectionsService } from '../../src/connections/connectionsService';
 import { adaptiveCardProblems } from '../cards/adaptiveCardProblems';
 import { chartNumbers, chartsOf } from '../cards/chartProblems';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 
 const TEAMS_CARD_LIMIT = 28_000;
 
@@ -34,10 +34,10 @@ function expectValidAndSmall(card: AdaptiveCard): void {
 }
 
 describe('on the demo tenant', () => {
-  let domain: TestDomain;
+  let domain: TestComposition;
   let service: ConnectionsService;
   beforeAll(async () => {
-    domain = await startTestDomain();
+    domain = await startTestComposition();
     service = new ConnectionsService(domain.ctx);
   });
   afterAll(() => domain.close());
@@ -92,10 +92,10 @@ describe('on the demo tenant', () => {
 });
 
 describe('on a scaled tenant', () => {
-  let domain: TestDomain;
+  let domain: TestComposition;
   let service: ConnectionsService;
   beforeAll(async () => {
-    domain = await startTestDomain({ emulator: { scale: { seed: 7, size: 3000 } } });
+    domain = await startTestComposition({ emulator: { scale: { seed: 7, size: 3000 } } });
     service = new ConnectionsService(domain.ctx);
   }, 120_000);
   afterAll(() => domain.close());

@@ -6,14 +6,14 @@ import type { AdaptiveCard } from '../../src/cards/renderCard';
 import type { Reply } from '../../src/cards/reply';
 import { ConnectionsService } from '../../src/connections/connectionsService';
 import { cardClicker, type Click } from '../support/cardClicks';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 
-let domain: TestDomain;
+let domain: TestComposition;
 let service: ConnectionsService;
 let click: Click;
 
 beforeAll(async () => {
-  domain = await startTestDomain();
+  domain = await startTestComposition();
   service = new ConnectionsService(domain.ctx);
   click = cardClicker({ ctx: domain.ctx, connections: service });
 });

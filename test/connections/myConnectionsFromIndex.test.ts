@@ -11,18 +11,18 @@ import { buildTenantIndex } from '../../src/connections/tenantIndexBuilder';
 import { TenantIndexSource } from '../../src/connections/tenantIndexSource';
 import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
 import { cardClicker } from '../support/cardClicks';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 
 const D365_CONNECTION = 'Dataverse (D365-App-Registration)';
 const DAY_MS = 86_400_000;
 
-let domain: TestDomain;
+let domain: TestComposition;
 let index: TenantIndexSource;
 let service: ConnectionsService;
 
 /** The demo tenant (Megan owns a handful of connections, or `extra` more), indexed once before the test. */
 async function setUp(extra = 0): Promise<void> {
-  domain = await startTestDomain({
+  domain = await startTestComposition({
     emulator: extra ? { extraConnectionsFor: { upn: 'meganb@example.com', count: extra } } : {},
   });
   index = new TenantIndexSource((now) => buildTenantIndex(domain.ctx.tenant, now), domain.clock, { autoBuild: false });

@@ -15,6 +15,7 @@ import {
 import { scanWorkerFor } from '../../src/composeScanWorker';
 import { scanInWorker } from '../../src/notifications/scan/scanInWorker';
 import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
+import { USERS } from '../../src/emulator/fixture';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -54,7 +55,7 @@ test("an index is built a slice at a time and finds a maker's connections by own
   let pauses = 0;
   const index = await TenantIndex.build(await decodeTenantIndex(encodeTenantIndex(data)), async () => pauses++);
   expect(pauses).toBeGreaterThan(2);
-  const megan = index.connectionsOwnedBy('00000000-0000-0000-0000-0000000000021');
+  const megan = index.connectionsOwnedBy(USERS.megan.id);
   expect(megan.length).toBeGreaterThan(5000);
-  expect(megan.every((c) => c.createdBy.id === '00000000-0000-0000-0000-0000000000021')).toBe(true);
+  expect(megan.every((c) => c.createdBy.id === USERS.megan.id)).toBe(true);
 });

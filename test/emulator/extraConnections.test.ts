@@ -3,12 +3,12 @@
  * visible through the real clients, with a few in Error — and the named fixture is unchanged otherwise.
  */
 import { collect } from '../../src/clients';
-import { PERSONAS, startTestDomain, type TestDomain } from '../support/domainContext';
+import { USERS, startTestComposition, type TestComposition } from '../support/testComposition';
 
-let domain: TestDomain;
+let domain: TestComposition;
 
 beforeAll(async () => {
-  domain = await startTestDomain({ emulator: { extraConnectionsFor: { upn: 'meganb@example.com', count: 120 } } });
+  domain = await startTestComposition({ emulator: { extraConnectionsFor: { upn: 'meganb@example.com', count: 120 } } });
 });
 afterAll(() => domain.close());
 
@@ -20,18 +20,18 @@ async function connectionsOwnedBy(userId: string) {
 }
 
 test('Megan owns 120 more connections across every environment, some in Error, survives a reset', async () => {
-  const { owned, environments } = await connectionsOwnedBy(PERSONAS.megan.userId);
+  const { owned, environments } = await connectionsOwnedBy(USERS.megan.id);
   const extra = owned.filter((c) => c.name.startsWith('extra'));
   expect(extra).toHaveLength(120);
   expect(new Set(extra.map((c) => c.environmentId)).size).toBe(environments.length);
   expect(extra.filter((c) => c.status === 'Error').length).toBeGreaterThan(0);
 
   domain.emulator.control.reset();
-  expect((await connectionsOwnedBy(PERSONAS.megan.userId)).owned).toHaveLength(owned.length);
+  expect((await connectionsOwnedBy(USERS.megan.id)).owned).toHaveLength(owned.length);
 });
 
 test('other users keep exactly their fixture connections', async () => {
-  const { owned } = await connectionsOwnedBy(PERSONAS.adele.userId);
+  const { owned } = await connectionsOwnedBy(USERS.adele.id);
   expect(owned.length).toBeGreaterThan(0);
   expect(owned.filter((c) => c.name.startsWith('extra'))).toEqual([]);
 });

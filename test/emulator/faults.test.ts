@@ -52,20 +52,29 @@ describe('faults on the wire', () => {
   });
 
   it("holds Dataverse to 52 requests in flight per caller and org, the service's working time included", async () => {
-    emulator.control.setFaults('dataverse:latency=300; dataverse:throttle=default');
+    emulator.control.setFaults('dataverse:latency=1; dataverse:throttle=default');
     const orgs = [ENVIRONMENTS.prod, ENVIRONMENTS.dev].map((e) => emulator.info.dataverse[e.displayName]);
     const tokens = await Promise.all(orgs.map((org) => http.botToken(`${org}/.default`)));
+    const gate = emulator.control.latencyGate;
     const burst = (org: string, token: string, n: number) =>
       Promise.all(
         Array.from({ length: n }, () => http.call('GET', `${org}/api/data/v9.2/solutions?$select=uniquename`, token)),
       );
-    // 60 at once to one org: 52 answered, the rest refused with Retry-After.
-    const statuses = (await burst(orgs[0], tokens[0], 60)).map((r) => r.status);
+    // 60 at once to one org, all of them kept in the service until every one has arrived (however slowly this
+    // machine sends them): 52 answered, the rest refused with Retry-After.
+    gate.hold();
+    const first = burst(orgs[0], tokens[0], 60);
+    await gate.whenWaiting(60);
+    gate.release();
+    const statuses = (await first).map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(52);
     expect(statuses.filter((s) => s === 429)).toHaveLength(8);
-    // 40 to each of two orgs: each org has its own 52.
-    const both = await Promise.all(orgs.map((org, i) => burst(org, tokens[i], 40)));
-    expect(both.flat().every((r) => r.status === 200)).toBe(true);
+    // 40 to each of two orgs, again all in flight together: each org has its own 52.
+    gate.hold();
+    const both = Promise.all(orgs.map((org, i) => burst(org, tokens[i], 40)));
+    await gate.whenWaiting(80);
+    gate.release();
+    expect((await both).flat().every((r) => r.status === 200)).toBe(true);
   });
 
   it('answers injected 503s in the service error shape', async () => {

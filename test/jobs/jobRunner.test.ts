@@ -5,19 +5,22 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { AdjustableClock } from '../../src/clock';
 import { JobRunner } from '../../src/jobs/jobRunner';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import type { AuditEntry, Store } from '../../src/store/ports';
 
 const VISIBILITY_MS = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let dir: string;
 let store: Store;
+/** The store's clock: a failed job comes back once it has moved past the visibility timeout. */
+let clock: AdjustableClock;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-'));
-  store = openSqliteStore({ file: path.join(dir, 'store.sqlite') });
+  clock = new AdjustableClock();
+  store = openSqliteStore({ file: path.join(dir, 'store.sqlite'), clock });
 });
 
 afterEach(async () => {
@@ -89,7 +92,7 @@ test('a failed job is handed out again after the visibility timeout and succeeds
 
   await jobs.drain();
   expect(attempts).toEqual([1]);
-  await sleep(VISIBILITY_MS + 150);
+  clock.advance(VISIBILITY_MS + 1);
   await jobs.drain();
 
   expect(attempts).toEqual([1, 2]);
@@ -111,7 +114,7 @@ test('after the last attempt fails, onGiveUp records the outcome once and the jo
 
   for (let i = 0; i < 7; i++) {
     await jobs.drain();
-    await sleep(VISIBILITY_MS + 100);
+    clock.advance(VISIBILITY_MS + 1);
   }
 
   expect(gaveUp).toEqual([5]);
@@ -136,6 +139,7 @@ test('drain leaves delayed jobs; the polling loop runs them when due; stop waits
   await jobs.drain();
   expect(done).toEqual([]);
 
+  clock.advance(200);
   jobs.start();
   await started;
   const stopped = jobs.stop();

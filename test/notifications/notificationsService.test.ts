@@ -3,25 +3,24 @@
  * dry run's findings and recipients, once-only notification across scans and restarts, the next threshold after
  * the clock moves, a partial scan, the scanner lease, and the subscription commands.
  */
-import * as path from 'node:path';
 import { InMemoryJobQueue } from '../../src/jobs/inMemoryJobQueue';
 import { JobRunner } from '../../src/jobs/jobRunner';
 import { NotificationsService } from '../../src/notifications/notificationsService';
 import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../src/notifications/scan/scanLease';
 import type { ScanResult } from '../../src/notifications/scan/scanResult';
 import type { Store } from '../../src/store/ports';
-import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import { cardClicker } from '../support/cardClicks';
-import { callerFor, startTestDomain, type TestDomain } from '../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 import { LimitEnforcingSink } from '../support/limitEnforcingSink';
+import { USERS } from '../../src/emulator/fixture';
 
 const DAY = 86_400_000;
-const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
-const LYNNE = 'user:00000000-0000-0000-0000-0000000000025';
-const MEGAN = 'user:00000000-0000-0000-0000-0000000000021';
+const ALEX = `user:${USERS.alex.id}`;
+const LYNNE = `user:${USERS.lynne.id}`;
+const MEGAN = `user:${USERS.megan.id}`;
 
 /** Scans are jobs: each service gets a runner of its own on a queue in memory, drained by runScan. */
-const jobsOn = (store: Store, domain: TestDomain) =>
+const jobsOn = (store: Store, domain: TestComposition) =>
   new JobRunner({ store: { jobs: new InMemoryJobQueue(domain.clock), audit: store.audit } });
 
 function itemsOf(card: unknown): string[] {
@@ -39,14 +38,14 @@ function itemsOf(card: unknown): string[] {
 }
 
 describe('proactive notifications on the demo tenant', () => {
-  let domain: TestDomain;
+  let domain: TestComposition;
   let sink: LimitEnforcingSink;
   let jobs: JobRunner;
   let service: NotificationsService;
   let dryRun: ScanResult;
 
   beforeAll(async () => {
-    domain = await startTestDomain();
+    domain = await startTestComposition();
     sink = new LimitEnforcingSink();
     jobs = jobsOn(domain.ctx.store, domain);
     service = new NotificationsService(domain.ctx, sink, jobs);
@@ -103,18 +102,10 @@ describe('proactive notifications on the demo tenant', () => {
 
     expect((await service.runScan()).deliveries).toEqual([]);
 
-    const restartedStore = openSqliteStore({ file: path.join(domain.dir, 'store.sqlite') });
-    try {
-      const restarted = new NotificationsService(
-        { ...domain.ctx, store: restartedStore },
-        sink,
-        jobsOn(restartedStore, domain),
-      );
-      expect((await restarted.runScan()).deliveries).toEqual([]);
-      await restarted.drainDeliveries();
-    } finally {
-      await restartedStore.close();
-    }
+    const restartedProcess = await domain.restart();
+    const restarted = new NotificationsService(restartedProcess.ctx, sink, jobsOn(restartedProcess.ctx.store, domain));
+    expect((await restarted.runScan()).deliveries).toEqual([]);
+    await restarted.drainDeliveries();
     await service.drainDeliveries();
     expect(sink.total).toBe(sentBefore);
   });

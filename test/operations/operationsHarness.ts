@@ -1,31 +1,18 @@
 /**
- * A real domain context for operations tests: the demo-tenant emulator (one per test file, reset per test), the
- * real clients, a SQLite store in a temp folder (re-openable as a "restarted process" on the same file), an
- * adjustable clock, a notifier that records, and captured log lines — everything the secret-hygiene checks scan.
+ * The operations domain as tests drive it: the bot's composition (startTestComposition) on a demo-tenant emulator
+ * shared by the test file (reset per test), a SQLite store in a temp folder that a "restarted process" reopens,
+ * an adjustable clock, a recording notifier, and captured log lines — everything the secret-hygiene checks scan.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { AccessPolicy } from '../../src/access/accessPolicy';
-import type { Notification } from '../../src/cards/reply';
-import { createTenantPorts, endpointsFromEmulator } from '../../src/clients';
-import { AdjustableClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
-import type { DomainContext, Notifier } from '../../src/context';
+import type { TenantPortsOptions } from '../../src/clients';
+import type { AdjustableClock } from '../../src/clock';
+import type { DomainContext } from '../../src/context';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { configureLogging } from '../../src/logging/logger';
-import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
-import type { AuditEntry, Store } from '../../src/store/ports';
+import type { AuditEntry } from '../../src/store/ports';
 import type { AppRegistration } from '../../src/tenant/model';
 import type { TenantPorts } from '../../src/tenant/ports';
-import { emulatorCredential } from '../../src/clients/credentials';
-
-export class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-  async send(notifications: Notification[]): Promise<void> {
-    this.sent.push(...notifications);
-  }
-}
+import { startTestComposition, type RecordingNotifier } from '../support/testComposition';
 
 /** Every log line written while the tests run (the logger scrubs registered secrets; we check it did). */
 export const logLines: string[] = [];
@@ -34,6 +21,13 @@ configureLogging({ level: 'debug', target: { write: (line: string) => void logLi
 export async function startTestEmulator(): Promise<RunningEmulator> {
   return startEmulator({ port: 0 });
 }
+
+/** Small retry budgets keep the fault tests quick; the behaviour under test is the saga's, not the client's. */
+export const FAST_TENANT_PORTS: TenantPortsOptions = {
+  retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, maxTotalMs: 2_000 },
+  timeoutMs: 5_000,
+  keyVaultMaxRetries: 0,
+};
 
 export interface OperationsContext {
   ctx: DomainContext;
@@ -47,63 +41,24 @@ export interface OperationsContext {
   close(): Promise<void>;
 }
 
-export function tenantPortsFor(emulator: RunningEmulator): TenantPorts {
-  const info = emulator.info;
-  const credential = emulatorCredential(info);
-  // Small retry budgets keep the fault tests quick; the behaviour under test is the saga's, not the client's.
-  // With the bot's client id, so the rotation can check its own role on a connection (ports.self).
-  return createTenantPorts({ ...endpointsFromEmulator(info), clientId: info.clientId }, credential, {
-    retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, maxTotalMs: 2_000 },
-    timeoutMs: 5_000,
-    keyVaultMaxRetries: 0,
-  });
-}
-
 export async function openContext(
   emulator: RunningEmulator,
   env: Record<string, string> = {},
 ): Promise<OperationsContext> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operations-'));
-  const storeFile = path.join(dir, 'store.sqlite');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    STORAGE: 'sqlite',
-    DATA_DIR: dir,
-    OLD_SECRET_GRACE_HOURS: '0',
-    ...env,
+  const t = await startTestComposition({
+    emulator,
+    env: { OLD_SECRET_GRACE_HOURS: '0', ...env },
+    compose: { tenantPorts: FAST_TENANT_PORTS },
   });
-  const clock = new AdjustableClock();
-  const notifier = new RecordingNotifier();
-  const stores: Store[] = [];
-
-  const build = (): DomainContext => {
-    const store = openSqliteStore({ file: storeFile });
-    stores.push(store);
-    const tenant = tenantPortsFor(emulator);
-    const access = new AccessPolicy(tenant.directory, {
-      adminsGroup: config.ADMINS_GROUP,
-      approversGroup: config.APPROVERS_GROUP,
-      tenantId: emulator.info.tenantId,
-    });
-    return { config, tenant, store, access, clock, notifier };
-  };
-  const ctx = build();
   return {
-    ctx,
-    dir,
-    storeFile,
-    clock,
-    notifier,
-    restart: async () => build(),
-    audit: async () => {
-      const out: AuditEntry[] = [];
-      for await (const entry of ctx.store.audit.list()) out.push(entry);
-      return out;
-    },
-    close: async () => {
-      for (const store of stores) await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    ctx: t.ctx,
+    dir: t.dataDir,
+    storeFile: t.storeFile,
+    clock: t.clock,
+    notifier: t.notifier,
+    restart: async () => (await t.restart()).ctx,
+    audit: t.audit,
+    close: t.close,
   };
 }
 

@@ -7,9 +7,10 @@ import type { RunningEmulator } from '../../src/emulator';
 import { revokeShare, shareConnection, ShareRefusedError } from '../../src/operations/shareConnection';
 import type { Connection } from '../../src/tenant/model';
 import { openContext, startTestEmulator, type OperationsContext } from './operationsHarness';
+import { USERS } from '../../src/emulator/fixture';
 
-const MEGAN = '00000000-0000-0000-0000-0000000000021';
-const ADELE = '00000000-0000-0000-0000-0000000000022';
+const MEGAN = USERS.megan.id;
+const ADELE = USERS.adele.id;
 
 let emulator: RunningEmulator;
 let oc: OperationsContext;
@@ -45,7 +46,7 @@ test('refuses to share an OAuth connection with a person, audited, and sends not
   expect(entry).toMatchObject({ outcome: 'refused', details: { reason: 'oauthWithPerson' } });
 });
 
-const target = (c: Connection, principalId = ADELE) => ({
+const target = (c: Connection, principalId: string = ADELE) => ({
   environmentId: c.environmentId,
   connector: c.connector,
   connectionName: c.name,

@@ -13,11 +13,12 @@ import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { writeReliabilitySummary } from './summary';
+import { TENANT_ID, USERS } from '../../src/emulator/fixture';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-const TENANT = '00000000-0000-0000-0000-0000000000001';
+const TENANT = TENANT_ID;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
 const json = fc.jsonValue({ maxDepth: 3 });
@@ -144,7 +145,7 @@ describe('bad input at /api/messages', () => {
         name: 'no/such/invoke',
         channelId: 'msteams',
         serviceUrl: 'https://smba.trafficmanager.net/amer/',
-        from: { id: 'x', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+        from: { id: 'x', aadObjectId: USERS.megan.id },
         recipient: { id: 'bot' },
         conversation: { id: 'c1', tenantId: TENANT },
         deliveryMode: 'expectReplies',

@@ -13,9 +13,10 @@ import { compose } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { BOT_FRAMEWORK_ISSUER, startTokenIssuer, type TokenIssuer } from '../support/botFrameworkTokens';
+import { TENANT_ID, USERS } from '../../src/emulator/fixture';
 
 const BOT_ID = '6f3c3c8e-1111-4222-8333-944444444444';
-const TENANT = '00000000-0000-0000-0000-0000000000001';
+const TENANT = TENANT_ID;
 const SERVICE_URL = 'https://smba.trafficmanager.net/amer/';
 
 const activity = (serviceUrl = SERVICE_URL) =>
@@ -24,7 +25,7 @@ const activity = (serviceUrl = SERVICE_URL) =>
     text: 'help',
     channelId: 'msteams',
     serviceUrl,
-    from: { id: '29:megan', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+    from: { id: '29:megan', aadObjectId: USERS.megan.id },
     recipient: { id: `28:${BOT_ID}` },
     conversation: { id: 'personal-megan', conversationType: 'personal', tenantId: TENANT },
     deliveryMode: 'expectReplies',

@@ -10,12 +10,18 @@ import {
   type Store,
   type StoreItemsStorage,
 } from '../../src/store/ports';
+import type { AdjustableClock } from '../../src/clock';
 
 export interface StoreHarness {
   /** Opens a store over the data space `space`: same space = same data (another instance), new space = empty. */
   open(space: string): Promise<Store>;
   /** A lease ttl the adapter honours exactly (Azure blob leases: 15 s minimum). */
   leaseTtlMs: number;
+  /**
+   * The clock every opened store keeps (SQLite): time passes by moving it. Without one (Azure, whose queue and
+   * leases run on the service's clock) it passes by waiting.
+   */
+  clock?: AdjustableClock;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,6 +37,8 @@ const newSpace = () => `s${++spaces}${randomBytes(3).toString('hex')}`;
 
 export function runStoreConformance(name: string, harness: StoreHarness): void {
   const opened: Store[] = [];
+  const now = () => (harness.clock ? harness.clock.now().getTime() : Date.now());
+  const passTime = async (ms: number) => (harness.clock ? harness.clock.advance(ms) : sleep(ms));
   const open = async (space = newSpace()) => {
     const store = await harness.open(space);
     opened.push(store);
@@ -289,7 +297,7 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
       const id = await jobs.enqueue('scan', {});
       const [first] = await jobs.receive({ visibilityTimeoutMs: 1000 });
       expect(await jobs.receive({ visibilityTimeoutMs: 1000 })).toEqual([]);
-      await sleep(1600);
+      await passTime(1600);
       const [second] = await jobs.receive({ visibilityTimeoutMs: 30_000 });
       expect(second).toMatchObject({ id, dequeueCount: 2 });
       await expect(jobs.complete(first)).rejects.toBeInstanceOf(JobReceiptExpiredError);
@@ -335,7 +343,7 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
       const { jobs } = await open();
       const id = await jobs.enqueue('digest', {}, { delayMs: 1000 });
       expect(await jobs.receive({ visibilityTimeoutMs: 30_000 })).toEqual([]);
-      await sleep(1600);
+      await passTime(1600);
       expect((await jobs.receive({ visibilityTimeoutMs: 30_000 })).map((j) => j.id)).toEqual([id]);
     });
   });
@@ -383,7 +391,7 @@ export function runStoreConformance(name: string, harness: StoreHarness): void {
         const b = await open(space);
         const lease = (await a.leases.acquire('saga:9', 'instance-a', harness.leaseTtlMs))!;
         expect(await b.leases.acquire('saga:9', 'instance-b', harness.leaseTtlMs)).toBeUndefined();
-        await sleep(lease.expiresAt - Date.now() + 1000);
+        await passTime(lease.expiresAt - now() + 1000);
         const taken = await b.leases.acquire('saga:9', 'instance-b', 30_000);
         expect(taken).toMatchObject({ owner: 'instance-b' });
         expect(taken!.fencingToken).toBeGreaterThan(lease.fencingToken);

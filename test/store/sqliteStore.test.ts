@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { AdjustableClock } from '../../src/clock';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import { migrations } from '../../src/store/sqlite/migrations';
 import { runStoreConformance } from './conformance';
@@ -10,9 +11,11 @@ import { runStoreConformance } from './conformance';
 const dir = mkdtempSync(join(tmpdir(), 'connection-ops-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const clock = new AdjustableClock();
 runStoreConformance('sqlite', {
-  open: async (space) => openSqliteStore({ file: join(dir, `${space}.sqlite`) }),
+  open: async (space) => openSqliteStore({ file: join(dir, `${space}.sqlite`), clock }),
   leaseTtlMs: 1000,
+  clock,
 });
 
 describe('sqlite: file and schema', () => {

@@ -14,14 +14,15 @@ import { loadConfig } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { SlidingWindowLimiter } from '../../src/notifications/delivery/slidingWindowLimiter';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
+import { USERS } from '../../src/emulator/fixture';
 
 const MEGAN: ChatUser = {
-  id: '00000000-0000-0000-0000-0000000000021',
+  id: USERS.megan.id,
   displayName: 'Megan Bowen',
   userPrincipalName: 'meganb@example.com',
 };
 const ADELE: ChatUser = {
-  id: '00000000-0000-0000-0000-0000000000022',
+  id: USERS.adele.id,
   displayName: 'Adele Vance',
   userPrincipalName: 'adelev@example.com',
 };

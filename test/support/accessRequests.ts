@@ -8,9 +8,10 @@ import type { Store } from '../../src/store/ports';
 import type { StubMessage } from './connectorStub';
 import { currentCard, hasButton, type TeamsClient, type TeamsUser } from './teamsClient';
 import { waitFor } from './waitFor';
+import { USERS } from '../../src/emulator/fixture';
 
-export const MEGAN: TeamsUser = { id: '00000000-0000-0000-0000-0000000000021', displayName: 'Megan Bowen' };
-export const ADELE: TeamsUser = { id: '00000000-0000-0000-0000-0000000000022', displayName: 'Adele Vance' };
+export const MEGAN: TeamsUser = { id: USERS.megan.id, displayName: 'Megan Bowen' };
+export const ADELE: TeamsUser = { id: USERS.adele.id, displayName: 'Adele Vance' };
 
 /** Makes `count` pending access requests; returns Megan's approval cards for them (oldest first). */
 export async function requestAccessTimes(

@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { TENANT_ID, USERS } from '../../src/emulator/fixture';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,38 +26,38 @@ export const PERSONAS: Record<'megan' | 'adele' | 'alex' | 'isaiah' | 'patti' | 
     id: 'user-id-0',
     name: 'Alex Wilber',
     upn: 'alexw@example.com',
-    aadObjectId: '00000000-0000-0000-0000-0000000000020',
+    aadObjectId: USERS.alex.id,
   },
   megan: {
     id: 'user-id-1',
     name: 'Megan Bowen',
     upn: 'meganb@example.com',
-    aadObjectId: '00000000-0000-0000-0000-0000000000021',
+    aadObjectId: USERS.megan.id,
   },
   adele: {
     id: 'user-id-2',
     name: 'Adele Vance',
     upn: 'adelev@example.com',
-    aadObjectId: '00000000-0000-0000-0000-0000000000022',
+    aadObjectId: USERS.adele.id,
   },
   isaiah: {
     id: 'user-id-3',
     name: 'Isaiah Langer',
     upn: 'isaiah@example.com',
-    aadObjectId: '00000000-0000-0000-0000-0000000000023',
+    aadObjectId: USERS.isaiah.id,
   },
   // The playground refuses to start (exit 1) unless its users list has all of its mock users.
   patti: {
     id: 'user-id-4',
     name: 'Patti Fernandez',
     upn: 'pattif@example.com',
-    aadObjectId: '00000000-0000-0000-0000-0000000000024',
+    aadObjectId: USERS.patti.id,
   },
   lynne: {
     id: 'user-id-5',
     name: 'Lynne Robbins',
     upn: 'lynner@example.com',
-    aadObjectId: '00000000-0000-0000-0000-0000000000025',
+    aadObjectId: USERS.lynne.id,
   },
 };
 
@@ -97,7 +98,7 @@ export function configFor(persona: Persona): string {
     ].join('\n');
   return [
     'version: "0.1.1"',
-    'tenantId: 00000000-0000-0000-0000-0000000000001',
+    `tenantId: ${TENANT_ID}`,
     'bot:',
     '  id: 00000000-0000-0000-0000-00000000000011',
     '  name: Connection Ops',

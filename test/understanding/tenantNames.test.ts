@@ -1,13 +1,13 @@
 /** The tenant's names as understanding reads them from the demo tenant, and what happens when it cannot. */
 import { TenantNames, loadNames, type TenantName } from '../../src/understanding';
 import { words } from '../../src/understanding/text';
-import { PERSONAS, startTestDomain, type TestDomain } from '../support/domainContext';
+import { USERS, startTestComposition, type TestComposition } from '../support/testComposition';
 
-let domain: TestDomain;
+let domain: TestComposition;
 let names: TenantName[];
 
 beforeAll(async () => {
-  domain = await startTestDomain();
+  domain = await startTestComposition();
   names = await loadNames(domain.ctx.tenant);
 });
 
@@ -20,7 +20,7 @@ const named = (type: TenantName['type'], name: string) => names.find((n) => n.ty
 test('reads flows with their creator, solutions once, apps, people with their other names, environments', () => {
   expect(named('flow', 'Weekly report')).toMatchObject({
     environmentName: 'Contoso DEV',
-    visibleTo: [PERSONAS.megan.userId.toLowerCase()],
+    visibleTo: [USERS.megan.id.toLowerCase()],
   });
   expect(names.filter((n) => n.type === 'solution' && n.name === 'ABCSOL')).toHaveLength(1);
   expect(named('app', 'CoE-Sync-SP')).toBeDefined();
@@ -35,8 +35,8 @@ test('reads flows with their creator, solutions once, apps, people with their ot
 test('connections are named by connector, visible to the people who own one', () => {
   const outlook = named('connection', 'Office 365 Outlook');
   expect(outlook?.aliases?.map((a) => a.text)).toContain('outlook');
-  expect(outlook?.visibleTo).toContain(PERSONAS.megan.userId.toLowerCase());
-  expect(outlook?.visibleTo).not.toContain(PERSONAS.isaiah.userId.toLowerCase());
+  expect(outlook?.visibleTo).toContain(USERS.megan.id.toLowerCase());
+  expect(outlook?.visibleTo).not.toContain(USERS.isaiah.id.toLowerCase());
   expect(named('connection', 'SQL Server')?.aliases?.map((a) => a.text)).toContain('sql');
 });
 
@@ -81,14 +81,14 @@ test('with a tenant snapshot, flows and connections come from it: no environment
     id: `snap-${displayName}`,
     environmentId: dev.id,
     displayName,
-    creatorId: PERSONAS.adele.userId,
+    creatorId: USERS.adele.id,
     state: 'Stopped' as const,
   });
   let snapshot = {
     takenAt: new Date(domain.clock.now().getTime() - 60_000),
     environments,
     flows: [flow('Snapshot only flow')],
-    connections: [{ environmentId: dev.id, connector: 'shared_teams', createdBy: { id: PERSONAS.adele.userId } }],
+    connections: [{ environmentId: dev.id, connector: 'shared_teams', createdBy: { id: USERS.adele.id } }],
   };
   const source = new TenantNames({ tenant: counting, clock: domain.clock, snapshot: () => snapshot });
   const first = await source.current();
@@ -99,7 +99,7 @@ test('with a tenant snapshot, flows and connections come from it: no environment
       .find((n) => n.type === type && n.name === name);
   expect(find(first, 'flow', 'Snapshot only flow')).toMatchObject({
     environmentName: 'Contoso DEV',
-    visibleTo: [PERSONAS.adele.userId.toLowerCase()],
+    visibleTo: [USERS.adele.id.toLowerCase()],
   });
   // Not in the snapshot, so not known, although the demo tenant has it: the names are the snapshot's.
   expect(find(first, 'flow', 'Weekly report')).toBeUndefined();

@@ -126,6 +126,7 @@ export class DeliveryOutbox {
       ttlMs: deps.senderLeaseMs ?? SENDER_LEASE_MS,
       retryMs: deps.senderRetryMs ?? SENDER_RETRY_MS,
       oldestSendStartedAt: () => (this.inFlight.size ? Math.min(...this.inFlight.values()) : undefined),
+      now: this.now,
     });
   }
 
@@ -384,7 +385,7 @@ export class DeliveryOutbox {
     }
     let result;
     const sendId = ++this.sendIds;
-    this.inFlight.set(sendId, Date.now());
+    this.inFlight.set(sendId, this.now());
     try {
       // Counted from when it leaves, not from the admission before the claim: the store reads and writes in between
       // (the claim here, the conversation reference in the port) take varying time.

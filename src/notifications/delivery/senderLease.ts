@@ -46,6 +46,8 @@ export interface SenderLeaseOptions {
   retryMs: number;
   /** When the oldest send still waiting for the channel's answer started (undefined: none is). */
   oldestSendStartedAt: () => number | undefined;
+  /** Epoch ms, the same clock as the lease store's (default Date.now). */
+  now?: () => number;
 }
 
 export class SenderLease {
@@ -58,14 +60,16 @@ export class SenderLease {
   private stateVersion?: string;
   private ticking = false;
   private readonly margin: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: SenderLeaseOptions) {
+    this.now = options.now ?? Date.now;
     this.margin = Math.min(2_000, Math.floor(options.ttlMs / 5));
   }
 
   /** True while this instance may send: the lease is ours and has not run out (less a safety margin). */
   get held(): boolean {
-    return this.lease !== undefined && this.lease.expiresAt - this.margin > Date.now();
+    return this.lease !== undefined && this.lease.expiresAt - this.margin > this.now();
   }
 
   /** A send went out: the limiter's memory is written for the next holder at the next tick. */
@@ -77,7 +81,7 @@ export class SenderLease {
   async take(): Promise<boolean> {
     if (this.held) return true;
     if (this.lease) return this.renew();
-    if (Date.now() - this.failedAt < this.options.retryMs) return false;
+    if (this.now() - this.failedAt < this.options.retryMs) return false;
     let lease: Lease | undefined;
     try {
       lease = await this.options.leases.acquire(OUTBOX_SENDER_LEASE, this.options.owner, this.options.ttlMs);
@@ -95,11 +99,11 @@ export class SenderLease {
       lease = undefined;
     }
     if (!lease) {
-      this.failedAt = Date.now();
+      this.failedAt = this.now();
       return false;
     }
     this.lease = lease;
-    this.lastRenew = Date.now();
+    this.lastRenew = this.now();
     log.info({ owner: this.options.owner, fencingToken: lease.fencingToken }, 'outbox sender lease taken: sending');
     const every = Math.max(50, Math.min(HANDOVER_EVERY_MS, Math.floor(this.options.ttlMs / 6)));
     this.timer = setInterval(() => void this.tick(), every);
@@ -131,10 +135,10 @@ export class SenderLease {
     this.ticking = true;
     try {
       if (this.sentSinceHandover && this.held) await this.saveHandover();
-      if (Date.now() - this.lastRenew < this.options.ttlMs / 3) return;
+      if (this.now() - this.lastRenew < this.options.ttlMs / 3) return;
       // A drain stuck on a send that never answers must not keep the other instances from sending.
       const oldest = this.options.oldestSendStartedAt();
-      if (oldest !== undefined && Date.now() - oldest > this.options.ttlMs / 2) {
+      if (oldest !== undefined && this.now() - oldest > this.options.ttlMs / 2) {
         if (!this.stalled)
           log.warn({ owner: this.options.owner }, 'the outbox drain is stuck: letting its lease run out');
         this.stalled = true;
@@ -161,7 +165,7 @@ export class SenderLease {
         return false;
       }
       this.lease = renewed;
-      this.lastRenew = Date.now();
+      this.lastRenew = this.now();
       return true;
     } catch (error) {
       log.warn({ err: error }, 'could not renew the outbox sender lease; will try again');

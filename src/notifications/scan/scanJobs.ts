@@ -235,6 +235,10 @@ export class ScanJobs {
   }
 
   private takeLease(): Promise<HeldScanLease> {
-    return HeldScanLease.take(this.ctx.store.leases, { ttlMs: this.options.scanLeaseTtlMs });
+    return HeldScanLease.take(this.ctx.store.leases, {
+      ttlMs: this.options.scanLeaseTtlMs,
+      // The scanner lease keeps the bot's time, as the store does.
+      now: () => this.ctx.clock.now().getTime(),
+    });
   }
 }

@@ -42,6 +42,7 @@ export class HeldScanLease {
     private readonly leases: LeaseStore,
     lease: Lease,
     private readonly ttlMs: number,
+    private readonly now: () => number,
   ) {
     this.lease = lease;
     this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(ttlMs / 3)));
@@ -49,11 +50,14 @@ export class HeldScanLease {
   }
 
   /** Takes the lease or throws ScanAlreadyRunningError. `owner` must be unique per process. */
-  static async take(leases: LeaseStore, options: { owner?: string; ttlMs?: number } = {}): Promise<HeldScanLease> {
+  static async take(
+    leases: LeaseStore,
+    options: { owner?: string; ttlMs?: number; now?: () => number } = {},
+  ): Promise<HeldScanLease> {
     const ttlMs = options.ttlMs ?? 60_000;
     const lease = await leases.acquire(SCANNER_LEASE, options.owner ?? `scan-${randomUUID()}`, ttlMs);
     if (!lease) throw new ScanAlreadyRunningError();
-    return new HeldScanLease(leases, lease, ttlMs);
+    return new HeldScanLease(leases, lease, ttlMs, options.now ?? Date.now);
   }
 
   /** Renews now and throws ScanLeaseLostError if someone else holds it. */
@@ -79,7 +83,7 @@ export class HeldScanLease {
       return true;
     } catch (error) {
       log.warn({ err: error }, 'could not renew the scanner lease; will try again');
-      return this.lease.expiresAt > Date.now();
+      return this.lease.expiresAt > this.now();
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { systemClock, type Clock } from '../../clock';
 import type { Lease, LeaseStore } from '../ports';
 import { restStatus } from './restStatus';
 
@@ -19,13 +20,17 @@ interface Holder {
 }
 
 export class AzureLeaseStore implements LeaseStore {
-  constructor(private readonly container: ContainerClient) {}
+  /** The service enforces the lease on its own clock; `clock` only stamps expiresAt, as the other stores do. */
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async acquire(name: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
     const blob = this.container.getBlockBlobClient(name);
     const leaseId = leaseIdFor(owner);
     const seconds = leaseSeconds(ttlMs);
-    const startedAt = Date.now();
+    const startedAt = this.clock.now().getTime();
     if (!(await this.take(blob, leaseId, seconds))) return undefined;
     try {
       const holder = await readHolder(blob);
@@ -52,7 +57,7 @@ export class AzureLeaseStore implements LeaseStore {
     const blob = this.container.getBlockBlobClient(lease.name);
     const leaseId = leaseIdFor(lease.owner);
     const seconds = leaseSeconds(ttlMs);
-    const startedAt = Date.now();
+    const startedAt = this.clock.now().getTime();
     // Acquire with our own id renews an active lease (and may change its duration); it also succeeds on a
     // free blob, so the holder and token decide whether this is still the lease we were given.
     if (!(await this.take(blob, leaseId, seconds))) return undefined;

@@ -11,6 +11,7 @@ import type { Store } from '../ports';
 import { AzureAuditLog } from './azureAuditLog';
 import { AzureBotStateStorage } from './azureBotStateStorage';
 import { AzureJobQueue } from './azureJobQueue';
+import type { Clock } from '../../clock';
 import { AzureLeaseStore } from './azureLeaseStore';
 import { AzureRecordStore } from './azureRecordStore';
 import { restStatus } from './restStatus';
@@ -25,6 +26,8 @@ export type AzureStoreOptions = (
 ) & {
   /** Lowercase letters and digits, starting with a letter (default "connops"). */
   namePrefix?: string;
+  /** Stamps lease expiry (default: the system clock). */
+  clock?: Clock;
 };
 
 export async function openAzureStore(options: AzureStoreOptions): Promise<Store> {
@@ -54,7 +57,7 @@ export async function openAzureStore(options: AzureStoreOptions): Promise<Store>
     records: new AzureRecordStore(records),
     audit: new AzureAuditLog(audit),
     jobs: new AzureJobQueue(jobs, poison, jobIds),
-    leases: new AzureLeaseStore(leases),
+    leases: new AzureLeaseStore(leases, options.clock),
     botState: new AzureBotStateStorage(botState),
     async ping() {
       await Promise.all([

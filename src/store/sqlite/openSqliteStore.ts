@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Clock } from '../../clock';
 import type { Store } from '../ports';
 import { applyMigrations } from './migrations';
 import { SqliteAuditLog } from './sqliteAuditLog';
@@ -16,6 +17,8 @@ import { SqliteRecordStore } from './sqliteRecordStore';
 export interface SqliteStoreOptions {
   /** Path of the database file; its folder is created if missing. */
   file: string;
+  /** When jobs become visible and leases run out (default: the system clock). */
+  clock?: Clock;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): Store {
@@ -35,8 +38,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     records: new SqliteRecordStore(db),
     audit: new SqliteAuditLog(db),
-    jobs: new SqliteJobQueue(db),
-    leases: new SqliteLeaseStore(db),
+    jobs: new SqliteJobQueue(db, options.clock),
+    leases: new SqliteLeaseStore(db, options.clock),
     botState: new SqliteBotStateStorage(db),
     async ping() {
       ping.get();

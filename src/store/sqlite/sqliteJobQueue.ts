@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../clock';
 import { getLogger } from '../../logging/logger';
 import { JobReceiptExpiredError, MAX_DELIVERIES, type JobQueue, type QueuedJob } from '../ports';
 import { toJson } from '../toJson';
@@ -35,7 +36,11 @@ export class SqliteJobQueue implements JobQueue {
   >;
   private readonly receiveTx: Database.Transaction<(max: number, visibilityTimeoutMs: number) => QueuedJob[]>;
 
-  constructor(db: Database.Database) {
+  /** `clock` decides when delayed and hidden jobs become visible, so tests move time instead of waiting. */
+  constructor(
+    db: Database.Database,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.claimIdStmt = db.prepare('INSERT INTO job_ids (id) VALUES (?) ON CONFLICT DO NOTHING');
     this.insertStmt = db.prepare('INSERT INTO jobs (id, type, payload, visible_at) VALUES (?, ?, ?, ?)');
     this.visibleStmt = db.prepare(
@@ -61,7 +66,7 @@ export class SqliteJobQueue implements JobQueue {
     });
 
     this.receiveTx = db.transaction((max: number, visibilityTimeoutMs: number) => {
-      const now = Date.now();
+      const now = this.clock.now().getTime();
       const jobs: QueuedJob[] = [];
       for (;;) {
         const wanted = max - jobs.length;
@@ -90,7 +95,7 @@ export class SqliteJobQueue implements JobQueue {
   async enqueue<T>(type: string, payload: T, options: { delayMs?: number; id?: string } = {}): Promise<string> {
     const id = options.id ?? randomUUID();
     const json = toJson(payload, `job ${type}`);
-    this.enqueueTx.immediate(id, type, json, Date.now() + Math.max(0, options.delayMs ?? 0));
+    this.enqueueTx.immediate(id, type, json, this.clock.now().getTime() + Math.max(0, options.delayMs ?? 0));
     return id;
   }
 
@@ -108,7 +113,7 @@ export class SqliteJobQueue implements JobQueue {
 
   async extend(job: QueuedJob, visibilityTimeoutMs: number): Promise<QueuedJob> {
     const receipt = newVersion();
-    const visibleAt = Date.now() + Math.max(0, visibilityTimeoutMs);
+    const visibleAt = this.clock.now().getTime() + Math.max(0, visibilityTimeoutMs);
     if (this.extendStmt.run(visibleAt, receipt, job.id, job.receipt).changes === 0) {
       throw new JobReceiptExpiredError(job.id);
     }

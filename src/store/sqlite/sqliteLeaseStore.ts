@@ -1,5 +1,6 @@
 /** LeaseStore on SQLite: one row per lease name; every decision is one IMMEDIATE transaction. */
 import type Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../clock';
 import type { Lease, LeaseStore } from '../ports';
 
 interface LeaseRow {
@@ -13,7 +14,11 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly renewStmt: Database.Statement<[number, string, string, number]>;
   private readonly releaseStmt: Database.Statement<[string, string, number]>;
 
-  constructor(db: Database.Database) {
+  /** `clock` decides when a lease runs out, so tests move time instead of waiting. */
+  constructor(
+    db: Database.Database,
+    private readonly clock: Clock = systemClock,
+  ) {
     const read = db.prepare<[string], LeaseRow>('SELECT owner, fencing_token, expires_at FROM leases WHERE name = ?');
     const write = db.prepare<[string, string, number, number]>(
       `INSERT INTO leases (name, owner, fencing_token, expires_at) VALUES (?, ?, ?, ?)
@@ -21,7 +26,7 @@ export class SqliteLeaseStore implements LeaseStore {
          expires_at = excluded.expires_at`,
     );
     this.acquireTx = db.transaction((name: string, owner: string, ttlMs: number) => {
-      const now = Date.now();
+      const now = this.clock.now().getTime();
       const row = read.get(name);
       let token: number;
       if (!row) token = 1;
@@ -44,7 +49,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   async renew(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
-    const expiresAt = Date.now() + ttlMs;
+    const expiresAt = this.clock.now().getTime() + ttlMs;
     const changed = this.renewStmt.run(expiresAt, lease.name, lease.owner, lease.fencingToken).changes;
     return changed > 0 ? { ...lease, expiresAt } : undefined;
   }

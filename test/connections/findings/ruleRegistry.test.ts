@@ -24,13 +24,13 @@ import { NotificationsService } from '../../../src/notifications/notificationsSe
 import { InMemoryJobQueue } from '../../../src/jobs/inMemoryJobQueue';
 import { JobRunner } from '../../../src/jobs/jobRunner';
 import { scopeOfAbout, TenantScanner, type TenantScan } from '../../../src/notifications/scan/tenantScanner';
-import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
 import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
 
-let domain: TestDomain;
+let domain: TestComposition;
 
 beforeAll(async () => {
-  domain = await startTestDomain();
+  domain = await startTestComposition();
 });
 afterAll(async () => {
   await domain.close();

@@ -10,16 +10,16 @@ import { buildTenantIndex } from '../../../src/connections/tenantIndexBuilder';
 import { INDEX_MAX_AGE_MS, TenantIndexSource } from '../../../src/connections/tenantIndexSource';
 import { TenantScanner } from '../../../src/notifications/scan/tenantScanner';
 import { adaptiveCardProblems } from '../../cards/adaptiveCardProblems';
-import { callerFor, PERSONAS, startTestDomain, type TestDomain } from '../../support/domainContext';
+import { callerFor, USERS, startTestComposition, type TestComposition } from '../../support/testComposition';
 
-const LEE = { subject: 'Lee Gu', subjectType: 'user' as const, subjectId: PERSONAS.lee.userId };
+const LEE = { subject: 'Lee Gu', subjectType: 'user' as const, subjectId: USERS.lee.id };
 const D365 = { subject: 'D365-App-Registration', subjectType: 'app' as const };
 
-let domain: TestDomain;
+let domain: TestComposition;
 let index: TenantIndexSource;
 
 beforeAll(async () => {
-  domain = await startTestDomain();
+  domain = await startTestComposition();
   index = new TenantIndexSource((now) => buildTenantIndex(domain.ctx.tenant, now), domain.clock, { autoBuild: false });
 });
 afterAll(() => domain.close());

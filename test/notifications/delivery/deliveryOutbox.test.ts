@@ -8,6 +8,7 @@ import { teamsRateLimiter } from '../../../src/notifications/delivery/teamsRateL
 import type { Store } from '../../../src/store/ports';
 import { openSqliteStore } from '../../../src/store/sqlite/openSqliteStore';
 import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
+import { waitFor } from '../../support/waitFor';
 
 function outboxOn(store: Store, sink: LimitEnforcingSink, claimMs = 60_000, senderLeaseMs?: number) {
   return new DeliveryOutbox({
@@ -88,7 +89,8 @@ describe('the delivery outbox', () => {
       await dying.enqueue({ scanId: 's1', recipient: `user:u${i}`, target: { userId: `u${i}` }, reply: digest(i) });
     }
     void dying.drain();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // However slow the machine, it sends twelve and then hangs on the thirteenth.
+    await waitFor(() => sink.total >= 12, { timeoutMs: 10_000, what: 'the dying sender to send twelve' });
     expect(sink.total).toBe(12);
 
     // "Restart": a new store connection and outbox on the same SQLite file. The stuck sender stops renewing its

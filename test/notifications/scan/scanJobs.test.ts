@@ -11,23 +11,24 @@ import { NotificationsService } from '../../../src/notifications/notificationsSe
 import { SCAN_JOB, SCAN_RUNS, ScanJobs, type ScanJob } from '../../../src/notifications/scan/scanJobs';
 import { ScanAlreadyRunningError, SCANNER_LEASE } from '../../../src/notifications/scan/scanLease';
 import type { ScanTenant } from '../../../src/notifications/scan/scanAndNotify';
-import { callerFor, startTestDomain, type TestDomain } from '../../support/domainContext';
+import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
 import { LimitEnforcingSink } from '../../support/limitEnforcingSink';
 import { waitFor } from '../../support/waitFor';
+import { USERS } from '../../../src/emulator/fixture';
 
-const ALEX = 'user:00000000-0000-0000-0000-0000000000020';
+const ALEX = `user:${USERS.alex.id}`;
 /** The requester's scan progress card (its updates) as opposed to the digest and notes. */
 const isProgress = (reply: Reply) => /^(Reading |Checking |Tenant scan complete:)/.test(reply.text ?? '');
 const digestsAndNotes = (replies: Reply[] | undefined) => (replies ?? []).filter((r) => !isProgress(r));
 
 describe('tenant scans as durable jobs', () => {
-  let domain: TestDomain;
+  let domain: TestComposition;
   let sink: LimitEnforcingSink;
   let jobs: JobRunner;
   let service: NotificationsService;
 
   beforeAll(async () => {
-    domain = await startTestDomain();
+    domain = await startTestComposition();
     sink = new LimitEnforcingSink();
     jobs = new JobRunner(domain.ctx, { visibilityTimeoutMs: 400 });
     service = new NotificationsService(domain.ctx, sink, jobs, { scanWaitMs: 100 });
@@ -54,6 +55,7 @@ describe('tenant scans as durable jobs', () => {
     expect(sink.received.get(ALEX)).toBeUndefined();
 
     // The survivor gets the job once its visibility runs out, waits for the dead lease, then scans.
+    domain.clock.advance(1_000);
     await waitFor(
       async () => {
         await runWorkers();
@@ -64,8 +66,8 @@ describe('tenant scans as durable jobs', () => {
     const last = await domain.ctx.store.records.get<{ scanId: string; startedAt: string }>(SCAN_RUNS, 'last');
     expect(last?.value.scanId).toBe((taken.payload as { scanId: string }).scanId);
 
-    // Nothing more arrives, and nothing is left in the queue.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Nothing more arrives, even once every visibility and delay has run out, and nothing is left in the queue.
+    domain.clock.advance(1_000);
     await runWorkers();
     expect(digestsAndNotes(sink.received.get(ALEX))).toHaveLength(1);
     // Alex watched the survivor's scan on one card, ending complete, before the digest.

@@ -10,7 +10,7 @@ import {
   ScanProgressNotices,
 } from '../../../src/notifications/scan/scanProgressNotices';
 import { adaptiveCardProblems } from '../../cards/adaptiveCardProblems';
-import { RecordingNotifier } from '../../support/domainContext';
+import { RecordingNotifier } from '../../support/testComposition';
 
 class FixedClock implements Clock {
   constructor(private ms = Date.parse('2026-12-04T08:00:00Z')) {}

@@ -8,8 +8,9 @@ import { SCAN_RUNS } from '../../../src/notifications/scan/scanJobs';
 import { startBotInstances, type BotInstances } from '../../support/botInstances';
 import type { TeamsUser } from '../../support/teamsClient';
 import { waitFor } from '../../support/waitFor';
+import { USERS } from '../../../src/emulator/fixture';
 
-const ALEX: TeamsUser = { id: '00000000-0000-0000-0000-0000000000020', displayName: 'Alex Wilber' };
+const ALEX: TeamsUser = { id: USERS.alex.id, displayName: 'Alex Wilber' };
 
 let instances: BotInstances;
 
@@ -37,8 +38,9 @@ test('an instance killed mid-scan: another instance scans and delivers the diges
   const [first] = instances.bots;
   await teams.say(first.url, ALEX, 'hi');
 
-  // Every Power Apps call takes 3 s: the scan is provably under way, and not finished, when the instance dies.
-  await control.setFaults('powerApps:latency=3000');
+  // Power Apps never answers while the first instance scans: the scan is provably under way, and cannot finish,
+  // however long a loaded machine takes to get to the kill.
+  await control.setFaults('powerApps:timeout=1');
   const before = await control.requestCount('powerApps');
   const [reply] = await teams.say(first.url, ALEX, 'scan now');
   expect(JSON.stringify(reply.versions.at(-1)?.activity)).toMatch(/Scanning the tenant now/);
@@ -46,10 +48,10 @@ test('an instance killed mid-scan: another instance scans and delivers the diges
     timeoutMs: 15_000,
     what: 'the first instance to start scanning',
   });
-  await instances.startBot();
   await first.kill();
   await control.setFaults('');
   expect(digestsOf(ALEX)).toEqual([]);
+  await instances.startBot();
 
   await waitFor(() => digestsOf(ALEX).length > 0, { timeoutMs: 60_000, what: "Alex's digest from the survivor" });
   // The scan's record is written just after its digests are queued, and the outbox may send them first.

@@ -13,9 +13,10 @@ import type { Rotation } from '../../../src/operations/rotation';
 import { startBotInstances, type BotInstances } from '../../support/botInstances';
 import { currentCard, hasButton, type TeamsUser } from '../../support/teamsClient';
 import { waitFor } from '../../support/waitFor';
+import { USERS } from '../../../src/emulator/fixture';
 
-const ALEX: TeamsUser = { id: '00000000-0000-0000-0000-0000000000020', displayName: 'Alex Wilber' };
-const MEGAN: TeamsUser = { id: '00000000-0000-0000-0000-0000000000021', displayName: 'Megan Bowen' };
+const ALEX: TeamsUser = { id: USERS.alex.id, displayName: 'Alex Wilber' };
+const MEGAN: TeamsUser = { id: USERS.megan.id, displayName: 'Megan Bowen' };
 const APP = 'D365-App-Registration';
 
 let instances: BotInstances;

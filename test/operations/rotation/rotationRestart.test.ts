@@ -12,8 +12,9 @@ import {
   startTestEmulator,
   type OperationsContext,
 } from '../operationsHarness';
+import { USERS } from '../../../src/emulator/fixture';
 
-const MEGAN = '00000000-0000-0000-0000-0000000000021';
+const MEGAN = USERS.megan.id;
 const FAST = { verify: { timeoutMs: 5_000, initialDelayMs: 50, maxDelayMs: 400 } };
 
 let emulator: RunningEmulator;
