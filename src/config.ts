@@ -101,6 +101,8 @@ const schema = z.object({
   APPROVAL_EXPIRY_HOURS: int(24, 1),
   SECRET_LIFETIME_DAYS: int(180, 1),
   OLD_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
+  // A running request's cards are updated at most once per this many seconds each (a few times a minute).
+  PROGRESS_CARD_SECONDS: z.coerce.number().min(0).default(15),
 
   // Storage
   STORAGE: z.enum(['sqlite', 'azure']).default('sqlite'),

@@ -23,6 +23,8 @@ export interface ChatMessage {
   cards: AdaptiveCard[];
   /** True when the bot updated a message it had sent before (e.g. an approval card reaching its final state). */
   updated?: boolean;
+  /** The message's id: an update carries the id of the message it replaces, so one card's versions share it. */
+  activityId?: string;
   /** The message's schema.org entities (the AI-generated label and citations of a model's answer). */
   entities?: Record<string, unknown>[];
   /** True when the message shows Teams' like/dislike feedback buttons. */
@@ -195,6 +197,7 @@ function toMessage(out: OutgoingActivity): ChatMessage {
     text: out.activity.text ?? '',
     cards: attachments.filter((a) => a.contentType === ADAPTIVE_CARD).map((a) => a.content as AdaptiveCard),
     ...(out.kind === 'update' ? { updated: true } : {}),
+    ...(out.activity.id ? { activityId: out.activity.id } : {}),
     ...(out.activity.entities?.length ? { entities: out.activity.entities as Record<string, unknown>[] } : {}),
     ...((out.activity.channelData as { feedbackLoopEnabled?: boolean } | undefined)?.feedbackLoopEnabled
       ? { feedbackLoopEnabled: true }

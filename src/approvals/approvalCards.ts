@@ -7,6 +7,7 @@
 import { renderCard, type AdaptiveCard } from '../cards/renderCard';
 import type { Notification } from '../cards/reply';
 import type { CardSections } from '../operations/operationKind';
+import { stepLine } from '../operations/operationSteps';
 import { builtInOperations, type OperationRegistry } from '../operations/registry';
 import { isRetryable, type Approval, type Draft, type Operation } from './approvalRecord';
 
@@ -139,6 +140,7 @@ export function finalCard(
       })),
       ...(approval.retries ?? []).map((r) => ({ text: `${retriedLine} by ${r.byName} at ${when(r.at)}` })),
     ],
+    steps: stepsOf(approval),
     result: approval.result ?? '',
     retry: options.retry === true && kind.retry !== undefined,
     ...finalRequestOf(approval, operations),
@@ -165,6 +167,15 @@ function finalRequestOf(
     finalRequestTooltip: offer?.tooltip ?? '',
     finalRequestVerb: offer?.verb ?? '',
   };
+}
+
+/** The operation's step list as card lines, timed to when it was reported (so a resent card says the same). */
+function stepsOf(approval: Approval): { text: string; color: string }[] {
+  const at = new Date(approval.progressAt ?? approval.updatedAt);
+  return (approval.steps ?? []).map((step) => ({
+    text: stepLine(step, at),
+    color: step.state === 'failed' ? 'Attention' : step.state === 'done' ? 'Good' : 'Default',
+  }));
 }
 
 /** The card a given person should currently see for this approval. */

@@ -13,7 +13,7 @@ import type { Notification } from '../cards/reply';
 import type { DomainContext } from '../context';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { getLogger } from '../logging/logger';
-import type { OperationKind, OperationOutcome } from '../operations/operationKind';
+import type { OperationKind, OperationOutcome, OperationStep } from '../operations/operationKind';
 import type { OperationRegistry } from '../operations/registry';
 import { isTenantApiError } from '../tenant/errors';
 import { copiesOf } from './approvalCards';
@@ -58,7 +58,10 @@ class ApprovalExecution {
     }
     const approval = await this.begin(approvalId);
     if (!approval) return;
-    const outcome = await kind.run(this.ctx, approval, { progress: (text) => this.progress(approvalId, text) });
+    const outcome = await kind.run(this.ctx, approval, {
+      progress: (text) => this.report(approvalId, { progress: text }),
+      steps: (steps) => this.report(approvalId, { steps: [...steps] }),
+    });
     const finished = await this.finish(approvalId, outcome);
     if (finished) await this.bookFollowUp(kind, finished, outcome.followUpAt);
   }
@@ -94,14 +97,35 @@ class ApprovalExecution {
     return approval;
   }
 
-  /** A step of a running request: every copy of the card shows it. */
-  private async progress(approvalId: string, text: string): Promise<void> {
-    const updated = await this.repository.update<Approval | undefined>(approvalId, (current) => {
-      if (current.state !== 'running' || current.progress === text) return { result: undefined };
-      const next: Approval = { ...current, progress: text, updatedAt: this.ctx.clock.now().toISOString() };
-      return { write: next, result: next };
-    });
-    if (updated) await this.ctx.notifier.send(copiesOf(updated, {}, this.operations));
+  /**
+   * A running request's progress line or step list: recorded at once (a run taken over after a crash, and the
+   * final card, start from it), and shown on every copy of the card at most once per PROGRESS_CARD_SECONDS per
+   * request, counted on the injected clock from the last update queued (kept on the record, so a takeover keeps
+   * the pace). A report inside the interval is shown by the next one or replaced by the final card; the outbox
+   * also keeps only the newest pending version of each copy. A failed report is logged, never fails the run.
+   */
+  private async report(approvalId: string, change: { progress?: string; steps?: OperationStep[] }): Promise<void> {
+    const now = this.ctx.clock.now();
+    const intervalMs = this.ctx.config.PROGRESS_CARD_SECONDS * 1000;
+    let send = false;
+    try {
+      const updated = await this.repository.update<Approval | undefined>(approvalId, (current) => {
+        if (current.state !== 'running' || unchanged(current, change)) return { result: undefined };
+        const lastSent = current.progressSentAt ? Date.parse(current.progressSentAt) : Number.NEGATIVE_INFINITY;
+        send = now.getTime() - lastSent >= intervalMs;
+        const next: Approval = {
+          ...current,
+          ...change,
+          progressAt: now.toISOString(),
+          ...(send ? { progressSentAt: now.toISOString() } : {}),
+          updatedAt: now.toISOString(),
+        };
+        return { write: next, result: next };
+      });
+      if (updated && send) await this.ctx.notifier.send(copiesOf(updated, {}, this.operations));
+    } catch (error) {
+      log.warn({ err: error, approvalId }, 'could not record the progress of a running request');
+    }
   }
 
   /** Records the outcome and tells everyone once; undefined when the approval was not running (already finished). */
@@ -161,4 +185,12 @@ class ApprovalExecution {
       { delayMs, id: `approval:${approval.id}:followUp:${at}` },
     );
   }
+}
+
+/** Nothing new to show: the same line and the same steps (a waiting step is new on every report: its time grows). */
+function unchanged(current: Approval, change: { progress?: string; steps?: OperationStep[] }): boolean {
+  if (change.progress !== undefined && change.progress !== current.progress) return false;
+  if (change.steps === undefined) return true;
+  if (change.steps.some((step) => step.state === 'waiting')) return false;
+  return JSON.stringify(change.steps) === JSON.stringify(current.steps ?? []);
 }

@@ -3,7 +3,7 @@
  * and the draft the requester confirms before anything is sent (collection `approvalDrafts`). Card data carries
  * only the id (and, on approval cards, the request hash); everything else is read from here.
  */
-import type { OperationPayload } from '../operations/operationKind';
+import type { OperationPayload, OperationStep } from '../operations/operationKind';
 import type { OperationRegistry } from '../operations/registry';
 
 /** What was asked; `kind` names its module in src/operations (see operations/registry.ts). */
@@ -52,6 +52,12 @@ export interface Approval {
   result?: string;
   /** Where a multi-step run stands while it runs (plain words, set by the operation's progress reports). */
   progress?: string;
+  /** The running operation's step list (RunControls.steps); kept on the finished request as its last state. */
+  steps?: OperationStep[];
+  /** When the progress or steps were last reported (ISO): the card's "40 s so far" is counted to this time. */
+  progressAt?: string;
+  /** When a progress update of the cards was last queued (ISO): the per-card throttle counts from here. */
+  progressSentAt?: string;
   /** [Retry] presses on a request that needed attention (who asked for it again, when). */
   retries?: Retry[];
   updatedAt: string;

@@ -156,6 +156,7 @@ function message(m: ChatMessage): object {
     text: m.text,
     cards: m.cards,
     ...(m.updated ? { updated: true } : {}),
+    ...(m.activityId ? { activityId: m.activityId } : {}),
     ...(m.entities ? { entities: m.entities } : {}),
     ...(m.feedbackLoopEnabled ? { feedbackLoopEnabled: true } : {}),
   };

@@ -12,14 +12,17 @@
  *   connection), built when drafting and hashed with the request, so approvers approve exactly what will run;
  *   `describe` shows it as card facts and `draft` returns its risk notes.
  * - Several steps: `run` is called again on every delivery of the job (at least once), so it resumes a saga kept
- *   in the module's own records (keyed by the approval id, as the rotation saga is), and may report each step
- *   through `RunControls.progress` while it goes.
+ *   in the module's own records (keyed by the approval id, as the rotation saga is), and reports its step list
+ *   through `RunControls.steps` while it goes (or one line through `RunControls.progress`).
  * - Undo: a request of its own, started from the finished request's final card by the kind's `finalRequest` (one of
  *   its `requests` verbs, pressed with the approval id), drafted from what the saga recorded and approved like any
  *   request (src/operations/repoint/undoRequest.ts).
  */
 import type { Caller } from '../access/caller';
 import type { DomainContext } from '../context';
+import type { OperationStep } from './operationSteps';
+
+export type { OperationStep, OperationStepState } from './operationSteps';
 
 /** The stored description of what was asked: `kind` picks the module, the other fields are the module's own. */
 export interface OperationPayload {
@@ -93,10 +96,23 @@ export interface OperationOutcome {
   followUpAt?: string;
 }
 
-/** What the approvals layer offers a running job. */
+/**
+ * What the approvals layer offers a running job. Both reports are recorded on the request at once (a run taken
+ * over after a crash starts from them) and shown on every copy of the card (requester's and approvers'), updated
+ * in place through the outbox and Teams' limits, at most a few times a minute per card (PROGRESS_CARD_SECONDS):
+ * a report inside that interval is recorded and shown by the next one, or replaced by the final card. Reporting
+ * never fails the run.
+ */
 export interface RunControls {
-  /** Shows where a multi-step run stands on every copy of the card ("Step 2 of 4: …"), without finishing it. */
+  /** One line after "running…" on every copy of the card ("Step 2 of 4: …"), without finishing it. */
   progress(text: string): Promise<void>;
+  /**
+   * The whole step list, each time a step starts, ends or keeps waiting: done ✓ / running / waiting (for what,
+   * since when, how long it usually takes) / not started. Report it from the saga's record, so that a run taken
+   * over after a crash goes on from the recorded step. A kind that used `progress(text)` adopts it with one line:
+   * `await controls.steps([{ title: 'Move 3 references', state: 'running', detail: '1 of 3' }, …])`.
+   */
+  steps(steps: readonly OperationStep[]): Promise<void>;
 }
 
 /** A second chance on a request that needs attention: [Retry] on the approvers' final card. */

@@ -13,7 +13,7 @@ import { BotError } from '../../tenant/errors';
 import { FINAL_STATES, type Rotation, type RotationState } from './rotation';
 import { resolveRotationOptions, type RotationOptions } from './rotationOptions';
 import { loadRotation } from './rotationRepository';
-import { RotationRun } from './rotationRun';
+import { RotationRun, type StepReporter } from './rotationRun';
 import { addPassword } from './steps/addPassword';
 import { compensate } from './steps/compensate';
 import { removeOldSecrets } from './steps/removeOldSecrets';
@@ -52,6 +52,8 @@ export async function advanceRotation(
   ctx: DomainContext,
   rotationId: string,
   options?: RotationOptions,
+  /** Told the saga's step list as it starts (from the recorded step) and after each step's write. */
+  reporter?: StepReporter,
 ): Promise<Rotation> {
   const resolved = resolveRotationOptions(options);
   const initial = await loadRotation(ctx.store.records, rotationId);
@@ -65,7 +67,9 @@ export async function advanceRotation(
     // Re-read under the lease: the previous holder may have moved the saga on since our first read.
     const current = await loadRotation(ctx.store.records, rotationId);
     if (!current) throw new RotationNotFoundError(rotationId);
-    const run = new RotationRun(ctx, resolved, current);
+    const run = new RotationRun(ctx, resolved, current, reporter);
+    // First from the record: a run taken over after a crash shows where the dead one stopped.
+    await run.reportSteps();
     while (!isStopped(run.rotation, ctx.clock.now())) {
       const before = run.version;
       await STEPS[run.rotation.state as ActiveState](run);

@@ -115,14 +115,14 @@ export function rotationOperation(options?: RotationOptions): OperationKind<Rota
       return ctx.access.isApprover(caller);
     },
 
-    async run(ctx, approval) {
+    async run(ctx, approval, controls) {
       // Idempotent per approval: a second run (crash, retry, [Retry the switch]) gets the same saga back.
       const rotation = await createRotation(ctx, {
         appObjectId: approval.operation.appObjectId,
         requestedBy: approval.requesterId,
         approvalId: approval.id,
       });
-      const outcome = outcomeOf(await advanceRotation(ctx, rotation.id, options));
+      const outcome = outcomeOf(await advanceRotation(ctx, rotation.id, options, (steps) => controls.steps(steps)));
       // Another worker holds the saga right now: try again shortly (the queue redelivers a failed job).
       if (!outcome) throw new Error('The rotation is being advanced by another worker; retrying.');
       return outcome;

@@ -13,6 +13,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function pollUntil(
   probe: () => Promise<boolean>,
   options: PollOptions,
+  /** Called before each wait between tries (e.g. to show that the bot is still waiting). */
+  beforeWait?: () => Promise<void>,
 ): Promise<{ ok: boolean; attempts: number; lastError?: unknown }> {
   const deadline = Date.now() + options.timeoutMs;
   let delay = options.initialDelayMs;
@@ -28,6 +30,7 @@ export async function pollUntil(
     }
     const left = deadline - Date.now();
     if (left <= 0) return { ok: false, attempts, lastError };
+    await beforeWait?.();
     await sleep(Math.min(delay, left));
     delay = Math.min(delay * 2, options.maxDelayMs);
   }

@@ -7,9 +7,14 @@ import type { DomainContext } from '../../context';
 import { registerSecretValue, scrubSecrets } from '../../logging/logger';
 import type { AuditEntry, StoredRecord } from '../../store/ports';
 import { describeError } from '../../tenant/errors';
+import type { OperationStep } from '../operationSteps';
 import type { Rotation } from './rotation';
 import type { ResolvedRotationOptions } from './rotationOptions';
 import { ROTATIONS } from './rotationRepository';
+import { rotationSteps } from './rotationSteps';
+
+/** Where the saga's step list goes (the approval's cards): RunControls.steps. */
+export type StepReporter = (steps: OperationStep[]) => Promise<void>;
 
 type AuditDetails = Record<string, string | number | boolean | null>;
 
@@ -20,6 +25,7 @@ export class RotationRun {
     readonly ctx: DomainContext,
     readonly options: ResolvedRotationOptions,
     private current: StoredRecord<Rotation>,
+    private readonly reporter?: StepReporter,
   ) {}
 
   get rotation(): Rotation {
@@ -37,7 +43,16 @@ export class RotationRun {
     const version = await this.ctx.store.records.put(ROTATIONS, next.id, next, { ifVersion: this.current.version });
     this.current = { key: next.id, value: next, version };
     await this.options.hooks.afterSave?.(next);
+    await this.reportSteps();
     return next;
+  }
+
+  /** The step list as the record has it now; `waitingForEntra` while the new secret is tried against Entra. */
+  async reportSteps(waitingForEntra = false): Promise<void> {
+    if (!this.reporter) return;
+    await this.reporter(
+      rotationSteps(this.rotation, { waitingForEntra, verifyTimeoutMs: this.options.verify.timeoutMs }),
+    );
   }
 
   /** Keeps the secret of credential `keyId` for the rest of this call, and out of every log line from now on. */

@@ -105,10 +105,19 @@ export const shareOperation: OperationKind<ShareOperation> = {
     return ctx.access.isAdmin(caller);
   },
 
-  async run(ctx, approval): Promise<OperationOutcome> {
+  async run(ctx, approval, controls): Promise<OperationOutcome> {
     const op = approval.operation;
     const unverified: string[] = [];
-    for (const connection of op.connections) {
+    // One step per connection; a share is idempotent, so a re-run (crash, retry) starts the list again from the top.
+    const steps = (current: number) =>
+      controls.steps(
+        op.connections.map((c, i) => ({
+          title: `Share ${c.displayName} with ${op.principalName} and read it back`,
+          state: i < current ? 'done' : i === current ? 'running' : 'pending',
+        })),
+      );
+    for (const [index, connection] of op.connections.entries()) {
+      await steps(index);
       try {
         const { verified } = await shareConnection(ctx, {
           environmentId: connection.environmentId,
@@ -131,6 +140,7 @@ export const shareOperation: OperationKind<ShareOperation> = {
         };
       }
     }
+    await steps(op.connections.length);
     if (unverified.length) {
       return {
         state: 'needsAttention',

@@ -17,9 +17,11 @@ export async function verifySecret(run: RotationRun): Promise<void> {
     });
     return;
   }
+  // Waiting for Entra is the longest quiet part of a rotation: the cards say so, and for how long, while it lasts.
   const result = await pollUntil(
     () => run.ctx.tenant.tokenProbe.canAuthenticate(rotation.appId, secret),
     run.options.verify,
+    () => run.reportSteps(true),
   );
   if (result.ok) {
     await run.audit('verify', 'success', { attempts: result.attempts });
