@@ -11,6 +11,7 @@ import type { AdjustableClock } from '../../src/clock';
 import type { DomainContext } from '../../src/context';
 import type { RunningEmulator } from '../../src/emulator';
 import type { JobRunner } from '../../src/jobs/jobRunner';
+import type { OperationKind } from '../../src/operations/operationKind';
 import type { AuditEntry } from '../../src/store/ports';
 import { cardClicker } from '../support/cardClicks';
 import { callerFor, startTestComposition, type RecordingNotifier } from '../support/testComposition';
@@ -39,11 +40,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `operations`: kinds to run besides the built-in ones (a test's own kind). */
+export async function startHarness(
+  env: Record<string, string> = {},
+  operations: OperationKind[] = [],
+): Promise<Harness> {
   const t = await startTestComposition({
     env: { OLD_SECRET_GRACE_HOURS: '0', ...env },
     // A job that failed on a transient fault is tried again within the test, not after the production minute.
-    compose: { jobRunner: { visibilityTimeoutMs: 5_000 } },
+    compose: { jobRunner: { visibilityTimeoutMs: 5_000 }, operations },
   });
   const { jobs, approvals: service } = t.composition;
   const click = cardClicker({ ctx: t.ctx, approvals: service });
