@@ -72,9 +72,8 @@ function stepVersions(sent: Notification[], userId: string, cardKey: string): st
 
 test('steps are recorded at every report but each card copy gets them at most once per 15 s, and the final card keeps them', async () => {
   recorded.length = 0;
-  let clock: Harness['clock'] | undefined;
-  h = await startHarness({}, [waitingKind((ms) => clock?.advance(ms))]);
-  clock = h.clock;
+  // The run starts only after the harness is up: h is set by then.
+  h = await startHarness({}, [waitingKind((ms) => h.clock.advance(ms))]);
   const confirm = await h.click(as('megan'), VERB, {});
   const send = actionOf(confirm.reply.cards[0], 'Send request');
   const sent = await h.click(as('megan'), send.verb, send.data, { justification: 'test' });
