@@ -85,7 +85,9 @@ class ApprovalExecution {
     const approval = await this.repository.update<Approval | undefined>(approvalId, (current) => {
       if (current.state === 'running') return { result: current };
       if (current.state !== 'approved') return { result: undefined };
-      const next: Approval = { ...current, state: 'running', updatedAt: this.ctx.clock.now().toISOString() };
+      const now = this.ctx.clock.now().toISOString();
+      // "running…" is this card's update too: the first step list waits its turn after it (report()).
+      const next: Approval = { ...current, state: 'running', progressSentAt: now, updatedAt: now };
       started = next;
       return { write: next, result: next };
     });

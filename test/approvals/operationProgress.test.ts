@@ -42,8 +42,9 @@ function waitingKind(advance: (ms: number) => void): OperationKind<WaitOperation
           (await ctx.store.records.get<{ steps?: OperationStep[] }>('approvals', approval.id))?.value.steps,
         );
       };
+      // The job's "running…" update has just gone out: the first list is sent 15 s after it, not before.
       await report(list('running', 'pending'));
-      advance(5_000);
+      advance(16_000);
       await report(list('done', 'running'));
       advance(5_000);
       const since = ctx.clock.now().toISOString();
@@ -55,7 +56,7 @@ function waitingKind(advance: (ms: number) => void): OperationKind<WaitOperation
         usually: 'usually under 2 min',
       };
       await report(list('done', 'done', waiting));
-      advance(15_000);
+      advance(10_000);
       await report(list('done', 'done', waiting));
       return { state: 'done', result: 'Labelled.' };
     },
@@ -70,7 +71,7 @@ function stepVersions(sent: Notification[], userId: string, cardKey: string): st
     .map((text) => [...text.matchAll(/"text":"([✓▶⏳○✗][^"]*)"/g)].map((m) => m[1]));
 }
 
-test('steps are recorded at every report but each card copy gets them at most once per 15 s, and the final card keeps them', async () => {
+test('steps are recorded at every report but each card copy gets them at most once per 15 s (counting "running…"), and the final card keeps them', async () => {
   recorded.length = 0;
   // The run starts only after the harness is up: h is set by then.
   h = await startHarness({}, [waitingKind((ms) => h.clock.advance(ms))]);
@@ -93,19 +94,19 @@ test('steps are recorded at every report but each card copy gets them at most on
   const after = h.notifier.sent.slice(before);
   for (const person of ['megan', 'alex', 'isaiah'] as const) {
     const versions = stepVersions(after, USERS[person].id, key).filter((lines) => lines.length > 0);
-    // At 0 s (the first report) and at 25 s (15 s after it): the reports at 5 s and 10 s were not sent.
+    // Sent at 16 s (15 s after "running…") and at 31 s (15 s after that); the reports at 0 s and 21 s were not.
     expect(versions).toEqual([
-      ['▶ Ask the label service', '○ Write the label', '○ Check the label is visible'],
+      ['✓ Ask the label service', '▶ Write the label', '○ Check the label is visible'],
       [
         '✓ Ask the label service',
         '✓ Write the label',
-        '⏳ Waiting for the label service to show the label — 15 s so far, usually under 2 min',
+        '⏳ Waiting for the label service to show the label — 10 s so far, usually under 2 min',
       ],
       // The final card: done, with the last list as it was reported.
       [
         '✓ Ask the label service',
         '✓ Write the label',
-        '⏳ Waiting for the label service to show the label — 15 s so far, usually under 2 min',
+        '⏳ Waiting for the label service to show the label — 10 s so far, usually under 2 min',
       ],
     ]);
     expect(cardText(h.notifier.latestCard(USERS[person].id, key))).toMatch(/Approved by Alex Wilber — done/);
