@@ -109,13 +109,16 @@ export const shareOperation: OperationKind<ShareOperation> = {
     const op = approval.operation;
     const unverified: string[] = [];
     // One step per connection; a share is idempotent, so a re-run (crash, retry) starts the list again from the top.
-    const steps = (current: number) =>
-      controls.steps(
+    // A one-connection share says no more than "running…" does: no list, and no extra write of the request.
+    const steps = async (current: number) => {
+      if (op.connections.length < 2) return;
+      await controls.steps(
         op.connections.map((c, i) => ({
           title: `Share ${c.displayName} with ${op.principalName} and read it back`,
           state: i < current ? 'done' : i === current ? 'running' : 'pending',
         })),
       );
+    };
     for (const [index, connection] of op.connections.entries()) {
       await steps(index);
       try {
