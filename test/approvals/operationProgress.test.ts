@@ -6,6 +6,7 @@
  */
 import type { Notification } from '../../src/cards/reply';
 import type { OperationKind, OperationPayload, OperationStep } from '../../src/operations/operationKind';
+import { adaptiveCardProblems } from '../cards/adaptiveCardProblems';
 import { actionOf, as, cardText, startHarness, USERS, type Harness } from './harness';
 
 interface WaitOperation extends OperationPayload {
@@ -111,6 +112,8 @@ test('steps are recorded at every report but each card copy gets them at most on
     ]);
     expect(cardText(h.notifier.latestCard(USERS[person].id, key))).toMatch(/Approved by Alex Wilber — done/);
   }
+  // The card with its step list is a valid Adaptive Card as Teams parses it.
+  for (const n of after.filter((n) => n.cardKey === key)) expect(adaptiveCardProblems(n.reply.cards[0])).toEqual([]);
 });
 
 test('a rotation on the demo tenant shows its steps growing on every copy of the card, ending done', async () => {
