@@ -15,7 +15,7 @@ export interface OperationStep {
   waitingFor?: string;
   /** When the step started to run or wait (ISO, from the injected clock): the card says how long so far. */
   since?: string;
-  /** How long this usually takes, in words: e.g. "usually under 2 min". */
+  /** How long this usually takes, or how long the operation will wait at most, in words: "usually under 2 min". */
   usually?: string;
   /** Where a running step stands, e.g. "2 of 5 connections". */
   detail?: string;

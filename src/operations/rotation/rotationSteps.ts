@@ -61,8 +61,9 @@ export function rotationSteps(rotation: Rotation, options: RotationStepsOptions)
       state: 'waiting',
       waitingFor: 'Entra to accept the new secret',
       since: rotation.updatedAt,
-      // Entra usually accepts a new secret within seconds (4–18 s seen); the bot gives up after the timeout.
-      usually: `usually under 20 s, at most ${elapsedWords(options.verifyTimeoutMs)}`,
+      // No documented figure for how long Entra takes to accept a new secret (seconds in practice, reportedly much
+      // longer at times): the card says only what the bot itself will do.
+      usually: `the bot waits up to ${elapsedWords(options.verifyTimeoutMs)}`,
     });
   }
   if (switching.state === 'running') switching.detail = connectionsDetail(rotation);
