@@ -15,7 +15,7 @@ import { HandoverBusyError, runHandover } from '../../../src/operations/handover
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
-const NO_PROGRESS = { progress: async () => undefined };
+const NO_PROGRESS = { progress: async () => undefined, steps: async () => undefined };
 
 let emulator: RunningEmulator;
 let oc: OperationsContext;
@@ -140,7 +140,10 @@ test.each(FAULTS)('%s: the run stops where it was, and the run delivered again f
   emulator.control.setFaults(faults);
   const steps: string[] = [];
   await expect(
-    runHandover(oc.ctx, 'fault', plan, { progress: async (text) => void steps.push(text) }),
+    runHandover(oc.ctx, 'fault', plan, {
+      progress: async (text) => void steps.push(text),
+      steps: async () => undefined,
+    }),
   ).rejects.toMatchObject({ name: 'TenantApiError' });
   expect(steps.length).toBeGreaterThan(0);
   // Nothing is half-done: each flow is on, and each reference is bound either to Lee's or to its new connection.

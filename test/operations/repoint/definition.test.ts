@@ -68,7 +68,10 @@ test('admins may approve; someone who is neither admin nor owner of its flows ma
 test('the run reports each step, then offers the undo for 7 days, refused while the bot cannot use the old connections', async () => {
   const approval = await approvedRepoint('progress');
   const steps: string[] = [];
-  const outcome = await kind.run(oc.ctx, approval, { progress: async (text) => void steps.push(text) });
+  const outcome = await kind.run(oc.ctx, approval, {
+    progress: async (text) => void steps.push(text),
+    steps: async () => undefined,
+  });
   expect(outcome.state).toBe('done');
   expect(steps).toEqual([
     'Step 1 of 4: binding VM Dataverse Connection Ref to Dataverse (D365-App-Registration)',
