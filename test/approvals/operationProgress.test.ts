@@ -64,11 +64,15 @@ function waitingKind(advance: (ms: number) => void): OperationKind<WaitOperation
   };
 }
 
-/** The step lines of every version of `userId`'s copy of the card, in the order they were queued. */
+/**
+ * The step lines of every version of `userId`'s copy of the card, in the order they were queued. The same card
+ * queued twice in a row counts once (the clicker's copy is sent again 15 s after the click: lateInvokeResponses.ts).
+ */
 function stepVersions(sent: Notification[], userId: string, cardKey: string): string[][] {
   return sent
     .filter((n) => n.toUserId === userId && n.cardKey === cardKey)
     .map((n) => cardText(n.reply.cards[0]))
+    .filter((text, i, all) => i === 0 || text !== all[i - 1])
     .map((text) => [...text.matchAll(/"text":"([✓▶⏳○✗][^"]*)"/g)].map((m) => m[1]));
 }
 
