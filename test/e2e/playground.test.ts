@@ -199,8 +199,9 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
       .last()
       .waitFor({ timeout: WAIT });
     // Entra accepts the new secret only after a few seconds, as it does on a real tenant: the step the cards show
-    // while the bot waits for it (the demo tenant accepts at once otherwise, too fast to be seen).
-    composition.emulator!.control.setSecretPropagationMs(6_000);
+    // while the bot waits for it (the demo tenant accepts at once otherwise, too fast to be seen). Long enough that
+    // both pages see the waiting line on a busy machine; the bot polls with backoff, so it waits about 15 s.
+    composition.emulator!.control.setSecretPropagationMs(10_000);
     try {
       await lastButton(isaiah, 'Approve').click();
       await isaiah
