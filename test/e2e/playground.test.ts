@@ -1,14 +1,16 @@
 /**
  * End to end in a real client: the bot on the demo tenant, one Microsoft 365 Agents Playground per person, driven
- * in Debian's Chromium. A screenshot per step goes to test-artifacts/e2e/. SKIP_BROWSER_TESTS=1 skips the file
- * (CI never does); without Chromium the tests fail and say how to install it.
+ * in Debian's Chromium. A screenshot per step goes to test-artifacts/e2e/ (kept after the run, ignored by git: look
+ * at them to see what a person saw). SKIP_BROWSER_TESTS=1 skips the file (CI never does); without Chromium the tests
+ * fail and say how to install it. One bot and one playground per person serve every scenario: a second set would
+ * double the file's run time.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { listTemplates, renderCard } from '../../src/cards/renderCard';
-import { compose } from '../../src/compose';
+import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import {
@@ -19,6 +21,7 @@ import {
   type Persona,
   type RunningPlayground,
 } from '../support/playground';
+import { techUserSharesSharePointWithBot } from '../support/techUserShare';
 
 const skip = process.env.SKIP_BROWSER_TESTS === '1';
 const describeBrowser = skip ? describe.skip : describe;
@@ -28,6 +31,7 @@ const WAIT = 30_000;
 describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
   jest.setTimeout(180_000);
   let server: RunningServer;
+  let composition: Composition;
   let browser: Browser;
   let dataDir: string;
   const playgrounds: RunningPlayground[] = [];
@@ -61,9 +65,18 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
       OLD_SECRET_GRACE_HOURS: '0',
+      // Every step an operation reports reaches its cards at once (production: at most every 15 s), so a rotation's
+      // step list can be watched changing within the few seconds it runs on the demo tenant.
+      PROGRESS_CARD_SECONDS: '0',
     });
-    server = await startServer(await compose(config, { startJobs: true }), { port: 0, host: '127.0.0.1' });
-    for (const persona of [PERSONAS.megan, PERSONAS.adele, PERSONAS.alex, PERSONAS.isaiah]) await open(persona);
+    composition = await compose(config, { startJobs: true });
+    // The handover (7.) binds Lee Gu's SharePoint reference to the technical user's connection: its owner shares it
+    // with the bot first, as on a real tenant.
+    await techUserSharesSharePointWithBot(composition.emulator!);
+    server = await startServer(composition, { port: 0, host: '127.0.0.1' });
+    for (const persona of [PERSONAS.megan, PERSONAS.adele, PERSONAS.alex, PERSONAS.isaiah, PERSONAS.lynne]) {
+      await open(persona);
+    }
   });
 
   afterAll(async () => {
@@ -163,7 +176,7 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     await shot(megan, '4e-megan-turn-on-card');
   });
 
-  it('5. Alex starts a rotation of D365-App-Registration from the expiry card and Isaiah approves it', async () => {
+  it('5. Alex starts a rotation of D365-App-Registration from the expiry card, Isaiah approves it and both watch its steps', async () => {
     const alex = pages.get(PERSONAS.alex.id)!;
     await say(alex, 'which secrets expire soon');
     await alex.getByText('D365-App-Registration').last().waitFor({ timeout: WAIT });
@@ -185,17 +198,44 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
       .getByText(/Approval needed: Rotate the client secret of D365-App-Registration/)
       .last()
       .waitFor({ timeout: WAIT });
-    await lastButton(isaiah, 'Approve').click();
-    await isaiah
-      .getByText(/Approved by Isaiah Langer — (running|done)/)
-      .last()
-      .waitFor({ timeout: WAIT });
+    // Entra accepts the new secret only after a few seconds, as it does on a real tenant: the step the cards show
+    // while the bot waits for it (the demo tenant accepts at once otherwise, too fast to be seen). Long enough that
+    // both pages see the waiting line on a busy machine; the bot polls with backoff, so it waits about 15 s.
+    composition.emulator!.control.setSecretPropagationMs(10_000);
+    try {
+      await lastButton(isaiah, 'Approve').click();
+      await isaiah
+        .getByText(/Approved by Isaiah Langer — (running|done)/)
+        .last()
+        .waitFor({ timeout: WAIT });
+      for (const [page, name] of [
+        [isaiah, '5b-isaiah-rotation-waiting-for-entra'],
+        [alex, '5c-alex-rotation-waiting-for-entra'],
+      ] as const) {
+        await page
+          .getByText(/⏳ Waiting for Entra to accept the new secret/)
+          .last()
+          .waitFor({ timeout: WAIT });
+        await page.getByText('✓ Store it in Key Vault').last().waitFor({ timeout: WAIT });
+        await shot(page, name);
+      }
+    } finally {
+      composition.emulator!.control.setSecretPropagationMs(0);
+    }
     await alex
       .getByText(/old secret was removed/)
       .last()
       .waitFor({ timeout: 60_000 });
-    await shot(isaiah, '5b-isaiah-approved');
-    await shot(alex, '5c-alex-completed');
+    for (const page of [isaiah, alex]) {
+      // The final card keeps the list, every step done.
+      await page.getByText('✓ Remove the old secret').last().waitFor({ timeout: WAIT });
+      await page.getByText('✓ Check that Microsoft Entra accepts it').last().waitFor({ timeout: WAIT });
+      // Updated in place: the waiting list was replaced, not followed by a second card.
+      expect(await page.getByText(/Waiting for Entra to accept the new secret/).count()).toBe(0);
+      expect(await page.getByText('✓ Create a new client secret').count()).toBe(1);
+    }
+    await shot(isaiah, '5d-isaiah-rotation-done');
+    await shot(alex, '5e-alex-rotation-done');
   });
 
   it('6. each role asks in plain words, not command words, and gets the matching answer', async () => {
@@ -215,6 +255,84 @@ describeBrowser('Connection Ops in the Microsoft 365 Agents Playground', () => {
     await say(alex, 'how healthy is our tenant?');
     await alex.getByText('Tenant health report').last().waitFor({ timeout: WAIT });
     await shot(alex, '6-alex-plain-language');
+  });
+
+  it('6b. the health report draws its findings as charts (or, where charts are not drawn, the same numbers as facts)', async () => {
+    const alex = pages.get(PERSONAS.alex.id)!;
+    await say(alex, 'health report');
+    const report = alex
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: /findings: \d+ high, \d+ medium, \d+ low/ })
+      .last();
+    await report.waitFor({ timeout: WAIT });
+    // The Playground draws the charts (their titles become the charts' accessible names, legends show as text);
+    // a host that does not draws the fallback, a FactSet of the same severities.
+    const donut = report.locator('[aria-label^="Findings by severity"]');
+    const fallback = report.locator('.ac-factset').filter({ hasText: 'High' }).filter({ hasText: 'Low' });
+    await donut.or(fallback).first().waitFor({ timeout: WAIT });
+    if (await donut.count()) {
+      for (const severity of ['High', 'Medium', 'Low']) {
+        await donut.getByText(severity, { exact: true }).first().waitFor({ timeout: WAIT });
+      }
+      await report.locator('[aria-label^="Findings by kind"]').waitFor({ timeout: WAIT });
+    }
+    await donut.or(fallback).first().scrollIntoViewIfNeeded();
+    await shot(alex, '6b-alex-health-report-chart');
+  });
+
+  it('7. Alex asks what depends on Lee Gu, hands his flows over from the impact card, Lynne approves: the final card', async () => {
+    const alex = pages.get(PERSONAS.alex.id)!;
+    await say(alex, 'what depends on Lee Gu?');
+    await alex.getByText('What depends on Lee Gu').last().waitFor({ timeout: WAIT });
+    await alex
+      .getByText(/Flow \*{0,2}Vendor onboarding/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    await shot(alex, '7a-alex-impact');
+    await lastButton(alex, 'Hand over').click();
+    // The demo directory records no manager for Lee Gu (who would take over by default): the bot asks who should.
+    await alex
+      .getByText(/Who should take over Lee Gu's flows\?/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    await say(alex, "hand over Lee Gu's flows to Lynne");
+    await alex
+      .getByText(/Confirm: Hand over a leaver's flows/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    await alex
+      .getByText(/\(the technical user TechUser_Sharepoint_PRD\)/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    await alex.getByText('Not automated').last().waitFor({ timeout: WAIT });
+    await alex.locator('textarea, input[type="text"]').last().fill('Lee Gu left in November');
+    await shot(alex, '7b-alex-handover-plan');
+    await lastButton(alex, 'Send request').click();
+    await alex
+      .getByText(/Sent to Lynne Robbins/)
+      .last()
+      .waitFor({ timeout: WAIT });
+
+    const lynne = pages.get(PERSONAS.lynne.id)!;
+    await lynne
+      .getByText(/Approval needed: Hand over a leaver's flows/)
+      .last()
+      .waitFor({ timeout: WAIT });
+    await shot(lynne, '7c-lynne-approval-card');
+    await lastButton(lynne, 'Approve').click();
+    for (const page of [lynne, alex]) {
+      await page
+        .getByText(/Approved by Lynne Robbins — done/)
+        .last()
+        .waitFor({ timeout: 60_000 });
+    }
+    await alex
+      .getByText(/Handed over to Lynne Robbins: Vendor onboarding, Nightly export\./)
+      .last()
+      .waitFor({ timeout: WAIT });
+    expect(await alex.getByText(/Still to do/).count()).toBe(0);
+    await shot(lynne, '7d-lynne-final');
+    await shot(alex, '7e-alex-final');
   });
 
   it('renders every card template with the Adaptive Cards renderer in the browser, without errors', async () => {

@@ -5,6 +5,7 @@
  */
 import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
 import type { AppRegistration, Connection, User } from '../../tenant/model';
+import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
 import { ageText } from '../liveConnections';
 import { isOAuthConnection } from '../sharingRule';
 import { connectorLabel, credentialsOf, daysUntil } from '../tenantFacts';
@@ -241,22 +242,27 @@ function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
   };
 }
 
-/** Buttons of operations that exist today (rotation of an app's secret). */
+/**
+ * Buttons that run a card verb: rotation of an app's secret, and [Hand over] for a person once that operation is
+ * registered (its verb, as the disabled-owner finding's button: an Action.Submit imBack button does nothing in the
+ * Microsoft 365 Agents Playground, so a handover could not be started from this card there).
+ */
 function buttons(input: ImpactCardInput) {
-  if (input.subject.kind !== 'app' || !input.mayRotate) return [];
-  return [{ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: input.subject.app.id } }];
+  const { subject } = input;
+  if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
+    return [{ title: 'Hand over', verb: HANDOVER_REQUEST_VERB, data: { userId: subject.user.id } }];
+  }
+  if (subject.kind !== 'app' || !input.mayRotate) return [];
+  return [{ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: subject.app.id } }];
 }
 
 /**
- * Requests of operations built later (hand over, re-point): sent as the words that ask for them, so that whichever
+ * Requests of operations built later (re-point): sent as the words that ask for them, so that whichever
  * module handles them answers, and shown only once such an operation is registered.
  */
 function requests(input: ImpactCardInput) {
   const out: { title: string; text: string }[] = [];
   const { subject } = input;
-  if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
-    out.push({ title: 'Hand over', text: `hand over ${subject.user.displayName}'s flows and connections` });
-  }
   if (subject.kind === 'connection' && input.operationAvailable('repoint')) {
     const solutions = new Set(input.report.entries.flatMap((e) => e.references.flatMap((r) => r.solutions)));
     for (const solution of solutions) {
