@@ -31,7 +31,7 @@ export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operat
   const execution = new ApprovalExecution(ctx, jobs, operations);
   for (const kind of operations.all()) {
     jobs.register<ExecutionPayload>(kind.job, {
-      run: (payload) => execution.run(kind, payload.approvalId),
+      run: (payload, job) => execution.run(kind, payload.approvalId, job.lastAttempt),
       onGiveUp: (payload, error, job) => execution.giveUp(payload.approvalId, error, job),
     });
   }
@@ -48,7 +48,7 @@ class ApprovalExecution {
     this.repository = new ApprovalRepository(ctx.store.records);
   }
 
-  async run(kind: OperationKind, approvalId: string): Promise<void> {
+  async run(kind: OperationKind, approvalId: string, lastDelivery = false): Promise<void> {
     const stored = await this.repository.get(approvalId);
     if (!stored || stored.operation.kind !== kind.kind) return;
     if (stored.state === 'done' && kind.followUp) {
@@ -61,6 +61,7 @@ class ApprovalExecution {
     const outcome = await kind.run(this.ctx, approval, {
       progress: (text) => this.report(approvalId, { progress: text }),
       steps: (steps) => this.report(approvalId, { steps: [...steps] }),
+      lastDelivery,
     });
     const finished = await this.finish(approvalId, outcome);
     if (finished) await this.bookFollowUp(kind, finished, outcome.followUpAt);
