@@ -224,7 +224,9 @@ test('a start refused, and the previous connection one the bot may not bind: the
   const saga = await advanceRepoint(oc.ctx, 'refused-both', noProgress);
   expect(saga?.state).toBe('needsAttention');
   expect(saga?.flows.map((f) => f.outcome)).toEqual(['failed', 'failed']);
-  expect(saga?.flows[0].error).toMatch(/InvalidConnection.*previous connections could not be put back: the bot may not use/);
+  expect(saga?.flows[0].error).toMatch(
+    /InvalidConnection.*previous connections could not be put back: the bot may not use/,
+  );
   expect(saga?.references[0]).toMatchObject({
     outcome: 'bound',
     rollBackRefused: expect.stringMatching(/must share it with the bot/),
