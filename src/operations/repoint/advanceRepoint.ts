@@ -253,17 +253,17 @@ async function restartNext(run: RepointRun, environment: Environment, progress: 
  * Best effort: starts a flow that reads as stopped (a start the service refuses now is tried by the next run).
  * `blind`: also when it cannot be read (a start of a flow that is on takes its references' bindings again).
  */
-async function turnBackOn(run: RepointRun, flowId: string, blind = false): Promise<boolean> {
+async function turnBackOn(run: RepointRun, flowId: string, blind = false): Promise<'wasOn' | 'started' | 'failed'> {
   const flows = run.ctx.tenant.flows;
   const state = await flows.getFlow(run.saga.environmentId, flowId).then(
     (f) => f.state,
     () => undefined,
   );
-  if (state === 'Started') return true;
-  if (state === undefined && !blind) return false;
+  if (state === 'Started') return 'wasOn';
+  if (state === undefined && !blind) return 'failed';
   return flows.startFlow(run.saga.environmentId, flowId).then(
-    () => true,
-    () => false,
+    () => 'started' as const,
+    () => 'failed' as const,
   );
 }
 
@@ -324,18 +324,28 @@ export async function restoreAfterGiveUp(
     if (!current) return undefined;
     const run = new RepointRun(ctx, options, current);
     if (FINAL_REPOINT_STATES.includes(run.saga.state)) return run.saga;
-    // Flows are turned off and on one at a time, in order: only the first one not finished may be off now.
-    const touched = run.saga.state === 'restarting' ? run.saga.flows.findIndex((f) => f.outcome === 'pending') : -1;
+    // Flows are turned off and on one at a time, in order: the first one not finished may be off now, and so may
+    // one refused on its new connections while its references were on their way back (it carries the error).
+    const first = run.saga.state === 'restarting' ? run.saga.flows.findIndex((f) => f.outcome === 'pending') : -1;
     const flows = [];
     for (const [index, flow] of run.saga.flows.entries()) {
-      if (index !== touched || !flow.wasOn) {
+      if (!flow.wasOn || flow.outcome !== 'pending') {
         flows.push(flow);
         continue;
       }
-      const on = await turnBackOn(run, flow.flowId, true);
-      await run.audit('flow.restored', on ? 'success' : 'failure', { flowId: flow.flowId, flow: flow.displayName });
+      const mayBeOff = index === first || flow.error !== undefined;
+      const on = await turnBackOn(run, flow.flowId, mayBeOff);
+      // On, or not readable and never turned off: left as it is (it keeps the connections it started with).
+      if (on === 'wasOn' || (on === 'failed' && !mayBeOff)) {
+        flows.push(flow);
+        continue;
+      }
+      await run.audit('flow.restored', on === 'started' ? 'success' : 'failure', {
+        flowId: flow.flowId,
+        flow: flow.displayName,
+      });
       flows.push(
-        on
+        on === 'started'
           ? { ...flow, outcome: 'restored' as const }
           : { ...flow, outcome: 'failed' as const, error: 'the service did not answer; it may still be off' },
       );
