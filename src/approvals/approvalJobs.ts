@@ -70,10 +70,20 @@ class ApprovalExecution {
   async giveUp(approvalId: string, error: unknown, job: JobContext): Promise<void> {
     const code = isTenantApiError(error) ? error.code : 'an unexpected error';
     log.warn({ err: error, approvalId }, 'approval job given up');
-    await this.finish(approvalId, {
-      state: 'failed',
-      result: `It failed ${job.attempt} times (${code}); nothing more will be tried. An admin can look up reference ${approvalId} in the audit log.`,
-    });
+    await this.finish(
+      approvalId,
+      {
+        state: 'failed',
+        result: `It failed ${job.attempt} times (${code}); nothing more will be tried. An admin can look up reference ${approvalId} in the audit log.`,
+      },
+      // The last step list reported may still say a step runs or waits for the next try: there is none.
+      (steps) =>
+        steps.map((step) =>
+          step.state === 'running' || step.state === 'waiting'
+            ? { title: step.title, state: 'failed', detail: 'not finished: the job gave up' }
+            : step,
+        ),
+    );
   }
 
   /**
@@ -132,7 +142,11 @@ class ApprovalExecution {
   }
 
   /** Records the outcome and tells everyone once; undefined when the approval was not running (already finished). */
-  private async finish(approvalId: string, outcome: OperationOutcome): Promise<Approval | undefined> {
+  private async finish(
+    approvalId: string,
+    outcome: OperationOutcome,
+    finalSteps?: (steps: OperationStep[]) => OperationStep[],
+  ): Promise<Approval | undefined> {
     const { state, result } = outcome;
     const finished = await this.repository.update<Approval | undefined>(approvalId, (current) => {
       if (current.state !== 'running' && current.state !== 'approved') return { result: undefined };
@@ -141,6 +155,7 @@ class ApprovalExecution {
         state,
         result,
         progress: undefined,
+        ...(finalSteps && current.steps ? { steps: finalSteps(current.steps) } : {}),
         updatedAt: this.ctx.clock.now().toISOString(),
       };
       return { write: next, result: next };
