@@ -251,7 +251,8 @@ async function restartNext(run: RepointRun, environment: Environment, progress: 
 
 /**
  * Best effort: starts a flow that reads as stopped (a start the service refuses now is tried by the next run).
- * `blind`: also when it cannot be read (a start of a flow that is on takes its references' bindings again).
+ * `blind`: also when it cannot be read: the demo tenant answers a start of a flow that is on by taking its
+ * references' bindings again; what the real service does then is not documented (unconfirmed).
  */
 async function turnBackOn(run: RepointRun, flowId: string, blind = false): Promise<'wasOn' | 'started' | 'failed'> {
   const flows = run.ctx.tenant.flows;
