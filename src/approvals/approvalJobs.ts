@@ -31,7 +31,7 @@ export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operat
   const execution = new ApprovalExecution(ctx, jobs, operations);
   for (const kind of operations.all()) {
     jobs.register<ExecutionPayload>(kind.job, {
-      run: (payload) => execution.run(kind, payload.approvalId),
+      run: (payload, job) => execution.run(kind, payload.approvalId, job.lastAttempt),
       onGiveUp: (payload, error, job) => execution.giveUp(payload.approvalId, error, job),
     });
   }
@@ -48,7 +48,7 @@ class ApprovalExecution {
     this.repository = new ApprovalRepository(ctx.store.records);
   }
 
-  async run(kind: OperationKind, approvalId: string): Promise<void> {
+  async run(kind: OperationKind, approvalId: string, lastDelivery = false): Promise<void> {
     const stored = await this.repository.get(approvalId);
     if (!stored || stored.operation.kind !== kind.kind) return;
     if (stored.state === 'done' && kind.followUp) {
@@ -61,6 +61,7 @@ class ApprovalExecution {
     const outcome = await kind.run(this.ctx, approval, {
       progress: (text) => this.report(approvalId, { progress: text }),
       steps: (steps) => this.report(approvalId, { steps: [...steps] }),
+      lastDelivery,
     });
     const finished = await this.finish(approvalId, outcome);
     if (finished) await this.bookFollowUp(kind, finished, outcome.followUpAt);
@@ -69,10 +70,20 @@ class ApprovalExecution {
   async giveUp(approvalId: string, error: unknown, job: JobContext): Promise<void> {
     const code = isTenantApiError(error) ? error.code : 'an unexpected error';
     log.warn({ err: error, approvalId }, 'approval job given up');
-    await this.finish(approvalId, {
-      state: 'failed',
-      result: `It failed ${job.attempt} times (${code}); nothing more will be tried. An admin can look up reference ${approvalId} in the audit log.`,
-    });
+    await this.finish(
+      approvalId,
+      {
+        state: 'failed',
+        result: `It failed ${job.attempt} times (${code}); nothing more will be tried. An admin can look up reference ${approvalId} in the audit log.`,
+      },
+      // The last step list reported may still say a step runs or waits for the next try: there is none.
+      (steps) =>
+        steps.map((step) =>
+          step.state === 'running' || step.state === 'waiting'
+            ? { title: step.title, state: 'failed', detail: 'not finished: the job gave up' }
+            : step,
+        ),
+    );
   }
 
   /**
@@ -131,7 +142,11 @@ class ApprovalExecution {
   }
 
   /** Records the outcome and tells everyone once; undefined when the approval was not running (already finished). */
-  private async finish(approvalId: string, outcome: OperationOutcome): Promise<Approval | undefined> {
+  private async finish(
+    approvalId: string,
+    outcome: OperationOutcome,
+    finalSteps?: (steps: OperationStep[]) => OperationStep[],
+  ): Promise<Approval | undefined> {
     const { state, result } = outcome;
     const finished = await this.repository.update<Approval | undefined>(approvalId, (current) => {
       if (current.state !== 'running' && current.state !== 'approved') return { result: undefined };
@@ -140,6 +155,7 @@ class ApprovalExecution {
         state,
         result,
         progress: undefined,
+        ...(finalSteps && current.steps ? { steps: finalSteps(current.steps) } : {}),
         updatedAt: this.ctx.clock.now().toISOString(),
       };
       return { write: next, result: next };

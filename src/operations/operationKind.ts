@@ -113,6 +113,11 @@ export interface RunControls {
    * `await controls.steps([{ title: 'Move 3 references', state: 'running', detail: '1 of 3' }, …])`.
    */
   steps(steps: readonly OperationStep[]): Promise<void>;
+  /**
+   * True on the job's last delivery: a passing failure thrown now ends the request as failed. A kind that turns
+   * things off on the way (flows) restores them and returns its outcome instead of throwing.
+   */
+  readonly lastDelivery?: boolean;
 }
 
 /** A second chance on a request that needs attention: [Retry] on the approvers' final card. */

@@ -10,7 +10,8 @@ import type { HandoverOperation } from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
 import { draftHandover } from './handoverRequests';
 import { HANDOVER_REQUEST_VERB } from './requestVerb';
-import { runHandover, type HandoverRecord } from './handoverRun';
+import { HandoverBusyError, HANDOVERS, restoreHandover, runHandover, type HandoverRecord } from './handoverRun';
+import { handoverSteps } from './handoverSteps';
 
 export { HANDOVER_REQUEST_VERB };
 
@@ -126,8 +127,25 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
     },
 
     async run(ctx, approval, controls): Promise<OperationOutcome> {
-      const record = await runHandover(ctx, approval.id, approval.operation, controls, options);
-      return outcomeOf(approval.operation, record);
+      try {
+        const record = await runHandover(ctx, approval.id, approval.operation, controls, options);
+        return outcomeOf(approval.operation, record);
+      } catch (error) {
+        if (error instanceof HandoverBusyError) throw error;
+        if (controls.lastDelivery) {
+          // The job gives up after this: turn back on what the run turned off, then say where everything is.
+          const restored = await restoreHandover(ctx, approval.id, approval.operation, options).catch(() => undefined);
+          if (restored) return outcomeOf(approval.operation, restored);
+        } else {
+          const stored = (await ctx.store.records.get<HandoverRecord>(HANDOVERS, approval.id))?.value;
+          if (stored) {
+            await controls.steps(
+              handoverSteps(approval.operation, stored, { retryingSince: ctx.clock.now().toISOString() }),
+            );
+          }
+        }
+        throw error;
+      }
     },
   };
 }
@@ -140,7 +158,7 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
   for (const flow of op.flows) {
     const progress = record.flows[flow.flowId] ?? {};
     const problems: string[] = [];
-    if (progress.owner === 'refused' || progress.restart === 'refused') refused = true;
+    if (progress.owner === 'refused' || (progress.restart && progress.restart !== 'done')) refused = true;
     if (progress.owner === 'refused')
       problems.push(`${op.toName} could not be made its owner (${progress.problem ?? 'refused'})`);
     for (const r of op.references.filter((ref) => ref.flowIds.includes(flow.flowId))) {
@@ -149,10 +167,29 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
       else if (bound?.bind === 'refused') {
         refused = true;
         problems.push(`"${r.displayName}" was not re-pointed (${bound.problem ?? 'refused'})`);
+      } else if (bound?.bind === 'rolledBack') {
+        refused = true;
+        problems.push(`"${r.displayName}" is back on ${r.from.displayName || r.from.connectionName}`);
+      } else if (!bound?.bind && record.gaveUp) {
+        refused = true;
+        problems.push(`"${r.displayName}" was not re-pointed (the job gave up before)`);
       }
     }
     if (progress.restart === 'refused')
-      problems.push(`it could not be turned off and on: check that it is on (${progress.problem ?? 'refused'})`);
+      problems.push(
+        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); fix the cause and turn it on`,
+      );
+    if (progress.restart === 'rolledBack') {
+      problems.push(
+        `it could not be turned on with the new connections (${progress.problem ?? 'refused'}), so it runs again on ${op.fromName}'s`,
+      );
+    }
+    if (progress.restart === 'restored') {
+      problems.push('the job gave up after repeated failures of the service; it was turned back on');
+    }
+    if (record.gaveUp && progress.wasOn && progress.restart === undefined) {
+      problems.push('it was not turned off and on: it keeps the connections it started with until it is');
+    }
     if (problems.length) needs.push(`${flow.displayName}: ${problems.join('; ')}`);
     else handedOver.push(flow.displayName + (progress.wasOn === false ? ' (it was off and stays off)' : ''));
   }

@@ -22,6 +22,7 @@ import { isPermanentFailure } from '../repoint/steps/permanentFailure';
 import { restartFlow, type ExpectedBindings } from '../repoint/steps/restartFlow';
 import type { HandoverOperation, PlannedFlow, PlannedReference } from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
+import { handoverSteps } from './handoverSteps';
 
 export const HANDOVERS = 'handovers';
 
@@ -29,14 +30,25 @@ export interface FlowProgress {
   /** Whether the flow was on when the run first looked (recorded before anything is turned off). */
   wasOn?: boolean;
   owner?: 'done' | 'refused';
-  restart?: 'done' | 'refused';
+  /**
+   * done: off and on, verified on the new connections (or nothing new to take); refused: it is off, it could be
+   * turned on neither way; rolledBack: refused on the new connections, on again with the leaver's; restored: turned
+   * back on by the job's last delivery after it gave up.
+   */
+  restart?: 'done' | 'refused' | 'rolledBack' | 'restored';
   /** Plain words of a refusal. */
   problem?: string;
 }
 
 export interface ReferenceProgress {
-  bind?: 'done' | 'refused';
+  /**
+   * rollingBack: a flow that uses it was refused on the new connection, so it is being bound to the leaver's
+   * connection again (recorded before that write); rolledBack: it is.
+   */
+  bind?: 'done' | 'refused' | 'rollingBack' | 'rolledBack';
   problem?: string;
+  /** Why it could not be put back on the leaver's connection: not tried again. */
+  rollBackRefused?: string;
 }
 
 export interface HandoverRecord {
@@ -44,6 +56,8 @@ export interface HandoverRecord {
   flows: Record<string, FlowProgress>;
   references: Record<string, ReferenceProgress>;
   finished?: boolean;
+  /** Finished by the job's last delivery after repeated passing failures (restoreHandover). */
+  gaveUp?: boolean;
   updatedAt: string;
 }
 
@@ -79,14 +93,17 @@ export async function runHandover(
   try {
     const run = new Run(ctx, approvalId, plan, options, await load(ctx, approvalId));
     const steps = run.steps();
-    for (const [index, step] of steps.entries()) {
-      if (step.done()) continue;
-      await controls.progress(`Step ${index + 1} of ${steps.length}: ${step.label}`);
+    // The first step not done, again and again: a roll-back re-opens steps already passed (handoverSteps.ts).
+    for (let guard = 0; guard < steps.length * 4; guard++) {
+      const step = steps.find((s) => !s.done());
+      if (!step) break;
+      await controls.steps(handoverSteps(plan, run.record));
       await step.run();
       lease = await ctx.store.leases.renew(lease, ttl);
       if (!lease) throw new HandoverBusyError();
     }
     if (!run.record.finished) await run.save({ finished: true });
+    await controls.steps(handoverSteps(plan, run.record));
     return run.record;
   } catch (error) {
     if (error instanceof VersionConflictError) throw new HandoverBusyError();
@@ -178,7 +195,7 @@ class Run {
   }
 
   /** Flows turned off and on: those on a reference the run binds, that were on. */
-  private restartable(): PlannedFlow[] {
+  restartable(): PlannedFlow[] {
     const rebound = new Set(this.plan.references.filter((r) => r.to).flatMap((r) => r.flowIds));
     return this.plan.flows.filter((f) => rebound.has(f.flowId));
   }
@@ -207,12 +224,19 @@ class Run {
         run: () => this.bind(reference),
       });
     }
+    for (const reference of this.plan.references.filter((r) => r.to)) {
+      steps.push({
+        label: `putting "${reference.displayName}" back on ${reference.from.displayName || reference.from.connectionName}`,
+        done: () => this.reference(reference.referenceId).bind !== 'rollingBack',
+        run: () => this.rollBack(reference),
+      });
+    }
     for (const flow of restart) {
       steps.push({
         label: `turning ${flow.displayName} off and on so it takes the new connections`,
         done: () => {
           const progress = this.flow(flow.flowId);
-          return progress.wasOn === false || progress.restart === 'done' || progress.restart === 'refused';
+          return progress.wasOn === false || progress.restart !== undefined;
         },
         run: () => this.restart(flow),
       });
@@ -282,30 +306,176 @@ class Run {
     }
   }
 
+  /** A reference a refused flow needs back on the leaver's connection: written before the record says so. */
+  private async rollBack(reference: PlannedReference): Promise<void> {
+    try {
+      const environment = await this.environment(reference.environmentId);
+      await bindReference(this.ctx, environment, reference.referenceId, reference.from.connectionName);
+      await this.changed(`rollBack:${reference.referenceId}`);
+      await this.saveReference(reference.referenceId, { bind: 'rolledBack' });
+      await this.audit('referenceRolledBack', reference.displayName, 'success', {
+        connection: reference.from.connectionName,
+      });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      // Refused (Dataverse binds only a connection the bot may use): the reference keeps its new connection.
+      const problem = bindRefusal(error, reference.from.displayName || reference.from.connectionName);
+      await this.saveReference(reference.referenceId, { bind: 'done', rollBackRefused: problem });
+      await this.audit('referenceRollBackRefused', reference.displayName, 'failure', { problem });
+    }
+  }
+
   private async restart(flow: PlannedFlow): Promise<void> {
     const wanted = this.plan.references.filter(
-      (r) => r.to && r.flowIds.includes(flow.flowId) && this.reference(r.referenceId).bind === 'done',
+      (r) =>
+        r.to &&
+        r.flowIds.includes(flow.flowId) &&
+        ['done', 'rolledBack'].includes(this.reference(r.referenceId).bind ?? ''),
     );
     if (!wanted.length) {
       // Nothing new to take: leave the flow as it was.
       await this.saveFlow(flow.flowId, { restart: 'done' });
       return;
     }
+    const rolledBack = wanted.some((r) => this.reference(r.referenceId).bind === 'rolledBack');
     const expected: ExpectedBindings = Object.fromEntries(
-      wanted.map((r) => [r.logicalName, r.to?.connectionName ?? null]),
+      wanted.map((r) => [
+        r.logicalName,
+        this.reference(r.referenceId).bind === 'rolledBack' ? r.from.connectionName : (r.to?.connectionName ?? null),
+      ]),
     );
     try {
       // Reads the flow first: after a crash it neither stops a flow already on the new connections nor skips one
       // left off halfway.
       await restartFlow(this.ctx, flow.environmentId, flow.flowId, expected);
       await this.changed(`restart:${flow.flowId}`);
-      await this.saveFlow(flow.flowId, { restart: 'done' });
-      await this.audit('flowRestarted', flow.displayName, 'success', { flowId: flow.flowId });
+      await this.saveFlow(flow.flowId, { restart: rolledBack ? 'rolledBack' : 'done' });
+      await this.audit('flowRestarted', flow.displayName, 'success', {
+        flowId: flow.flowId,
+        ...(rolledBack ? { onPreviousConnections: true } : {}),
+      });
     } catch (error) {
-      if (!isRefusal(error)) throw error;
+      if (!isRefusal(error)) {
+        // The job is delivered again later: until then, a flow this step turned off goes back on if it can.
+        await turnBackOn(this.ctx, flow);
+        throw error;
+      }
       const problem = describeError(error).short;
-      await this.saveFlow(flow.flowId, { restart: 'refused', problem });
       await this.audit('flowRestartRefused', flow.displayName, 'failure', { flowId: flow.flowId, problem });
+      if (!rolledBack && (await this.planRollBack(flow, problem))) return;
+      const refusedBack = [
+        ...new Set(wanted.map((r) => this.reference(r.referenceId).rollBackRefused).filter(Boolean)),
+      ];
+      const first = this.flow(flow.flowId).problem ?? problem;
+      await this.saveFlow(flow.flowId, {
+        restart: 'refused',
+        problem: refusedBack.length
+          ? `${first}; ${this.plan.fromName}'s connections could not be put back: ${refusedBack.join('; ')}`
+          : first,
+      });
     }
+  }
+
+  /**
+   * The flow was refused on its new connections: its references go back to the leaver's connections (recorded
+   * first, as rollingBack), and every flow that uses them is turned off and on again, onto those. False when
+   * nothing can be put back.
+   */
+  private async planRollBack(flow: PlannedFlow, problem: string): Promise<boolean> {
+    const back = this.plan.references.filter((r) => {
+      const progress = this.reference(r.referenceId);
+      return r.to && r.flowIds.includes(flow.flowId) && progress.bind === 'done' && !progress.rollBackRefused;
+    });
+    if (!back.length) return false;
+    const references = { ...this.record.references };
+    for (const r of back) references[r.referenceId] = { ...references[r.referenceId], bind: 'rollingBack' };
+    const flows = { ...this.record.flows };
+    flows[flow.flowId] = { ...flows[flow.flowId], problem };
+    for (const r of back) {
+      for (const id of r.flowIds) {
+        if (id !== flow.flowId && flows[id]?.restart === 'done') flows[id] = { ...flows[id], restart: undefined };
+      }
+    }
+    await this.save({ references, flows });
+    return true;
+  }
+
+  /** After the job's last delivery failed too: every flow that was on and is off now is turned back on. */
+  async restoreAll(): Promise<void> {
+    const flows = { ...this.record.flows };
+    const pending = this.restartable().filter((f) => flows[f.flowId]?.wasOn && flows[f.flowId]?.restart === undefined);
+    // Flows are turned off and on one at a time once every reference is bound: only the first one not finished
+    // may be off then, and so may one refused on its new connections (it carries the problem).
+    const restarting = this.plan.references
+      .filter((r) => r.to)
+      .every((r) => !['rollingBack', undefined].includes(this.reference(r.referenceId).bind));
+    for (const flow of pending) {
+      const progress = flows[flow.flowId] ?? {};
+      const mayBeOff = (restarting && flow === pending[0]) || progress.problem !== undefined;
+      const on = await turnBackOn(this.ctx, flow, mayBeOff);
+      // On, or not readable and never turned off: left as it is (it keeps the connections it started with).
+      if (on === 'failed' && !mayBeOff) continue;
+      if (on === 'started') flows[flow.flowId] = { ...progress, restart: 'restored' };
+      else if (on === 'failed') {
+        flows[flow.flowId] = { ...progress, restart: 'refused', problem: 'the service did not answer; it may be off' };
+      }
+      if (on !== 'wasOn') {
+        await this.audit('flowRestored', flow.displayName, on === 'started' ? 'success' : 'failure', {
+          flowId: flow.flowId,
+        });
+      }
+    }
+    // A reference on its way back keeps its new connection, which is one of its two states.
+    const references = Object.fromEntries(
+      Object.entries(this.record.references).map(([id, r]) => [
+        id,
+        r.bind === 'rollingBack' ? { ...r, bind: 'done' as const } : r,
+      ]),
+    );
+    await this.save({ flows, references, finished: true, gaveUp: true });
+  }
+}
+
+/**
+ * Best effort: starts a flow that reads as stopped (a start refused now is left to the next run). `blind`: also
+ * when it cannot be read: the demo tenant answers a start of a flow that is on by taking its references' bindings
+ * again; what the real service does then is not documented (unconfirmed), which is why only a flow that may be off
+ * is started blind.
+ */
+async function turnBackOn(
+  ctx: DomainContext,
+  flow: PlannedFlow,
+  blind = false,
+): Promise<'wasOn' | 'started' | 'failed'> {
+  const state = await ctx.tenant.flows.getFlow(flow.environmentId, flow.flowId).then(
+    (f) => f.state,
+    () => undefined,
+  );
+  if (state === 'Started') return 'wasOn';
+  if (state === undefined && !blind) return 'failed';
+  return ctx.tenant.flows.startFlow(flow.environmentId, flow.flowId).then(
+    () => 'started' as const,
+    () => 'failed' as const,
+  );
+}
+
+/**
+ * The job's last delivery failed too: turn back on what the run turned off and end the record, so the final card
+ * says where everything is. Undefined when another runner holds it.
+ */
+export async function restoreHandover(
+  ctx: DomainContext,
+  approvalId: string,
+  plan: HandoverOperation,
+  options: HandoverOptions = {},
+): Promise<HandoverRecord | undefined> {
+  const lease = await ctx.store.leases.acquire(`handover:${approvalId}`, randomUUID(), 60_000);
+  if (!lease) return undefined;
+  try {
+    const run = new Run(ctx, approvalId, plan, options, await load(ctx, approvalId));
+    if (!run.record.finished) await run.restoreAll();
+    return run.record;
+  } finally {
+    await ctx.store.leases.release(lease);
   }
 }

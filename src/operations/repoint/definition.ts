@@ -11,11 +11,12 @@
  * widen anyone's access on its own.
  */
 import type { OperationKind, OperationOutcome } from '../operationKind';
-import { advanceRepoint } from './advanceRepoint';
+import { advanceRepoint, restoreAfterGiveUp } from './advanceRepoint';
 import type { RepointOptions } from './repointOptions';
 import type { RepointOperation } from './repointOperation';
 import { draftRepoint, solutionOwners } from './repointPlan';
-import { insertSaga, newSaga, type RepointSaga } from './repointSaga';
+import { insertSaga, loadSaga, newSaga, type RepointSaga } from './repointSaga';
+import { repointSteps } from './repointSteps';
 import { draftUndo, undoableUntil } from './undoRequest';
 
 export const REPOINT_REQUEST_VERB = 'repoint.request';
@@ -31,6 +32,10 @@ function outcomeOf(saga: RepointSaga): OperationOutcome {
   const restarted = saga.flows.filter((f) => f.outcome === 'restarted' || f.outcome === 'unchanged');
   const leftOff = saga.flows.filter((f) => f.outcome === 'leftOff');
   const failedFlows = saga.flows.filter((f) => f.outcome === 'failed');
+  const rolledBackFlows = saga.flows.filter((f) => f.outcome === 'rolledBack');
+  const restored = saga.flows.filter((f) => f.outcome === 'restored');
+  const rolledBackRefs = saga.references.filter((r) => r.outcome === 'rolledBack');
+  const notTried = saga.references.filter((r) => r.outcome === 'pending');
   const parts: string[] = [];
   if (bound.length) {
     parts.push(
@@ -44,6 +49,30 @@ function outcomeOf(saga: RepointSaga): OperationOutcome {
   }
   if (leftOff.length) parts.push(`${leftOff.map((f) => f.displayName).join(', ')} was off and stays off.`);
   for (const r of failedRefs) parts.push(`${r.displayName} was not re-pointed: ${r.error ?? 'refused'}.`);
+  for (const f of rolledBackFlows) {
+    parts.push(
+      `${f.displayName} could not be turned on with the new connections${f.error ? ` (${f.error})` : ''}: it is on again with its previous ones.`,
+    );
+  }
+  if (rolledBackRefs.length) {
+    parts.push(
+      `Put back on their previous connections: ${rolledBackRefs.map((r) => `${r.displayName} → ${r.previousName ?? r.previous ?? '(none)'}`).join('; ')}.`,
+    );
+  }
+  if (restored.length) {
+    parts.push(
+      `The job gave up after repeated failures of the service: ${restored.map((f) => f.displayName).join(', ')} turned back on, on the connections its references name now.`,
+    );
+  }
+  const untouched = saga.flows.filter((f) => f.outcome === 'pending' && f.wasOn);
+  if (untouched.length) {
+    parts.push(
+      `${untouched.map((f) => f.displayName).join(', ')} was not turned off and on: it stays on with the connections it started with until it is.`,
+    );
+  }
+  if (notTried.length) {
+    parts.push(`${notTried.map((r) => r.displayName).join(', ')} not re-pointed: the job gave up before; ask again.`);
+  }
   for (const f of failedFlows) {
     parts.push(
       `${f.displayName} could not be turned on again and is OFF: ${f.error ?? 'refused'}. Fix the cause and turn it on.`,
@@ -155,7 +184,22 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
     async run(ctx, approval, controls) {
       // One saga per approval: a job delivered again gets the same record back and resumes it.
       await insertSaga(ctx.store.records, newSaga(approval.id, approval.operation, ctx.clock.now().toISOString()));
-      const saga = await advanceRepoint(ctx, approval.id, (t) => controls.progress(t), options);
+      const report = (saga: RepointSaga) => controls.steps(repointSteps(saga));
+      let saga: RepointSaga | undefined;
+      try {
+        // The step list says where it stands; the one-line progress would repeat it.
+        saga = await advanceRepoint(ctx, approval.id, async () => undefined, options, report);
+      } catch (error) {
+        const stored = (await loadSaga(ctx.store.records, approval.id))?.value;
+        if (controls.lastDelivery) {
+          // The job gives up after this: turn back on what the run turned off, then say where everything is.
+          const restored = await restoreAfterGiveUp(ctx, approval.id, options).catch(() => undefined);
+          if (restored) return outcomeOf(restored);
+        } else if (stored) {
+          await controls.steps(repointSteps(stored, { retryingSince: ctx.clock.now().toISOString() }));
+        }
+        throw error;
+      }
       // Another worker holds it right now: the queue delivers the job again shortly.
       if (!saga) throw new Error('The re-point is being run by another worker; retrying.');
       return outcomeOf(saga);

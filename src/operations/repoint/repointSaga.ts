@@ -34,8 +34,14 @@ export interface SagaReference {
   /** The binding found just before the write (null: unbound); undefined until read. */
   previous?: string | null;
   previousName?: string;
-  outcome: 'pending' | 'bound' | 'failed';
+  /**
+   * rollingBack: a flow that uses it could not be turned on with the new connection, so it is being bound to
+   * `previous` again (recorded before that write); rolledBack: it is on `previous` again.
+   */
+  outcome: 'pending' | 'bound' | 'failed' | 'rollingBack' | 'rolledBack';
   error?: string;
+  /** Why it could not be put back on `previous` (e.g. the bot may not use a person's connection): not tried again. */
+  rollBackRefused?: string;
 }
 
 export interface SagaFlow {
@@ -44,8 +50,14 @@ export interface SagaFlow {
   referenceLogicalNames: string[];
   /** Whether it was on before anything was changed; undefined until read. */
   wasOn?: boolean;
-  /** restarted: off and on, verified; unchanged: already used the new bindings; leftOff: was off, stays off. */
-  outcome: 'pending' | 'restarted' | 'unchanged' | 'leftOff' | 'failed';
+  /**
+   * restarted: off and on, verified; unchanged: already used the new bindings; leftOff: was off, stays off;
+   * rolledBack: refused on the new connections, so on again with its references' previous ones; restored: turned
+   * back on by the job's last delivery after it gave up (on whatever its references were bound to then); failed:
+   * off, it could be turned on neither way.
+   */
+  outcome: 'pending' | 'restarted' | 'unchanged' | 'leftOff' | 'rolledBack' | 'restored' | 'failed';
+  /** Why the new connections were refused (rolledBack), or why it is off (failed). */
   error?: string;
 }
 

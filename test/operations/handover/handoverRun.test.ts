@@ -11,7 +11,9 @@ import type { RunningEmulator } from '../../../src/emulator';
 import { environmentHost } from '../../../src/emulator/connectionModel';
 import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
-import { HandoverBusyError, runHandover } from '../../../src/operations/handover/handoverRun';
+import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
+import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
+import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
@@ -36,6 +38,48 @@ afterEach(async () => {
 });
 
 class Killed extends Error {}
+
+function approvalOf(id: string, plan: HandoverOperation): ApprovalView<HandoverOperation> {
+  return {
+    id,
+    tenantId: emulator.info.tenantId,
+    requesterId: USERS.alex.id,
+    requesterName: 'Alex Wilber',
+    approverIds: [],
+    operation: plan,
+  };
+}
+
+/** The plan as if the Dataverse target were a connection in error by the time the job runs (the CoE's is). */
+function targetInError(plan: HandoverOperation): HandoverOperation {
+  return {
+    ...plan,
+    references: plan.references.map((r) =>
+      r.to?.connectionName === CONNECTIONS.prodD365Dataverse
+        ? { ...r, to: { ...r.to, connectionName: CONNECTIONS.prodCoeDataverse } }
+        : r,
+    ),
+  };
+}
+
+/** Lee's Dataverse connection shared with the bot: Dataverse lets the bot bind only a connection it may use. */
+async function leeSharesWithBot(): Promise<void> {
+  await oc.ctx.tenant.connections.modifyPermissions(
+    PROD,
+    'shared_commondataserviceforapps',
+    CONNECTIONS.prodLeeDataverse,
+    { put: [{ principal: { id: APPS.bot.spId, type: 'ServicePrincipal' }, roleName: 'CanView' }] },
+  );
+}
+
+function expectOldOrNew(): void {
+  expect([CONNECTIONS.prodLeeDataverse, CONNECTIONS.prodD365Dataverse, CONNECTIONS.prodCoeDataverse]).toContain(
+    emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId,
+  );
+  expect([CONNECTIONS.prodLeeSharePoint, CONNECTIONS.prodTechSharePoint]).toContain(
+    emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
+  );
+}
 
 async function techUserSharesWithBot(): Promise<void> {
   const info = emulator.info;
@@ -138,18 +182,20 @@ const FAULTS = [
 test.each(FAULTS)('%s: the run stops where it was, and the run delivered again finishes', async (_name, faults) => {
   const plan = await leeToLynne(oc.ctx);
   emulator.control.setFaults(faults);
-  const steps: string[] = [];
+  const lists: OperationStep[][] = [];
   await expect(
-    runHandover(oc.ctx, 'fault', plan, {
-      progress: async (text) => void steps.push(text),
-      steps: async () => undefined,
+    handoverOperation().run(oc.ctx, approvalOf('fault', plan), {
+      progress: async () => undefined,
+      steps: async (steps) => void lists.push([...steps]),
     }),
   ).rejects.toMatchObject({ name: 'TenantApiError' });
-  expect(steps.length).toBeGreaterThan(0);
-  // Nothing is half-done: each flow is on, and each reference is bound either to Lee's or to its new connection.
+  // The card's last list says which step waits for the service to answer again.
+  expect(lists.at(-1)?.filter((s) => s.state === 'waiting')).toHaveLength(1);
+  // Nothing is half-done: each flow is on (a storm on starts is the one fault that keeps a stopped flow off until
+  // the next delivery: no call can turn it on then), and each reference is bound to Lee's or its new connection.
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
     const state = emulator.control.flow(PROD, flowId)?.state;
-    if (!/Stop/.test(faults) && !/Start/.test(faults)) expect(state).toBe('Started');
+    if (!/Start/.test(faults)) expect(state).toBe('Started');
   }
   expect([CONNECTIONS.prodLeeSharePoint, CONNECTIONS.prodTechSharePoint]).toContain(
     emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
@@ -175,4 +221,91 @@ test('two runners at once: one runs the handover, the other is told it is busy',
   // Delivered again after it finished: nothing more happens.
   await runHandover(other, 'race', plan, NO_PROGRESS);
   await expectHandedOver(oc.ctx);
+});
+
+test("a start refused on the new connections: the references go back to Lee's and both flows are on again", async () => {
+  await leeSharesWithBot();
+  const plan = targetInError(await leeToLynne(oc.ctx));
+  const record = await runHandover(oc.ctx, 'rollback', plan, NO_PROGRESS);
+  expect(record.finished).toBe(true);
+  for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
+    const flow = emulator.control.flow(PROD, flowId)!;
+    expect(flow.state).toBe('Started');
+    expect(flow.connections.shared_commondataserviceforapps).toBe(CONNECTIONS.prodLeeDataverse);
+    expect(record.flows[flowId].restart).toBe('rolledBack');
+  }
+  expect(emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId).toBe(
+    CONNECTIONS.prodLeeDataverse,
+  );
+  const outcome = outcomeOf(plan, record);
+  expect(outcome.state).toBe('needsAttention');
+  expect(outcome.result).toMatch(/could not be turned on with the new connections .* runs again on Lee Gu's/);
+  const actions = (await oc.audit()).map((e) => `${e.action}:${e.outcome}`);
+  expect(actions).toContain('handover.referenceRolledBack:success');
+  expect(actions).toContain('handover.flowRestartRefused:failure');
+});
+
+test('killed right after putting a reference back: a restarted process finishes the roll-back once', async () => {
+  await leeSharesWithBot();
+  const plan = targetInError(await leeToLynne(oc.ctx));
+  const kill = (step: string) => {
+    if (step.startsWith('rollBack:')) throw new Killed(step);
+  };
+  await expect(
+    runHandover(oc.ctx, 'rollback-crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } }),
+  ).rejects.toBeInstanceOf(Killed);
+  expectOldOrNew();
+  const record = await runHandover(await oc.restart(), 'rollback-crash', plan, NO_PROGRESS);
+  expect(Object.values(record.flows).map((f) => f.restart)).toEqual(['rolledBack', 'rolledBack']);
+  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
+});
+
+test("refused on the new connections and Lee's cannot be bound by the bot: OFF, and the card says why", async () => {
+  const plan = targetInError(await leeToLynne(oc.ctx));
+  const record = await runHandover(oc.ctx, 'refused-both', plan, NO_PROGRESS);
+  expect(record.flows[FLOWS.nightlyExport]).toMatchObject({ restart: 'refused' });
+  expect(record.flows[FLOWS.nightlyExport].problem).toMatch(
+    /Lee Gu's connections could not be put back: the bot may not use/,
+  );
+  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Stopped');
+  expect(outcomeOf(plan, record).result).toMatch(/Nightly export: .*it is OFF/);
+  expect((await oc.audit()).map((e) => e.action)).toContain('handover.referenceRollBackRefused');
+});
+
+test('a stop whose answer is lost: the flow is turned back on before the job waits for its next delivery', async () => {
+  const plan = await leeToLynne(oc.ctx);
+  emulator.control.setFaults('flow.adminStopFlow:ambiguous=1;flow.stopFlow:ambiguous=1');
+  await expect(runHandover(oc.ctx, 'lost-stop', plan, NO_PROGRESS)).rejects.toMatchObject({ name: 'TenantApiError' });
+  expect(emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
+  expectOldOrNew();
+  emulator.control.setFaults('');
+  expect((await runHandover(oc.ctx, 'lost-stop', plan, NO_PROGRESS)).finished).toBe(true);
+  await expectHandedOver(oc.ctx);
+});
+
+test("the job's last delivery, failing too, turns back on the flow an earlier one left off and says so", async () => {
+  const plan = await leeToLynne(oc.ctx);
+  const operation = handoverOperation();
+  const controls = (lastDelivery: boolean) => ({ ...NO_PROGRESS, lastDelivery });
+  emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
+  await expect(operation.run(oc.ctx, approvalOf('give-up', plan), controls(false))).rejects.toMatchObject({
+    kind: 'unavailable',
+  });
+  const off = [FLOWS.vendorOnboarding, FLOWS.nightlyExport].filter(
+    (id) => emulator.control.flow(PROD, id)?.state === 'Stopped',
+  );
+  expect(off).toHaveLength(1);
+  // The last delivery: starts work again, but every read of a flow fails.
+  emulator.control.setFaults('flow.adminGetFlow:error=1:503;flow.getFlow:error=1:503');
+  const outcome = await operation.run(oc.ctx, approvalOf('give-up', plan), controls(true));
+  emulator.control.setFaults('');
+  expect(outcome.state).toBe('needsAttention');
+  expect(outcome.result).toMatch(/gave up .*turned back on/);
+  for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
+    expect(emulator.control.flow(PROD, flowId)?.state).toBe('Started');
+  }
+  expectOldOrNew();
+  const record = (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'give-up'))!.value;
+  expect(record).toMatchObject({ finished: true, gaveUp: true });
+  expect(record.flows[off[0]].restart).toBe('restored');
 });

@@ -3,6 +3,7 @@
  * an owner of the solution's flows), the progress it reports per step, and the undo: offered for 7 days only, and
  * refused with the reason while the bot cannot use a previous connection.
  */
+import type { OperationStep } from '../../../src/operations/operationKind';
 import { CONNECTIONS, ENVIRONMENTS, USERS } from '../../../src/emulator/fixture';
 import type { RunningEmulator } from '../../../src/emulator';
 import { isDrafted, type ApprovalView } from '../../../src/operations/operationKind';
@@ -67,18 +68,26 @@ test('admins may approve; someone who is neither admin nor owner of its flows ma
 
 test('the run reports each step, then offers the undo for 7 days, refused while the bot cannot use the old connections', async () => {
   const approval = await approvedRepoint('progress');
-  const steps: string[] = [];
+  const lists: OperationStep[][] = [];
   const outcome = await kind.run(oc.ctx, approval, {
-    progress: async (text) => void steps.push(text),
-    steps: async () => undefined,
+    progress: async () => undefined,
+    steps: async (steps) => void lists.push([...steps]),
   });
   expect(outcome.state).toBe('done');
-  expect(steps).toEqual([
-    'Step 1 of 4: binding VM Dataverse Connection Ref to Dataverse (D365-App-Registration)',
-    'Step 2 of 4: binding VM SharePoint Connection Ref to SharePoint (TechUser_Sharepoint_PRD)',
-    'Step 3 of 4: turning Vendor onboarding off and on',
-    'Step 4 of 4: turning Nightly export off and on',
-  ]);
+  const titles = [
+    'Note which flows are on',
+    'Bind VM Dataverse Connection Ref to Dataverse (D365-App-Registration)',
+    'Bind VM SharePoint Connection Ref to SharePoint (TechUser_Sharepoint_PRD)',
+    'Turn Vendor onboarding off and on',
+    'Turn Nightly export off and on',
+  ];
+  // One step per reference and per flow on every list; the running one moves down the list, one at a time.
+  for (const list of lists) expect(list.map((s) => s.title)).toEqual(titles);
+  const running = lists
+    .map((list) => list.filter((s) => s.state === 'running').map((s) => s.title))
+    .filter((r, i, all) => i === 0 || JSON.stringify(r) !== JSON.stringify(all[i - 1]));
+  expect(running).toEqual([...titles.map((t) => [t]), []]);
+  expect(lists.at(-1)?.every((s) => s.state === 'done')).toBe(true);
   expect(outcome.result).toMatch(/\[Undo the re-point\] puts the previous connections back until/);
 
   // Lee's connections are not shared with the bot: the undo says so rather than failing at the bind.

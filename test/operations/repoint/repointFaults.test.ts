@@ -11,7 +11,10 @@ import type { DomainContext } from '../../../src/context';
 import { advanceRepoint } from '../../../src/operations/repoint/advanceRepoint';
 import type { RepointOperation } from '../../../src/operations/repoint/repointOperation';
 import { draftRepoint } from '../../../src/operations/repoint/repointPlan';
-import { insertSaga, newSaga } from '../../../src/operations/repoint/repointSaga';
+import { insertSaga, newSaga, type RepointSaga } from '../../../src/operations/repoint/repointSaga';
+import { repointOperation } from '../../../src/operations/repoint/definition';
+import type { OperationStep } from '../../../src/operations/operationKind';
+import { repointSteps } from '../../../src/operations/repoint/repointSteps';
 import { isDrafted } from '../../../src/operations/operationKind';
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
 
@@ -169,27 +172,144 @@ test("a 503 on a flow's start leaves it off until the job again turns it on", as
   expect(saga?.state).toBe('done');
   expect(saga?.flows.map((f) => f.outcome)).toEqual(['restarted', 'restarted']);
   expectRepointed();
-  // The refused start, then one per flow.
-  expect(writes).toEqual({ binds: 2, starts: 3 });
+  // The refused start, the try to turn it back on before the job waits for its next delivery, then one per flow.
+  expect(writes).toEqual({ binds: 2, starts: 4 });
 });
 
-test('a start refused over a connection in error ends needing attention, saying the flow is off', async () => {
+/** Edits the approved record as if the Dataverse target were a connection in error by the time the job runs. */
+async function targetInError(approvalId: string): Promise<void> {
+  const record = (await oc.ctx.store.records.get<{ references: { to: string }[] }>('repoints', approvalId))!;
+  const broken = { ...record.value };
+  // The demo tenant has no switch to break a connection on demand: the CoE's Dataverse connection is in error.
+  broken.references = broken.references.map((r, i) => (i === 0 ? { ...r, to: CONNECTIONS.prodCoeDataverse } : r));
+  await oc.ctx.store.records.put('repoints', approvalId, broken, { ifVersion: record.version });
+}
+
+/** Lee's Dataverse connection shared with the bot: Dataverse lets the bot bind only a connection it may use. */
+async function leeSharesWithBot(): Promise<void> {
+  const bot = (await oc.ctx.tenant.self!.principalId())!;
+  await oc.ctx.tenant.connections.modifyPermissions(
+    PROD,
+    'shared_commondataserviceforapps',
+    CONNECTIONS.prodLeeDataverse,
+    { put: [{ principal: { id: bot, type: 'ServicePrincipal' }, roleName: 'CanView' }] },
+  );
+}
+
+test('a start refused over a connection in error: the flows go back on their previous connections, on', async () => {
   await approved('refused-start');
-  // As if the approved Dataverse target were a connection in error by the time the job runs (the record is edited:
-  // the demo tenant has no switch to break a connection on demand).
-  const saga = await (async () => {
-    emulator.control.setFaults('');
-    const ctx = oc.ctx;
-    const record = (await ctx.store.records.get<{ references: { to: string }[] }>('repoints', 'refused-start'))!;
-    const broken = { ...record.value };
-    broken.references = broken.references.map((r, i) => (i === 0 ? { ...r, to: CONNECTIONS.prodCoeDataverse } : r));
-    await ctx.store.records.put('repoints', 'refused-start', broken, { ifVersion: record.version });
-    return advanceRepoint(ctx, 'refused-start', noProgress);
-  })();
+  await leeSharesWithBot();
+  await targetInError('refused-start');
+  const saga = await advanceRepoint(oc.ctx, 'refused-start', noProgress);
   expect(saga?.state).toBe('needsAttention');
-  expect(saga?.flows.every((f) => f.outcome === 'failed')).toBe(true);
-  expect(saga?.flows[0].error).toBeTruthy();
-  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Stopped');
+  expect(saga?.flows.map((f) => f.outcome)).toEqual(['rolledBack', 'rolledBack']);
+  expect(saga?.flows[0].error).toMatch(/InvalidConnection|state/);
+  // The reference whose target is in error is back on Lee's connection; the other keeps its new one.
+  expect(saga?.references.map((r) => r.outcome)).toEqual(['rolledBack', 'bound']);
+  expect(emulator.control.connectionReference(PROD, DV_REF)?.connectionId).toBe(CONNECTIONS.prodLeeDataverse);
+  expect(emulator.control.connectionReference(PROD, SP_REF)?.connectionId).toBe(CONNECTIONS.prodTechSharePoint);
+  for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
+    const flow = emulator.control.flow(PROD, flowId)!;
+    expect(flow.state).toBe('Started');
+    expect(flow.connections.shared_commondataserviceforapps).toBe(CONNECTIONS.prodLeeDataverse);
+  }
+  const actions = (await oc.audit()).map((e) => `${e.action}:${e.outcome}`);
+  expect(actions).toContain('repoint.reference.rolledBack:success');
+  expect(actions).toContain('repoint.finished:failure');
+});
+
+test('a start refused, and the previous connection one the bot may not bind: the flows are OFF, said why', async () => {
+  await approved('refused-both');
+  await targetInError('refused-both');
+  const saga = await advanceRepoint(oc.ctx, 'refused-both', noProgress);
+  expect(saga?.state).toBe('needsAttention');
+  expect(saga?.flows.map((f) => f.outcome)).toEqual(['failed', 'failed']);
+  expect(saga?.flows[0].error).toMatch(
+    /InvalidConnection.*previous connections could not be put back: the bot may not use/,
+  );
+  expect(saga?.references[0]).toMatchObject({
+    outcome: 'bound',
+    rollBackRefused: expect.stringMatching(/must share it with the bot/),
+  });
+  // Each reference on its new connection; the refusal is audited.
+  expect(emulator.control.connectionReference(PROD, DV_REF)?.connectionId).toBe(CONNECTIONS.prodCoeDataverse);
+  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('repoint.reference.rolledBack:failure');
+  const outcome = repointSteps(saga!);
+  expect(outcome.filter((s) => s.state === 'failed').map((s) => s.detail)).toEqual([
+    expect.stringMatching(/^it is OFF: /),
+    expect.stringMatching(/^it is OFF: /),
+  ]);
+});
+
+test('killed while putting a reference back: the job again finishes the roll-back once', async () => {
+  await approved('rollback-crash');
+  await leeSharesWithBot();
+  await targetInError('rollback-crash');
+  const die = (next: { references: { outcome: string }[] }) => {
+    if (next.references.some((r) => r.outcome === 'rolledBack')) throw new Killed('killed before recording');
+  };
+  await expect(
+    advanceRepoint(oc.ctx, 'rollback-crash', noProgress, { hooks: { beforeSave: die }, leaseTtlMs: 5_000 }),
+  ).rejects.toThrow(Killed);
+  expectOldOrNew();
+  const saga = await advanceRepoint(counted(await oc.restart()), 'rollback-crash', noProgress);
+  expect(saga?.flows.map((f) => f.outcome)).toEqual(['rolledBack', 'rolledBack']);
+  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
+  expect(emulator.control.connectionReference(PROD, DV_REF)?.connectionId).toBe(CONNECTIONS.prodLeeDataverse);
+});
+
+test('a stop whose answer is lost: the flow is turned back on before the job waits for its next delivery', async () => {
+  await approved('lost-stop');
+  // The stop is done, then the connection drops (every try): the step fails in passing with the flow off.
+  emulator.control.setFaults('flow.adminStopFlow:ambiguous=1;flow.stopFlow:ambiguous=1');
+  await expect(advanceRepoint(oc.ctx, 'lost-stop', noProgress)).rejects.toMatchObject({ name: 'TenantApiError' });
+  // Between deliveries: on (with the new binding its reference names), not off.
+  expect(emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
+  expectOldOrNew();
+  emulator.control.setFaults('');
+  expect((await advanceRepoint(oc.ctx, 'lost-stop', noProgress))?.state).toBe('done');
+  expectRepointed();
+});
+
+test("the job's last delivery, failing too, turns back on the flow an earlier one left off and says so", async () => {
+  await approved('give-up');
+  const operation = repointOperation({ leaseTtlMs: 5_000 });
+  const approval = {
+    id: 'give-up',
+    tenantId: emulator.info.tenantId,
+    requesterId: USERS.lynne.id,
+    requesterName: 'Lynne Robbins',
+    approverIds: [],
+    operation: (await oc.ctx.store.records.get<{ operation: RepointOperation }>('repoints', 'give-up'))!.value
+      .operation,
+  };
+  const lists: OperationStep[][] = [];
+  const controls = (lastDelivery: boolean) => ({
+    progress: async () => undefined,
+    steps: async (steps: readonly OperationStep[]) => void lists.push([...steps]),
+    lastDelivery,
+  });
+  // An earlier delivery: every start fails, so the first flow is left off until the next one.
+  emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
+  await expect(operation.run(oc.ctx, approval, controls(false))).rejects.toMatchObject({ kind: 'unavailable' });
+  expect(emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Stopped');
+  // Its card says the step waits for the service.
+  expect(lists.at(-1)?.find((s) => s.state === 'waiting')?.title).toBe('Turn Vendor onboarding off and on');
+  // The last delivery: starts work again, but every read of a flow fails, so the step fails once more.
+  emulator.control.setFaults('flow.adminGetFlow:error=1:503;flow.getFlow:error=1:503');
+  const outcome = await operation.run(oc.ctx, approval, controls(true));
+  expect(outcome.state).toBe('needsAttention');
+  expect(outcome.result).toMatch(/gave up .*: Vendor onboarding turned back on/);
+  expect(outcome.result).toMatch(/Nightly export was not turned off and on/);
+  emulator.control.setFaults('');
+  expect(emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
+  // Nightly export was never turned off: still on. Every reference is on its old or its new connection.
+  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
+  expectOldOrNew();
+  const saga = (await oc.ctx.store.records.get<RepointSaga>('repoints', 'give-up'))!.value;
+  expect(saga.state).toBe('needsAttention');
+  expect(saga.flows.map((f) => f.outcome)).toEqual(['restored', 'pending']);
+  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('repoint.flow.restored:success');
 });
 
 test('five runs at once (two instances, a redelivered job): one runs it, the others step aside', async () => {
