@@ -54,7 +54,9 @@ export class InformativeStream {
     if (this.failed) throw new Error('the stream could not be sent');
     const activity = replyToActivity(reply);
     if (activity.attachments?.length) this.response.setAttachments(activity.attachments);
-    const ai = (reply.entities ?? []).find((e) => JSON.stringify(e.additionalType ?? '').includes('AIGeneratedContent'));
+    const ai = (reply.entities ?? []).find((e) =>
+      JSON.stringify(e.additionalType ?? '').includes('AIGeneratedContent'),
+    );
     if (ai) {
       this.response.setGeneratedByAILabel(true);
       // Our citations already carry their link and numbering; StreamingResponse.setCitations would drop the link.
