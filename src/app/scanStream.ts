@@ -81,8 +81,8 @@ export class ScanStream implements ScanWatcher {
       this.stream.inform(reply.text ?? 'Scanning the tenant now.');
       if (this.latest !== undefined) this.stream.inform(this.latest);
       if (!this.ended) {
-        const cap = setTimeout(() => this.stop(STILL_SCANNING), this.capMs);
-        const firstReport = setTimeout(() => this.reported || this.stop(STILL_SCANNING), this.firstReportMs);
+        const cap = setTimeout(() => this.handOver(), this.capMs);
+        const firstReport = setTimeout(() => this.reported || this.handOver(), this.firstReportMs);
         cap.unref?.();
         firstReport.unref?.();
         await stopped;
@@ -98,6 +98,11 @@ export class ScanStream implements ScanWatcher {
       this.ended = true;
       this.markTurnDone();
     }
+  }
+
+  /** Stops streaming (the cap, or no report in time): the stream ends saying so, and the card shows the rest. */
+  handOver(): void {
+    this.stop(STILL_SCANNING);
   }
 
   private stop(finalText: string): void {

@@ -2,12 +2,16 @@
  * "scan now" through the bot (compose() on the demo tenant, the in-process adapter): in a one-on-one chat the turn
  * streams the scan (informative updates, then the finished line as the final message) and no progress card is
  * sent; in a group chat, where Teams does not stream, the turn answers with a message and the progress card
- * (updated in place) shows the scan. Either way the digest (or the "nothing new" note) follows.
+ * (updated in place) shows the scan. Either way the digest (or the "nothing new" note) follows. A stream that hands
+ * over mid-scan (its time cap) ends saying so, and the card takes over.
  */
-import { ActivityTypes, type Activity } from 'botbuilder';
+import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
 import { createBot, type Bot } from '../../src/app/bot';
 import { InProcessAdapter, type OutgoingActivity } from '../../src/app/inProcessAdapter';
-import { startTestComposition, TENANT_ID, USERS, type TestComposition } from '../support/testComposition';
+import { InformativeStream } from '../../src/app/informativeStream';
+import { ScanStream, STILL_SCANNING } from '../../src/app/scanStream';
+import type { ScanWatcher } from '../../src/notifications/scan/scanWatcher';
+import { callerFor, startTestComposition, TENANT_ID, USERS, type TestComposition } from '../support/testComposition';
 
 let t: TestComposition;
 let adapter: InProcessAdapter;
@@ -100,4 +104,46 @@ test('in a group chat the turn answers with a message and the progress card show
   expect(cardTitle(last)).toBe('Tenant scan finished');
   expect(last.activity.text).toBe('Tenant scan complete: 4 environments and 8 app registrations read.');
   expect(after.findIndex(isDigestOrNote)).toBeGreaterThan(after.indexOf(last));
+}, 60_000);
+
+test('a stream that hands over mid-scan ends saying so, and the progress card shows the rest, then the digest', async () => {
+  const conversationId = `personal-${alex.id}`;
+  const start = adapter.outbox.length;
+  const context = new TurnContext(adapter, {
+    type: ActivityTypes.Message,
+    text: 'scan now',
+    channelId: 'msteams',
+    from: { id: `29:${alex.id}`, name: alex.displayName, aadObjectId: alex.id },
+    recipient: { id: '28:connection-ops', name: 'Connection Ops' },
+    conversation: { id: conversationId, conversationType: 'personal', isGroup: false, tenantId: TENANT_ID, name: '' },
+    serviceUrl: 'https://inprocess.invalid/',
+  } as Activity);
+  const scan = new ScanStream(new InformativeStream(context));
+  // The scan's first report is the event on which the turn gives up streaming (as at its time cap).
+  const watcher: ScanWatcher = {
+    get watching() {
+      return scan.watching;
+    },
+    onQueued: () => scan.onQueued(),
+    onProgress: (progress) => {
+      scan.onProgress(progress);
+      scan.handOver();
+    },
+    onStopped: () => scan.onStopped(),
+    settled: () => scan.settled(),
+  };
+  const reply = await t.composition.services.notifications.scanNow(callerFor('alex'), watcher);
+  expect(await scan.answer(reply)).toBe(true);
+  await t.composition.services.background.drain();
+  // The card may already be on its way while the turn ends its stream: everything since the request, in order.
+  const mine = adapter.outbox.slice(start).filter((o) => o.conversationId === conversationId);
+  const streamed = mine.filter((o) => streamTypeOf(o.activity) !== undefined).map((o) => o.activity);
+  const after = mine.filter((o) => streamTypeOf(o.activity) === undefined);
+
+  expect(streamed.map(streamTypeOf).at(-1)).toBe('final');
+  expect(streamed.at(-1)?.text).toBe(STILL_SCANNING);
+  const cards = after.filter(isProgressCard);
+  expect(cards.length).toBeGreaterThanOrEqual(1);
+  expect(cardTitle(cards[cards.length - 1])).toBe('Tenant scan finished');
+  expect(after.findIndex(isDigestOrNote)).toBeGreaterThan(after.indexOf(cards[cards.length - 1]));
 }, 60_000);
