@@ -106,6 +106,7 @@ test('in a group chat the turn answers with a message and the progress card show
   expect(after.findIndex(isDigestOrNote)).toBeGreaterThan(after.indexOf(last));
 }, 60_000);
 
+// Alex's one-on-one conversation is known from the first test's turn, so the card reaches that same conversation.
 test('a stream that hands over mid-scan ends saying so, and the progress card shows the rest, then the digest', async () => {
   const conversationId = `personal-${alex.id}`;
   const start = adapter.outbox.length;
