@@ -14,7 +14,10 @@ import type { InformativeStream } from './informativeStream';
 
 const log = getLogger('app');
 
-/** How long a turn streams a scan before handing over to the card (Teams ends a stream left open for 2 minutes). */
+/**
+ * How long a turn streams a scan before handing over to the card: well inside the two minutes Teams allows a stream
+ * (Microsoft Learn, "Stream bot messages", error codes: "Content stream finished due to exceeded streaming time").
+ */
 export const STREAM_CAP_MS = 60_000;
 /** With no report from the scan by then, another instance has its job (or it waits): the card shows it there. */
 export const FIRST_REPORT_MS = 10_000;
