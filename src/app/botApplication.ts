@@ -15,10 +15,12 @@ import { ConversationReferences } from './conversationReferences';
 import { handleIntent } from './dispatch';
 import { friendlyError } from './friendlyError';
 import { helpReply } from './helpCard';
+import { canStream, InformativeStream } from './informativeStream';
 import { recordFeedback } from './planner/llmFeedback';
 import { MessageUnderstanding } from './messageUnderstanding';
 import type { ProactiveNotifier } from './proactiveNotifier';
-import type { ActionResult, BotServices } from './services';
+import { ScanStream } from './scanStream';
+import type { ActionResult, BotServices, TurnStreams } from './services';
 
 const log = getLogger('app');
 
@@ -79,15 +81,19 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
       await send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
       return;
     }
+    // One-on-one chats stream what a long turn is doing (informative updates), then its answer as the final message.
+    const stream = canStream(context) ? new InformativeStream(context) : undefined;
+    const scan = stream && new ScanStream(stream);
+    const streams: TurnStreams = stream ? { scanWatcher: scan, inform: (line) => stream.inform(line) } : {};
     const result = await guarded(context, text, async () => {
-      if (services.llmPlanner) return services.llmPlanner.respond(services, context, caller, text);
+      if (services.llmPlanner) return services.llmPlanner.respond(services, context, caller, text, streams);
       const plan = await understanding.plan(context, state, caller, text);
-      const answered = await handleIntent(services, caller, plan.intent);
+      const answered = await handleIntent(services, caller, plan.intent, streams);
       await understanding.remember(state, plan, answered);
       return answered;
     });
-    const sent = await send(context, result.reply);
-    await result.afterSend?.(sent?.id).catch((error) => log.warn({ err: error }, 'could not record the reply'));
+    const sentId = await answer(context, result.reply, stream, scan);
+    await result.afterSend?.(sentId).catch((error) => log.warn({ err: error }, 'could not record the reply'));
     await deliver(result);
   });
 
@@ -167,6 +173,28 @@ async function guarded(
     log.error({ err: error, activityId: context.activity.id }, 'handler failed');
     return { reply: friendlyError(error, { correlationId: context.activity.id, retryText }) };
   }
+}
+
+/**
+ * Sends the turn's answer: a streamed "scan now" ends its own stream; a stream the turn started (informative
+ * updates) ends with the answer as its final message; otherwise, or when the stream fails, a plain message.
+ * Returns the id of the message sent.
+ */
+async function answer(
+  context: TurnContext,
+  reply: Reply,
+  stream?: InformativeStream,
+  scan?: ScanStream,
+): Promise<string | undefined> {
+  if (scan && (await scan.answer(reply))) return undefined;
+  if (stream?.started) {
+    try {
+      return await stream.finish(reply);
+    } catch (error) {
+      log.warn({ err: error }, 'could not end the stream; sending the answer as a message');
+    }
+  }
+  return (await send(context, reply))?.id;
 }
 
 async function send(context: TurnContext, reply: Reply): Promise<ResourceResponse | undefined> {

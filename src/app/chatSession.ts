@@ -27,6 +27,8 @@ export interface ChatMessage {
   activityId?: string;
   /** The message's schema.org entities (the AI-generated label and citations of a model's answer). */
   entities?: Record<string, unknown>[];
+  /** Part of a stream: an informative update ("Reading environments: 2 of 4"), streamed text, or its final message. */
+  stream?: 'informative' | 'streaming' | 'final';
   /** True when the message shows Teams' like/dislike feedback buttons. */
   feedbackLoopEnabled?: boolean;
 }
@@ -197,12 +199,18 @@ function toMessage(out: OutgoingActivity): ChatMessage {
     text: out.activity.text ?? '',
     cards: attachments.filter((a) => a.contentType === ADAPTIVE_CARD).map((a) => a.content as AdaptiveCard),
     ...(out.kind === 'update' ? { updated: true } : {}),
+    ...streamTypeOf(out.activity),
     ...(out.activity.id ? { activityId: out.activity.id } : {}),
     ...(out.activity.entities?.length ? { entities: out.activity.entities as Record<string, unknown>[] } : {}),
     ...((out.activity.channelData as { feedbackLoopEnabled?: boolean } | undefined)?.feedbackLoopEnabled
       ? { feedbackLoopEnabled: true }
       : {}),
   };
+}
+
+function streamTypeOf(activity: Partial<Activity>): Pick<ChatMessage, 'stream'> {
+  const type = (activity.channelData as { streamType?: unknown } | undefined)?.streamType;
+  return type === 'informative' || type === 'streaming' || type === 'final' ? { stream: type } : {};
 }
 
 /** Button titles are matched without brackets, case or surrounding spaces: "[Approve]" = "approve". */

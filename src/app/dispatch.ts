@@ -10,9 +10,14 @@ import { HANDOVER_REQUEST_VERB } from '../operations/handover/definition';
 import { REPOINT_REQUEST_VERB } from '../operations/repoint/definition';
 import { helpReply } from './helpCard';
 import type { Intent } from './planner/intents';
-import type { ActionResult, BotServices } from './services';
+import type { ActionResult, BotServices, TurnStreams } from './services';
 
-export async function handleIntent(services: BotServices, caller: Caller, intent: Intent): Promise<ActionResult> {
+export async function handleIntent(
+  services: BotServices,
+  caller: Caller,
+  intent: Intent,
+  streams: TurnStreams = {},
+): Promise<ActionResult> {
   const { connections, approvals, notifications } = services;
   switch (intent.kind) {
     case 'help':
@@ -48,7 +53,7 @@ export async function handleIntent(services: BotServices, caller: Caller, intent
     case 'unsubscribe':
       return { reply: await notifications.unsubscribe(caller) };
     case 'scanNow':
-      return { reply: await notifications.scanNow(caller) };
+      return { reply: await notifications.scanNow(caller, streams.scanWatcher) };
     case 'impact':
       return {
         reply: await services.impact.impact(caller, {

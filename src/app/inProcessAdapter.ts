@@ -55,11 +55,14 @@ export class InProcessAdapter extends BotAdapter {
         responses.push({ id: '' });
         continue;
       }
-      if (activity.type === ActivityTypes.Typing || activity.type === 'delay') {
+      // A plain typing indicator shows nothing lasting; a streaming one (Teams' informative updates) is kept.
+      const streamed = activity.channelData as { streamType?: string; streamId?: string } | undefined;
+      if ((activity.type === ActivityTypes.Typing && !streamed?.streamType) || activity.type === 'delay') {
         responses.push({ id: '' });
         continue;
       }
-      const id = randomUUID();
+      // Every part of a stream carries the id of its first one, as in Teams.
+      const id = streamed?.streamId ?? randomUUID();
       const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
       this.activityConversations.set(id, conversationId);
       if (this.activityConversations.size > 10_000) {

@@ -6,6 +6,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Caller } from '../access/caller';
 import type { Notification, Reply } from '../cards/reply';
 import type { DomainContext } from '../context';
+import type { ScanWatcher } from '../notifications/scan/scanWatcher';
 import type { NamesSnapshot } from '../understanding';
 
 export interface ActionResult {
@@ -18,6 +19,14 @@ export interface ActionResult {
   replyCardKey?: string;
   /** Called with the id the channel gave the reply once it is sent (e.g. to match later feedback to it). */
   afterSend?: (messageId: string | undefined) => Promise<void>;
+}
+
+/** What a turn can show while it works, where the chat allows it (streaming: one-on-one chats only). */
+export interface TurnStreams {
+  /** Streams a "scan now" in this turn (see scanStream.ts). */
+  scanWatcher?: ScanWatcher;
+  /** Shows what the turn is doing while the person waits (an informative update; batched, latest wins). */
+  inform?(line: string): void;
 }
 
 export interface KnowledgeService {
@@ -89,7 +98,7 @@ export interface ApprovalsFeature {
 export interface NotificationsFeature {
   subscribe(caller: Caller, options: { thresholds?: number[] }): Promise<Reply>;
   unsubscribe(caller: Caller): Promise<Reply>;
-  scanNow(caller: Caller): Promise<Reply>;
+  scanNow(caller: Caller, watcher?: ScanWatcher): Promise<Reply>;
   digestPage(caller: Caller, digestId: string, page?: number): Promise<Reply>;
 }
 
@@ -100,7 +109,13 @@ export interface BackgroundWork {
 
 /** The optional LLM planner (Azure OpenAI); without it the local planner routes every message. */
 export interface MessagePlanner {
-  respond(services: BotServices, context: TurnContext, caller: Caller, text: string): Promise<ActionResult>;
+  respond(
+    services: BotServices,
+    context: TurnContext,
+    caller: Caller,
+    text: string,
+    streams?: TurnStreams,
+  ): Promise<ActionResult>;
 }
 
 export interface BotServices {

@@ -156,6 +156,7 @@ function message(m: ChatMessage): object {
     text: m.text,
     cards: m.cards,
     ...(m.updated ? { updated: true } : {}),
+    ...(m.stream ? { stream: m.stream } : {}),
     ...(m.activityId ? { activityId: m.activityId } : {}),
     ...(m.entities ? { entities: m.entities } : {}),
     ...(m.feedbackLoopEnabled ? { feedbackLoopEnabled: true } : {}),
@@ -167,7 +168,8 @@ function render(turn: ChatTurn): string {
   const lines: string[] = [];
   const show = (m: ChatMessage, prefix: string) => {
     const aiGenerated = m.entities?.some((e) => JSON.stringify(e.additionalType ?? '').includes('AIGeneratedContent'));
-    if (m.text) lines.push(`${prefix}${aiGenerated ? '(AI-generated) ' : ''}${m.text}`);
+    if (m.text && m.stream === 'informative') lines.push(`${prefix}… ${m.text}`);
+    else if (m.text) lines.push(`${prefix}${aiGenerated ? '(AI-generated) ' : ''}${m.text}`);
     for (const e of m.entities ?? []) {
       for (const c of (e.citation ?? []) as { position: number; appearance: { name: string; url?: string } }[]) {
         lines.push(

@@ -90,6 +90,23 @@ export class JobRunner {
     await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * Looks at the queue now, for a job someone on this instance is waiting to watch ("scan now" streamed in its
+   * turn): a polling runner is woken; one that does not poll (the chat CLI, tests) receives what is visible once,
+   * in the background, and drain() waits for it. Another instance may still take the job first.
+   */
+  runSoon(): void {
+    if (this.running) {
+      this.wake?.();
+      return;
+    }
+    const look: Promise<void> = this.receiveBatch()
+      .then(() => undefined)
+      .catch((error: unknown) => log.warn({ err: error }, 'could not receive jobs'))
+      .finally(() => this.inFlight.delete(look));
+    this.inFlight.add(look);
+  }
+
   /** Processes jobs until none is visible and none is running (delayed jobs not yet due are left). */
   async drain(): Promise<void> {
     for (;;) {

@@ -23,6 +23,7 @@ import { Subscriptions } from './delivery/subscriptions';
 import { teamsRateLimiter } from './delivery/teamsRateLimits';
 import { ScanAndNotify, type ScanTenant } from './scan/scanAndNotify';
 import { ScanJobs, type ScanJobsOptions } from './scan/scanJobs';
+import type { ScanWatcher } from './scan/scanWatcher';
 import type { ScanProgressListener } from './scan/scanProgress';
 import type { ScanResult } from './scan/scanResult';
 import { ScanSchedule } from './scan/scanSchedule';
@@ -117,8 +118,8 @@ export class NotificationsService {
     return this.commands.subscribeChannel(caller, conversationKey);
   }
 
-  scanNow(caller: Caller): Promise<Reply> {
-    return this.scanJobs.scanNow(caller);
+  scanNow(caller: Caller, watcher?: ScanWatcher): Promise<Reply> {
+    return this.scanJobs.scanNow(caller, watcher);
   }
 
   /**

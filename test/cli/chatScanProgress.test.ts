@@ -1,6 +1,8 @@
 /**
- * "scan now" as Alex (an admin) through the chat CLI (`--jsonl`): progress on one card, updated in place, before
- * the digest; the scan itself runs as a job in the scan worker thread, so the progress crossed the thread.
+ * "scan now" as Alex (an admin) through the chat CLI (`--jsonl`), in his one-on-one chat: the turn streams the
+ * scan as informative updates (Teams' streaming, one stream id) and ends the stream with the finished line, then
+ * the digest follows. The scan itself runs as a job in the scan worker thread, so the progress crossed the thread.
+ * Group chats and channels, which Teams does not stream, get the progress card instead (test/app/scanStream.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +15,8 @@ interface Message {
   text: string;
   cards: { body?: { text?: string }[] }[];
   updated?: boolean;
+  stream?: 'informative' | 'streaming' | 'final';
+  activityId?: string;
 }
 
 test('scan now yields informative updates before the digest', () => {
@@ -28,16 +32,21 @@ test('scan now yields informative updates before the digest', () => {
   fs.rmSync(dir, { recursive: true, force: true });
   expect(run.status).toBe(0);
   const output = JSON.parse(run.stdout.trim().split('\n')[0]) as { replies: Message[] };
-  const texts = output.replies.map((r) => r.text);
+  const replies = output.replies;
 
-  expect(texts[0]).toMatch(/^Scanning the tenant now/);
-  const progress = output.replies.filter((r) => /^(Reading environments|Checking|Tenant scan complete)/.test(r.text));
-  const digest = texts.findIndex((t) => t.startsWith('Connection Ops digest'));
-  expect(progress.length).toBeGreaterThanOrEqual(1);
-  expect(digest).toBeGreaterThan(texts.indexOf(progress[progress.length - 1].text));
-  // The last state is the finished scan, with the demo tenant's numbers; any earlier state is the same card, updated.
-  expect(progress[progress.length - 1].text).toBe('Tenant scan complete: 4 environments and 8 app registrations read.');
-  expect(progress[progress.length - 1].cards[0].body?.[0]?.text).toBe('Tenant scan finished');
-  for (const later of progress.slice(1)) expect(later.updated).toBe(true);
-  if (progress.length > 1) expect(progress[0].text).toMatch(/^Reading environments: \d of 4/);
+  const informative = replies.filter((r) => r.stream === 'informative');
+  const finalAt = replies.findIndex((r) => r.stream === 'final');
+  const digestAt = replies.findIndex((r) => r.text.startsWith('Connection Ops digest'));
+  expect(informative.length).toBeGreaterThanOrEqual(1);
+  expect(informative[0].text).toMatch(/^Scanning the tenant now/);
+  for (const later of informative.slice(1)) expect(later.text).toMatch(/^(Reading|Checking)/);
+  // Informative updates, then the final message of the same stream, then the digest.
+  expect(replies.indexOf(informative[informative.length - 1])).toBeLessThan(finalAt);
+  expect(replies[finalAt].text).toBe(
+    'Tenant scan complete: 4 environments and 8 app registrations read. Your digest follows.',
+  );
+  expect(new Set([...informative, replies[finalAt]].map((r) => r.activityId)).size).toBe(1);
+  expect(digestAt).toBeGreaterThan(finalAt);
+  // The stream showed the scan: no progress card on top of it.
+  expect(replies.filter((r) => r.cards[0]?.body?.[0]?.text === 'Scanning the tenant')).toEqual([]);
 }, 150_000);

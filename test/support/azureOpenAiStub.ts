@@ -14,7 +14,9 @@ export type StubResponse =
   | { kind: 'hang' }
   | { kind: 'raw'; body: string }
   | { kind: 'toolCall'; name: string; arguments: string }
-  | { kind: 'content'; content: string };
+  | { kind: 'content'; content: string }
+  /** Held until `until` settles (an event of the test), then answered with `then`. */
+  | { kind: 'later'; until: Promise<unknown>; then: StubResponse };
 
 export interface ChatPrompt {
   /** The last user message: what the person typed. */
@@ -58,8 +60,16 @@ export async function startAzureOpenAiStub(
         abandoned: false,
       };
       requests.push(record);
-      const response = script(prompt);
+      answer(script(prompt), record);
+    });
+    function answer(response: StubResponse, record: StubRequest): void {
       switch (response.kind) {
+        case 'later':
+          void response.until.then(
+            () => answer(response.then, record),
+            () => answer(response.then, record),
+          );
+          return;
         case 'hang':
           held.add(res);
           res.on('close', () => {
@@ -86,7 +96,7 @@ export async function startAzureOpenAiStub(
         case 'content':
           return json(res, { role: 'assistant', content: response.content });
       }
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;

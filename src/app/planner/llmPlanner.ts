@@ -8,6 +8,11 @@
  * (timeout, 429, an error, invalid arguments, an unknown action, an ungrounded answer) falls back to the local
  * planner, which stays the default and must be good on its own.
  *
+ * In a one-on-one chat, a model slower than informAfterMs is announced with an informative update and its answer
+ * (whatever it turns out to be) ends that stream as the final message, citations, label and feedback buttons
+ * included. The model's text is not streamed as it is written: it is checked (facts, links, citations) only once
+ * complete, and text that check refuses must never have been on screen.
+ *
  * The teams-ai AI instance is used as a planner only: its action handlers record what the model chose and stop
  * the plan, and the chat edge then runs the Intent through the same dispatcher as the local planner. The model
  * call lives within the turn's budget: when it is spent the request is aborted (llmTurnSignal), never retried.
@@ -29,7 +34,7 @@ import type { Reply } from '../../cards/reply';
 import type { Config } from '../../config';
 import { getLogger, registerSecretValue } from '../../logging/logger';
 import { handleIntent } from '../dispatch';
-import type { ActionResult, BotServices } from '../services';
+import type { ActionResult, BotServices, TurnStreams } from '../services';
 import type { Intent } from './intents';
 import {
   KnowledgeDataSource,
@@ -52,6 +57,9 @@ const log = getLogger('llm-planner');
 
 const PROMPT = 'plan';
 const DEFAULT_TIMEOUT_MS = 8000;
+const DEFAULT_INFORM_AFTER_MS = 2000;
+/** The informative update shown while the model writes a knowledge answer. */
+export const READING_ARTICLES = 'Reading the knowledge articles to answer you…';
 /** GA version with tool calling; teams-ai's default (2023-05-15) predates tools. */
 const AZURE_API_VERSION = '2024-10-21';
 
@@ -64,9 +72,15 @@ export type LlmPlan =
 
 export interface LlmPlanner {
   /** What the message asks for: an Intent for the dispatcher, or a reply already rendered. */
-  plan(context: TurnContext, text: string): Promise<LlmPlan>;
+  plan(context: TurnContext, text: string, streams?: TurnStreams): Promise<LlmPlan>;
   /** plan() then the same dispatcher as the local planner: the one call the message route needs. */
-  respond(services: BotServices, context: TurnContext, caller: Caller, text: string): Promise<ActionResult>;
+  respond(
+    services: BotServices,
+    context: TurnContext,
+    caller: Caller,
+    text: string,
+    streams?: TurnStreams,
+  ): Promise<ActionResult>;
 }
 
 export interface LlmPlannerDeps<A extends KnowledgeAnswerLike> {
@@ -81,6 +95,12 @@ export interface LlmPlannerDeps<A extends KnowledgeAnswerLike> {
    * already unambiguous, and a model call would only add latency and cost. Questions always go to the model.
    */
   localFirst?: boolean;
+  /**
+   * When the model has not answered after this long, a one-on-one chat is told what the bot is doing (an
+   * informative update); its answer then ends that stream, citations and all. Quick answers stream nothing, so
+   * they cost no stream round trips (StreamingResponse waits about 1.5 s after each send).
+   */
+  informAfterMs?: number;
 }
 
 type Outcome =
@@ -121,6 +141,7 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
 ): LlmPlanner {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const localFirst = deps.localFirst ?? true;
+  const informAfterMs = deps.informAfterMs ?? DEFAULT_INFORM_AFTER_MS;
   const prompts = new PromptManager({ promptsFolder: promptsFolder() });
   prompts.addDataSource(new KnowledgeDataSource(deps.retrieve));
   const planner = new ActionPlanner<TurnState>({
@@ -162,12 +183,18 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
     decide(state, { kind: 'failed', reason: 'too many steps' }),
   );
 
-  async function runModel(context: TurnContext, text: string): Promise<{ outcome: Outcome; state: TurnState }> {
+  async function runModel(
+    context: TurnContext,
+    text: string,
+    streams: TurnStreams,
+  ): Promise<{ outcome: Outcome; state: TurnState }> {
     const state = new TurnState();
     await state.load(context);
     Object.assign(state.temp, { input: text, inputFiles: [], lastOutput: '', actionOutputs: {}, authTokens: {} });
     const turn = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    const inform = streams.inform;
+    const informTimer = inform && setTimeout(() => inform(READING_ARTICLES), informAfterMs);
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
@@ -181,11 +208,12 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
       return { outcome: outcomes.get(state) ?? { kind: 'failed', reason: 'the model returned an empty plan' }, state };
     } finally {
       clearTimeout(timer);
+      clearTimeout(informTimer);
       turn.abort();
     }
   }
 
-  async function plan(context: TurnContext, text: string): Promise<LlmPlan> {
+  async function plan(context: TurnContext, text: string, streams: TurnStreams = {}): Promise<LlmPlan> {
     const local = await planLocally(text);
     if (localFirst && local.kind !== 'question') return { kind: 'intent', intent: local, by: 'local' };
 
@@ -195,7 +223,7 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
     };
     let result: { outcome: Outcome; state: TurnState };
     try {
-      result = await runModel(context, text);
+      result = await runModel(context, text, streams);
     } catch (error) {
       return fallBack(describeError(error));
     }
@@ -234,10 +262,10 @@ export function createLlmPlanner<A extends KnowledgeAnswerLike>(
 
   return {
     plan,
-    async respond(services, context, caller, text) {
+    async respond(services, context, caller, text, streams = {}) {
       if (isFeedbackCommand(text)) return { reply: await feedbackReply(services.ctx, caller) };
-      const planned = await plan(context, text);
-      if (planned.kind === 'intent') return handleIntent(services, caller, planned.intent);
+      const planned = await plan(context, text, streams);
+      if (planned.kind === 'intent') return handleIntent(services, caller, planned.intent, streams);
       if (planned.kind === 'confirm') return { reply: planned.reply };
       return {
         reply: planned.reply,

@@ -12,9 +12,10 @@ import { getLogger } from '../../logging/logger';
 import { withPatience } from '../../tenant/patience';
 import { newScanId, type ScanAndNotify, type ScanOutcome } from './scanAndNotify';
 import { HeldScanLease, ScanAlreadyRunningError, ScanLeaseLostError } from './scanLease';
-import type { ScanProgressListener } from './scanProgress';
+import type { ScanProgress, ScanProgressListener } from './scanProgress';
 import { ScanProgressNotices } from './scanProgressNotices';
 import type { ScanResult } from './scanResult';
+import type { ScanWatcher } from './scanWatcher';
 
 const log = getLogger('notifications');
 
@@ -64,6 +65,8 @@ interface Watcher {
 
 export class ScanJobs {
   private readonly watchers = new Map<string, Watcher>();
+  /** "Scan now" requests someone in this process shows as they happen (see ScanWatcher), by scan id. */
+  private readonly liveWatchers = new Map<string, ScanWatcher>();
 
   constructor(
     private readonly ctx: Pick<DomainContext, 'access' | 'clock' | 'store'>,
@@ -78,8 +81,12 @@ export class ScanJobs {
     jobs.register<ScanJob>(SCAN_JOB, (payload, job) => this.run(payload, job));
   }
 
-  /** "scan now" in chat: an admin's request, answered at once; the scan runs as a job and its digest follows. */
-  async scanNow(caller: Caller): Promise<Reply> {
+  /**
+   * "scan now" in chat: an admin's request, answered at once; the scan runs as a job and its digest follows. With a
+   * watcher (a one-on-one turn that streams), the job is started on this instance at once when it is free, and
+   * reports to the watcher for as long as it watches.
+   */
+  async scanNow(caller: Caller, watcher?: ScanWatcher): Promise<Reply> {
     if (!(await this.ctx.access.isAdmin(caller))) return textReply('Only Power Platform admins can start a scan.');
     let lease: HeldScanLease;
     try {
@@ -93,11 +100,16 @@ export class ScanJobs {
     // The lease was only a look: the job takes it again wherever it runs, and survives this instance.
     await lease.release();
     const now = this.ctx.clock.now();
-    await this.jobs.enqueue<ScanJob>(SCAN_JOB, {
-      scanId: newScanId(now),
-      requestedAt: now.toISOString(),
-      requestedBy: caller.userId,
-    });
+    const scanId = newScanId(now);
+    if (watcher) {
+      for (const [id, earlier] of this.liveWatchers) if (!earlier.watching) this.liveWatchers.delete(id);
+      this.liveWatchers.set(scanId, watcher);
+    }
+    await this.jobs.enqueue<ScanJob>(SCAN_JOB, { scanId, requestedAt: now.toISOString(), requestedBy: caller.userId });
+    if (watcher) {
+      watcher.onQueued();
+      this.jobs.runSoon();
+    }
     return textReply('Scanning the tenant now. Your digest follows when the scan ends (only what is new or changed).');
   }
 
@@ -171,6 +183,17 @@ export class ScanJobs {
    * when a scan that started after the request has finished meanwhile, else scans under the request's id.
    */
   private async runRequest(request: ScanJob, job: JobContext): Promise<void> {
+    const watcher = this.liveWatchers.get(request.scanId);
+    try {
+      await this.runWatchedRequest(request, job, watcher);
+    } finally {
+      // Whatever happened here, this instance reports no more to the watcher (a no-op once the scan is done).
+      this.liveWatchers.delete(request.scanId);
+      if (watcher?.watching) watcher.onStopped();
+    }
+  }
+
+  private async runWatchedRequest(request: ScanJob, job: JobContext, watcher?: ScanWatcher): Promise<void> {
     let lease: HeldScanLease;
     try {
       lease = await this.takeLease();
@@ -196,9 +219,20 @@ export class ScanJobs {
     let outcome: ScanOutcome;
     try {
       // The requester watches the scan on one card (a takeover continues the same card: same scan id).
-      const progress = request.requestedBy
+      const notices = request.requestedBy
         ? new ScanProgressNotices(this.notifier, this.ctx.clock, request.requestedBy, request.scanId)
         : undefined;
+      // While a turn on this instance streams the scan, the card waits; it takes over when the stream stops.
+      const progress =
+        notices && watcher
+          ? {
+              onProgress: (p: ScanProgress) => (watcher.watching ? watcher.onProgress(p) : notices.onProgress(p)),
+              flushed: async () => {
+                await watcher.settled();
+                await notices.flushed();
+              },
+            }
+          : notices;
       outcome = await this.scans.run({ scanId: request.scanId, lease, dryRun: false, progress });
     } catch (error) {
       // Another instance took the lease while this one stalled; it carries on.
