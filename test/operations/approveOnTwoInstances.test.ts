@@ -3,7 +3,6 @@
  * on one Azure Storage — a real Azurite — and one demo tenant, as test/store/twoInstances.test.ts does for shares):
  * one decision, one execution, each tenant step audited once, and the tenant in the new state.
  */
-import axios from 'axios';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,11 +11,11 @@ import { ChatSession, type ChatUser } from '../../src/app/chatSession';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { environmentHost } from '../../src/emulator/connectionModel';
-import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../src/emulator/fixture';
+import { CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../src/emulator/fixture';
 import { SlidingWindowLimiter } from '../../src/notifications/delivery/slidingWindowLimiter';
 import type { AuditEntry } from '../../src/store/ports';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
+import { techUserSharesSharePointWithBot } from '../support/techUserShare';
 
 const person = (who: keyof typeof USERS): ChatUser => ({
   id: USERS[who].id,
@@ -59,30 +58,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   emulator.control.reset();
-  await techUserSharesWithBot();
+  await techUserSharesSharePointWithBot(emulator);
 });
-
-/** TechUser_Sharepoint_PRD shares their SharePoint connection with the bot, as docs/deployment.md asks them to. */
-async function techUserSharesWithBot(): Promise<void> {
-  const info = emulator.info;
-  const token = emulator.control.userToken(USERS.techUser.upn, 'https://api.powerplatform.com/.default');
-  const base = info.powerPlatform.replace('{environmentHost}', environmentHost(PROD));
-  const answer = await axios.post(
-    `${base}/connectivity/connectors/shared_sharepointonline/connections/${CONNECTIONS.prodTechSharePoint}/modifyPermissions?api-version=1`,
-    {
-      put: [
-        {
-          properties: {
-            roleName: 'CanView',
-            principal: { id: APPS.bot.spId, type: 'ServicePrincipal', tenantId: info.tenantId },
-          },
-        },
-      ],
-    },
-    { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
-  );
-  expect(answer.status).toBe(200);
-}
 
 interface CardAction {
   title: string;

@@ -9,15 +9,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import axios from 'axios';
 import { ChatSession, type ChatTurn, type ChatUser } from '../../../src/app/chatSession';
 import type { AdaptiveCard } from '../../../src/cards/renderCard';
 import { compose, type ComposeOptions, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
-import { environmentHost } from '../../../src/emulator/connectionModel';
-import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS, WORKFLOWS } from '../../../src/emulator/fixture';
+import { CONNECTIONS, ENVIRONMENTS, FLOWS, USERS, WORKFLOWS } from '../../../src/emulator/fixture';
 import type { AuditEntry } from '../../../src/store/ports';
+import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 
 const person = (who: keyof typeof USERS): ChatUser => ({
   id: USERS[who].id,
@@ -65,28 +64,6 @@ async function start(env: Record<string, string> = {}, options: ComposeOptions =
   return session;
 }
 
-/** TechUser_Sharepoint_PRD shares their SharePoint connection with the bot, as docs/deployment.md asks them to. */
-async function techUserSharesWithBot(): Promise<void> {
-  const info = emulator.info;
-  const token = emulator.control.userToken(USERS.techUser.upn, 'https://api.powerplatform.com/.default');
-  const base = info.powerPlatform.replace('{environmentHost}', environmentHost(PROD));
-  const answer = await axios.post(
-    `${base}/connectivity/connectors/shared_sharepointonline/connections/${CONNECTIONS.prodTechSharePoint}/modifyPermissions?api-version=1`,
-    {
-      put: [
-        {
-          properties: {
-            roleName: 'CanView',
-            principal: { id: APPS.bot.spId, type: 'ServicePrincipal', tenantId: info.tenantId },
-          },
-        },
-      ],
-    },
-    { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
-  );
-  expect(answer.status).toBe(200);
-}
-
 async function lynneSystemUser(): Promise<string> {
   const tenant = composition!.ctx.tenant;
   const prod = (await tenant.connections.listEnvironments()).find((e) => e.id === PROD)!;
@@ -94,7 +71,7 @@ async function lynneSystemUser(): Promise<string> {
 }
 
 test('handover Lee Gu → Lynne: owners, references and flows moved, findings gone, the rest said plainly', async () => {
-  await techUserSharesWithBot();
+  await techUserSharesSharePointWithBot(emulator);
   const session = await start();
 
   const before = said((await session.say(ALEX, 'health report')).replies);
@@ -203,7 +180,7 @@ test('only admins may ask; a target the bot may not use is said in the plan and 
 }, 120_000);
 
 test("with HANDOVER_REQUIRES_MANAGER=true the leaver's manager approves too, and a second admin cannot stand in", async () => {
-  await techUserSharesWithBot();
+  await techUserSharesSharePointWithBot(emulator);
   emulator.control.setManager(USERS.lee.id, USERS.isaiah.id);
   const session = await start({ HANDOVER_REQUIRES_MANAGER: 'true' });
   const plan = said((await session.say(ALEX, "hand over Lee Gu's flows to Lynne")).replies);
@@ -238,7 +215,7 @@ test("[Hand over] on the health report's disabled-owner finding proposes the lea
 }, 120_000);
 
 test('a job that dies in the middle (after the first bind) is delivered again and finishes once', async () => {
-  await techUserSharesWithBot();
+  await techUserSharesSharePointWithBot(emulator);
   let kills = 0;
   const session = await start(
     {},

@@ -5,16 +5,15 @@
  * the handover: both Vendor Management flows Lynne's, both references bound to the new connections, both flows on
  * with them, and each step audited once.
  */
-import axios from 'axios';
 import type { DomainContext } from '../../../src/context';
 import type { RunningEmulator } from '../../../src/emulator';
-import { environmentHost } from '../../../src/emulator/connectionModel';
 import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
 import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
 import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
 import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 
 const PROD = ENVIRONMENTS.prod.id;
 const NO_PROGRESS = { progress: async () => undefined, steps: async () => undefined };
@@ -29,7 +28,7 @@ afterAll(() => emulator.close());
 beforeEach(async () => {
   emulator.control.reset();
   emulator.control.setFaults('');
-  await techUserSharesWithBot();
+  await techUserSharesSharePointWithBot(emulator);
   oc = await openContext(emulator);
 });
 afterEach(async () => {
@@ -79,27 +78,6 @@ function expectOldOrNew(): void {
   expect([CONNECTIONS.prodLeeSharePoint, CONNECTIONS.prodTechSharePoint]).toContain(
     emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
   );
-}
-
-async function techUserSharesWithBot(): Promise<void> {
-  const info = emulator.info;
-  const token = emulator.control.userToken(USERS.techUser.upn, 'https://api.powerplatform.com/.default');
-  const base = info.powerPlatform.replace('{environmentHost}', environmentHost(PROD));
-  const answer = await axios.post(
-    `${base}/connectivity/connectors/shared_sharepointonline/connections/${CONNECTIONS.prodTechSharePoint}/modifyPermissions?api-version=1`,
-    {
-      put: [
-        {
-          properties: {
-            roleName: 'CanView',
-            principal: { id: APPS.bot.spId, type: 'ServicePrincipal', tenantId: info.tenantId },
-          },
-        },
-      ],
-    },
-    { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
-  );
-  expect(answer.status).toBe(200);
 }
 
 async function leeToLynne(ctx: DomainContext): Promise<HandoverOperation> {

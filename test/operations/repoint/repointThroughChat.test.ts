@@ -5,7 +5,6 @@
  * are bound to the new connections, both flows are on and use them, the audit has each step and every copy of the
  * card shows the outcome; [Undo the re-point] puts the previous bindings back, as an approved request too.
  */
-import axios from 'axios';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,10 +12,10 @@ import { ChatSession, type ChatUser } from '../../../src/app/chatSession';
 import type { AdaptiveCard } from '../../../src/cards/renderCard';
 import { compose, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
-import { environmentHost } from '../../../src/emulator/connectionModel';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import type { AuditEntry } from '../../../src/store/ports';
+import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 
 const person = (who: keyof typeof USERS): ChatUser => ({
   id: USERS[who].id,
@@ -40,28 +39,6 @@ let emulator: RunningEmulator;
 let dataDir: string;
 let composition: Composition;
 let session: ChatSession;
-
-/** TechUser_Sharepoint_PRD shares their connection with the bot's service principal, as its owner. */
-async function technicalUserSharesWithBot(): Promise<void> {
-  const info = emulator.info;
-  const token = emulator.control.userToken(USERS.techUser.upn, 'https://api.powerplatform.com/.default');
-  const base = info.powerPlatform.replace('{environmentHost}', environmentHost(PROD));
-  const answer = await axios.post(
-    `${base}/connectivity/connectors/shared_sharepointonline/connections/${CONNECTIONS.prodTechSharePoint}/modifyPermissions?api-version=1`,
-    {
-      put: [
-        {
-          properties: {
-            roleName: 'CanView',
-            principal: { id: APPS.bot.spId, type: 'ServicePrincipal', tenantId: info.tenantId },
-          },
-        },
-      ],
-    },
-    { headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true },
-  );
-  expect(answer.status).toBe(200);
-}
 
 async function auditOf(subject: string): Promise<AuditEntry[]> {
   const out: AuditEntry[] = [];
@@ -107,7 +84,7 @@ test('the preview refuses a target the bot cannot use, with the reason, and some
 }, 60_000);
 
 test('re-point Vendor Management, approved by Alex, then undo it', async () => {
-  await technicalUserSharesWithBot();
+  await techUserSharesSharePointWithBot(emulator);
   // A button naming the service principal to use among several that fit (the card's own button proposes the first
   // by name and lists the others).
   session.importCards({
