@@ -9,6 +9,8 @@ import { textReply, type Reply } from '../cards/reply';
 import { getLogger } from '../logging/logger';
 import { replyToActivity } from './activities';
 import { callerFromContext } from './callerFromContext';
+import { askedLine } from './cardVerbs/askVerbs';
+import type { ClickTurn } from './cardVerbs/cardVerb';
 import { CardClicks } from './cardVerbs/cardClicks';
 import { CARD_VERBS } from './cardVerbs/catalogue';
 import { ConversationReferences } from './conversationReferences';
@@ -81,8 +83,23 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
       await send(context, textReply('I did not get any text. Type "help" to see what I can do.'));
       return;
     }
+    await respondToText(context, state, caller, text, { streamed: true });
+  });
+
+  /**
+   * What people type, from the text to the answer sent: the planner (LLM or local, with the conversation's last
+   * subject), dispatch, and the answer as a new message. A card button that asks in words (cardVerbs/askVerbs.ts)
+   * comes here too, unstreamed (an invoke must be answered within seconds) and with what was asked in front.
+   */
+  async function respondToText(
+    context: TurnContext,
+    state: TurnState,
+    caller: Caller,
+    text: string,
+    options: { streamed: boolean; asked?: string },
+  ): Promise<void> {
     // One-on-one chats stream what a long turn is doing (informative updates), then its answer as the final message.
-    const stream = canStream(context) ? new InformativeStream(context) : undefined;
+    const stream = options.streamed && canStream(context) ? new InformativeStream(context) : undefined;
     const scan = stream && new ScanStream(stream);
     const streams: TurnStreams = stream ? { scanWatcher: scan, inform: (line) => stream.inform(line) } : {};
     const result = await guarded(context, text, async () => {
@@ -92,10 +109,11 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
       await understanding.remember(state, plan, answered);
       return answered;
     });
-    const sentId = await answer(context, result.reply, stream, scan);
+    const reply = options.asked ? withAsked(result.reply, options.asked) : result.reply;
+    const sentId = await answer(context, reply, stream, scan);
     await result.afterSend?.(sentId).catch((error) => log.warn({ err: error }, 'could not record the reply'));
     await deliver(result);
-  });
+  }
 
   // Like/dislike under a model's answer (Teams' feedback loop): stored so admins can see disliked answers.
   app.feedbackLoop(async (context) => {
@@ -112,19 +130,26 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
   // Card buttons: each verb of the catalogue is its own route; the last route answers every other Action.Execute
   // (a verb we no longer have, or one that is no verb at all) with a plain refusal.
   const clicks = new CardClicks(services);
-  const onClick = async (context: TurnContext, data: unknown) => {
+  const onClick = async (context: TurnContext, state: TurnState, data: unknown) => {
     const caller = callerFromContext(context);
     if (!caller) return NO_IDENTITY.text ?? '';
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
-    const result = await guarded(context, undefined, () => clicks.click(caller, verb, data));
+    const turn: ClickTurn = {
+      typed: (text, { sayWhatWasAsked }) =>
+        respondToText(context, state, caller, text, {
+          streamed: false,
+          asked: sayWhatWasAsked ? askedLine(text, canStream(context) ? undefined : caller.displayName) : undefined,
+        }),
+    };
+    const result = await guarded(context, undefined, () => clicks.click(caller, verb, data, turn));
     await rememberReplyCard(context, caller, result);
     await deliver(result);
     return result.reply.cards[0] ?? result.reply.text ?? 'Done.';
   };
   for (const { verb } of CARD_VERBS) {
-    app.adaptiveCards.actionExecute(verb, (context, _state, data: unknown) => onClick(context, data));
+    app.adaptiveCards.actionExecute(verb, (context, state, data: unknown) => onClick(context, state, data));
   }
-  app.adaptiveCards.actionExecute(isActionExecute, (context, _state, data: unknown) => onClick(context, data));
+  app.adaptiveCards.actionExecute(isActionExecute, (context, state, data: unknown) => onClick(context, state, data));
 
   app.error(async (context, error) => {
     log.error({ err: error, activityId: context.activity?.id }, 'turn failed');
@@ -195,6 +220,11 @@ async function answer(
     }
   }
   return (await send(context, reply))?.id;
+}
+
+/** An answer to a button that asked in words: what was asked, then the answer's own text. */
+function withAsked(reply: Reply, asked: string): Reply {
+  return { ...reply, text: reply.text ? `${asked}\n\n${reply.text}` : asked };
 }
 
 async function send(context: TurnContext, reply: Reply): Promise<ResourceResponse | undefined> {

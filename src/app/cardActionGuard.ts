@@ -20,8 +20,11 @@ const VERB = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 export const CARD_ID = /^[^\s"'<>\\`\p{Cc}]{1,256}$/u;
 /** Fields that hold an identifier: any `…Id`, plus these. */
 const ID_FIELDS = new Set(['hash', 'connector', 'connectionName', 'verb']);
-/** Fields a person types into a card (Input.Text): Teams caps a message at about 28 KB; we keep them short. */
-const TEXT_FIELDS: Record<string, number> = { justification: 2000, comment: 2000 };
+/**
+ * Free text: what a person types into a card (Input.Text), and what a chat.ask button asks (`text`, at most
+ * askVerbs.ts's ASK_MAX_CHARS). Teams caps a message at about 28 KB; we keep them short.
+ */
+const TEXT_FIELDS: Record<string, number> = { justification: 2000, comment: 2000, text: 1000 };
 const MAX_STRING = 256;
 const MAX_KEYS = 40;
 

@@ -98,13 +98,11 @@ export class ChatSession {
     const found = this.findAction(user.id, title);
     if (!found) throw new ChatError(`No card of ${user.userPrincipalName} has a button titled "${title}".`);
     const { action, activityId } = found;
-    const imBack = (action.data?.msteams as { type?: string; value?: string } | undefined)?.value;
-    if (action.type === 'Action.Submit' && typeof imBack === 'string') {
-      return this.turn(user, { type: ActivityTypes.Message, text: imBack });
-    }
     if (action.type === 'Action.OpenUrl') {
       throw new ChatError(`The button "${title}" opens a link (${action.url}); there is nothing to send to the bot.`);
     }
+    // Only Action.Execute reaches the bot from every client: the Agents Playground sends nothing for an
+    // Action.Submit (imBack) button, so this client does not pretend to press one either.
     if (action.type !== 'Action.Execute') {
       throw new ChatError(`The button "${title}" is a ${action.type} action, which this client cannot press.`);
     }

@@ -6,9 +6,12 @@
 import { renderCard } from '../cards/renderCard';
 import type { Reply } from '../cards/reply';
 import { describeError } from '../tenant/errors';
+import { ASK_MAX_CHARS } from './cardVerbs/askVerbs';
 
 export function friendlyError(error: unknown, options: { correlationId?: string; retryText?: string } = {}): Reply {
   const { title, what, next } = describeError(error);
+  // [Try again] asks the failed message again (a chat.ask button); one longer than a button may carry is typed again.
+  const retryText = options.retryText && options.retryText.length <= ASK_MAX_CHARS ? options.retryText : '';
   return {
     text: `${title}. ${what}`,
     cards: [
@@ -17,7 +20,7 @@ export function friendlyError(error: unknown, options: { correlationId?: string;
         message: what,
         next,
         reference: options.correlationId ?? '',
-        retryText: options.retryText ?? '',
+        retryText,
       }),
     ],
   };

@@ -56,8 +56,11 @@ describeBrowser('buttons that ask, in the Microsoft 365 Agents Playground', () =
   it('a welcome suggestion is answered as if Megan had typed it', async () => {
     await shot('ask-1a-welcome');
     await lastButton('Are my connections OK?').click();
-    // Her connections card: the same answer as typing "are my connections ok?".
+    // Her connections card, the same answer as typing "are my connections ok?", after what she asked (the welcome
+    // card keeps its other suggestions).
     await page.getByText('Your connections').last().waitFor({ timeout: WAIT });
+    await page.getByText('You asked: are my connections ok?').last().waitFor({ timeout: WAIT });
+    await lastButton('What expires soon?').waitFor({ timeout: WAIT });
     await shot('ask-1b-welcome-answered');
   });
 
@@ -66,14 +69,12 @@ describeBrowser('buttons that ask, in the Microsoft 365 Agents Playground', () =
     await page.getByText('Did you mean:').last().waitFor({ timeout: WAIT });
     await shot('ask-2a-did-you-mean');
     await lastButton('Diagnose flow Weekly report').click();
-    // The diagnosis of Weekly report (Megan owns it).
-    await page
-      .getByText(/Weekly report/)
-      .and(page.getByText(/connection/i))
-      .last()
-      .waitFor({ timeout: WAIT });
+    // The diagnosis of Weekly report (Megan owns it, and its connections work), and the "Did you mean" card now
+    // says what she chose instead of offering the choices again.
+    await page.getByText('Every connection this flow needs works').last().waitFor({ timeout: WAIT });
     await page.getByText('You asked: diagnose flow Weekly report').last().waitFor({ timeout: WAIT });
     expect(await page.getByText('Did you mean:').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'What depends on Weekly report?' }).count()).toBe(0);
     await shot('ask-2b-did-you-mean-answered');
   });
 });

@@ -8,6 +8,7 @@ import type { Caller } from '../../access/caller';
 import { textReply } from '../../cards/reply';
 import { cardActionProblem, RefusedClicks } from '../cardActionGuard';
 import type { ActionResult, BotServices } from '../services';
+import type { ClickTurn } from './cardVerb';
 import { cardVerbNamed } from './catalogue';
 import { operationRequestVerb } from './operationRequestVerbs';
 
@@ -21,14 +22,14 @@ export class CardClicks {
   }
 
   /** `verb` and `data` exactly as the client sent them (Teams merges the card's inputs into `data`). */
-  async click(caller: Caller, verb: unknown, data: unknown): Promise<ActionResult> {
+  async click(caller: Caller, verb: unknown, data: unknown, turn: ClickTurn = {}): Promise<ActionResult> {
     const name = typeof verb === 'string' ? verb : '';
     const problem = cardActionProblem(name, data);
     if (problem) return { reply: await this.refused.refuse(caller, name, problem) };
     const entry = cardVerbNamed(name) ?? operationRequestVerb(name, this.services);
     if (!entry) return { reply: UNKNOWN_VERB };
     const checked = entry.check(data);
-    if (checked.ok) return checked.run(this.services, caller);
+    if (checked.ok) return checked.run(this.services, caller, turn);
     if (checked.missing) return { reply: textReply(checked.answer) };
     return { reply: await this.refused.refuse(caller, name, checked.field) };
   }

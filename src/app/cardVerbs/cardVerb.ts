@@ -7,9 +7,18 @@ import { z } from 'zod';
 import type { Caller } from '../../access/caller';
 import type { ActionResult, BotServices } from '../services';
 
+/**
+ * What the turn of a click offers a handler besides the domain: running text as if the person had typed it in this
+ * conversation (src/app's message path: understanding, the conversation's last subject, dispatch, and sending the
+ * answer as a new message, which starts with what was asked when `sayWhatWasAsked`). Absent where clicks are answered without a conversation (tests of one feature).
+ */
+export interface ClickTurn {
+  typed?(text: string, options: { sayWhatWasAsked: boolean }): Promise<void>;
+}
+
 /** What a click's data turned out to be: a handler ready to run, or what is wrong with it. */
 export type CheckedClick =
-  | { ok: true; run: (services: BotServices, caller: Caller) => Promise<ActionResult> }
+  | { ok: true; run: (services: BotServices, caller: Caller, turn?: ClickTurn) => Promise<ActionResult> }
   | { ok: false; missing: true; answer: string }
   | { ok: false; missing: false; field: string };
 
@@ -30,7 +39,12 @@ interface CardVerbSpec<Data extends z.ZodRawShape, Inputs extends z.ZodRawShape>
    * click); without it such a click is refused as damaged card data.
    */
   missing?: string;
-  handle(services: BotServices, caller: Caller, value: z.output<z.ZodObject<Data & Inputs>>): Promise<ActionResult>;
+  handle(
+    services: BotServices,
+    caller: Caller,
+    value: z.output<z.ZodObject<Data & Inputs>>,
+    turn: ClickTurn,
+  ): Promise<ActionResult>;
 }
 
 export function cardVerb<Data extends z.ZodRawShape, Inputs extends z.ZodRawShape = Record<never, never>>(
@@ -44,7 +58,7 @@ export function cardVerb<Data extends z.ZodRawShape, Inputs extends z.ZodRawShap
       const parsed = schema.safeParse(value ?? {});
       if (parsed.success) {
         const typed = parsed.data;
-        return { ok: true, run: (services, caller) => spec.handle(services, caller, typed) };
+        return { ok: true, run: (services, caller, turn = {}) => spec.handle(services, caller, typed, turn) };
       }
       const issues = parsed.error.issues;
       const absent = issues.every((i) => i.code === 'invalid_type' && i.received === 'undefined');

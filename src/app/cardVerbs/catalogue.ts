@@ -5,6 +5,7 @@
  * its area (or a new list here), then put the verb on a card.
  */
 import { approvalVerbs } from './approvalVerbs';
+import { askVerbs } from './askVerbs';
 import type { CardVerb } from './cardVerb';
 import { connectionVerbs } from './connectionVerbs';
 import { impactVerbs } from './impactVerbs';
@@ -17,6 +18,7 @@ export const CARD_VERBS: readonly CardVerb[] = [
   ...approvalVerbs,
   ...notificationVerbs,
   ...llmVerbs,
+  ...askVerbs,
 ];
 
 const byVerb = new Map(CARD_VERBS.map((entry) => [entry.verb, entry]));
