@@ -23,23 +23,25 @@ function problems(card: AdaptiveCard): string[] {
   return found;
 }
 
-interface SubmitAction {
+/** A button that asks the bot in words (src/app/cardVerbs/askVerbs.ts). */
+interface AskAction {
   type: string;
   title: string;
-  data: { msteams: { type: string; value: string } };
+  verb: string;
+  data: { text: string; keepCard?: boolean };
 }
 
-function submitActions(node: unknown, out: SubmitAction[] = []): SubmitAction[] {
-  if (Array.isArray(node)) node.forEach((n) => submitActions(n, out));
+function askActions(node: unknown, out: AskAction[] = []): AskAction[] {
+  if (Array.isArray(node)) node.forEach((n) => askActions(n, out));
   else if (node && typeof node === 'object') {
     const record = node as Record<string, unknown>;
-    if (record.type === 'Action.Submit') out.push(record as unknown as SubmitAction);
-    Object.values(record).forEach((v) => submitActions(v, out));
+    if (record.type === 'Action.Execute' && record.verb === 'chat.ask') out.push(record as unknown as AskAction);
+    Object.values(record).forEach((v) => askActions(v, out));
   }
   return out;
 }
 
-test('an answer renders to a valid card with the passage, source links and imBack buttons', () => {
+test('an answer renders to a valid card with the passage, source links and buttons that ask', () => {
   const answer = answerer.answer('How do I share a connection so a colleague can turn on my flow?');
   const card = renderCard('answer', answerCardData(answer));
   expect(problems(card)).toEqual([]);
@@ -48,9 +50,9 @@ test('an answer renders to a valid card with the passage, source links and imBac
   expect(json).toContain('Can use');
   expect(json).toContain('Sources');
   expect(json).toContain('(https://learn.microsoft.com/en-us/power-apps/maker/data-platform/create-connection-reference)');
-  const buttons = submitActions(card);
+  const buttons = askActions(card);
   expect(buttons.length).toBeGreaterThanOrEqual(4);
-  for (const b of buttons) expect(b.data.msteams).toEqual({ type: 'imBack', value: expect.any(String) });
+  for (const b of buttons) expect(b.data).toEqual({ text: expect.any(String), keepCard: true });
   expect(Buffer.byteLength(json)).toBeLessThan(28_000);
 });
 
@@ -58,10 +60,10 @@ test('the tenant action buttons send words the local planner routes to the match
   const understood = async (texts: string[]) =>
     Promise.all(texts.map(async (t) => (await planMessage(t)).understood.intent));
   const answer = answerer.answer('What is ConnectionAuthorizationFailed?');
-  const values = submitActions(renderCard('answer', answerCardData(answer))).map((b) => b.data.msteams.value);
+  const values = askActions(renderCard('answer', answerCardData(answer))).map((b) => b.data.text);
   expect(await understood(values)).toEqual(expect.arrayContaining(['diagnoseFlow', 'showMyConnections']));
   const notSure = renderCard('notSure', answerCardData(answerer.answer('football scores')));
-  const kinds = await understood(submitActions(notSure).map((b) => b.data.msteams.value));
+  const kinds = await understood(askActions(notSure).map((b) => b.data.text));
   expect(kinds).toEqual(
     expect.arrayContaining(['showMyConnections', 'diagnoseFlow', 'expiringSecrets', 'healthReport', 'question']),
   );
@@ -75,7 +77,7 @@ test('the not-sure card says so plainly and offers what the bot can help with', 
   expect(json).toContain('not sure');
   expect(json).toContain('i can help with');
   expect(json).not.toMatch(/prvactonbehalfofanotheruser|solution component|edit connection role assignment/);
-  expect(submitActions(card).length).toBeGreaterThanOrEqual(5);
+  expect(askActions(card).length).toBeGreaterThanOrEqual(5);
 });
 
 test('a question about connections that no article covers gets a not-sure card naming the nearest topics', () => {
@@ -84,7 +86,7 @@ test('a question about connections that no article covers gets a not-sure card n
   expect(problems(card)).toEqual([]);
   const json = JSON.stringify(card);
   expect(json).toContain("don't cover that point");
-  const buttons = submitActions(card);
+  const buttons = askActions(card);
   for (const n of answer.nearest) expect(buttons).toContainEqual(expect.objectContaining({ title: n.title }));
   // Each nearest-topic button asks a question the answerer does answer.
   for (const n of answer.nearest) expect(answerer.answer(n.question).confident).toBe(true);

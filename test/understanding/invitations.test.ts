@@ -17,9 +17,9 @@ const understood = async (text: string) => (await planMessage(text, { names })).
 
 test('the help card’s buttons send requests understood as what their titles say', async () => {
   const card = helpReply({ demoMode: true }).cards[0] as unknown as {
-    actions: { title: string; data: { msteams: { value: string } } }[];
+    actions: { title: string; data: { text: string } }[];
   };
-  const intents = await Promise.all(card.actions.map((a) => understood(a.data.msteams.value)));
+  const intents = await Promise.all(card.actions.map((a) => understood(a.data.text)));
   expect(intents).toEqual(['showMyConnections', 'diagnoseFlow', 'expiringSecrets', 'healthReport', 'question']);
 });
 

@@ -64,10 +64,10 @@ describe('the digest card', () => {
     expect(text).toContain('Fixed thing 0');
     const rotate = actions(card).filter((a) => a.verb === 'rotation.request');
     expect(rotate.map((a) => a.data)).toEqual([{ appObjectId: 'object-1' }, { appObjectId: 'object-3' }]);
-    const report = actions(card).find((a) => a.type === 'Action.Submit');
+    const report = actions(card).find((a) => a.verb === 'chat.ask');
     expect(report).toMatchObject({
       title: 'Open health report',
-      data: { msteams: { type: 'imBack', value: 'health report' } },
+      data: { text: 'health report', keepCard: true },
     });
     expect(actions(card).some((a) => a.verb === 'digest.page')).toBe(false);
   });
