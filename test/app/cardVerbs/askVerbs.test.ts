@@ -128,7 +128,7 @@ describe('a button that asks in words', () => {
     expect(answer.cards).not.toEqual([]);
   });
 
-  it("on an answer: a related question is answered as typed, and the answer it follows stays", async () => {
+  it('on an answer: a related question is answered as typed, and the answer it follows stays', async () => {
     const first = await chat.say(person('adele'), 'What is a connection reference?');
     expect(said(first.replies[0])).toContain('Sources');
     const button = askButtons(cardsOf(first))[0];
@@ -148,7 +148,7 @@ describe('a button that asks in words', () => {
     expect(said(answer)).toContain('Sources');
   });
 
-  it("on the error card: [Try again] asks the failed message again, once the cause is gone", async () => {
+  it('on the error card: [Try again] asks the failed message again, once the cause is gone', async () => {
     // The directory refuses the bot (a withdrawn permission): the rotation request cannot be checked.
     bot.emulator.control.setFaults('graph:forbid');
     let failed: ChatTurn;
@@ -165,7 +165,7 @@ describe('a button that asks in words', () => {
     expect(said(answer)).toContain('Confirm: Rotate the client secret of D365-App-Registration');
   });
 
-  it("on a digest: the report button asks for the report, and each person gets their own view", async () => {
+  it('on a digest: the report button asks for the report, and each person gets their own view', async () => {
     const finding: Finding = {
       id: 'credential-expiring:app1:key1',
       kind: 'credential-expiring',
@@ -198,7 +198,7 @@ describe('a button that asks in words', () => {
     expect(said(asAdele.answer)).not.toContain('Tenant health report');
   });
 
-  it("on an impact card: a request button asks for it in words", async () => {
+  it('on an impact card: a request button asks for it in words', async () => {
     // A connection's impact card (the words for one are read as its owner's, so the card is asked for directly).
     const impact = await bot.composition.services.impact.impact(callerFor('alex'), {
       subject: 'Dataverse (Lee Gu)',
