@@ -134,11 +134,13 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     const caller = callerFromContext(context);
     if (!caller) return NO_IDENTITY.text ?? '';
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    const askedBy = canStream(context) ? undefined : caller.displayName;
     const turn: ClickTurn = {
+      askedBy,
       typed: (text, { sayWhatWasAsked }) =>
         respondToText(context, state, caller, text, {
           streamed: false,
-          asked: sayWhatWasAsked ? askedLine(text, canStream(context) ? undefined : caller.displayName) : undefined,
+          asked: sayWhatWasAsked ? askedLine(text, askedBy) : undefined,
         }),
     };
     const result = await guarded(context, undefined, () => clicks.click(caller, verb, data, turn));

@@ -5,24 +5,22 @@
  * understanding (with the conversation's last subject), the same dispatch and the same permission checks, with the
  * caller taken from the verified activity as for every click — the card's data carries only the text.
  *
- * Why a verb and not an imBack button (Action.Submit with `msteams: { type: "imBack" }`):
- * - An imBack makes the client post the text as a message from the person, "as if the user typed it", visible to
- *   everyone in the conversation (Learn: Teams card actions, imBack). The Microsoft 365 Agents Playground sends
- *   nothing at all for it (test/e2e/playgroundSuggestions.test.ts failed on the imBack buttons), so none of these
- *   buttons worked there.
- * - Action.Execute is the Universal Actions model Teams recommends in place of Action.Submit ("replace all
- *   instances of Action.Submit with Action.Execute"; Learn: Work with Universal Actions for Adaptive Cards). A click
- *   is an `adaptiveCard/action` invoke to the bot in one-on-one chats, group chats and channels alike, and the bot
- *   answers it with a card "to display in place of the current one" (or a message the client shows). In a shared
- *   chat the replacement is what the person who clicked sees: Learn's sequential workflows let "any user in the
- *   chat or channel … progress through their workflow without modifying the card for other users".
+ * Why a verb and not an imBack button (Action.Submit with `msteams: { type: "imBack" }`), from Learn:
+ * - imBack ("Card actions"): the client posts the text to the bot as a message from the person who clicked, "as if
+ *   the user typed it", visible to everyone in the conversation. The Microsoft 365 Agents Playground sends nothing
+ *   at all for it (test/e2e/playgroundSuggestions.test.ts failed on every such button), so none of them worked there.
+ * - Action.Execute ("Universal Actions for Adaptive Cards"; cards of version 1.4 or later, ours are 1.5): the quick
+ *   start says to replace Action.Submit with Action.Execute. A click is an `adaptiveCard/action` invoke to the bot,
+ *   for cards the bot sent in one-on-one chats, group chats and channels alike; the bot answers it with a card "to
+ *   display in place of the current one", or with a message for the client to show. In a group chat or channel the
+ *   overview's sequential workflows let "any user … progress through their workflow without modifying the card for
+ *   other users"; we have not seen that in a real group chat, so there both the card and the answer name who asked.
  * - An invoke posts no message of the person's, so the chat would show an answer to nothing. Hence the card says
- *   what was asked: a card whose question is settled by the click ("Did you mean", "I'm not sure", an error's
- *   [Try again]) is replaced by "You asked: …"; a card with content of its own (welcome, an answer, the health
- *   report, a digest, an impact card) stays as it was (`keepCard`) and the answer, a new message as when typed,
- *   starts with "You asked: …" instead.
- * - The invoke must be answered within 15 s (docs: ../shared/design/api-contracts.md), so a click's answer is not
- *   streamed: a "scan now" clicked answers with its progress card, as in a group chat.
+ *   what was asked: a card whose question the click settles ("Did you mean", "not sure", an error's [Try again]) is
+ *   replaced by "You asked: …"; a card with content of its own (welcome, an answer, the health report, a digest, an
+ *   impact card) stays as it was (`keepCard`), and the answer — a new message, as when typed — starts with it.
+ * - The invoke is to be answered within 15 s (../shared/design/api-contracts.md), so a click's answer is not
+ *   streamed: a "scan now" asked by a button answers with its progress card, as in a group chat.
  */
 import { z } from 'zod';
 import { renderCard } from '../../cards/renderCard';
@@ -55,8 +53,9 @@ export const askVerbs = [
     handle: async (_services, _caller, { text, keepCard }, turn) => {
       if (!turn.typed) return { reply: textReply(`Type "${text}" and I will answer it.`) };
       await turn.typed(text, { sayWhatWasAsked: keepCard === true });
-      if (keepCard) return { reply: textReply(askedLine(text)) };
-      return { reply: { cards: [renderCard('asked', { line: askedLine(text) })] } };
+      const line = askedLine(text, turn.askedBy);
+      if (keepCard) return { reply: textReply(line) };
+      return { reply: { cards: [renderCard('asked', { line })] } };
     },
   }),
 ];

@@ -14,6 +14,8 @@ import type { ActionResult, BotServices } from '../services';
  */
 export interface ClickTurn {
   typed?(text: string, options: { sayWhatWasAsked: boolean }): Promise<void>;
+  /** Who clicked, named where others see the answer too (a group chat or channel); absent in a one-on-one chat. */
+  askedBy?: string;
 }
 
 /** What a click's data turned out to be: a handler ready to run, or what is wrong with it. */

@@ -4,7 +4,9 @@
  * as typing the button's text is — same understanding, same answer, same permissions, the caller taken from the
  * activity and never from the card — and the chat shows what was asked.
  */
+import { createBot } from '../../../src/app/bot';
 import { ChatSession, type ChatMessage, type ChatTurn, type ChatUser } from '../../../src/app/chatSession';
+import { InProcessAdapter } from '../../../src/app/inProcessAdapter';
 import type { AdaptiveCard } from '../../../src/cards/renderCard';
 import type { Finding } from '../../../src/connections/findings';
 import { buildDigest, digestPage } from '../../../src/notifications/delivery/digest';
@@ -253,5 +255,49 @@ describe('a chat.ask click', () => {
     } as unknown as AdaptiveCard;
     chat.importCards({ [USERS.isaiah.id]: [{ activityId: 'old', card }] });
     await expect(chat.click(person('isaiah'), 'Old')).rejects.toThrow(/Action.Submit action, which this client/);
+  });
+});
+
+describe('a chat.ask click in a group chat', () => {
+  /** Alex clicks a button in a group chat: the invoke response and the messages the bot sent to the chat. */
+  async function clickInGroup(data: Record<string, unknown>) {
+    const adapter = new InProcessAdapter();
+    // Last in the file: this bot takes over the composition's proactive notifier from the chat client above.
+    const groupBot = createBot({
+      services: bot.composition.services,
+      adapter,
+      attachNotifier: (n) => bot.composition.attachNotifier(n),
+    });
+    const tenantId = bot.ctx.tenant.tenantId;
+    const response = await adapter.process(
+      {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        channelId: 'msteams',
+        from: { id: '29:alex', name: USERS.alex.displayName, aadObjectId: USERS.alex.id },
+        recipient: { id: '28:connection-ops', name: 'Connection Ops' },
+        conversation: { id: 'group-ops', conversationType: 'groupChat', isGroup: true, tenantId, name: 'Ops' },
+        channelData: { tenant: { id: tenantId } },
+        replyToId: 'card-1',
+        value: { action: { type: 'Action.Execute', verb: 'chat.ask', data }, trigger: 'manual' },
+      },
+      (context) => groupBot.run(context),
+    );
+    await bot.composition.services.background.drain();
+    const body = response?.body as { type: string; value: unknown };
+    const sent = adapter.outbox.filter((o) => o.conversationId === 'group-ops').map((o) => o.activity);
+    return { body, sent };
+  }
+
+  it('names who asked, on the card and in the answer everyone sees', async () => {
+    const kept = await clickInGroup({ text: 'what is a connection reference?', keepCard: true });
+    expect(kept.body).toMatchObject({ value: 'Alex Wilber asked: what is a connection reference?' });
+    expect(kept.sent).toHaveLength(1);
+    expect(kept.sent[0].text?.startsWith('Alex Wilber asked: what is a connection reference?')).toBe(true);
+
+    const replaced = await clickInGroup({ text: 'what is a connection reference?' });
+    expect(JSON.stringify(replaced.body.value)).toContain('Alex Wilber asked: what is a connection reference?');
+    expect(replaced.sent).toHaveLength(1);
+    expect(replaced.sent[0].text ?? '').not.toContain('asked');
   });
 });
