@@ -134,6 +134,7 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     const caller = callerFromContext(context);
     if (!caller) return NO_IDENTITY.text ?? '';
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    // Outside a one-on-one chat (where canStream is false) others see the answer too: it names who asked.
     const askedBy = canStream(context) ? undefined : caller.displayName;
     const turn: ClickTurn = {
       askedBy,

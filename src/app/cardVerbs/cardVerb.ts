@@ -10,7 +10,8 @@ import type { ActionResult, BotServices } from '../services';
 /**
  * What the turn of a click offers a handler besides the domain: running text as if the person had typed it in this
  * conversation (src/app's message path: understanding, the conversation's last subject, dispatch, and sending the
- * answer as a new message, which starts with what was asked when `sayWhatWasAsked`). Absent where clicks are answered without a conversation (tests of one feature).
+ * answer as a new message, which starts with what was asked when `sayWhatWasAsked`). Absent where clicks are
+ * answered without a conversation (tests that wire one feature by hand).
  */
 export interface ClickTurn {
   typed?(text: string, options: { sayWhatWasAsked: boolean }): Promise<void>;
