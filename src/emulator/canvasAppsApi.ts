@@ -24,7 +24,9 @@ function adminListApps(ctx: RequestContext, core: EmulatorCore): Reply {
   requireAdmin(core, ctx.caller, 'Microsoft.PowerApps/scopes/admin/environments/apps/read');
   const env = findEnvironment(core, ctx.params.env);
   const apps = core.state.index.canvasAppsByEnv.get(env.name) ?? [];
-  const { page, nextLink } = pageOf(apps, ctx.url, PAGE);
+  // `$top` as the admin connection list takes it (at most 250 a page); without it, pages of PAGE.
+  const top = Number(ctx.query.get('$top') ?? PAGE);
+  const { page, nextLink } = pageOf(apps, ctx.url, Number.isInteger(top) && top > 0 ? Math.min(top, 250) : PAGE);
   return ok({ value: page.map((a) => appView(core, a)), ...(nextLink ? { nextLink } : {}) });
 }
 
