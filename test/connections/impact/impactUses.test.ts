@@ -9,6 +9,7 @@ import { impactReport } from '../../../src/connections/impact/impactReport';
 import { ImpactService } from '../../../src/connections/impact/impactService';
 import { buildTenantIndex } from '../../../src/connections/tenantIndexBuilder';
 import { TenantIndexSource } from '../../../src/connections/tenantIndexSource';
+import { TenantScanner } from '../../../src/notifications/scan/tenantScanner';
 import { ENVIRONMENTS } from '../../../src/emulator/fixture';
 import type { Connection } from '../../../src/tenant/model';
 import { callerFor, USERS, startTestComposition, type TestComposition } from '../../support/testComposition';
@@ -82,6 +83,37 @@ describe('canvas apps and last runs on the impact card', () => {
     expect(lineOf(text, 'Vendor portal')).toContain('owned by Lee Gu');
     expect(text).not.toMatch(/last run:/);
     expect(text).toContain('Last runs are read live only: Refresh reads them.');
+  });
+
+  it('answers from the index a scan hands over, apps included, and says when an index has no apps', async () => {
+    const scan = await new TenantScanner(domain.ctx.tenant, { now: domain.clock.now(), withinDays: 30 }).scan();
+    const scanned = new TenantIndexSource(async () => scan.index!, domain.clock, { autoBuild: false });
+    await scanned.replace(scan.index!);
+    const before = domain.emulator.control.requestCount('powerApps');
+    const text = said(await new ImpactService(domain.ctx, { index: scanned }).impact(callerFor('alex'), D365));
+    expect(domain.emulator.control.requestCount('powerApps')).toBe(before);
+    expect(lineOf(text, 'Account lookup')).toContain('through ABCSOL DataVerse Connection Ref');
+
+    // An index made before apps were read: the card says where to get them, and lists none.
+    const { canvasApps: _apps, canvasAppsUnreadEnvironmentIds: _unread, ...older } = scan.index!;
+    const old = new TenantIndexSource(async () => older, domain.clock, { autoBuild: false });
+    await old.replace({ ...older, takenAt: new Date(Date.parse(older.takenAt) + 1).toISOString() });
+    const without = said(await new ImpactService(domain.ctx, { index: old }).impact(callerFor('alex'), D365));
+    expect(without).not.toContain('Account lookup');
+    expect(without).toContain('Canvas apps are not in the last read of the tenant: Refresh reads them.');
+  });
+
+  it('keeps a refused apps read out of the scan’s findings: the index only marks the apps unknown', async () => {
+    domain.emulator.control.setFaults('powerApps.listCanvasApps:forbid');
+    const scan = await new TenantScanner(domain.ctx.tenant, { now: domain.clock.now(), withinDays: 30 }).scan();
+    expect(scan.partial).toEqual([]);
+    expect(scan.index?.canvasApps).toEqual([]);
+    expect(scan.index?.canvasAppsUnreadEnvironmentIds).toHaveLength(scan.index!.environments.length);
+    const scanned = new TenantIndexSource(async () => scan.index!, domain.clock, { autoBuild: false });
+    await scanned.replace(scan.index!);
+    const text = said(await new ImpactService(domain.ctx, { index: scanned }).impact(callerFor('alex'), LEE));
+    expect(text).toContain('Nightly export');
+    expect(text).toMatch(/The canvas apps of Contoso PROD could not be read/);
   });
 
   it('shows a maker only their own apps', async () => {
