@@ -1,7 +1,9 @@
 /**
  * Flow API runs (…/flows/{flow}/runs) mapped onto the tenant model. Shape as in a recorded answer of the list (CLI
- * for Microsoft 365, src/m365/flow/commands/run/run-list.spec.ts): `properties.startTime`, `endTime`, `status`;
- * a failed run's `properties.code` / `error.code` is read when present.
+ * for Microsoft 365, src/m365/flow/commands/run/run-list.spec.ts): `properties.startTime`, `endTime`, `status`.
+ * A failed run's `properties.code` / `error.code` follow the Azure Logic Apps workflow run (Learn REST "Workflow
+ * Runs - Get"), whose runs these are (their links point at logic.azure.com); unconfirmed on the Flow list, read
+ * when present.
  */
 import type { FlowRun, FlowRunStatus } from '../tenant/model';
 
