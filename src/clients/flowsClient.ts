@@ -6,10 +6,11 @@
  * (admin route first, like the rest).
  */
 import { isTenantApiError } from '../tenant/errors';
-import type { Flow, FlowOwner } from '../tenant/model';
+import type { Flow, FlowOwner, FlowRun } from '../tenant/model';
 import type { FlowsPort } from '../tenant/ports';
 import type { ApiClient } from './httpClient';
 import { mapFlow, mapFlowOwner, type WireFlow, type WireFlowPermission } from './mapFlow';
+import { mapFlowRun, newestRun, type WireFlowRun } from './mapFlowRun';
 import { segment, withQuery } from './odata';
 import { collect, paginate, paginatePages, paginatePagesOfSize, type PageSizeMemory } from './paginate';
 
@@ -175,6 +176,21 @@ export class FlowsClient implements FlowsPort {
         },
       ],
     });
+  }
+
+  /**
+   * The first page of the runs list only (CLI for Microsoft 365 `flow run list --asAdmin`, run-list.ts:81): the
+   * service lists runs newest first, as its recorded answer shows, so the newest run is on it; the newest of the
+   * page is taken in case it is not. The run history holds the last 28 days: an empty list is "no runs in 28 days".
+   */
+  async latestRun(environmentId: string, flowId: string): Promise<FlowRun | undefined> {
+    const page = await this.adminOrMaker((admin) =>
+      this.api.get<{ value?: WireFlowRun[] } | undefined>(
+        withQuery(`${this.flowUrl(environmentId, flowId, admin)}/runs`, API_VERSION),
+        { operation: admin ? 'latestRun(admin)' : 'latestRun' },
+      ),
+    );
+    return newestRun((page?.value ?? []).map(mapFlowRun));
   }
 
   private async modifyPermissions(environmentId: string, flowId: string, name: string, body: unknown): Promise<void> {

@@ -6,6 +6,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { FlowsPort, SecretVaultPort, SelfIdentityPort, TenantPorts } from '../tenant/ports';
 import { TenantApiError } from '../tenant/errors';
+import { CanvasAppsClient } from './canvasAppsClient';
 import { ConnectionsClient } from './connectionsClient';
 import { DataverseClient } from './dataverseClient';
 import { FlowsClient } from './flowsClient';
@@ -42,13 +43,14 @@ export function createTenantPorts(
   // The Flow and Power Apps lists may page through the service's regional hosts (same token audience).
   const regional = { regionalSubdomains: true, extraHosts: endpoints.regionalHosts ?? [] };
   const directory = new GraphClient(http.api('graph', endpoints.scopes.graph), endpoints.graph);
+  const powerApps = http.api('powerApps', endpoints.scopes.powerApps, 'powerApps', regional);
   return {
     tenantId: endpoints.tenantId,
     directory,
     connections: new ConnectionsClient(
       {
         bap: http.api('bap', endpoints.scopes.bap),
-        powerApps: http.api('powerApps', endpoints.scopes.powerApps, 'powerApps', regional),
+        powerApps,
         powerPlatform: http.api('powerPlatform', endpoints.scopes.powerPlatform),
       },
       endpoints,
@@ -56,6 +58,7 @@ export function createTenantPorts(
     flows: new FlowsClient(http.api('flow', endpoints.scopes.flow, 'flow', regional), endpoints.flow, {
       asMaker: options.flowsAsMaker ?? true,
     }),
+    apps: new CanvasAppsClient(powerApps, endpoints.powerApps),
     dataverse: new DataverseClient((orgUrl) => http.api('dataverse', `${orgUrl}/.default`, `dataverse:${orgUrl}`), {
       pageSize: options.dataversePageSize,
     }),

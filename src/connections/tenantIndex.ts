@@ -9,7 +9,15 @@
  * arrival. It says where things are and what they looked like at `takenAt`; a card never presents its statuses as
  * current without saying so.
  */
-import type { Connection, ConnectionReference, Environment, Flow, User } from '../tenant/model';
+import type {
+  CanvasApp,
+  CanvasAppConnector,
+  Connection,
+  ConnectionReference,
+  Environment,
+  Flow,
+  User,
+} from '../tenant/model';
 import { NameIndex } from '../understanding/nameResolution';
 import { connectionKey } from './tenantFacts';
 
@@ -77,6 +85,28 @@ export interface TenantIndexData {
   solutions?: IndexedSolution[];
   /** Directory users with their account status, as read then (absent when the directory could not be read). */
   people?: User[];
+  /**
+   * Canvas apps of every environment read (what "what depends on X" lists beside flows). Absent from an index made
+   * before apps were read: the impact card then says so.
+   */
+  canvasApps?: IndexedCanvasApp[];
+  /** Environments whose canvas apps could not be read (their apps are unknown, not absent). */
+  canvasAppsUnreadEnvironmentIds?: string[];
+}
+
+/** A canvas app: where it is, who owns it, the connectors it uses (and the references a solution-aware one binds). */
+export interface IndexedCanvasApp {
+  id: string;
+  environmentId: string;
+  displayName: string;
+  ownerId: string;
+  ownerName?: string;
+  connectors: CanvasAppConnector[];
+}
+
+export function indexedCanvasApp(app: CanvasApp): IndexedCanvasApp {
+  const { id, environmentId, displayName, ownerId, ownerName, connectors } = app;
+  return { id, environmentId, displayName, ownerId, ...(ownerName ? { ownerName } : {}), connectors };
 }
 
 /** An app registration and its owners, as the scan read them (credentials are read again when shown). */

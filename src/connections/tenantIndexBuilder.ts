@@ -10,6 +10,7 @@ import type { TenantPorts } from '../tenant/ports';
 import { connectionUsage } from './connectionUsage';
 import { connectionKey } from './tenantFacts';
 import {
+  indexedCanvasApp,
   indexedConnection,
   indexedFlow,
   indexedPerson,
@@ -37,6 +38,8 @@ export async function buildTenantIndex(tenant: TenantPorts, takenAt: Date): Prom
     partialEnvironmentIds: [],
     references: [],
     solutions: [],
+    canvasApps: [],
+    canvasAppsUnreadEnvironmentIds: [],
   };
   const limit = pLimit(ENVIRONMENT_CONCURRENCY);
   const [people] = await Promise.all([
@@ -49,7 +52,7 @@ export async function buildTenantIndex(tenant: TenantPorts, takenAt: Date): Prom
 }
 
 async function indexEnvironment(tenant: TenantPorts, environment: Environment, data: TenantIndexData) {
-  const [connections, flows, references, solutions] = await Promise.all([
+  const [connections, flows, references, solutions, apps] = await Promise.all([
     collect(tenant.connections.listConnections(environment.id)).catch(() => undefined),
     collect(tenant.flows.listFlows(environment.id)).catch(() => undefined),
     environment.dataverseUrl
@@ -57,7 +60,12 @@ async function indexEnvironment(tenant: TenantPorts, environment: Environment, d
       : Promise.resolve([] as ConnectionReference[]),
     // Solutions and their components say which solution a reference or a flow belongs to ("what depends on X").
     environment.dataverseUrl ? indexSolutions(tenant, environment) : Promise.resolve([]),
+    // Canvas apps say which apps use a connector or a reference ("what depends on X"); no rule reads them, so an
+    // unread environment only leaves its apps unknown.
+    collect(tenant.apps.listCanvasApps(environment.id)).catch(() => undefined),
   ]);
+  if (apps) data.canvasApps?.push(...apps.map(indexedCanvasApp));
+  else data.canvasAppsUnreadEnvironmentIds?.push(environment.id);
   if (!connections || !flows || !references || !solutions) data.partialEnvironmentIds.push(environment.id);
   for (const r of references ?? []) data.references?.push(indexedReference(environment.id, r));
   data.solutions?.push(...(solutions ?? []));

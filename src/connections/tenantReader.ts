@@ -8,12 +8,14 @@ import { describeError, isTenantApiError } from '../tenant/errors';
 import type {
   AppRegistration,
   ApplicationUser,
+  CanvasApp,
   Connection,
   ConnectionPermission,
   ConnectionReference,
   Environment,
   Flow,
   FlowOwner,
+  FlowRun,
   Solution,
   SolutionComponent,
   SolutionFlow,
@@ -100,6 +102,20 @@ export class TenantReader {
       `the owners of ${flow.displayName} (${environmentName})`,
       () => this.tenant.flows.listFlowOwners(flow.environmentId, flow.id),
     );
+  }
+
+  canvasApps(environment: Environment): Promise<CanvasApp[] | undefined> {
+    return this.read(`canvasApps:${environment.id}`, `canvas apps in ${environment.displayName}`, () =>
+      collect(this.tenant.apps.listCanvasApps(environment.id)),
+    );
+  }
+
+  /** The flow's newest run; null when it has none in the run history; undefined when it could not be read. */
+  latestRun(flow: Pick<Flow, 'environmentId' | 'id'>): Promise<FlowRun | null | undefined> {
+    // One gap for every run that could not be read: the card says which flows show none.
+    return this.read(`latestRun:${flow.environmentId}:${flow.id}`, 'the last runs of some flows', async () => {
+      return (await this.tenant.flows.latestRun(flow.environmentId, flow.id)) ?? null;
+    });
   }
 
   references(environment: Environment): Promise<ConnectionReference[] | undefined> {

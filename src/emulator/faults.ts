@@ -11,13 +11,13 @@
  *                                                getUser, getManager, listGroups, listGroupMembers, batch
  *                                              bap: listEnvironments; powerApps: listConnections,
  *                                                listConnectorConnections, listPermissions, modifyPermissions,
- *                                                listMyConnections
+ *                                                listMyConnections, listCanvasApps
  *                                              powerPlatform: listConnections, getConnection, updateConnection,
  *                                                listPermissions, modifyPermissions
  *                                              flow: listFlows, adminListFlows, adminGetFlow,
  *                                                adminListFlowOwners, adminModifyFlowPermissions, adminStartFlow,
- *                                                adminStopFlow, getFlow, listFlowOwners, modifyFlowPermissions,
- *                                                startFlow, stopFlow
+ *                                                adminStopFlow, adminListFlowRuns, getFlow, listFlowOwners,
+ *                                                listFlowRuns, modifyFlowPermissions, startFlow, stopFlow
  *                                              dataverse: query, userRoles, update (PATCH); keyVault: setSecret, getSecret,
  *                                                listSecretVersions
  *   FAULT  := 'latency=' MS                    added delay before answering

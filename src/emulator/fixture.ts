@@ -19,6 +19,7 @@ import {
   type DvConnectionReference,
   type DvWorkflow,
   type EmuApplication,
+  type EmuCanvasApp,
   type EmuConnection,
   type EmuEnvironment,
   type EmuFlow,
@@ -166,6 +167,14 @@ export const FLOW_NAMES = {
   nightlyExport: 'Nightly export',
   siteRequestIntake: 'Site request intake',
   stockAlerts: 'Stock alerts',
+} as const;
+
+/** Canvas apps (the Power Apps API's app names) of the demo tenant. */
+export const CANVAS_APPS = {
+  /** PROD, owner Lee Gu: SharePoint (OAuth), so each user opens it with their own connection. */
+  vendorPortal: { id: 'a9a00000-0000-4000-8000-000000000001', displayName: 'Vendor portal' },
+  /** PROD, owner Megan, solution-aware: binds ABCSOL DataVerse Connection Ref (D365-App-Registration's connection). */
+  accountLookup: { id: 'a9a00000-0000-4000-8000-000000000002', displayName: 'Account lookup' },
 } as const;
 
 /** Dataverse component type numbers used by the emulator's orgs (see the header about 10132). */
@@ -483,6 +492,7 @@ export function buildFixture(options: FixtureOptions): TenantState {
   }));
 
   const flows = buildFlows(at, dataverse);
+  addRuns(flows, at);
   return indexTenant({
     tenantId: TENANT_ID,
     users,
@@ -491,8 +501,64 @@ export function buildFixture(options: FixtureOptions): TenantState {
     environments,
     connections,
     flows,
+    canvasApps: buildCanvasApps(at),
     vault: new Map(),
   });
+}
+
+/**
+ * Recent runs of the Vendor Management flows: Nightly export failed 3 hours ago (it succeeded the night before),
+ * Vendor onboarding succeeded yesterday. The other flows have none in the run history.
+ */
+function addRuns(flows: EmuFlow[], at: (days: number) => Date): void {
+  const HOUR = 1 / 24;
+  const run = (n: number, startDays: number, status: 'Succeeded' | 'Failed', code?: string) => ({
+    name: `0858${String(n).padStart(28, '0')}CU01`,
+    startTime: at(startDays).toISOString(),
+    endTime: at(startDays + 0.01 * HOUR).toISOString(),
+    status,
+    ...(code ? { code } : {}),
+  });
+  for (const f of flows) {
+    if (f.name === FLOWS.nightlyExport)
+      f.runs = [run(2, -3 * HOUR, 'Failed', 'ActionFailed'), run(1, -27 * HOUR, 'Succeeded')];
+    if (f.name === FLOWS.vendorOnboarding) f.runs = [run(3, -26 * HOUR, 'Succeeded')];
+  }
+}
+
+function buildCanvasApps(at: (days: number) => Date): EmuCanvasApp[] {
+  const created = at(-120).toISOString();
+  const modified = at(-12).toISOString();
+  const prod = ENVIRONMENTS.prod.id;
+  return [
+    {
+      name: CANVAS_APPS.vendorPortal.id,
+      environmentId: prod,
+      displayName: CANVAS_APPS.vendorPortal.displayName,
+      ownerId: USERS.lee.id,
+      connectors: [
+        { connector: 'shared_sharepointonline', connectorDisplayName: 'SharePoint' },
+        { connector: 'shared_office365users', connectorDisplayName: 'Office 365 Users' },
+      ],
+      createdTime: created,
+      lastModifiedTime: modified,
+    },
+    {
+      name: CANVAS_APPS.accountLookup.id,
+      environmentId: prod,
+      displayName: CANVAS_APPS.accountLookup.displayName,
+      ownerId: USERS.megan.id,
+      connectors: [
+        {
+          connector: 'shared_commondataserviceforapps',
+          connectorDisplayName: 'Microsoft Dataverse',
+          connectionReferenceLogicalName: CONNECTION_REFERENCES.abcsolDataverse.logicalName,
+        },
+      ],
+      createdTime: created,
+      lastModifiedTime: modified,
+    },
+  ];
 }
 
 const ref = (

@@ -33,6 +33,10 @@ export function flowRoutes(): Route[] {
       requireFlowAdmin(ctx, core, 'permissions/read');
       return ok({ value: ownersView(core, findFlow(ctx, core)) });
     }),
+    route('flow', 'adminListFlowRuns', 'GET', `${adminOne}/runs`, (ctx, core) => {
+      requireFlowAdmin(ctx, core, 'runs/read');
+      return runsReply(ctx, core, findFlow(ctx, core));
+    }),
     route('flow', 'adminStartFlow', 'POST', `${adminOne}/start`, (ctx, core) => {
       requireFlowAdmin(ctx, core, 'start/action');
       return start(ctx, core, findFlow(ctx, core));
@@ -52,6 +56,7 @@ export function flowRoutes(): Route[] {
       const flow = accessible(ctx, core);
       return ok({ value: ownersView(core, flow) });
     }),
+    route('flow', 'listFlowRuns', 'GET', `${one}/runs`, (ctx, core) => runsReply(ctx, core, accessible(ctx, core))),
     route('flow', 'modifyFlowPermissions', 'POST', `${one}/modifyPermissions`, (ctx, core) => {
       modifyFlowPermissions(core, accessible(ctx, core), ctx.body, { admin: false });
       return { status: 200 };
@@ -194,6 +199,31 @@ function flowView(core: EmulatorCore, f: EmuFlow): Record<string, unknown> {
       definitionSummary: { triggers: [], actions: [] },
     },
   };
+}
+
+/** Runs kept in the run history (28 days), newest first, 50 a page as the portal's "get more runs" shows. */
+const RUN_HISTORY_MS = 28 * 86_400_000;
+
+function runsReply(ctx: RequestContext, core: EmulatorCore, f: EmuFlow): Reply {
+  const since = core.now().getTime() - RUN_HISTORY_MS;
+  const runs = (f.runs ?? [])
+    .filter((r) => Date.parse(r.startTime) >= since)
+    .sort((a, b) => b.startTime.localeCompare(a.startTime));
+  const { page, nextLink } = pageOf(runs, ctx.url, 50);
+  const value = page.map((r) => ({
+    name: r.name,
+    id: `/providers/Microsoft.ProcessSimple/environments/${f.environmentId}/flows/${f.name}/runs/${r.name}`,
+    type: 'Microsoft.ProcessSimple/environments/flows/runs',
+    properties: {
+      startTime: r.startTime,
+      ...(r.endTime ? { endTime: r.endTime } : {}),
+      status: r.status,
+      ...(r.code ? { code: r.code, error: { code: r.code, message: `The run failed: ${r.code}.` } } : {}),
+      correlation: { clientTrackingId: r.name },
+      trigger: { name: 'manual', startTime: r.startTime, status: 'Succeeded' },
+    },
+  }));
+  return ok({ value, ...(nextLink ? { nextLink } : {}) });
 }
 
 function ownersView(core: EmulatorCore, f: EmuFlow): Record<string, unknown>[] {

@@ -55,6 +55,8 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
     'PSAdmin Get-AdminPowerAppConnectionRoleAssignment -ConnectionName; answer shape: TF internal/services/connection/tests/datasource/connection_shares/Validate_Read/get_connection_shares.json',
   'POST /powerapps/providers/Microsoft.PowerApps/scopes/admin/environments/:env/apis/:connector/connections/:name/modifyPermissions':
     'PSAdmin Set-AdminPowerAppConnectionRoleAssignment / Remove-AdminPowerAppConnectionRoleAssignment; body as TF api_connection.go:173-189 (put) and :294-300 (delete by the permission id)',
+  'GET /powerapps/providers/Microsoft.PowerApps/scopes/admin/environments/:env/apps':
+    'PSAdmin Get-AdminPowerApp -EnvironmentName; CLI src/m365/pa/commands/app/app-list.ts:49 (--asAdmin, api-version=2017-08-01); answer shape app-list.spec.ts:75-260 (properties.connectionReferences: entries name a connector by `id`, never a connection); an entry\'s connectionReferenceLogicalName for a solution-aware app is our guess from Learn "Use a connection reference in a solution" (canvas apps bind references only for implicitly shared, non-OAuth connections), in no recorded answer',
   'GET /powerapps/providers/Microsoft.PowerApps/apis/:connector/connections':
     'PSAdmin (maker module) Get-PowerAppConnection -ConnectorName: $filter=environment eq',
   'GET /powerapps/providers/Microsoft.PowerApps/connections':
@@ -82,6 +84,10 @@ export const ROUTE_SOURCES: Readonly<Record<string, string>> = {
     'CLI src/m365/flow/commands/flow-get.ts:66',
   'GET /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/permissions':
     'CLI src/m365/flow/commands/owner/owner-list.ts:64',
+  'GET /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/runs':
+    'CLI src/m365/flow/commands/run/run-list.ts:81 (--asAdmin, api-version=2016-11-01); answer shape run-list.spec.ts:23-110 (newest first); 50 a page: github.com/johnnliu/Flow-Studio-Issues/issues/93; 28 days of history: Learn power-automate/dataverse/cloud-flow-run-metadata (FlowRun default time to live; the same span for this list is our understanding)',
+  'GET /flow/providers/Microsoft.ProcessSimple/environments/:env/flows/:flow/runs':
+    'CLI src/m365/flow/commands/run/run-list.ts:81 (owners and co-owners; admins use the route above)',
   'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/start':
     'CLI src/m365/flow/commands/flow-enable.ts:41 (--asAdmin)',
   'POST /flow/providers/Microsoft.ProcessSimple/scopes/admin/environments/:env/flows/:flow/modifyPermissions':

@@ -12,6 +12,7 @@ import {
   indexTenant,
   type DataverseOrg,
   type EmuApplication,
+  type EmuCanvasApp,
   type EmuConnection,
   type EmuEnvironment,
   type EmuFlow,
@@ -238,6 +239,7 @@ export function scaleTenant(fixture: TenantState, scale: { seed: number; size: n
   }
 
   environments.forEach((env, e) => fillOrg(env, e + 1, byEnv.get(env.name) ?? [], guid, created, modified));
+  const canvasApps = syntheticApps(environments, byEnv, Math.floor(size / 50), created, modified);
 
   return indexTenant({
     ...fixture,
@@ -246,7 +248,38 @@ export function scaleTenant(fixture: TenantState, scale: { seed: number; size: n
     environments: [...fixture.environments, ...environments],
     connections: [...fixture.connections, ...connections],
     flows: [...fixture.flows, ...flows],
+    canvasApps: [...(fixture.canvasApps ?? []), ...canvasApps],
   });
+}
+
+/**
+ * A few canvas apps (one per 50 connections), each owned by the maker of one connection and using its connector.
+ * Derived from positions, not from the random stream, so the rest of the synthetic tenant stays as it was.
+ */
+function syntheticApps(
+  environments: EmuEnvironment[],
+  byEnv: Map<string, EmuConnection[]>,
+  count: number,
+  created: string,
+  modified: string,
+): EmuCanvasApp[] {
+  const apps: EmuCanvasApp[] = [];
+  for (let i = 0; i < count; i++) {
+    const env = environments[i % environments.length];
+    const pool = byEnv.get(env.name) ?? [];
+    if (!pool.length) continue;
+    const c = pool[(i * 7919) % pool.length];
+    apps.push({
+      name: `a9b00000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      environmentId: env.name,
+      displayName: `Synthetic app ${i + 1}`,
+      ownerId: c.ownerId,
+      connectors: [{ connector: c.connector, connectorDisplayName: c.connectorDisplayName }],
+      createdTime: created,
+      lastModifiedTime: modified,
+    });
+  }
+  return apps;
 }
 
 function emptyOrg(orgName: string): DataverseOrg {

@@ -132,6 +132,28 @@ export interface EmuFlow {
   connectionGrants?: { connectionName: string; grantedBy: string; grantedTime: string }[];
   createdTime: string;
   lastModifiedTime: string;
+  /** Runs, newest first (the runs list); absent = none. */
+  runs?: EmuFlowRun[];
+}
+
+export interface EmuFlowRun {
+  name: string;
+  startTime: string;
+  endTime?: string;
+  status: 'Succeeded' | 'Failed' | 'Cancelled' | 'Running';
+  /** A failed run's error code (properties.code / error.code of the real list). */
+  code?: string;
+}
+
+/** A canvas app (Power Apps admin list): its connectors, and for a solution-aware app the references it binds. */
+export interface EmuCanvasApp {
+  name: string;
+  environmentId: string;
+  displayName: string;
+  ownerId: string;
+  connectors: { connector: string; connectorDisplayName: string; connectionReferenceLogicalName?: string }[];
+  createdTime: string;
+  lastModifiedTime: string;
 }
 
 export interface DvPublisher {
@@ -240,6 +262,8 @@ export interface TenantState {
   environments: EmuEnvironment[];
   connections: EmuConnection[];
   flows: EmuFlow[];
+  /** Canvas apps (absent in states built before apps were emulated: none). */
+  canvasApps?: EmuCanvasApp[];
   vault: Map<string, VaultSecretVersion[]>;
   /** Lookups kept beside the arrays (scale mode: 100,000 connections). */
   index: TenantIndex;
@@ -253,6 +277,7 @@ export interface TenantIndex {
   connectionsByEnv: Map<string, EmuConnection[]>;
   connectionsByKey: Map<string, EmuConnection>;
   flowsByEnv: Map<string, EmuFlow[]>;
+  canvasAppsByEnv: Map<string, EmuCanvasApp[]>;
 }
 
 export function connectionKey(environmentId: string, name: string): string {
@@ -269,6 +294,7 @@ export function indexTenant(state: Omit<TenantState, 'index'>): TenantState {
     connectionsByEnv: new Map(),
     connectionsByKey: new Map(),
     flowsByEnv: new Map(),
+    canvasAppsByEnv: new Map(),
   };
   for (const u of state.users) {
     index.usersById.set(u.id, u);
@@ -281,9 +307,11 @@ export function indexTenant(state: Omit<TenantState, 'index'>): TenantState {
   for (const e of state.environments) {
     index.connectionsByEnv.set(e.name, []);
     index.flowsByEnv.set(e.name, []);
+    index.canvasAppsByEnv.set(e.name, []);
   }
   for (const c of state.connections) addConnectionToIndex(index, c);
   for (const f of state.flows) index.flowsByEnv.get(f.environmentId)?.push(f);
+  for (const a of state.canvasApps ?? []) index.canvasAppsByEnv.get(a.environmentId)?.push(a);
   return { ...state, index };
 }
 

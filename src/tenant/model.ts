@@ -222,3 +222,40 @@ export interface SolutionFlow {
   /** Connection reference logical names the flow's definition uses. */
   connectionReferenceLogicalNames: string[];
 }
+
+/**
+ * A canvas app as the Power Apps admin list shows it. Its connectors are what the app's `connectionReferences`
+ * name: a connector, not a connection. An OAuth connector signs in as whoever opens the app (each user's own
+ * connection); a solution-aware app binds a Dataverse connection reference instead, which holds one connection for
+ * every user (connection references are used by canvas apps only for implicitly shared, non-OAuth connections).
+ */
+export interface CanvasApp {
+  /** The app's name (a GUID) in the Power Apps API. */
+  id: string;
+  displayName: string;
+  environmentId: string;
+  /** Entra object id of the app's owner. */
+  ownerId: string;
+  ownerName?: string;
+  connectors: CanvasAppConnector[];
+  lastModifiedTime?: string;
+}
+
+export interface CanvasAppConnector {
+  /** Connector id without the path, e.g. "shared_sharepointonline". */
+  connector: string;
+  /** The Dataverse connection reference a solution-aware app binds (logical name), when it binds one. */
+  connectionReferenceLogicalName?: string;
+}
+
+export type FlowRunStatus = 'Succeeded' | 'Failed' | 'Cancelled' | 'Running' | 'Skipped' | 'Other';
+
+/** One run of a cloud flow (Flow API runs list). */
+export interface FlowRun {
+  name: string;
+  status: FlowRunStatus;
+  startTime: string;
+  endTime?: string;
+  /** The run's error code, when it failed and the service said which. */
+  errorCode?: string;
+}

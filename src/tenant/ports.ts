@@ -6,12 +6,14 @@
 import type {
   AppRegistration,
   ApplicationUser,
+  CanvasApp,
   Connection,
   ConnectionPermission,
   ConnectionReference,
   Environment,
   Flow,
   FlowOwner,
+  FlowRun,
   Group,
   NewPasswordCredential,
   PermissionChange,
@@ -113,6 +115,16 @@ export interface FlowsPort {
   ): Promise<void>;
   /** Removes an owner (modifyPermissions delete); idempotent. The creator cannot be removed (CannotModifyCreator). */
   removeFlowOwner(environmentId: string, flowId: string, principalId: string): Promise<void>;
+  /**
+   * The flow's newest run (runs list on the admin route, first page only); undefined when it has none in the run
+   * history the service keeps (28 days).
+   */
+  latestRun(environmentId: string, flowId: string): Promise<FlowRun | undefined>;
+}
+
+/** Canvas apps of an environment (classic Power Apps admin API, admin scope). */
+export interface CanvasAppsPort {
+  listCanvasApps(environmentId: string): AsyncIterable<CanvasApp>;
 }
 
 /** Dataverse Web API of one environment. */
@@ -198,6 +210,7 @@ export interface TenantPorts {
   directory: DirectoryPort;
   connections: ConnectionsPort;
   flows: FlowsPort;
+  apps: CanvasAppsPort;
   dataverse: DataversePort;
   vault: SecretVaultPort;
   tokenProbe: TokenProbePort;

@@ -1,15 +1,15 @@
 /**
  * The "what depends on X" card (cards/impact.json) from an ImpactReport: one section per connection that runs as
- * X (PROD first, failing first) with its references, flows and solutions; the buttons that fix something; and how
- * old the answer is, with [Refresh].
+ * X (PROD first, failing first) with its references, flows (with their last run when it was read), canvas apps and
+ * solutions; the buttons that fix something; and how old the answer is, with [Refresh].
  */
 import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
-import type { AppRegistration, Connection, User } from '../../tenant/model';
+import type { AppRegistration, Connection, FlowRun, User } from '../../tenant/model';
 import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
 import { ageText } from '../liveConnections';
 import { isOAuthConnection } from '../sharingRule';
 import { connectorLabel, credentialsOf, daysUntil } from '../tenantFacts';
-import type { ConnectionEntry, ImpactReport } from './impactReport';
+import type { AppEntry, ConnectionEntry, FlowEntry, ImpactReport } from './impactReport';
 import type { ImpactQuery, ImpactSubject } from './impactSubject';
 import type { SecretHeld } from './secretHeld';
 
@@ -33,8 +33,26 @@ export interface ImpactCardInput {
   createdAppSignIns?: string[];
   /** The caller is an admin or an owner of the app (whom a rotation request accepts). */
   mayRotate: boolean;
+  /** Last runs read live (see LastRuns); absent from a snapshot answer. */
+  lastRuns?: LastRuns;
+  /** Whether canvas apps were read at all (false: an index made before apps were read). */
+  appsRead?: boolean;
   operationAvailable: (kind: LaterOperation) => boolean;
 }
+
+/**
+ * The newest run of each flow whose runs were read, by `${environmentId}/${flowId}`: a run, null (none in the run
+ * history), or undefined (the read failed). `limit`: at most this many flows are read per card.
+ */
+export interface LastRuns {
+  runs: Map<string, FlowRun | null | undefined>;
+  limit: number;
+  /** Flows on the card that were not read for the limit. */
+  skipped: number;
+}
+
+/** How long the Flow service keeps run history (days): no run in it is "no runs in 28 days". */
+export const RUN_HISTORY_DAYS = 28;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -53,12 +71,14 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   const flows = shownFlows.size + entries.reduce((n, e) => n + e.othersFlows, 0);
   const on = [...shownFlows.values()].filter((f) => f.on).length;
   const references = entries.reduce((n, e) => n + e.references.length, 0);
+  const shownApps = new Set(entries.flatMap((e) => e.apps.map((a) => `${a.environmentId}/${a.id}`)));
+  const apps = shownApps.size + entries.reduce((n, e) => n + e.othersApps, 0);
   const failing = entries.filter((e) => e.failing).length;
   const atRisk = entries.filter((e) => !e.failing && signsInAsLeaver(e, subject)).length;
   const summary = entries.length
     ? `${plural(entries.length, 'connection')} ${runVerb(subject, entries.length)} ${name}, ` +
       `bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
-      `${flows ? ` (${on} on)` : ''}.` +
+      `${flows ? ` (${on} on)` : ''}${apps ? ` and ${plural(apps, 'canvas app')}` : ''}.` +
       (failing ? ` ${plural(failing, 'connection')} already ${failing === 1 ? 'fails' : 'fail'}.` : '') +
       (atRisk ? ` ${plural(atRisk, 'connection')} will fail: ${name}'s account is disabled.` : '')
     : `No connection ${input.admin ? '' : 'of yours '}${runVerb(subject, 1)} ${name}: nothing that I may show ` +
@@ -89,7 +109,7 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
         'connection that holds it.',
     );
   }
-  notes.push('Canvas apps and last runs are not listed: the bot does not read them yet.');
+  notes.push(...appNotes(input), ...runNotes(input));
 
   return renderCard('impact', {
     title: `What depends on ${name}`,
@@ -190,13 +210,22 @@ function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) 
   for (const f of entry.flows) {
     const via = f.via.length ? ` · through ${f.via.join(', ')}` : ' · uses it directly';
     const solutions = f.solutions.length ? ` · in ${f.solutions.join(', ')}` : '';
-    lines.push(`Flow **${f.displayName}** · ${f.on ? 'On' : 'Off'}${via}${solutions}`);
+    lines.push(`Flow **${f.displayName}** · ${f.on ? 'On' : 'Off'}${via}${solutions}${lastRunText(f, input)}`);
   }
   if (entry.othersFlows) {
     lines.push(`…and ${plural(entry.othersFlows, 'flow')} of other people (an admin sees which).`);
   }
-  if (!entry.references.length && !entry.flows.length && !entry.othersFlows) {
-    lines.push('No flow and no connection reference uses it.');
+  for (const a of entry.apps) lines.push(appLine(a, connection));
+  if (entry.othersApps) {
+    lines.push(`…and ${plural(entry.othersApps, 'canvas app')} of other people (an admin sees which).`);
+  }
+  const used = entry.references.length + entry.flows.length + entry.othersFlows + entry.apps.length + entry.othersApps;
+  if (!used) {
+    lines.push(
+      entry.appsKnown
+        ? 'No flow, canvas app or connection reference uses it.'
+        : 'No flow and no connection reference uses it (its canvas apps are not known).',
+    );
   }
   return {
     name: connection.displayName,
@@ -207,6 +236,64 @@ function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) 
     lines,
     share: share(entry, input, index),
   };
+}
+
+function appLine(app: AppEntry, connection: Connection): string {
+  if (app.how === 'reference') {
+    return `Canvas app **${app.displayName}** · through ${app.via.join(', ')} · every user of the app runs on this connection`;
+  }
+  const owner = app.ownerName ?? 'its owner';
+  return (
+    `Canvas app **${app.displayName}** · owned by ${owner} · uses ${connectorLabel(connection.connector)} as whoever ` +
+    `opens it: this connection when ${owner} does`
+  );
+}
+
+/** " · last run: Failed 3 hours ago", " · no runs in 28 days", " · last run: not read", or nothing. */
+function lastRunText(flow: FlowEntry, input: ImpactCardInput): string {
+  const runs = input.lastRuns?.runs;
+  const key = `${flow.environmentId}/${flow.id}`;
+  if (!runs?.has(key)) return '';
+  const run = runs.get(key);
+  if (run === undefined) return ' · last run: not read';
+  if (run === null) return ` · no runs in ${RUN_HISTORY_DAYS} days`;
+  const code = run.status === 'Failed' && run.errorCode ? ` (${run.errorCode})` : '';
+  return ` · last run: ${run.status} ${ageText(new Date(run.startTime), input.now)}${code}`;
+}
+
+function appNotes(input: ImpactCardInput): string[] {
+  const entries = input.report.entries;
+  if (!entries.length) return [];
+  if (input.appsRead === false) {
+    return ['Canvas apps are not in the last read of the tenant: Refresh reads them.'];
+  }
+  const notes: string[] = [];
+  const unknown = [...new Set(entries.filter((e) => !e.appsKnown).map((e) => e.environment.displayName))];
+  if (unknown.length) {
+    notes.push(
+      `The canvas apps of ${unknown.join(', ')} could not be read: apps that use these connections there are missing.`,
+    );
+  }
+  if (entries.some((e) => e.apps.some((a) => a.how === 'owner'))) {
+    // Microsoft Learn, "Use a connection reference in a solution": canvas apps bind connection references only for
+    // implicitly shared (non-OAuth) connections; an OAuth connector signs in as the app's user.
+    notes.push(
+      'A canvas app that uses an OAuth connector signs in as whoever opens it: other users keep their own ' +
+        'connections, but the app needs a new owner when its owner leaves.',
+    );
+  }
+  return notes;
+}
+
+function runNotes(input: ImpactCardInput): string[] {
+  if (!input.report.entries.some((e) => e.flows.length)) return [];
+  if (!input.lastRuns) return ['Last runs are read live only: Refresh reads them.'];
+  const { skipped, limit } = input.lastRuns;
+  return skipped
+    ? [
+        `Last runs are read for the first ${limit} flows; ${plural(skipped, 'other is', 'others are')} in the Power Automate portal.`,
+      ]
+    : [];
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * "What depends on X", as plain data: the connections that run as X, and for each the connection references bound
- * to it, the flows that use it (on/off) and the solutions holding those, PROD first and what already fails first.
+ * to it, the flows that use it (on/off), the canvas apps that use it and the solutions holding those, PROD first
+ * and what already fails first.
  * Pure: the caller has already chosen the connections X runs and which of them the asker may see.
  */
 import type { Connection, Environment } from '../../tenant/model';
@@ -18,6 +19,17 @@ export interface FlowEntry {
   solutions: string[];
 }
 
+export interface AppEntry {
+  id: string;
+  environmentId: string;
+  displayName: string;
+  ownerName?: string;
+  /** `reference`: every user of the app runs on this connection; `owner`: only its owner, when they open it. */
+  how: 'reference' | 'owner';
+  /** Reference display names it binds this connection through. */
+  via: string[];
+}
+
 export interface ReferenceEntry {
   displayName: string;
   logicalName: string;
@@ -33,6 +45,11 @@ export interface ConnectionEntry {
   flows: FlowEntry[];
   /** Flows of other people that use this connection (a maker is told how many, not which). */
   othersFlows: number;
+  apps: AppEntry[];
+  /** Canvas apps of other people that use this connection (a maker is told how many, not which). */
+  othersApps: number;
+  /** False when the environment's canvas apps could not be read (or were not in the index): apps unknown. */
+  appsKnown: boolean;
 }
 
 export interface ImpactReport {
@@ -64,6 +81,11 @@ export function impactReport(
     };
     const uses = graph.flowsUsing(connection);
     const shown = uses.filter((u) => mayShow(u.flow));
+    const appUses = graph.appsUsing(connection);
+    // The same rule as flows: a maker sees the apps they own.
+    const shownApps = appUses.filter(
+      (u) => visibility.admin || u.app.ownerId.toLowerCase() === visibility.callerId.toLowerCase(),
+    );
     return {
       connection,
       environment,
@@ -85,6 +107,18 @@ export function impactReport(
         }))
         .sort((a, b) => Number(b.on) - Number(a.on) || a.displayName.localeCompare(b.displayName)),
       othersFlows: uses.length - shown.length,
+      apps: shownApps
+        .map(({ app, how, viaReferences }) => ({
+          id: app.id,
+          environmentId: app.environmentId,
+          displayName: app.displayName,
+          ownerName: app.ownerName,
+          how,
+          via: viaReferences.map((r) => r.displayName),
+        }))
+        .sort((a, b) => a.displayName.localeCompare(b.displayName)),
+      othersApps: appUses.length - shownApps.length,
+      appsKnown: graph.appsKnown(connection.environmentId),
     };
   });
   // PROD first, then what already fails, then what most depends on, then by name.
@@ -92,7 +126,11 @@ export function impactReport(
     (a, b) =>
       Number(b.production) - Number(a.production) ||
       Number(b.failing) - Number(a.failing) ||
-      b.flows.length + b.othersFlows - (a.flows.length + a.othersFlows) ||
+      b.flows.length +
+        b.othersFlows +
+        b.apps.length +
+        b.othersApps -
+        (a.flows.length + a.othersFlows + a.apps.length + a.othersApps) ||
       a.environment.displayName.localeCompare(b.environment.displayName) ||
       a.connection.displayName.localeCompare(b.connection.displayName),
   );

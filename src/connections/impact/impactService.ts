@@ -17,8 +17,8 @@ import { INDEX_MAX_AGE_MS, type TenantIndexSource } from '../tenantIndexSource';
 import { TenantReader } from '../tenantReader';
 import { DependencyGraph } from './dependencyGraph';
 import type { SecretHeld } from './secretHeld';
-import { impactCard, type LaterOperation } from './impactCard';
-import { impactReport } from './impactReport';
+import { impactCard, type LastRuns, type LaterOperation } from './impactCard';
+import { impactReport, type ImpactReport } from './impactReport';
 import { resolveSubject, type ImpactQuery, type ImpactSubject } from './impactSubject';
 import { liveDependencies } from './liveDependencies';
 
@@ -26,6 +26,13 @@ const log = getLogger('connections');
 
 /** A connection query matching more than this many connections asks for a narrower one. */
 const MAX_CONNECTIONS = 25;
+
+/**
+ * Last runs read per card (one request each, in parallel through the turn's limiter): the flows shown first (PROD
+ * first). Only a live read reads them; from the snapshot the card says Refresh reads them, so the snapshot answer
+ * stays at no request at all and runs are never shown older than the card says.
+ */
+const MAX_LAST_RUNS = 10;
 
 export interface ImpactServiceOptions {
   index?: TenantIndexSource;
@@ -46,7 +53,15 @@ function graphOf(index: TenantIndex): DependencyGraph {
   let graph = graphs.get(index);
   if (!graph) {
     const { environments, flows, references = [], solutions = [], partialEnvironmentIds } = index.data;
-    graph = new DependencyGraph({ environments, flows, references, solutions, partialEnvironmentIds });
+    graph = new DependencyGraph({
+      environments,
+      flows,
+      references,
+      solutions,
+      partialEnvironmentIds,
+      apps: index.data.canvasApps,
+      appsUnreadEnvironmentIds: index.data.canvasAppsUnreadEnvironmentIds,
+    });
     graphs.set(index, graph);
   }
   return graph;
@@ -116,10 +131,13 @@ export class ImpactService {
       }
       visible.splice(0, visible.length, ...narrowed);
     }
+    const report = impactReport(graph, visible, { admin, callerId: caller.userId });
     const card = impactCard({
       subject,
       query: { subject: query.subject, subjectType: query.subjectType, subjectId: query.subjectId },
-      report: impactReport(graph, visible, { admin, callerId: caller.userId }),
+      report,
+      lastRuns: index ? undefined : await lastRuns(reader, report),
+      appsRead: graph.appsRead,
       admin,
       callerId: caller.userId,
       now,
@@ -158,6 +176,16 @@ export class ImpactService {
       return false;
     }
   }
+}
+
+/** The newest run of the first MAX_LAST_RUNS flows on the card, read in parallel; failures are one gap. */
+async function lastRuns(reader: TenantReader, report: ImpactReport): Promise<LastRuns> {
+  const flows = new Map(report.entries.flatMap((e) => e.flows.map((f) => [`${f.environmentId}/${f.id}`, f] as const)));
+  const read = [...flows].slice(0, MAX_LAST_RUNS);
+  const runs = await Promise.all(
+    read.map(async ([key, f]) => [key, await reader.latestRun({ environmentId: f.environmentId, id: f.id })] as const),
+  );
+  return { runs: new Map(runs), limit: MAX_LAST_RUNS, skipped: flows.size - read.length };
 }
 
 /** Whether a connection runs as the subject (signs in as the person or the app, or is the connection asked). */

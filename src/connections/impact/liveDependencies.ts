@@ -2,10 +2,11 @@
  * "What depends on X" read live, when there is no fresh tenant index (or [Refresh] was pressed): the connections
  * of every environment are listed to find those that run as X (the admin APIs cannot filter by creator or by
  * app: Microsoft's own admin cmdlets filter on the client too), then flows, connection references and solutions
- * are read only in the environments where X has connections. What could not be read is a gap on the reader.
+ * and canvas apps are read only in the environments where X has connections. What could not be read is a gap on
+ * the reader.
  */
 import type { Connection, Environment } from '../../tenant/model';
-import { indexedFlow, indexedReference, type IndexedSolution } from '../tenantIndex';
+import { indexedCanvasApp, indexedFlow, indexedReference, type IndexedSolution } from '../tenantIndex';
 import type { TenantReader } from '../tenantReader';
 import type { DependencyRows } from './dependencyGraph';
 
@@ -19,7 +20,15 @@ export async function liveDependencies(
   runsAsX: (connection: Connection) => boolean,
 ): Promise<LiveDependencies> {
   const environments = (await reader.environments()) ?? [];
-  const rows: DependencyRows = { environments, flows: [], references: [], solutions: [], partialEnvironmentIds: [] };
+  const rows: DependencyRows = {
+    environments,
+    flows: [],
+    references: [],
+    solutions: [],
+    partialEnvironmentIds: [],
+    apps: [],
+    appsUnreadEnvironmentIds: [],
+  };
   const connections: Connection[] = [];
   await Promise.all(
     environments.map(async (environment) => {
@@ -39,11 +48,15 @@ export async function liveDependencies(
 
 /** Flows, references and solutions of one environment; false when some could not be read. */
 async function readDependents(reader: TenantReader, environment: Environment, rows: DependencyRows): Promise<boolean> {
-  const [flows, references, solutions] = await Promise.all([
+  const [flows, references, solutions, apps] = await Promise.all([
     reader.flows(environment),
     reader.references(environment),
     reader.solutions(environment),
+    reader.canvasApps(environment),
   ]);
+  // Unread apps leave only the apps unknown (the card says so), not the flows and references.
+  if (apps) rows.apps?.push(...apps.map(indexedCanvasApp));
+  else rows.appsUnreadEnvironmentIds?.push(environment.id);
   rows.flows.push(...(flows ?? []).map(indexedFlow));
   rows.references.push(...(references ?? []).map((r) => indexedReference(environment.id, r)));
   const withComponents = await Promise.all(

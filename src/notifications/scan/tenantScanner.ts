@@ -29,6 +29,7 @@ import {
   indexedFlow,
   indexedPerson,
   indexedReference,
+  indexedCanvasApp,
   type TenantIndexData,
 } from '../../connections/tenantIndex';
 import type {
@@ -42,7 +43,7 @@ import type {
 import { emptySnapshot } from '../../connections/tenantSnapshot';
 import { getLogger } from '../../logging/logger';
 import { describeError, isTenantApiError } from '../../tenant/errors';
-import type { AppRegistration, Connection, Environment, Flow, User } from '../../tenant/model';
+import type { AppRegistration, CanvasApp, Connection, Environment, Flow, User } from '../../tenant/model';
 import type { TenantPorts } from '../../tenant/ports';
 import { APPS_STEP, type ScanProgress, type ScanProgressListener } from './scanProgress';
 
@@ -159,6 +160,8 @@ export class TenantScanner {
       partialEnvironmentIds: [],
       references: [],
       solutions: [],
+      canvasApps: [],
+      canvasAppsUnreadEnvironmentIds: [],
     };
     const result: TenantScan & { index: TenantIndexData } = {
       findings: [],
@@ -319,6 +322,17 @@ export class TenantScanner {
     return apps;
   }
 
+  private async readCanvasApps(environment: Environment): Promise<CanvasApp[] | undefined> {
+    try {
+      const apps: CanvasApp[] = [];
+      for await (const app of this.tenant.apps.listCanvasApps(environment.id)) apps.push(app);
+      return apps;
+    } catch (error) {
+      log.warn({ err: error, environment: environment.id }, 'could not read the canvas apps during the scan');
+      return undefined;
+    }
+  }
+
   private async scanEnvironment(
     environment: Environment,
     environments: Environment[],
@@ -342,13 +356,16 @@ export class TenantScanner {
     };
     const dv = environment.dataverseUrl !== undefined;
     const none = async function* (): AsyncIterable<never> {};
-    const [connections, flows, references, solutions, solutionFlows, applicationUsers] = await Promise.all([
+    const [connections, flows, references, solutions, solutionFlows, applicationUsers, canvasApps] = await Promise.all([
       read('connections', () => this.tenant.connections.listConnections(environment.id)),
       read('flows', () => this.tenant.flows.listFlows(environment.id)),
       read('connection references', () => (dv ? this.tenant.dataverse.listConnectionReferences(environment) : none())),
       read('solutions', () => (dv ? this.tenant.dataverse.listSolutions(environment) : none())),
       read('solution flows', () => (dv ? this.tenant.dataverse.listSolutionFlows(environment) : none())),
       read('application users', () => (dv ? this.tenant.dataverse.listApplicationUsers(environment) : none())),
+      // For the index only ("what depends on X" lists apps): no rule reads apps, so an unread list is no gap in the
+      // findings; the index records it and the impact card says so.
+      this.readCanvasApps(environment),
     ]);
     const withComponents = await Promise.all(
       (solutions ?? []).map(async (solution): Promise<SnapshotSolution> => {
@@ -409,6 +426,8 @@ export class TenantScanner {
       result.index.solutions?.push({ id, environmentId: environment.id, friendlyName, componentObjectIds });
     }
     if (!connections || !flows) result.index.partialEnvironmentIds.push(environment.id);
+    if (canvasApps) result.index.canvasApps?.push(...canvasApps.map(indexedCanvasApp));
+    else result.index.canvasAppsUnreadEnvironmentIds?.push(environment.id);
 
     for (const c of envConnections) if (c.authType === 'servicePrincipal') leftovers.spConnections.push(c);
     leftovers.applicationUsers.push(
