@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context';
+import { HeldByAnotherWorker } from '../../jobs/heldByAnotherWorker';
 import type { AuditEntry } from '../../store/ports';
 import { VersionConflictError } from '../../store/ports';
 import { describeError, isTenantApiError } from '../../tenant/errors';
@@ -70,7 +71,7 @@ function bindRefusal(error: unknown, target: string): string {
   return describeError(error).short;
 }
 
-export class HandoverBusyError extends Error {
+export class HandoverBusyError extends HeldByAnotherWorker {
   constructor() {
     super('The handover is being run by another worker; retrying.');
     this.name = 'HandoverBusyError';

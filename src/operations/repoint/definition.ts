@@ -10,6 +10,7 @@
  * may share a person's OAuth connection with a service principal is unconfirmed, so the approved job does not
  * widen anyone's access on its own.
  */
+import { HeldByAnotherWorker } from '../../jobs/heldByAnotherWorker';
 import type { OperationKind, OperationOutcome } from '../operationKind';
 import { advanceRepoint, restoreAfterGiveUp } from './advanceRepoint';
 import type { RepointOptions } from './repointOptions';
@@ -201,7 +202,7 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
         throw error;
       }
       // Another worker holds it right now: the queue delivers the job again shortly.
-      if (!saga) throw new Error('The re-point is being run by another worker; retrying.');
+      if (!saga) throw new HeldByAnotherWorker('The re-point is being run by another worker; retrying.');
       return outcomeOf(saga);
     },
   };
