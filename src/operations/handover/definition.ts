@@ -5,6 +5,7 @@
  * step by handoverRun.ts. The outcome says, per flow, "handed over" or what the new owner still has to do.
  */
 import type { DomainContext } from '../../context';
+import { flowPageUrl } from '../../connections/makerPortal';
 import type { CardFact, OperationKind, OperationOutcome } from '../operationKind';
 import type { HandoverOperation } from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
@@ -175,10 +176,16 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
         problems.push(`"${r.displayName}" was not re-pointed (the job gave up before)`);
       }
     }
-    if (progress.restart === 'refused')
+    if (progress.restart === 'refused') {
       problems.push(
-        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); fix the cause and turn it on`,
+        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); once the cause is fixed, turn it on in Power Automate: ${flowPageUrl(flow.environmentId, flow.flowId)}`,
       );
+    }
+    if (progress.restart === 'leftOn') {
+      problems.push(
+        `it was ${progress.problem ?? 'not turned off and on'}; it is on, with the connections it started with, and takes its references' connections the next time it is turned off and on`,
+      );
+    }
     if (progress.restart === 'rolledBack') {
       problems.push(
         `it could not be turned on with the new connections (${progress.problem ?? 'refused'}), so it runs again on ${op.fromName}'s`,

@@ -135,7 +135,7 @@ async function rollBackNext(run: RepointRun, environment: Environment): Promise<
     // Refused (Dataverse binds only a connection the bot may use): the reference keeps its new connection.
     const text =
       isTenantApiError(error) && error.kind === 'forbidden' && error.code === '0x80040220'
-        ? `the bot may not use ${reference.previousName ?? reference.previous}: its owner or an admin must share it with the bot's service principal (Can use)`
+        ? `the bot may not use ${reference.previousName ?? reference.previous}: its owner must share it with the bot's service principal (Can use)`
         : refusalText(error).slice(0, 500);
     await run.audit('reference.rolledBack', 'failure', { reference: reference.logicalName, error: text });
     await run.save({

@@ -102,7 +102,7 @@ function offFlowStep(saga: RepointSaga, flow: SagaFlow): string {
     (r) => flow.referenceLogicalNames.includes(r.logicalName) && r.rollBackRefused,
   );
   const share = refusedBack.length
-    ? ` To put back its previous connections, ${refusedBack.map((r) => r.previousName ?? r.previous ?? '(none)').join(' and ')} must first be shared with the bot's service principal (Can use) by its owner or an admin.`
+    ? ` To put back its previous connections, ${refusedBack.map((r) => r.previousName ?? r.previous ?? '(none)').join(' and ')} must first be shared with the bot's service principal (Can use), by its owner or by an admin (PowerShell: Set-AdminPowerAppConnectionRoleAssignment).`
     : '';
   return `${flow.displayName} is OFF: the service refused to turn it on again (${flow.error ?? 'refused'}).${share} Once the cause is fixed, press ${RETRY_TITLE} (it turns the flow on and finishes the re-point), or turn it on in Power Automate: ${flowPageUrl(saga.environmentId, flow.flowId)}.`;
 }
