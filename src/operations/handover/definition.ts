@@ -13,6 +13,7 @@ import { draftHandover } from './handoverRequests';
 import { HANDOVER_REQUEST_VERB } from './requestVerb';
 import { HandoverBusyError, HANDOVERS, restoreHandover, runHandover, type HandoverRecord } from './handoverRun';
 import { handoverSteps } from './handoverSteps';
+import { reopenHandover } from './reopenHandover';
 
 export { HANDOVER_REQUEST_VERB };
 
@@ -63,6 +64,15 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
     kind: 'handover',
     // Stored with queued jobs: keep it as released.
     job: 'handover.execute',
+
+    retry: {
+      title: 'Retry the handover',
+      tooltip: 'Once the cause is fixed: turn on the flows that are off and run again the steps that were refused',
+      historyLine: 'Handover retried',
+      async reopen(ctx, approval, by) {
+        return (await reopenHandover(ctx, approval.id, approval.operation, by)) !== undefined;
+      },
+    },
 
     requests: {
       // [Hand over] on a disabled-owner finding or an impact card: {userId} of the leaver (+ toUserId when known).
@@ -178,7 +188,7 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
     }
     if (progress.restart === 'refused') {
       problems.push(
-        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); once the cause is fixed, turn it on in Power Automate: ${flowPageUrl(flow.environmentId, flow.flowId)}`,
+        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); once the cause is fixed, press [Retry the handover], or turn it on in Power Automate: ${flowPageUrl(flow.environmentId, flow.flowId)}`,
       );
     }
     if (progress.restart === 'leftOn') {

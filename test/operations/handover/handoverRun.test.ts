@@ -10,6 +10,7 @@ import type { RunningEmulator } from '../../../src/emulator';
 import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
 import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
+import { reopenHandover } from '../../../src/operations/handover/reopenHandover';
 import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
 import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
@@ -260,7 +261,7 @@ test("a target in error once bound and Lee's connections cannot be put back: no 
   expect((await oc.audit()).map((e) => e.action)).toContain('handover.referenceRollBackRefused');
 });
 
-test('every start refused: one flow off, said with where to turn it on, and no other flow turned off', async () => {
+test('every start refused: one flow off, said with its manual step, no other turned off; [Retry] finishes it', async () => {
   const plan = await leeToLynne(oc.ctx);
   emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
   const record = await runHandover(oc.ctx, 'starts-refused', plan, NO_PROGRESS);
@@ -272,9 +273,25 @@ test('every start refused: one flow off, said with where to turn it on, and no o
   expect(emulator.control.flow(PROD, off)?.state).toBe('Stopped');
   expect(emulator.control.flow(PROD, on)?.state).toBe('Started');
   const outcome = outcomeOf(plan, record);
-  expect(outcome.result).toMatch(/it is OFF: .*turn it on in Power Automate: https:\/\/make\.powerautomate\.com/);
+  expect(outcome.result).toMatch(
+    /it is OFF: .*press \[Retry the handover\], or turn it on in Power Automate: https:\/\/make\.powerautomate\.com/,
+  );
   expect(outcome.result).toMatch(/could not be turned on again, so the job turned no other flow off/);
   expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.flowLeftOn:failure');
+
+  // The service starts flows again; an approver presses [Retry the handover].
+  emulator.control.setFaults('');
+  expect(await reopenHandover(oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeDefined();
+  expect(await reopenHandover(oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeUndefined();
+  expect((await runHandover(oc.ctx, 'starts-refused', plan, NO_PROGRESS)).finished).toBe(true);
+  for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
+    const flow = emulator.control.flow(PROD, flowId)!;
+    expect(flow.state).toBe('Started');
+    expect(flow.connections.shared_commondataserviceforapps).toBe(CONNECTIONS.prodD365Dataverse);
+  }
+  expect(
+    outcomeOf(plan, (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'starts-refused'))!.value).state,
+  ).toBe('done');
 });
 
 test('a stop whose answer is lost: the flow is turned back on before the job waits for its next delivery', async () => {
