@@ -450,6 +450,9 @@ class Run {
         r.bind === 'rollingBack' ? { ...r, bind: 'done' as const } : r,
       ]),
     );
+    // What was turned back on is made before it is recorded: a process that dies here leaves the job to the
+    // recovery pass (JobRunner.recoverAbandoned), which runs this again.
+    await this.changed('giveUp');
     await this.save({ flows, references, finished: true, gaveUp: true });
   }
 }
