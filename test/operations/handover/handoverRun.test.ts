@@ -10,6 +10,7 @@ import type { RunningEmulator } from '../../../src/emulator';
 import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
 import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
+import { handoverSteps } from '../../../src/operations/handover/handoverSteps';
 import { reopenHandover } from '../../../src/operations/handover/reopenHandover';
 import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
 import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
@@ -278,6 +279,14 @@ test('every start refused: one flow off, said with its manual step, no other tur
   );
   expect(outcome.result).toMatch(/could not be turned on again, so the job turned no other flow off/);
   expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.flowLeftOn:failure');
+  // The card's step list says where each flow is.
+  const details = handoverSteps(plan, record)
+    .filter((step) => step.title.startsWith('Turn '))
+    .map((step) => step.detail);
+  expect(details.sort()).toEqual([
+    expect.stringMatching(/^it is OFF: /),
+    expect.stringMatching(/^still on, with the connections it started with: not turned off and on/),
+  ]);
 
   // The service starts flows again; an approver presses [Retry the handover].
   emulator.control.setFaults('');
