@@ -144,7 +144,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const answerer = options.answerer ?? createAnswerer(loadKnowledgeBase());
   // The scan CLI keeps its jobs in memory: its scan is a job like the bot's, but no running bot may take it.
   const jobQueue = options.inMemoryJobs ? new InMemoryJobQueue(clock) : store.jobs;
-  const jobs = new JobRunner({ store: { jobs: jobQueue, audit: store.audit } }, options.jobRunner);
+  // The leases keep one instance at a time on a job abandoned by a dead process (JobRunner.recoverAbandoned).
+  const jobs = new JobRunner(
+    { store: { jobs: jobQueue, audit: store.audit, leases: store.leases } },
+    options.jobRunner,
+  );
   // Per-user views look the caller's items up in the tenant index (kept by each scan, built in the background when
   // an instance has none) and read live only what they show.
   const tenantIndex = new TenantIndexSource((now) => buildTenantIndex(tenant, now), clock, {

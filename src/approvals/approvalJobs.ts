@@ -11,6 +11,7 @@
  */
 import type { Notification } from '../cards/reply';
 import type { DomainContext } from '../context';
+import { isHeldByAnotherWorker } from '../jobs/heldByAnotherWorker';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { getLogger } from '../logging/logger';
 import type { OperationKind, OperationOutcome, OperationStep } from '../operations/operationKind';
@@ -33,6 +34,7 @@ export function registerApprovalJobs(ctx: DomainContext, jobs: JobRunner, operat
     jobs.register<ExecutionPayload>(kind.job, {
       run: (payload, job) => execution.run(kind, payload.approvalId, job.lastAttempt),
       onGiveUp: (payload, error, job) => execution.giveUp(payload.approvalId, error, job),
+      recoverAbandoned: (payload, job) => execution.recover(kind, payload.approvalId, job),
     });
   }
 }
@@ -65,6 +67,32 @@ class ApprovalExecution {
     });
     const finished = await this.finish(approvalId, outcome);
     if (finished) await this.bookFollowUp(kind, finished, outcome.followUpAt);
+  }
+
+  /**
+   * The job's last delivery was abandoned (its process died: the job sits on the queue's poison list), so neither
+   * the kind's own last-delivery handling (a re-point turns back on what it turned off) nor giveUp ran. Runs it
+   * once more as its last delivery; a failure then is the final one, as on a last delivery. Nothing to do once the
+   * request has finished; a run another worker holds right now is left to it (the next pass looks again).
+   */
+  async recover(kind: OperationKind, approvalId: string, job: JobContext): Promise<void> {
+    const stored = await this.repository.get(approvalId);
+    if (!stored || stored.operation.kind !== kind.kind) return;
+    if (stored.state !== 'running' && stored.state !== 'approved') return;
+    await this.ctx.store.audit.append({
+      actor: 'system',
+      action: 'job.recovered',
+      subject: kind.job,
+      outcome: 'info',
+      correlationId: approvalId,
+      details: { attempt: job.attempt },
+    });
+    try {
+      await this.run(kind, approvalId, true);
+    } catch (error) {
+      if (isHeldByAnotherWorker(error)) return;
+      await this.giveUp(approvalId, error, job);
+    }
   }
 
   async giveUp(approvalId: string, error: unknown, job: JobContext): Promise<void> {

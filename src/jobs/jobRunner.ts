@@ -8,9 +8,17 @@
  * `start()` polls (backing off while idle), `stop()` lets in-flight jobs finish, and `drain()` processes until
  * no visible job is left — the chat CLI and tests call it so output is deterministic. Delayed jobs whose time has
  * not come are left for later.
+ *
+ * A last delivery that never ends (the process is killed during it) reaches neither `onGiveUp` nor another
+ * delivery: the queue moves the job to its poison list when it becomes visible again. A handler that turns things
+ * off on the way (a re-point's flows) cannot leave it there, so it may offer `recoverAbandoned`, which the runner
+ * calls for each such job at start, on every drain and periodically while polling (recoverAbandoned()).
  */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { getLogger } from '../logging/logger';
-import { MAX_DELIVERIES, type AuditLog, type JobQueue, type QueuedJob } from '../store/ports';
+import { isHeldByAnotherWorker } from './heldByAnotherWorker';
+import { MAX_DELIVERIES, type AuditLog, type JobQueue, type LeaseStore, type QueuedJob } from '../store/ports';
 import { JOB_PATIENCE_MS, withPatience } from '../tenant/patience';
 
 const log = getLogger('jobs');
@@ -27,6 +35,12 @@ export interface JobHandler<T> {
   run(payload: T, job: JobContext): Promise<void>;
   /** Called once when the last attempt failed; the job is not retried after this. */
   onGiveUp?(payload: T, error: unknown, job: JobContext): Promise<void>;
+  /**
+   * For a job on the poison list: its last delivery ended without a word (the process died during it). Called on
+   * every recovery pass until the job's work says it is finished, under a lease per job when the store has leases
+   * (one instance at a time), so it must be idempotent and cheap once the work is finished.
+   */
+  recoverAbandoned?(payload: T, job: JobContext): Promise<void>;
 }
 
 export interface JobRunnerOptions {
@@ -39,6 +53,8 @@ export interface JobRunnerOptions {
   idleMaxMs?: number;
   /** Must match the queue's poison threshold. */
   maxAttempts?: number;
+  /** How often a polling runner looks for abandoned jobs (recoverAbandoned), besides at start and on each drain. */
+  recoverEveryMs?: number;
 }
 
 export class JobRunner {
@@ -51,17 +67,25 @@ export class JobRunner {
 
   private readonly queue: JobQueue;
   private readonly audit: AuditLog;
+  private readonly leases?: LeaseStore;
+  private readonly owner = `jobs-${randomUUID()}`;
+  private lastRecovery = Number.NEGATIVE_INFINITY;
 
   /** Takes the domain context (or anything with the store) so the composition root can pass `ctx` as is. */
-  constructor(ctx: { store: { jobs: JobQueue; audit: AuditLog } }, options: JobRunnerOptions = {}) {
+  constructor(
+    ctx: { store: { jobs: JobQueue; audit: AuditLog; leases?: LeaseStore } },
+    options: JobRunnerOptions = {},
+  ) {
     this.queue = ctx.store.jobs;
     this.audit = ctx.store.audit;
+    this.leases = ctx.store.leases;
     this.options = {
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 60_000,
       batchSize: options.batchSize ?? 4,
       idleMinMs: options.idleMinMs ?? 200,
       idleMaxMs: options.idleMaxMs ?? 5_000,
       maxAttempts: options.maxAttempts ?? MAX_DELIVERIES,
+      recoverEveryMs: options.recoverEveryMs ?? 300_000,
     };
   }
 
@@ -109,6 +133,12 @@ export class JobRunner {
 
   /** Processes jobs until none is visible and none is running (delayed jobs not yet due are left). */
   async drain(): Promise<void> {
+    await this.drainVisible();
+    // After the receives: a receive is what moves a job whose last delivery was abandoned to the poison list.
+    if ((await this.recoverAbandoned()) > 0) await this.drainVisible();
+  }
+
+  private async drainVisible(): Promise<void> {
     for (;;) {
       const received = await this.receiveBatch();
       if (received === 0 && this.inFlight.size === 0) return;
@@ -124,6 +154,11 @@ export class JobRunner {
         received = await this.receiveBatch();
       } catch (error) {
         log.warn({ err: error }, 'could not receive jobs; retrying');
+      }
+      // Also right after start: a job abandoned by the process this one replaces is picked up at once.
+      if (performance.now() - this.lastRecovery >= this.options.recoverEveryMs) {
+        this.lastRecovery = performance.now();
+        await this.recoverAbandoned();
       }
       if (received > 0) {
         idleMs = this.options.idleMinMs;
@@ -146,6 +181,38 @@ export class JobRunner {
       }
       this.wake = done;
     });
+  }
+
+  /**
+   * Calls recoverAbandoned for each job on the poison list whose handler offers it (see JobHandler). A job whose
+   * lease another instance holds is left to it; a failing recovery is logged and tried again on the next pass.
+   * Returns how many jobs it called the handler for.
+   */
+  async recoverAbandoned(): Promise<number> {
+    let poisoned: QueuedJob[];
+    try {
+      poisoned = await this.queue.listPoison();
+    } catch (error) {
+      log.warn({ err: error }, 'could not list abandoned jobs');
+      return 0;
+    }
+    let recovered = 0;
+    for (const job of poisoned) {
+      const handler = this.handlers.get(job.type);
+      if (!handler?.recoverAbandoned) continue;
+      const lease = this.leases ? await this.leases.acquire(`jobRecovery:${job.id}`, this.owner, 60_000) : undefined;
+      if (this.leases && !lease) continue;
+      const jobLog = log.child({ jobId: job.id, type: job.type, attempt: job.dequeueCount });
+      try {
+        await handler.recoverAbandoned(job.payload, { jobId: job.id, attempt: job.dequeueCount, lastAttempt: true });
+        recovered++;
+      } catch (error) {
+        jobLog.warn({ err: error }, 'could not recover an abandoned job; the next pass tries again');
+      } finally {
+        if (lease) await this.leases?.release(lease).catch(() => undefined);
+      }
+    }
+    return recovered;
   }
 
   private async receiveBatch(): Promise<number> {
@@ -211,7 +278,9 @@ export class JobRunner {
           details: { attempt: received.dequeueCount, error: errorCode(error) },
         })
         .catch((auditError: unknown) => jobLog.error({ err: auditError }, 'could not audit a job failure'));
-      if (context.lastAttempt && handler.onGiveUp) {
+      // Held by another worker: not a failure of the work. Left to the queue, whose poison list the recovery pass
+      // reads (recoverAbandoned), rather than recorded as failed while the other worker finishes it.
+      if (context.lastAttempt && handler.onGiveUp && !isHeldByAnotherWorker(error)) {
         try {
           await handler.onGiveUp(received.payload, error, context);
           await this.queue.complete(job);

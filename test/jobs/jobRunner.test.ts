@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AdjustableClock } from '../../src/clock';
-import { JobRunner } from '../../src/jobs/jobRunner';
+import { JobRunner, type JobHandler } from '../../src/jobs/jobRunner';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore';
 import type { AuditEntry, Store } from '../../src/store/ports';
 
@@ -147,4 +147,36 @@ test('drain leaves delayed jobs; the polling loop runs them when due; stop waits
   await stopped;
 
   expect(done).toEqual(['later']);
+});
+
+test('a job whose last delivery was abandoned is recovered once from the poison list; a finished one is left', async () => {
+  let finished = false;
+  const recovered: number[] = [];
+  const handler: JobHandler<unknown> = {
+    run: async () => {
+      throw new Error('in passing');
+    },
+    onGiveUp: async () => {
+      throw new Error('the process died before recording it');
+    },
+    recoverAbandoned: async (_payload, job) => {
+      if (finished) return;
+      recovered.push(job.attempt);
+      finished = true;
+    },
+  };
+  const jobs = runner();
+  jobs.register('turnsThingsOff', handler);
+  await jobs.enqueue('turnsThingsOff', {});
+  for (let i = 0; i < 7; i++) {
+    await jobs.drain();
+    clock.advance(VISIBILITY_MS + 1);
+  }
+  expect(await store.jobs.listPoison()).toHaveLength(1);
+  expect(recovered).toEqual([5]);
+  // Another process's pass calls the handler again, which finds its work finished.
+  const other = runner();
+  other.register('turnsThingsOff', handler);
+  expect(await other.recoverAbandoned()).toBe(1);
+  expect(recovered).toEqual([5]);
 });

@@ -5,6 +5,7 @@
  * step by handoverRun.ts. The outcome says, per flow, "handed over" or what the new owner still has to do.
  */
 import type { DomainContext } from '../../context';
+import { flowPageUrl } from '../../connections/makerPortal';
 import type { CardFact, OperationKind, OperationOutcome } from '../operationKind';
 import type { HandoverOperation } from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
@@ -12,6 +13,7 @@ import { draftHandover } from './handoverRequests';
 import { HANDOVER_REQUEST_VERB } from './requestVerb';
 import { HandoverBusyError, HANDOVERS, restoreHandover, runHandover, type HandoverRecord } from './handoverRun';
 import { handoverSteps } from './handoverSteps';
+import { reopenHandover } from './reopenHandover';
 
 export { HANDOVER_REQUEST_VERB };
 
@@ -62,6 +64,15 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
     kind: 'handover',
     // Stored with queued jobs: keep it as released.
     job: 'handover.execute',
+
+    retry: {
+      title: 'Retry the handover',
+      tooltip: 'Once the cause is fixed: turn on the flows that are off and run again the steps that were refused',
+      historyLine: 'Handover retried',
+      async reopen(ctx, approval, by) {
+        return (await reopenHandover(ctx, approval.id, approval.operation, by)) !== undefined;
+      },
+    },
 
     requests: {
       // [Hand over] on a disabled-owner finding or an impact card: {userId} of the leaver (+ toUserId when known).
@@ -175,10 +186,16 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
         problems.push(`"${r.displayName}" was not re-pointed (the job gave up before)`);
       }
     }
-    if (progress.restart === 'refused')
+    if (progress.restart === 'refused') {
       problems.push(
-        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); fix the cause and turn it on`,
+        `it is OFF: it could not be turned on again (${progress.problem ?? 'refused'}); once the cause is fixed, press [Retry the handover], or turn it on in Power Automate: ${flowPageUrl(flow.environmentId, flow.flowId)}`,
       );
+    }
+    if (progress.restart === 'leftOn') {
+      problems.push(
+        `it was ${progress.problem ?? 'not turned off and on'}; it is on, with the connections it started with, and takes its references' connections the next time it is turned off and on`,
+      );
+    }
     if (progress.restart === 'rolledBack') {
       problems.push(
         `it could not be turned on with the new connections (${progress.problem ?? 'refused'}), so it runs again on ${op.fromName}'s`,

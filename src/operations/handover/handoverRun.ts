@@ -12,12 +12,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context';
+import { HeldByAnotherWorker } from '../../jobs/heldByAnotherWorker';
 import type { AuditEntry } from '../../store/ports';
 import { VersionConflictError } from '../../store/ports';
 import { describeError, isTenantApiError } from '../../tenant/errors';
 import type { Environment } from '../../tenant/model';
 import type { RunControls } from '../operationKind';
 import { bindReference } from '../repoint/steps/bindReference';
+import { refusalText } from '../repoint/steps/connectionReady';
 import { isPermanentFailure } from '../repoint/steps/permanentFailure';
 import { restartFlow, type ExpectedBindings } from '../repoint/steps/restartFlow';
 import type { HandoverOperation, PlannedFlow, PlannedReference } from './handoverPlan';
@@ -33,9 +35,10 @@ export interface FlowProgress {
   /**
    * done: off and on, verified on the new connections (or nothing new to take); refused: it is off, it could be
    * turned on neither way; rolledBack: refused on the new connections, on again with the leaver's; restored: turned
-   * back on by the job's last delivery after it gave up.
+   * back on by the job's last delivery after it gave up; leftOn: not turned off (a connection it would take is not
+   * ready, or another flow could not be turned on again), so it runs on the connections it started with.
    */
-  restart?: 'done' | 'refused' | 'rolledBack' | 'restored';
+  restart?: 'done' | 'refused' | 'rolledBack' | 'restored' | 'leftOn';
   /** Plain words of a refusal. */
   problem?: string;
 }
@@ -67,10 +70,10 @@ function bindRefusal(error: unknown, target: string): string {
   if (isTenantApiError(error) && error.kind === 'forbidden' && error.code === '0x80040220') {
     return `the bot may not use ${target}: its owner must share it with the bot's service principal (Can use), then ask again`;
   }
-  return describeError(error).short;
+  return refusalText(error);
 }
 
-export class HandoverBusyError extends Error {
+export class HandoverBusyError extends HeldByAnotherWorker {
   constructor() {
     super('The handover is being run by another worker; retrying.');
     this.name = 'HandoverBusyError';
@@ -326,6 +329,15 @@ class Run {
   }
 
   private async restart(flow: PlannedFlow): Promise<void> {
+    // A flow this run could not turn on again (on either connections): the next start may well fail the same way,
+    // so no other flow is turned off. One still on stays on, with the connections it started with.
+    const off = this.restartable().find((f) => this.flow(f.flowId).restart === 'refused');
+    if (off && (await isOn(this.ctx, flow))) {
+      const problem = `not turned off and on: ${off.displayName} could not be turned on again, so the job turned no other flow off`;
+      await this.saveFlow(flow.flowId, { restart: 'leftOn', problem });
+      await this.audit('flowLeftOn', flow.displayName, 'failure', { flowId: flow.flowId, problem });
+      return;
+    }
     const wanted = this.plan.references.filter(
       (r) =>
         r.to &&
@@ -360,9 +372,15 @@ class Run {
         await turnBackOn(this.ctx, flow);
         throw error;
       }
-      const problem = describeError(error).short;
+      const problem = refusalText(error);
       await this.audit('flowRestartRefused', flow.displayName, 'failure', { flowId: flow.flowId, problem });
       if (!rolledBack && (await this.planRollBack(flow, problem))) return;
+      // Refused before it was turned off (the pre-flight of restartFlow): on, with the connections it started with.
+      if (await isOn(this.ctx, flow)) {
+        const first = this.flow(flow.flowId).problem ?? problem;
+        await this.saveFlow(flow.flowId, { restart: 'leftOn', problem: `not turned off and on: ${first}` });
+        return;
+      }
       const refusedBack = [
         ...new Set(wanted.map((r) => this.reference(r.referenceId).rollBackRefused).filter(Boolean)),
       ];
@@ -432,8 +450,19 @@ class Run {
         r.bind === 'rollingBack' ? { ...r, bind: 'done' as const } : r,
       ]),
     );
+    // What was turned back on is made before it is recorded: a process that dies here leaves the job to the
+    // recovery pass (JobRunner.recoverAbandoned), which runs this again.
+    await this.changed('giveUp');
     await this.save({ flows, references, finished: true, gaveUp: true });
   }
+}
+
+/** Whether the flow reads as on; a flow that cannot be read counts as off (the card then says to check it). */
+async function isOn(ctx: DomainContext, flow: PlannedFlow): Promise<boolean> {
+  return ctx.tenant.flows.getFlow(flow.environmentId, flow.flowId).then(
+    (f) => f.state === 'Started',
+    () => false,
+  );
 }
 
 /**

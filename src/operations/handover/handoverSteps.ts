@@ -60,6 +60,12 @@ export function handoverSteps(
       });
     } else if (progress.restart === 'restored') {
       steps.push({ title, state: 'failed', detail: 'turned back on after the job gave up' });
+    } else if (progress.restart === 'leftOn') {
+      steps.push({
+        title,
+        state: 'failed',
+        detail: `still on, with the connections it started with: ${progress.problem ?? 'refused'}`,
+      });
     } else if (progress.restart === 'refused') {
       steps.push({ title, state: 'failed', detail: `it is OFF: ${progress.problem ?? 'refused'}` });
     } else steps.push({ title, state: 'pending' });

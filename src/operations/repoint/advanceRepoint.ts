@@ -10,12 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainContext } from '../../context';
 import { VersionConflictError, type AuditEntry, type StoredRecord } from '../../store/ports';
-import { describeError, isTenantApiError } from '../../tenant/errors';
+import { isTenantApiError } from '../../tenant/errors';
 import type { Environment } from '../../tenant/model';
 import type { RepointOptions } from './repointOptions';
 import { FINAL_REPOINT_STATES, loadSaga, REPOINTS, type RepointSaga } from './repointSaga';
 import { bindReference } from './steps/bindReference';
 import { environmentOf } from './steps/environmentOf';
+import { refusalText } from './steps/connectionReady';
 import { isPermanentFailure } from './steps/permanentFailure';
 import { restartFlow, type ExpectedBindings } from './steps/restartFlow';
 
@@ -108,7 +109,7 @@ async function bindNext(run: RepointRun, environment: Environment, progress: Pro
     await update({ outcome: 'bound' });
   } catch (error) {
     if (!isPermanentFailure(error)) throw error;
-    const text = describeError(error).short.slice(0, 500);
+    const text = refusalText(error).slice(0, 500);
     await run.audit('reference.bound', 'failure', { reference: reference.logicalName, to: reference.to, error: text });
     await update({ outcome: 'failed', error: text });
   }
@@ -135,7 +136,7 @@ async function rollBackNext(run: RepointRun, environment: Environment): Promise<
     const text =
       isTenantApiError(error) && error.kind === 'forbidden' && error.code === '0x80040220'
         ? `the bot may not use ${reference.previousName ?? reference.previous}: its owner must share it with the bot's service principal (Can use)`
-        : describeError(error).short.slice(0, 500);
+        : refusalText(error).slice(0, 500);
     await run.audit('reference.rolledBack', 'failure', { reference: reference.logicalName, error: text });
     await run.save({
       references: run.saga.references.map((r, i) =>
@@ -195,7 +196,7 @@ async function restartNext(run: RepointRun, environment: Environment, progress: 
   if (index < 0) {
     const trouble =
       run.saga.references.some((r) => r.outcome === 'failed' || r.outcome === 'rolledBack') ||
-      flows.some((f) => f.outcome === 'failed' || f.outcome === 'rolledBack');
+      flows.some((f) => f.outcome === 'failed' || f.outcome === 'rolledBack' || f.outcome === 'leftOn');
     await run.audit('finished', trouble ? 'failure' : 'success');
     await run.save({ state: trouble ? 'needsAttention' : 'done', finishedAt: run.ctx.clock.now().toISOString() });
     return true;
@@ -205,6 +206,15 @@ async function restartNext(run: RepointRun, environment: Environment, progress: 
     run.save({ flows: run.saga.flows.map((f, i) => (i === index ? { ...f, ...patch } : f)) });
   if (!flow.wasOn) {
     await update({ outcome: 'leftOff' });
+    return true;
+  }
+  // A flow this run could not turn on again (on either connections): the next start may well fail the same way,
+  // so no other flow is turned off. One still on stays on, with the connections it started with.
+  const off = flows.find((f) => f.outcome === 'failed');
+  if (off && (await isOn(run, flow.flowId))) {
+    const why = `not turned off and on: ${off.displayName} could not be turned on again, so the job turned no other flow off`;
+    await run.audit('flow.leftOn', 'failure', { flowId: flow.flowId, flow: flow.displayName, error: why });
+    await update({ outcome: 'leftOn', error: why });
     return true;
   }
   // What the flow must use afterwards: the new connection of a bound reference, the old one of a refused one.
@@ -233,11 +243,16 @@ async function restartNext(run: RepointRun, environment: Environment, progress: 
       await turnBackOn(run, flow.flowId);
       throw error;
     }
-    const text = describeError(error).short.slice(0, 500);
+    const text = refusalText(error).slice(0, 500);
     await run.audit('flow.restarted', 'failure', { flowId: flow.flowId, flow: flow.displayName, error: text });
     // Refused on the new connections: put its references back and turn it on with them (once: a flow already
     // on its previous connections that is refused again stays off, said on the card).
     if (!rolledBack && (await planRollBack(run, index, text))) return true;
+    // Refused before it was turned off (the pre-flight of restartFlow): on, with the connections it started with.
+    if (await isOn(run, flow.flowId)) {
+      await update({ outcome: 'leftOn', error: `not turned off and on: ${flow.error ?? text}`.slice(0, 1000) });
+      return true;
+    }
     const refusedBack = run.saga.references.filter(
       (r) => flow.referenceLogicalNames.includes(r.logicalName) && r.rollBackRefused,
     );
@@ -247,6 +262,14 @@ async function restartNext(run: RepointRun, environment: Environment, progress: 
     await update({ outcome: 'failed', error: why.slice(0, 1000) });
   }
   return true;
+}
+
+/** Whether the flow reads as on; a flow that cannot be read counts as off (the card then says to check it). */
+async function isOn(run: RepointRun, flowId: string): Promise<boolean> {
+  return run.ctx.tenant.flows.getFlow(run.saga.environmentId, flowId).then(
+    (f) => f.state === 'Started',
+    () => false,
+  );
 }
 
 /**

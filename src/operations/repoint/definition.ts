@@ -10,12 +10,15 @@
  * may share a person's OAuth connection with a service principal is unconfirmed, so the approved job does not
  * widen anyone's access on its own.
  */
+import { flowPageUrl } from '../../connections/makerPortal';
+import { HeldByAnotherWorker } from '../../jobs/heldByAnotherWorker';
 import type { OperationKind, OperationOutcome } from '../operationKind';
 import { advanceRepoint, restoreAfterGiveUp } from './advanceRepoint';
 import type { RepointOptions } from './repointOptions';
 import type { RepointOperation } from './repointOperation';
 import { draftRepoint, solutionOwners } from './repointPlan';
-import { insertSaga, loadSaga, newSaga, type RepointSaga } from './repointSaga';
+import { reopenRepoint } from './reopenRepoint';
+import { insertSaga, loadSaga, newSaga, type RepointSaga, type SagaFlow } from './repointSaga';
 import { repointSteps } from './repointSteps';
 import { draftUndo, undoableUntil } from './undoRequest';
 
@@ -73,11 +76,12 @@ function outcomeOf(saga: RepointSaga): OperationOutcome {
   if (notTried.length) {
     parts.push(`${notTried.map((r) => r.displayName).join(', ')} not re-pointed: the job gave up before; ask again.`);
   }
-  for (const f of failedFlows) {
+  for (const f of saga.flows.filter((x) => x.outcome === 'leftOn')) {
     parts.push(
-      `${f.displayName} could not be turned on again and is OFF: ${f.error ?? 'refused'}. Fix the cause and turn it on.`,
+      `${f.displayName} was ${f.error ?? 'not turned off and on'}. It is on, with the connections it started with, and takes its references' connections the next time it is turned off and on: ${RETRY_TITLE} once the cause is fixed.`,
     );
   }
+  for (const f of failedFlows) parts.push(offFlowStep(saga, f));
   const until = undoableUntil(saga);
   if (until && !saga.operation.undoOf)
     parts.push(`[Undo the re-point] puts the previous connections back until ${day(until)}.`);
@@ -85,6 +89,22 @@ function outcomeOf(saga: RepointSaga): OperationOutcome {
   if (saga.state === 'failed') return { state: 'failed', result: `Nothing was changed. ${result}`.trim() };
   if (saga.state === 'needsAttention') return { state: 'needsAttention', result, tellAdmins: true };
   return { state: 'done', result };
+}
+
+const RETRY_TITLE = '[Retry the re-point]';
+
+/**
+ * A flow this run left off, said with its exact manual step: what is in the way (the previous connection the bot
+ * may not use, else the service's refusal), then [Retry the re-point], or turning it on in Power Automate.
+ */
+function offFlowStep(saga: RepointSaga, flow: SagaFlow): string {
+  const refusedBack = saga.references.filter(
+    (r) => flow.referenceLogicalNames.includes(r.logicalName) && r.rollBackRefused,
+  );
+  const share = refusedBack.length
+    ? ` To put back its previous connections, ${refusedBack.map((r) => r.previousName ?? r.previous ?? '(none)').join(' and ')} must first be shared with the bot's service principal (Can use), by its owner or by an admin (PowerShell: Set-AdminPowerAppConnectionRoleAssignment).`
+    : '';
+  return `${flow.displayName} is OFF: the service refused to turn it on again (${flow.error ?? 'refused'}).${share} Once the cause is fixed, press ${RETRY_TITLE} (it turns the flow on and finishes the re-point), or turn it on in Power Automate: ${flowPageUrl(saga.environmentId, flow.flowId)}.`;
 }
 
 export function repointOperation(options: RepointOptions = {}): OperationKind<RepointOperation> {
@@ -113,6 +133,15 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
         draft(ctx, caller, data) {
           return draftUndo(ctx, caller, text(data.approvalId) ?? '');
         },
+      },
+    },
+
+    retry: {
+      title: 'Retry the re-point',
+      tooltip: 'Once the cause is fixed: turn on the flows that are off and finish the steps that were refused',
+      historyLine: 'Re-point retried',
+      async reopen(ctx, approval, by) {
+        return (await reopenRepoint(ctx, approval.id, by)) !== undefined;
       },
     },
 
@@ -201,7 +230,7 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
         throw error;
       }
       // Another worker holds it right now: the queue delivers the job again shortly.
-      if (!saga) throw new Error('The re-point is being run by another worker; retrying.');
+      if (!saga) throw new HeldByAnotherWorker('The re-point is being run by another worker; retrying.');
       return outcomeOf(saga);
     },
   };

@@ -53,11 +53,12 @@ export interface SagaFlow {
   /**
    * restarted: off and on, verified; unchanged: already used the new bindings; leftOff: was off, stays off;
    * rolledBack: refused on the new connections, so on again with its references' previous ones; restored: turned
-   * back on by the job's last delivery after it gave up (on whatever its references were bound to then); failed:
-   * off, it could be turned on neither way.
+   * back on by the job's last delivery after it gave up (on whatever its references were bound to then); leftOn:
+   * not turned off (a connection it would take is not ready, or another flow could not be turned on again), so it
+   * runs on the connections it started with; failed: off, it could be turned on neither way.
    */
-  outcome: 'pending' | 'restarted' | 'unchanged' | 'leftOff' | 'rolledBack' | 'restored' | 'failed';
-  /** Why the new connections were refused (rolledBack), or why it is off (failed). */
+  outcome: 'pending' | 'restarted' | 'unchanged' | 'leftOff' | 'rolledBack' | 'restored' | 'leftOn' | 'failed';
+  /** Why the new connections were refused (rolledBack), why it was left as it was (leftOn), or why it is off (failed). */
   error?: string;
 }
 

@@ -43,6 +43,12 @@ function flowStep(saga: RepointSaga, f: SagaFlow, current: boolean): OperationSt
       };
     case 'restored':
       return { title, state: 'failed', detail: 'turned back on after the job gave up' };
+    case 'leftOn':
+      return {
+        title,
+        state: 'failed',
+        detail: `still on, with the connections it started with: ${f.error ?? 'refused'}`,
+      };
     case 'failed':
       return { title, state: 'failed', detail: `it is OFF: ${f.error ?? 'refused'}` };
     default:

@@ -5,6 +5,7 @@
  * derived from the approval's), and a saga that waits for the grace period is followed up when it ends. A rotation
  * whose connection switch failed needs attention: [Retry the switch] puts the saga back on that step.
  */
+import { HeldByAnotherWorker } from '../../jobs/heldByAnotherWorker';
 import { getLogger } from '../../logging/logger';
 import type { OperationKind, OperationOutcome, OperationPayload } from '../operationKind';
 import { advanceRotation } from './advanceRotation';
@@ -124,7 +125,7 @@ export function rotationOperation(options?: RotationOptions): OperationKind<Rota
       });
       const outcome = outcomeOf(await advanceRotation(ctx, rotation.id, options, (steps) => controls.steps(steps)));
       // Another worker holds the saga right now: try again shortly (the queue redelivers a failed job).
-      if (!outcome) throw new Error('The rotation is being advanced by another worker; retrying.');
+      if (!outcome) throw new HeldByAnotherWorker('The rotation is being advanced by another worker; retrying.');
       return outcome;
     },
 

@@ -10,6 +10,8 @@ import type { RunningEmulator } from '../../../src/emulator';
 import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
 import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
+import { handoverSteps } from '../../../src/operations/handover/handoverSteps';
+import { reopenHandover } from '../../../src/operations/handover/reopenHandover';
 import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
 import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
@@ -33,6 +35,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   emulator.control.setFaults('');
+  emulator.control.setClockOffsetDays(0);
   await oc.close();
 });
 
@@ -49,15 +52,17 @@ function approvalOf(id: string, plan: HandoverOperation): ApprovalView<HandoverO
   };
 }
 
-/** The plan as if the Dataverse target were a connection in error by the time the job runs (the CoE's is). */
-function targetInError(plan: HandoverOperation): HandoverOperation {
+/**
+ * Hooks that break the Dataverse target once both references are bound: D365-App-Registration's only secret ends in
+ * 10 days, so a day later its connection is in error and the flows are refused their new connections.
+ */
+function targetBreaksAfterBinds(then?: (step: string) => void): { afterChange: (step: string) => void } {
+  let binds = 0;
   return {
-    ...plan,
-    references: plan.references.map((r) =>
-      r.to?.connectionName === CONNECTIONS.prodD365Dataverse
-        ? { ...r, to: { ...r.to, connectionName: CONNECTIONS.prodCoeDataverse } }
-        : r,
-    ),
+    afterChange: (step) => {
+      if (step.startsWith('bind:') && ++binds === 2) emulator.control.setClockOffsetDays(11);
+      then?.(step);
+    },
   };
 }
 
@@ -201,10 +206,10 @@ test('two runners at once: one runs the handover, the other is told it is busy',
   await expectHandedOver(oc.ctx);
 });
 
-test("a start refused on the new connections: the references go back to Lee's and both flows are on again", async () => {
+test("a target in error once bound: the references go back to Lee's and both flows are on again", async () => {
   await leeSharesWithBot();
-  const plan = targetInError(await leeToLynne(oc.ctx));
-  const record = await runHandover(oc.ctx, 'rollback', plan, NO_PROGRESS);
+  const plan = await leeToLynne(oc.ctx);
+  const record = await runHandover(oc.ctx, 'rollback', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds() });
   expect(record.finished).toBe(true);
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
     const flow = emulator.control.flow(PROD, flowId)!;
@@ -225,12 +230,12 @@ test("a start refused on the new connections: the references go back to Lee's an
 
 test('killed right after putting a reference back: a restarted process finishes the roll-back once', async () => {
   await leeSharesWithBot();
-  const plan = targetInError(await leeToLynne(oc.ctx));
+  const plan = await leeToLynne(oc.ctx);
   const kill = (step: string) => {
     if (step.startsWith('rollBack:')) throw new Killed(step);
   };
   await expect(
-    runHandover(oc.ctx, 'rollback-crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } }),
+    runHandover(oc.ctx, 'rollback-crash', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds(kill) }),
   ).rejects.toBeInstanceOf(Killed);
   expectOldOrNew();
   const record = await runHandover(await oc.restart(), 'rollback-crash', plan, NO_PROGRESS);
@@ -238,16 +243,64 @@ test('killed right after putting a reference back: a restarted process finishes 
   expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
 });
 
-test("refused on the new connections and Lee's cannot be bound by the bot: OFF, and the card says why", async () => {
-  const plan = targetInError(await leeToLynne(oc.ctx));
-  const record = await runHandover(oc.ctx, 'refused-both', plan, NO_PROGRESS);
-  expect(record.flows[FLOWS.nightlyExport]).toMatchObject({ restart: 'refused' });
-  expect(record.flows[FLOWS.nightlyExport].problem).toMatch(
-    /Lee Gu's connections could not be put back: the bot may not use/,
-  );
-  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Stopped');
-  expect(outcomeOf(plan, record).result).toMatch(/Nightly export: .*it is OFF/);
+test("a target in error once bound and Lee's connections cannot be put back: no flow is turned off", async () => {
+  const plan = await leeToLynne(oc.ctx);
+  const record = await runHandover(oc.ctx, 'refused-both', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds() });
+  for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
+    expect(record.flows[flowId]).toMatchObject({ restart: 'leftOn' });
+    // On, with the connections it started with (Lee's), not off.
+    expect(emulator.control.flow(PROD, flowId)?.state).toBe('Started');
+    expect(emulator.control.flow(PROD, flowId)?.connections.shared_commondataserviceforapps).toBe(
+      CONNECTIONS.prodLeeDataverse,
+    );
+  }
+  expect(record.flows[FLOWS.nightlyExport].problem).toMatch(/D365-App-Registration.* is in Error/);
+  const outcome = outcomeOf(plan, record);
+  expect(outcome.state).toBe('needsAttention');
+  expect(outcome.result).toMatch(/Nightly export: .*it is on, with the connections it started with/);
+  expect(outcome.result).not.toMatch(/OFF/);
   expect((await oc.audit()).map((e) => e.action)).toContain('handover.referenceRollBackRefused');
+});
+
+test('every start refused: one flow off, said with its manual step, no other turned off; [Retry] finishes it', async () => {
+  const plan = await leeToLynne(oc.ctx);
+  emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
+  const record = await runHandover(oc.ctx, 'starts-refused', plan, NO_PROGRESS);
+  const restarts = [FLOWS.vendorOnboarding, FLOWS.nightlyExport].map((id) => record.flows[id].restart);
+  expect(restarts.sort()).toEqual(['leftOn', 'refused']);
+  const [off, on] = [FLOWS.vendorOnboarding, FLOWS.nightlyExport].sort((a) =>
+    record.flows[a].restart === 'refused' ? -1 : 1,
+  );
+  expect(emulator.control.flow(PROD, off)?.state).toBe('Stopped');
+  expect(emulator.control.flow(PROD, on)?.state).toBe('Started');
+  const outcome = outcomeOf(plan, record);
+  expect(outcome.result).toMatch(
+    /it is OFF: .*press \[Retry the handover\], or turn it on in Power Automate: https:\/\/make\.powerautomate\.com/,
+  );
+  expect(outcome.result).toMatch(/could not be turned on again, so the job turned no other flow off/);
+  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.flowLeftOn:failure');
+  // The card's step list says where each flow is.
+  const details = handoverSteps(plan, record)
+    .filter((step) => step.title.startsWith('Turn '))
+    .map((step) => step.detail);
+  expect(details.sort()).toEqual([
+    expect.stringMatching(/^it is OFF: /),
+    expect.stringMatching(/^still on, with the connections it started with: not turned off and on/),
+  ]);
+
+  // The service starts flows again; an approver presses [Retry the handover].
+  emulator.control.setFaults('');
+  expect(await reopenHandover(oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeDefined();
+  expect(await reopenHandover(oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeUndefined();
+  expect((await runHandover(oc.ctx, 'starts-refused', plan, NO_PROGRESS)).finished).toBe(true);
+  for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
+    const flow = emulator.control.flow(PROD, flowId)!;
+    expect(flow.state).toBe('Started');
+    expect(flow.connections.shared_commondataserviceforapps).toBe(CONNECTIONS.prodD365Dataverse);
+  }
+  expect(
+    outcomeOf(plan, (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'starts-refused'))!.value).state,
+  ).toBe('done');
 });
 
 test('a stop whose answer is lost: the flow is turned back on before the job waits for its next delivery', async () => {

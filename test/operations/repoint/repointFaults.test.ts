@@ -14,7 +14,6 @@ import { draftRepoint } from '../../../src/operations/repoint/repointPlan';
 import { insertSaga, newSaga, type RepointSaga } from '../../../src/operations/repoint/repointSaga';
 import { repointOperation } from '../../../src/operations/repoint/definition';
 import type { OperationStep } from '../../../src/operations/operationKind';
-import { repointSteps } from '../../../src/operations/repoint/repointSteps';
 import { isDrafted } from '../../../src/operations/operationKind';
 import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
 
@@ -34,6 +33,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 afterEach(async () => {
   emulator.control.setFaults('');
+  emulator.control.setClockOffsetDays(0);
   await oc.close();
   emulator.control.reset();
 });
@@ -176,13 +176,20 @@ test("a 503 on a flow's start leaves it off until the job again turns it on", as
   expect(writes).toEqual({ binds: 2, starts: 4 });
 });
 
-/** Edits the approved record as if the Dataverse target were a connection in error by the time the job runs. */
-async function targetInError(approvalId: string): Promise<void> {
-  const record = (await oc.ctx.store.records.get<{ references: { to: string }[] }>('repoints', approvalId))!;
-  const broken = { ...record.value };
-  // The demo tenant has no switch to break a connection on demand: the CoE's Dataverse connection is in error.
-  broken.references = broken.references.map((r, i) => (i === 0 ? { ...r, to: CONNECTIONS.prodCoeDataverse } : r));
-  await oc.ctx.store.records.put('repoints', approvalId, broken, { ifVersion: record.version });
+/**
+ * Hooks that break the Dataverse target just after both references are bound: D365-App-Registration's only secret
+ * ends in 10 days, so a day later its connection is in error. The flows are then refused their new connections.
+ */
+function targetBreaksAfterBind(): { afterSave: (next: RepointSaga) => void } {
+  let broke = false;
+  return {
+    afterSave: (next) => {
+      if (next.state === 'restarting' && !broke) {
+        broke = true;
+        emulator.control.setClockOffsetDays(11);
+      }
+    },
+  };
 }
 
 /** Lee's Dataverse connection shared with the bot: Dataverse lets the bot bind only a connection it may use. */
@@ -196,14 +203,13 @@ async function leeSharesWithBot(): Promise<void> {
   );
 }
 
-test('a start refused over a connection in error: the flows go back on their previous connections, on', async () => {
+test('a target in error once bound: the flows go back on their previous connections, on', async () => {
   await approved('refused-start');
   await leeSharesWithBot();
-  await targetInError('refused-start');
-  const saga = await advanceRepoint(oc.ctx, 'refused-start', noProgress);
+  const saga = await advanceRepoint(oc.ctx, 'refused-start', noProgress, { hooks: targetBreaksAfterBind() });
   expect(saga?.state).toBe('needsAttention');
   expect(saga?.flows.map((f) => f.outcome)).toEqual(['rolledBack', 'rolledBack']);
-  expect(saga?.flows[0].error).toMatch(/InvalidConnection|state/);
+  expect(saga?.flows[0].error).toMatch(/D365-App-Registration.* is in Error/);
   // The reference whose target is in error is back on Lee's connection; the other keeps its new one.
   expect(saga?.references.map((r) => r.outcome)).toEqual(['rolledBack', 'bound']);
   expect(emulator.control.connectionReference(PROD, DV_REF)?.connectionId).toBe(CONNECTIONS.prodLeeDataverse);
@@ -218,39 +224,19 @@ test('a start refused over a connection in error: the flows go back on their pre
   expect(actions).toContain('repoint.finished:failure');
 });
 
-test('a start refused, and the previous connection one the bot may not bind: the flows are OFF, said why', async () => {
-  await approved('refused-both');
-  await targetInError('refused-both');
-  const saga = await advanceRepoint(oc.ctx, 'refused-both', noProgress);
-  expect(saga?.state).toBe('needsAttention');
-  expect(saga?.flows.map((f) => f.outcome)).toEqual(['failed', 'failed']);
-  expect(saga?.flows[0].error).toMatch(
-    /InvalidConnection.*previous connections could not be put back: the bot may not use/,
-  );
-  expect(saga?.references[0]).toMatchObject({
-    outcome: 'bound',
-    rollBackRefused: expect.stringMatching(/must share it with the bot/),
-  });
-  // Each reference on its new connection; the refusal is audited.
-  expect(emulator.control.connectionReference(PROD, DV_REF)?.connectionId).toBe(CONNECTIONS.prodCoeDataverse);
-  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('repoint.reference.rolledBack:failure');
-  const outcome = repointSteps(saga!);
-  expect(outcome.filter((s) => s.state === 'failed').map((s) => s.detail)).toEqual([
-    expect.stringMatching(/^it is OFF: /),
-    expect.stringMatching(/^it is OFF: /),
-  ]);
-});
+// A target in error once bound while the previous connections cannot be put back, and every start refused:
+// repointCorners.test.ts.
 
 test('killed while putting a reference back: the job again finishes the roll-back once', async () => {
   await approved('rollback-crash');
   await leeSharesWithBot();
-  await targetInError('rollback-crash');
   const die = (next: { references: { outcome: string }[] }) => {
     if (next.references.some((r) => r.outcome === 'rolledBack')) throw new Killed('killed before recording');
   };
-  await expect(
-    advanceRepoint(oc.ctx, 'rollback-crash', noProgress, { hooks: { beforeSave: die }, leaseTtlMs: 5_000 }),
-  ).rejects.toThrow(Killed);
+  const hooks = { beforeSave: die, ...targetBreaksAfterBind() };
+  await expect(advanceRepoint(oc.ctx, 'rollback-crash', noProgress, { hooks, leaseTtlMs: 5_000 })).rejects.toThrow(
+    Killed,
+  );
   expectOldOrNew();
   const saga = await advanceRepoint(counted(await oc.restart()), 'rollback-crash', noProgress);
   expect(saga?.flows.map((f) => f.outcome)).toEqual(['rolledBack', 'rolledBack']);

@@ -1,7 +1,8 @@
 /**
  * The re-point steps on their own, against the demo tenant: binding a reference (and again, which changes
  * nothing), a refusal kept as the tenant's typed error, and turning a flow off and on so it takes the new binding,
- * including after a crash left it off, and leaving alone a flow that already uses it.
+ * including after a crash left it off, and leaving alone a flow that already uses it; a connection in error is
+ * refused before the bind and before a flow that is on is turned off (connectionReady.ts).
  */
 import { collect } from '../../../src/clients';
 import { CONNECTIONS, FLOWS } from '../../../src/emulator/fixture';
@@ -84,12 +85,41 @@ describe('re-point steps', () => {
     expect(emulator.control.flow(prod.id, FLOWS.nightlyExport)?.state).toBe('Started');
   });
 
-  it('reports a start refused over a connection in error as permanent, the flow left off', async () => {
-    await bindReference(oc.ctx, prod, referenceId, CONNECTIONS.prodCoeDataverse);
+  it('refuses to bind a connection in error, as a permanent failure, the binding unchanged', async () => {
+    const refused = await bindReference(oc.ctx, prod, referenceId, CONNECTIONS.prodCoeDataverse).catch((e) => e);
+    expect(refused).toMatchObject({
+      code: 'ConnectionNotReady',
+      message: expect.stringMatching(/CoE-Sync-SP.* is in Error/),
+    });
+    expect(isPermanentFailure(refused)).toBe(true);
+    expect(emulator.control.connectionReference(prod.id, DATAVERSE_REF)?.connectionId).toBe(
+      CONNECTIONS.prodLeeDataverse,
+    );
+  });
+
+  it('does not turn off a flow whose new connection is in error: refused while it is still on', async () => {
+    await bindReference(oc.ctx, prod, referenceId, CONNECTIONS.prodD365Dataverse);
+    // D365-App-Registration's only secret ends in 10 days: a day later its connection is in error.
+    emulator.control.setClockOffsetDays(11);
+    try {
+      const refused = await restartFlow(oc.ctx, prod.id, FLOWS.nightlyExport, {
+        [DATAVERSE_REF]: CONNECTIONS.prodD365Dataverse,
+      }).catch((e) => e);
+      expect(refused).toMatchObject({ code: 'ConnectionNotReady' });
+      expect(isPermanentFailure(refused)).toBe(true);
+      expect(emulator.control.flow(prod.id, FLOWS.nightlyExport)?.state).toBe('Started');
+    } finally {
+      emulator.control.setClockOffsetDays(0);
+    }
+  });
+
+  it('reports a start refused as permanent, the flow left off (the caller reads it and says so)', async () => {
+    emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
+    await bindReference(oc.ctx, prod, referenceId, CONNECTIONS.prodD365Dataverse);
     const refused = await restartFlow(oc.ctx, prod.id, FLOWS.nightlyExport, {
-      [DATAVERSE_REF]: CONNECTIONS.prodCoeDataverse,
+      [DATAVERSE_REF]: CONNECTIONS.prodD365Dataverse,
     }).catch((e) => e);
-    expect(refused).toMatchObject({ code: 'InvalidConnection' });
+    expect(refused).toMatchObject({ kind: 'forbidden' });
     expect(isPermanentFailure(refused)).toBe(true);
     expect(emulator.control.flow(prod.id, FLOWS.nightlyExport)?.state).toBe('Stopped');
   });

@@ -4,11 +4,13 @@
  * binding differs, and the write itself is idempotent (PATCH with If-Match: *).
  *
  * Flows that are on keep using the old connection until they are turned off and on (restartFlow.ts).
+ * A target connection that is not Connected is refused before the write (connectionReady.ts).
  * Throws the tenant's error: isPermanentFailure (permanentFailure.ts) tells a refusal from a passing failure.
  */
 import type { DomainContext } from '../../../context';
 import { TenantApiError } from '../../../tenant/errors';
-import type { Environment } from '../../../tenant/model';
+import type { ConnectionReference, Environment } from '../../../tenant/model';
+import { requireReady } from './connectionReady';
 
 export interface BindReferenceResult {
   /** The connection the reference named before this call (null when unbound); equals `to` on a repeated call. */
@@ -25,7 +27,7 @@ export async function bindReference(
   referenceId: string,
   to: string | null,
 ): Promise<BindReferenceResult> {
-  const read = async (): Promise<string | null> => {
+  const read = async (): Promise<ConnectionReference> => {
     const reference = await ctx.tenant.dataverse.getConnectionReference(environment, referenceId);
     if (!reference) {
       throw new TenantApiError({
@@ -35,11 +37,16 @@ export async function bindReference(
         api: 'dataverse',
       });
     }
-    return reference.connectionName ?? null;
+    return reference;
   };
-  const before = await read();
-  if (!same(before, to)) await ctx.tenant.dataverse.bindConnectionReference(environment, referenceId, to);
-  const after = await read();
+  const found = await read();
+  const before = found.connectionName ?? null;
+  if (!same(before, to)) {
+    // A connection in error would leave every flow turned off and on onto it off: refused before the write.
+    if (to) await requireReady(ctx, environment.id, found.connectorId, to);
+    await ctx.tenant.dataverse.bindConnectionReference(environment, referenceId, to);
+  }
+  const after = (await read()).connectionName ?? null;
   if (!same(after, to)) {
     // The service accepted the write but the reference says otherwise (someone changed it meanwhile): let the
     // job run the step again rather than report a binding that is not there.

@@ -7,12 +7,15 @@
  * is started. It never turns on a flow the caller did not say was on: pass only flows that were on before the
  * operation touched anything (record that first, since after a crash mid-step the flow may be off).
  *
+ * Before turning off a flow that is on, each connection it is to take must be Connected (connectionReady.ts): else
+ * it is refused with the flow still on, with the connections it started with.
  * Throws the tenant's error (e.g. InvalidConnection or ConnectionReferenceNotBound on the start): see
- * permanentFailure.ts. The flow is then off, and the caller says so.
+ * permanentFailure.ts. The flow may then be off: the caller reads it and says so.
  */
 import type { DomainContext } from '../../../context';
 import { TenantApiError } from '../../../tenant/errors';
 import type { Flow } from '../../../tenant/model';
+import { requireReady } from './connectionReady';
 
 /** Connection reference logical name → the connection the flow must use through it afterwards (null: unbound). */
 export type ExpectedBindings = Record<string, string | null>;
@@ -41,7 +44,15 @@ export async function restartFlow(
   const flows = ctx.tenant.flows;
   const first = await flows.getFlow(environmentId, flowId);
   if (first.state === 'Started' && usesBindings(first, expected)) return { restarted: false, flow: first };
-  if (first.state === 'Started') await flows.stopFlow(environmentId, flowId);
+  if (first.state === 'Started') {
+    // Turned off onto a connection that cannot start it, the flow would stay off: refused while it is still on.
+    for (const r of first.connectionReferences) {
+      const name = r.connectionReferenceLogicalName;
+      const wanted = Object.entries(expected).find(([logical]) => logical.toLowerCase() === name?.toLowerCase());
+      if (wanted?.[1]) await requireReady(ctx, environmentId, r.connector, wanted[1]);
+    }
+    await flows.stopFlow(environmentId, flowId);
+  }
   await flows.startFlow(environmentId, flowId);
   const after = await flows.getFlow(environmentId, flowId);
   if (after.state !== 'Started' || !usesBindings(after, expected)) {
