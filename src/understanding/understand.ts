@@ -9,6 +9,7 @@
 import { daysWindow, reminderDays } from './durations';
 import { sharedClassifier, PLACEHOLDER, type ClassifiedIntent, type Classification } from './intentClassifier';
 import type { EntityType, NameIndex, NameMatch, TenantName } from './nameIndex';
+import { connectionPhrases, settleConnection, type ConnectionChoice } from './connectionSubject';
 import { correctWord } from './spelling';
 import { cleanMessage, words, type Word } from './text';
 
@@ -22,6 +23,8 @@ export interface Entities {
   /** The person something goes to (a handover's new owner). */
   to?: string;
   connection?: string;
+  /** The one connection named (its id), when the sentence names one: "Lee's SharePoint connection". */
+  connectionId?: string;
   environment?: string;
   days?: number | number[];
 }
@@ -43,6 +46,11 @@ export interface Understanding {
   missing?: EntityType;
   /** The text as cleaned (mentions removed), for a question. */
   text: string;
+  /**
+   * A request about one connection whose description fits several, or none the caller may see: which to pick
+   * (or what to say) instead of guessing; the intent stays the request's.
+   */
+  choose?: ConnectionChoice;
 }
 
 /** What the conversation was last about, kept in turn state between messages. */
@@ -57,6 +65,10 @@ export interface ConversationSubject {
 
 export interface UnderstandOptions {
   names?: NameIndex;
+  /** Whether the caller may see a name (a connection to choose from is one of theirs, unless they are an admin). */
+  visible?: (name: TenantName) => boolean;
+  /** The caller's object id ("my SharePoint connection"). */
+  me?: string;
   now?: Date;
   last?: ConversationSubject;
 }
@@ -235,10 +247,14 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     return clarifyAbout(typed, cleaned, top.score, false);
   }
 
+  // One connection named ("Lee's SharePoint connection", an id pasted from the portal): a subject of its own.
+  const phrases = connectionPhrases(lead, ws, matches, options.names?.connections, options);
+  const namesConnection = phrases.some((p) => p.matches.length > 0);
+
   // Names lift the intent where the sentence shape leaves it open.
   const has = (type: EntityType) =>
     typed.some((t) => t.type === type || t.match.hits.some((h) => h.name.type === type));
-  const lifted = liftByNames(intent, lower, has);
+  const lifted = liftByNames(intent, lower, has) ?? (namesConnection ? liftToImpact(intent, lower) : undefined);
   if (lifted && lifted !== intent) {
     intent = lifted;
     confidence = Math.max(confidence, 0.9);
@@ -264,7 +280,7 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   // A how-to question, or a long sentence, that names nothing of the tenant's own stays a question: requests
   // without a name are short ("my flow won't turn on"), questions explain their situation.
-  const namesOwn = typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
+  const namesOwn = typed.some((t) => t.type !== 'connection' && t.type !== 'environment') || namesConnection;
   const long = ws.length >= 13;
   if (intent !== 'question' && !namesOwn && (HOW_TO.test(lower) || long) && !['help', 'greeting'].includes(intent)) {
     return {
@@ -312,6 +328,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   const chosen = retype(typed, intent);
   const entities = entitiesFor(intent, chosen, lower, now);
+  const choose = settleConnection(intent, phrases, ws, entities);
+  if (choose) return { intent, entities, confidence, choose, text: cleaned };
   const needed = NEEDS[intent];
   const optional = TYPED_SUBJECT[intent];
   if (optional && !entities[optional]) {
@@ -541,6 +559,15 @@ function retype(typed: Typed[], intent: ClassifiedIntent): Typed[] {
     }
     return t;
   });
+}
+
+/** Words that ask what depends on something, said of one connection ("what breaks if I delete …"). */
+const IMPACT_WORDS =
+  /\b(?:depend\w*|impact\w*|break\w*|rel(?:y|ies|ying)|uses?|using|used|stops?|stopp\w*|delet\w*|remov\w*|disabl\w*|expir\w*)\b/;
+
+function liftToImpact(intent: ClassifiedIntent | 'None', lower: string): ClassifiedIntent | undefined {
+  const settled: (ClassifiedIntent | 'None')[] = ['handover', 'repointReferences', 'audit', 'requestShare'];
+  return !settled.includes(intent) && (intent === 'impact' || IMPACT_WORDS.test(lower)) ? 'impact' : undefined;
 }
 
 function liftByNames(
