@@ -83,6 +83,7 @@ export function connectionPhrases(
   }
   const matchAt = (i: number) => matches.find((m) => i >= m.from && i < m.to);
   const taken = (i: number) => out.some((p) => i >= p.from && i < p.to);
+  out.push(...displayNamesIn(ws, matchAt, catalog, visible, taken));
   for (let a = 0; a < ws.length; a++) {
     const anchored = ANCHORS.has(ws[a].text) && !REFERENCE.test(ws[a + 1]?.text ?? '');
     // "Lee's SharePoint" without the word "connection": an owner's connector is one of their connections.
@@ -117,6 +118,49 @@ export function connectionPhrases(
     a = to - 1;
   }
   return out.sort((x, y) => x.from - y.from);
+}
+
+/**
+ * A connection's display name written out ("Dataverse (Lee Gu)"), two words or more, unless those words are one
+ * name of something else ("leeg@example.com" is the person, though connections are often named after the account).
+ */
+function displayNamesIn(
+  ws: Word[],
+  matchAt: (i: number) => NameMatch | undefined,
+  catalog: ConnectionCatalog,
+  visible: (c: CatalogConnection) => boolean,
+  taken: (i: number) => boolean,
+): ConnectionPhrase[] {
+  const out: ConnectionPhrase[] = [];
+  for (let from = 0; from < ws.length; from++) {
+    if (taken(from)) continue;
+    for (let to = Math.min(ws.length, from + catalog.maxDisplayNameWords); to >= from + 2; to--) {
+      const rows = catalog.displayNamed(ws.slice(from, to).map((w) => w.text));
+      if (!rows.length) continue;
+      const one = matchAt(from);
+      if (one && one.from === from && one.to === to && !one.hits.some((h) => h.name.type === 'connection')) continue;
+      out.push({
+        from,
+        to,
+        description: ws
+          .slice(from, to)
+          .map((w) => w.raw)
+          .join(' '),
+        matches: sortForChoice(rows.filter(visible)),
+      });
+      from = to - 1;
+      break;
+    }
+  }
+  return out;
+}
+
+/** A connection's address in the maker portal (…/connections/<connector>/<name>/…) stands for the connection. */
+export function portalLinksAsNames(text: string): string {
+  return text.replace(
+    /\bhttps?:\/\/\S*?\/connections\/[\w.-]+\/([\w-]+)\S*/gi,
+    (_link, name: string) => `connection ${name}`,
+  );
 }
 
 function possessiveOwnerBefore(at: number, ws: Word[], matchAt: (i: number) => NameMatch | undefined): boolean {

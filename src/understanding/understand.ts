@@ -9,7 +9,7 @@
 import { daysWindow, reminderDays } from './durations';
 import { sharedClassifier, PLACEHOLDER, type ClassifiedIntent, type Classification } from './intentClassifier';
 import type { EntityType, NameIndex, NameMatch, TenantName } from './nameIndex';
-import { connectionPhrases, settleConnection, type ConnectionChoice } from './connectionSubject';
+import { connectionPhrases, portalLinksAsNames, settleConnection, type ConnectionChoice } from './connectionSubject';
 import { correctWord } from './spelling';
 import { cleanMessage, words, type Word } from './text';
 
@@ -200,7 +200,7 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const now = options.now ?? new Date();
   // A request is said in its first sentences; what follows (a pasted error, a log) is for the answer, not the intent.
   // Reading only the lead keeps a 28 KB message as cheap to understand as a short one.
-  const lead = leadOf(cleaned);
+  const lead = portalLinksAsNames(leadOf(cleaned));
   const typedWords = words(lead);
   // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
   const matches = options.names ? options.names.find(typedWords) : [];
