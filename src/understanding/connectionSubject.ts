@@ -101,9 +101,9 @@ export function connectionPhrases(
     if (!phrase) continue;
     const { from, to, described } = phrase;
     if (out.some((p) => p.from < to && from < p.to)) continue;
-    const plural = anchored && /s$/.test(ws[a].text);
-    const found = resolve(described, catalog, plural).filter(visible);
-    if (found === undefined) continue;
+    // "Lee's connections", "SharePoint connections": a person's or a kind's, not one connection.
+    if (anchored && /s$/.test(ws[a].text) && !described.byDisplayName) continue;
+    const found = resolve(described, catalog).filter(visible);
     out.push({
       from,
       to,
@@ -304,11 +304,8 @@ function plainWord(word: string, described: Described, catalog: ConnectionCatalo
   return false;
 }
 
-/**
- * The connections a description fits. Undefined when it describes no particular connection ("the connections",
- * "SharePoint connections": a kind, not one).
- */
-function resolve(described: Described, catalog: ConnectionCatalog, plural: boolean): CatalogConnection[] {
+/** The connections a description fits. */
+function resolve(described: Described, catalog: ConnectionCatalog): CatalogConnection[] {
   const inScope = (c: CatalogConnection) =>
     (!described.connectors.size || described.connectors.has(c.connector)) &&
     (!described.environments.size || described.environments.has(c.environmentId.toLowerCase()));
@@ -321,7 +318,7 @@ function resolve(described: Described, catalog: ConnectionCatalog, plural: boole
     const rows = [...described.owners].flatMap((o) => catalog.ownedBy(o)).filter(inScope);
     return [...new Set(rows)];
   }
-  if (described.connectors.size && !plural) {
+  if (described.connectors.size) {
     return [...described.connectors].flatMap((c) => catalog.ofConnector(c)).filter(inScope);
   }
   return [];

@@ -280,7 +280,10 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   // A how-to question, or a long sentence, that names nothing of the tenant's own stays a question: requests
   // without a name are short ("my flow won't turn on"), questions explain their situation.
-  const namesOwn = typed.some((t) => t.type !== 'connection' && t.type !== 'environment') || namesConnection;
+  // One connection named counts as the tenant's own in a long request, not in a how-to question ("can I rename my
+  // SQL connection?" is asked about connections in general).
+  const namesOwn =
+    typed.some((t) => t.type !== 'connection' && t.type !== 'environment') || (namesConnection && !HOW_TO.test(lower));
   const long = ws.length >= 13;
   if (intent !== 'question' && !namesOwn && (HOW_TO.test(lower) || long) && !['help', 'greeting'].includes(intent)) {
     return {
@@ -561,13 +564,25 @@ function retype(typed: Typed[], intent: ClassifiedIntent): Typed[] {
   });
 }
 
-/** Words that ask what depends on something, said of one connection ("what breaks if I delete …"). */
+/** Words that ask what depends on something ("what depends on …", "which flows use …", "what breaks if …"). */
 const IMPACT_WORDS =
-  /\b(?:depend\w*|impact\w*|break\w*|rel(?:y|ies|ying)|uses?|using|used|stops?|stopp\w*|delet\w*|remov\w*|disabl\w*|expir\w*)\b/;
+  /\b(?:depend\w*|impact\w*|rel(?:y|ies|ying) on|what (?:\w+ )?(?:breaks?|stops?|uses?)|which (?:flows|references|refs|apps) (?:use|uses|need|needs))\b/;
 
+/**
+ * A request about one named connection that the sentence shape reads as impact, or leaves open with impact words:
+ * impact, without a close call ("what breaks if I remove …" reads like a question to the classifier). A question
+ * without those words, or a how-to, stays a question ("my Dataverse connection expired, will my flow stop?").
+ */
 function liftToImpact(intent: ClassifiedIntent | 'None', lower: string): ClassifiedIntent | undefined {
-  const settled: (ClassifiedIntent | 'None')[] = ['handover', 'repointReferences', 'audit', 'requestShare'];
-  return !settled.includes(intent) && (intent === 'impact' || IMPACT_WORDS.test(lower)) ? 'impact' : undefined;
+  if (intent === 'impact') return 'impact';
+  const open: (ClassifiedIntent | 'None')[] = [
+    'None',
+    'question',
+    'showMyConnections',
+    'diagnoseFlow',
+    'solutionReferences',
+  ];
+  return open.includes(intent) && IMPACT_WORDS.test(lower) && !HOW_TO.test(lower) ? 'impact' : undefined;
 }
 
 function liftByNames(
