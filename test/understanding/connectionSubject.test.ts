@@ -21,9 +21,7 @@ const sources: TenantNameSources = {
     { id: PRIYA, displayName: 'Priya Natarajan', userPrincipalName: 'priyan@fabrikam.example' },
     { id: TOM, displayName: 'Tom Becker', userPrincipalName: 'tomb@fabrikam.example' },
   ],
-  apps: [
-    { id: 'b2222222-0000-4000-8000-000000000001', appId: BILLING_APP_ID, displayName: 'Billing-Integration-SP' },
-  ],
+  apps: [{ id: 'b2222222-0000-4000-8000-000000000001', appId: BILLING_APP_ID, displayName: 'Billing-Integration-SP' }],
   perEnvironment: [
     {
       environment: { id: PROD, displayName: 'Fabrikam PROD' },
@@ -116,7 +114,10 @@ test('a description that fits several connections asks which, production first, 
       title: 'priyan@fabrikam.example · Fabrikam PROD',
       text: 'what depends on connection shared-office365-0a1b2c3d4e5f',
     },
-    { title: 'Office 365 Outlook · Fabrikam Sandbox', text: 'what depends on connection shared-office365-99ee88dd77cc' },
+    {
+      title: 'Office 365 Outlook · Fabrikam Sandbox',
+      text: 'what depends on connection shared-office365-99ee88dd77cc',
+    },
   ]);
   // The choice's words come back as that one connection.
   expect((await admin(understood.choose!.choices[1].text)).entities.connectionId).toBe('shared-office365-99ee88dd77cc');

@@ -32,9 +32,12 @@ afterAll(() => domain.close());
 const text = (reply: Reply) => JSON.stringify(reply).replace(/\\"/g, '"');
 
 function executeActions(reply: Reply): { title: string; verb: string; data: Record<string, unknown> }[] {
-  return ((reply.cards[0] as AdaptiveCard | undefined)?.actions ?? []).filter(
-    (a) => (a as { type?: string }).type === 'Action.Execute',
-  ) as { title: string; verb: string; data: Record<string, unknown> }[];
+  const actions = ((reply.cards[0] as AdaptiveCard | undefined)?.actions ?? []) as Record<string, unknown>[];
+  return actions.filter((a) => a.type === 'Action.Execute') as {
+    title: string;
+    verb: string;
+    data: Record<string, unknown>;
+  }[];
 }
 
 describe('what depends on one connection', () => {
