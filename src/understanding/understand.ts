@@ -280,10 +280,11 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   // A how-to question, or a long sentence, that names nothing of the tenant's own stays a question: requests
   // without a name are short ("my flow won't turn on"), questions explain their situation.
-  // One connection named counts as the tenant's own in a long request, not in a how-to question ("can I rename my
-  // SQL connection?" is asked about connections in general).
+  // One connection named counts as the tenant's own in a long request about it (what depends on it, re-point to
+  // it), not in a question that explains a situation ("my Dataverse connection keeps asking me to sign in…").
+  const aboutConnection = namesConnection && (intent === 'impact' || intent === 'repointReferences');
   const namesOwn =
-    typed.some((t) => t.type !== 'connection' && t.type !== 'environment') || (namesConnection && !HOW_TO.test(lower));
+    typed.some((t) => t.type !== 'connection' && t.type !== 'environment') || (aboutConnection && !HOW_TO.test(lower));
   const long = ws.length >= 13;
   if (intent !== 'question' && !namesOwn && (HOW_TO.test(lower) || long) && !['help', 'greeting'].includes(intent)) {
     return {
