@@ -16,7 +16,6 @@ export interface ConnectionSource {
   name?: string;
   displayName?: string;
   connector: string;
-  environmentId: string;
   createdBy: { id: string; displayName?: string };
   authType?: string;
   servicePrincipalAppId?: string;
@@ -38,15 +37,19 @@ export interface CatalogConnection {
   /** Client id of the app it signs in as (service-principal connections), lower case. */
   appId?: string;
   appName?: string;
-  /** As a name, for the caller's visibility rule (a maker sees their own connections). */
-  asName: TenantName;
+}
+
+/** A connection as a name, for the caller's visibility rule (a maker sees their own connections). */
+export function asName(row: CatalogConnection): TenantName {
+  return { type: 'connection', name: row.displayName, visibleTo: [row.ownerId] };
 }
 
 export interface CatalogSources {
   environments: { id: string; displayName: string }[];
   users: { id: string; displayName: string; userPrincipalName?: string }[];
   apps: { id: string; displayName: string; appId?: string }[];
-  connections: ConnectionSource[];
+  /** Per environment, as the names are read (no copy of 100,000 rows to add their environment). */
+  connections: { environmentId: string; rows: ConnectionSource[] }[];
   /** The label people know a connector by ("shared_sharepointonline" → "SharePoint"). */
   connectorLabel: (connector: string) => string;
 }
@@ -94,51 +97,53 @@ export class ConnectionCatalog {
     }
     let longest = 0;
     const owners = new Set<string>();
-    for (const source of sources.connections) {
-      if (!source.name) continue;
-      const tail = source.connector.split('/').pop() ?? source.connector;
-      const connector = tail.toLowerCase();
-      const ownerId = source.createdBy.id.toLowerCase();
-      const appId = source.servicePrincipalAppId?.toLowerCase();
-      const displayName = source.displayName || source.name;
-      const row: CatalogConnection = {
-        name: source.name,
-        displayName,
-        connector,
-        connectorLabel: sources.connectorLabel(tail),
-        environmentId: source.environmentId,
-        environmentName: environments.get(source.environmentId.toLowerCase()) ?? source.environmentId,
-        ownerId,
-        ownerName: users.get(ownerId)?.displayName ?? source.createdBy.displayName,
-        appId,
-        appName: appId ? apps.get(appId)?.displayName : undefined,
-        asName: { type: 'connection', name: displayName, visibleTo: [ownerId] },
-      };
-      this.byName.set(row.name.toLowerCase(), row);
-      const words = nameWords(displayName);
-      longest = Math.max(longest, words.length);
-      push(this.byDisplayName, words.join(' '), row);
-      // A person's connection is theirs whether it signs in as them or as an app they set it up with; which of
-      // these a sentence means is settled by the connector and the sign-in (see ownedBy).
-      push(this.byOwner, ownerId, row);
-      if (appId) push(this.byApp, appId, row);
-      const firstOfConnector = !this.byConnector.has(connector);
-      push(this.byConnector, connector, row);
-      if (firstOfConnector) {
-        add(this.labels, row.connectorLabel.toLowerCase(), connector);
-        for (const w of [...nameWords(connector), ...nameWords(row.connectorLabel)]) {
-          if (!NOT_DISTINCTIVE.has(w)) add(this.connectorWords, w, connector);
+    for (const { environmentId, rows } of sources.connections) {
+      const environmentName = environments.get(environmentId.toLowerCase()) ?? environmentId;
+      for (const source of rows) {
+        if (!source.name) continue;
+        const tail = source.connector.split('/').pop() ?? source.connector;
+        const connector = tail.toLowerCase();
+        const ownerId = source.createdBy.id.toLowerCase();
+        const appId = source.servicePrincipalAppId?.toLowerCase();
+        const displayName = source.displayName || source.name;
+        const row: CatalogConnection = {
+          name: source.name,
+          displayName,
+          connector,
+          connectorLabel: sources.connectorLabel(tail),
+          environmentId,
+          environmentName,
+          ownerId,
+          ownerName: users.get(ownerId)?.displayName ?? source.createdBy.displayName,
+          appId,
+          appName: appId ? apps.get(appId)?.displayName : undefined,
+        };
+        this.byName.set(row.name.toLowerCase(), row);
+        const words = quickWords(displayName);
+        longest = Math.max(longest, words.length);
+        push(this.byDisplayName, words.join(' '), row);
+        // A person's connection is theirs whether it signs in as them or as an app they set it up with; which of
+        // these a sentence means is settled by the connector and the sign-in (see ownedBy).
+        push(this.byOwner, ownerId, row);
+        if (appId) push(this.byApp, appId, row);
+        const firstOfConnector = !this.byConnector.has(connector);
+        push(this.byConnector, connector, row);
+        if (firstOfConnector) {
+          add(this.labels, row.connectorLabel.toLowerCase(), connector);
+          for (const w of [...nameWords(connector), ...nameWords(row.connectorLabel)]) {
+            if (!NOT_DISTINCTIVE.has(w)) add(this.connectorWords, w, connector);
+          }
         }
-      }
-      const ownerKey = appId ? `app:${appId}` : `user:${ownerId}`;
-      if (!owners.has(ownerKey)) {
-        owners.add(ownerKey);
-        const ownerName = appId ? row.appName : row.ownerName;
-        if (ownerName) for (const w of ownerWordsOf(ownerName)) add(this.ownerWords, w, ownerKey);
-        if (!appId) {
-          const upn = users.get(ownerId)?.userPrincipalName ?? source.accountName;
-          const local = upn?.split('@')[0];
-          if (local && !local.includes('#')) for (const w of ownerWordsOf(local)) add(this.ownerWords, w, ownerKey);
+        const ownerKey = appId ? `app:${appId}` : `user:${ownerId}`;
+        if (!owners.has(ownerKey)) {
+          owners.add(ownerKey);
+          const ownerName = appId ? row.appName : row.ownerName;
+          if (ownerName) for (const w of ownerWordsOf(ownerName)) add(this.ownerWords, w, ownerKey);
+          if (!appId) {
+            const upn = users.get(ownerId)?.userPrincipalName ?? source.accountName;
+            const local = upn?.split('@')[0];
+            if (local && !local.includes('#')) for (const w of ownerWordsOf(local)) add(this.ownerWords, w, ownerKey);
+          }
         }
       }
     }
@@ -214,6 +219,16 @@ export class ConnectionCatalog {
   ofConnector(connector: string): CatalogConnection[] {
     return this.byConnector.get(connector) ?? [];
   }
+}
+
+/**
+ * A display name's words as text.ts's words() gives them for a message (lower case, a possessive "'s" dropped),
+ * without building a Word per word: this runs once per connection of the tenant.
+ */
+function quickWords(name: string): string[] {
+  const found = name.toLowerCase().match(/[\p{L}\p{N}]+(?:'\p{L}+)?/gu) ?? [];
+  for (let i = 0; i < found.length; i++) if (found[i].endsWith("'s")) found[i] = found[i].slice(0, -2);
+  return found;
 }
 
 /** "AppUser_Dataverse_PRD" → appuser, dataverse, prd; "Lee Gu" → lee, gu (two letters and more). */

@@ -6,7 +6,7 @@
  * description — connector words, owner words, environment — and settled against the tenant's connections
  * (ConnectionCatalog) that the caller may see: one connection, several to choose from (never guessed), or none.
  */
-import type { CatalogConnection, ConnectionCatalog } from './connectionCatalog';
+import { asName, type CatalogConnection, type ConnectionCatalog } from './connectionCatalog';
 import type { NameMatch, TenantName } from './nameIndex';
 import type { Word } from './text';
 
@@ -60,7 +60,7 @@ export function connectionPhrases(
   options: ConnectionSubjectOptions = {},
 ): ConnectionPhrase[] {
   if (!catalog?.size) return [];
-  const visible = (c: CatalogConnection) => options.visible?.(c.asName) ?? true;
+  const visible = (c: CatalogConnection) => options.visible?.(asName(c)) ?? true;
   const out: ConnectionPhrase[] = [];
   // Pasted ids first: nothing is more precise.
   for (const token of text.matchAll(ID_TOKEN)) {

@@ -56,7 +56,7 @@ export interface NamesSnapshot {
   takenAt: Date;
   environments: Environment[];
   flows: Pick<Flow, 'id' | 'environmentId' | 'displayName' | 'creatorId' | 'state'>[];
-  connections: ConnectionSource[];
+  connections: (ConnectionSource & { environmentId: string })[];
 }
 
 export interface TenantNamesOptions {
@@ -189,7 +189,7 @@ export interface TenantNameSources {
     environment: Pick<Environment, 'id' | 'displayName'>;
     flows: Pick<Flow, 'id' | 'displayName' | 'creatorId' | 'state'>[];
     /** Their id, display name and sign-in, when known, also name each connection on its own (ConnectionCatalog). */
-    connections: Omit<ConnectionSource, 'environmentId'>[];
+    connections: ConnectionSource[];
     solutions: { id: string; friendlyName: string }[];
   }[];
 }
@@ -258,9 +258,10 @@ export function connectionCatalog(sources: TenantNameSources): ConnectionCatalog
     environments: sources.environments,
     users: sources.users,
     apps: sources.apps,
-    connections: sources.perEnvironment.flatMap(({ environment, connections }) =>
-      connections.map((c) => ({ ...c, environmentId: environment.id })),
-    ),
+    connections: sources.perEnvironment.map(({ environment, connections }) => ({
+      environmentId: environment.id,
+      rows: connections,
+    })),
     connectorLabel: connectorName,
   });
 }
