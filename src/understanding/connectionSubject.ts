@@ -34,6 +34,8 @@ const REFERENCE = /^(?:refs?|references?)$/;
 /** Words after "connection" that introduce who it belongs to or where it is. */
 const OWNER_CUES = new Set(['of', 'for', 'by', 'from', 'under']);
 const OWNER_VERBS = new Set(['owned', 'created', 'made', 'belonging', 'belongs', 'set']);
+/** "the SharePoint connection Lee Gu owns": the owner right after, then one of these. */
+const OWNS = new Set(['owns', 'has', 'had', 'created', 'made', 'uses', 'used', 'set']);
 const NEUTRAL = new Set(['the', 'a', 'an', 'shared', 'connector', 'account', 'service', 'principal', 'user', 's']);
 const MINE = new Set(['my', 'mine', 'our', 'i', 'me']);
 /** An id as the portal shows it: 32 hex digits, a GUID, or "shared-<connector>-<guid>". */
@@ -83,7 +85,7 @@ export function connectionPhrases(
   }
   const matchAt = (i: number) => matches.find((m) => i >= m.from && i < m.to);
   const taken = (i: number) => out.some((p) => i >= p.from && i < p.to);
-  out.push(...displayNamesIn(ws, matchAt, catalog, visible, taken));
+  out.push(...displayNamesIn(text, ws, matchAt, catalog, visible, taken));
   for (let a = 0; a < ws.length; a++) {
     const anchored = ANCHORS.has(ws[a].text) && !REFERENCE.test(ws[a + 1]?.text ?? '');
     // "Lee's SharePoint" without the word "connection": an owner's connector is one of their connections.
@@ -107,11 +109,7 @@ export function connectionPhrases(
     out.push({
       from,
       to,
-      description: ws
-        .slice(from, to)
-        .map((w) => w.raw)
-        .join(' ')
-        .replace(/^(?:the|a|an)\s+/i, ''),
+      description: text.slice(ws[from].start, ws[to - 1].end).replace(/^(?:the|a|an)\s+/i, ''),
       matches: sortForChoice(found),
       owner: described.ownerNamed,
     });
@@ -125,6 +123,7 @@ export function connectionPhrases(
  * name of something else ("leeg@example.com" is the person, though connections are often named after the account).
  */
 function displayNamesIn(
+  text: string,
   ws: Word[],
   matchAt: (i: number) => NameMatch | undefined,
   catalog: ConnectionCatalog,
@@ -142,10 +141,7 @@ function displayNamesIn(
       out.push({
         from,
         to,
-        description: ws
-          .slice(from, to)
-          .map((w) => w.raw)
-          .join(' '),
+        description: text.slice(ws[from].start, ws[to - 1].end),
         matches: sortForChoice(rows.filter(visible)),
       });
       from = to - 1;
@@ -161,6 +157,11 @@ export function portalLinksAsNames(text: string): string {
     /\bhttps?:\/\/\S*?\/connections\/[\w.-]+\/([\w-]+)\S*/gi,
     (_link, name: string) => `connection ${name}`,
   );
+}
+
+function possessiveInside(match: NameMatch, ws: Word[]): boolean {
+  for (let i = match.from; i < match.to - 1; i++) if (/'s$/i.test(ws[i].raw)) return true;
+  return false;
 }
 
 function possessiveOwnerBefore(at: number, ws: Word[], matchAt: (i: number) => NameMatch | undefined): boolean {
@@ -185,7 +186,9 @@ function describe(
   let from = anchored ? end : end + 1;
   for (let i = anchored ? end - 1 : end; i >= 0;) {
     const match = matchAt(i);
-    if (match && take(match, described, catalog)) {
+    // "TechUser's SharePoint" read as the first words of "TechUser_Sharepoint_PRD": a possessive inside a name
+    // ends the owner there, and the words after it describe the connection; they are read one by one below.
+    if (match && !possessiveInside(match, ws) && take(match, described, catalog)) {
       informative = true;
       from = match.from;
       i = match.from - 1;
@@ -212,9 +215,14 @@ function describe(
     }
     break;
   }
-  // Right of the anchor: "of/for/owned by <owner>", "in <environment>".
+  // Right of the anchor: "of/for/owned by <owner>", "in <environment>", "<owner> owns".
   let to = end + 1;
-  for (let i = end + 1; i < ws.length;) {
+  const owner = matchAt(end + 1);
+  if (anchored && owner?.from === end + 1 && OWNS.has(ws[owner.to]?.text ?? '') && take(owner, described, catalog)) {
+    informative = true;
+    to = owner.to + 1;
+  }
+  for (let i = to; i < ws.length;) {
     const word = ws[i].text;
     const cue = OWNER_CUES.has(word) || word === 'in' || word === 'on';
     const verb = OWNER_VERBS.has(word) && ['by', 'to', 'up'].includes(ws[i + 1]?.text ?? '');
@@ -346,6 +354,13 @@ const MAX_CHOICES = 8;
 /** Words before a re-point's target: "at", "to", "onto" the connection. */
 const TARGET_CUES = new Set(['at', 'to', 'onto', 'into', 'on', 'with', 'towards', 'toward', 'use', 'using']);
 
+/** Whether a phrase stands where a re-point's target does: right after "at", "to", "onto" ("… at the X connection"). */
+export function isTarget(phrase: ConnectionPhrase, ws: Word[]): boolean {
+  const before = ws[phrase.from - 1]?.text;
+  const skipped = ['the', 'a', 'an'].includes(before ?? '') ? ws[phrase.from - 2]?.text : before;
+  return TARGET_CUES.has(skipped ?? '');
+}
+
 /**
  * The connection a request is about, for the requests that take one: "what depends on X" (X is the connection) and
  * a re-point (X is the target, after "at"/"to"). One match fills `entities`; several, or none, give what to ask
@@ -360,11 +375,7 @@ export function settleConnection(
   let phrase: ConnectionPhrase | undefined;
   if (intent === 'impact') phrase = phrases[0];
   else if (intent === 'repointReferences') {
-    phrase = [...phrases].reverse().find((p) => {
-      const before = ws[p.from - 1]?.text;
-      const skipped = ['the', 'a', 'an'].includes(before ?? '') ? ws[p.from - 2]?.text : before;
-      return TARGET_CUES.has(skipped ?? '');
-    });
+    phrase = [...phrases].reverse().find((p) => isTarget(p, ws));
   }
   if (!phrase) return undefined;
   const { matches, description } = phrase;

@@ -9,7 +9,13 @@
 import { daysWindow, reminderDays } from './durations';
 import { sharedClassifier, PLACEHOLDER, type ClassifiedIntent, type Classification } from './intentClassifier';
 import type { EntityType, NameIndex, NameMatch, TenantName } from './nameIndex';
-import { connectionPhrases, portalLinksAsNames, settleConnection, type ConnectionChoice } from './connectionSubject';
+import {
+  connectionPhrases,
+  isTarget,
+  portalLinksAsNames,
+  settleConnection,
+  type ConnectionChoice,
+} from './connectionSubject';
 import { correctWord } from './spelling';
 import { cleanMessage, words, type Word } from './text';
 
@@ -254,7 +260,10 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   // Names lift the intent where the sentence shape leaves it open.
   const has = (type: EntityType) =>
     typed.some((t) => t.type === type || t.match.hits.some((h) => h.name.type === type));
-  const lifted = liftByNames(intent, lower, has) ?? (namesConnection ? liftToImpact(intent, lower) : undefined);
+  const lifted =
+    liftByNames(intent, lower, has) ??
+    (phrases.some((p) => p.matches.length && isTarget(p, ws)) ? liftToRepoint(intent, lower) : undefined) ??
+    (namesConnection ? liftToImpact(intent, lower) : undefined);
   if (lifted && lifted !== intent) {
     intent = lifted;
     confidence = Math.max(confidence, 0.9);
@@ -284,7 +293,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   // it), not in a question that explains a situation ("my Dataverse connection keeps asking me to sign in…").
   const aboutConnection = namesConnection && (intent === 'impact' || intent === 'repointReferences');
   const namesOwn =
-    typed.some((t) => t.type !== 'connection' && t.type !== 'environment') || (aboutConnection && !HOW_TO.test(lower));
+    typed.some((t) => t.type !== 'connection' && t.type !== 'environment') ||
+    (aboutConnection && (!HOW_TO.test(lower) || IF_GONE.test(lower)));
   const long = ws.length >= 13;
   if (intent !== 'question' && !namesOwn && (HOW_TO.test(lower) || long) && !['help', 'greeting'].includes(intent)) {
     return {
@@ -567,13 +577,25 @@ function retype(typed: Typed[], intent: ClassifiedIntent): Typed[] {
 
 /** Words that ask what depends on something ("what depends on …", "which flows use …", "what breaks if …"). */
 const IMPACT_WORDS =
-  /\b(?:depend\w*|impact\w*|rel(?:y|ies|ying) on|what (?:\w+ )?(?:breaks?|stops?|uses?)|which (?:flows|references|refs|apps) (?:use|uses|need|needs))\b/;
+  /\b(?:depend\w*|impact\w*|affect\w*|rel(?:y|ies|ying) on|used by|what (?:\w+ )?(?:breaks?|stops?|fails?|uses?|using|needs?)|who (?:uses?|needs?)|which (?:flows?|references?|refs?|apps?|solutions?) (?:\w+ )?(?:use|uses|using|need|needs)|where is .+ used)\b/;
+/** "What happens if I delete <that connection>" asks what depends on it, though "what happens" starts a how-to. */
+const IF_GONE = /\bwhat happens (?:to \w+ )?(?:if|when) (?:i|we|you|someone) (?:delete|remove|disable|lose)\b/;
 
 /**
  * A request about one named connection that the sentence shape reads as impact, or leaves open with impact words:
  * impact, without a close call ("what breaks if I remove …" reads like a question to the classifier). A question
  * without those words, or a how-to, stays a question ("my Dataverse connection expired, will my flow stop?").
  */
+/** "switch Vendor Management's references to <a named connection>": a re-point, not a listing of references. */
+function liftToRepoint(intent: ClassifiedIntent | 'None', lower: string): ClassifiedIntent | undefined {
+  const open: (ClassifiedIntent | 'None')[] = ['None', 'solutionReferences', 'repointReferences'];
+  return open.includes(intent) && REFERENCE_WORDS.test(lower) && REPOINT_VERBS.test(lower)
+    ? 'repointReferences'
+    : undefined;
+}
+
+const REPOINT_VERBS = /\b(?:point|re-?point|switch|move|rebind|re-?bind|swap|change|bind|map)\b/;
+
 function liftToImpact(intent: ClassifiedIntent | 'None', lower: string): ClassifiedIntent | undefined {
   if (intent === 'impact') return 'impact';
   const open: (ClassifiedIntent | 'None')[] = [
@@ -583,7 +605,9 @@ function liftToImpact(intent: ClassifiedIntent | 'None', lower: string): Classif
     'diagnoseFlow',
     'solutionReferences',
   ];
-  return open.includes(intent) && IMPACT_WORDS.test(lower) && !HOW_TO.test(lower) ? 'impact' : undefined;
+  if (!open.includes(intent)) return undefined;
+  if (IF_GONE.test(lower)) return 'impact';
+  return IMPACT_WORDS.test(lower) && !HOW_TO.test(lower) ? 'impact' : undefined;
 }
 
 function liftByNames(

@@ -73,6 +73,12 @@ describe('chat CLI: what depends on one connection, and a re-point to a named co
       as: 'lynner@example.com',
       text: "point Vendor Management's references at the D365-App-Registration connection",
     },
+    { id: 'techUser', as: ADMIN, text: "What would be affected if I delete TechUser's SharePoint connection?" },
+    {
+      id: 'switchTo',
+      as: 'lynner@example.com',
+      text: 'switch the references of Vendor Management to the Dataverse connection of D365-App-Registration',
+    },
     {
       id: 'repointAtPerson',
       as: 'lynner@example.com',
@@ -143,8 +149,15 @@ describe('chat CLI: what depends on one connection, and a re-point to a named co
     expect(text).not.toContain('VM SharePoint Connection Ref');
   });
 
-  it('a re-point to a connection named in the sentence uses that connection', () => {
-    const text = said(byId.get('repointAtD365'));
+  it("reads a person's first word with a possessive as the owner, and the connector after it", () => {
+    const text = said(byId.get('techUser'));
+    expect(text).toContain('What depends on SharePoint (TechUser_Sharepoint_PRD)');
+    expect(text).toContain('LUNCH SharePoint Connection Ref');
+    expect(text).not.toContain('Word Online (TechUser_Sharepoint_PRD)');
+  });
+
+  it.each(['repointAtD365', 'switchTo'])('a re-point to a connection named in the sentence uses it (%s)', (id) => {
+    const text = said(byId.get(id));
     expect(text).toContain('"value":"Dataverse (Lee Gu) → Dataverse (D365-App-Registration)"');
     expect(text).not.toContain('AppUser_Dataverse_PRD');
   });

@@ -98,6 +98,9 @@ test.each([
   ],
   ['what depends on Blob archive?', 'shared-azureblob-1234abcd5678'],
   ["what depends on Priya's Outlook connection in Sandbox", 'shared-office365-99ee88dd77cc'],
+  ['which flows use the SharePoint connection Tom Becker owns', 'shared-sharepointonl-77aa88bb99cc'],
+  ['what happens if I delete the Blob archive connection', 'shared-azureblob-1234abcd5678'],
+  ["who uses tomb's sharepoint conn", 'shared-sharepointonl-77aa88bb99cc'],
 ])('%j is about that one connection', async (text, id) => {
   const understood = await admin(text);
   expect(understood).toMatchObject({ intent: 'impact', entities: { connectionId: id } });
@@ -143,6 +146,16 @@ test('connections of a kind, or a person alone, are not one connection', async (
   const plural = await admin('which flows use SharePoint connections');
   expect(plural.entities.connectionId).toBeUndefined();
   expect(plural.choose).toBeUndefined();
+});
+
+test('a re-point to a named connection is a re-point, whatever verb moves the references', async () => {
+  const understood = await admin(
+    'switch the references of Invoicing to the Dataverse connection of Billing-Integration-SP',
+  );
+  expect(understood).toMatchObject({
+    intent: 'repointReferences',
+    entities: { solution: 'Invoicing', connectionId: '4f9d0c2a7b1e4c55a1f2b3c4d5e6f701' },
+  });
 });
 
 test("a re-point's target named in the sentence is that connection", async () => {
