@@ -735,7 +735,9 @@ function followUpOn(
       })
       .filter((x) => x !== undefined);
     if (same.length) {
-      const entities: Entities = { ...last.entities };
+      // A connection picked by id was the last subject; a new name replaces it.
+      const { connectionId: _picked, ...kept } = last.entities;
+      const entities: Entities = kept;
       for (const { type, hit } of same) entities[type] = hit.name;
       return { intent: lastIntent, entities, confidence: 0.85 };
     }

@@ -165,3 +165,15 @@ test("a re-point's target named in the sentence is that connection", async () =>
     entities: { solution: 'Invoicing', connectionId: '4f9d0c2a7b1e4c55a1f2b3c4d5e6f701' },
   });
 });
+
+test('a follow-up naming someone else leaves the connection picked last', async () => {
+  const now = new Date('2026-12-04T10:00:00Z');
+  const last = {
+    intent: 'impact',
+    entities: { connection: 'SharePoint Tom', connectionId: 'shared-sharepointonl-77aa88bb99cc' },
+    at: now.toISOString(),
+  };
+  const understood = await understand('and Priya Natarajan?', { names, now, last });
+  expect(understood).toMatchObject({ intent: 'impact', entities: { user: 'Priya Natarajan' } });
+  expect(understood.entities.connectionId).toBeUndefined();
+});
