@@ -61,6 +61,7 @@ const LEE_SHAREPOINT = 'c1a00000000040008000000000000009';
 describe('chat CLI: what depends on one connection, and a re-point to a named connection', () => {
   const byId = jsonl([
     { id: 'leeSharePoint', as: ADMIN, text: "what depends on Lee's SharePoint connection" },
+    { id: 'refresh', as: ADMIN, click: 'Refresh' },
     { id: 'appUser', as: ADMIN, text: 'what breaks if I delete the shared-commondataservice connection of AppUser' },
     { id: 'd365', as: ADMIN, text: 'impact of the D365-App-Registration Dataverse connection' },
     { id: 'megan', as: ADMIN, text: "what depends on Megan's SharePoint connection" },
@@ -102,6 +103,13 @@ describe('chat CLI: what depends on one connection, and a re-point to a named co
       verb: 'repoint.request',
       data: expect.objectContaining({ solutionName: 'Vendor Management', fromConnectionName: LEE_SHAREPOINT }),
     });
+  });
+
+  it('[Refresh] reads the same connection again', () => {
+    const text = said(byId.get('refresh'));
+    expect(text).toContain('What depends on SharePoint (Lee Gu)');
+    expect(text).toContain('VM SharePoint Connection Ref');
+    expect(text).not.toContain('Nightly export');
   });
 
   it("reads a portal-style connector id and an app's first word: AppUser_Dataverse_PRD's Dataverse connection", () => {
