@@ -577,7 +577,7 @@ function retype(typed: Typed[], intent: ClassifiedIntent): Typed[] {
 
 /** Words that ask what depends on something ("what depends on …", "which flows use …", "what breaks if …"). */
 const IMPACT_WORDS =
-  /\b(?:depend\w*|impact\w*|affect\w*|rel(?:y|ies|ying) on|used by|what (?:\w+ )?(?:breaks?|stops?|fails?|uses?|using|needs?)|who (?:uses?|needs?)|which (?:flows?|references?|refs?|apps?|solutions?) (?:\w+ )?(?:use|uses|using|need|needs)|where is .+ used)\b/;
+  /\b(?:depend\w*|impact\w*|what (?:\w+ ){0,3}affected|rel(?:y|ies|ying) on|used by|what (?:\w+ )?(?:breaks?|stops?|fails?|uses?|using|needs?)|who (?:uses?|needs?)|which (?:flows?|references?|refs?|apps?|solutions?) (?:\w+ )?(?:use|uses|using|need|needs)|where is .+ used)\b/;
 /** "What happens if I delete <that connection>" asks what depends on it, though "what happens" starts a how-to. */
 const IF_GONE = /\bwhat happens (?:to \w+ )?(?:if|when) (?:i|we|you|someone) (?:delete|remove|disable|lose)\b/;
 
