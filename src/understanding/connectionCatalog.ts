@@ -176,8 +176,9 @@ export class ConnectionCatalog {
 
   /**
    * Connector ids a typed word names: a word of a connector's id or label ("sharepointonline", "dataverse"), or the
-   * beginning of one ("commondataservice", "commondataser": the maker portal names connections
-   * "shared-commondataser-…").
+   * beginning of one ("commondataservice", "commondataser": people paste the connector's id cut short, as connection
+   * names in flow definitions are often written, e.g. "shared-commondataser-<guid>"; that naming is seen in exported
+   * flows, not documented on Microsoft Learn, so the rule does not depend on it).
    */
   connectorsForWord(word: string): string[] {
     if (NOT_DISTINCTIVE.has(word)) return [];

@@ -89,7 +89,8 @@ test.each([
   ["what would stop working if Tom's SharePoint connection went away", 'shared-sharepointonl-77aa88bb99cc'],
   ['what uses the azureblob connection of Tom', 'shared-azureblob-1234abcd5678'],
   ['impact of the Dataverse connection for Billing-Integration-SP', '4f9d0c2a7b1e4c55a1f2b3c4d5e6f701'],
-  // The maker portal's ids begin with the connector's id ("shared-commondataser-…"); "Billing" is a word of the app.
+  // The connector's id cut short, as connection names in flow definitions are often written; "Billing" is a word of
+  // the app's name.
   ['what breaks if I remove the shared-commondataser connection of Billing', '4f9d0c2a7b1e4c55a1f2b3c4d5e6f701'],
   ['what depends on shared-office365-0a1b2c3d4e5f', 'shared-office365-0a1b2c3d4e5f'],
   [
