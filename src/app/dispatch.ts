@@ -67,7 +67,11 @@ export async function handleIntent(
       return approvals.startRequest(caller, HANDOVER_REQUEST_VERB, { from: intent.from ?? '', to: intent.to ?? '' });
     case 'repointReferences':
       // The kind's own request button, reached from a sentence: its module finds the solution and builds the preview.
-      return approvals.startRequest(caller, REPOINT_REQUEST_VERB, { solutionName: intent.solutionName ?? '' });
+      return approvals.startRequest(caller, REPOINT_REQUEST_VERB, {
+        solutionName: intent.solutionName ?? '',
+        // A target named in the sentence is the target: the preview uses it, or says why it cannot.
+        ...(intent.targetConnection ? { connectionName: intent.targetConnection } : {}),
+      });
     case 'clarify':
       return intent.choices.length
         ? { reply: { cards: [renderCard('clarify', intent)] } }

@@ -59,6 +59,7 @@ export class MessageUnderstanding {
     const plan = await planMessage(text, {
       names: index,
       visible: (name) => isAdmin || !name.visibleTo || name.visibleTo.includes(me),
+      me,
       now: this.services.ctx.clock.now(),
       last: (state.conversation as Record<string, unknown>)[SUBJECT_KEY] as ConversationSubject | undefined,
     });

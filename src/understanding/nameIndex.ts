@@ -6,6 +6,7 @@
  * "wekly reprot" meets "weekly report" without comparing against every name), and a name's first words stand
  * for the whole ("Lunch order" for "Lunch order - create and store document").
  */
+import type { ConnectionCatalog } from './connectionCatalog';
 import { editDistance, nameWords, type Word } from './text';
 
 export type EntityType = 'flow' | 'solution' | 'app' | 'user' | 'connection' | 'environment';
@@ -81,9 +82,12 @@ export class NameIndex {
   private readonly deletions = new Map<string, string[]>();
   private readonly vocabulary = new Set<string>();
   readonly names: TenantName[];
+  /** The tenant's connections one by one, read with the names ("Lee's SharePoint connection"); see connectionSubject.ts. */
+  readonly connections?: ConnectionCatalog;
 
-  constructor(names: TenantName[]) {
+  constructor(names: TenantName[], options: { connections?: ConnectionCatalog } = {}) {
     this.names = names;
+    this.connections = options.connections;
     for (const name of names) this.add(name);
     for (const word of this.vocabulary) {
       // Only words are misspelt that way: ids and numbers ("flow 1234" vs "flow 1243") are different things.

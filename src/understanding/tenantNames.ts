@@ -15,6 +15,7 @@
 import type { Clock } from '../clock';
 import type { Connection, Environment, Flow } from '../tenant/model';
 import type { TenantPorts } from '../tenant/ports';
+import { ConnectionCatalog, type ConnectionSource } from './connectionCatalog';
 import { NameIndex, type NameAlias, type TenantName } from './nameIndex';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -55,7 +56,7 @@ export interface NamesSnapshot {
   takenAt: Date;
   environments: Environment[];
   flows: Pick<Flow, 'id' | 'environmentId' | 'displayName' | 'creatorId' | 'state'>[];
-  connections: { environmentId: string; connector: string; createdBy: { id: string } }[];
+  connections: (ConnectionSource & { environmentId: string })[];
 }
 
 export interface TenantNamesOptions {
@@ -106,9 +107,9 @@ export class TenantNames {
 
   refresh(): Promise<void> {
     const snapshot = this.options.snapshot?.();
-    this.loading ??= loadNames(this.options.tenant, snapshot)
-      .then((names) => {
-        this.index = new NameIndex(names);
+    this.loading ??= loadSources(this.options.tenant, snapshot)
+      .then((sources) => {
+        this.index = new NameIndex(namesFrom(sources), { connections: connectionCatalog(sources) });
         this.loadedAt = this.options.clock.now().getTime();
         this.builtFrom = snapshot?.takenAt.getTime();
       })
@@ -137,7 +138,11 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
  * flows and connections from the snapshot when one is given.
  */
 export async function loadNames(tenant: TenantPorts, snapshot?: NamesSnapshot): Promise<TenantName[]> {
-  if (snapshot) return namesFrom(await fromSnapshot(tenant, snapshot));
+  return namesFrom(await loadSources(tenant, snapshot));
+}
+
+async function loadSources(tenant: TenantPorts, snapshot?: NamesSnapshot): Promise<TenantNameSources> {
+  if (snapshot) return fromSnapshot(tenant, snapshot);
   const environments = await tenant.connections.listEnvironments();
   const [users, apps, perEnvironment] = await Promise.all([
     collect(tenant.directory.listUsers()).catch(() => []),
@@ -151,7 +156,7 @@ export async function loadNames(tenant: TenantPorts, snapshot?: NamesSnapshot): 
       })),
     ),
   ]);
-  return namesFrom({ environments, users, apps, perEnvironment });
+  return { environments, users, apps, perEnvironment };
 }
 
 /** The snapshot's environments, flows and connections, with the people, apps and solutions read now. */
@@ -179,11 +184,12 @@ async function fromSnapshot(tenant: TenantPorts, snapshot: NamesSnapshot): Promi
 export interface TenantNameSources {
   environments: Pick<Environment, 'id' | 'displayName'>[];
   users: { id: string; displayName: string; userPrincipalName: string }[];
-  apps: { id: string; displayName: string }[];
+  apps: { id: string; displayName: string; appId?: string }[];
   perEnvironment: {
     environment: Pick<Environment, 'id' | 'displayName'>;
     flows: Pick<Flow, 'id' | 'displayName' | 'creatorId' | 'state'>[];
-    connections: { connector: string; createdBy: { id: string } }[];
+    /** Their id, display name and sign-in, when known, also name each connection on its own (ConnectionCatalog). */
+    connections: ConnectionSource[];
     solutions: { id: string; friendlyName: string }[];
   }[];
 }
@@ -231,10 +237,33 @@ export function namesFrom(sources: TenantNameSources): TenantName[] {
   }
   for (const [connector, owners] of connectorOwners) {
     const known = CONNECTOR_WORDS[connector];
-    const label = known?.label ?? customConnectorLabel(connector);
-    names.push({ type: 'connection', name: label, aliases: known?.aliases ?? [], visibleTo: [...owners] });
+    names.push({
+      type: 'connection',
+      name: connectorName(connector),
+      aliases: known?.aliases ?? [],
+      visibleTo: [...owners],
+    });
   }
   return names;
+}
+
+/** What the connector is called: its label, as the connection names above are. */
+function connectorName(connector: string): string {
+  return CONNECTOR_WORDS[connector]?.label ?? customConnectorLabel(connector);
+}
+
+/** Each connection on its own, for a sentence that names one (see connectionSubject.ts). */
+export function connectionCatalog(sources: TenantNameSources): ConnectionCatalog {
+  return new ConnectionCatalog({
+    environments: sources.environments,
+    users: sources.users,
+    apps: sources.apps,
+    connections: sources.perEnvironment.map(({ environment, connections }) => ({
+      environmentId: environment.id,
+      rows: connections,
+    })),
+    connectorLabel: connectorName,
+  });
 }
 
 function environmentName(environment: Pick<Environment, 'id' | 'displayName'>): TenantName {

@@ -9,6 +9,13 @@
 import { daysWindow, reminderDays } from './durations';
 import { sharedClassifier, PLACEHOLDER, type ClassifiedIntent, type Classification } from './intentClassifier';
 import type { EntityType, NameIndex, NameMatch, TenantName } from './nameIndex';
+import {
+  connectionPhrases,
+  isTarget,
+  portalLinksAsNames,
+  settleConnection,
+  type ConnectionChoice,
+} from './connectionSubject';
 import { correctWord } from './spelling';
 import { cleanMessage, words, type Word } from './text';
 
@@ -22,6 +29,8 @@ export interface Entities {
   /** The person something goes to (a handover's new owner). */
   to?: string;
   connection?: string;
+  /** The one connection named (its id), when the sentence names one: "Lee's SharePoint connection". */
+  connectionId?: string;
   environment?: string;
   days?: number | number[];
 }
@@ -43,6 +52,11 @@ export interface Understanding {
   missing?: EntityType;
   /** The text as cleaned (mentions removed), for a question. */
   text: string;
+  /**
+   * A request about one connection whose description fits several, or none the caller may see: which to pick
+   * (or what to say) instead of guessing; the intent stays the request's.
+   */
+  choose?: ConnectionChoice;
 }
 
 /** What the conversation was last about, kept in turn state between messages. */
@@ -57,6 +71,10 @@ export interface ConversationSubject {
 
 export interface UnderstandOptions {
   names?: NameIndex;
+  /** Whether the caller may see a name (a connection to choose from is one of theirs, unless they are an admin). */
+  visible?: (name: TenantName) => boolean;
+  /** The caller's object id ("my SharePoint connection"). */
+  me?: string;
   now?: Date;
   last?: ConversationSubject;
 }
@@ -188,7 +206,7 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const now = options.now ?? new Date();
   // A request is said in its first sentences; what follows (a pasted error, a log) is for the answer, not the intent.
   // Reading only the lead keeps a 28 KB message as cheap to understand as a short one.
-  const lead = leadOf(cleaned);
+  const lead = portalLinksAsNames(leadOf(cleaned));
   const typedWords = words(lead);
   // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
   const matches = options.names ? options.names.find(typedWords) : [];
@@ -235,10 +253,17 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     return clarifyAbout(typed, cleaned, top.score, false);
   }
 
+  // One connection named ("Lee's SharePoint connection", an id pasted from the portal): a subject of its own.
+  const phrases = connectionPhrases(lead, ws, matches, options.names?.connections, options);
+  const namesConnection = phrases.some((p) => p.matches.length > 0);
+
   // Names lift the intent where the sentence shape leaves it open.
   const has = (type: EntityType) =>
     typed.some((t) => t.type === type || t.match.hits.some((h) => h.name.type === type));
-  const lifted = liftByNames(intent, lower, has);
+  const lifted =
+    liftByNames(intent, lower, has) ??
+    (phrases.some((p) => p.matches.length && isTarget(p, ws)) ? liftToRepoint(intent, lower) : undefined) ??
+    (namesConnection ? liftToImpact(intent, lower) : undefined);
   if (lifted && lifted !== intent) {
     intent = lifted;
     confidence = Math.max(confidence, 0.9);
@@ -264,7 +289,12 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   // A how-to question, or a long sentence, that names nothing of the tenant's own stays a question: requests
   // without a name are short ("my flow won't turn on"), questions explain their situation.
-  const namesOwn = typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
+  // One connection named counts as the tenant's own in a long request about it (what depends on it, re-point to
+  // it), not in a question that explains a situation ("my Dataverse connection keeps asking me to sign in…").
+  const aboutConnection = namesConnection && (intent === 'impact' || intent === 'repointReferences');
+  const namesOwn =
+    typed.some((t) => t.type !== 'connection' && t.type !== 'environment') ||
+    (aboutConnection && (!HOW_TO.test(lower) || IF_GONE.test(lower)));
   const long = ws.length >= 13;
   if (intent !== 'question' && !namesOwn && (HOW_TO.test(lower) || long) && !['help', 'greeting'].includes(intent)) {
     return {
@@ -312,6 +342,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   const chosen = retype(typed, intent);
   const entities = entitiesFor(intent, chosen, lower, now);
+  const choose = settleConnection(intent, phrases, ws, entities);
+  if (choose) return { intent, entities, confidence, choose, text: cleaned };
   const needed = NEEDS[intent];
   const optional = TYPED_SUBJECT[intent];
   if (optional && !entities[optional]) {
@@ -543,6 +575,41 @@ function retype(typed: Typed[], intent: ClassifiedIntent): Typed[] {
   });
 }
 
+/** Words that ask what depends on something ("what depends on …", "which flows use …", "what breaks if …"). */
+const IMPACT_WORDS =
+  /\b(?:depend\w*|impact\w*|what (?:\w+ ){0,3}affected|rel(?:y|ies|ying) on|used by|what (?:\w+ )?(?:breaks?|stops?|fails?|uses?|using|needs?)|who (?:uses?|needs?)|which (?:flows?|references?|refs?|apps?|solutions?) (?:\w+ )?(?:use|uses|using|need|needs)|where is .+ used)\b/;
+/** "What happens if I delete <that connection>" asks what depends on it, though "what happens" starts a how-to. */
+const IF_GONE = /\bwhat happens (?:to \w+ )?(?:if|when) (?:i|we|you|someone) (?:delete|remove|disable|lose)\b/;
+
+/**
+ * A request about one named connection that the sentence shape reads as impact, or leaves open with impact words:
+ * impact, without a close call ("what breaks if I remove …" reads like a question to the classifier). A question
+ * without those words, or a how-to, stays a question ("my Dataverse connection expired, will my flow stop?").
+ */
+/** "switch Vendor Management's references to <a named connection>": a re-point, not a listing of references. */
+function liftToRepoint(intent: ClassifiedIntent | 'None', lower: string): ClassifiedIntent | undefined {
+  const open: (ClassifiedIntent | 'None')[] = ['None', 'solutionReferences', 'repointReferences'];
+  return open.includes(intent) && REFERENCE_WORDS.test(lower) && REPOINT_VERBS.test(lower)
+    ? 'repointReferences'
+    : undefined;
+}
+
+const REPOINT_VERBS = /\b(?:point|re-?point|switch|move|rebind|re-?bind|swap|change|bind|map)\b/;
+
+function liftToImpact(intent: ClassifiedIntent | 'None', lower: string): ClassifiedIntent | undefined {
+  if (intent === 'impact') return 'impact';
+  const open: (ClassifiedIntent | 'None')[] = [
+    'None',
+    'question',
+    'showMyConnections',
+    'diagnoseFlow',
+    'solutionReferences',
+  ];
+  if (!open.includes(intent)) return undefined;
+  if (IF_GONE.test(lower)) return 'impact';
+  return IMPACT_WORDS.test(lower) && !HOW_TO.test(lower) ? 'impact' : undefined;
+}
+
 function liftByNames(
   intent: ClassifiedIntent | 'None',
   lower: string,
@@ -668,7 +735,9 @@ function followUpOn(
       })
       .filter((x) => x !== undefined);
     if (same.length) {
-      const entities: Entities = { ...last.entities };
+      // A connection picked by id was the last subject; a new name replaces it.
+      const { connectionId: _picked, ...kept } = last.entities;
+      const entities: Entities = kept;
       for (const { type, hit } of same) entities[type] = hit.name;
       return { intent: lastIntent, entities, confidence: 0.85 };
     }

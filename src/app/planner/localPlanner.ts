@@ -23,6 +23,8 @@ export interface PlanContext {
   now?: Date;
   /** What the conversation was last about (turn state). */
   last?: ConversationSubject;
+  /** The caller's object id ("my SharePoint connection"). */
+  me?: string;
 }
 
 /** What the chat CLI reports: the intent's name, the tenant's display names it is about, and the confidence. */
@@ -58,6 +60,8 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
   const e = u.entities;
   // Without the tenant's names (the LLM planner's fallback) the request goes on and its service asks which.
   if (u.missing && context.names) return picker(u, context);
+  // A connection described that fits several (or none the caller may see): which one, never a guess.
+  if (u.choose) return { kind: 'clarify', ...u.choose };
   switch (u.intent) {
     case 'help':
       return { kind: 'help' };
@@ -97,7 +101,7 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
     case 'handover':
       return { kind: 'handover', from: e.user, to: e.to };
     case 'repointReferences':
-      return { kind: 'repointReferences', solutionName: e.solution };
+      return { kind: 'repointReferences', solutionName: e.solution, targetConnection: e.connectionId };
     case 'clarify':
       return {
         kind: 'clarify',
@@ -110,6 +114,9 @@ function toIntent(u: Understanding, context: PlanContext): Intent {
 
 /** "What depends on X": X with its kind and, when the name index knows it, its object id (one read, no search). */
 function impactIntent(e: Entities, context: PlanContext, text: string): Intent {
+  // One connection named ("Lee's SharePoint connection"): that connection, not everything of its owner.
+  if (e.connectionId)
+    return { kind: 'impact', subject: e.connection, subjectType: 'connection', subjectId: e.connectionId };
   const [subjectType, subject] = e.user
     ? (['user', e.user] as const)
     : e.app

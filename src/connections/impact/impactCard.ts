@@ -6,6 +6,7 @@
 import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
 import type { AppRegistration, Connection, FlowRun, User } from '../../tenant/model';
 import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
+import { REPOINT_REQUEST_VERB } from '../../operations/repoint/requestVerb';
 import { ageText } from '../liveConnections';
 import { isOAuthConnection } from '../sharingRule';
 import { connectorLabel, credentialsOf, daysUntil } from '../tenantFacts';
@@ -75,14 +76,19 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   const apps = shownApps.size + entries.reduce((n, e) => n + e.othersApps, 0);
   const failing = entries.filter((e) => e.failing).length;
   const atRisk = entries.filter((e) => !e.failing && signsInAsLeaver(e, subject)).length;
-  const summary = entries.length
-    ? `${plural(entries.length, 'connection')} ${runVerb(subject, entries.length)} ${name}, ` +
-      `bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
-      `${flows ? ` (${on} on)` : ''}${apps ? ` and ${plural(apps, 'canvas app')}` : ''}.` +
-      (failing ? ` ${plural(failing, 'connection')} already ${failing === 1 ? 'fails' : 'fail'}.` : '') +
-      (atRisk ? ` ${plural(atRisk, 'connection')} will fail: ${name}'s account is disabled.` : '')
-    : `No connection ${input.admin ? '' : 'of yours '}${runVerb(subject, 1)} ${name}: nothing that I may show ` +
-      'depends on it.';
+  const named = subject.kind === 'connection' && subject.name !== undefined && entries.length === 1;
+  const usedByApps = apps ? ` and ${plural(apps, 'canvas app')}` : '';
+  const summary = named
+    ? `${name} is bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
+      `${flows ? ` (${on} on)` : ''}${usedByApps}.${failing ? ' It already fails.' : ''}`
+    : entries.length
+      ? `${plural(entries.length, 'connection')} ${runVerb(subject, entries.length)} ${name}, ` +
+        `bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
+        `${flows ? ` (${on} on)` : ''}${usedByApps}.` +
+        (failing ? ` ${plural(failing, 'connection')} already ${failing === 1 ? 'fails' : 'fail'}.` : '') +
+        (atRisk ? ` ${plural(atRisk, 'connection')} will fail: ${name}'s account is disabled.` : '')
+      : `No connection ${input.admin ? '' : 'of yours '}${runVerb(subject, 1)} ${name}: nothing that I may show ` +
+        'depends on it.';
 
   const notes: string[] = [];
   if (!input.admin) {
@@ -339,22 +345,40 @@ function buttons(input: ImpactCardInput) {
   if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
     return [{ title: 'Hand over', verb: HANDOVER_REQUEST_VERB, data: { userId: subject.user.id } }];
   }
+  if (subject.kind === 'connection') return repointButtons(input);
   if (subject.kind !== 'app' || !input.mayRotate) return [];
   return [{ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: subject.app.id } }];
 }
 
+/** At most this many [Re-point references] buttons (one per solution and connection); a card has little room. */
+const MAX_REPOINT_BUTTONS = 4;
+
 /**
- * Requests of operations built later (re-point): sent as the words that ask for them, so that whichever
- * module handles them answers, and shown only once such an operation is registered.
+ * [Re-point references] for a connection, once the re-point kind is registered: one per solution whose references
+ * are bound to it, asking to move those references (and only those) off this connection; the preview then names
+ * each new connection or says why there is none.
  */
-function requests(input: ImpactCardInput) {
-  const out: { title: string; text: string }[] = [];
-  const { subject } = input;
-  if (subject.kind === 'connection' && input.operationAvailable('repoint')) {
-    const solutions = new Set(input.report.entries.flatMap((e) => e.references.flatMap((r) => r.solutions)));
-    for (const solution of solutions) {
-      out.push({ title: `Re-point references (${solution})`, text: `re-point the ${solution} connection references` });
-    }
-  }
-  return out;
+function repointButtons(input: ImpactCardInput) {
+  if (!input.operationAvailable('repoint')) return [];
+  const wanted = input.report.entries.flatMap((e) =>
+    [...new Set(e.references.flatMap((r) => r.solutions))].map((solution) => ({ entry: e, solution })),
+  );
+  const several = new Set(wanted.map((w) => w.entry.connection.name)).size > 1;
+  return wanted.slice(0, MAX_REPOINT_BUTTONS).map(({ entry, solution }) => ({
+    title:
+      wanted.length === 1
+        ? 'Re-point references'
+        : `Re-point references (${several ? `${entry.connection.displayName}, ` : ''}${solution})`,
+    verb: REPOINT_REQUEST_VERB,
+    data: {
+      solutionName: solution,
+      environmentId: entry.environment.id,
+      fromConnectionName: entry.connection.name,
+    },
+  }));
+}
+
+/** Requests sent as words (none at the moment: every operation on this card has its own verb). */
+function requests(_input: ImpactCardInput): { title: string; text: string }[] {
+  return [];
 }

@@ -121,7 +121,15 @@ export class ImpactService {
     // leave (the rule of the "connection owner disabled" finding), so it is named, not listed, under the person.
     const appSignIns = subject.kind === 'person' ? shown.filter((c) => c.authType === 'servicePrincipal') : [];
     const visible = shown.filter((c) => !appSignIns.includes(c));
-    if (subject.kind === 'connection') {
+    if (subject.kind === 'connection' && subject.name && !visible.length) {
+      // Gone since the names were read, or not the caller's: the same answer either way, so nothing leaks.
+      return withGaps(
+        textReply(`I found no connection "${subject.query}" that you may see: it may have been deleted since.`),
+        reader.gaps,
+        retry,
+      );
+    }
+    if (subject.kind === 'connection' && !subject.name) {
       const narrowed = narrow(visible, subject.query);
       if (narrowed.length > MAX_CONNECTIONS) {
         return textReply(
@@ -198,6 +206,8 @@ function runsAs(subject: ImpactSubject): (c: Connection) => boolean {
     const appId = subject.app.appId.toLowerCase();
     return (c) => c.servicePrincipalAppId?.toLowerCase() === appId;
   }
+  const name = subject.name?.toLowerCase();
+  if (name) return (c) => c.name.toLowerCase() === name;
   return (c) => connectionScore(c, subject.query) > 0;
 }
 

@@ -14,15 +14,18 @@ export interface ImpactQuery {
   /** The name as the tenant spells it (or as typed). */
   subject?: string;
   subjectType?: SubjectType;
-  /** Entra object id of the person or of the app registration, when known. */
+  /** Entra object id of the person or of the app registration, or a connection's name (its id), when known. */
   subjectId?: string;
 }
 
 export type ImpactSubject =
   | { kind: 'person'; user: User }
   | { kind: 'app'; app: AppRegistration }
-  /** Connections are found in the rows being read (index or live), by display name or connector. */
-  | { kind: 'connection'; query: string };
+  /**
+   * Connections are found in the rows being read (index or live): the one with this `name` (its id) when the
+   * planner settled on one, else by display name or connector.
+   */
+  | { kind: 'connection'; query: string; name?: string };
 
 export type SubjectLookup = { found: ImpactSubject } | { notFound: string };
 
@@ -36,7 +39,9 @@ export async function resolveSubject(
   fromIndex: (person: { id?: string; name: string }) => User | undefined = () => undefined,
 ): Promise<SubjectLookup> {
   const text = query.subject?.trim() ?? '';
-  if (query.subjectType === 'connection') return { found: { kind: 'connection', query: text } };
+  if (query.subjectType === 'connection') {
+    return { found: { kind: 'connection', query: text || (query.subjectId ?? ''), name: query.subjectId } };
+  }
   if (query.subjectType === 'user' || (!query.subjectType && text)) {
     const user =
       fromIndex({ id: query.subjectId, name: text }) ??

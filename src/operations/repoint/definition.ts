@@ -22,7 +22,8 @@ import { insertSaga, loadSaga, newSaga, type RepointSaga, type SagaFlow } from '
 import { repointSteps } from './repointSteps';
 import { draftUndo, undoableUntil } from './undoRequest';
 
-export const REPOINT_REQUEST_VERB = 'repoint.request';
+export { REPOINT_REQUEST_VERB } from './requestVerb';
+import { REPOINT_REQUEST_VERB } from './requestVerb';
 export const REPOINT_UNDO_VERB = 'repoint.undo';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
@@ -114,8 +115,9 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
     job: 'repoint.run',
 
     requests: {
-      // [Re-point references] on a solution's references card or a finding: {solutionId, environmentId,
-      // referenceId?, connectionName?, target?} or {solutionName}. Untrusted: everything is looked up again.
+      // [Re-point references] on a solution's references card, a finding or the impact card of a connection:
+      // {solutionId, environmentId, referenceId?, connectionName?, target?} or {solutionName, environmentId?,
+      // fromConnectionName?}. Untrusted: everything is looked up again.
       [REPOINT_REQUEST_VERB]: {
         draft(ctx, caller, data) {
           return draftRepoint(ctx, caller, {
@@ -124,6 +126,7 @@ export function repointOperation(options: RepointOptions = {}): OperationKind<Re
             environmentId: text(data.environmentId),
             referenceId: text(data.referenceId),
             connectionName: text(data.connectionName),
+            fromConnectionName: text(data.fromConnectionName),
             target: text(data.target),
           });
         },

@@ -30,6 +30,11 @@ export interface RepointQuery {
   connectionName?: string;
   /** Part of the target's name (e.g. "D365-App-Registration"), to choose among several candidates. */
   target?: string;
+  /**
+   * Only the references bound to this connection (by name), whatever kind it is: [Re-point references] on the
+   * impact card of a connection moves what uses it off it.
+   */
+  fromConnectionName?: string;
 }
 
 interface Found {
@@ -193,9 +198,19 @@ export async function draftRepoint(
     };
   }
 
+  const from = query.fromConnectionName?.toLowerCase();
   const references = (await all(ctx.tenant.dataverse.listConnectionReferences(environment))).filter(
-    (r) => members.has(r.id.toLowerCase()) && (!query.referenceId || r.id === query.referenceId),
+    (r) =>
+      members.has(r.id.toLowerCase()) &&
+      (!query.referenceId || r.id === query.referenceId) &&
+      (!from || r.connectionName?.toLowerCase() === from),
   );
+  if (!references.length && from) {
+    return {
+      subject,
+      text: `No connection reference of ${subject} in ${environment.displayName} is bound to that connection any more: nothing to re-point.`,
+    };
+  }
   if (!references.length) {
     return {
       subject,
@@ -208,6 +223,18 @@ export async function draftRepoint(
     ? await namedConnection(ctx, environment, connections, query.connectionName)
     : undefined;
   if (query.connectionName && !named) return { subject, text: `I found no connection "${query.connectionName}".` };
+  if (
+    named &&
+    !query.referenceId &&
+    !references.some((r) => connectorOf(r.connectorId) === named.connector.toLowerCase())
+  ) {
+    // Named outright but of a connector none of the references uses: say so rather than "nothing to re-point".
+    const used = [...new Set(references.map((r) => connectorOf(r.connectorId)))].join(', ');
+    return {
+      subject,
+      text: `${named.displayName} cannot be used by any connection reference of ${subject}: it is a connection of ${named.connector}, and the references of ${subject} use ${used}.`,
+    };
+  }
 
   const moved: PlannedReference[] = [];
   const refused: RefusedReference[] = [];
@@ -230,7 +257,7 @@ export async function draftRepoint(
       if (!sameConnector && !query.referenceId) continue;
       chosen = { target: named, refusal: await whyNotTarget(ctx, environment, reference, named), alternatives: [] };
     } else {
-      if (!needsMoving(reference, current) && !query.referenceId && !query.target) continue;
+      if (!needsMoving(reference, current) && !query.referenceId && !query.target && !from) continue;
       chosen = await chooseTarget(ctx, environment, reference, connections, query);
     }
     if (chosen.refusal || !chosen.target) {
@@ -251,7 +278,9 @@ export async function draftRepoint(
       subject,
       text: why
         ? `None of the connection references of ${subject} can be re-pointed. ${why}`
-        : `The connection references of ${subject} already use connections that do not depend on a person; nothing to re-point.`,
+        : named
+          ? `The connection references of ${subject} that can use ${named.displayName} are already bound to it; nothing to re-point.`
+          : `The connection references of ${subject} already use connections that do not depend on a person; nothing to re-point.`,
     };
   }
   const movedNames = new Set(moved.map((m) => m.logicalName.toLowerCase()));
