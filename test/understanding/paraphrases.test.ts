@@ -78,9 +78,7 @@ describe('understanding other wordings than the dev set', () => {
   });
 
   it('reads requests from outside its subject as questions (declined by the answerer), never as a request', () => {
-    const wrong = probes
-      .filter((p) => p.group === 'outOfScope' && !holds(p, outputs.get(p.id)))
-      .map(described);
+    const wrong = probes.filter((p) => p.group === 'outOfScope' && !holds(p, outputs.get(p.id))).map(described);
     expect(wrong).toEqual([]);
   });
 
