@@ -131,6 +131,7 @@ const DOMAIN =
   /\b(?:con+ect?\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|scan\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|issues?|status|healthy|wrong|environments?|platform|compliance|overview|data|refresh\w*|expiry|lapse\w*)\b/;
 const HELP_WORDS =
   /\b(?:help|commands?|menu|features?|capabilit\w*|capable|options|usage|instructions|guide|tips|you|u|bot|this|here|ask|type|support)\b/;
+const ERRAND = /^(?:can|could|would|will) (?:you|u) (?!help\b|do\b|tell\b|show\b|list\b|explain\b)\w+/;
 const GATED: (ClassifiedIntent | 'None')[] = [
   'audit',
   'healthReport',
@@ -280,7 +281,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
 
   if (GATED.includes(intent) && !typed.length && !DOMAIN.test(lower)) intent = 'None';
   // Asking about the bot names the bot or how to use it; "how do I bake bread" only shares "how do I" with it.
-  if (intent === 'help' && !HELP_WORDS.test(lower)) intent = 'None';
+  // "can you order pizza" asks for a task, not what the bot can do: help is about abilities, not one errand.
+  if (intent === 'help' && (!HELP_WORDS.test(lower) || ERRAND.test(lower))) intent = 'None';
 
   if (intent === 'None') {
     return namesOwnEarly(typed) && !HOW_TO.test(lower)
