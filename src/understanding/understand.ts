@@ -122,7 +122,7 @@ const ROTATE =
 const ROTATE_VERB = new RegExp(ROTATE.source.replace('|rotation|', '|'));
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you(?! (?:(?!tell\b|explain\b)\w+ me|scan|rescan|recheck|list|show|run|kick|start|stop|notify|warn|remind|alert)\b)|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there (?:a|an|any way)\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
+  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you(?! (?:(?!tell\b|explain\b)\w+ me|scan|rescan|recheck|list|show|run|kick|start|stop|notify|warn|remind|alert)\b)|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is (?:a|an)\b|what do (?:i|we)\b(?! (?:own|have)\b)|is there (?:a|an|any way)\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
 /**
  * A request about the tenant uses at least one word of this domain (or one of the tenant's names); a sentence
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
@@ -432,7 +432,8 @@ function typeOf(match: NameMatch, ws: Word[]): Typed {
 const NOT_NAMES = new Set(
   (
     'i dataverse sharepoint oauth power automate apps platform teams sql server outlook entra azure microsoft key ' +
-    'vault office 365 connectionauthorizationfailed api onedrive excel copilot word dynamics admin center ' +
+    'vault office 365 connectionauthorizationfailed api onedrive excel copilot word dynamics admin center windows ' +
+    'authentication ' +
     'can why how what which who when where is are do does the my our a an please pls hi hello hey and or but ' +
     'show list check rotate renew share give grant let diagnose fix help'
   ).split(' '),
@@ -465,7 +466,8 @@ function guessedNames(cleaned: string, ws: Word[], known: Typed[]): Typed[] {
     else {
       type = typeByCue(ws[i - 2]?.text, ws[i - 1]?.text);
       // After a cue the name may go on in lower case ("turn on Weekly report"), up to punctuation or a verb.
-      while (type && j < ws.length && j - i < 6 && !taken(j) && !ENDS_NAME.has(ws[j].text)) {
+      // (Not a person's: people's names are written with capitals, "with Windows authentication" is not one.)
+      while (type && type !== 'user' && j < ws.length && j - i < 6 && !taken(j) && !ENDS_NAME.has(ws[j].text)) {
         if (/[,.?!;:]/.test(cleaned.slice(ws[j - 1].end, ws[j].start))) break;
         j++;
       }
