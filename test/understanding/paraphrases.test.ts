@@ -5,6 +5,10 @@
  * on. It runs through the chat CLI in one conversation per user, as the QA scorer runs its sets, so a line is also
  * read after the one before it (a bare name after a request must not repeat that request).
  *
+ * paraphrases.later.jsonl holds 42 more lines written after the fixes the first set led to, and measured once before
+ * any further change, so it says how well those fixes carry over to wordings nobody tuned for; it is scored with
+ * the rest (the coverage check is the first file's).
+ *
  * A line passes when the understood intent is the expected one (or one of the accepted ones) and each expected
  * entity is contained in the understood value (the scorer's rule). Beyond the rate, two things must never happen:
  * a privileged request (share, rotate, re-point, hand over) drafted from a line that does not ask for it — a wrong
@@ -26,11 +30,14 @@ interface Probe {
 
 const PRIVILEGED = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
 
-const probes: Probe[] = fs
-  .readFileSync(path.join(__dirname, 'paraphrases.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Probe);
+const read = (file: string): Probe[] =>
+  fs
+    .readFileSync(path.join(__dirname, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Probe);
+const first = read('paraphrases.jsonl');
+const probes: Probe[] = [...first, ...read('paraphrases.later.jsonl')];
 
 const accepted = (p: Probe): string[] => (Array.isArray(p.intent) ? p.intent : [p.intent]);
 
@@ -55,7 +62,7 @@ describe('understanding other wordings than the dev set', () => {
 
   it('covers every intent with 6 to 10 wordings, and has out-of-scope and ambiguous lines', () => {
     const perIntent = new Map<string, number>();
-    for (const p of probes.filter((p) => typeof p.intent === 'string' && p.group === p.intent)) {
+    for (const p of first.filter((p) => typeof p.intent === 'string' && p.group === p.intent)) {
       perIntent.set(p.group, (perIntent.get(p.group) ?? 0) + 1);
     }
     expect(perIntent.size).toBe(17);
@@ -63,8 +70,8 @@ describe('understanding other wordings than the dev set', () => {
       expect(count).toBeGreaterThanOrEqual(6);
       expect(count).toBeLessThanOrEqual(10);
     }
-    expect(probes.filter((p) => p.group === 'outOfScope').length).toBeGreaterThanOrEqual(6);
-    expect(probes.filter((p) => p.group === 'ambiguous').length).toBeGreaterThanOrEqual(6);
+    expect(first.filter((p) => p.group === 'outOfScope').length).toBeGreaterThanOrEqual(6);
+    expect(first.filter((p) => p.group === 'ambiguous').length).toBeGreaterThanOrEqual(6);
   });
 
   it('never drafts a privileged request from a line that does not ask for it', () => {
