@@ -598,6 +598,12 @@ function liftByNames(
   const settled: (ClassifiedIntent | 'None')[] = ['impact', 'handover', 'repointReferences', 'audit', 'requestShare'];
   // "time to change the client secret on X" reads like "what changed on X", but asks for a new secret.
   if (intent === 'audit' && has('app') && ROTATE_VERB.test(lower)) return 'requestRotation';
+  // "what depends on the Outlook connection": a connector is named as often in questions, but these words ask
+  // what hangs on a named thing of the tenant (a privileged reading keeps its own words).
+  const named = (['user', 'app', 'connection', 'flow', 'solution'] as EntityType[]).some(has);
+  if (named && IMPACT_CUE.test(lower) && !ROTATE_VERB.test(lower) && !PRIVILEGED.includes(intent as ClassifiedIntent)) {
+    return 'impact';
+  }
   if (settled.includes(intent)) return undefined;
   if (has('app') && ROTATE.test(lower)) return 'requestRotation';
   if (has('flow') && TROUBLE.test(lower) && intent !== 'requestRotation') return 'diagnoseFlow';
@@ -610,6 +616,9 @@ function liftByNames(
   }
   return undefined;
 }
+
+const IMPACT_CUE =
+  /\b(?:depends? on|depending on|dependen\w*|rel(?:y|ies|ying) on|blast radius|what (?:would )?breaks?|would break|stops? (?:working )?(?:if|when)|affected (?:if|by)|impact of|which (?:flows|apps|solutions) (?:use|need)|what uses|where is .+ used)\b/;
 
 const TAKES = /^(?:takes?|taking|took|inherits?|inheriting|gets?|should|will|now|becomes?)$/;
 
