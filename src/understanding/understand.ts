@@ -17,6 +17,7 @@ import {
   type ConnectionChoice,
 } from './connectionSubject';
 import { correctWord } from './spelling';
+import { canonicalWords } from './synonyms';
 import { cleanMessage, words, type Word } from './text';
 
 export type UnderstoodIntent = ClassifiedIntent | 'clarify';
@@ -132,17 +133,23 @@ const CONTEXT_WORDS: Record<string, EntityType> = {
 const TYPE_PRIORITY: EntityType[] = ['flow', 'solution', 'app', 'user', 'connection', 'environment'];
 
 const TROUBLE =
-  /\b(?:fail\w*|error\w*|broken|break\w*|won'?t|wont|can'?t|cant|cannot|unable|not (?:work|run|start|turn)\w*|isn'?t|doesn'?t|didn'?t|off|stopp?ed|stuck|crash\w*|issues?|problems?|wrong|fix|diagnos\w*|troubleshoot|debug|down)\b/;
-const ROTATE = /\b(?:rotat\w*|renew\w*|roll|regenerat\w*|new (?:client )?secret|fresh|replace|refresh)\b/;
+  /\b(?:fail\w*|error\w*|broken|break\w*|won'?t|wont|can'?t|cant|cannot|unable|not (?:work|run|start|turn)\w*|isn'?t|doesn'?t|didn'?t|off|stopp?ed|stuck|crash\w*|issues?|problems?|wrong|fix|diagnos\w*|troubleshoot|debug|down|connectionauthorizationfailed|invalidtemplate|unauthorized|forbidden)\b/;
+const ROTATE =
+  /\b(?:rotate|rotating|rotation|renew\w*|roll|regenerat\w*|new (?:client )?(?:secret|credentials?)|fresh|replace\w*|refresh|cycle|generate|new one|change (?:the |its |their )?(?:client )?(?:secret|credentials?))\b/;
+/** A rotation asked for with a verb: "when was the last rotation" is history, "rotate it" is not. */
+const ROTATE_VERB = new RegExp(ROTATE.source.replace('|rotation|', '|'));
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b|whats (?:a|an|the)\b|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is there (?:a|an|any way)\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
+  /^(?:how (?:do|can|should|would|to|does)\b|what (?:is|are|does|do) (?:a|an|the|it)\b|what'?s (?:a|an|the)\b(?! (?:state|status|health|condition) of\b)|whats (?:a|an|the)\b(?! (?:state|status|health|condition) of\b)|why (?:would|should|do|does|is it|are)\b|can (?:a|an|guests?|makers?|users?|i|we|you(?! (?:(?!tell\b|explain\b)\w+ me|scan|rescan|recheck|list|show|run|kick|start|stop|notify|warn|remind|alert)\b)|flows?|service)\b|should (?:i|we|my|a)\b|is it\b|is (?:a|an)\b|what do (?:i|we)\b(?! (?:own|have)\b)|is there (?:a|an|any way)\b|do (?:i|we)\b(?! have\b)|do (?:you|service|guests?|makers?|flows?)\b|does (?:a|an|the|it|my|changing)\b|when (?:should|do|does|is)\b|where (?:do|should|can|is|are)\b|which (?:is|one is) better|explain\b|tell me about\b|what happens\b|what'?s the difference|is \w+ (?:a )?premium|(?:check|verify|confirm|see) (?:that|if|whether)\b|.*\bwrong with \w+ing\b|why can'?t (?:i|we|you) share\b|can \w+(?: \w+)? be \w+(?:ed|en)\b|.*\bbe (?:scripted|automated|renamed|shared|transferred|changed)\b)/;
 /**
  * A request about the tenant uses at least one word of this domain (or one of the tenant's names); a sentence
  * with none ("who won the match last night?") is not a request, whatever the classifier's nearest intent.
  */
 const DOMAIN =
-  /\b(?:con+ect?\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|scan\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|status|healthy|wrong)\b/;
+  /\b(?:con+ect?\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|(?:re-?)?scan\w*|recheck\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|issues?|status|healthy|wrong|environments?|platform|compliance|overview|data|refresh\w*|expiry|lapse\w*)\b/;
+const HELP_WORDS =
+  /\b(?:help|commands?|menu|features?|capabilit\w*|capable|options|usage|instructions|guide|tips|you|u|bot|this|here|ask|type|support)\b/;
+const ERRAND = /^(?:can|could|would|will) (?:you|u) (?!help\b|do\b|tell\b|show\b|list\b|explain\b)\w+/;
 const GATED: (ClassifiedIntent | 'None')[] = [
   'audit',
   'healthReport',
@@ -159,6 +166,22 @@ const GATED: (ClassifiedIntent | 'None')[] = [
   'expiringSecrets',
 ];
 
+/**
+ * Requests that change who may use or own something. Drafting one from a misreading is worse than asking, so each
+ * must be said in so many words: the classifier's nearest reading ("is Lee Gu okay" is nearest to a handover, for
+ * lack of any other word it knows) is not enough, and a bare name after one is not taken as "the same again".
+ */
+const PRIVILEGED: ClassifiedIntent[] = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
+const ASKS_FOR: Partial<Record<ClassifiedIntent, RegExp>> = {
+  requestRotation: ROTATE,
+  requestShare:
+    /\b(?:shar\w*|grant\w*|give|giving|let|allow\w*|access|use|using|available|add|open|needs?|wants?|should|must)\b/,
+  handover:
+    /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
+  repointReferences:
+    /\b(?:point|repoint|switch\w*|move|rebind|bind|swap|change|use|using|reconnect|replace|update|onto|instead|fix)\b/,
+};
+
 const namesOwnEarly = (typed: Typed[]): boolean =>
   typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
 
@@ -174,6 +197,8 @@ const FILLER = new Set(
     ' ',
   ),
 );
+
+const CONNECTION_WORDS = new Set(['connection', 'connections', 'conn', 'conns']);
 
 const FOLLOW_UP =
   /^(?:and|what about|how about|same for|same with|also|now|then|ok and|okay and|and what about|and for|and also)\b/;
@@ -211,11 +236,19 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
   const matches = options.names ? options.names.find(typedWords) : [];
   const inName = (i: number) => matches.some((m) => i >= m.from && i < m.to);
+  // Other words for the corpus's words first ("lapsed" is not a typo of anything), then typos.
+  const canonical = canonicalWords(
+    typedWords.map((w) => w.text),
+    inName,
+  );
   const ws = typedWords.map((w, i) => {
-    const meant = inName(i) ? w.text : correctWord(w.text);
+    const meant = inName(i) ? w.text : canonical[i] !== w.text ? canonical[i] : correctWord(w.text);
     return meant === w.text ? w : { ...w, text: meant, raw: meant };
   });
-  const lower = ws.map((w) => w.text).join(' ');
+  const lower = ws
+    .map((w) => w.text)
+    .filter((t) => t)
+    .join(' ');
   const forcedQuestion = /^question:\s*/i.exec(cleaned);
   if (forcedQuestion) {
     const question = cleaned.slice(forcedQuestion[0].length);
@@ -252,6 +285,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   if (typed.some((t) => t.type !== 'connection' && t.type !== 'environment') && said.length === 0) {
     return clarifyAbout(typed, cleaned, top.score, false);
   }
+  // "what about the SQL connection" with nothing before it: a connector named and no request said.
+  if (typed.length && said.every((w) => CONNECTION_WORDS.has(w.text))) return clarifyAbout(typed, cleaned, top.score);
 
   // One connection named ("Lee's SharePoint connection", an id pasted from the portal): a subject of its own.
   const phrases = connectionPhrases(lead, ws, matches, options.names?.connections, options);
@@ -270,6 +305,9 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   } else if (lifted) confidence = Math.max(confidence, 0.9);
 
   if (GATED.includes(intent) && !typed.length && !DOMAIN.test(lower)) intent = 'None';
+  // Asking about the bot names the bot or how to use it; "how do I bake bread" only shares "how do I" with it.
+  // "can you order pizza" asks for a task, not what the bot can do: help is about abilities, not one errand.
+  if (intent === 'help' && (!HELP_WORDS.test(lower) || ERRAND.test(lower))) intent = 'None';
 
   if (intent === 'None') {
     return namesOwnEarly(typed) && !HOW_TO.test(lower)
@@ -338,6 +376,13 @@ export async function understand(text: string, options: UnderstandOptions = {}):
       return clarifyAbout(typed, cleaned, confidence);
     }
     return { intent: 'question', entities: {}, confidence, text: cleaned };
+  }
+
+  const asksFor = ASKS_FOR[intent];
+  if (asksFor && !asksFor.test(lower)) {
+    return namesOwnEarly(typed)
+      ? clarifyAbout(typed, cleaned, confidence)
+      : { intent: 'question', entities: {}, confidence: Math.min(confidence, 0.5), text: cleaned };
   }
 
   const chosen = retype(typed, intent);
@@ -419,7 +464,8 @@ function typeOf(match: NameMatch, ws: Word[]): Typed {
 const NOT_NAMES = new Set(
   (
     'i dataverse sharepoint oauth power automate apps platform teams sql server outlook entra azure microsoft key ' +
-    'vault office 365 connectionauthorizationfailed api onedrive excel copilot word dynamics admin center ' +
+    'vault office 365 connectionauthorizationfailed api onedrive excel copilot word dynamics admin center windows ' +
+    'authentication ' +
     'can why how what which who when where is are do does the my our a an please pls hi hello hey and or but ' +
     'show list check rotate renew share give grant let diagnose fix help'
   ).split(' '),
@@ -452,7 +498,8 @@ function guessedNames(cleaned: string, ws: Word[], known: Typed[]): Typed[] {
     else {
       type = typeByCue(ws[i - 2]?.text, ws[i - 1]?.text);
       // After a cue the name may go on in lower case ("turn on Weekly report"), up to punctuation or a verb.
-      while (type && j < ws.length && j - i < 6 && !taken(j) && !ENDS_NAME.has(ws[j].text)) {
+      // (Not a person's: people's names are written with capitals, "with Windows authentication" is not one.)
+      while (type && type !== 'user' && j < ws.length && j - i < 6 && !taken(j) && !ENDS_NAME.has(ws[j].text)) {
         if (/[,.?!;:]/.test(cleaned.slice(ws[j - 1].end, ws[j].start))) break;
         j++;
       }
@@ -557,7 +604,7 @@ function delexicalise(ws: Word[], typed: Typed[]): string {
     if (name) {
       out.push(PLACEHOLDER[name.type]);
       i = name.match.to - 1;
-    } else out.push(/^\d+$/.test(ws[i].text) ? PLACEHOLDER.number : ws[i].raw.toLowerCase());
+    } else if (ws[i].text) out.push(/^\d+$/.test(ws[i].text) ? PLACEHOLDER.number : ws[i].raw.toLowerCase());
   }
   return out.join(' ');
 }
@@ -616,14 +663,31 @@ function liftByNames(
   has: (type: EntityType) => boolean,
 ): ClassifiedIntent | undefined {
   const settled: (ClassifiedIntent | 'None')[] = ['impact', 'handover', 'repointReferences', 'audit', 'requestShare'];
+  // "time to change the client secret on X" reads like "what changed on X", but asks for a new secret.
+  if (intent === 'audit' && has('app') && ROTATE_VERB.test(lower)) return 'requestRotation';
+  // "what depends on the Outlook connection": a connector is named as often in questions, but these words ask
+  // what hangs on a named thing of the tenant (a privileged reading keeps its own words).
+  const named = (['user', 'app', 'connection', 'flow', 'solution'] as EntityType[]).some(has);
+  if (named && IMPACT_CUE.test(lower) && !ROTATE_VERB.test(lower) && !PRIVILEGED.includes(intent as ClassifiedIntent)) {
+    return 'impact';
+  }
   if (settled.includes(intent)) return undefined;
   if (has('app') && ROTATE.test(lower)) return 'requestRotation';
   if (has('flow') && TROUBLE.test(lower) && intent !== 'requestRotation') return 'diagnoseFlow';
-  if (has('solution') && REFERENCE_WORDS.test(lower) && !/\b(?:point|switch|move|rebind|swap|change)\b/.test(lower)) {
+  if (
+    has('solution') &&
+    REFERENCE_WORDS.test(lower) &&
+    !/\b(?:point|repoint|switch|move|rebind|bind|swap|change|reconnect|onto|instead)\b/.test(lower)
+  ) {
     return 'solutionReferences';
   }
   return undefined;
 }
+
+const IMPACT_CUE =
+  /\b(?:depends? on|depending on|dependen\w*|rel(?:y|ies|ying) on|blast radius|what (?:would )?breaks?|would break|stops? (?:working )?(?:if|when)|affected (?:if|by)|impact of|which (?:flows|apps|solutions) (?:use|need)|what uses|where is .+ used)\b/;
+
+const TAKES = /^(?:takes?|taking|took|inherits?|inheriting|gets?|should|will|now|becomes?)$/;
 
 function entitiesFor(intent: ClassifiedIntent, typed: Typed[], lower: string, now: Date): Entities {
   const entities: Entities = {};
@@ -637,8 +701,11 @@ function entitiesFor(intent: ClassifiedIntent, typed: Typed[], lower: string, no
     if (intent === 'handover' && users.length > 1) {
       // "hand over Lee's flows to Lynne" / "Lynne takes over from Lee": the one after "to" receives.
       const before = (u: Typed) => lowerWords[u.match.from - 1];
+      const after = (u: Typed) => lowerWords[u.match.to];
       const receiver =
         users.find((u) => before(u) === 'to' || before(u) === 'for') ??
+        // "Lynne takes over what Lee had", "Megan inherits Lee's flows": the one who takes receives.
+        users.find((u) => TAKES.test(after(u) ?? '')) ??
         (users.some((u) => before(u) === 'from') ? users.find((u) => before(u) !== 'from') : undefined) ??
         // "Lynne takes over Lee's flows": the possessive one gives.
         (users.some((u) => /'s$/i.test(u.match.text)) ? users.find((u) => !/'s$/i.test(u.match.text)) : undefined) ??
@@ -726,7 +793,8 @@ function followUpOn(
   const spare = ws.length - typed.reduce((n, t) => n + (t.match.to - t.match.from), 0);
   const shortFollowUp = FOLLOW_UP.test(lower) && spare <= 6;
   const onlyNames = typed.length > 0 && spare <= 1;
-  if ((shortFollowUp || onlyNames) && typed.length) {
+  // A bare name after a privileged request is not "the same again" ("Adele" after a share): only "and Adele?" is.
+  if ((shortFollowUp || (onlyNames && !PRIVILEGED.includes(lastIntent))) && typed.length) {
     const same = typed
       .map((t) => {
         const type = wanted.find((w) => w === t.type || t.match.hits.some((h) => h.name.type === w));
@@ -734,6 +802,10 @@ function followUpOn(
         return type && hit ? { type, hit } : undefined;
       })
       .filter((x) => x !== undefined);
+    // "and the SQL connection?" after a re-point is not that re-point with another connection: a privileged
+    // request is repeated only for another subject of its main kind ("and CoE-Sync-SP?" after a rotation).
+    const main = NEEDS[lastIntent] ?? wanted[0];
+    if (PRIVILEGED.includes(lastIntent) && !same.some((s) => s.type === main)) return undefined;
     if (same.length) {
       // A connection picked by id was the last subject; a new name replaces it.
       const { connectionId: _picked, ...kept } = last.entities;
