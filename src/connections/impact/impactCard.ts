@@ -128,7 +128,6 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
     sections: entries.map((e, i) => section(e, input, i)),
     notes,
     buttons: buttons(input),
-    requests: requests(input),
   });
 }
 
@@ -376,9 +375,4 @@ function repointButtons(input: ImpactCardInput) {
       fromConnectionName: entry.connection.name,
     },
   }));
-}
-
-/** Requests sent as words (none at the moment: every operation on this card has its own verb). */
-function requests(_input: ImpactCardInput): { title: string; text: string }[] {
-  return [];
 }

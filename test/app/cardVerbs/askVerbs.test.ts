@@ -10,13 +10,7 @@ import { InProcessAdapter } from '../../../src/app/inProcessAdapter';
 import type { AdaptiveCard } from '../../../src/cards/renderCard';
 import type { Finding } from '../../../src/connections/findings';
 import { buildDigest, digestPage } from '../../../src/notifications/delivery/digest';
-import {
-  callerFor,
-  startTestComposition,
-  USERS,
-  type DemoUser,
-  type TestComposition,
-} from '../../support/testComposition';
+import { startTestComposition, USERS, type DemoUser, type TestComposition } from '../../support/testComposition';
 
 let bot: TestComposition;
 let chat: ChatSession;
@@ -198,22 +192,6 @@ describe('a button that asks in words', () => {
     chat.importCards({ [USERS.adele.id]: [{ activityId: 'digest-adele', card: tenantDigest }] });
     const asAdele = await clickAndCompare('adele', button);
     expect(said(asAdele.answer)).not.toContain('Tenant health report');
-  });
-
-  it('on an impact card: a request button asks for it in words', async () => {
-    // A connection's impact card (the words for one are read as its owner's, so the card is asked for directly).
-    const impact = await bot.composition.services.impact.impact(callerFor('alex'), {
-      subject: 'Dataverse (Lee Gu)',
-      subjectType: 'connection',
-    });
-    chat.importCards({ [USERS.alex.id]: impact.cards.map((card) => ({ activityId: 'impact-alex', card })) });
-    const button = askButtons(impact.cards).find((b) => b.title === 'Re-point references (Vendor Management)');
-    expect(button).toBeDefined();
-    const { update, answer, understood } = await clickAndCompare('alex', button!);
-    expectKept(update, answer, button!);
-    // Whatever the words are understood as (today a "Did you mean" offering the re-point), it is about the solution.
-    expect(understood?.entities).toMatchObject({ solution: 'Vendor Management' });
-    expect(said(answer)).toContain('Vendor Management');
   });
 });
 
