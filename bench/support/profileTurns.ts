@@ -19,15 +19,27 @@ import { startEmulatorProcess } from '../../test/support/childBot';
 
 const USERS: Record<string, { user: ChatUser; text: string }> = {
   lynner: {
-    user: { id: '00000000-0000-0000-0000-0000000000025', userPrincipalName: 'lynner@example.com', displayName: 'Lynne Robbins' },
+    user: {
+      id: '00000000-0000-0000-0000-0000000000025',
+      userPrincipalName: 'lynner@example.com',
+      displayName: 'Lynne Robbins',
+    },
     text: 'show my connections',
   },
   meganb: {
-    user: { id: '00000000-0000-0000-0000-0000000000021', userPrincipalName: 'meganb@example.com', displayName: 'Megan Bowen' },
+    user: {
+      id: '00000000-0000-0000-0000-0000000000021',
+      userPrincipalName: 'meganb@example.com',
+      displayName: 'Megan Bowen',
+    },
     text: 'show my connections',
   },
   adelev: {
-    user: { id: '00000000-0000-0000-0000-0000000000022', userPrincipalName: 'adelev@example.com', displayName: 'Adele Vance' },
+    user: {
+      id: '00000000-0000-0000-0000-0000000000022',
+      userPrincipalName: 'adelev@example.com',
+      displayName: 'Adele Vance',
+    },
     text: "why can't I turn on Weekly report",
   },
 };
@@ -55,7 +67,12 @@ async function main(): Promise<number> {
   ]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-peruser-'));
   const composition = await compose(
-    loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMULATOR_INFO: JSON.stringify(emulator.ready) }),
+    loadConfig({
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      EMULATOR_INFO: JSON.stringify(emulator.ready),
+    }),
   );
   try {
     const session = new ChatSession(composition);
@@ -81,9 +98,13 @@ async function main(): Promise<number> {
     }
     const used = process.cpuUsage(cpu);
     const requests = (await count()) - requestsBefore - 1;
-    const { profile } = (await profiler.post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[] } };
+    const { profile } = (await profiler.post('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; samples: number[] };
+    };
     fs.writeFileSync(process.env.PROFILE_OUT ?? '/tmp/peruser.cpuprofile', JSON.stringify(profile));
-    process.stdout.write(`CPU ms/turn (with the profiler on): ${((used.user + used.system) / 1000 / turns).toFixed(2)}\n`);
+    process.stdout.write(
+      `CPU ms/turn (with the profiler on): ${((used.user + used.system) / 1000 / turns).toFixed(2)}\n`,
+    );
     process.stdout.write(`reply bytes: ${last.length}, backend requests/turn: ${(requests / turns).toFixed(1)}\n`);
     const self = new Map<string, number>();
     const hits = new Map<number, number>();

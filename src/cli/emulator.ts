@@ -28,8 +28,13 @@ function parseArgs(argv: string[]): StartOptions {
         // A demo user with COUNT more connections of their own (a maker with 500 connections on the scale tenant),
         // spread over every environment or over the first ENVIRONMENTS (the named fixture's). Repeatable.
         const match = /^([^:\s]+@[^:\s]+):(\d+)(?::(\d+))?$/.exec(value());
-        if (!match) throw new Error('--extra-connections takes UPN:COUNT[:ENVIRONMENTS], e.g. lynner@example.com:500:4');
-        const extra = { upn: match[1], count: Number(match[2]), ...(match[3] ? { environments: Number(match[3]) } : {}) };
+        if (!match)
+          throw new Error('--extra-connections takes UPN:COUNT[:ENVIRONMENTS], e.g. lynner@example.com:500:4');
+        const extra = {
+          upn: match[1],
+          count: Number(match[2]),
+          ...(match[3] ? { environments: Number(match[3]) } : {}),
+        };
         const before = options.extraConnectionsFor ?? [];
         options.extraConnectionsFor = [...(Array.isArray(before) ? before : [before]), extra];
         break;

@@ -104,7 +104,11 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
             settle(failure('Z_DATA_ERROR', error instanceof Error ? error.message : 'the answer could not be decoded'));
             return;
           }
-          settle(undefined, { status, headers: incoming.headers as Record<string, unknown>, text: body.toString('utf8') });
+          settle(undefined, {
+            status,
+            headers: incoming.headers as Record<string, unknown>,
+            text: body.toString('utf8'),
+          });
         });
       },
     );
