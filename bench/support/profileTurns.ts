@@ -82,14 +82,14 @@ async function main(): Promise<number> {
       clock.advance(61_000);
       await session.say(who.user, who.text);
     }
+    const count = async () =>
+      ((await (await fetch(`${emulator.ready.control}/requestCount`)).json()) as { count: number }).count;
+    const requestsBefore = await count();
     const profiler = new inspector.Session();
     profiler.connect();
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
     await profiler.post('Profiler.start');
-    const count = async () =>
-      ((await (await fetch(`${emulator.ready.control}/requestCount`)).json()) as { count: number }).count;
-    const requestsBefore = await count();
     const cpu = process.cpuUsage();
     let last = '';
     for (let i = 0; i < turns; i++) {
@@ -97,10 +97,10 @@ async function main(): Promise<number> {
       last = JSON.stringify((await session.say(who.user, who.text)).replies);
     }
     const used = process.cpuUsage(cpu);
-    const requests = (await count()) - requestsBefore - 1;
     const { profile } = (await profiler.post('Profiler.stop')) as {
       profile: { nodes: ProfileNode[]; samples: number[] };
     };
+    const requests = (await count()) - requestsBefore;
     fs.writeFileSync(process.env.PROFILE_OUT ?? '/tmp/peruser.cpuprofile', JSON.stringify(profile));
     process.stdout.write(
       `CPU ms/turn (with the profiler on): ${((used.user + used.system) / 1000 / turns).toFixed(2)}\n`,
