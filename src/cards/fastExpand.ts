@@ -1,7 +1,7 @@
 /**
  * A faster expansion of an adaptivecards-templating Template for the subset of the template language the cards in
  * cards/ use: paths (`${a.b}`, `${$root.a}`), string interpolation, `==` / `!=` / `<` / `>` / `<=` / `>=` between
- * a path and a literal, `count(path)`, `$data` bound to a path and `$when`. It walks the template the library
+ * values of one type, `count(path)`, `if(…)`, `||` / `&&` / `!` of booleans, `$data` bound to a path and `$when`. It walks the template the library
  * already prepared (its parsed expressions), with the library's own rules for `$data` arrays, dropped objects and
  * nulls, and evaluates each expression through a closure made once per expression. The library evaluates every
  * expression through its general evaluator, which for a page of 15 connection rows was about a millisecond of the
@@ -36,6 +36,10 @@ const T = {
   GreaterThan: '>',
   LessThanOrEqual: '<=',
   GreaterThanOrEqual: '>=',
+  If: 'if',
+  Or: '||',
+  And: '&&',
+  Not: '!',
 } as const;
 
 export const NOT_HANDLED = Symbol('not handled by fastExpand');
@@ -125,6 +129,30 @@ function compile(expression: Expression): Evaluate {
       if (typeof a !== typeof b || !['string', 'number', 'boolean'].includes(typeof a)) return giveUp();
       if (ordering && typeof a !== 'number') return giveUp();
       return compare(a as string, b as string);
+    };
+  } else if (expression.type === T.If && expression.children.length === 3) {
+    const [condition, then, otherwise] = expression.children.map(compile);
+    evaluate = (scope) => {
+      const test = condition(scope);
+      return typeof test !== 'boolean' ? giveUp() : test ? then(scope) : otherwise(scope);
+    };
+  } else if ((expression.type === T.Or || expression.type === T.And) && expression.children.length >= 2) {
+    // Booleans only: the library's truth of other values (an empty string is true there) is its own.
+    const operands = expression.children.map(compile);
+    const or = expression.type === T.Or;
+    evaluate = (scope) => {
+      for (const operand of operands) {
+        const value = operand(scope);
+        if (typeof value !== 'boolean') return giveUp();
+        if (value === or) return or;
+      }
+      return !or;
+    };
+  } else if (expression.type === T.Not && expression.children.length === 1) {
+    const operand = compile(expression.children[0]);
+    evaluate = (scope) => {
+      const value = operand(scope);
+      return typeof value === 'boolean' ? !value : giveUp();
     };
   } else if (expression.type === T.Concat) {
     const parts = expression.children.map(compile);

@@ -32,6 +32,8 @@ describe('fastExpand', () => {
         { type: 'Container', $data: '${single}', items: [{ type: 'TextBlock', text: '${label}' }] },
         { type: 'TextBlock', text: 'plain', wrap: true, spacing: null },
         { type: 'Action.Execute', data: '${payload}' },
+        { type: 'TextBlock', color: "${if(done, 'Good', 'Attention')}", $when: '${hasMore || !done}' },
+        { type: 'TextBlock', text: 'both', $when: '${hasMore && done}' },
       ],
     });
     const items = [
@@ -39,11 +41,12 @@ describe('fastExpand', () => {
       { label: 'two', kind: 'b', size: 2 },
       { label: 'three', kind: 'a', size: 3 },
     ];
-    const base = { title: 'T', page: 2, pages: 3, done: true, payload: { verb: 'x', n: [1] }, single: items[0] };
+    const base = { title: 'T', page: 2, pages: 3, payload: { verb: 'x', n: [1] }, single: items[0] };
     for (const data of [
-      { ...base, note: 'a note', hasMore: true, items },
-      { ...base, note: '', hasMore: false, items: [] },
-      { ...base, note: 'x', hasMore: true, items: items.slice(0, 1) },
+      { ...base, note: 'a note', hasMore: true, done: true, items },
+      { ...base, note: '', hasMore: false, done: false, items: [] },
+      { ...base, note: 'x', hasMore: true, done: false, items: items.slice(0, 1) },
+      { ...base, note: 'x', hasMore: false, done: true, items: items.slice(0, 2) },
     ]) {
       const fast = fastExpand(template, data);
       expect(fast).not.toBe(NOT_HANDLED);
@@ -69,7 +72,7 @@ describe('fastExpand', () => {
   });
 
   it('leaves an expression outside its subset to the library', () => {
-    const template = new ACData.Template({ type: 'TextBlock', color: "${if(ok, 'Good', 'Attention')}" });
+    const template = new ACData.Template({ type: 'TextBlock', color: "${concat(a, 'b')}" });
     expect(fastExpand(template, { ok: true })).toBe(NOT_HANDLED);
     expect(fastExpand(template, { ok: true })).toBe(NOT_HANDLED);
   });

@@ -269,5 +269,6 @@ test('every template with its sample expands on the fast path exactly as adaptiv
     fastOnes.push(sample);
     expect({ sample, card: fast }).toEqual({ sample, card: template.expand({ $root: data }) });
   }
-  expect(fastOnes).toContain('myConnections');
+  // At least the cards of a maker's everyday questions take the fast path.
+  expect(fastOnes).toEqual(expect.arrayContaining(['myConnections', 'flowDiagnosis', 'expiringCredentials']));
 });
