@@ -3,7 +3,8 @@
  * the clock moved a minute before each turn so every row is read live), recording only the measured turns.
  * `node --import tsx bench/support/profileTurns.ts` (demo mode re-runs itself trusting the emulator). Writes
  * PROFILE_OUT (default /tmp/peruser.cpuprofile) for Chrome DevTools / speedscope, and prints the top functions by
- * self time. Env: PROFILE_SIZE (default 100000), PROFILE_WHO (lynner|adelev|meganb, default lynner), PROFILE_TURNS.
+ * self time. Env: PROFILE_SIZE (default 100000), PROFILE_WHO (lynner|adelev|meganb, default lynner), PROFILE_TURNS,
+ * PROFILE_AGAIN=1 (the clock does not move: no live reads).
  */
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector/promises';
@@ -88,12 +89,13 @@ async function main(): Promise<number> {
     const profiler = new inspector.Session();
     profiler.connect();
     await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+    await profiler.post('Profiler.setSamplingInterval', { interval: Number(process.env.PROFILE_INTERVAL_US ?? 100) });
     await profiler.post('Profiler.start');
     const cpu = process.cpuUsage();
     let last = '';
     for (let i = 0; i < turns; i++) {
-      clock.advance(61_000);
+      // PROFILE_AGAIN=1: the second look within a minute (no live read), i.e. what a turn costs besides its reads.
+      if (!process.env.PROFILE_AGAIN) clock.advance(61_000);
       last = JSON.stringify((await session.say(who.user, who.text)).replies);
     }
     const used = process.cpuUsage(cpu);
