@@ -54,6 +54,25 @@ describe('fastExpand', () => {
     }
   });
 
+  it('compares and prints values as the library does: case-sensitive ==, decimals, booleans, quotes', () => {
+    const template = new ACData.Template({
+      a: "${x == 'url'}",
+      b: "${x != ''}",
+      c: '${n > 0}',
+      d: '${count(arr) == 0}',
+      e: 'v ${n} ${f}',
+      g: '${f || g}',
+      h: "${if(f, 'Y', 'N')}",
+      i: '${s}',
+    });
+    for (const data of [
+      { x: 'URL', n: 1.5, arr: [], f: false, g: true, s: 'a"b\\c' },
+      { x: 'url', n: 0, arr: [1], f: true, g: false, s: 'x' },
+    ]) {
+      expect(fastExpand(template, data)).toEqual(library(template, data));
+    }
+  });
+
   it('leaves a missing value to the library, which shows the expression as it does', () => {
     const template = loadTemplate('myConnections');
     // No `note`: the library shows "${note}" for it.
