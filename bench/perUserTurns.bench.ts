@@ -1,7 +1,11 @@
 /**
  * Per-user turns on the scale tenant (issue 20): "show my connections" for a maker with 5 connections (Megan) and
  * one with 500 (Lynne, `--extra-connections`), and "why can't I turn on Weekly report" (Adele), each measured on a
- * small and on the big synthetic tenant, served by the emulator in its own process at 25 ms per request with the
+ * small and on the big synthetic tenant with the same connections of hers in the same environments (Lynne's 500 sit
+ * in the named fixture's 4 environments in both, so only the tenant around her grows: spread over every environment
+ * they would be in 6 connector lists of the small tenant and in 204 of the big one, which compares two different
+ * makers). A maker whose 500 are spread over every environment (Patti) is its own row: her first page's 15 rows
+ * are in 15 connector lists, one read per row, the most a page can cost, served by the emulator in its own process at 25 ms per request with the
  * documented throttling budgets on. Each turn reads live what it shows: the bot's clock moves a minute before every
  * turn, so no status is reused from the turn before (the cheaper second look within a minute is its own row).
  * Figures per row: p50/p95 wall ms, backend requests per turn (they must not grow with the tenant), the bot's CPU
@@ -39,6 +43,9 @@ const user = (id: string, upn: string, displayName: string): ChatUser => ({ id, 
 const MEGAN = user('00000000-0000-0000-0000-0000000000021', 'meganb@example.com', 'Megan Bowen');
 const ADELE = user('00000000-0000-0000-0000-0000000000022', 'adelev@example.com', 'Adele Vance');
 const LYNNE = user('00000000-0000-0000-0000-0000000000025', 'lynner@example.com', 'Lynne Robbins');
+const PATTI = user('00000000-0000-0000-0000-0000000000024', 'pattif@example.com', 'Patti Fernandez');
+/** The named fixture's environments, the first of every tenant: the same for both sizes. */
+const FIXTURE_ENVIRONMENTS = 4;
 const ALEX = user('00000000-0000-0000-0000-0000000000020', 'alexw@example.com', 'Alex Wilber');
 const LEE_ID = '00000000-0000-0000-0000-0000000000026';
 const IMPACT_P95_TARGET_MS = 300;
@@ -61,6 +68,12 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'show my connections, maker with 500',
     who: LYNNE,
+    text: 'show my connections',
+    expect: /\b50\d connections in/,
+  },
+  {
+    name: 'show my connections, maker with 500 spread over every environment',
+    who: PATTI,
     text: 'show my connections',
     expect: /\b50\d connections in/,
   },
@@ -141,7 +154,9 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
     '--scale',
     `42:${size}`,
     '--extra-connections',
-    `${LYNNE.userPrincipalName}:500`,
+    `${LYNNE.userPrincipalName}:500:${FIXTURE_ENVIRONMENTS}`,
+    '--extra-connections',
+    `${PATTI.userPrincipalName}:500`,
     '--latency',
     String(LATENCY_MS),
     '--faults',

@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- [--port N] [--scale SEED:SIZE] [--extra-connections UPN:COUNT] [--latency MS] [--faults SPEC]
+ * `npm run emulator -- [--port N] [--scale SEED:SIZE] [--extra-connections UPN:COUNT[:ENVIRONMENTS]]… [--latency MS] [--faults SPEC]
  * [--cert-dir DIR]`: runs the demo-tenant emulator alone, prints ONE JSON line with its EmulatorInfo on stdout, and
  * serves until SIGINT/SIGTERM.
  */
@@ -25,10 +25,18 @@ function parseArgs(argv: string[]): StartOptions {
         break;
       }
       case '--extra-connections': {
-        // A demo user with COUNT more connections of their own (a maker with 500 connections on the scale tenant).
-        const match = /^([^:\s]+@[^:\s]+):(\d+)$/.exec(value());
-        if (!match) throw new Error('--extra-connections takes UPN:COUNT, e.g. lynner@example.com:500');
-        options.extraConnectionsFor = { upn: match[1], count: Number(match[2]) };
+        // A demo user with COUNT more connections of their own (a maker with 500 connections on the scale tenant),
+        // spread over every environment or over the first ENVIRONMENTS (the named fixture's). Repeatable.
+        const match = /^([^:\s]+@[^:\s]+):(\d+)(?::(\d+))?$/.exec(value());
+        if (!match)
+          throw new Error('--extra-connections takes UPN:COUNT[:ENVIRONMENTS], e.g. lynner@example.com:500:4');
+        const extra = {
+          upn: match[1],
+          count: Number(match[2]),
+          ...(match[3] ? { environments: Number(match[3]) } : {}),
+        };
+        const before = options.extraConnectionsFor ?? [];
+        options.extraConnectionsFor = [...(Array.isArray(before) ? before : [before]), extra];
         break;
       }
       case '--latency':

@@ -1,8 +1,10 @@
 /**
  * Extra connections for one named user (StartOptions.extraConnectionsFor): the "user with 500 connections" the
  * status-card benchmark needs, which scale mode does not give (it spreads connections over many synthetic users).
- * Deterministic: the same count gives the same rows, spread round-robin over the tenant's environments, with a few
- * in Error (token refresh failed) and a few needing configuration so the card shows a realistic mix.
+ * Deterministic: the same count gives the same rows, spread round-robin over the tenant's environments (or over its
+ * first `environments`: the named fixture's come first, so a bench can give a maker the same connections in the same
+ * environments on a small and on a big tenant), with a few in Error (token refresh failed) and a few needing
+ * configuration so the card shows a realistic mix.
  */
 import { CONNECTORS } from './fixture';
 import { indexTenant, type EmuConnection, type TenantState } from './tenantState';
@@ -20,12 +22,14 @@ export interface ExtraConnections {
   /** The owner's user principal name (a user of the fixture, e.g. meganb@example.com). */
   upn: string;
   count: number;
+  /** Spread over the tenant's first this many environments only (default: every environment). */
+  environments?: number;
 }
 
 export function addConnectionsFor(state: TenantState, extra: ExtraConnections, now: Date): TenantState {
   const owner = state.index.usersByUpn.get(extra.upn.toLowerCase());
   if (!owner) throw new Error(`extraConnectionsFor: no user ${extra.upn} in the tenant`);
-  const environments = state.environments;
+  const environments = extra.environments ? state.environments.slice(0, extra.environments) : state.environments;
   if (!environments.length) throw new Error('extraConnectionsFor: the tenant has no environments');
   const stamp = new Date(now.getTime() - 30 * 86_400_000).toISOString();
   const added: EmuConnection[] = [];

@@ -54,8 +54,8 @@ export interface StartOptions {
   faults?: string;
   /** Synthetic tenant: SIZE connections from SEED, the named fixture kept. */
   scale?: { seed: number; size: number };
-  /** COUNT more connections owned by one fixture user (the status-card bench's "user with 500 connections"). */
-  extraConnectionsFor?: ExtraConnections;
+  /** COUNT more connections owned by a fixture user (the benches' "user with 500 connections"); one or several. */
+  extraConnectionsFor?: ExtraConnections | ExtraConnections[];
   now?: () => Date;
 }
 
@@ -76,9 +76,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     build: (now) => {
       const fixture = buildFixture({ now, botSecret });
       const scaled = scale ? scaleTenant(fixture, scale, now) : fixture;
-      const extended = options.extraConnectionsFor
-        ? addConnectionsFor(scaled, options.extraConnectionsFor, now)
-        : scaled;
+      const extras = options.extraConnectionsFor ?? [];
+      const extended = (Array.isArray(extras) ? extras : [extras]).reduce(
+        (state, extra) => addConnectionsFor(state, extra, now),
+        scaled,
+      );
       return shareServicePrincipalConnectionsWithBot(extended, APPS.bot.appId);
     },
     faults: options.faults,

@@ -8,7 +8,15 @@ import { USERS, startTestComposition, type TestComposition } from '../support/te
 let domain: TestComposition;
 
 beforeAll(async () => {
-  domain = await startTestComposition({ emulator: { extraConnectionsFor: { upn: 'meganb@example.com', count: 120 } } });
+  domain = await startTestComposition({
+    emulator: {
+      extraConnectionsFor: [
+        { upn: 'meganb@example.com', count: 120 },
+        // Lynne's only in the first two environments (the benches give a maker the same environments on any tenant).
+        { upn: 'lynner@example.com', count: 30, environments: 2 },
+      ],
+    },
+  });
 });
 afterAll(() => domain.close());
 
@@ -28,6 +36,13 @@ test('Megan owns 120 more connections across every environment, some in Error, s
 
   domain.emulator.control.reset();
   expect((await connectionsOwnedBy(USERS.megan.id)).owned).toHaveLength(owned.length);
+});
+
+test('a user given extra connections in the first two environments has them there only', async () => {
+  const { owned, environments } = await connectionsOwnedBy(USERS.lynne.id);
+  const extra = owned.filter((c) => c.name.startsWith('extra'));
+  expect(extra).toHaveLength(30);
+  expect(new Set(extra.map((c) => c.environmentId))).toEqual(new Set(environments.slice(0, 2).map((e) => e.id)));
 });
 
 test('other users keep exactly their fixture connections', async () => {
