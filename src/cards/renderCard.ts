@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
-import { fastExpand, NOT_HANDLED } from './fastExpand';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard' };
 
@@ -30,9 +29,7 @@ export function loadTemplate(name: string): ACData.Template {
 
 /** Expands `cards/<name>.json` with `data`. Data is the only input: strings in it are never parsed as JSON. */
 export function renderCard(name: string, data: object): AdaptiveCard {
-  const template = loadTemplate(name);
-  const fast = fastExpand(template, data);
-  return (fast === NOT_HANDLED ? template.expand({ $root: data }) : fast) as AdaptiveCard;
+  return loadTemplate(name).expand({ $root: data }) as AdaptiveCard;
 }
 
 export function listTemplates(): string[] {

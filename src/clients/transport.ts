@@ -1,6 +1,5 @@
 /**
- * One HTTP exchange, on Node's own http/https (./nodeExchange), or through axios when a proxy is configured in the
- * environment (axios honours HTTP(S)_PROXY / NO_PROXY; the lighter path does not), with the settings the tenant APIs need: keep-alive sockets shared by every client,
+ * One HTTP exchange, through axios with the settings the tenant APIs need: keep-alive sockets shared by every client,
  * one TLS secure context, a hard deadline per attempt, compressed answers decoded, JSON bodies parsed (a body that
  * is not JSON comes back as text, an empty one as ''). Every status is a response, redirects are not followed; only
  * a transport failure throws, as a TransportError carrying the socket's code (ECONNRESET, ECONNREFUSED, ETIMEDOUT…).
@@ -9,7 +8,6 @@ import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
-import { exchange } from './nodeExchange';
 
 export interface TransportRequest {
   method: string;
@@ -61,27 +59,7 @@ function client(): AxiosInstance {
   return shared;
 }
 
-/** True when the environment names a proxy for axios (proxy-from-env's variables): then requests go through axios. */
-let proxied: boolean | undefined;
-function proxyConfigured(): boolean {
-  proxied ??= Object.entries(process.env).some(
-    ([name, value]) => !!value && /^(npm_config_)?((https?|all)_)?proxy$/i.test(name),
-  );
-  return proxied;
-}
-
 export async function send(request: TransportRequest): Promise<TransportResponse> {
-  if (!proxyConfigured()) {
-    try {
-      const body =
-        request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-      const response = await exchange({ ...request, body });
-      return { status: response.status, headers: response.headers, data: parseBody(response.text) };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'ERR_NETWORK';
-      throw new TransportError(code, error instanceof Error ? error.message : String(error));
-    }
-  }
   // axios's timeout watches the socket; the abort is the deadline for the whole attempt (connect, send, read). One
   // timer, cleared with the answer: AbortSignal.timeout's timer would outlive every request by the whole timeout.
   const deadline = new AbortController();

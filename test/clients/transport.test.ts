@@ -80,30 +80,4 @@ describe('transport', () => {
     expect(refused).toBeInstanceOf(TransportError);
     expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
   });
-
-  it('goes through the proxy the environment names (HTTP_PROXY), as axios does, and straight to the host without one', async () => {
-    // The "proxy" answers every request itself, with the absolute URL a proxy is asked for.
-    handler = (req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ asked: req.url }));
-    };
-    const target = 'http://tenant-api.invalid/lists?page=1';
-    const before = process.env.HTTP_PROXY;
-    process.env.HTTP_PROXY = base;
-    try {
-      let proxiedSend: typeof send | undefined;
-      jest.isolateModules(() => {
-        proxiedSend = (jest.requireActual('../../src/clients/transport') as { send: typeof send }).send;
-      });
-      const response = await proxiedSend!({ method: 'GET', url: target, headers: {}, timeoutMs: 1000 });
-      expect(response.data).toEqual({ asked: target });
-    } finally {
-      if (before === undefined) delete process.env.HTTP_PROXY;
-      else process.env.HTTP_PROXY = before;
-    }
-    // This module decided at its first request that no proxy is configured: the name does not resolve.
-    await expect(send({ method: 'GET', url: target, headers: {}, timeoutMs: 1000 })).rejects.toBeInstanceOf(
-      TransportError,
-    );
-  });
 });
