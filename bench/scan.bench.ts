@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -54,6 +55,31 @@ const REPLAY_SOCKETS = [32, 128, 512];
 const PROFILE_ARGS = process.env.SCAN_BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCAN_BENCH_CPU_PROF}`]
   : [];
+/**
+ * SCAN_BENCH_SCANNER_PROF=FILE: a CPU profile of the scanner during the measured scan alone (not the replay or the
+ * worker run after it), written as FILE (.cpuprofile, opens in Chrome DevTools).
+ */
+const SCANNER_PROFILE = process.env.SCAN_BENCH_SCANNER_PROF;
+
+/** Profiles this thread while `work` runs and writes the profile to `file`. */
+async function profiled<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 interface Emulator {
   info: EmulatorInfo;
@@ -263,7 +289,8 @@ async function scanPhase(): Promise<ScanPhase> {
     const cpuBefore = process.cpuUsage();
     const emulatorCpuBefore = emulator.cpuSeconds();
     const started = Date.now();
-    const scan = await new TenantScanner(tenant, { now: new Date(), withinDays: WITHIN_DAYS }).scan();
+    const scanOnce = () => new TenantScanner(tenant, { now: new Date(), withinDays: WITHIN_DAYS }).scan();
+    const scan = await (SCANNER_PROFILE ? profiled(SCANNER_PROFILE, scanOnce) : scanOnce());
     const seconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
