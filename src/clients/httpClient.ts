@@ -1,5 +1,5 @@
 /**
- * The one HTTP layer every REST client goes through (./transport, over axios): a bearer token per scope, a
+ * The one HTTP layer every REST client goes through (./transport, over node:https): a bearer token per scope, a
  * correlation id per logical request (sent as client-request-id / x-ms-correlation-request-id and logged), per-API concurrency limits
  * (p-limit), a timeout per attempt, retries with jittered exponential backoff that honour Retry-After within a
  * budget, and typed errors (TenantApiError) carrying the service's own code.
