@@ -8,36 +8,17 @@
  * Not through a general-purpose client library: the tenant scan sends thousands of requests, and per request such a
  * library merges configs, normalises headers and wraps streams, which cost the scanner more CPU than the HTTP work
  * itself (see bench/RESULTS.md, "scan ratio to raw replay"). What is kept here is what the HTTP layer relies on.
+ * Node's modules ignore HTTPS_PROXY / HTTP_PROXY: where one is set, requests go through ./proxiedTransport instead.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import { proxyConfiguredFor, sendThroughProxy } from './proxiedTransport';
+import { parseBody, TransportError, type TransportRequest, type TransportResponse } from './transportContract';
 
-export interface TransportRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  /** Sent as JSON unless it is already a string. */
-  body?: unknown;
-  timeoutMs: number;
-}
-
-export interface TransportResponse {
-  status: number;
-  headers: Record<string, unknown>;
-  data: unknown;
-}
-
-export class TransportError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { TransportError, type TransportRequest, type TransportResponse } from './transportContract';
 
 interface Agents {
   http: http.Agent;
@@ -65,6 +46,7 @@ const inflateRaw = promisify(zlib.inflateRaw);
 const brotli = promisify(zlib.brotliDecompress);
 
 export function send(request: TransportRequest): Promise<TransportResponse> {
+  if (proxyConfiguredFor(request.url)) return sendThroughProxy(request);
   return new Promise<TransportResponse>((resolve, reject) => {
     let url: URL;
     try {
@@ -138,14 +120,5 @@ async function decode(raw: Buffer, encoding: string | undefined): Promise<string
       return (await brotli(raw)).toString('utf8');
     default:
       return raw.toString('utf8');
-  }
-}
-
-function parseBody(body: string): unknown {
-  if (!body) return '';
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The transport under the HTTP layer against a scripted loopback server: JSON parsed, compressed answers
  * decompressed, text and empty bodies passed through, every status a response, and transport failures (deadline,
- * refused connection, reset) as TransportError codes the retry rules know.
+ * refused connection, reset) as TransportError codes the retry rules know; with HTTP_PROXY set, through that proxy.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +65,39 @@ describe('transport', () => {
     expect((await get('/text')).data).toBe('not json');
     expect(await get('/empty')).toMatchObject({ status: 204, data: '' });
     expect(await get('/moved')).toMatchObject({ status: 302, data: '' });
+  });
+
+  it('goes through the forward proxy HTTP_PROXY names, with the same contract', async () => {
+    // The scripted server stands in for the proxy: a proxied request names the whole target URL.
+    const seen: string[] = [];
+    handler = (req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"answered":true}');
+    };
+    const names = ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    for (const name of names) delete process.env[name];
+    try {
+      process.env.HTTP_PROXY = base;
+      const response = await send({
+        method: 'GET',
+        url: 'http://tenant.invalid/items?x=1',
+        headers: {},
+        timeoutMs: 1000,
+      });
+      expect(response).toMatchObject({ status: 200, data: { answered: true } });
+      expect(seen).toEqual(['http://tenant.invalid/items?x=1']);
+      // Without it, straight to the server.
+      delete process.env.HTTP_PROXY;
+      expect((await get('/direct')).data).toEqual({ answered: true });
+      expect(seen[1]).toBe('/direct');
+    } finally {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
   });
 
   it('fails with ETIMEDOUT past its deadline, ECONNRESET on a reset and ECONNREFUSED with no server', async () => {
