@@ -57,13 +57,6 @@ const log = getLogger('notifications');
  * more scanner CPU).
  */
 const DEFAULT_ENVIRONMENT_CONCURRENCY = 32;
-/**
- * Environments held (read and waiting for the directory, or being read) per environment read at once. The rules of
- * an environment wait for the directory users and app registrations, whose page chain outlasts the first
- * environments' reads: reading on meanwhile fills what was idle time, at the cost of the rows of the environments
- * that wait.
- */
-const ENVIRONMENTS_HELD_PER_READ = 2;
 /** Owner look-ups (batches of OWNER_BATCH apps) in flight; the HTTP layer's Graph limit applies on top. */
 const DEFAULT_READ_CONCURRENCY = 16;
 /** Apps whose owners are asked for in one request: Graph's $batch limit. */
@@ -141,19 +134,14 @@ function trimApp(app: AppRegistration): SnapshotApp {
 
 export class TenantScanner {
   private readonly ownerReads: Limit;
-  /** Environments between the start of their reads and the end of their rules (read, or read and waiting). */
   private readonly environments: Limit;
-  /** Environments being read. */
-  private readonly environmentReads: Limit;
   private readonly rules: ScanRules;
 
   constructor(
     private readonly tenant: TenantPorts,
     private readonly options: ScanOptions,
   ) {
-    const reading = options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY;
-    this.environmentReads = pLimit(reading);
-    this.environments = pLimit(reading * ENVIRONMENTS_HELD_PER_READ);
+    this.environments = pLimit(options.environmentConcurrency ?? DEFAULT_ENVIRONMENT_CONCURRENCY);
     this.ownerReads = pLimit(options.readConcurrency ?? DEFAULT_READ_CONCURRENCY);
     // Read from the registry when the scan is made, so a rule registered by then is run.
     this.rules = {
@@ -355,34 +343,26 @@ export class TenantScanner {
     };
     const dv = environment.dataverseUrl !== undefined;
     const none = async function* (): AsyncIterable<never> {};
-    // Only the reads hold a reading slot: an environment read before the directory is complete waits for it
-    // without keeping the next environment from being read.
-    const [[connections, flows, references, , solutionFlows, applicationUsers], withComponents] =
-      await this.environmentReads(async () => {
-        const lists = await Promise.all([
-          read('connections', () => this.tenant.connections.listConnections(environment.id)),
-          read('flows', () => this.tenant.flows.listFlows(environment.id)),
-          read('connection references', () =>
-            dv ? this.tenant.dataverse.listConnectionReferences(environment) : none(),
-          ),
-          read('solutions', () => (dv ? this.tenant.dataverse.listSolutions(environment) : none())),
-          read('solution flows', () => (dv ? this.tenant.dataverse.listSolutionFlows(environment) : none())),
-          read('application users', () => (dv ? this.tenant.dataverse.listApplicationUsers(environment) : none())),
-        ] as const);
-        const components = await Promise.all(
-          (lists[3] ?? []).map(async (solution): Promise<SnapshotSolution> => {
-            const contents = await read(`the contents of ${solution.friendlyName}`, () =>
-              this.tenant.dataverse.listSolutionComponents(environment, solution.id),
-            );
-            return {
-              ...solution,
-              environmentId: environment.id,
-              componentObjectIds: (contents ?? []).map((c) => c.objectId),
-            };
-          }),
+    const [connections, flows, references, solutions, solutionFlows, applicationUsers] = await Promise.all([
+      read('connections', () => this.tenant.connections.listConnections(environment.id)),
+      read('flows', () => this.tenant.flows.listFlows(environment.id)),
+      read('connection references', () => (dv ? this.tenant.dataverse.listConnectionReferences(environment) : none())),
+      read('solutions', () => (dv ? this.tenant.dataverse.listSolutions(environment) : none())),
+      read('solution flows', () => (dv ? this.tenant.dataverse.listSolutionFlows(environment) : none())),
+      read('application users', () => (dv ? this.tenant.dataverse.listApplicationUsers(environment) : none())),
+    ]);
+    const withComponents = await Promise.all(
+      (solutions ?? []).map(async (solution): Promise<SnapshotSolution> => {
+        const components = await read(`the contents of ${solution.friendlyName}`, () =>
+          this.tenant.dataverse.listSolutionComponents(environment, solution.id),
         );
-        return [lists, components] as const;
-      });
+        return {
+          ...solution,
+          environmentId: environment.id,
+          componentObjectIds: (components ?? []).map((c) => c.objectId),
+        };
+      }),
+    );
 
     const { usersOk, appsByAppId } = await directory;
     if (!usersOk) complete = false;
