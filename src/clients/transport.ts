@@ -77,7 +77,24 @@ export function send(request: TransportRequest): Promise<TransportResponse> {
       headers,
       agent: secure ? agents().https : agents().http,
     };
-    const outgoing = (secure ? https : http).request(url, options, (response) => {
+    let outgoing: http.ClientRequest;
+    try {
+      outgoing = (secure ? https : http).request(url, options, onResponse);
+    } catch (error) {
+      // Refused before anything was sent (a header value Node will not write, say).
+      const failure = error as NodeJS.ErrnoException;
+      reject(new TransportError(failure.code ?? 'ERR_BAD_REQUEST', failure.message));
+      return;
+    }
+    // The deadline covers the whole attempt (connect, send, read). One timer, cleared with the answer.
+    const timer = setTimeout(() => {
+      fail('ETIMEDOUT', `timeout of ${request.timeoutMs}ms exceeded`);
+      outgoing.destroy();
+    }, request.timeoutMs);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERR_NETWORK', error.message));
+    outgoing.end(body);
+
+    function onResponse(response: http.IncomingMessage): void {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERR_NETWORK', error.message));
@@ -95,14 +112,7 @@ export function send(request: TransportRequest): Promise<TransportResponse> {
             fail(error.code ?? 'ERR_BAD_RESPONSE', 'the answer could not be decompressed'),
         );
       });
-    });
-    // The deadline covers the whole attempt (connect, send, read). One timer, cleared with the answer.
-    const timer = setTimeout(() => {
-      fail('ETIMEDOUT', `timeout of ${request.timeoutMs}ms exceeded`);
-      outgoing.destroy();
-    }, request.timeoutMs);
-    outgoing.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERR_NETWORK', error.message));
-    outgoing.end(body);
+    }
   });
 }
 

@@ -112,5 +112,14 @@ describe('transport', () => {
     );
     expect(refused).toBeInstanceOf(TransportError);
     expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
+    // A header Node will not write is refused before anything is sent, as a TransportError too.
+    const unwritable = await send({
+      method: 'GET',
+      url: `${base}/x`,
+      headers: { 'x-bad': 'a\nb' },
+      timeoutMs: 1000,
+    }).catch((e: unknown) => e);
+    expect(unwritable).toBeInstanceOf(TransportError);
+    expect(unwritable).toMatchObject({ code: 'ERR_INVALID_CHAR' });
   });
 });
