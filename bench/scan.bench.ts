@@ -14,9 +14,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
 import * as readline from 'node:readline';
 import { createTenantPorts, endpointsFromEmulator } from '../src/clients';
 import type { EmulatorInfo } from '../src/emulator';
@@ -54,6 +56,31 @@ const REPLAY_SOCKETS = [32, 128, 512];
 const PROFILE_ARGS = process.env.SCAN_BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCAN_BENCH_CPU_PROF}`]
   : [];
+/**
+ * SCAN_BENCH_SCANNER_PROF=FILE: a CPU profile of the scanner during the measured scan alone (not the replay or the
+ * worker run after it), written as FILE (.cpuprofile, opens in Chrome DevTools).
+ */
+const SCANNER_PROFILE = process.env.SCAN_BENCH_SCANNER_PROF;
+
+/** Profiles this thread while `work` runs and writes the profile to `file`. */
+async function profiled<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 interface Emulator {
   info: EmulatorInfo;
@@ -251,10 +278,11 @@ async function scanPhase(): Promise<ScanPhase> {
   try {
     const tenant = portsFor(emulator.info);
     const before = await requestCounts(emulator.info);
+    // The heap is sampled (V8's own figure, no system call: the sampler runs on the scan's thread and its cost is
+    // charged to the scan); the peak RSS is the kernel's high-water mark for this process, which loaded nothing but
+    // the scanner before the scan.
     const sampler = setInterval(() => {
-      const memory = process.memoryUsage();
-      peakRss = Math.max(peakRss, memory.rss);
-      peakHeap = Math.max(peakHeap, memory.heapUsed);
+      peakHeap = Math.max(peakHeap, v8.getHeapStatistics().used_heap_size);
     }, 20);
     await control(emulator.info, 'recording', { on: true });
     // How long the scan holds up this event loop: a chat turn arriving at the bot during a scan waits that long.
@@ -263,13 +291,14 @@ async function scanPhase(): Promise<ScanPhase> {
     const cpuBefore = process.cpuUsage();
     const emulatorCpuBefore = emulator.cpuSeconds();
     const started = Date.now();
-    const scan = await new TenantScanner(tenant, { now: new Date(), withinDays: WITHIN_DAYS }).scan();
+    const scanOnce = () => new TenantScanner(tenant, { now: new Date(), withinDays: WITHIN_DAYS }).scan();
+    const scan = await (SCANNER_PROFILE ? profiled(SCANNER_PROFILE, scanOnce) : scanOnce());
     const seconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
     loopDelay.disable();
     clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = process.resourceUsage().maxRSS * 1024;
     const after = await requestCounts(emulator.info);
     const recorded = ((await (await fetch(`${emulator.info.control}/recorded`)).json()) as { value: RecordedRequest[] })
       .value;

@@ -20,6 +20,7 @@ import { ConnectorListReads } from './connectorListReads';
 import { odataString, segment, withQuery } from './odata';
 import { collect, paginate, paginatePagesOfSize, type PageSizeMemory } from './paginate';
 import { TenantApiError } from '../tenant/errors';
+import { pagedList, type PagedList } from '../tenant/pagedList';
 
 /** Connections per page of the admin list (as public admin scripts ask; the default is 100). */
 const LIST_PAGE = 250;
@@ -55,13 +56,17 @@ export class ConnectionsClient implements ConnectionsPort {
     return wires.map(mapEnvironment);
   }
 
-  async *listConnections(environmentId: string): AsyncIterable<Connection> {
+  listConnections(environmentId: string): PagedList<Connection> {
     const url = withQuery(`${this.adminEnvironment(environmentId)}/connections`, { 'api-version': '2016-11-01' });
-    for await (const page of paginatePagesOfSize<WireConnection>(this.apis.powerApps, url, LIST_PAGE, this.pageSize, {
-      operation: 'listConnections',
-    })) {
-      for (const wire of page) yield mapConnection(wire, environmentId);
-    }
+    const { powerApps } = this.apis;
+    const pageSize = this.pageSize;
+    return pagedList(async function* () {
+      for await (const page of paginatePagesOfSize<WireConnection>(powerApps, url, LIST_PAGE, pageSize, {
+        operation: 'listConnections',
+      })) {
+        yield page.map((wire) => mapConnection(wire, environmentId));
+      }
+    });
   }
 
   /**

@@ -14,6 +14,7 @@ import type {
   SystemUser,
 } from '../tenant/model';
 import { TenantApiError } from '../tenant/errors';
+import { pagedList, type PagedList } from '../tenant/pagedList';
 import type { DataversePort } from '../tenant/ports';
 import { trimSlash } from './endpoints';
 import type { ApiClient } from './httpClient';
@@ -57,59 +58,82 @@ export class DataverseClient implements DataversePort {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 500));
   }
 
-  async *listConnectionReferences(environment: Environment): AsyncIterable<ConnectionReference> {
-    for await (const page of this.rows<WireConnectionReference>(environment, 'connectionreferences', {
-      $select: REFERENCE_SELECT,
-    })) {
-      for (const row of page) yield mapConnectionReference(row);
-    }
+  listConnectionReferences(environment: Environment): PagedList<ConnectionReference> {
+    return this.list<WireConnectionReference, ConnectionReference>(
+      environment,
+      'connectionreferences',
+      { $select: REFERENCE_SELECT },
+      (row) => mapConnectionReference(row),
+    );
   }
 
-  async *listSolutions(environment: Environment): AsyncIterable<Solution> {
-    for await (const page of this.rows<WireSolution>(environment, 'solutions', {
-      $select: 'solutionid,uniquename,friendlyname,ismanaged',
-      $expand: 'publisherid($select=customizationprefix)',
-    })) {
-      for (const row of page) yield mapSolution(row);
-    }
+  listSolutions(environment: Environment): PagedList<Solution> {
+    return this.list<WireSolution, Solution>(
+      environment,
+      'solutions',
+      { $select: 'solutionid,uniquename,friendlyname,ismanaged', $expand: 'publisherid($select=customizationprefix)' },
+      (row) => mapSolution(row),
+    );
   }
 
-  async *listSolutionComponents(environment: Environment, solutionId: string): AsyncIterable<SolutionComponent> {
-    for await (const page of this.rows<WireSolutionComponent>(environment, 'solutioncomponents', {
-      $select: 'componenttype,objectid,_solutionid_value',
-      $filter: `_solutionid_value eq ${guid(solutionId)}`,
-    })) {
-      for (const row of page) yield mapSolutionComponent(row, solutionId);
-    }
+  listSolutionComponents(environment: Environment, solutionId: string): PagedList<SolutionComponent> {
+    return this.list<WireSolutionComponent, SolutionComponent>(
+      environment,
+      'solutioncomponents',
+      // A function, so that an id that is not a GUID fails the read, not the call that makes the list.
+      () => ({
+        $select: 'componenttype,objectid,_solutionid_value',
+        $filter: `_solutionid_value eq ${guid(solutionId)}`,
+      }),
+      (row) => mapSolutionComponent(row, solutionId),
+    );
   }
 
-  async *listApplicationUsers(environment: Environment): AsyncIterable<ApplicationUser> {
-    for await (const page of this.rows<WireSystemUser>(environment, 'systemusers', {
-      $select: 'systemuserid,applicationid,fullname,isdisabled,accessmode',
-      $filter: `accessmode eq ${ACCESS_MODE_NON_INTERACTIVE}`,
-    })) {
-      for (const row of page) {
-        if (!row.applicationid) continue;
-        const roles: WireRole[] = [];
-        for await (const rolePage of this.rows<WireRole>(
-          environment,
-          `systemusers(${guid(row.systemuserid)})/systemuserroles_association`,
-          { $select: 'name,roleid' },
-        )) {
-          roles.push(...rolePage);
-        }
-        yield mapApplicationUser(row, roles.map(mapRole));
+  /** The application users of a page have their roles read side by side (each is a request of its own). */
+  listApplicationUsers(environment: Environment): PagedList<ApplicationUser> {
+    const pages = () =>
+      this.rows<WireSystemUser>(environment, 'systemusers', {
+        $select: 'systemuserid,applicationid,fullname,isdisabled,accessmode',
+        $filter: `accessmode eq ${ACCESS_MODE_NON_INTERACTIVE}`,
+      });
+    const rolesOf = async (row: WireSystemUser): Promise<ApplicationUser> => {
+      const roles: WireRole[] = [];
+      for await (const rolePage of this.rows<WireRole>(
+        environment,
+        `systemusers(${guid(row.systemuserid)})/systemuserroles_association`,
+        { $select: 'name,roleid' },
+      )) {
+        roles.push(...rolePage);
       }
-    }
+      return mapApplicationUser(row, roles.map(mapRole));
+    };
+    return pagedList(async function* () {
+      for await (const page of pages()) {
+        yield await Promise.all(page.filter((row) => row.applicationid).map(rolesOf));
+      }
+    });
   }
 
-  async *listSolutionFlows(environment: Environment): AsyncIterable<SolutionFlow> {
-    for await (const page of this.rows<WireWorkflow>(environment, 'workflows', {
-      $select: WORKFLOW_SELECT,
-      $filter: `category eq ${WORKFLOW_CATEGORY_CLOUD_FLOW}`,
-    })) {
-      for (const row of page) yield mapSolutionFlow(row);
-    }
+  listSolutionFlows(environment: Environment): PagedList<SolutionFlow> {
+    return this.list<WireWorkflow, SolutionFlow>(
+      environment,
+      'workflows',
+      { $select: WORKFLOW_SELECT, $filter: `category eq ${WORKFLOW_CATEGORY_CLOUD_FLOW}` },
+      (row) => mapSolutionFlow(row),
+    );
+  }
+
+  /** The rows of one entity set, each mapped as its page arrives. */
+  private list<W, T>(
+    environment: Environment,
+    path: string,
+    query: Record<string, string> | (() => Record<string, string>),
+    map: (row: W) => T,
+  ): PagedList<T> {
+    const pages = () => this.rows<W>(environment, path, typeof query === 'function' ? query() : query);
+    return pagedList(async function* () {
+      for await (const page of pages()) yield page.map(map);
+    });
   }
 
   async getConnectionReference(

@@ -6,6 +6,7 @@
  * (admin route first, like the rest).
  */
 import { isTenantApiError } from '../tenant/errors';
+import { pagedList, type PagedList } from '../tenant/pagedList';
 import type { Flow, FlowOwner, FlowRun } from '../tenant/model';
 import type { FlowsPort } from '../tenant/ports';
 import type { ApiClient } from './httpClient';
@@ -34,7 +35,11 @@ export class FlowsClient implements FlowsPort {
     private readonly options: { asMaker?: boolean } = {},
   ) {}
 
-  async *listFlows(environmentId: string): AsyncIterable<Flow> {
+  listFlows(environmentId: string): PagedList<Flow> {
+    return pagedList(() => this.flowPages(environmentId));
+  }
+
+  private async *flowPages(environmentId: string): AsyncGenerator<Flow[]> {
     if (!this.makerOnly) {
       const adminUrl = withQuery(
         `${this.baseUrl}/providers/Microsoft.ProcessSimple/scopes/admin/environments/${segment(environmentId)}/v2/flows`,
@@ -53,14 +58,14 @@ export class FlowsClient implements FlowsPort {
         first = { done: true, value: undefined };
       }
       if (!this.makerOnly) {
-        if (!first.done) for (const flow of await this.complete(environmentId, first.value)) yield flow;
-        for await (const page of pages) for (const flow of await this.complete(environmentId, page)) yield flow;
+        if (!first.done) yield await this.complete(environmentId, first.value);
+        for await (const page of pages) yield await this.complete(environmentId, page);
         return;
       }
     }
     const makerUrl = withQuery(`${this.environmentUrl(environmentId)}/flows`, API_VERSION);
     for await (const page of paginatePages<WireFlow>(this.api, makerUrl, { operation: 'listFlows' })) {
-      for (const wire of page) yield mapFlow(wire, environmentId);
+      yield page.map((wire) => mapFlow(wire, environmentId));
     }
   }
 

@@ -6,6 +6,7 @@
 import { registerSecretValue } from '../logging/logger';
 import type { AppRegistration, Group, NewPasswordCredential, User } from '../tenant/model';
 import { isTenantApiError } from '../tenant/errors';
+import { pagedList, type PagedList } from '../tenant/pagedList';
 import type { DirectoryPort, OwnerIdsResult } from '../tenant/ports';
 import { errorFromResponse, serviceError } from './errorMapping';
 import type { ApiClient } from './httpClient';
@@ -71,11 +72,13 @@ export class GraphClient implements DirectoryPort {
     );
   }
 
-  async *listUsers(): AsyncIterable<User> {
+  listUsers(): PagedList<User> {
     const url = this.url('/users', { $select: USER_SELECT, $top: '999' });
-    for await (const page of paginatePages<WireUser>(this.api, url, { operation: 'listUsers' })) {
-      for (const wire of page) yield mapUser(wire);
-    }
+    const api = this.api;
+    return pagedList(async function* () {
+      for await (const page of paginatePages<WireUser>(api, url, { operation: 'listUsers' }))
+        yield page.map((wire) => mapUser(wire));
+    });
   }
 
   async findGroupByName(displayName: string): Promise<Group | undefined> {
@@ -98,11 +101,14 @@ export class GraphClient implements DirectoryPort {
     return ids;
   }
 
-  async *listApplications(): AsyncIterable<AppRegistration> {
+  listApplications(): PagedList<AppRegistration> {
     const url = this.url('/applications', { $select: APPLICATION_SELECT, $top: '999' });
-    for await (const page of paginatePages<WireApplication>(this.api, url, { operation: 'listApplications' })) {
-      for (const wire of page) yield mapApplication(wire);
-    }
+    const api = this.api;
+    return pagedList(async function* () {
+      for await (const page of paginatePages<WireApplication>(api, url, { operation: 'listApplications' })) {
+        yield page.map((wire) => mapApplication(wire));
+      }
+    });
   }
 
   async getApplication(objectId: string): Promise<AppRegistration> {

@@ -7,6 +7,7 @@
  */
 import { getLogger } from '../logging/logger';
 import { isTenantApiError, TenantApiError } from '../tenant/errors';
+import { readAll } from '../tenant/pagedList';
 import type { ApiClient, RequestSpec, ServiceHosts } from './httpClient';
 import { withQuery } from './odata';
 
@@ -113,9 +114,5 @@ export async function* paginatePagesOfSize<T>(
   yield* paginatePages<T>(client, url, options);
 }
 
-/** Collects an async iterable (for the few callers that need every item at once). */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+/** Collects an async iterable (for the few callers that need every item at once), page by page where it can. */
+export const collect = readAll;

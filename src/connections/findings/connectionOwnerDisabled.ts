@@ -23,11 +23,7 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Ru
     const owner = look.user(connection.createdBy.id);
     if (!owner || owner.accountEnabled) continue;
     const flows = look.flowsUsing(connection);
-    const referenced = snapshot.references.some(
-      (r) =>
-        r.environmentId === connection.environmentId &&
-        r.connectionName?.toLowerCase() === connection.name.toLowerCase(),
-    );
+    const referenced = look.connectionReferenced(connection.environmentId, connection.name);
     const usageKnown = !snapshot.usageUnknownEnvironmentIds?.includes(connection.environmentId);
     if (usageKnown && !flows.length && !referenced) continue;
     const production = isProductionEnvironment(look.environmentDisplay(connection.environmentId));

@@ -81,7 +81,8 @@ export function hasCredentialEndingWithin(
   const at = now.getTime();
   const within = (c: { endDateTime?: string }) => {
     if (c.endDateTime === undefined) return false;
-    const days = (new Date(c.endDateTime).getTime() - at) / 86_400_000;
+    // Date.parse, not a Date: asked for every credential of every app registration of the tenant on a scan.
+    const days = (Date.parse(c.endDateTime) - at) / 86_400_000;
     return days >= fromDays && days <= toDays;
   };
   return app.passwordCredentials.some(within) || app.keyCredentials.some(within);

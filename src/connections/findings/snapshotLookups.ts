@@ -21,6 +21,8 @@ export interface SnapshotLookups {
   makersOf(flows: readonly FlowUse[]): string[];
   connectionsOfApp(appId: string): Connection[];
   connectionExists(environmentId: string, connectionName: string): boolean;
+  /** Whether a connection reference of that environment is bound to the connection of that name (any case). */
+  connectionReferenced(environmentId: string, connectionName: string): boolean;
   /** False when the environment's connections could not be read, so absence proves nothing. */
   connectionsKnown(environmentId: string): boolean;
   userSolutions(environmentId: string): SnapshotSolution[];
@@ -71,6 +73,9 @@ function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
   const usage = connectionUsage(snapshot);
   // Built on first use: only the reference rules ask, and the scanner's snapshots hold hundreds of connections.
   let connectionKeys: Set<string> | undefined;
+  // Built on first use: asked per connection of a disabled owner, thousands in a scan (a search of the references
+  // for each was quadratic in the environment).
+  let referencedNames: Map<string, Set<string>> | undefined;
   const unknown = new Set(snapshot.partialEnvironmentIds ?? []);
   const user = (id: string | undefined) => (id ? users.get(id.toLowerCase()) : undefined);
   const environments = environmentIndex(snapshot.environments);
@@ -125,6 +130,18 @@ function buildLookups(snapshot: TenantSnapshot): SnapshotLookups {
     connectionExists: (environmentId, name) => {
       connectionKeys ??= new Set(snapshot.connections.map((c) => connectionKey(c.environmentId, c.name)));
       return connectionKeys.has(connectionKey(environmentId, name));
+    },
+    connectionReferenced: (environmentId, name) => {
+      if (!referencedNames) {
+        referencedNames = new Map();
+        for (const r of snapshot.references) {
+          if (typeof r.connectionName !== 'string') continue;
+          const names = referencedNames.get(r.environmentId) ?? new Set<string>();
+          names.add(r.connectionName.toLowerCase());
+          referencedNames.set(r.environmentId, names);
+        }
+      }
+      return referencedNames.get(environmentId)?.has(name.toLowerCase()) ?? false;
     },
     connectionsKnown: (environmentId) => !unknown.has(environmentId),
     userSolutions: (environmentId) =>

@@ -43,6 +43,7 @@ import type {
 import { emptySnapshot } from '../../connections/tenantSnapshot';
 import { getLogger } from '../../logging/logger';
 import { describeError, isTenantApiError } from '../../tenant/errors';
+import { forEachPage, readAll } from '../../tenant/pagedList';
 import type { AppRegistration, CanvasApp, Connection, Environment, Flow, User } from '../../tenant/model';
 import type { TenantPorts } from '../../tenant/ports';
 import { APPS_STEP, type ScanProgress, type ScanProgressListener } from './scanProgress';
@@ -308,17 +309,19 @@ export class TenantScanner {
   }
 
   private async readUsers(into: Map<string, User>): Promise<void> {
-    for await (const user of this.tenant.directory.listUsers()) into.set(user.id.toLowerCase(), user);
+    for (const user of await readAll(this.tenant.directory.listUsers())) into.set(user.id.toLowerCase(), user);
   }
 
   /** Every app registration, trimmed; `onApp` sees each one as it arrives. */
   private async readApps(onApp: (app: SnapshotApp) => void): Promise<SnapshotApp[]> {
     const apps: SnapshotApp[] = [];
-    for await (const registration of this.tenant.directory.listApplications()) {
-      const app = trimApp(registration);
-      apps.push(app);
-      onApp(app);
-    }
+    await forEachPage(this.tenant.directory.listApplications(), (page) => {
+      for (const registration of page) {
+        const app = trimApp(registration);
+        apps.push(app);
+        onApp(app);
+      }
+    });
     return apps;
   }
 
@@ -345,9 +348,7 @@ export class TenantScanner {
     let complete = true;
     const read = async <T>(what: string, items: () => AsyncIterable<T>): Promise<T[] | undefined> => {
       try {
-        const out: T[] = [];
-        for await (const item of items()) out.push(item);
-        return out;
+        return await readAll(items());
       } catch (error) {
         complete = false;
         gap(`${what} in ${name}`, error);

@@ -46,6 +46,24 @@ test('no flow but a connection reference still bound to it: still a finding', ()
   expect(leeFindings(snapshot).map((f) => f.subject)).toEqual(['Lee SQL']);
 });
 
+test('a reference naming the connection in another case, or in another environment', () => {
+  const reference = {
+    id: 'r-lee',
+    logicalName: 'vm_lee',
+    displayName: 'VM SQL Ref',
+    connectorId: '/providers/Microsoft.PowerApps/apis/shared_sql',
+    isManaged: false,
+  };
+  // Dataverse compares connection names without case: still bound, still a finding.
+  const otherCase = handedOver();
+  otherCase.references.push({ ...reference, connectionName: 'C-LEE', environmentId: 'env-prod' });
+  expect(leeFindings(otherCase).map((f) => f.subject)).toEqual(['Lee SQL']);
+  // A reference in another environment is bound to another connection of that name: nothing uses Lee's.
+  const elsewhere = handedOver();
+  elsewhere.references.push({ ...reference, connectionName: 'c-lee', environmentId: 'env-dev' });
+  expect(leeFindings(elsewhere)).toEqual([]);
+});
+
 test("the environment's flows or references were not read completely: still a finding", () => {
   const snapshot = handedOver();
   snapshot.usageUnknownEnvironmentIds = ['env-prod'];
