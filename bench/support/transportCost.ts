@@ -11,6 +11,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
+import { createSecureContext as tlsContext } from 'node:tls';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadOrCreateTls } from '../../src/emulator/certificate';
@@ -75,6 +76,25 @@ function getter(send: (typeof import('../../src/clients/transport'))['send']): G
   };
 }
 
+/**
+ * The floor: the same GET on bare node:https with a keep-alive agent and one JSON.parse, no axios. A reference for
+ * how much of a request is axios's at all, not a candidate (axios is the chosen client).
+ */
+function bareHttps(): Get {
+  const agent = new https.Agent({ keepAlive: true, scheduling: 'lifo', secureContext: tlsContext() });
+  return (url) =>
+    new Promise((resolve, reject) => {
+      const req = https.request(url, { agent, headers: { Accept: 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as unknown));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+}
+
 /** CPU µs per request (user + system) of `count` requests, `concurrency` at a time. */
 async function measure(get: Get, url: string, count: number, concurrency: number): Promise<number> {
   let next = 0;
@@ -107,6 +127,7 @@ async function main(): Promise<void> {
   const variants: [string, Get][] = [
     [`transport at ${BASELINE}`, before.get],
     ['transport now', now],
+    ['bare node:https (floor, no axios)', bareHttps()],
   ];
   try {
     console.log(

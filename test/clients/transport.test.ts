@@ -67,6 +67,18 @@ describe('transport', () => {
     expect(await get('/moved')).toMatchObject({ status: 302, data: '' });
   });
 
+  it('holds the deadline for the whole attempt, even while the server keeps the socket busy', async () => {
+    // A byte every 20 ms: a socket-idleness timeout would never fire, the attempt's deadline must.
+    handler = (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('[');
+      const drip = setInterval(() => res.write('1,'), 20);
+      res.on('close', () => clearInterval(drip));
+      setTimeout(() => res.end('1]'), 600);
+    };
+    await expect(get('/drip', 150)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
   it('fails with ETIMEDOUT past its deadline, ECONNRESET on a reset and ECONNREFUSED with no server', async () => {
     handler = (req, res) => {
       if (req.url === '/reset') req.socket.destroy();
