@@ -59,7 +59,6 @@ function client(): AxiosInstance {
     // Bodies arrive here as strings already (send stringifies): axios's default transform would parse a JSON string
     // again to check it before sending it unchanged.
     transformRequest: [(data: unknown) => data],
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
   });
   // Flat defaults instead of axios's per-method buckets (common, get, post…), which every request otherwise merges
   // and flattens again; the HTTP layer sends Accept and Content-Type itself. With the lighter per-request config
