@@ -5,8 +5,10 @@
  * interleaved rounds (the box is shared) and the median round is printed.
  * `node --import tsx bench/support/transportCost.ts`. Env: TRANSPORT_BASELINE (git ref, default integ),
  * TRANSPORT_N (requests per measurement, default 2000), TRANSPORT_CONCURRENCY (default 16), TRANSPORT_ROUNDS
- * (default 5), TRANSPORT_GZIP=1 (the server compresses, as the real APIs do).
+ * (default 5), TRANSPORT_GZIP=1 (the server compresses, as the real APIs do; the floor does not ask for it),
+ * TRANSPORT_FETCH=1 (adds axios's fetch adapter).
  */
+import axios from 'axios';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
@@ -95,6 +97,36 @@ function bareHttps(): Get {
     });
 }
 
+/**
+ * axios's fetch adapter with the transport's settings (TRANSPORT_FETCH=1): the other adapter axios offers in Node.
+ * It ignores the keep-alive agents (fetch pools its own connections).
+ */
+function axiosFetch(): Get {
+  const instance = axios.create({
+    adapter: 'fetch',
+    validateStatus: () => true,
+    maxRedirects: 0,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    transformRequest: [(data: unknown) => data],
+  });
+  return async (url) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      const response = await instance.request<string>({
+        method: 'GET',
+        url,
+        headers: { Accept: 'application/json', 'Accept-Encoding': 'gzip, deflate, br' },
+        signal: controller.signal,
+      });
+      return JSON.parse(response.data) as unknown;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /** CPU µs per request (user + system) of `count` requests, `concurrency` at a time. */
 async function measure(get: Get, url: string, count: number, concurrency: number): Promise<number> {
   let next = 0;
@@ -128,6 +160,7 @@ async function main(): Promise<void> {
     [`transport at ${BASELINE}`, before.get],
     ['transport now', now],
     ['bare node:https (floor, no axios)', bareHttps()],
+    ...(process.env.TRANSPORT_FETCH === '1' ? [["axios's fetch adapter", axiosFetch()] as [string, Get]] : []),
   ];
   try {
     console.log(
