@@ -4,7 +4,7 @@
  * is not JSON comes back as text, an empty one as ''). Every status is a response, redirects are not followed; only
  * a transport failure throws, as a TransportError carrying the socket's code (ECONNRESET, ECONNREFUSED, ETIMEDOUT…).
  */
-import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosError, type AxiosInstance, type GenericAbortSignal } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
@@ -44,13 +44,21 @@ function client(): AxiosInstance {
   shared = axios.create({
     httpAgent: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
     httpsAgent: new https.Agent({ keepAlive: true, scheduling: 'lifo', secureContext: tls.createSecureContext() }),
+    // Named, so axios does not look for XMLHttpRequest first on every request (and never picks fetch).
+    adapter: 'http',
+    // axios looks for a proxy in the environment on every request (half a dozen variable reads and a URL match).
+    // With none configured when the first client is made there is nothing to find: say so once. When one is set,
+    // axios keeps honouring it (and NO_PROXY) per request as before.
+    proxy: environmentNamesAProxy() ? undefined : false,
     validateStatus: () => true,
     maxRedirects: 0,
     // The body is parsed here once, as text first: axios's own JSON transform would try (and on big lists repeat)
     // work the retry rules do not need, and an answer that is not JSON must reach the error mapping as it came.
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
+    // Bodies arrive here as strings already (send stringifies): axios's default transform would parse a JSON string
+    // again to check it before sending it unchanged.
+    transformRequest: [(data: unknown) => data],
   });
   // Flat defaults instead of axios's per-method buckets (common, get, post…), which every request otherwise merges
   // and flattens again; the HTTP layer sends Accept and Content-Type itself. With the lighter per-request config
@@ -59,11 +67,16 @@ function client(): AxiosInstance {
   return shared;
 }
 
+function environmentNamesAProxy(): boolean {
+  return ['http_proxy', 'https_proxy', 'all_proxy'].some(
+    (name) => process.env[name] || process.env[name.toUpperCase()],
+  );
+}
+
 export async function send(request: TransportRequest): Promise<TransportResponse> {
-  // axios's timeout watches the socket; the abort is the deadline for the whole attempt (connect, send, read). One
-  // timer, cleared with the answer: AbortSignal.timeout's timer would outlive every request by the whole timeout.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+  // The deadline for the whole attempt (connect, send, read): axios's own `timeout` only watches the socket's
+  // idleness, so a server that trickles bytes would never time out.
+  const deadline = new Deadline(request.timeoutMs);
   try {
     const response = await client().request<string>({
       method: request.method,
@@ -71,8 +84,7 @@ export async function send(request: TransportRequest): Promise<TransportResponse
       data:
         request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
       headers: request.headers,
-      timeout: request.timeoutMs,
-      signal: deadline.signal,
+      signal: deadline,
     });
     return {
       status: response.status,
@@ -88,7 +100,37 @@ export async function send(request: TransportRequest): Promise<TransportResponse
     const message = code === 'ETIMEDOUT' ? `timeout of ${request.timeoutMs}ms exceeded` : failure.message;
     throw new TransportError(code, message);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
+  }
+}
+
+/**
+ * A timer axios can listen to as it listens to an AbortSignal (axios accepts any GenericAbortSignal: it reads
+ * `aborted` and adds one 'abort' listener). An AbortController costs more per request than the rest of this file
+ * (it builds a DOM-style EventTarget); the exchange needs only one listener and one timer, cleared with the answer.
+ */
+class Deadline implements GenericAbortSignal {
+  aborted = false;
+  private listener: (() => void) | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.listener?.();
+    }, ms);
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.listener = undefined;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
   }
 }
 

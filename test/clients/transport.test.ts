@@ -67,6 +67,18 @@ describe('transport', () => {
     expect(await get('/moved')).toMatchObject({ status: 302, data: '' });
   });
 
+  it('holds the deadline for the whole attempt, even while the server keeps the socket busy', async () => {
+    // A byte every 20 ms: a socket-idleness timeout would never fire, the attempt's deadline must.
+    handler = (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('[');
+      const drip = setInterval(() => res.write('1,'), 20);
+      res.on('close', () => clearInterval(drip));
+      setTimeout(() => res.end('1]'), 600);
+    };
+    await expect(get('/drip', 150)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
   it('fails with ETIMEDOUT past its deadline, ECONNRESET on a reset and ECONNREFUSED with no server', async () => {
     handler = (req, res) => {
       if (req.url === '/reset') req.socket.destroy();
@@ -79,5 +91,58 @@ describe('transport', () => {
     );
     expect(refused).toBeInstanceOf(TransportError);
     expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('transport behind a proxy', () => {
+  // The transport decides once, when its client is made, whether the environment names a proxy: a fresh module per
+  // case, with the environment set before its first request.
+  const names = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY'];
+  const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+  let proxy: Server;
+  let proxied: string[];
+  let proxyUrl: string;
+
+  beforeAll(async () => {
+    proxied = [];
+    proxy = createServer((req, res) => {
+      proxied.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"via":"proxy"}');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterEach(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  const freshSend = (): typeof send => {
+    let fresh: typeof send | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      fresh = (require('../../src/clients/transport') as typeof import('../../src/clients/transport')).send;
+    });
+    return fresh!;
+  };
+
+  it('sends through HTTP_PROXY when the environment names one', async () => {
+    for (const name of names) delete process.env[name];
+    process.env.HTTP_PROXY = proxyUrl;
+    const response = await freshSend()({
+      method: 'GET',
+      url: 'http://tenant.invalid/connections',
+      headers: {},
+      timeoutMs: 1000,
+    });
+    expect(response.data).toEqual({ via: 'proxy' });
+    expect(proxied).toContain('http://tenant.invalid/connections');
   });
 });
