@@ -39,6 +39,8 @@ export interface ImpactCardInput {
   /** Whether canvas apps were read at all (false: an index made before apps were read). */
   appsRead?: boolean;
   operationAvailable: (kind: LaterOperation) => boolean;
+  /** For a connection asked about by itself: lower-case ids of its people (createdBy) whose accounts are disabled. */
+  disabledCreators?: Set<string>;
 }
 
 /**
@@ -75,18 +77,22 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   const shownApps = new Set(entries.flatMap((e) => e.apps.map((a) => `${a.environmentId}/${a.id}`)));
   const apps = shownApps.size + entries.reduce((n, e) => n + e.othersApps, 0);
   const failing = entries.filter((e) => e.failing).length;
-  const atRisk = entries.filter((e) => !e.failing && signsInAsLeaver(e, subject)).length;
+  const atRisk = entries.filter((e) => !e.failing && signsInAsLeaver(e, input)).length;
   const named = subject.kind === 'connection' && subject.name !== undefined && entries.length === 1;
   const usedByApps = apps ? ` and ${plural(apps, 'canvas app')}` : '';
   const summary = named
     ? `${name} is bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
-      `${flows ? ` (${on} on)` : ''}${usedByApps}.${failing ? ' It already fails.' : ''}`
+      `${flows ? ` (${on} on)` : ''}${usedByApps}.${failing ? ' It already fails.' : ''}` +
+      (atRisk ? ' It will fail: it signs in as a disabled account.' : '')
     : entries.length
       ? `${plural(entries.length, 'connection')} ${runVerb(subject, entries.length)} ${name}, ` +
         `bound to ${plural(references, 'connection reference')} and used by ${plural(flows, 'flow')}` +
         `${flows ? ` (${on} on)` : ''}${usedByApps}.` +
         (failing ? ` ${plural(failing, 'connection')} already ${failing === 1 ? 'fails' : 'fail'}.` : '') +
-        (atRisk ? ` ${plural(atRisk, 'connection')} will fail: ${name}'s account is disabled.` : '')
+        (atRisk
+          ? ` ${plural(atRisk, 'connection')} will fail: ` +
+            (subject.kind === 'person' ? `${name}'s account is disabled.` : 'they sign in as a disabled account.')
+          : '')
       : `No connection ${input.admin ? '' : 'of yours '}${runVerb(subject, 1)} ${name}: nothing that I may show ` +
         'depends on it.';
 
@@ -190,8 +196,10 @@ function expiryText(endDateTime: string, now: Date): string {
   return days < 0 ? `expired ${-days} days ago` : `expires in ${plural(days, 'day')}`;
 }
 
-function signsInAsLeaver(entry: ConnectionEntry, subject: ImpactSubject): boolean {
-  return subject.kind === 'person' && !subject.user.accountEnabled && entry.connection.authType !== 'servicePrincipal';
+function signsInAsLeaver(entry: ConnectionEntry, input: ImpactCardInput): boolean {
+  if (entry.connection.authType === 'servicePrincipal') return false;
+  if (input.subject.kind === 'person') return !input.subject.user.accountEnabled;
+  return input.disabledCreators?.has(entry.connection.createdBy.id.toLowerCase()) ?? false;
 }
 
 function accountOf(connection: Connection): string {
@@ -205,7 +213,7 @@ function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) 
   const lines: string[] = [];
   if (entry.failing && connection.error) lines.push(`⚠ Fails now: ${connection.error.message}`);
   if (input.subject.kind === 'app') lines.push(heldSecretLine(entry, input.subject.app, input));
-  if (signsInAsLeaver(entry, input.subject)) {
+  if (signsInAsLeaver(entry, input)) {
     // The same rule as the health report's "connection owner disabled" finding.
     lines.push('⚠ Signs in as a disabled account: it will fail when its sign-in expires, and nobody can fix it.');
   }
@@ -314,7 +322,7 @@ function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
   if (connection.status !== 'Connected' || !(owner || input.admin) || input.subject.kind === 'app') {
     return { shown: false };
   }
-  if (signsInAsLeaver(entry, input.subject)) {
+  if (signsInAsLeaver(entry, input)) {
     return { shown: false };
   }
   const oauth = isOAuthConnection(connection);

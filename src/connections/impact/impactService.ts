@@ -140,6 +140,14 @@ export class ImpactService {
       visible.splice(0, visible.length, ...narrowed);
     }
     const report = impactReport(graph, visible, { admin, callerId: caller.userId });
+    // A connection asked about by itself: whether the person it signs in as has left decides its warning and whether
+    // sharing it is offered, as it does when that person is the subject.
+    const disabledCreators =
+      subject.kind === 'connection'
+        ? await disabledCreatorsOf(visible, (id) =>
+            index ? Promise.resolve(personInIndex(index, { id, name: '' })) : reader.user(id),
+          )
+        : undefined;
     const card = impactCard({
       subject,
       query: { subject: query.subject, subjectType: query.subjectType, subjectId: query.subjectId },
@@ -155,6 +163,7 @@ export class ImpactService {
       createdAppSignIns: appSignIns.map((c) => c.displayName),
       mayRotate: subject.kind === 'app' && (admin || (await ownsApp(reader, subject.app, caller))),
       operationAvailable: this.options.operationAvailable ?? (() => false),
+      disabledCreators,
     });
     return withGaps({ cards: [card] }, reader.gaps, retry);
   }
@@ -184,6 +193,18 @@ export class ImpactService {
       return false;
     }
   }
+}
+
+/** Lower-case ids of the people whose accounts are disabled among those the connections sign in as (apps excluded). */
+async function disabledCreatorsOf(
+  connections: Connection[],
+  person: (id: string) => Promise<User | undefined>,
+): Promise<Set<string>> {
+  const ids = [
+    ...new Set(connections.filter((c) => c.authType !== 'servicePrincipal').map((c) => c.createdBy.id.toLowerCase())),
+  ];
+  const people = await Promise.all(ids.map((id) => person(id)));
+  return new Set(ids.filter((_, i) => people[i]?.accountEnabled === false));
 }
 
 /** The newest run of the first MAX_LAST_RUNS flows on the card, read in parallel; failures are one gap. */

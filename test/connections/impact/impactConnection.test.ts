@@ -70,6 +70,34 @@ describe('what depends on one connection', () => {
     expect(adaptiveCardProblems(reply.cards[0] as AdaptiveCard)).toEqual([]);
   });
 
+  it.each([
+    ['from the tenant index', true],
+    ['read live', false],
+  ])("warns that a leaver's connection will fail and offers no share of it, %s", async (_how, withIndex) => {
+    // Lee Gu's account is disabled: his connection is to be replaced (re-pointed), not shared, as when he is asked about.
+    const service = new ImpactService(domain.ctx, {
+      index: withIndex ? index : undefined,
+      operationAvailable: (kind) => kind === 'repoint',
+    });
+    const reply = await service.impact(callerFor('alex'), LEE_DATAVERSE);
+    const said = text(reply);
+    expect(said).toContain('It will fail: it signs in as a disabled account.');
+    expect(said).toContain('Signs in as a disabled account');
+    expect(said).not.toContain('Share with');
+    expect(executeActions(reply).map((a) => a.title)).toContain('Re-point references');
+  });
+
+  it('offers a share of a working connection whose person has not left', async () => {
+    const service = new ImpactService(domain.ctx, { index, operationAvailable: () => false });
+    const reply = await service.impact(callerFor('alex'), {
+      subject: 'SharePoint (TechUser_Sharepoint_PRD)',
+      subjectType: 'connection',
+    });
+    const said = text(reply);
+    expect(said).not.toContain('disabled account');
+    expect(said).toContain('Share with a service principal');
+  });
+
   it('offers no [Re-point references] until the re-point kind is registered', async () => {
     const service = new ImpactService(domain.ctx, { index, operationAvailable: () => false });
     const reply = await service.impact(callerFor('alex'), LEE_DATAVERSE);
