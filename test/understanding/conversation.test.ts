@@ -3,48 +3,14 @@
  * set) scored on the `understood` field, and conversations whose follow-ups and clarifications depend on the
  * turn before (several lines in one --jsonl run, so turn state carries the subject).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
+import { chatJsonl, type ChatInput, type ChatOutput as Output } from '../support/chatJsonl';
 
-const root = path.resolve(__dirname, '..', '..');
-
-interface Output {
-  id: string;
-  replies: { text: string; cards: object[] }[];
-  understood?: { intent: string; entities: Record<string, unknown>; confidence: number };
-}
-
-interface Row {
-  id: string;
-  text?: string;
-  click?: string;
-  as?: string;
+interface Row extends ChatInput {
   intent?: string;
   entities?: Record<string, unknown>;
-}
-
-function chatJsonl(lines: Row[], env: NodeJS.ProcessEnv = {}): Map<string, Output> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'understanding-')), 'in.jsonl');
-  fs.writeFileSync(
-    file,
-    lines.map((l) => JSON.stringify({ id: l.id, text: l.text, click: l.click, as: l.as })).join('\n') + '\n',
-  );
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts', '--jsonl', file], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'error', ...env },
-    encoding: 'utf8',
-    timeout: 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`chat failed (${run.status}): ${run.stderr.slice(-2000)}`);
-  const outputs = run.stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Output);
-  return new Map(outputs.map((o) => [o.id, o]));
 }
 
 /** The scorer's rule (../shared/qa/intents.mjs): an expected entity holds when the understood value contains it. */

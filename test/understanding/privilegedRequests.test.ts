@@ -2,20 +2,8 @@
  * A share, rotation, re-point or handover is drafted only when the message asks for it in so many words, a bare
  * name after one is not "the same again", and a handover goes to the one who takes over.
  */
-import { NameIndex, understand, type ConversationSubject } from '../../src/understanding';
-
-const NOW = new Date('2026-12-04T10:00:00Z');
-const names = new NameIndex([
-  { type: 'flow', name: 'Stock alerts' },
-  { type: 'solution', name: 'Vendor Management' },
-  { type: 'app', name: 'ALM-Pipeline-SP' },
-  { type: 'app', name: 'Legacy-Integration' },
-  { type: 'connection', name: 'SQL Server', aliases: [{ text: 'sql' }] },
-  { type: 'user', name: 'Lee Gu', aliases: [{ text: 'Lee', when: 'capitalised' }] },
-  { type: 'user', name: 'Lynne Robbins', aliases: [{ text: 'Lynne', when: 'capitalised' }] },
-  { type: 'user', name: 'Adele Vance', aliases: [{ text: 'Adele', when: 'capitalised' }] },
-]);
-const read = (text: string, last?: ConversationSubject) => understand(text, { names, now: NOW, last });
+import type { ConversationSubject } from '../../src/understanding';
+import { NOW, read } from './smallTenantReader';
 
 test('a privileged reading without the words that ask for it is a clarifying card', async () => {
   expect((await read('is Lee Gu okay')).intent).toBe('clarify');

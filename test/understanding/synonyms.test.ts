@@ -2,21 +2,8 @@
  * Other words for the corpus's words ("lapsed", "scanner", "re-bind"): mapped onto the word the classifier knows,
  * outside the tenant's names, so a request said with other verbs is read as the same request.
  */
-import { NameIndex, understand, type ConversationSubject } from '../../src/understanding';
+import { read } from './smallTenantReader';
 import { canonicalWords } from '../../src/understanding/synonyms';
-
-const NOW = new Date('2026-12-04T10:00:00Z');
-const names = new NameIndex([
-  { type: 'flow', name: 'Stock alerts' },
-  { type: 'solution', name: 'Vendor Management' },
-  { type: 'app', name: 'ALM-Pipeline-SP' },
-  { type: 'app', name: 'Legacy-Integration' },
-  { type: 'connection', name: 'SQL Server', aliases: [{ text: 'sql' }] },
-  { type: 'user', name: 'Lee Gu', aliases: [{ text: 'Lee', when: 'capitalised' }] },
-  { type: 'user', name: 'Lynne Robbins', aliases: [{ text: 'Lynne', when: 'capitalised' }] },
-  { type: 'user', name: 'Adele Vance', aliases: [{ text: 'Adele', when: 'capitalised' }] },
-]);
-const read = (text: string, last?: ConversationSubject) => understand(text, { names, now: NOW, last });
 
 test('variants map onto the corpus word, phrases keep their word positions, names are left alone', () => {
   expect(canonicalWords(['secrets', 'that', 'lapsed'])).toEqual(['secrets', 'that', 'expired']);
