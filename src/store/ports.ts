@@ -100,7 +100,7 @@ export interface JobQueue {
   complete(job: QueuedJob): Promise<void>;
   /** Keeps a long job invisible for longer (from now); `0` hands it back to the queue at once. */
   extend(job: QueuedJob, visibilityTimeoutMs: number): Promise<QueuedJob>;
-  /** Jobs handed out MAX_DELIVERIES times without completing are moved here (Azure: at most 32 are listed). */
+  /** Jobs handed out MAX_DELIVERIES times without completing are moved here; all of them are listed. */
   listPoison(): Promise<QueuedJob[]>;
 }
 

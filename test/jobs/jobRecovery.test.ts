@@ -2,7 +2,8 @@
  * The recovery pass of abandoned jobs (JobRunner.recoverAbandoned) on both stores, SQLite and a real Azurite: a job
  * whose last delivery never ended sits on the poison list, and two instances passing over it at once call the
  * handler's recoverAbandoned once between them (the per-job lease); a later pass calls it again, and the handler,
- * finding its work finished, does nothing. No delivery of the job happens again.
+ * finding its work finished, does nothing. No delivery of the job happens again. With more poisoned jobs than one
+ * Queue Storage call returns (32), every one of them is listed and recovered, once between two instances.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,7 +47,55 @@ async function abandon(store: Store): Promise<void> {
   expect((await store.jobs.listPoison()).map((j) => j.id)).toEqual(['approval:a1']);
 }
 
+/** Poisons `count` jobs at once: each handed out MAX_DELIVERIES times and given back, then moved by a receive. */
+async function abandonMany(store: Store, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `approval:m${String(i).padStart(3, '0')}`);
+  for (const id of ids) await store.jobs.enqueue('repoint.run', { approvalId: id }, { id });
+  for (let i = 0; i < MAX_DELIVERIES; i++) {
+    const jobs = await store.jobs.receive({ max: count, visibilityTimeoutMs: 60_000 });
+    expect(jobs).toHaveLength(count);
+    for (const job of jobs) await store.jobs.extend(job, 0);
+  }
+  expect(await store.jobs.receive({ max: count, visibilityTimeoutMs: 60_000 })).toEqual([]);
+  return ids;
+}
+
 describe.each(stores)('on %s', (_name, open) => {
+  test('more poisoned jobs than one Queue Storage call returns: each listed, and recovered once by two instances', async () => {
+    const store = await open();
+    try {
+      const ids = await abandonMany(store, 45);
+      const listed = (await store.jobs.listPoison()).map((j) => j.id);
+      expect([...listed].sort()).toEqual(ids);
+      // Listing changes nothing: the next pass (or another instance) sees them all again.
+      expect((await store.jobs.listPoison()).map((j) => j.id).sort()).toEqual(ids);
+
+      const worked = new Map<string, number>();
+      const finished = new Set<string>();
+      const handler: JobHandler<{ approvalId: string }> = {
+        run: async () => {
+          throw new Error('no delivery is expected');
+        },
+        recoverAbandoned: async ({ approvalId }) => {
+          if (finished.has(approvalId)) return;
+          worked.set(approvalId, (worked.get(approvalId) ?? 0) + 1);
+          finished.add(approvalId);
+        },
+      };
+      const instances = [new JobRunner({ store }), new JobRunner({ store })];
+      for (const runner of instances) runner.register('repoint.run', handler);
+      // Two passes at once: between them every job's work is done, each exactly once.
+      await Promise.all(instances.map((runner) => runner.recoverAbandoned()));
+      expect([...worked.keys()].sort()).toEqual(ids);
+      expect([...worked.values()].every((n) => n === 1)).toBe(true);
+      // A later pass still reaches every one (past the 32nd too) and finds its work finished.
+      expect(await instances[0].recoverAbandoned()).toBe(ids.length);
+      expect([...worked.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   test('two instances at once recover an abandoned job once; a later pass finds it finished', async () => {
     const store = await open();
     try {

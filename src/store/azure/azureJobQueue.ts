@@ -20,6 +20,11 @@ const MAX_MESSAGE_BYTES = 48 * 1024;
 const UNCLAIMED_HIDE_SECONDS = 30;
 /** Queue Storage hands out at most 32 messages per call and peeks at most 32. */
 const BATCH = 32;
+/**
+ * How long listPoison hides the poison messages it has seen while it reaches the rest (it shows them again as soon
+ * as it has all of them); only a listing that dies midway leaves them hidden this long.
+ */
+const POISON_LISTING_HIDE_SECONDS = 30;
 
 interface Body {
   id: string;
@@ -118,9 +123,33 @@ export class AzureJobQueue implements JobQueue {
     }
   }
 
+  /**
+   * Every message on the poison queue. A peek sees only the first 32, so the listing receives them instead: a
+   * received message is hidden, and the next receive reaches the ones behind it. Once all are seen they are shown
+   * again at once, so the listing changes nothing for the next pass or another instance (one listing at the same
+   * time may see fewer, as this one holds the rest, and this one's pass recovers them). A listing that dies
+   * midway leaves them hidden for POISON_LISTING_HIDE_SECONDS only.
+   */
   async listPoison(): Promise<QueuedJob[]> {
-    const { peekedMessageItems } = await this.poison.peekMessages({ numberOfMessages: BATCH });
-    return peekedMessageItems.map((message) => {
+    const seen = new Map<string, DequeuedMessageItem>();
+    try {
+      for (;;) {
+        const { receivedMessageItems: messages } = await this.poison.receiveMessages({
+          numberOfMessages: BATCH,
+          visibilityTimeout: POISON_LISTING_HIDE_SECONDS,
+        });
+        let unseen = 0;
+        for (const message of messages) {
+          if (!seen.has(message.messageId)) unseen++;
+          // A message seen again (it reappeared during a very long listing) is shown again with its latest receipt.
+          seen.set(message.messageId, message);
+        }
+        if (messages.length < BATCH || unseen === 0) break;
+      }
+    } finally {
+      await this.showAgain([...seen.values()]);
+    }
+    return [...seen.values()].map((message) => {
       const body = parseBody(message.messageText);
       return {
         id: body?.id ?? message.messageId,
@@ -130,6 +159,20 @@ export class AzureJobQueue implements JobQueue {
         receipt: '',
       };
     });
+  }
+
+  /** Makes poison messages received by a listing visible again, BATCH requests at a time. */
+  private async showAgain(messages: DequeuedMessageItem[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += BATCH) {
+      await Promise.all(
+        messages.slice(i, i + BATCH).map((message) =>
+          this.poison
+            .updateMessage(message.messageId, message.popReceipt, undefined, 0)
+            // Received again by another listing since (or gone): that one shows it again, or it reappears by itself.
+            .catch((error: unknown) => log.debug({ err: error }, 'poison message left to reappear by itself')),
+        ),
+      );
+    }
   }
 
   private async moveToPoison(message: DequeuedMessageItem, body: Body | undefined): Promise<void> {
