@@ -6,7 +6,10 @@
  * settled to one connection, or to the few a person must choose from.
  *
  * Built once per refresh of the names (as the NameIndex is) from rows the tenant index already holds; the lookups
- * are maps, so a message costs a few map reads whatever the size of the tenant.
+ * are maps, so a message costs a few map reads whatever the size of the tenant. A refresh builds it a slice at a
+ * time with a pause between slices (build()), so turns keep being answered meanwhile, from the catalog in use until
+ * the new one is complete (filled at once, a large tenant's connections held the bot's thread, and every turn
+ * waiting, for the whole fill).
  */
 import type { TenantName } from './nameIndex';
 import { nameWords } from './text';
@@ -58,6 +61,8 @@ export interface CatalogSources {
 const NOT_DISTINCTIVE = new Set(['shared', 'microsoft', 'online', 'business', 'for', 'the', 'and', 'of', 'api', 'app']);
 /** A typed word this long that begins a connector id's word names that connector ("commondataser" in a portal id). */
 const MIN_PREFIX = 6;
+/** Rows filled between two pauses of build(): a few milliseconds of the bot's thread each. */
+const SLICE = 1_000;
 
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
   const list = map.get(key);
@@ -84,13 +89,36 @@ export class ConnectionCatalog {
   /** A word of an owner's name → owner keys ("user:<id>" or "app:<appId>"). */
   private readonly ownerWords = new Map<string, Set<string>>();
   private readonly appIdByObjectId = new Map<string, string>();
-  private readonly longestDisplayName: number;
+  private longestDisplayName = 0;
 
-  constructor(sources: CatalogSources) {
+  private constructor() {}
+
+  /** The catalog of `sources`, filled at once (small tenants, tests). */
+  static from(sources: CatalogSources): ConnectionCatalog {
+    const catalog = new ConnectionCatalog();
+    for (const _slice of catalog.fill(sources));
+    return catalog;
+  }
+
+  /**
+   * The catalog of `sources`, filled a slice at a time with `pause()` between slices (the bot passes setImmediate,
+   * so waiting turns run in between). The same fill as from(), so the same catalog; nobody sees it before it is
+   * complete.
+   */
+  static async build(sources: CatalogSources, pause: () => Promise<unknown>): Promise<ConnectionCatalog> {
+    const catalog = new ConnectionCatalog();
+    for (const _slice of catalog.fill(sources)) await pause();
+    return catalog;
+  }
+
+  /** Fills the lookups, yielding after every SLICE items: the one way both from() and build() fill a catalog. */
+  private *fill(sources: CatalogSources): Generator<void, void, void> {
     const environments = new Map(sources.environments.map((e) => [e.id.toLowerCase(), e.displayName]));
     const users = new Map(sources.users.map((u) => [u.id.toLowerCase(), u]));
     const apps = new Map<string, { displayName: string }>();
+    let done = 0;
     for (const app of sources.apps) {
+      if (++done % SLICE === 0) yield;
       if (!app.appId) continue;
       apps.set(app.appId.toLowerCase(), app);
       this.appIdByObjectId.set(app.id.toLowerCase(), app.appId.toLowerCase());
@@ -100,6 +128,7 @@ export class ConnectionCatalog {
     for (const { environmentId, rows } of sources.connections) {
       const environmentName = environments.get(environmentId.toLowerCase()) ?? environmentId;
       for (const source of rows) {
+        if (++done % SLICE === 0) yield;
         if (!source.name) continue;
         const tail = source.connector.split('/').pop() ?? source.connector;
         const connector = tail.toLowerCase();

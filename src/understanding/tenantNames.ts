@@ -15,7 +15,8 @@
 import type { Clock } from '../clock';
 import type { Connection, Environment, Flow } from '../tenant/model';
 import type { TenantPorts } from '../tenant/ports';
-import { ConnectionCatalog, type ConnectionSource } from './connectionCatalog';
+import { setImmediate as yieldToTurns } from 'node:timers/promises';
+import { ConnectionCatalog, type CatalogSources, type ConnectionSource } from './connectionCatalog';
 import { NameIndex, type NameAlias, type TenantName } from './nameIndex';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -69,6 +70,11 @@ export interface TenantNamesOptions {
   firstWaitMs?: number;
   /** Called when reading the tenant fails (the index stays as it was, or empty). */
   onError?: (error: unknown) => void;
+  /**
+   * Between two slices of a rebuild of the connection catalog: the turns waiting meanwhile run (default: the next
+   * turn of the event loop, setImmediate). The index in use answers until the new one is complete.
+   */
+  pause?: () => Promise<unknown>;
 }
 
 export class TenantNames {
@@ -108,8 +114,9 @@ export class TenantNames {
   refresh(): Promise<void> {
     const snapshot = this.options.snapshot?.();
     this.loading ??= loadSources(this.options.tenant, snapshot)
-      .then((sources) => {
-        this.index = new NameIndex(namesFrom(sources), { connections: connectionCatalog(sources) });
+      .then(async (sources) => {
+        const connections = await buildConnectionCatalog(sources, this.options.pause ?? yieldToTurns);
+        this.index = new NameIndex(namesFrom(sources), { connections });
         this.loadedAt = this.options.clock.now().getTime();
         this.builtFrom = snapshot?.takenAt.getTime();
       })
@@ -254,7 +261,19 @@ function connectorName(connector: string): string {
 
 /** Each connection on its own, for a sentence that names one (see connectionSubject.ts). */
 export function connectionCatalog(sources: TenantNameSources): ConnectionCatalog {
-  return new ConnectionCatalog({
+  return ConnectionCatalog.from(catalogSources(sources));
+}
+
+/** The same catalog as connectionCatalog(), built a slice at a time with `pause()` between slices. */
+export function buildConnectionCatalog(
+  sources: TenantNameSources,
+  pause: () => Promise<unknown>,
+): Promise<ConnectionCatalog> {
+  return ConnectionCatalog.build(catalogSources(sources), pause);
+}
+
+function catalogSources(sources: TenantNameSources): CatalogSources {
+  return {
     environments: sources.environments,
     users: sources.users,
     apps: sources.apps,
@@ -263,7 +282,7 @@ export function connectionCatalog(sources: TenantNameSources): ConnectionCatalog
       rows: connections,
     })),
     connectorLabel: connectorName,
-  });
+  };
 }
 
 function environmentName(environment: Pick<Environment, 'id' | 'displayName'>): TenantName {
