@@ -100,7 +100,10 @@ export interface JobQueue {
   complete(job: QueuedJob): Promise<void>;
   /** Keeps a long job invisible for longer (from now); `0` hands it back to the queue at once. */
   extend(job: QueuedJob, visibilityTimeoutMs: number): Promise<QueuedJob>;
-  /** Jobs handed out MAX_DELIVERIES times without completing are moved here; all of them are listed. */
+  /**
+   * Jobs handed out MAX_DELIVERIES times without completing are moved here; all of them are listed (on Azure, a
+   * listing at the same moment as another instance's may miss the ones that one holds; that one lists them).
+   */
   listPoison(): Promise<QueuedJob[]>;
 }
 
