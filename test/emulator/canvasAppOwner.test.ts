@@ -10,8 +10,8 @@ import { isTenantApiError } from '../../src/tenant/errors';
 import { startDemoTenant, type DemoTenant } from '../clients/demoTenant';
 import { EmulatorHttp, SCOPES } from './emulatorHttp';
 
-const PROD = ENVIRONMENTS.prod.id;
-const PORTAL = CANVAS_APPS.vendorPortal.id;
+const PROD: string = ENVIRONMENTS.prod.id;
+const PORTAL: string = CANVAS_APPS.vendorPortal.id;
 
 describe('modifyAppOwner on the emulator', () => {
   let emulator: RunningEmulator;
@@ -76,8 +76,16 @@ describe('modifyAppOwner on the emulator', () => {
 
   it.each([
     ['no new owner', { roleForOldAppOwner: 'CanView' }, /newAppOwner/],
-    ['a new owner who is not in the directory', { newAppOwner: '99999999-0000-0000-0000-000000000000' }, /does not exist/],
-    ['a role the API does not have', { newAppOwner: USERS.lynne.id, roleForOldAppOwner: 'Owner' }, /CanView or CanEdit/],
+    [
+      'a new owner who is not in the directory',
+      { newAppOwner: '99999999-0000-0000-0000-000000000000' },
+      /does not exist/,
+    ],
+    [
+      'a role the API does not have',
+      { newAppOwner: USERS.lynne.id, roleForOldAppOwner: 'Owner' },
+      /CanView or CanEdit/,
+    ],
     ['a body that is not an object', ['not', 'an', 'object'], /JSON object/],
   ])('answers 400 for %s, and changes nothing', async (_what, body, message) => {
     const answer = await modify(body);

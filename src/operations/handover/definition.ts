@@ -116,7 +116,7 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
       if (op.managerName) facts.push({ title: 'Also approves', value: `${op.managerName} (${op.fromName}'s manager)` });
       return {
         title: "Hand over a leaver's flows",
-        summary: `hand over ${op.fromName}'s flows (${op.flows.length})${op.apps?.length ? `, give ${op.toName} ${op.fromName}'s canvas apps (${op.apps.length})` : ''} and re-point ${op.references.filter((r) => r.to).length} connection reference(s) to ${op.toName}`,
+        summary: `hand over ${op.fromName}'s flows (${op.flows.length})${op.apps?.length ? ` and canvas apps (${op.apps.length}),` : ''} and re-point ${op.references.filter((r) => r.to).length} connection reference(s) to ${op.toName}`,
         facts,
       };
     },

@@ -103,7 +103,7 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
   // The approver's card lists the app that will change owner.
   const approverCard = said(sent.notifications.find((n) => n.toUserId === LYNNE.id));
   expect(approverCard).toMatch(/Vendor portal \(canvas app, Contoso PROD\)/);
-  expect(approverCard).toMatch(/give Lynne Robbins Lee Gu's canvas apps \(1\)/);
+  expect(approverCard).toMatch(/hand over Lee Gu's flows \(2\) and canvas apps \(1\), and re-point 2/);
 
   const approved = await session.click(LYNNE, 'Approve');
   for (const user of [ALEX, LYNNE]) {
