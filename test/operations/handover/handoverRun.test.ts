@@ -433,3 +433,15 @@ test("the job's last delivery, failing too, turns back on the flow an earlier on
   expect(record).toMatchObject({ finished: true, gaveUp: true });
   expect(record.flows[off[0]].restart).toBe('restored');
 });
+
+test('the new owner is read again before the app is given: an account gone since the approval gets nothing', async () => {
+  const approved = await leeToLynne(oc.ctx);
+  // As if the new owner's account had been deleted between the approval and the run.
+  const plan: HandoverOperation = { ...approved, toId: '00000000-0000-0000-0000-000000000999', toName: 'Pat Gone' };
+  const record = await runHandover(oc.ctx, 'gone', plan, NO_PROGRESS);
+  expect(emulator.control.canvasApp(PROD, PORTAL)).toEqual({ ownerId: USERS.lee.id, permissions: [] });
+  expect(record.apps?.[PORTAL]).toMatchObject({ owner: 'refused' });
+  expect(outcomeOf(plan, record).result).toMatch(
+    /Vendor portal \(canvas app\): Pat Gone could not be made its owner \(Pat Gone's account is no longer in the directory: the app stays with Lee Gu\)/,
+  );
+});
