@@ -13,6 +13,7 @@
  *   POST {control}/userToken    {"upn","scope"}                      → {"access_token"}
  *   GET  {control}/flow, GET {control}/connectionReference, POST {control}/manager (see stateControl.ts)
  */
+import { canvasAppSnapshot, type CanvasAppSnapshot } from './canvasAppsApi';
 import type { EmulatorCore } from './core';
 import type { LatencyGate } from './latencyGate';
 import { apiError, jsonBody, ok, type RequestContext } from './http';
@@ -48,6 +49,8 @@ export interface EmulatorControl {
   flow(environmentId: string, flowName: string): FlowSnapshot | undefined;
   /** A Dataverse connection reference's binding, by logical name; undefined if none. */
   connectionReference(environmentId: string, logicalName: string): ReferenceSnapshot | undefined;
+  /** A canvas app's owner and shares (canvasAppsApi.ts); undefined if none. */
+  canvasApp(environmentId: string, appName: string): CanvasAppSnapshot | undefined;
   /** Sets (null: removes) a user's manager, by UPN or object id. */
   setManager(user: string, manager: string | null): void;
   /** Keeps requests with injected latency in flight until released (in-process tests of concurrency limits). */
@@ -73,6 +76,7 @@ export function controlFor(core: EmulatorCore): EmulatorControl {
     flow: (environmentId, flowName) => flowSnapshot(core, environmentId, flowName),
     connectionReference: (environmentId, logicalName) => referenceSnapshot(core, environmentId, logicalName),
     setManager: (user, manager) => setManager(core, user, manager),
+    canvasApp: (environmentId, appName) => canvasAppSnapshot(core, environmentId, appName),
   };
 }
 

@@ -11,7 +11,8 @@
  *                                                getUser, getManager, listGroups, listGroupMembers, batch
  *                                              bap: listEnvironments; powerApps: listConnections,
  *                                                listConnectorConnections, listPermissions, modifyPermissions,
- *                                                listMyConnections, listCanvasApps
+ *                                                listMyConnections, listCanvasApps, getCanvasApp,
+ *                                                setCanvasAppOwner
  *                                              powerPlatform: listConnections, getConnection, updateConnection,
  *                                                listPermissions, modifyPermissions
  *                                              flow: listFlows, adminListFlows, adminGetFlow,

@@ -154,6 +154,8 @@ export interface EmuCanvasApp {
   connectors: { connector: string; connectorDisplayName: string; connectionReferenceLogicalName?: string }[];
   createdTime: string;
   lastModifiedTime: string;
+  /** Who else the app is shared with (users by object id); a previous owner's role after modifyAppOwner lands here. */
+  permissions?: { principalId: string; roleName: 'CanView' | 'CanEdit' }[];
 }
 
 export interface DvPublisher {

@@ -125,7 +125,22 @@ export interface FlowsPort {
 /** Canvas apps of an environment (classic Power Apps admin API, admin scope). */
 export interface CanvasAppsPort {
   listCanvasApps(environmentId: string): AsyncIterable<CanvasApp>;
+  /** One app as an admin reads it (its owner now). */
+  getCanvasApp(environmentId: string, appId: string): Promise<CanvasApp>;
+  /**
+   * Makes `newOwnerId` (a user's Entra object id) the app's owner; the previous owner keeps `roleForOldOwner`, or
+   * loses access when it is undefined. Admins only.
+   */
+  setCanvasAppOwner(
+    environmentId: string,
+    appId: string,
+    newOwnerId: string,
+    roleForOldOwner: CanvasAppRole | undefined,
+  ): Promise<void>;
 }
+
+/** What a canvas app's previous owner may still do after an owner change. */
+export type CanvasAppRole = 'CanView' | 'CanEdit';
 
 /** Dataverse Web API of one environment. */
 export interface DataversePort {

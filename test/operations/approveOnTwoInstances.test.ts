@@ -184,11 +184,13 @@ test('a handover approved on two instances at once runs once', async () => {
   expect(count(audit, 'handover.ownerChanged')).toBe(2);
   expect(count(audit, 'handover.referenceBound')).toBe(2);
   expect(count(audit, 'handover.flowRestarted')).toBe(2);
+  expect(count(audit, 'handover.appOwnerChanged')).toBe(1);
   expectNewState();
   const steps = await finalSteps(approve.data.approvalId as string);
   expect(steps).toEqual([
     'done Make Lynne Robbins owner of Vendor onboarding',
     'done Make Lynne Robbins owner of Nightly export',
+    'done Make Lynne Robbins owner of the app Vendor portal',
     expect.stringMatching(/^done Bind "VM (Dataverse|SharePoint) Connection Ref" to /),
     expect.stringMatching(/^done Bind "VM (Dataverse|SharePoint) Connection Ref" to /),
     'done Turn Vendor onboarding off and on',

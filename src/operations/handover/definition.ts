@@ -50,6 +50,13 @@ function flowFacts(op: HandoverOperation): CardFact[] {
   });
 }
 
+function appFacts(op: HandoverOperation): CardFact[] {
+  return (op.apps ?? []).map((app) => ({
+    title: `${app.displayName} (canvas app, ${app.environmentName})`,
+    value: `${op.toName} becomes its owner; ${op.fromName} keeps Can view. Its users keep signing in with their own connections.`,
+  }));
+}
+
 function referenceFacts(op: HandoverOperation): CardFact[] {
   return op.references.map((r) => ({
     title: `"${r.displayName}"`,
@@ -102,13 +109,14 @@ export function handoverOperation(options: HandoverOptions = {}): OperationKind<
         { title: 'From', value: `${op.fromName} (their connections are replaced, not moved)` },
         { title: 'To', value: op.toName },
         ...flowFacts(op),
+        ...appFacts(op),
         ...referenceFacts(op),
       ];
       if (op.manual.length) facts.push({ title: 'Not automated', value: op.manual.join(' • ') });
       if (op.managerName) facts.push({ title: 'Also approves', value: `${op.managerName} (${op.fromName}'s manager)` });
       return {
         title: "Hand over a leaver's flows",
-        summary: `hand over ${op.fromName}'s flows (${op.flows.length}) and re-point ${op.references.filter((r) => r.to).length} connection reference(s) to ${op.toName}`,
+        summary: `hand over ${op.fromName}'s flows (${op.flows.length})${op.apps?.length ? ` and canvas apps (${op.apps.length}),` : ''} and re-point ${op.references.filter((r) => r.to).length} connection reference(s) to ${op.toName}`,
         facts,
       };
     },
@@ -210,6 +218,17 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
     if (problems.length) needs.push(`${flow.displayName}: ${problems.join('; ')}`);
     else handedOver.push(flow.displayName + (progress.wasOn === false ? ' (it was off and stays off)' : ''));
   }
+  const appsGiven: string[] = [];
+  for (const app of op.apps ?? []) {
+    const progress = record.apps?.[app.appId] ?? {};
+    if (progress.owner === 'done') appsGiven.push(app.displayName);
+    else {
+      refused = true;
+      needs.push(
+        `${app.displayName} (canvas app): ${op.toName} could not be made its owner (${progress.owner === 'refused' ? (progress.problem ?? 'refused') : 'the job gave up before'}); an admin can change its owner in the Power Platform admin center`,
+      );
+    }
+  }
   const other = op.references.filter(
     (r) => !r.flowIds.length && r.to && record.references[r.referenceId]?.bind === 'refused',
   );
@@ -219,6 +238,9 @@ export function outcomeOf(op: HandoverOperation, record: HandoverRecord): Operat
   }
   const parts = [
     handedOver.length ? `Handed over to ${op.toName}: ${handedOver.join(', ')}.` : '',
+    appsGiven.length
+      ? `Canvas apps now owned by ${op.toName}: ${appsGiven.join(', ')} (${op.fromName} keeps Can view).`
+      : '',
     needs.length ? `Still to do: ${needs.join(' — ')}.` : '',
     op.manual.length ? `Not automatable: ${op.manual.join(' ')}` : '',
   ].filter(Boolean);

@@ -10,11 +10,14 @@
  *   they are not handed over but replaced. A reference moves to the environment's service-principal or
  *   technical-user connection of the same connector when one exists; a flow bound to the leaver's connection
  *   directly (outside a reference) needs the new owner to pick a connection of their own.
+ * - A canvas app has exactly one owner: the leaver's apps get the new owner through the admin API's modifyAppOwner
+ *   (Set-AdminPowerAppOwner). Its connections need nothing: an app signs in as whoever opens it.
  */
 import type { DomainContext } from '../../context';
 import { isTechnicalAccount } from '../../connections/tenantFacts';
-import { isTenantApiError } from '../../tenant/errors';
-import type { Connection, ConnectionReference, Environment, Flow, User } from '../../tenant/model';
+import { describeError, isTenantApiError } from '../../tenant/errors';
+import type { CanvasApp, Connection, ConnectionReference, Environment, Flow, User } from '../../tenant/model';
+import type { CanvasAppRole } from '../../tenant/ports';
 import type { OperationPayload } from '../operationKind';
 
 export interface PlannedFlow {
@@ -49,6 +52,22 @@ export interface PlannedReference {
   flowIds: string[];
 }
 
+/** A canvas app of the leaver's that changes owner. */
+export interface PlannedApp {
+  environmentId: string;
+  environmentName: string;
+  appId: string;
+  displayName: string;
+}
+
+/**
+ * What the leaver keeps on each app handed over: Can view. It is what Set-AdminPowerAppOwner itself leaves the
+ * previous owner (Learn: "changes the current owner to the Can View role type"); a disabled account cannot sign in,
+ * so it gives no access, while the app's share list still says who built it, and it lets nothing be lost if the
+ * account was disabled by mistake. Removal (no role) would be the other choice the API offers.
+ */
+export const LEAVER_APP_ROLE: CanvasAppRole = 'CanView';
+
 export interface HandoverOperation extends OperationPayload {
   kind: 'handover';
   fromId: string;
@@ -57,6 +76,8 @@ export interface HandoverOperation extends OperationPayload {
   toName: string;
   flows: PlannedFlow[];
   references: PlannedReference[];
+  /** The leaver's canvas apps, given to the new owner (absent in plans drafted before apps were handed over). */
+  apps?: PlannedApp[];
   /** What cannot be automated, each a sentence saying who must do what. */
   manual: string[];
 }
@@ -73,6 +94,7 @@ export async function buildHandoverPlan(ctx: DomainContext, from: User, to: User
     toName: to.displayName,
     flows: [],
     references: [],
+    apps: [],
     manual: [],
   };
   const botId = await ctx.tenant.self?.principalId();
@@ -91,6 +113,15 @@ export async function buildHandoverPlan(ctx: DomainContext, from: User, to: User
       if (flow.creatorId === from.id || uses) flows.push(flow);
     }
     const references = await referencesBoundTo(ctx, environment, theirs);
+    const apps = await appsOwnedBy(ctx, plan, environment, from);
+    plan.apps?.push(
+      ...apps.map((app) => ({
+        environmentId: environment.id,
+        environmentName: environment.displayName,
+        appId: app.id,
+        displayName: app.displayName,
+      })),
+    );
     if (!flows.length && !references.length && !theirs.size) continue;
 
     for (const reference of references) {
@@ -183,6 +214,27 @@ async function planFlow(
     return planned;
   }
   return { ...planned, ownership: 'dataverseOwner', newOwnerSystemUserId: user.id };
+}
+
+/** The leaver's canvas apps in one environment; an admin list the bot may not read is said as a manual step. */
+async function appsOwnedBy(
+  ctx: DomainContext,
+  plan: HandoverOperation,
+  environment: Environment,
+  from: User,
+): Promise<CanvasApp[]> {
+  const apps: CanvasApp[] = [];
+  try {
+    for await (const app of ctx.tenant.apps.listCanvasApps(environment.id)) {
+      if (app.ownerId.toLowerCase() === from.id.toLowerCase()) apps.push(app);
+    }
+  } catch (error) {
+    if (!isTenantApiError(error)) throw error;
+    plan.manual.push(
+      `The canvas apps of ${environment.displayName} could not be read (${describeError(error).short}): if ${from.displayName} owns any, give them a new owner in the Power Platform admin center.`,
+    );
+  }
+  return apps;
 }
 
 async function referencesBoundTo(

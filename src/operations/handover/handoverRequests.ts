@@ -55,9 +55,9 @@ export async function draftHandover(
   if (!to.accountEnabled) return say(`${to.displayName}'s account is disabled: choose someone who can sign in.`);
 
   const operation = await buildHandoverPlan(ctx, from, to);
-  if (!operation.flows.length && !operation.references.length) {
+  if (!operation.flows.length && !operation.references.length && !operation.apps?.length) {
     return say(
-      `${from.displayName} owns no flows and no connection reference is bound to their connections: there is nothing to hand over.${
+      `${from.displayName} owns no flows or canvas apps and no connection reference is bound to their connections: there is nothing to hand over.${
         operation.manual.length ? ` ${operation.manual.join(' ')}` : ''
       }`,
     );

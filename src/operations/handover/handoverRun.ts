@@ -5,8 +5,9 @@
  * co-owner or an owner again, binding a reference to the connection it already has, turning a flow on that is on),
  * so a change made just before a crash and not yet recorded is simply made again.
  *
- * Order: owners first (the flows stay the leaver's until then), then the references, then each affected flow that
- * was on is turned off and on so it takes the new connections, and is verified by reading it back.
+ * Order: owners first (the flows stay the leaver's until then), then the leaver's canvas apps (each read first: an
+ * app already the new owner's is only recorded), then the references, then each affected flow that was on is turned
+ * off and on so it takes the new connections, and is verified by reading it back.
  * A transient error (429 beyond the client's patience, 5xx, lost answer) is thrown: the job is delivered again. A
  * refusal (bad request, forbidden, not found) ends that item only; the report says what someone must do.
  */
@@ -22,7 +23,13 @@ import { bindReference } from '../repoint/steps/bindReference';
 import { refusalText } from '../repoint/steps/connectionReady';
 import { isPermanentFailure } from '../repoint/steps/permanentFailure';
 import { restartFlow, type ExpectedBindings } from '../repoint/steps/restartFlow';
-import type { HandoverOperation, PlannedFlow, PlannedReference } from './handoverPlan';
+import {
+  LEAVER_APP_ROLE,
+  type HandoverOperation,
+  type PlannedApp,
+  type PlannedFlow,
+  type PlannedReference,
+} from './handoverPlan';
 import type { HandoverOptions } from './handoverOptions';
 import { handoverSteps } from './handoverSteps';
 
@@ -54,10 +61,19 @@ export interface ReferenceProgress {
   rollBackRefused?: string;
 }
 
+export interface AppProgress {
+  /** done: the new owner owns it (alreadyOwner: it was found so when read, e.g. after a crash); refused: see problem. */
+  owner?: 'done' | 'refused';
+  alreadyOwner?: boolean;
+  problem?: string;
+}
+
 export interface HandoverRecord {
   id: string;
   flows: Record<string, FlowProgress>;
   references: Record<string, ReferenceProgress>;
+  /** By app id; absent in records written before apps were handed over. */
+  apps?: Record<string, AppProgress>;
   finished?: boolean;
   /** Finished by the job's last delivery after repeated passing failures (restoreHandover). */
   gaveUp?: boolean;
@@ -162,6 +178,14 @@ class Run {
     return this.record.references[id] ?? {};
   }
 
+  private app(id: string): AppProgress {
+    return this.record.apps?.[id] ?? {};
+  }
+
+  private saveApp(id: string, patch: AppProgress): Promise<void> {
+    return this.save({ apps: { ...this.record.apps, [id]: { ...this.app(id), ...patch } } });
+  }
+
   private saveFlow(id: string, patch: FlowProgress): Promise<void> {
     return this.save({ flows: { ...this.record.flows, [id]: { ...this.flow(id), ...patch } } });
   }
@@ -218,6 +242,13 @@ class Run {
         label: `making ${this.plan.toName} ${flow.ownership === 'coOwner' ? 'co-owner' : 'owner'} of ${flow.displayName}`,
         done: () => this.flow(flow.flowId).owner !== undefined,
         run: () => this.giveOwnership(flow),
+      });
+    }
+    for (const app of this.plan.apps ?? []) {
+      steps.push({
+        label: `making ${this.plan.toName} owner of the canvas app ${app.displayName}`,
+        done: () => this.app(app.appId).owner !== undefined,
+        run: () => this.giveApp(app),
       });
     }
     for (const reference of this.plan.references.filter((r) => r.to)) {
@@ -286,6 +317,51 @@ class Run {
       const problem = describeError(error).short;
       await this.saveFlow(flow.flowId, { owner: 'refused', problem });
       await this.audit('ownerRefused', flow.displayName, 'failure', { flowId: flow.flowId, problem });
+    }
+  }
+
+  /**
+   * Reads the app first, so a change made just before a crash (or by someone else) is recorded, not made again; an
+   * app that has meanwhile gone to a third person is left alone. The new owner's account is read again too: it was
+   * enabled when the plan was approved, and an app is not given to an account disabled since.
+   */
+  private async giveApp(app: PlannedApp): Promise<void> {
+    const audit = { appId: app.appId, environmentId: app.environmentId };
+    const refuse = async (problem: string) => {
+      await this.saveApp(app.appId, { owner: 'refused', problem });
+      await this.audit('appOwnerRefused', app.displayName, 'failure', { ...audit, problem });
+    };
+    try {
+      const current = await this.ctx.tenant.apps.getCanvasApp(app.environmentId, app.appId);
+      const owner = current.ownerId.toLowerCase();
+      if (owner === this.plan.toId.toLowerCase()) {
+        await this.saveApp(app.appId, { owner: 'done', alreadyOwner: true });
+        await this.audit('appOwnerChanged', app.displayName, 'success', { ...audit, alreadyOwner: true });
+        return;
+      }
+      if (owner !== this.plan.fromId.toLowerCase()) {
+        await refuse(
+          `it is owned by ${current.ownerName ?? current.ownerId} now, no longer by ${this.plan.fromName}: left as it is`,
+        );
+        return;
+      }
+      const newOwner = await this.ctx.tenant.directory.getUser(this.plan.toId);
+      if (!newOwner?.accountEnabled) {
+        await refuse(
+          `${this.plan.toName}'s account is ${newOwner ? 'disabled' : 'no longer in the directory'}: the app stays with ${this.plan.fromName}`,
+        );
+        return;
+      }
+      await this.ctx.tenant.apps.setCanvasAppOwner(app.environmentId, app.appId, this.plan.toId, LEAVER_APP_ROLE);
+      await this.changed(`app:${app.appId}`);
+      await this.saveApp(app.appId, { owner: 'done' });
+      await this.audit('appOwnerChanged', app.displayName, 'success', {
+        ...audit,
+        previousOwnerRole: LEAVER_APP_ROLE,
+      });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      await refuse(describeError(error).short);
     }
   }
 

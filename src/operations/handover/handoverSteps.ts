@@ -1,6 +1,6 @@
 /**
  * A handover's record as the step list its approval cards show (operationSteps.ts): one step per flow to hand
- * over, per reference to re-point, and per flow to turn off and on. Derived from the plan and the record alone, so
+ * over, per canvas app to give a new owner, per reference to re-point, and per flow to turn off and on. Derived from the plan and the record alone, so
  * a run taken over after a crash reports the same list from the recorded step on; `retryingSince` marks the step
  * the job tries again after a passing failure.
  */
@@ -27,6 +27,14 @@ export function handoverSteps(
       title: `Make ${plan.toName} ${f.ownership === 'coOwner' ? 'co-owner' : 'owner'} of ${f.displayName}`,
       state: owner === 'done' ? 'done' : owner === 'refused' ? 'failed' : 'pending',
       ...(owner === 'refused' ? { detail: flow(f.flowId).problem ?? 'refused' } : {}),
+    });
+  }
+  for (const a of plan.apps ?? []) {
+    const progress = record.apps?.[a.appId] ?? {};
+    steps.push({
+      title: `Make ${plan.toName} owner of the app ${a.displayName}`,
+      state: progress.owner === 'done' ? 'done' : progress.owner === 'refused' ? 'failed' : 'pending',
+      ...(progress.owner === 'refused' ? { detail: progress.problem ?? 'refused' } : {}),
     });
   }
   for (const r of plan.references.filter((x) => x.to)) {

@@ -1,7 +1,7 @@
 /**
  * A handover that needs attention is not a dead end: once the cause is fixed (a target connection repaired or
  * shared with the bot, the service starting flows again), an approver presses [Retry the handover]. Reopening
- * clears what was refused — owner changes, binds, refused roll-backs, flows off or left as they were — so that
+ * clears what was refused — owner changes of flows and apps, binds, refused roll-backs, flows off or left as they were — so that
  * runHandover runs those steps again as the first time, with the same pre-flights, records and audit. A flow on
  * that uses a reference bound only now is turned off and on again, so that it takes it.
  */
@@ -48,10 +48,15 @@ export async function reopenHandover(
         },
       ]),
     );
+    // An app whose owner change was refused is tried again (it reads the app first, as the first time).
+    const apps = Object.fromEntries(
+      Object.entries(record.apps ?? {}).map(([appId, a]) => [appId, a.owner === 'refused' ? {} : a]),
+    );
     const next: HandoverRecord = {
       ...record,
       references,
       flows,
+      apps,
       finished: false,
       gaveUp: false,
       updatedAt: ctx.clock.now().toISOString(),

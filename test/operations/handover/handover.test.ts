@@ -1,7 +1,8 @@
 /**
  * Handing a leaver's flows over, through the bot as Teams drives it (compose + ChatSession, the demo tenant, SQLite):
  * "hand over Lee Gu's flows to Lynne" → the plan card → approval → the job → Lynne owns both Vendor Management
- * flows (solution flows: owner changed in Dataverse), both references are bound to the service-principal and
+ * flows (solution flows: owner changed in Dataverse) and Lee's canvas app Vendor portal (Lee keeps Can view), both
+ * references are bound to the service-principal and
  * technical-user connections, both flows are on with them, the disabled-owner findings are gone from the next
  * health report, and the outcome says plainly what was not automated. Also: who may ask, the manager as a second
  * approver, and a target the bot may not use.
@@ -14,7 +15,7 @@ import type { AdaptiveCard } from '../../../src/cards/renderCard';
 import { compose, type ComposeOptions, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
-import { CONNECTIONS, ENVIRONMENTS, FLOWS, USERS, WORKFLOWS } from '../../../src/emulator/fixture';
+import { CANVAS_APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS, WORKFLOWS } from '../../../src/emulator/fixture';
 import type { AuditEntry } from '../../../src/store/ports';
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 
@@ -84,6 +85,11 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
   expect(plan).toMatch(/Vendor onboarding \(Contoso PROD\)/);
   expect(plan).toMatch(/Nightly export \(Contoso PROD\)/);
   expect(plan).toMatch(/Lynne Robbins becomes its owner \(solution flow: changed in Dataverse\)/);
+  // The canvas app Lee owns changes owner too; Megan's Account lookup (it only uses a reference) does not.
+  expect(plan).toMatch(
+    /Vendor portal \(canvas app, Contoso PROD\)","value":"Lynne Robbins becomes its owner; Lee Gu keeps Can view\. Its users keep signing in with their own connections\./,
+  );
+  expect(plan).not.toMatch(/Account lookup/);
   expect(plan).toMatch(/"VM Dataverse Connection Ref"/);
   expect(plan).toMatch(/Dataverse \(Lee Gu\) → [^"]+ \(a service principal\)/);
   expect(plan).toMatch(/SharePoint \(Lee Gu\) → [^"]+ \(the technical user TechUser_Sharepoint_PRD\)/);
@@ -94,6 +100,10 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
   const sent = await session.click(ALEX, 'Send request', { justification: 'Lee left in November' });
   // Approvers: the Power Platform admins but the requester.
   expect(sent.notifications.filter((n) => /Approval needed/.test(said(n))).map((n) => n.toUserId)).toEqual([LYNNE.id]);
+  // The approver's card lists the app that will change owner.
+  const approverCard = said(sent.notifications.find((n) => n.toUserId === LYNNE.id));
+  expect(approverCard).toMatch(/Vendor portal \(canvas app, Contoso PROD\)/);
+  expect(approverCard).toMatch(/hand over Lee Gu's flows \(2\) and canvas apps \(1\), and re-point 2/);
 
   const approved = await session.click(LYNNE, 'Approve');
   for (const user of [ALEX, LYNNE]) {
@@ -101,6 +111,7 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
   }
   const result = textsTo(approved, ALEX).join('\n');
   expect(result).toMatch(/Handed over to Lynne Robbins: Vendor onboarding, Nightly export\./);
+  expect(result).toMatch(/Canvas apps now owned by Lynne Robbins: Vendor portal \(Lee Gu keeps Can view\)\./);
   expect(result).toMatch(/Not automatable: .*Lee Gu's own connections/);
   expect(result).not.toMatch(/Still to do/);
 
@@ -125,6 +136,11 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
   expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodTechSharePoint,
   );
+  expect(emulator.control.canvasApp(PROD, CANVAS_APPS.vendorPortal.id)).toEqual({
+    ownerId: USERS.lynne.id,
+    permissions: [{ principalId: USERS.lee.id, roleName: 'CanView' }],
+  });
+  expect(emulator.control.canvasApp(PROD, CANVAS_APPS.accountLookup.id)?.ownerId).toBe(USERS.megan.id);
 
   // The next health report no longer lists Lee Gu's connections: nothing depends on them.
   const after = said((await session.say(ALEX, 'health report')).replies);
@@ -139,6 +155,7 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
     [
       'handover.ownerChanged Vendor onboarding',
       'handover.ownerChanged Nightly export',
+      'handover.appOwnerChanged Vendor portal',
       'handover.referenceBound VM Dataverse Connection Ref',
       'handover.referenceBound VM SharePoint Connection Ref',
       'handover.flowRestarted Vendor onboarding',
@@ -255,8 +272,11 @@ test('a job that dies in the middle (after the first bind) is delivered again an
   const audit: AuditEntry[] = [];
   for await (const entry of composition!.ctx.store.audit.list({})) audit.push(entry);
   const count = (action: string) => audit.filter((e) => e.action === action).length;
-  expect([count('handover.ownerChanged'), count('handover.referenceBound'), count('handover.flowRestarted')]).toEqual([
-    2, 2, 2,
-  ]);
+  expect([
+    count('handover.ownerChanged'),
+    count('handover.appOwnerChanged'),
+    count('handover.referenceBound'),
+    count('handover.flowRestarted'),
+  ]).toEqual([2, 1, 2, 2]);
   expect(count('approval.done')).toBe(1);
 }, 120_000);

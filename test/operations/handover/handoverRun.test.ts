@@ -2,12 +2,12 @@
  * The handover run under faults and crashes, on the demo tenant and a real SQLite store: a process killed right
  * after each change (before it is recorded), a 503 storm and a 429 beyond the client's patience at each kind of
  * step, and two runners at once. Each time, a run delivered again (in a restarted process for a crash) finishes
- * the handover: both Vendor Management flows Lynne's, both references bound to the new connections, both flows on
- * with them, and each step audited once.
+ * the handover: both Vendor Management flows Lynne's, Lee's canvas app Vendor portal Lynne's (Lee keeps Can view),
+ * both references bound to the new connections, both flows on with them, and each step audited once.
  */
 import type { DomainContext } from '../../../src/context';
 import type { RunningEmulator } from '../../../src/emulator';
-import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
+import { APPS, CANVAS_APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
 import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
 import { handoverSteps } from '../../../src/operations/handover/handoverSteps';
@@ -18,6 +18,7 @@ import { openContext, startTestEmulator, type OperationsContext } from '../opera
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 
 const PROD = ENVIRONMENTS.prod.id;
+const PORTAL = CANVAS_APPS.vendorPortal.id;
 const NO_PROGRESS = { progress: async () => undefined, steps: async () => undefined };
 
 let emulator: RunningEmulator;
@@ -106,9 +107,14 @@ async function expectHandedOver(ctx: DomainContext): Promise<void> {
   expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodTechSharePoint,
   );
+  expect(emulator.control.canvasApp(PROD, PORTAL)).toEqual({
+    ownerId: USERS.lynne.id,
+    permissions: [{ principalId: USERS.lee.id, roleName: 'CanView' }],
+  });
   const actions = (await oc.audit()).filter((e) => e.action.startsWith('handover.')).map((e) => e.action);
   expect(actions.sort()).toEqual(
     [
+      'handover.appOwnerChanged',
       'handover.ownerChanged',
       'handover.ownerChanged',
       'handover.referenceBound',
@@ -122,6 +128,7 @@ async function expectHandedOver(ctx: DomainContext): Promise<void> {
 const CRASH_POINTS = [
   `owner:${FLOWS.vendorOnboarding}`,
   `owner:${FLOWS.nightlyExport}`,
+  `app:${PORTAL}`,
   'bind:first',
   'bind:second',
   `restart:${FLOWS.vendorOnboarding}`,
@@ -131,6 +138,7 @@ const CRASH_POINTS = [
 test.each(CRASH_POINTS)('killed right after the change %s: a restarted process finishes it once', async (point) => {
   const plan = await leeToLynne(oc.ctx);
   expect(plan.flows.map((f) => f.ownership)).toEqual(['dataverseOwner', 'dataverseOwner']);
+  expect(plan.apps?.map((a) => a.appId)).toEqual([PORTAL]);
   expect(plan.references.map((r) => r.to?.connectionName).sort()).toEqual(
     [CONNECTIONS.prodD365Dataverse, CONNECTIONS.prodTechSharePoint].sort(),
   );
@@ -155,7 +163,92 @@ test.each(CRASH_POINTS)('killed right after the change %s: a restarted process f
   await expectHandedOver(restarted);
 });
 
+test('killed right after the app changed owner, before it was recorded: the restarted run reads it and skips', async () => {
+  const plan = await leeToLynne(oc.ctx);
+  const kill = (step: string) => {
+    if (step === `app:${PORTAL}`) throw new Killed(step);
+  };
+  await expect(runHandover(oc.ctx, 'app-crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } })).rejects.toThrow(
+    Killed,
+  );
+  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lynne.id);
+  // A second owner change would be refused now: the run must find the app Lynne's and only record it.
+  emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid');
+  const record = await runHandover(await oc.restart(), 'app-crash', plan, NO_PROGRESS);
+  expect(record.apps?.[PORTAL]).toEqual({ owner: 'done', alreadyOwner: true });
+  expect(outcomeOf(plan, record).state).toBe('done');
+  await expectHandedOver(oc.ctx);
+});
+
+test('killed between the app step and the next: the restarted run goes on from the next step, once', async () => {
+  const plan = await leeToLynne(oc.ctx);
+  // The step list is reported before each step: the first report after the app is recorded is the crash point.
+  const crashing = {
+    progress: async () => undefined,
+    steps: async (steps: OperationStep[]) => {
+      const app = steps.find((s) => s.title === 'Make Lynne Robbins owner of the app Vendor portal');
+      if (app?.state === 'done') throw new Killed('between steps');
+    },
+  };
+  await expect(runHandover(oc.ctx, 'between', plan, crashing)).rejects.toThrow(Killed);
+  const stored = (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'between'))!.value;
+  expect(stored.apps?.[PORTAL]).toEqual({ owner: 'done' });
+  expect(Object.keys(stored.references)).toEqual([]);
+  // Lee's SharePoint reference is still his: nothing after the app step ran.
+  expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
+    CONNECTIONS.prodLeeSharePoint,
+  );
+  emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid;powerApps.getCanvasApp:forbid');
+  const record = await runHandover(await oc.restart(), 'between', plan, NO_PROGRESS);
+  emulator.control.setFaults('');
+  expect(record.finished).toBe(true);
+  await expectHandedOver(oc.ctx);
+});
+
+test('an app given to someone else since the approval is left alone; a refused change is said and retried', async () => {
+  const plan = await leeToLynne(oc.ctx);
+  await oc.ctx.tenant.apps.setCanvasAppOwner(PROD, PORTAL, USERS.megan.id, 'CanView');
+  const record = await runHandover(oc.ctx, 'moved', plan, NO_PROGRESS);
+  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.megan.id);
+  const outcome = outcomeOf(plan, record);
+  expect(outcome.state).toBe('needsAttention');
+  expect(outcome.result).toMatch(
+    /Vendor portal \(canvas app\): Lynne Robbins could not be made its owner \(it is owned by Megan Bowen now, no longer by Lee Gu: left as it is\)/,
+  );
+  expect(outcome.result).toMatch(/Handed over to Lynne Robbins: Vendor onboarding, Nightly export\./);
+  expect(handoverSteps(plan, record).find((s) => s.title.includes('Vendor portal'))).toMatchObject({
+    state: 'failed',
+  });
+  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.appOwnerRefused:failure');
+});
+
+test('the service refuses the owner change: said plainly, and [Retry the handover] gives the app once it is fixed', async () => {
+  const plan = await leeToLynne(oc.ctx);
+  emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid');
+  const record = await runHandover(oc.ctx, 'app-refused', plan, NO_PROGRESS);
+  expect(record.apps?.[PORTAL]?.owner).toBe('refused');
+  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lee.id);
+  expect(outcomeOf(plan, record).result).toMatch(
+    /Vendor portal \(canvas app\): Lynne Robbins could not be made its owner/,
+  );
+  // The flows and references went on regardless.
+  expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
+    CONNECTIONS.prodTechSharePoint,
+  );
+  emulator.control.setFaults('');
+  expect(await reopenHandover(oc.ctx, 'app-refused', plan, USERS.alex.id)).toBeDefined();
+  const retried = await runHandover(oc.ctx, 'app-refused', plan, NO_PROGRESS);
+  expect(outcomeOf(plan, retried).state).toBe('done');
+  expect(outcomeOf(plan, retried).result).toMatch(
+    /Canvas apps now owned by Lynne Robbins: Vendor portal \(Lee Gu keeps Can view\)\./,
+  );
+  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lynne.id);
+});
+
 const FAULTS = [
+  ['a 503 storm on the app owner change', 'powerApps.setCanvasAppOwner:error=1:503'],
+  ['a 503 storm on reading the app', 'powerApps.getCanvasApp:error=1:503'],
+  ['an app owner change whose answer is always lost', 'powerApps.setCanvasAppOwner:ambiguous=1'],
   ['a 503 storm on Dataverse writes (owner change, bind)', 'dataverse.update:error=1:503'],
   ['a 429 beyond the budget on Dataverse writes', 'dataverse.update:throttle=1/600'],
   ['a 503 storm on turning flows on', 'flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503'],
@@ -339,4 +432,16 @@ test("the job's last delivery, failing too, turns back on the flow an earlier on
   const record = (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'give-up'))!.value;
   expect(record).toMatchObject({ finished: true, gaveUp: true });
   expect(record.flows[off[0]].restart).toBe('restored');
+});
+
+test('the new owner is read again before the app is given: an account gone since the approval gets nothing', async () => {
+  const approved = await leeToLynne(oc.ctx);
+  // As if the new owner's account had been deleted between the approval and the run.
+  const plan: HandoverOperation = { ...approved, toId: '00000000-0000-0000-0000-000000000999', toName: 'Pat Gone' };
+  const record = await runHandover(oc.ctx, 'gone', plan, NO_PROGRESS);
+  expect(emulator.control.canvasApp(PROD, PORTAL)).toEqual({ ownerId: USERS.lee.id, permissions: [] });
+  expect(record.apps?.[PORTAL]).toMatchObject({ owner: 'refused' });
+  expect(outcomeOf(plan, record).result).toMatch(
+    /Vendor portal \(canvas app\): Pat Gone could not be made its owner \(Pat Gone's account is no longer in the directory: the app stays with Lee Gu\)/,
+  );
 });

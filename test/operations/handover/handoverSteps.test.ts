@@ -85,3 +85,28 @@ test('a roll-back, and a flow that could be turned on neither way, are said on t
     '✗ Turn Vendor onboarding off and on — it is OFF: InvalidConnection',
   ]);
 });
+
+test("the leaver's canvas apps: one step each after the flows' owners, done, running or refused with why", () => {
+  const withApp: HandoverOperation = {
+    ...plan,
+    apps: [{ environmentId: 'env', environmentName: 'PROD', appId: 'app1', displayName: 'Vendor portal' }],
+  };
+  const appLines = (r: HandoverRecord) =>
+    handoverSteps(withApp, r).map((s) => stepLine(s, new Date('2026-12-05T00:00:30.000Z')));
+  expect(appLines(record({ flows: { f1: { wasOn: true, owner: 'done' } } }))).toEqual([
+    '✓ Make Lynne Robbins owner of Vendor onboarding',
+    '▶ Make Lynne Robbins owner of the app Vendor portal',
+    '○ Bind "DV ref" to Dataverse (SP)',
+    '○ Turn Vendor onboarding off and on',
+  ]);
+  const refused = record({
+    flows: { f1: { wasOn: true, owner: 'done' } },
+    apps: { app1: { owner: 'refused', problem: 'it is owned by Megan Bowen now' } },
+  });
+  expect(appLines(refused).slice(1, 3)).toEqual([
+    '✗ Make Lynne Robbins owner of the app Vendor portal — it is owned by Megan Bowen now',
+    '▶ Bind "DV ref" to Dataverse (SP)',
+  ]);
+  // A plan drafted before apps were handed over has no app steps.
+  expect(lines(record())).toHaveLength(3);
+});
