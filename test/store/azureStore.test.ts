@@ -1,5 +1,6 @@
 /** The store conformance suite on a real Azurite started for this file, plus Azure-only concerns. */
 import { randomBytes } from 'node:crypto';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { openAzureStore } from '../../src/store/azure/openAzureStore';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { runStoreConformance } from './conformance';
@@ -32,5 +33,28 @@ describe('azure: configuration', () => {
     await expect(openAzureStore({ accountUrl: 'https://example.com', credential })).rejects.toThrow(
       /not an account endpoint/,
     );
+  });
+});
+
+describe('azure: the poison queue', () => {
+  it('keeps a poisoned job until a sweep takes it (no 7-day expiry)', async () => {
+    const namePrefix = `${run}poison`;
+    const store = await openAzureStore({ connectionString: azurite.connectionString, namePrefix });
+    try {
+      await store.jobs.enqueue('repoint.run', { approvalId: 'p1' }, { id: 'approval:p1' });
+      for (;;) {
+        const [job] = await store.jobs.receive({ visibilityTimeoutMs: 60_000 });
+        if (!job) break;
+        await store.jobs.extend(job, 0);
+      }
+      const poison = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(
+        `${namePrefix}-jobs-poison`,
+      );
+      const { peekedMessageItems } = await poison.peekMessages();
+      expect(peekedMessageItems).toHaveLength(1);
+      expect(peekedMessageItems[0].expiresOn.getUTCFullYear()).toBeGreaterThanOrEqual(9999);
+    } finally {
+      await store.close();
+    }
   });
 });

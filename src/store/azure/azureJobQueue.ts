@@ -184,7 +184,9 @@ export class AzureJobQueue implements JobQueue {
           payload: message.messageText,
           dequeueCount: message.dequeueCount - 1,
         };
-    await this.poison.sendMessage(JSON.stringify(moved));
+    // A message lives 7 days unless told otherwise (Queue Storage's default time-to-live); a poisoned job must stay
+    // listed until a sweep recovers it, however long the service was down, so it never expires (-1).
+    await this.poison.sendMessage(JSON.stringify(moved), { messageTimeToLive: -1 });
     await this.queue.deleteMessage(message.messageId, message.popReceipt);
     log.warn({ jobId: moved.id, jobType: moved.type, deliveries: moved.dequeueCount }, 'job moved to the poison queue');
   }
