@@ -37,19 +37,20 @@ describe('azure: configuration', () => {
 });
 
 describe('azure: the poison queue', () => {
-  it('keeps a poisoned job until a sweep takes it (no 7-day expiry)', async () => {
+  it('keeps a waiting job, and a poisoned one until a sweep takes it (no 7-day expiry)', async () => {
     const namePrefix = `${run}poison`;
     const store = await openAzureStore({ connectionString: azurite.connectionString, namePrefix });
     try {
       await store.jobs.enqueue('repoint.run', { approvalId: 'p1' }, { id: 'approval:p1' });
+      const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+      const { peekedMessageItems: waiting } = await queues.getQueueClient(`${namePrefix}-jobs`).peekMessages();
+      expect(waiting[0].expiresOn.getUTCFullYear()).toBeGreaterThanOrEqual(9999);
       for (;;) {
         const [job] = await store.jobs.receive({ visibilityTimeoutMs: 60_000 });
         if (!job) break;
         await store.jobs.extend(job, 0);
       }
-      const poison = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(
-        `${namePrefix}-jobs-poison`,
-      );
+      const poison = queues.getQueueClient(`${namePrefix}-jobs-poison`);
       const { peekedMessageItems } = await poison.peekMessages();
       expect(peekedMessageItems).toHaveLength(1);
       expect(peekedMessageItems[0].expiresOn.getUTCFullYear()).toBeGreaterThanOrEqual(9999);

@@ -18,6 +18,11 @@ const log = getLogger('store.jobs');
 const MAX_MESSAGE_BYTES = 48 * 1024;
 /** A message sent for a deduplicated id stays hidden this long unless the id is claimed first (see enqueue). */
 const UNCLAIMED_HIDE_SECONDS = 30;
+/**
+ * A message lives 7 days unless told otherwise (Queue Storage's default time-to-live). A job waits for its worker,
+ * and a poisoned one for a sweep, however long the service was down: neither may expire (-1).
+ */
+const FOREVER = -1;
 /** Queue Storage hands out at most 32 messages per call and peeks at most 32. */
 const BATCH = 32;
 /**
@@ -50,13 +55,13 @@ export class AzureJobQueue implements JobQueue {
     }
     const delaySeconds = Math.max(0, Math.ceil((options.delayMs ?? 0) / 1000));
     if (options.id === undefined) {
-      await this.queue.sendMessage(body, { visibilityTimeout: delaySeconds });
+      await this.queue.sendMessage(body, { visibilityTimeout: delaySeconds, messageTimeToLive: FOREVER });
       return id;
     }
     // Send hidden first, then claim the id: a crash in between delays the job instead of losing it, and a
     // loser of a concurrent enqueue deletes its own message before any worker could see it.
     const hidden = Math.max(delaySeconds, UNCLAIMED_HIDE_SECONDS);
-    const sent = await this.queue.sendMessage(body, { visibilityTimeout: hidden });
+    const sent = await this.queue.sendMessage(body, { visibilityTimeout: hidden, messageTimeToLive: FOREVER });
     try {
       await this.jobIds.createEntity({ partitionKey: tableKey(id), rowKey: 'job', messageId: sent.messageId });
     } catch (error) {
@@ -184,9 +189,7 @@ export class AzureJobQueue implements JobQueue {
           payload: message.messageText,
           dequeueCount: message.dequeueCount - 1,
         };
-    // A message lives 7 days unless told otherwise (Queue Storage's default time-to-live); a poisoned job must stay
-    // listed until a sweep recovers it, however long the service was down, so it never expires (-1).
-    await this.poison.sendMessage(JSON.stringify(moved), { messageTimeToLive: -1 });
+    await this.poison.sendMessage(JSON.stringify(moved), { messageTimeToLive: FOREVER });
     await this.queue.deleteMessage(message.messageId, message.popReceipt);
     log.warn({ jobId: moved.id, jobType: moved.type, deliveries: moved.dequeueCount }, 'job moved to the poison queue');
   }
