@@ -123,9 +123,10 @@ async function checkConnection(
 
   // "A valid connection is required when saving or publishing the flow, but actions and triggers continue running
   // even if the connection expires" (Manage connections for the Microsoft Dataverse connector): not an outage of runs.
+  // The page says nothing about turning the flow on, so that is said as not confirmed.
   const dataverseNote =
     connection.status === 'Error' && connection.connector.toLowerCase() === 'shared_commondataserviceforapps'
-      ? ' Until then the flow’s Dataverse actions in this environment keep running (while the identity is enabled and has permissions), but the flow cannot be saved, published or turned on, and actions on other environments fail.'
+      ? ' Until then the flow’s Dataverse actions in this environment keep running (while the identity is enabled and has permissions), but the flow cannot be saved or published, and actions on other environments fail (not confirmed: whether turning it on is refused too).'
       : '';
   if (connection.status !== 'Connected') {
     const app =

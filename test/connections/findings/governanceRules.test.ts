@@ -126,9 +126,11 @@ describe('remedies follow the documentation', () => {
     expect(two?.why).not.toMatch(/holds it and will fail/);
   });
 
-  test('a Dataverse connection in error is not an outage of runs: saving, publishing and turning on stop', () => {
+  test('a Dataverse connection in error is not an outage of runs: saving and publishing stop (Learn), turning on is not confirmed', () => {
     const coe = connectionsInError(demoLikeSnapshot()).find((f) => f.subject === 'CoE Dataverse');
-    expect(coe?.why).toMatch(/cannot be saved, published or turned on/);
+    expect(coe?.why).toMatch(/cannot be saved or published/);
+    expect(coe?.why).not.toMatch(/published or turned on/);
+    expect(coe?.why).toMatch(/not confirmed: whether turning them on is refused too/);
     expect(coe?.severity).toBe('medium');
   });
 
