@@ -32,7 +32,7 @@ export function personalConnectionsInProduction(snapshot: TenantSnapshot): RuleF
       subject: connection.displayName,
       environment: look.environmentName(connection.environmentId),
       owner: ownerName,
-      why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it stops when they change password or leave; use a service principal or technical account.`,
+      why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it can stop when their password changes, a sign-in prompt (MFA) blocks the connection or they leave; use a service principal or technical account.`,
       articleId: ARTICLES.connectionOwnership,
       // Moving the solution's references off it is the fix when there are some; else the maker portal's list.
       action: repoint.forConnection(connection.environmentId, connection.name) ?? {

@@ -134,6 +134,21 @@ describe('remedies follow the documentation', () => {
     expect(coe?.severity).toBe('medium');
   });
 
+  test('a personal connection in production can stop (the practitioner article says "can"), not "stops"', () => {
+    const [finding] = personalConnectionsInProduction(demoLikeSnapshot());
+    expect(finding.why).toMatch(
+      /can stop when their password changes, a sign-in prompt \(MFA\) blocks the connection or they leave/,
+    );
+    expect(finding.why).not.toMatch(/it stops when/);
+  });
+
+  test('a cross-solution reference: one record re-bound for both (Learn), one per solution is practice, not a rule', () => {
+    const [cross] = crossSolutionReferences(demoLikeSnapshot());
+    expect(cross.why).toMatch(/binding it to another connection for one solution moves the other's flows too/);
+    expect(cross.why).toMatch(/not a Microsoft rule/);
+    expect(cross.why).not.toMatch(/deploying or removing one changes the other/);
+  });
+
   test('a removed secret with a current one left is not "rotate": update the connection with the current secret', () => {
     const s = demoLikeSnapshot();
     const coe = s.connections.find((c) => c.name === 'c-coe')!;
