@@ -1,6 +1,7 @@
 /**
- * Rule: production flows running on a person's own connection. When that person changes password, leaves or loses a
- * licence, production stops; production should run on service principals or technical accounts. Disabled owners
+ * Rule: production flows running on a person's own connection. When that person's password changes, a sign-in prompt
+ * (MFA) blocks the connection or they leave, production can stop ("A service account for Power Automate with a
+ * Service Principal"); production should run on service principals or technical accounts. Disabled owners
  * are reported by their own, stronger rule.
  */
 import { connectionsPageUrl } from '../makerPortal';
