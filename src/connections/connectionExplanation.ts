@@ -35,13 +35,19 @@ function looksLikeTokenRefresh(connection: Connection): boolean {
 
 const isPast = (end: string | undefined, now: Date) => end !== undefined && Date.parse(end) <= now.getTime();
 
-/** Entra's sign-in error codes that tell service-principal failures apart (AADSTS numbers in the service's text). */
+/**
+ * Entra's sign-in error codes that tell service-principal failures apart (AADSTS numbers in the service's text), as
+ * Learn's "Microsoft Entra authentication and authorization error codes" lists them: 7000222 expired secret keys,
+ * 7000215 invalid secret, 700016 app not found, 7000112 application disabled, 90002 tenant not found. Each code is
+ * matched whole: AADSTS9002313 ("request is malformed") is not 90002, and 700030 (a certificate's subject name) and
+ * 90023 (an invalid request) say nothing about a disabled app or a missing tenant.
+ */
 const ENTRA = {
-  secretExpired: /AADSTS7000222/i,
-  invalidSecret: /AADSTS7000215/i,
-  appNotFound: /AADSTS700016/i,
-  appDisabled: /AADSTS7000112|AADSTS700030|disabled/i,
-  tenantNotFound: /AADSTS90002|AADSTS90023|tenant .* not found/i,
+  secretExpired: /AADSTS7000222(?!\d)/i,
+  invalidSecret: /AADSTS7000215(?!\d)/i,
+  appNotFound: /AADSTS700016(?!\d)/i,
+  appDisabled: /AADSTS7000112(?!\d)|\bdisabled\b/i,
+  tenantNotFound: /AADSTS90002(?!\d)|tenant .* not found/i,
 };
 
 function servicePrincipalExplanation(

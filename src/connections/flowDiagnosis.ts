@@ -17,6 +17,7 @@ import type { Reply } from '../cards/reply';
 import type { AppRegistration, Connection, Environment, Flow, FlowConnectionReference } from '../tenant/model';
 import { canUseConnection } from './connectionAccess';
 import { explainConnection } from './connectionExplanation';
+import { signsInAsCreator, storedCredentialsLeaverNote } from './leaverConnection';
 import { bindingOf, indexReferences } from './connectionUsage';
 import { readConnectionsOf } from './flowConnections';
 import { connectionsPageUrl, flowPageUrl } from './makerPortal';
@@ -107,25 +108,28 @@ async function checkConnection(
   const ownerText = ownerIsSubject ? (ctx.subjectIsCaller ? 'you' : ownerName) : ownerName;
 
   // A service-principal connection signs in as the app, not as its creator: a disabled creator does not stop it.
-  const signsInAsCreator = connection.authType !== 'servicePrincipal';
+  const notAnApp = connection.authType !== 'servicePrincipal';
   const owner =
-    connection.createdBy.type === 'User' && signsInAsCreator ? await reader.user(connection.createdBy.id) : undefined;
+    connection.createdBy.type === 'User' && notAnApp ? await reader.user(connection.createdBy.id) : undefined;
   if (owner && !owner.accountEnabled) {
     problems.push({
       kind: 'ownerDisabled',
       headline: `The ${label} used by ${flow.displayName} belongs to ${owner.displayName}, whose account is disabled.`,
-      remedy: isProductionEnvironment(environment)
-        ? `Nobody can sign it in again or share it. In production, don't replace it with another person's connection: create a connection that does not depend on a person — a service principal (where the connector supports it) or a technical user — and bind ${viaReference ? `"${viaReference}"` : 'the flow'} to it.`
-        : `Nobody can sign it in again or share it: create a connection of your own (or a service principal's or technical user's) and switch ${viaReference ? `"${viaReference}"` : 'the flow'} to it.`,
+      remedy: `${signsInAsCreator(connection) ? 'Nobody can sign it in again or share it.' : storedCredentialsLeaverNote(owner.displayName)}${
+        isProductionEnvironment(environment)
+          ? ` In production, don't replace it with another person's connection: create a connection that does not depend on a person — a service principal (where the connector supports it) or a technical user — and bind ${viaReference ? `"${viaReference}"` : 'the flow'} to it.`
+          : ` Create a connection of your own (or a service principal's or technical user's) and switch ${viaReference ? `"${viaReference}"` : 'the flow'} to it.`
+      }`,
       action: urlAction('Open connections', connectionsPageUrl(environment.id)),
     });
   }
 
   // "A valid connection is required when saving or publishing the flow, but actions and triggers continue running
   // even if the connection expires" (Manage connections for the Microsoft Dataverse connector): not an outage of runs.
+  // The page says nothing about turning the flow on, so that is said as not confirmed.
   const dataverseNote =
     connection.status === 'Error' && connection.connector.toLowerCase() === 'shared_commondataserviceforapps'
-      ? ' Until then the flow’s Dataverse actions in this environment keep running (while the identity is enabled and has permissions), but the flow cannot be saved, published or turned on, and actions on other environments fail.'
+      ? ' Until then the flow’s Dataverse actions in this environment keep running (while the identity is enabled and has permissions), but the flow cannot be saved or published, and actions on other environments fail (not confirmed: whether turning it on is refused too).'
       : '';
   if (connection.status !== 'Connected') {
     const app =

@@ -144,7 +144,7 @@ export async function revokeShare(ctx: DomainContext, input: ShareTarget): Promi
   if (before === 'Owner') {
     await auditShare(ctx, input, subject, 'connection.revoke', 'refused', { reason: 'owner' });
     throw new ShareRefusedError(
-      `The owner of "${subject}" cannot be removed from it; ask an admin to reassign or delete the connection instead.`,
+      `The owner of "${subject}" cannot be removed from it; to end its use, replace it where it is used, or delete it (its owner or an admin).`,
     );
   }
   try {

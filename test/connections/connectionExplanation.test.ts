@@ -74,3 +74,34 @@ test('the connection names another tenant: fix the tenant id', () => {
   expect(e).toMatchObject({ cause: 'wrongTenant', offerRotation: false });
   expect(e.problem).toMatch(/tenant-2/);
 });
+
+// Learn, "Microsoft Entra authentication and authorization error codes": 700030 is a certificate's subject name,
+// 90023 an invalid request and 9002313 a malformed request; none means a disabled app or another tenant.
+test('a certificate subject error (AADSTS700030) is not read as a disabled app', () => {
+  const e = explainConnection(
+    broken('AADSTS700030: Invalid certificate - subject name in certificate is not authorized.'),
+    app([{ name: 'current', days: 100 }]),
+    NOW,
+    'tenant-1',
+  );
+  expect(e.cause).not.toBe('appDisabled');
+  expect(e.problem).not.toMatch(/disabled/);
+});
+
+test.each(['AADSTS90023: InvalidRequest', 'AADSTS9002313: Invalid request. Request is malformed or invalid.'])(
+  'an invalid request (%s) is not read as another tenant',
+  (message) => {
+    const e = explainConnection(broken(message), app([{ name: 'current', days: 100 }]), NOW, 'tenant-1');
+    expect(e.cause).not.toBe('wrongTenant');
+  },
+);
+
+test('a tenant that is not found (AADSTS90002) is still told apart', () => {
+  const e = explainConnection(
+    broken("AADSTS90002: Tenant 'x' not found."),
+    app([{ name: 'current', days: 100 }]),
+    NOW,
+    'tenant-1',
+  );
+  expect(e.cause).toBe('wrongTenant');
+});

@@ -152,7 +152,10 @@ test('admins: CoE inventory sync: an expired secret is rotated, and its Datavers
   const reply = await service.diagnoseFlow(callerFor('alex'), { flowName: 'CoE inventory sync' });
   const all = text(reply);
   expect(all).toMatch(/client secret has expired/);
-  expect(all).toMatch(/cannot be saved, published or turned on/);
+  expect(all).toMatch(/cannot be saved or published/);
+  // Learn names saving and publishing only: turning on is not claimed as fact.
+  expect(all).not.toMatch(/cannot be saved, published or turned on/);
+  expect(all).toMatch(/not confirmed: whether turning it on is refused too/);
   expect(actions(reply.cards[0]).some((a) => a.title === 'Rotate')).toBe(true);
 });
 

@@ -99,6 +99,10 @@ test('revoking removes the share, revoking again is fine, and the owner cannot b
   expect(await revokeShare(oc.ctx, target(outlook))).toEqual({ verified: true });
 
   await expect(revokeShare(oc.ctx, target(outlook, MEGAN))).rejects.toBeInstanceOf(ShareRefusedError);
+  // No documented way reassigns a connection's owner: the refusal offers replacing or deleting it instead.
+  const refusal = await revokeShare(oc.ctx, target(outlook, MEGAN)).catch((e: Error) => e.message);
+  expect(refusal).toMatch(/replace it where it is used, or delete it/);
+  expect(refusal).not.toMatch(/reassign/);
   const outcomes = (await oc.audit()).filter((e) => e.action === 'connection.revoke').map((e) => e.outcome);
-  expect(outcomes).toEqual(['success', 'success', 'refused']);
+  expect(outcomes).toEqual(['success', 'success', 'refused', 'refused']);
 });

@@ -7,6 +7,7 @@
  * bound to it: e.g. after a handover) it is clutter rather than a risk, and no longer a finding.
  */
 import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
+import { signsInAsCreator, storedCredentialsLeaverNote } from '../leaverConnection';
 import { isProductionEnvironment } from '../tenantFacts';
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
@@ -35,7 +36,11 @@ export function connectionsOwnedByDisabledAccounts(snapshot: TenantSnapshot): Ru
       subject: connection.displayName,
       environment: look.environmentName(connection.environmentId),
       owner: owner.displayName,
-      why: `Owned by ${owner.displayName}, whose account is disabled: it will fail when its sign-in expires and nobody can fix it.${usedBy} ${
+      why: `Owned by ${owner.displayName}, whose account is disabled: ${
+        signsInAsCreator(connection)
+          ? 'it will fail when its sign-in expires and nobody can fix it.'
+          : storedCredentialsLeaverNote(owner.displayName)
+      }${usedBy} ${
         production
           ? 'Move what uses it to a connection that does not depend on a person — a service principal (where the connector supports it) or a technical user — by binding the connection reference to it.'
           : 'Move what uses it to another connection (a service principal or technical user for anything shared), then delete this one.'

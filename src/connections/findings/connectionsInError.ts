@@ -2,8 +2,9 @@
  * Rule: connections that do not work right now (Error) or were never finished (ConfigurationNeeded), with the
  * remedy that fits the cause (connectionExplanation: a new secret only when that is the fix; sign in again for a
  * person's token). A Dataverse connection used in its own environment is not an outage of runs: Dataverse actions
- * there keep running while the identity is enabled and has permissions; saving, publishing and turning the flows
- * on (and actions on other environments) are what stop ("Manage connections for the Microsoft Dataverse connector").
+ * there keep running while the identity is enabled and has permissions; saving and publishing the flows (and actions
+ * on other environments) are what stop ("Manage connections for the Microsoft Dataverse connector"). That page does
+ * not say whether turning a flow on is refused, so the finding says it is not confirmed.
  */
 import { explainConnection } from '../connectionExplanation';
 import { connectionsPageUrl } from '../makerPortal';
@@ -37,7 +38,7 @@ export function notConnected(
     const dataverse = connection.connector.toLowerCase() === DATAVERSE;
     const usedBy = flows.length ? ` Used by ${flowNames(flows)}.` : '';
     const impact = dataverse
-      ? ' Flows using it keep running their Dataverse actions in this environment while its identity is enabled and has permissions, but they cannot be saved, published or turned on, and actions on other environments fail.'
+      ? ' Flows using it keep running their Dataverse actions in this environment while its identity is enabled and has permissions, but they cannot be saved or published, and actions on other environments fail (not confirmed: whether turning them on is refused too).'
       : '';
     const rotate = explained.offerRotation;
     const servicePrincipal = connection.authType === 'servicePrincipal';

@@ -1,7 +1,8 @@
 /**
  * Rule: a connection reference shared between solutions — either a component of several solutions, or used by a
- * flow of one solution while it belongs to another. Deploying, upgrading or deleting one solution then changes or
- * removes the reference under the other.
+ * flow of one solution while it belongs to another. The reference is one record: changing its connection (the
+ * documented way to change a flow's connection, "Use a connection reference in a solution") moves every flow bound
+ * to it, whichever solution they belong to. One reference per solution is the forum's practice, not a Learn rule.
  */
 import type { TenantSnapshot } from '../tenantSnapshot';
 import { ARTICLES } from './articles';
@@ -52,7 +53,7 @@ export function crossSolutionReferences(snapshot: TenantSnapshot): RuleFinding[]
       subject: reference.displayName || reference.logicalName,
       environment: look.environmentName(reference.environmentId),
       owner: look.userName(reference.ownerId),
-      why: `Shared by solutions ${involved.join(' and ')}: deploying or removing one changes the other; give each solution its own reference.`,
+      why: `Shared by solutions ${involved.join(' and ')}: it is one reference, so binding it to another connection for one solution moves the other's flows too. Give each solution its own reference (a practice makers recommend, not a Microsoft rule).`,
       articleId: ARTICLES.connectionReferences,
       about: aboutReference(look, reference),
     });

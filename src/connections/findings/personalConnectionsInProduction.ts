@@ -1,6 +1,7 @@
 /**
- * Rule: production flows running on a person's own connection. When that person changes password, leaves or loses a
- * licence, production stops; production should run on service principals or technical accounts. Disabled owners
+ * Rule: production flows running on a person's own connection. When that person's password changes, a sign-in prompt
+ * (MFA) blocks the connection or they leave, production can stop ("A service account for Power Automate with a
+ * Service Principal"); production should run on service principals or technical accounts. Disabled owners
  * are reported by their own, stronger rule.
  */
 import { connectionsPageUrl } from '../makerPortal';
@@ -32,7 +33,7 @@ export function personalConnectionsInProduction(snapshot: TenantSnapshot): RuleF
       subject: connection.displayName,
       environment: look.environmentName(connection.environmentId),
       owner: ownerName,
-      why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it stops when they change password or leave; use a service principal or technical account.`,
+      why: `Production flow ${flowNames(flows)} runs on ${ownerName}'s personal account: it can stop when their password changes, a sign-in prompt (MFA) blocks the connection or they leave; use a service principal or technical account.`,
       articleId: ARTICLES.connectionOwnership,
       // Moving the solution's references off it is the fix when there are some; else the maker portal's list.
       action: repoint.forConnection(connection.environmentId, connection.name) ?? {

@@ -8,6 +8,7 @@ import type { AppRegistration, Connection, FlowRun, User } from '../../tenant/mo
 import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
 import { REPOINT_REQUEST_VERB } from '../../operations/repoint/requestVerb';
 import { ageText } from '../liveConnections';
+import { signsInAsCreator, storedCredentialsLeaverNote } from '../leaverConnection';
 import { isOAuthConnection } from '../sharingRule';
 import { connectorLabel, credentialsOf, daysUntil } from '../tenantFacts';
 import type { AppEntry, ConnectionEntry, FlowEntry, ImpactReport } from './impactReport';
@@ -196,10 +197,16 @@ function expiryText(endDateTime: string, now: Date): string {
   return days < 0 ? `expired ${-days} days ago` : `expires in ${plural(days, 'day')}`;
 }
 
-function signsInAsLeaver(entry: ConnectionEntry, input: ImpactCardInput): boolean {
+/** Created by a disabled account (whatever the connection signs in as; a service principal's is not counted). */
+function ownedByLeaver(entry: ConnectionEntry, input: ImpactCardInput): boolean {
   if (entry.connection.authType === 'servicePrincipal') return false;
   if (input.subject.kind === 'person') return !input.subject.user.accountEnabled;
   return input.disabledCreators?.has(entry.connection.createdBy.id.toLowerCase()) ?? false;
+}
+
+/** Signs in as a disabled account, so it fails: a person's sign-in; not a connection with its own credentials. */
+function signsInAsLeaver(entry: ConnectionEntry, input: ImpactCardInput): boolean {
+  return signsInAsCreator(entry.connection) && ownedByLeaver(entry, input);
 }
 
 function accountOf(connection: Connection): string {
@@ -216,6 +223,8 @@ function section(entry: ConnectionEntry, input: ImpactCardInput, index: number) 
   if (signsInAsLeaver(entry, input)) {
     // The same rule as the health report's "connection owner disabled" finding.
     lines.push('⚠ Signs in as a disabled account: it will fail when its sign-in expires, and nobody can fix it.');
+  } else if (ownedByLeaver(entry, input)) {
+    lines.push(`⚠ Created by a disabled account. ${storedCredentialsLeaverNote(connection.createdBy.displayName)}`);
   }
   for (const r of entry.references) {
     lines.push(`Reference **${r.displayName}**${r.solutions.length ? ` · in ${r.solutions.join(', ')}` : ''}`);
@@ -322,7 +331,7 @@ function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
   if (connection.status !== 'Connected' || !(owner || input.admin) || input.subject.kind === 'app') {
     return { shown: false };
   }
-  if (signsInAsLeaver(entry, input)) {
+  if (ownedByLeaver(entry, input)) {
     return { shown: false };
   }
   const oauth = isOAuthConnection(connection);

@@ -6,6 +6,7 @@
  * can be rendered when someone clicks, on any instance.
  */
 import type { Finding } from '../../connections/findings';
+import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
 import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
 import type { Reply } from '../../cards/reply';
 import type { RecordStore } from '../../store/ports';
@@ -50,8 +51,20 @@ export interface Digest {
 
 const COLORS = { high: 'Attention', medium: 'Warning', low: 'Default' } as const;
 
-function itemOf(finding: Finding, change: 'new' | 'worse'): DigestItem {
-  const action = finding.action;
+/**
+ * Buttons only admins may use: [Hand over] asks to hand a leaver's flows over, which only a Power Platform admin may
+ * request (handoverRequests.ts). A maker's digest does not offer a button that would only be refused; it says who
+ * can do it instead.
+ */
+const ADMIN_ONLY_VERBS: ReadonlySet<string> = new Set([HANDOVER_REQUEST_VERB]);
+
+function itemOf(finding: Finding, change: 'new' | 'worse', audience: 'tenant' | 'maker'): DigestItem {
+  const adminOnly =
+    audience === 'maker' && finding.action?.verb !== undefined && ADMIN_ONLY_VERBS.has(finding.action.verb);
+  const action = adminOnly ? undefined : finding.action;
+  const why = adminOnly
+    ? `${finding.why} [${finding.action?.title ?? ''}] is for Power Platform admins: they have it in their digest and in the health report.`
+    : finding.why;
   const where = [
     finding.environment,
     finding.owner ? `owner ${finding.owner}` : undefined,
@@ -60,7 +73,7 @@ function itemOf(finding: Finding, change: 'new' | 'worse'): DigestItem {
   return {
     badge: change === 'new' ? 'NEW' : 'WORSE',
     subject: finding.subject,
-    why: finding.why,
+    why,
     meta: where.filter(Boolean).join(' · '),
     color: COLORS[finding.severity],
     hasExecute: Boolean(action?.verb),
@@ -88,7 +101,7 @@ export function buildDigest(input: {
     worseCount ? `${worseCount} worse` : '',
     diff.resolved.length ? `${diff.resolved.length} resolved` : '',
   ].filter(Boolean);
-  const items = diff.changes.map((c) => itemOf(c.finding, c.change === 'new' ? 'new' : 'worse'));
+  const items = diff.changes.map((c) => itemOf(c.finding, c.change === 'new' ? 'new' : 'worse', input.audience));
   return {
     id: input.id,
     recipient: diff.recipient,

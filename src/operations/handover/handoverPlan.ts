@@ -152,7 +152,7 @@ export async function buildHandoverPlan(ctx: DomainContext, from: User, to: User
         );
       } else if (botId && !(await botMayUse(ctx, target, botId))) {
         plan.manual.push(
-          `${target.createdBy.displayName} must first share ${target.displayName} with the bot's service principal (Can use), or the bot cannot bind "${reference.displayName}" to it (Dataverse lets only a connection's owner and those it is shared with bind it).`,
+          `${target.createdBy.displayName} must first share ${target.displayName} with the bot's service principal (Can use), or the bot cannot bind "${reference.displayName}" to it and turn the flows on (whoever turns a flow on must own or have permission to use its connections).`,
         );
       }
     }
@@ -177,7 +177,7 @@ export async function buildHandoverPlan(ctx: DomainContext, from: User, to: User
   }
   if (leftBehind.length) {
     plan.manual.push(
-      `${from.displayName}'s own connections (${leftBehind.join(', ')}) are not handed over: a connection signs in as whoever created it and an OAuth connection cannot be shared with a person. Delete them once nothing uses them.`,
+      `${from.displayName}'s own connections (${leftBehind.join(', ')}) are not handed over: a person's own sign-in signs in as them, and an OAuth connection cannot be shared with a person. Delete them once nothing uses them.`,
     );
   }
   return plan;

@@ -50,7 +50,7 @@ export async function whyNotTarget(
   }
   const usable = await botMayUse(ctx, connection);
   if (usable === false) {
-    return `The bot cannot use ${name}: Dataverse binds a reference only to a connection the caller may use. Its owner (${connection.createdBy.displayName}) must share it with the bot's service principal (Can use) first; then ask again.`;
+    return `The bot cannot use ${name}: it turns the flows on after binding, and whoever turns a flow on must own or have permission to use its connections. Its owner (${connection.createdBy.displayName}) must share it with the bot's service principal (Can use) first; then ask again.`;
   }
   return undefined;
 }

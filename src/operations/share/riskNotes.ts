@@ -27,7 +27,10 @@ export async function shareRiskNotes(
       out.push(`Could not read ${c.displayName} to check it.`);
     }
   }
-  if (operation.role === 'CanEdit') out.push('"Can edit" also lets them change the connection and share it further.');
+  if (operation.role === 'CanEdit')
+    out.push(
+      '"Can edit" gives more than "Can use" (not confirmed on Microsoft Learn: whether it also lets them change the connection and share it further).',
+    );
   if (target?.userType === 'Guest') out.push(`${target.displayName} is a guest user from outside the organization.`);
   if (target && !target.accountEnabled) out.push(`${target.displayName}'s account is disabled.`);
   return out;

@@ -126,10 +126,27 @@ describe('remedies follow the documentation', () => {
     expect(two?.why).not.toMatch(/holds it and will fail/);
   });
 
-  test('a Dataverse connection in error is not an outage of runs: saving, publishing and turning on stop', () => {
+  test('a Dataverse connection in error is not an outage of runs: saving and publishing stop (Learn), turning on is not confirmed', () => {
     const coe = connectionsInError(demoLikeSnapshot()).find((f) => f.subject === 'CoE Dataverse');
-    expect(coe?.why).toMatch(/cannot be saved, published or turned on/);
+    expect(coe?.why).toMatch(/cannot be saved or published/);
+    expect(coe?.why).not.toMatch(/published or turned on/);
+    expect(coe?.why).toMatch(/not confirmed: whether turning them on is refused too/);
     expect(coe?.severity).toBe('medium');
+  });
+
+  test('a personal connection in production can stop (the practitioner article says "can"), not "stops"', () => {
+    const [finding] = personalConnectionsInProduction(demoLikeSnapshot());
+    expect(finding.why).toMatch(
+      /can stop when their password changes, a sign-in prompt \(MFA\) blocks the connection or they leave/,
+    );
+    expect(finding.why).not.toMatch(/it stops when/);
+  });
+
+  test('a cross-solution reference: one record re-bound for both (Learn), one per solution is practice, not a rule', () => {
+    const [cross] = crossSolutionReferences(demoLikeSnapshot());
+    expect(cross.why).toMatch(/binding it to another connection for one solution moves the other's flows too/);
+    expect(cross.why).toMatch(/not a Microsoft rule/);
+    expect(cross.why).not.toMatch(/deploying or removing one changes the other/);
   });
 
   test('a removed secret with a current one left is not "rotate": update the connection with the current secret', () => {

@@ -101,3 +101,41 @@ describe('the digest card', () => {
     expect(JSON.stringify(digestPage(digest))).toContain('Not checked this time');
   });
 });
+
+describe('buttons a recipient may use', () => {
+  const leaver = finding(7, {
+    id: 'connection-owner-disabled:env:c-lee',
+    kind: 'connection-owner-disabled',
+    subject: 'Lee SQL',
+    why: 'Owned by Lee Gu, whose account is disabled.',
+    action: { title: 'Hand over', verb: 'handover.request', data: { userId: 'u-lee' } },
+  });
+
+  it('a maker is not offered [Hand over], which only admins may ask for: the item says who can', () => {
+    const card = digestPage(
+      buildDigest({ id: 'scan|user:adele', diff: diffOf([leaver]), audience: 'maker', partial: [] }),
+      1,
+    );
+    expect(actions(card).some((a) => a.verb === 'handover.request')).toBe(false);
+    expect(JSON.stringify(card)).toContain(
+      '[Hand over] is for Power Platform admins: they have it in their digest and in the health report.',
+    );
+  });
+
+  it('an admin (tenant digest) keeps [Hand over]; a maker keeps buttons they may use', () => {
+    const tenant = digestPage(
+      buildDigest({ id: 'scan|user:alex', diff: diffOf([leaver]), audience: 'tenant', partial: [] }),
+      1,
+    );
+    expect(
+      actions(tenant)
+        .filter((a) => a.verb === 'handover.request')
+        .map((a) => a.data),
+    ).toEqual([{ userId: 'u-lee' }]);
+    const maker = digestPage(
+      buildDigest({ id: 'scan|user:megan', diff: diffOf([finding(1)]), audience: 'maker', partial: [] }),
+      1,
+    );
+    expect(actions(maker).some((a) => a.verb === 'rotation.request')).toBe(true);
+  });
+});

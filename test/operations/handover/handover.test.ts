@@ -113,6 +113,9 @@ test('handover Lee Gu → Lynne: owners, references and flows moved, findings go
   expect(result).toMatch(/Handed over to Lynne Robbins: Vendor onboarding, Nightly export\./);
   expect(result).toMatch(/Canvas apps now owned by Lynne Robbins: Vendor portal \(Lee Gu keeps Can view\)\./);
   expect(result).toMatch(/Not automatable: .*Lee Gu's own connections/);
+  // Not every connection signs in as its creator (a service principal's signs in as the app).
+  expect(result).not.toMatch(/a connection signs in as whoever created it/);
+  expect(result).toMatch(/a person's own sign-in signs in as them/);
   expect(result).not.toMatch(/Still to do/);
 
   // The tenant: Lynne owns both flows (in Dataverse and on the Flow API), references re-pointed, flows on with them.
@@ -176,6 +179,7 @@ test('only admins may ask; a target the bot may not use is said in the plan and 
 
   const plan = said((await session.say(ALEX, "hand over Lee Gu's flows to Lynne")).replies);
   expect(plan).toMatch(/TechUser_Sharepoint_PRD must first share/);
+  expect(plan).toMatch(/whoever turns a flow on must own or have permission to use its connections/);
   await session.click(ALEX, 'Send request', { justification: 'Lee left' });
   const approved = await session.click(LYNNE, 'Approve');
   expect(said(latestCard(session, ALEX))).toMatch(/needs attention/);

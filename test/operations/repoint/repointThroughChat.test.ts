@@ -69,6 +69,9 @@ test('the preview refuses a target the bot cannot use, with the reason, and some
   expect(text).toMatch(/Dataverse \(Lee Gu\) → Dataverse \(/);
   expect(text).toMatch(/VM SharePoint Connection Ref \(not re-pointed\)/);
   expect(text).toMatch(/The bot cannot use SharePoint \(TechUser_Sharepoint_PRD\)/);
+  // The documented reason (whoever turns a flow on must own or may use its connections), not an undocumented rule.
+  expect(text).toMatch(/whoever turns a flow on must own or have permission to use its connections/);
+  expect(text).not.toMatch(/Dataverse binds a reference only/);
   expect(text).toMatch(/Vendor onboarding/);
 
   // The same preview from the button on the solution's references card.
