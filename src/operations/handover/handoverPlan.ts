@@ -6,8 +6,8 @@
  * Why the plan has these shapes:
  * - A flow outside solutions gets the new owner as co-owner (Flow admin API modifyPermissions); the admin API
  *   refuses that for a solution flow, whose owner is changed in Dataverse instead (workflows ownerid).
- * - A connection signs in as whoever created it: the leaver's OAuth connections cannot be shared with a person, so
- *   they are not handed over but replaced. A reference moves to the environment's service-principal or
+ * - A leaver's OAuth connection signs in as the leaver, and an OAuth connection cannot be shared with a person, so
+ *   it is not handed over but replaced. A reference moves to the environment's service-principal or
  *   technical-user connection of the same connector when one exists; a flow bound to the leaver's connection
  *   directly (outside a reference) needs the new owner to pick a connection of their own.
  * - A canvas app has exactly one owner: the leaver's apps get the new owner through the admin API's modifyAppOwner
