@@ -1,7 +1,8 @@
 /**
  * The diagnosis of a flow on a disabled person's connection: a person's sign-in cannot be signed in again, but a
- * connection with its own stored credentials (a SQL Server login) does not sign in as them, so the remedy does not
- * say it fails and marks what is not documented. The tenant is a stub of the three reads the diagnosis makes.
+ * connection with its own stored credentials (a SQL Server login) does not sign in as them: the remedy says what
+ * Microsoft's troubleshooting guide says (it becomes invalid; another user with access can sign it in again). The
+ * tenant is a stub of the three reads the diagnosis makes.
  */
 import { diagnose } from '../../src/connections/flowDiagnosis';
 import { TenantReader } from '../../src/connections/tenantReader';
@@ -59,9 +60,11 @@ test("a person's sign-in of a disabled owner cannot be signed in again", async (
   expect(await remedyFor('user')).toMatch(/^Nobody can sign it in again or share it\. Create a connection of your own/);
 });
 
-test('a SQL login connection of a disabled owner: not said to fail, marked not confirmed', async () => {
+test('a SQL login connection of a disabled owner: invalid per the troubleshooting guide, another user can re-sign it', async () => {
   const remedy = await remedyFor('other');
   expect(remedy).not.toMatch(/Nobody can sign it in again/);
-  expect(remedy).toMatch(/not as Lee Gu, so Lee Gu's leaving may not stop it by itself \(not confirmed\)/);
+  expect(remedy).not.toMatch(/may not stop it by itself/);
+  expect(remedy).toMatch(/not as Lee Gu, but Microsoft's troubleshooting guide says .* becomes invalid/);
+  expect(remedy).toMatch(/Another user with access to it can sign it in again/);
   expect(remedy).toMatch(/Create a connection of your own/);
 });

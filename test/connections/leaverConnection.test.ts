@@ -1,8 +1,8 @@
 /**
- * A disabled creator means different things for a person's sign-in (it fails: it signs in as them) and for a
- * connection holding its own credentials, such as a SQL Server login (it does not sign in as them: whether it stops
- * is not documented, so the bot says so instead of predicting a failure). Both stay findings, and neither is offered
- * for sharing on the impact card.
+ * A disabled creator means different things for a person's sign-in (it fails when its sign-in expires: it signs in as
+ * them) and for a connection holding its own credentials, such as a SQL Server login (it does not sign in as them, but
+ * Microsoft's troubleshooting guide says a connection whose creator is disabled becomes invalid, and another user with
+ * access can sign it in again). Both stay findings, and neither is offered for sharing on the impact card.
  */
 import { connectionsOwnedByDisabledAccounts } from '../../src/connections/findings/connectionOwnerDisabled';
 import { impactCard } from '../../src/connections/impact/impactCard';
@@ -20,11 +20,13 @@ test("a person's sign-in of a disabled owner will fail", () => {
   expect(leeFinding('user')?.why).toMatch(/will fail when its sign-in expires/);
 });
 
-test('a SQL login connection of a disabled owner: no predicted failure, marked not confirmed, still a finding', () => {
+test('a SQL login connection of a disabled owner: invalid, as the troubleshooting guide says, and re-signable by another user', () => {
   const finding = leeFinding('other');
-  expect(finding?.why).not.toMatch(/will fail/);
+  expect(finding?.why).not.toMatch(/will fail when its sign-in expires/);
   expect(finding?.why).toMatch(/not as Lee Gu/);
-  expect(finding?.why).toMatch(/may not stop it by itself \(not confirmed\)/);
+  expect(finding?.why).not.toMatch(/may not stop it by itself/);
+  expect(finding?.why).toMatch(/becomes invalid for everyone it is shared with/);
+  expect(finding?.why).toMatch(/Another user with access to it can sign it in again, which makes them its owner/);
   expect(finding?.why).toMatch(/Lee Gu can no longer fix, share or delete it/);
   expect(finding?.action).toMatchObject({ title: 'Hand over' });
 });
@@ -71,12 +73,12 @@ function impactText(authType: Connection['authType']): string {
   );
 }
 
-test('impact card: a disabled creator’s OAuth connection will fail; one with its own credentials is not said to', () => {
+test('impact card: a disabled creator’s OAuth connection will fail; one with its own credentials becomes invalid', () => {
   expect(impactText('user')).toMatch(/Signs in as a disabled account: it will fail/);
   const own = impactText('other');
-  expect(own).not.toMatch(/will fail/);
+  expect(own).not.toMatch(/will fail when its sign-in expires/);
   expect(own).toMatch(/Created by a disabled account\. It signs in with the credentials stored in it/);
-  expect(own).toMatch(/\(not confirmed\)/);
+  expect(own).toMatch(/becomes invalid for everyone it is shared with/);
   // A leaver's connection is replaced, not shared, either way.
   expect(own).not.toMatch(/Share with/);
 });
