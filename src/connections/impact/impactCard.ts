@@ -111,8 +111,10 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   if (appSignIns.length) {
     notes.push(
       `${name} also created ${appSignIns.join(', ')}: ${appSignIns.length === 1 ? 'it signs' : 'they sign'} in as ` +
-        `an app, not as ${name}, and ${appSignIns.length === 1 ? 'keeps' : 'keep'} working without them. Ask what ` +
-        'depends on the app to see what uses it.',
+        `an app, not as ${name}. Not confirmed: that ${appSignIns.length === 1 ? 'it keeps' : 'they keep'} working ` +
+        `when ${name}'s account is disabled (Microsoft's troubleshooting guide says a connection whose creator is ` +
+        'disabled becomes invalid, without telling kinds of connection apart). Ask what depends on the app to see ' +
+        'what uses it.',
     );
   }
   if (subject.kind === 'app' && entries.length) {

@@ -117,8 +117,8 @@ export class ImpactService {
       graph = new DependencyGraph(live.rows);
     }
     const shown = connections.filter(mayShow);
-    // A service-principal connection a person created signs in as its app, not as them: it keeps working when they
-    // leave (the rule of the "connection owner disabled" finding), so it is named, not listed, under the person.
+    // A service-principal connection a person created signs in as its app, not as them, so it is named, not listed,
+    // under the person; whether it survives its creator's leaving is unconfirmed, and the card says so.
     const appSignIns = subject.kind === 'person' ? shown.filter((c) => c.authType === 'servicePrincipal') : [];
     const visible = shown.filter((c) => !appSignIns.includes(c));
     if (subject.kind === 'connection' && subject.name && !visible.length) {

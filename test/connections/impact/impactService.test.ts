@@ -172,6 +172,9 @@ describe('what depends on X', () => {
     // Her service-principal connection signs in as D365-App-Registration: named, not listed as running as her.
     expect(text).not.toContain('**Dataverse (D365-App-Registration)**');
     expect(text).toMatch(/also created Dataverse \(D365-App-Registration\): it signs in as an app/);
+    // Learn's troubleshooting guide does not exempt it: the card may not promise it keeps working.
+    expect(text).toMatch(/Not confirmed: that it keeps working when Megan Bowen's account is disabled/);
+    expect(text).not.toMatch(/keeps working without/);
     expect(text).toContain('[Share with a service principal…]');
   });
 
