@@ -1,8 +1,10 @@
 /**
  * Rule: connections that sign in as a disabled account (someone who left). They keep working until their token
  * expires, then fail, and only their owner could fix them, so flows on them need another connection first. A
- * service-principal connection created by that person signs in as the app, not as them, and keeps working: not a
- * finding. In production the replacement should not be another person's connection but a service principal or a
+ * service-principal connection created by that person signs in as the app, not as them: not a finding. (Learn's
+ * troubleshooting guide says any connection whose creator is disabled becomes invalid, not telling kinds apart; the
+ * impact card says that is unconfirmed for these. Flagging them would need a real tenant's behaviour first.) In
+ * production the replacement should not be another person's connection but a service principal or a
  * technical user behind the connection reference. Once nothing uses the connection (no flow, no connection reference
  * bound to it: e.g. after a handover) it is clutter rather than a risk, and no longer a finding.
  */
