@@ -121,7 +121,7 @@ interface Measured {
   requests: number;
   cpuMs: number;
   /** The same turns' requests replayed raw (turnReplay.ts), when asked for: the floor of this row's reads. */
-  replay?: { cpuMs: number; requests: number; notOk: number };
+  replay?: { cpuMs: number; requests: number; notOk: number; kilobytes: number };
 }
 
 async function measure(
@@ -295,6 +295,10 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
         if (cold.replay && cold.requests > 0) {
           figures[`${scenario.name} @ ${tenantLabel}: bot CPU − raw replay CPU ms/turn (the stack above bare reads)`] =
             round(cold.cpuMs - cold.replay.cpuMs, 2);
+          figures[`${scenario.name} @ ${tenantLabel}: answers' KB / turn (what the reads must parse)`] = round(
+            cold.replay.kilobytes,
+            0,
+          );
         }
       }
       if (scenario.text === 'show my connections') {

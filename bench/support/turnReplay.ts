@@ -34,6 +34,8 @@ export class TurnReplay {
   private cpuUs = 0;
   private turns = 0;
   private requests = 0;
+  private bytes = 0;
+  private answerBytes = 0;
   /** Answers that were not 2xx (a throttled replay would parse a small error body and look cheaper than it is). */
   notOk = 0;
 
@@ -53,20 +55,23 @@ export class TurnReplay {
   async replayRecorded(): Promise<void> {
     const recorded = ((await control(this.info, 'recorded')) as { value: RecordedRequest[] }).value;
     if (this.turns === 0 && recorded.length) await this.replay(recorded);
+    this.bytes = 0;
     const cpu = process.cpuUsage();
     await this.replay(recorded);
     const used = process.cpuUsage(cpu);
     this.cpuUs += used.user + used.system;
     this.turns++;
     this.requests += recorded.length;
+    this.answerBytes += this.bytes;
   }
 
-  /** Mean CPU ms per replayed turn, and requests per turn (must equal the bot's row). */
-  result(): { cpuMs: number; requests: number; notOk: number } {
+  /** Mean CPU ms per replayed turn, requests per turn (must equal the bot's row) and answer KB per turn. */
+  result(): { cpuMs: number; requests: number; notOk: number; kilobytes: number } {
     return {
       cpuMs: this.turns ? this.cpuUs / 1000 / this.turns : 0,
       requests: this.turns ? this.requests / this.turns : 0,
       notOk: this.notOk,
+      kilobytes: this.turns ? this.answerBytes / 1024 / this.turns : 0,
     };
   }
 
@@ -95,6 +100,7 @@ export class TurnReplay {
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
+            this.bytes += text.length;
             if (text) JSON.parse(text);
             const status = response.statusCode ?? 0;
             if (status < 200 || status >= 300) this.notOk++;
