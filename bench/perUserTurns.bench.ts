@@ -121,7 +121,7 @@ interface Measured {
   requests: number;
   cpuMs: number;
   /** The same turns' requests replayed raw (turnReplay.ts), when asked for: the floor of this row's reads. */
-  replay?: { cpuMs: number; requests: number; notOk: number; kilobytes: number };
+  replay?: { cpuMs: number; sequentialCpuMs: number; requests: number; notOk: number; kilobytes: number };
 }
 
 async function measure(
@@ -162,16 +162,19 @@ async function measure(
   };
 }
 
-/** The table's last two columns: the raw replay's CPU per turn and the bot's CPU as a multiple of it. */
+/**
+ * The table's last three columns: the raw replay's CPU per turn (all at once), the bot's CPU as a multiple of it, and
+ * the replay one request after another.
+ */
 function floorColumns(m: Measured): string[] {
-  if (!m.replay || m.requests === 0) return ['—', '—'];
+  if (!m.replay || m.requests === 0) return ['—', '—', '—'];
   const cpu = round(m.replay.cpuMs, 2);
   const notes = [
     m.replay.notOk ? `${m.replay.notOk} not 2xx` : '',
     round(m.replay.requests, 1) !== m.requests ? `${round(m.replay.requests, 1)} requests replayed` : '',
   ].filter(Boolean);
   const note = notes.length ? ` (${notes.join(', ')})` : '';
-  return [`${cpu}${note}`, `${round(m.cpuMs / m.replay.cpuMs, 1)}×`];
+  return [`${cpu}${note}`, `${round(m.cpuMs / m.replay.cpuMs, 1)}×`, String(round(m.replay.sequentialCpuMs, 2))];
 }
 
 async function onTenant(size: number, table: string[][], figures: Record<string, number | string>): Promise<void> {
@@ -224,6 +227,7 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
         String(before.cpuMs),
         '—',
         '—',
+        '—',
       ]);
     }
 
@@ -245,6 +249,7 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
         String(live.p95),
         String(live.requests),
         String(live.cpuMs),
+        '—',
         '—',
         '—',
       ]);
@@ -275,7 +280,17 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
       } catch (error) {
         // A turn that did not give the expected answer is a finding of the bench, shown in its row, not a crash.
         const reason = error instanceof Error ? error.message : String(error);
-        table.push([scenario.name, tenantLabel, 'FAILED', reason.slice(0, 160).replace(/\|/g, '/'), '', '', '', '']);
+        table.push([
+          scenario.name,
+          tenantLabel,
+          'FAILED',
+          reason.slice(0, 160).replace(/\|/g, '/'),
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
         continue;
       }
       table.push([
@@ -312,8 +327,23 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
           String(again.cpuMs),
           '—',
           '—',
+          '—',
         ]);
       }
+    }
+    if (size === Math.max(...SIZES)) {
+      // Part of every row's bot CPU that a server does not spend per turn: the chat session waits for the turn's
+      // background work (jobs, deliveries) after each turn, where a server's workers poll on a timer. Measured on
+      // the idle queues the turns above leave.
+      const background = composition.services.background;
+      await background.drain();
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < TURNS; i++) await background.drain();
+      const used = process.cpuUsage(cpu);
+      figures["chat session's per-turn drain of background work, idle (inside every row's bot CPU): CPU ms"] = round(
+        (used.user + used.system) / 1000 / TURNS,
+        2,
+      );
     }
   } finally {
     await composition?.close();
@@ -334,6 +364,7 @@ export async function run(): Promise<{ figures: Record<string, number | string>;
       'bot CPU ms / turn',
       'raw replay CPU ms / turn (same requests, node:https + JSON.parse only)',
       'bot CPU / raw replay',
+      'raw replay one request after another, CPU ms / turn',
     ],
   ];
   const figures: Record<string, number | string> = {

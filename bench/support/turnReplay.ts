@@ -5,9 +5,9 @@
  * no card. The scan bench's raw replay does the same for a whole scan; this one replays turn by turn, right after
  * the turn it copies, so that a machine whose load changes during a row changes both figures alike.
  *
- * A turn's requests are sent all at once: the bot sends some one after another (a flow before its connections), but
- * the CPU of an exchange does not depend on what else is in flight, and the replay's job is to cost the work, not
- * the wait.
+ * A turn's requests are replayed twice: all at once (the least this machine can spend on them: answers that arrive
+ * together are read in one wake-up of the event loop) and one after another (each answer its own wake-up, as when a
+ * read needs the one before it: a flow before its connections). The bot's turn sits between the two shapes.
  */
 import * as https from 'node:https';
 import * as tls from 'node:tls';
@@ -32,6 +32,7 @@ export class TurnReplay {
   });
   private readonly target: URL;
   private cpuUs = 0;
+  private sequentialCpuUs = 0;
   private turns = 0;
   private requests = 0;
   private bytes = 0;
@@ -54,21 +55,32 @@ export class TurnReplay {
    */
   async replayRecorded(): Promise<void> {
     const recorded = ((await control(this.info, 'recorded')) as { value: RecordedRequest[] }).value;
-    if (this.turns === 0 && recorded.length) await this.replay(recorded);
+    if (this.turns === 0 && recorded.length) {
+      await this.replay(recorded);
+      await this.replayInTurn(recorded);
+    }
     this.bytes = 0;
-    const cpu = process.cpuUsage();
+    let cpu = process.cpuUsage();
     await this.replay(recorded);
-    const used = process.cpuUsage(cpu);
+    let used = process.cpuUsage(cpu);
     this.cpuUs += used.user + used.system;
+    cpu = process.cpuUsage();
+    await this.replayInTurn(recorded);
+    used = process.cpuUsage(cpu);
+    this.sequentialCpuUs += used.user + used.system;
     this.turns++;
     this.requests += recorded.length;
     this.answerBytes += this.bytes;
   }
 
-  /** Mean CPU ms per replayed turn, requests per turn (must equal the bot's row) and answer KB per turn. */
-  result(): { cpuMs: number; requests: number; notOk: number; kilobytes: number } {
+  /**
+   * Mean CPU ms per replayed turn (all at once, and one after another), requests per turn (must equal the bot's row)
+   * and answer KB per turn.
+   */
+  result(): { cpuMs: number; sequentialCpuMs: number; requests: number; notOk: number; kilobytes: number } {
     return {
       cpuMs: this.turns ? this.cpuUs / 1000 / this.turns : 0,
+      sequentialCpuMs: this.turns ? this.sequentialCpuUs / 1000 / this.turns : 0,
       requests: this.turns ? this.requests / this.turns : 0,
       notOk: this.notOk,
       kilobytes: this.turns ? this.answerBytes / 1024 / this.turns : 0,
@@ -82,6 +94,10 @@ export class TurnReplay {
 
   private replay(requests: RecordedRequest[]): Promise<unknown> {
     return Promise.all(requests.map((r) => this.one(r)));
+  }
+
+  private async replayInTurn(requests: RecordedRequest[]): Promise<void> {
+    for (const r of requests) await this.one(r);
   }
 
   private one(r: RecordedRequest): Promise<void> {
