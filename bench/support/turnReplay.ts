@@ -64,13 +64,13 @@ export class TurnReplay {
     await this.replay(recorded);
     let used = process.cpuUsage(cpu);
     this.cpuUs += used.user + used.system;
+    this.answerBytes += this.bytes;
     cpu = process.cpuUsage();
     await this.replayInTurn(recorded);
     used = process.cpuUsage(cpu);
     this.sequentialCpuUs += used.user + used.system;
     this.turns++;
     this.requests += recorded.length;
-    this.answerBytes += this.bytes;
   }
 
   /**
