@@ -11,6 +11,8 @@
  * Figures per row: p50/p95 wall ms, backend requests per turn (they must not grow with the tenant), the bot's CPU
  * ms per turn (this process; the emulator is another). Baseline in the same run: the same turns by the complete
  * listing (no tenant index), which is what every turn cost before, and the one-off cost of building the index.
+ * Floor, same run: each live-read row's turns are replayed right after each turn with nothing but node:https and
+ * JSON.parse (support/turnReplay.ts), and the bot's CPU is printed as a multiple of that replay's CPU.
  * "What depends on Lee Gu?" by an admin (Alex) answers from the index (the snapshot), with its live read as baseline.
  * Env: PERUSER_BENCH_SIZES (default 1000,100000), PERUSER_BENCH_TURNS (default 20), PERUSER_BENCH_ONLY (words of
  * the scenario names to run, e.g. "depends").
@@ -28,6 +30,7 @@ import type { EmulatorInfo } from '../src/emulator';
 import { configureLogging } from '../src/logging/logger';
 import { startEmulatorProcess } from '../test/support/childBot';
 import { median, percentile, round } from './support/stats';
+import { TurnReplay } from './support/turnReplay';
 
 const SIZES = (process.env.PERUSER_BENCH_SIZES ?? '1000,100000').split(',').map(Number);
 /** PERUSER_BENCH_ONLY=depends (words of the scenario names): run only those scenarios, with their baselines. */
@@ -117,6 +120,8 @@ interface Measured {
   p95: number;
   requests: number;
   cpuMs: number;
+  /** The same turns' requests replayed raw (turnReplay.ts), when asked for: the floor of this row's reads. */
+  replay?: { cpuMs: number; sequentialCpuMs: number; requests: number; notOk: number; kilobytes: number };
 }
 
 async function measure(
@@ -125,12 +130,17 @@ async function measure(
   before: () => void,
   turn: () => Promise<string>,
   expect: RegExp,
+  withReplay = false,
 ): Promise<Measured> {
   const samples: number[] = [];
   let requests = 0;
   let cpuUs = 0;
+  const replay = withReplay ? new TurnReplay(info) : undefined;
   for (let i = 0; i < turns; i++) {
     before();
+    // Recording starts before the turn's request count is read and the replay runs after the second count: neither
+    // the control requests nor the replayed ones are counted as the turn's.
+    await replay?.arm();
     const startRequests = await requestCount(info);
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
@@ -140,13 +150,31 @@ async function measure(
     cpuUs += used.user + used.system;
     requests += (await requestCount(info)) - startRequests;
     if (!expect.test(text)) throw new Error(`unexpected answer: ${answerText(text).slice(0, 600)}`);
+    await replay?.replayRecorded();
   }
+  await replay?.close();
   return {
     p50: round(median(samples), 1),
     p95: round(percentile(samples, 95), 1),
     requests: round(requests / turns, 1),
     cpuMs: round(cpuUs / 1000 / turns, 2),
+    replay: replay?.result(),
   };
+}
+
+/**
+ * The table's last three columns: the raw replay's CPU per turn (all at once), the bot's CPU as a multiple of it, and
+ * the replay one request after another.
+ */
+function floorColumns(m: Measured): string[] {
+  if (!m.replay || m.requests === 0) return ['—', '—', '—'];
+  const cpu = round(m.replay.cpuMs, 2);
+  const notes = [
+    m.replay.notOk ? `${m.replay.notOk} not 2xx` : '',
+    round(m.replay.requests, 1) !== m.requests ? `${round(m.replay.requests, 1)} requests replayed` : '',
+  ].filter(Boolean);
+  const note = notes.length ? ` (${notes.join(', ')})` : '';
+  return [`${cpu}${note}`, `${round(m.cpuMs / m.replay.cpuMs, 1)}×`, String(round(m.replay.sequentialCpuMs, 2))];
 }
 
 async function onTenant(size: number, table: string[][], figures: Record<string, number | string>): Promise<void> {
@@ -197,6 +225,9 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
         String(before.p95),
         String(before.requests),
         String(before.cpuMs),
+        '—',
+        '—',
+        '—',
       ]);
     }
 
@@ -218,6 +249,9 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
         String(live.p95),
         String(live.requests),
         String(live.cpuMs),
+        '—',
+        '—',
+        '—',
       ]);
     }
 
@@ -242,11 +276,21 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
       }
       let cold: Measured;
       try {
-        cold = await measure(info, TURNS, () => clock.advance(MINUTE_MS), say, scenario.expect);
+        cold = await measure(info, TURNS, () => clock.advance(MINUTE_MS), say, scenario.expect, true);
       } catch (error) {
         // A turn that did not give the expected answer is a finding of the bench, shown in its row, not a crash.
         const reason = error instanceof Error ? error.message : String(error);
-        table.push([scenario.name, tenantLabel, 'FAILED', reason.slice(0, 160).replace(/\|/g, '/'), '', '']);
+        table.push([
+          scenario.name,
+          tenantLabel,
+          'FAILED',
+          reason.slice(0, 160).replace(/\|/g, '/'),
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
         continue;
       }
       table.push([
@@ -256,12 +300,21 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
         String(cold.p95),
         String(cold.requests),
         String(cold.cpuMs),
+        ...floorColumns(cold),
       ]);
       if (size === Math.max(...SIZES)) {
         const target = scenario.who === ALEX ? IMPACT_P95_TARGET_MS : P95_TARGET_MS;
         figures[`${scenario.name} @ ${tenantLabel}: p95 < ${target} ms`] = cold.p95 < target ? 'met' : 'NOT met';
         figures[`${scenario.name} @ ${tenantLabel}: bot CPU < ${CPU_TARGET_MS} ms/turn`] =
           cold.cpuMs < CPU_TARGET_MS ? 'met' : 'NOT met';
+        if (cold.replay && cold.requests > 0) {
+          figures[`${scenario.name} @ ${tenantLabel}: bot CPU − raw replay CPU ms/turn (the stack above bare reads)`] =
+            round(cold.cpuMs - cold.replay.cpuMs, 2);
+          figures[`${scenario.name} @ ${tenantLabel}: answers' KB / turn (what the reads must parse)`] = round(
+            cold.replay.kilobytes,
+            0,
+          );
+        }
       }
       if (scenario.text === 'show my connections') {
         const again = await measure(info, TURNS, () => undefined, say, scenario.expect);
@@ -272,8 +325,25 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
           String(again.p95),
           String(again.requests),
           String(again.cpuMs),
+          '—',
+          '—',
+          '—',
         ]);
       }
+    }
+    if (size === Math.max(...SIZES)) {
+      // Part of every row's bot CPU that a server does not spend per turn: the chat session waits for the turn's
+      // background work (jobs, deliveries) after each turn, where a server's workers poll on a timer. Measured on
+      // the idle queues the turns above leave.
+      const background = composition.services.background;
+      await background.drain();
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < TURNS; i++) await background.drain();
+      const used = process.cpuUsage(cpu);
+      figures["chat session's per-turn drain of background work, idle (inside every row's bot CPU): CPU ms"] = round(
+        (used.user + used.system) / 1000 / TURNS,
+        2,
+      );
     }
   } finally {
     await composition?.close();
@@ -284,7 +354,19 @@ async function onTenant(size: number, table: string[][], figures: Record<string,
 
 export async function run(): Promise<{ figures: Record<string, number | string>; table: string[][] }> {
   configureLogging({ level: 'silent' });
-  const table: string[][] = [['turn', 'tenant', 'p50 ms', 'p95 ms', 'backend requests / turn', 'bot CPU ms / turn']];
+  const table: string[][] = [
+    [
+      'turn',
+      'tenant',
+      'p50 ms',
+      'p95 ms',
+      'backend requests / turn',
+      'bot CPU ms / turn',
+      'raw replay CPU ms / turn (same requests, node:https + JSON.parse only)',
+      'bot CPU / raw replay',
+      'raw replay one request after another, CPU ms / turn',
+    ],
+  ];
   const figures: Record<string, number | string> = {
     'emulator latency per request ms': LATENCY_MS,
     throttling: FAULTS,

@@ -52,9 +52,19 @@ export async function lookUpFlow(
         )
       ).flat();
   const fromIndex = index && candidatesFromIndex(index, inScope);
+  // A maker's single candidate is read while the owners are checked, one round trip instead of two (each answer's
+  // wake-up costs CPU of its own on a busy host). That read stays out of the reader's list of failed reads until the
+  // caller is known to be an owner, so a flow they may not see is never named, not even as "could not be read".
+  const early = new Map<string, Promise<Flow | undefined>>();
+  const readEarly = (hit: Candidate) => {
+    if (!index || isAdmin || hit.flow.creatorId.toLowerCase() === me) return;
+    const read = reader.tenant.flows.getFlow(hit.environment.id, hit.flow.id);
+    read.catch(() => undefined); // handled where it is used; unused when the caller may not see the flow
+    early.set(hit.flow.id, read);
+  };
   // From the index, the flow picked is read now: its state and connections are what the diagnosis is about.
   const one = async (hit: { flow: Flow; environment: Environment }): Promise<FlowLookup> => {
-    const flow = index ? await readFlow(reader, hit.flow, hit.environment) : hit.flow;
+    const flow = index ? await readFlow(reader, hit.flow, hit.environment, early.get(hit.flow.id)) : hit.flow;
     if (!flow) return { kind: 'none', suggestions: [] };
     return { kind: 'one', flow, environment: hit.environment, callerIsOwner: await owns({ ...hit, flow }) };
   };
@@ -76,6 +86,7 @@ export async function lookUpFlow(
     const hit = fromIndex
       ? fromIndex.list([index!.flow(wanted)])[0]
       : (all ?? []).find((c) => c.flow.id.toLowerCase() === wanted);
+    if (hit) readEarly(hit);
     if (!hit || !(await visibleToCaller(hit))) return { kind: 'none', suggestions: [] };
     return one(hit);
   }
@@ -86,6 +97,7 @@ export async function lookUpFlow(
     : resolveByName(text, all ?? [], (c) => c.flow.displayName);
   if (resolution.kind === 'none') return { kind: 'none', suggestions: suggestFrom(text) };
   const candidates = resolution.kind === 'one' ? [resolution.item] : resolution.items;
+  if (candidates.length === 1) readEarly(candidates[0]);
   const allowed = await Promise.all(candidates.map(async (c) => ((await visibleToCaller(c)) ? c : undefined)));
   const visible = allowed.filter((c): c is { flow: Flow; environment: Environment } => c !== undefined);
   if (visible.length === 0) return { kind: 'none', suggestions: suggestFrom(text) };
@@ -117,8 +129,15 @@ function candidatesFromIndex(index: TenantIndex, environments: Environment[]) {
   };
 }
 
-function readFlow(reader: TenantReader, flow: Flow, environment: Environment): Promise<Flow | undefined> {
-  return reader.read(`flow:${environment.id}:${flow.id}`, `${flow.displayName} (${environment.displayName})`, () =>
-    reader.tenant.flows.getFlow(environment.id, flow.id),
+function readFlow(
+  reader: TenantReader,
+  flow: Flow,
+  environment: Environment,
+  started?: Promise<Flow | undefined>,
+): Promise<Flow | undefined> {
+  return reader.read(
+    `flow:${environment.id}:${flow.id}`,
+    `${flow.displayName} (${environment.displayName})`,
+    () => started ?? reader.tenant.flows.getFlow(environment.id, flow.id),
   );
 }
