@@ -123,6 +123,10 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
     );
   }
   notes.push(...appNotes(input), ...runNotes(input));
+  // A maker is not offered a button the request would refuse: they are told who can.
+  if (handoverFits(input) && !offersHandover(input)) {
+    notes.push("Handing over a person's flows is for Power Platform admins: ask one of them.");
+  }
 
   return renderCard('impact', {
     title: `What depends on ${name}`,
@@ -358,12 +362,22 @@ function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
  */
 function buttons(input: ImpactCardInput) {
   const { subject } = input;
-  if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
+  if (offersHandover(input) && subject.kind === 'person') {
     return [{ title: 'Hand over', verb: HANDOVER_REQUEST_VERB, data: { userId: subject.user.id } }];
   }
   if (subject.kind === 'connection') return repointButtons(input);
   if (subject.kind !== 'app' || !input.mayRotate) return [];
   return [{ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: subject.app.id } }];
+}
+
+/** Whether a hand-over fits this card: a person with something that depends on them, once the kind is registered. */
+function handoverFits(input: ImpactCardInput): boolean {
+  return input.subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length > 0;
+}
+
+/** [Hand over] only for whom the handover request accepts: Power Platform admins (handoverRequests.ts). */
+function offersHandover(input: ImpactCardInput): boolean {
+  return handoverFits(input) && input.admin;
 }
 
 /** At most this many [Re-point references] buttons (one per solution and connection); a card has little room. */
