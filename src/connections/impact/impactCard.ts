@@ -6,6 +6,7 @@
 import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
 import type { AppRegistration, Connection, FlowRun, User } from '../../tenant/model';
 import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
+import { whoMayRequestRepoint } from '../../operations/repoint/repointPlan';
 import { REPOINT_REQUEST_VERB } from '../../operations/repoint/requestVerb';
 import { ageText } from '../liveConnections';
 import { signsInAsCreator, storedCredentialsLeaverNote } from '../leaverConnection';
@@ -35,6 +36,11 @@ export interface ImpactCardInput {
   createdAppSignIns?: string[];
   /** The caller is an admin or an owner of the app (whom a rotation request accepts). */
   mayRotate: boolean;
+  /**
+   * For a maker: the solutions (repointKey) whose re-point request accepts them (an owner of one of its flows);
+   * absent for an admin, whom it always accepts.
+   */
+  mayRepoint?: ReadonlySet<string>;
   /** Last runs read live (see LastRuns); absent from a snapshot answer. */
   lastRuns?: LastRuns;
   /** Whether canvas apps were read at all (false: an index made before apps were read). */
@@ -127,6 +133,7 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
   if (handoverFits(input) && !offersHandover(input)) {
     notes.push("Handing over a person's flows is for Power Platform admins: ask one of them.");
   }
+  for (const solution of repointWithheld(input)) notes.push(whoMayRequestRepoint(solution));
 
   return renderCard('impact', {
     title: `What depends on ${name}`,
@@ -380,6 +387,29 @@ function offersHandover(input: ImpactCardInput): boolean {
   return handoverFits(input) && input.admin;
 }
 
+/** One solution in one environment, as `mayRepoint` names it. */
+export const repointKey = (environmentId: string, solution: string): string => `${environmentId}|${solution}`;
+
+/** Each solution whose references are bound to a connection on the card, with that connection's entry. */
+export function repointChoices(report: ImpactReport): { entry: ConnectionEntry; solution: string }[] {
+  return report.entries.flatMap((e) =>
+    [...new Set(e.references.flatMap((r) => r.solutions))].map((solution) => ({ entry: e, solution })),
+  );
+}
+
+/** The solutions a maker is not offered [Re-point references] for: the card says who can instead. */
+function repointWithheld(input: ImpactCardInput): string[] {
+  if (!input.operationAvailable('repoint') || !input.mayRepoint || input.subject.kind !== 'connection') return [];
+  const held = input.mayRepoint;
+  return [
+    ...new Set(
+      repointChoices(input.report)
+        .filter(({ entry, solution }) => !held.has(repointKey(entry.environment.id, solution)))
+        .map(({ solution }) => solution),
+    ),
+  ];
+}
+
 /** At most this many [Re-point references] buttons (one per solution and connection); a card has little room. */
 const MAX_REPOINT_BUTTONS = 4;
 
@@ -390,8 +420,8 @@ const MAX_REPOINT_BUTTONS = 4;
  */
 function repointButtons(input: ImpactCardInput) {
   if (!input.operationAvailable('repoint')) return [];
-  const wanted = input.report.entries.flatMap((e) =>
-    [...new Set(e.references.flatMap((r) => r.solutions))].map((solution) => ({ entry: e, solution })),
+  const wanted = repointChoices(input.report).filter(
+    ({ entry, solution }) => !input.mayRepoint || input.mayRepoint.has(repointKey(entry.environment.id, solution)),
   );
   const several = new Set(wanted.map((w) => w.entry.connection.name)).size > 1;
   return wanted.slice(0, MAX_REPOINT_BUTTONS).map(({ entry, solution }) => ({
