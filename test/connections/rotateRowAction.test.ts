@@ -1,12 +1,16 @@
 /**
- * [Rotate] on the chat cards (my connections, a flow diagnosis), on the demo tenant (emulator, real clients,
+ * [Rotate] on the chat cards (my connections, a flow diagnosis, expiring secrets), on the demo tenant (emulator, real clients,
  * SQLite): twelve days on, D365-App-Registration's only secret has expired and Megan's Dataverse connection signing
  * in with it is in Error. The button is offered to whom the rotation request accepts (the app's owners and the
- * admins); anyone else is told who can instead.
+ * admins); anyone else is told who can instead. A maker's expiring secrets from the scan's index read each app's
+ * owners again: an app handed to someone since the scan is neither listed nor offered.
  */
 import type { AdaptiveCard } from '../../src/cards/renderCard';
 import type { Reply } from '../../src/cards/reply';
 import { ConnectionsService } from '../../src/connections/connectionsService';
+import { buildTenantIndex } from '../../src/connections/tenantIndexBuilder';
+import { TenantIndexSource } from '../../src/connections/tenantIndexSource';
+import { TenantScanner } from '../../src/notifications/scan/tenantScanner';
 import { APPS, ENVIRONMENTS, FLOWS } from '../../src/emulator/fixture';
 import { callerFor, startTestComposition, type TestComposition } from '../support/testComposition';
 
@@ -16,12 +20,20 @@ const WHO_CAN_D365 =
 
 let domain: TestComposition;
 let service: ConnectionsService;
+/** The same, answering a maker's expiring secrets from a scan's index taken while Megan owned the app. */
+let fromScan: ConnectionsService;
 
 beforeAll(async () => {
   domain = await startTestComposition();
   service = new ConnectionsService(domain.ctx);
   domain.emulator.control.advanceClock(12 * DAY);
   domain.clock.advance(12 * DAY);
+  const index = new TenantIndexSource((now) => buildTenantIndex(domain.ctx.tenant, now), domain.clock, {
+    autoBuild: false,
+  });
+  const scan = await new TenantScanner(domain.ctx.tenant, { now: domain.clock.now(), withinDays: 30 }).scan();
+  await index.replace(scan.index!);
+  fromScan = new ConnectionsService(domain.ctx, { index });
 });
 afterAll(() => domain.close());
 
@@ -53,6 +65,11 @@ test('the owner of the app gets [Rotate] on her connection in Error and on her f
   expect(rotated(diagnosis)).toEqual([APPS.d365.id]);
 });
 
+test("the owner gets [Rotate] on her expiring secrets, from the scan's index too", async () => {
+  expect(rotated(await service.expiringCredentials(callerFor('megan')))).toEqual([APPS.d365.id]);
+  expect(rotated(await fromScan.expiringCredentials(callerFor('megan')))).toEqual([APPS.d365.id]);
+});
+
 describe('once Patti owns the app instead of Megan', () => {
   beforeAll(() => domain.emulator.control.setApplicationOwners(APPS.d365.displayName, ['pattif@example.com']));
 
@@ -67,6 +84,12 @@ describe('once Patti owns the app instead of Megan', () => {
     expect(text(diagnosis)).toMatch(/client secret has expired/);
     expect(rotated(diagnosis)).toEqual([]);
     expect(text(diagnosis)).toContain(WHO_CAN_D365);
+  });
+
+  it("nor on her expiring secrets, though the scan's index still names her as its owner", async () => {
+    const reply = await fromScan.expiringCredentials(callerFor('megan'));
+    expect(rotated(reply)).toEqual([]);
+    expect(text(reply)).not.toContain('D365-App-Registration');
   });
 
   it('an admin who owns no app still gets [Rotate] in a diagnosis', async () => {
