@@ -80,8 +80,11 @@ export class ConnectionsService {
   async myConnections(caller: Caller, options: { page?: number; fresh?: boolean } = {}): Promise<Reply> {
     if (!this.ctx.access.sameTenant(caller)) return notThisTenant();
     const index = this.options.index?.current();
-    if (index) return myConnectionsFromIndex(this.reader(), index, this.live, caller, this.now(), options);
-    return myConnectionsReply(this.reader(), caller, this.now(), options.page ?? 1);
+    // Asked only for a row that would offer [Rotate] on an app the caller does not own.
+    const isAdmin = () => this.isAdmin(caller);
+    if (index)
+      return myConnectionsFromIndex(this.reader(), index, this.live, caller, this.now(), { ...options, isAdmin });
+    return myConnectionsReply(this.reader(), caller, this.now(), options.page ?? 1, isAdmin);
   }
 
   async diagnoseFlow(
@@ -125,6 +128,7 @@ export class ConnectionsService {
     const diagnosis = await diagnose(reader, caller, found.flow, found.environment, {
       callerIsOwner: found.callerIsOwner,
       now: this.now(),
+      isAdmin,
     });
     return withGaps(diagnosisReply(diagnosis), reader.gaps, retry);
   }

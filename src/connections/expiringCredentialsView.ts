@@ -45,7 +45,7 @@ export async function expiringCredentialsReply(
 ): Promise<Reply> {
   const retry = { view: 'expiringCredentials', withinDays };
   const mine = !isAdmin ? fromIndex?.index.appsOwnedBy(caller.userId, withinDays) : undefined;
-  const read = mine && fromIndex ? await readOwnApps(reader, fromIndex, mine, now, withinDays) : undefined;
+  const read = mine && fromIndex ? await readOwnApps(reader, caller, fromIndex, mine, now, withinDays) : undefined;
   const gathered = read ?? (await readTenantApps(reader, caller, isAdmin, now, withinDays));
   if (gathered.kind === 'refusal') return withGaps({ text: gathered.text, cards: [] }, reader.gaps, retry);
   if (gathered.kind === 'unread') return withGaps({ cards: [] }, reader.gaps, retry);
@@ -157,10 +157,13 @@ async function readTenantApps(
 
 /**
  * A maker's own apps from the tenant index (the scan read their owners): each app read again for its current
- * credentials (a rotation since the scan shows), and only the connections that sign in as them, each read now.
+ * credentials (a rotation since the scan shows) and its current owners (an app handed to someone else since is not
+ * listed, nor offered [Rotate], which only its owners and admins may ask for), and only the connections that sign in
+ * as them, each read now.
  */
 async function readOwnApps(
   reader: TenantReader,
+  caller: Caller,
   fromIndex: { index: TenantIndex; live: LiveConnections },
   mine: IndexedApp[],
   now: Date,
@@ -173,10 +176,14 @@ async function readOwnApps(
       const read = await reader.read(`application:${app.id}`, 'your app registrations', () =>
         reader.tenant.directory.getApplication(app.id),
       );
-      return read && { ...read, ownerIds: app.ownerIds };
+      // Owners that cannot be read now are the scan's (the reply says what could not be read).
+      return read && { ...read, ownerIds: (await reader.applicationOwnerIds(read)) ?? app.ownerIds };
     }),
   );
-  const visible = current.filter((a): a is SnapshotApp => a !== undefined && endsBy(a, limit));
+  const me = caller.userId.toLowerCase();
+  const visible = current.filter(
+    (a): a is SnapshotApp => a !== undefined && endsBy(a, limit) && a.ownerIds.some((id) => id.toLowerCase() === me),
+  );
   if (!visible.length && current.every((a) => a !== undefined)) {
     return {
       kind: 'refusal',

@@ -26,10 +26,10 @@ import {
   executeAction,
   noAction,
   requestAccessAction,
-  rotateAction,
   urlAction,
   type RowAction,
 } from './rowAction';
+import { rotateOrWhoCan } from './rotateRowAction';
 import { isOAuthConnection } from './sharingRule';
 import { connectorLabel, isProductionEnvironment } from './tenantFacts';
 import type { TenantReader } from './tenantReader';
@@ -92,6 +92,9 @@ interface Context {
   now: Date;
   /** This tenant's id: a service-principal connection naming another tenant is told apart. */
   tenantId: string;
+  /** Who asked: [Rotate] is offered only if the rotation request accepts them. */
+  caller: Caller;
+  callerIsAdmin: boolean;
 }
 
 async function checkConnection(
@@ -144,11 +147,15 @@ async function checkConnection(
         : undefined;
     const explained = explainConnection(connection, app, ctx.now, ctx.tenantId);
     if (connection.authType === 'servicePrincipal' && explained.cause !== 'configurationNeeded') {
+      const rotate =
+        app && explained.offerRotation
+          ? await rotateOrWhoCan(ctx.reader, ctx.caller, app, () => Promise.resolve(ctx.callerIsAdmin))
+          : { action: noAction };
       problems.push({
         kind: 'secretExpired',
         headline: `The ${label} used by ${flow.displayName} is in Error: ${explained.problem}`,
-        remedy: `${explained.remedy}${dataverseNote}`,
-        action: app && explained.offerRotation ? rotateAction(app.id) : noAction,
+        remedy: `${explained.remedy}${rotate.whoCan ? ` ${rotate.whoCan}` : ''}${dataverseNote}`,
+        action: rotate.action,
       });
     } else if (explained.cause === 'configurationNeeded') {
       problems.push({
@@ -222,7 +229,8 @@ export async function diagnose(
   caller: Caller,
   flow: Flow,
   environment: Environment,
-  options: { callerIsOwner: boolean; now: Date },
+  /** `isAdmin`: whether the caller is an admin (with the app's owners, whom [Rotate] is offered to). */
+  options: { callerIsOwner: boolean; now: Date; isAdmin?: boolean },
 ): Promise<Diagnosis> {
   const subjectIsCaller = options.callerIsOwner;
   const subjectId = subjectIsCaller ? caller.userId : flow.creatorId;
@@ -238,6 +246,8 @@ export async function diagnose(
     subjectName,
     now: options.now,
     tenantId: caller.tenantId,
+    caller,
+    callerIsAdmin: options.isAdmin ?? false,
   };
 
   const needsReferences = flow.connectionReferences.some((r) => r.connectionReferenceLogicalName);

@@ -17,7 +17,8 @@ import { explainConnection } from './connectionExplanation';
 import { connectionUsage } from './connectionUsage';
 import { connectionsPageUrl } from './makerPortal';
 import { withGaps } from './partialResult';
-import { noAction, rotateAction, urlAction, type RowAction } from './rowAction';
+import { noAction, urlAction, type RowAction } from './rowAction';
+import { rotateOrWhoCan } from './rotateRowAction';
 import { connectionKey, connectorLabel } from './tenantFacts';
 import type { TenantReader } from './tenantReader';
 
@@ -55,6 +56,8 @@ export async function rowFor(
   connection: Connection,
   flowCount: number,
   now: Date,
+  /** Whether the caller is an admin: asked only for a row that would offer [Rotate] on an app they do not own. */
+  isAdmin: () => Promise<boolean> = () => Promise.resolve(false),
 ): Promise<Row> {
   const mine = connection.createdBy.id.toLowerCase() === caller.userId.toLowerCase();
   const app =
@@ -67,7 +70,9 @@ export async function rowFor(
   if (explained.cause !== 'ok') {
     if (!mine) remedy = `Ask ${connection.createdBy.displayName}, who owns it: ${explained.remedy.toLowerCase()}`;
     else if (explained.offerRotation && app) {
-      action = rotateAction(app.id);
+      const rotate = await rotateOrWhoCan(reader, caller, app, isAdmin);
+      action = rotate.action;
+      if (rotate.whoCan) remedy = `${explained.remedy} ${rotate.whoCan}`;
     } else action = urlAction('Fix connection', connectionsPageUrl(environment.id));
   }
   const rank = explained.cause === 'ok' ? 2 : connection.status === 'Error' ? 0 : 1;
@@ -91,7 +96,13 @@ export async function rowFor(
   };
 }
 
-export async function myConnectionsReply(reader: TenantReader, caller: Caller, now: Date, page = 1): Promise<Reply> {
+export async function myConnectionsReply(
+  reader: TenantReader,
+  caller: Caller,
+  now: Date,
+  page = 1,
+  isAdmin?: () => Promise<boolean>,
+): Promise<Reply> {
   const environments = await reader.environments();
   const retry = { view: 'myConnections', page };
   if (!environments) return withGaps({ cards: [] }, reader.gaps, retry);
@@ -138,6 +149,7 @@ export async function myConnectionsReply(reader: TenantReader, caller: Caller, n
         connection,
         usage.get(connectionKey(environment.id, connection.name))?.length ?? 0,
         now,
+        isAdmin,
       ),
     ),
   );

@@ -51,7 +51,7 @@ export async function myConnectionsFromIndex(
   live: LiveConnections,
   caller: Caller,
   now: Date,
-  options: { page?: number; fresh?: boolean } = {},
+  options: { page?: number; fresh?: boolean; isAdmin?: () => Promise<boolean> } = {},
 ): Promise<Reply> {
   const retry = { view: 'myConnections', page: options.page ?? 1 };
   const mine = ownedInCardOrder(index, caller.userId);
@@ -89,7 +89,7 @@ export async function myConnectionsFromIndex(
         displayName: indexed.environmentId,
         isDefault: false,
       };
-      const row = await rowFor(reader, caller, environment, connection, indexed.flowCount, now);
+      const row = await rowFor(reader, caller, environment, connection, indexed.flowCount, now, options.isAdmin);
       rows.push({
         ...row,
         sortKey: `${String(i).padStart(4, '0')}|${row.sortKey}`,

@@ -22,6 +22,7 @@ import { route, type Route } from './route';
 import {
   flowSnapshot,
   referenceSnapshot,
+  setApplicationOwners,
   setManager,
   stateRoutes,
   type FlowSnapshot,
@@ -53,6 +54,8 @@ export interface EmulatorControl {
   canvasApp(environmentId: string, appName: string): CanvasAppSnapshot | undefined;
   /** Sets (null: removes) a user's manager, by UPN or object id. */
   setManager(user: string, manager: string | null): void;
+  /** Replaces an app registration's owners (app by object id, appId or display name; owners by UPN or object id). */
+  setApplicationOwners(app: string, owners: string[]): void;
   /** Keeps requests with injected latency in flight until released (in-process tests of concurrency limits). */
   latencyGate: LatencyGate;
 }
@@ -76,6 +79,7 @@ export function controlFor(core: EmulatorCore): EmulatorControl {
     flow: (environmentId, flowName) => flowSnapshot(core, environmentId, flowName),
     connectionReference: (environmentId, logicalName) => referenceSnapshot(core, environmentId, logicalName),
     setManager: (user, manager) => setManager(core, user, manager),
+    setApplicationOwners: (app, owners) => setApplicationOwners(core, app, owners),
     canvasApp: (environmentId, appName) => canvasAppSnapshot(core, environmentId, appName),
   };
 }

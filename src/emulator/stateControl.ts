@@ -1,6 +1,7 @@
 /**
  * What the re-point and handover writes changed, as tests read it straight from the emulator's state (no token, no
- * fault, no throttle: the control surface), and the one directory fact tests set: a user's manager.
+ * fault, no throttle: the control surface), and the directory facts tests set: a user's manager, and (in process
+ * only) an app registration's owners.
  *   GET  {control}/flow?env=<environment id>&flow=<flow name>                → FlowSnapshot
  *   GET  {control}/connectionReference?env=<environment id>&logicalName=<n>  → ReferenceSnapshot
  *   POST {control}/manager  {"user":"<upn or id>","manager":"<upn or id>"|null}
@@ -63,6 +64,24 @@ export function setManager(core: EmulatorCore, user: string, manager: string | n
     return found;
   };
   find(user).managerId = manager === null ? undefined : find(manager).id;
+}
+
+/**
+ * Replaces an app registration's owners (object id, appId or display name; owners by UPN or object id), as an
+ * admin does in Entra; throws for an unknown app or user. In-process only: tests set who owns an app.
+ */
+export function setApplicationOwners(core: EmulatorCore, app: string, owners: string[]): void {
+  const key = app.toLowerCase();
+  const found =
+    core.state.index.appsById.get(app) ??
+    core.state.index.appsByAppId.get(app) ??
+    core.state.applications.find((a) => a.displayName.toLowerCase() === key);
+  if (!found) throw new Error(`no demo app registration ${app}`);
+  found.ownerIds = owners.map((owner) => {
+    const user = core.state.index.usersById.get(owner) ?? core.state.index.usersByUpn.get(owner.toLowerCase());
+    if (!user) throw new Error(`no demo user ${owner}`);
+    return user.id;
+  });
 }
 
 export function stateRoutes(): Route[] {

@@ -6,6 +6,7 @@
 import { renderCard, type AdaptiveCard } from '../../cards/renderCard';
 import type { AppRegistration, Connection, FlowRun, User } from '../../tenant/model';
 import { HANDOVER_REQUEST_VERB } from '../../operations/handover/requestVerb';
+import { whoMayRequestRepoint } from '../../operations/repoint/repointPlan';
 import { REPOINT_REQUEST_VERB } from '../../operations/repoint/requestVerb';
 import { ageText } from '../liveConnections';
 import { signsInAsCreator, storedCredentialsLeaverNote } from '../leaverConnection';
@@ -35,6 +36,11 @@ export interface ImpactCardInput {
   createdAppSignIns?: string[];
   /** The caller is an admin or an owner of the app (whom a rotation request accepts). */
   mayRotate: boolean;
+  /**
+   * For a maker: the solutions (repointKey) whose re-point request accepts them (an owner of one of its flows);
+   * absent for an admin, whom it always accepts.
+   */
+  mayRepoint?: ReadonlySet<string>;
   /** Last runs read live (see LastRuns); absent from a snapshot answer. */
   lastRuns?: LastRuns;
   /** Whether canvas apps were read at all (false: an index made before apps were read). */
@@ -125,6 +131,11 @@ export function impactCard(input: ImpactCardInput): AdaptiveCard {
     );
   }
   notes.push(...appNotes(input), ...runNotes(input));
+  // A maker is not offered a button the request would refuse: they are told who can.
+  if (handoverFits(input) && !offersHandover(input)) {
+    notes.push("Handing over a person's flows is for Power Platform admins: ask one of them.");
+  }
+  for (const solution of repointWithheld(input)) notes.push(whoMayRequestRepoint(solution));
 
   return renderCard('impact', {
     title: `What depends on ${name}`,
@@ -360,12 +371,45 @@ function share(entry: ConnectionEntry, input: ImpactCardInput, index: number) {
  */
 function buttons(input: ImpactCardInput) {
   const { subject } = input;
-  if (subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length) {
+  if (offersHandover(input) && subject.kind === 'person') {
     return [{ title: 'Hand over', verb: HANDOVER_REQUEST_VERB, data: { userId: subject.user.id } }];
   }
   if (subject.kind === 'connection') return repointButtons(input);
   if (subject.kind !== 'app' || !input.mayRotate) return [];
   return [{ title: 'Rotate', verb: 'rotation.request', data: { appObjectId: subject.app.id } }];
+}
+
+/** Whether a hand-over fits this card: a person with something that depends on them, once the kind is registered. */
+function handoverFits(input: ImpactCardInput): boolean {
+  return input.subject.kind === 'person' && input.operationAvailable('handover') && input.report.entries.length > 0;
+}
+
+/** [Hand over] only for whom the handover request accepts: Power Platform admins (handoverRequests.ts). */
+function offersHandover(input: ImpactCardInput): boolean {
+  return handoverFits(input) && input.admin;
+}
+
+/** One solution in one environment, as `mayRepoint` names it. */
+export const repointKey = (environmentId: string, solution: string): string => `${environmentId}|${solution}`;
+
+/** Each solution whose references are bound to a connection on the card, with that connection's entry. */
+export function repointChoices(report: ImpactReport): { entry: ConnectionEntry; solution: string }[] {
+  return report.entries.flatMap((e) =>
+    [...new Set(e.references.flatMap((r) => r.solutions))].map((solution) => ({ entry: e, solution })),
+  );
+}
+
+/** The solutions a maker is not offered [Re-point references] for: the card says who can instead. */
+function repointWithheld(input: ImpactCardInput): string[] {
+  if (!input.operationAvailable('repoint') || !input.mayRepoint || input.subject.kind !== 'connection') return [];
+  const held = input.mayRepoint;
+  return [
+    ...new Set(
+      repointChoices(input.report)
+        .filter(({ entry, solution }) => !held.has(repointKey(entry.environment.id, solution)))
+        .map(({ solution }) => solution),
+    ),
+  ];
 }
 
 /** At most this many [Re-point references] buttons (one per solution and connection); a card has little room. */
@@ -378,8 +422,8 @@ const MAX_REPOINT_BUTTONS = 4;
  */
 function repointButtons(input: ImpactCardInput) {
   if (!input.operationAvailable('repoint')) return [];
-  const wanted = input.report.entries.flatMap((e) =>
-    [...new Set(e.references.flatMap((r) => r.solutions))].map((solution) => ({ entry: e, solution })),
+  const wanted = repointChoices(input.report).filter(
+    ({ entry, solution }) => !input.mayRepoint || input.mayRepoint.has(repointKey(entry.environment.id, solution)),
   );
   const several = new Set(wanted.map((w) => w.entry.connection.name)).size > 1;
   return wanted.slice(0, MAX_REPOINT_BUTTONS).map(({ entry, solution }) => ({

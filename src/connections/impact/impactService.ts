@@ -17,7 +17,8 @@ import { INDEX_MAX_AGE_MS, type TenantIndexSource } from '../tenantIndexSource';
 import { TenantReader } from '../tenantReader';
 import { DependencyGraph } from './dependencyGraph';
 import type { SecretHeld } from './secretHeld';
-import { impactCard, type LastRuns, type LaterOperation } from './impactCard';
+import { mayRequestRepoint } from '../../operations/repoint/repointPlan';
+import { impactCard, repointChoices, repointKey, type LastRuns, type LaterOperation } from './impactCard';
 import { impactReport, type ImpactReport } from './impactReport';
 import { resolveSubject, type ImpactQuery, type ImpactSubject } from './impactSubject';
 import { liveDependencies } from './liveDependencies';
@@ -162,10 +163,36 @@ export class ImpactService {
       secretsHeld: subject.kind === 'app' ? await this.secretsHeld(subject.app.id) : undefined,
       createdAppSignIns: appSignIns.map((c) => c.displayName),
       mayRotate: subject.kind === 'app' && (admin || (await ownsApp(reader, subject.app, caller))),
+      mayRepoint: subject.kind === 'connection' && !admin ? await this.mayRepoint(caller, report) : undefined,
       operationAvailable: this.options.operationAvailable ?? (() => false),
       disabledCreators,
     });
     return withGaps({ cards: [card] }, reader.gaps, retry);
+  }
+
+  /**
+   * The solutions a maker may ask to re-point (an owner of one of its flows, as the request decides), read only when
+   * the card would offer the button. A read that fails offers no button: the card says who can.
+   */
+  private async mayRepoint(caller: Caller, report: ImpactReport): Promise<Set<string> | undefined> {
+    if (!this.options.operationAvailable?.('repoint')) return undefined;
+    const allowed = new Set<string>();
+    const keys = new Map(
+      repointChoices(report).map(({ entry, solution }) => [
+        repointKey(entry.environment.id, solution),
+        { environmentId: entry.environment.id, solutionName: solution },
+      ]),
+    );
+    await Promise.all(
+      [...keys].map(async ([key, query]) => {
+        try {
+          if (await mayRequestRepoint(this.ctx, caller, query)) allowed.add(key);
+        } catch (error) {
+          log.warn({ err: error }, 'could not read who may re-point a solution');
+        }
+      }),
+    );
+    return allowed;
   }
 
   private async secretsHeld(appObjectId: string): Promise<SecretHeld[]> {

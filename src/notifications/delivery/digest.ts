@@ -58,13 +58,21 @@ const COLORS = { high: 'Attention', medium: 'Warning', low: 'Default' } as const
  */
 const ADMIN_ONLY_VERBS: ReadonlySet<string> = new Set([HANDOVER_REQUEST_VERB]);
 
-function itemOf(finding: Finding, change: 'new' | 'worse', audience: 'tenant' | 'maker'): DigestItem {
+function itemOf(
+  finding: Finding,
+  change: 'new' | 'worse',
+  audience: 'tenant' | 'maker',
+  withheld: ReadonlyMap<string, string>,
+): DigestItem {
   const adminOnly =
     audience === 'maker' && finding.action?.verb !== undefined && ADMIN_ONLY_VERBS.has(finding.action.verb);
-  const action = adminOnly ? undefined : finding.action;
+  const instead = withheld.get(finding.id);
+  const action = adminOnly || instead !== undefined ? undefined : finding.action;
   const why = adminOnly
     ? `${finding.why} [${finding.action?.title ?? ''}] is for Power Platform admins: they have it in their digest and in the health report.`
-    : finding.why;
+    : instead !== undefined
+      ? `${finding.why} ${instead}`
+      : finding.why;
   const where = [
     finding.environment,
     finding.owner ? `owner ${finding.owner}` : undefined,
@@ -90,6 +98,8 @@ export function buildDigest(input: {
   diff: RecipientDiff;
   audience: 'tenant' | 'maker';
   partial: string[];
+  /** Finding id → who can, for the buttons this recipient may not use (digestButtons.ts). */
+  withheld?: ReadonlyMap<string, string>;
 }): Digest {
   const { diff } = input;
   const open = [...diff.changes.map((c) => c.finding), ...diff.unchanged];
@@ -101,7 +111,10 @@ export function buildDigest(input: {
     worseCount ? `${worseCount} worse` : '',
     diff.resolved.length ? `${diff.resolved.length} resolved` : '',
   ].filter(Boolean);
-  const items = diff.changes.map((c) => itemOf(c.finding, c.change === 'new' ? 'new' : 'worse', input.audience));
+  const withheld = input.withheld ?? new Map<string, string>();
+  const items = diff.changes.map((c) =>
+    itemOf(c.finding, c.change === 'new' ? 'new' : 'worse', input.audience, withheld),
+  );
   return {
     id: input.id,
     recipient: diff.recipient,

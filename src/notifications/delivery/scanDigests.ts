@@ -9,6 +9,7 @@ import type { ScanDelivery } from '../scan/scanResult';
 import type { TenantScan } from '../scan/tenantScanner';
 import type { DeliveryOutbox } from './deliveryOutbox';
 import { buildDigest, digestReply, DIGESTS, type DigestArchive } from './digest';
+import { withheldButtons } from './digestButtons';
 import type { NotificationLedger } from './ledger';
 import type { Recipient } from './recipients';
 
@@ -20,8 +21,8 @@ export interface ScanDigestsDependencies {
   ledger: NotificationLedger;
   digests: DigestArchive;
   outbox: DeliveryOutbox;
-  /** For the UPN of a recipient the scan did not meet. */
-  directory: Pick<DirectoryPort, 'getUser'>;
+  /** For the UPN of a recipient the scan did not meet, and the owners of an app the scan did not read. */
+  directory: Pick<DirectoryPort, 'getUser' | 'listOwnerIdsOfApplications'>;
 }
 
 export interface DigestRun {
@@ -50,8 +51,25 @@ export class ScanDigests {
       now,
     });
     const hasNews = diff.changes.length > 0 || diff.resolved.length > 0;
+    const withheld = hasNews
+      ? await withheldButtons(
+          recipient,
+          diff.changes.map((c) => c.finding),
+          {
+            appOwners: scan.appOwners,
+            users: scan.users,
+            readOwners: (ids) => this.deps.directory.listOwnerIdsOfApplications(ids),
+          },
+        )
+      : undefined;
     const digest = hasNews
-      ? buildDigest({ id: `${scanId}|${recipient.key}`, diff, audience: recipient.audience, partial: scan.partial })
+      ? buildDigest({
+          id: `${scanId}|${recipient.key}`,
+          diff,
+          audience: recipient.audience,
+          partial: scan.partial,
+          withheld,
+        })
       : undefined;
     const reply = digest ? digestReply(digest) : undefined;
     if (!dryRun) {

@@ -86,6 +86,12 @@ export interface TenantScan {
   makerAlerts: Map<string, string[]>;
   /** Directory users met during the scan, by lower-case id (for UPNs and names). */
   users: Map<string, User>;
+  /**
+   * The owners the scan read (apps with a credential in its window, apps of reported application users), by the
+   * app's lower-case object id: a digest offers [Rotate] only to whom the rotation request accepts. Absent or
+   * missing an app: not read by this scan.
+   */
+  appOwners?: Map<string, { displayName: string; ownerIds: string[] }>;
   /** Who owns which connection and flow, as read by this scan: per-user turns look their items up here. */
   index?: TenantIndexData;
   /** The same, encoded (encodeTenantIndex), when the scan ran in a worker thread and handed it over as bytes. */
@@ -172,6 +178,7 @@ export class TenantScanner {
       stakeholders: new Map(),
       makerAlerts: new Map(),
       users: new Map(),
+      appOwners: new Map(),
       index,
     };
     const progress: ScanProgress = { phase: 'reading', environmentsRead: 0, appsRead: 0, appsComplete: false };
@@ -205,8 +212,10 @@ export class TenantScanner {
             const byId = new Map(results.map((r) => [r.objectId, r]));
             for (const app of apps) {
               const read = byId.get(app.id);
-              if (read?.ownerIds) app.ownerIds = read.ownerIds;
-              else failed(app, read?.error);
+              if (read?.ownerIds) {
+                app.ownerIds = read.ownerIds;
+                result.appOwners?.set(app.id.toLowerCase(), { displayName: app.displayName, ownerIds: read.ownerIds });
+              } else failed(app, read?.error);
             }
           },
           (error: unknown) => apps.forEach((app) => failed(app, error)),

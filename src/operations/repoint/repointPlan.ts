@@ -170,6 +170,50 @@ export async function solutionOwners(ctx: DomainContext, environmentId: string, 
   return enabled;
 }
 
+/** The ids of a solution's components, and its flows as the Flow API lists them. */
+async function solutionMembers(
+  ctx: DomainContext,
+  environment: Environment,
+  solution: Solution,
+): Promise<{ members: Set<string>; flows: Flow[] }> {
+  const members = new Set(
+    (await all(ctx.tenant.dataverse.listSolutionComponents(environment, solution.id))).map((c) =>
+      c.objectId.toLowerCase(),
+    ),
+  );
+  const flows = (await all(ctx.tenant.flows.listFlows(environment.id))).filter(
+    (f) => f.workflowId !== undefined && members.has(f.workflowId.toLowerCase()),
+  );
+  return { members, flows };
+}
+
+/** The rule on facts already read: an admin, or an owner of one of the solution's flows (solutionOwners). */
+function repointRequestAllowed(caller: Caller, facts: { admin: boolean; owners: readonly string[] }): boolean {
+  return facts.admin || facts.owners.includes(caller.userId);
+}
+
+/** Who may ask, in the words both the refusal and a card without the button use. */
+export function whoMayRequestRepoint(solution: string): string {
+  return `Only the owners of ${solution} and admins can ask to re-point its connection references. Ask one of them.`;
+}
+
+/**
+ * Whether the request would accept the caller for this solution (the same reads and rule as draftRepoint), so a card
+ * offers [Re-point references] only to them. The request checks again when clicked.
+ */
+export async function mayRequestRepoint(
+  ctx: DomainContext,
+  caller: Caller,
+  query: { environmentId: string; solutionName: string },
+): Promise<boolean> {
+  if (await ctx.access.isAdmin(caller)) return true;
+  const found = await findSolution(ctx, query);
+  if (typeof found === 'string') return false;
+  const { flows } = await solutionMembers(ctx, found.environment, found.solution);
+  const owners = await solutionOwners(ctx, found.environment.id, flows);
+  return repointRequestAllowed(caller, { admin: false, owners });
+}
+
 export async function draftRepoint(
   ctx: DomainContext,
   caller: Caller,
@@ -181,21 +225,10 @@ export async function draftRepoint(
   const { environment, solution } = found;
   const subject = solution.friendlyName || solution.uniqueName;
 
-  const members = new Set(
-    (await all(ctx.tenant.dataverse.listSolutionComponents(environment, solution.id))).map((c) =>
-      c.objectId.toLowerCase(),
-    ),
-  );
-  const solutionFlows = (await all(ctx.tenant.flows.listFlows(environment.id))).filter(
-    (f) => f.workflowId !== undefined && members.has(f.workflowId.toLowerCase()),
-  );
+  const { members, flows: solutionFlows } = await solutionMembers(ctx, environment, solution);
   const owners = await solutionOwners(ctx, environment.id, solutionFlows);
-  if (!(await ctx.access.isAdmin(caller)) && !owners.includes(caller.userId)) {
-    return {
-      refused: true,
-      subject,
-      text: `Only the owners of ${subject} and admins can ask to re-point its connection references. Ask one of them.`,
-    };
+  if (!repointRequestAllowed(caller, { admin: await ctx.access.isAdmin(caller), owners })) {
+    return { refused: true, subject, text: whoMayRequestRepoint(subject) };
   }
 
   const from = query.fromConnectionName?.toLowerCase();

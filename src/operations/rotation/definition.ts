@@ -14,6 +14,7 @@ import { reopenRotation } from './reopenRotation';
 import type { Rotation } from './rotation';
 import { rotationIdFor } from './rotationNames';
 import type { RotationOptions } from './rotationOptions';
+import { ROTATION_REQUEST_VERB } from './requestVerb';
 import { draftRotation } from './rotationRequests';
 
 const log = getLogger('operations.rotation');
@@ -64,7 +65,7 @@ export function rotationOperation(options?: RotationOptions): OperationKind<Rota
 
     requests: {
       // [Rotate] on an expiring secret or a finding: {appObjectId}.
-      'rotation.request': {
+      [ROTATION_REQUEST_VERB]: {
         draft(ctx, caller, data) {
           const appObjectId = typeof data.appObjectId === 'string' && data.appObjectId ? data.appObjectId : undefined;
           return draftRotation(ctx, caller, { appObjectId });

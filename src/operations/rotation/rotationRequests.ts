@@ -17,11 +17,30 @@ export interface RotationQuery {
   appQuery?: string;
 }
 
+/**
+ * The rule itself, on facts already known: an admin, or one of the app's owners (object ids compared without case).
+ * The request checks it on every click; cards and digests use it to offer [Rotate] only to whom it accepts.
+ */
+export function rotationRequestAllowed(
+  userId: string,
+  facts: { admin: boolean; ownerIds: readonly string[] | undefined },
+): boolean {
+  if (facts.admin) return true;
+  const me = userId.toLowerCase();
+  return (facts.ownerIds ?? []).some((id) => id.toLowerCase() === me);
+}
+
+/** Who may request it, in the words both the refusal and a card without the button use. */
+export function whoMayRequestRotation(appName: string, ownerNames: readonly string[] = []): string {
+  const named = ownerNames.length ? ` (${ownerNames.join(', ')})` : '';
+  return `Only the owners of ${appName}${named} and admins can request a rotation of its secret. Ask one of them.`;
+}
+
 export async function mayRequestRotation(ctx: DomainContext, caller: Caller, appObjectId: string): Promise<boolean> {
   if (!ctx.access.sameTenant(caller)) return false;
   if (await ctx.access.isAdmin(caller)) return true;
-  const owners = await ctx.tenant.directory.listApplicationOwnerIds(appObjectId);
-  return owners.includes(caller.userId);
+  const ownerIds = await ctx.tenant.directory.listApplicationOwnerIds(appObjectId);
+  return rotationRequestAllowed(caller.userId, { admin: false, ownerIds });
 }
 
 export async function draftRotation(
@@ -35,7 +54,7 @@ export async function draftRotation(
     return {
       refused: true,
       subject: app.displayName,
-      text: `Only the owners of ${app.displayName} and admins can request a rotation of its secret. Ask one of them.`,
+      text: whoMayRequestRotation(app.displayName),
     };
   }
   const impact = await rotationRiskNotes(ctx, app);

@@ -105,6 +105,37 @@ describe('what depends on one connection', () => {
     expect(executeActions(reply).map((a) => a.title)).not.toContain('Re-point references');
   });
 
+  it.each([
+    ['from the tenant index', true],
+    ['read live', false],
+  ])(
+    'offers a maker [Re-point references] only for a solution whose flows she owns; otherwise says who can, %s',
+    async (_how, withIndex) => {
+      const service = new ImpactService(domain.ctx, {
+        index: withIndex ? index : undefined,
+        operationAvailable: (kind) => kind === 'repoint',
+      });
+      // Patti owns the Lunch order flows, whose Dataverse reference is bound to her connection.
+      const patti = await service.impact(callerFor('patti'), {
+        subject: 'Dataverse (Lunch order)',
+        subjectType: 'connection',
+        subjectId: CONNECTIONS.prodLunchDataverse,
+      });
+      expect(executeActions(patti).map((a) => a.data.solutionName)).toEqual(['Lunch order']);
+      // The technical user's SharePoint connection is bound in Lunch order too, whose flows it does not own.
+      const technical = await service.impact(callerFor('techUser'), {
+        subject: 'SharePoint (TechUser_Sharepoint_PRD)',
+        subjectType: 'connection',
+        subjectId: CONNECTIONS.prodTechSharePoint,
+      });
+      expect(text(technical)).toContain('Lunch order');
+      expect(executeActions(technical).map((a) => a.verb)).not.toContain('repoint.request');
+      expect(text(technical)).toContain(
+        'Only the owners of Lunch order and admins can ask to re-point its connection references. Ask one of them.',
+      );
+    },
+  );
+
   it("answers a maker asking about someone else's connection as about one that does not exist", async () => {
     const service = new ImpactService(domain.ctx, { index, operationAvailable: () => true });
     const hidden = await service.impact(callerFor('adele'), LEE_DATAVERSE);

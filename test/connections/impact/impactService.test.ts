@@ -165,6 +165,14 @@ describe('what depends on X', () => {
     });
   });
 
+  it('offers a maker no [Hand over], which only admins may request: the card says who can', async () => {
+    const service = new ImpactService(domain.ctx, { operationAvailable: (kind) => kind === 'handover' });
+    const reply = await service.impact(callerFor('megan'), { subject: 'Megan Bowen', subjectType: 'user' });
+    expect(said(reply)).toMatch(/SQL Server/);
+    expect(actions(reply).some((a) => a.verb === 'handover.request')).toBe(false);
+    expect(said(reply)).toContain("Handing over a person's flows is for Power Platform admins: ask one of them.");
+  });
+
   it('offers a share with a person for a working non-OAuth connection, only with a service principal for OAuth', async () => {
     const service = new ImpactService(domain.ctx, {});
     const text = said(await service.impact(callerFor('megan'), { subject: 'Megan Bowen', subjectType: 'user' }));
