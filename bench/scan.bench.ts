@@ -26,7 +26,7 @@ import type { RecordedRequest } from '../src/emulator/core';
 import { DEFAULT_BUDGETS } from '../src/emulator/faults';
 import { configureLogging } from '../src/logging/logger';
 import { scanWorkerFor } from '../src/composeScanWorker';
-import { SCAN_SEMI_SPACE_MB, scanInWorker } from '../src/notifications/scan/scanInWorker';
+import { SCAN_SEMI_SPACE_MB, SCAN_YOUNG_GENERATION_MB, scanInWorker } from '../src/notifications/scan/scanInWorker';
 import { TenantScanner } from '../src/notifications/scan/tenantScanner';
 import { loadConfig } from '../src/config';
 import type { TenantPorts } from '../src/tenant/ports';
@@ -477,6 +477,7 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
       'sequential scan s': `${round(sequentialSeconds, 1)}${sequential.extrapolated ? ` (measured on ${sequential.measuredEnvironments} of ${sequential.environments} environments, extrapolated)` : ''}`,
       'speed-up vs sequential': round(sequentialSeconds / scanSeconds, 1),
       'peak RSS MB': round(peakRss / 1024 / 1024, 0),
+      "young generation MB (the bot's scan thread's, given to this scan too)": SCAN_YOUNG_GENERATION_MB,
       'RSS before scan MB': round(baselineRss / 1024 / 1024, 0),
       'peak heap used MB': round(peakHeap / 1024 / 1024, 0),
     },
