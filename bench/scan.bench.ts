@@ -26,7 +26,7 @@ import type { RecordedRequest } from '../src/emulator/core';
 import { DEFAULT_BUDGETS } from '../src/emulator/faults';
 import { configureLogging } from '../src/logging/logger';
 import { scanWorkerFor } from '../src/composeScanWorker';
-import { scanInWorker } from '../src/notifications/scan/scanInWorker';
+import { SCAN_SEMI_SPACE_MB, SCAN_YOUNG_GENERATION_MB, scanInWorker } from '../src/notifications/scan/scanInWorker';
 import { TenantScanner } from '../src/notifications/scan/tenantScanner';
 import { loadConfig } from '../src/config';
 import type { TenantPorts } from '../src/tenant/ports';
@@ -380,10 +380,15 @@ async function scanPhase(): Promise<ScanPhase> {
   }
 }
 
-/** Runs scanPhase in a child process so that its RSS is the scanner's, whatever the bench harness loaded. */
+/**
+ * Runs scanPhase in a child process so that its RSS is the scanner's, whatever the bench harness loaded. The child
+ * has the young generation the bot gives its scan thread (scanInWorker.ts), so the scan measured here, and the raw
+ * replay beside it, run on the heap the bot's scan runs on.
+ */
 function scanPhaseInChild(): Promise<ScanPhase> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+    const heap = [`--max-semi-space-size=${SCAN_SEMI_SPACE_MB}`];
+    const child = spawn(process.execPath, [...heap, '--import', 'tsx', __filename], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, SCAN_BENCH_PHASE: 'scan' },
     });
@@ -472,6 +477,7 @@ export async function run(): Promise<{ figures: Record<string, number | string> 
       'sequential scan s': `${round(sequentialSeconds, 1)}${sequential.extrapolated ? ` (measured on ${sequential.measuredEnvironments} of ${sequential.environments} environments, extrapolated)` : ''}`,
       'speed-up vs sequential': round(sequentialSeconds / scanSeconds, 1),
       'peak RSS MB': round(peakRss / 1024 / 1024, 0),
+      "young generation MB (the bot's scan thread's, given to this scan too)": SCAN_YOUNG_GENERATION_MB,
       'RSS before scan MB': round(baselineRss / 1024 / 1024, 0),
       'peak heap used MB': round(peakHeap / 1024 / 1024, 0),
     },

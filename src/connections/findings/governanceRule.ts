@@ -79,11 +79,24 @@ export function hasCredentialEndingWithin(
   toDays: number,
 ): boolean {
   const at = now.getTime();
-  const within = (c: { endDateTime?: string }) => {
-    if (c.endDateTime === undefined) return false;
+  // Loops rather than .some with a closure: asked for every app registration of the tenant on a scan, by several
+  // rules, and a closure made per call is garbage each time.
+  return (
+    endsWithin(app.passwordCredentials, at, fromDays, toDays) || endsWithin(app.keyCredentials, at, fromDays, toDays)
+  );
+}
+
+function endsWithin(
+  credentials: readonly { endDateTime?: string }[],
+  at: number,
+  fromDays: number,
+  toDays: number,
+): boolean {
+  for (const c of credentials) {
+    if (c.endDateTime === undefined) continue;
     // Date.parse, not a Date: asked for every credential of every app registration of the tenant on a scan.
     const days = (Date.parse(c.endDateTime) - at) / 86_400_000;
-    return days >= fromDays && days <= toDays;
-  };
-  return app.passwordCredentials.some(within) || app.keyCredentials.some(within);
+    if (days >= fromDays && days <= toDays) return true;
+  }
+  return false;
 }

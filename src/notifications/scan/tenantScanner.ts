@@ -122,19 +122,21 @@ interface EnvironmentLeftovers {
   applicationUsers: SnapshotApplicationUser[];
 }
 
+/** A credential as the scan keeps it (a module function: a closure per app would be garbage per app). */
+const keepCredential = (c: { keyId: string; displayName?: string; endDateTime?: string }) => ({
+  keyId: c.keyId,
+  displayName: c.displayName,
+  endDateTime: c.endDateTime,
+});
+
 /** Credentials, ids and name only: hints and other fields are not needed and not kept. */
 function trimApp(app: AppRegistration): SnapshotApp {
-  const keep = (c: { keyId: string; displayName?: string; endDateTime?: string }) => ({
-    keyId: c.keyId,
-    displayName: c.displayName,
-    endDateTime: c.endDateTime,
-  });
   return {
     id: app.id,
     appId: app.appId,
     displayName: app.displayName,
-    passwordCredentials: app.passwordCredentials.map(keep),
-    keyCredentials: app.keyCredentials.map(keep),
+    passwordCredentials: app.passwordCredentials.map(keepCredential),
+    keyCredentials: app.keyCredentials.map(keepCredential),
     ownerIds: [],
   };
 }
@@ -231,8 +233,13 @@ export class TenantScanner {
     // Owners cost one request per app, so they are read only for the apps a directory rule says it may report
     // with their owners (a credential expiring inside the window or recently expired; a credential expired long
     // ago is clutter, reported without its owner). Each app's look-up is queued as soon as its page arrives.
-    const needsOwners = (app: SnapshotApp) =>
-      this.rules.directory.some((rule) => rule.ownersNeeded?.app?.(app, this.options.now, this.rules.options));
+    const needsOwners = (app: SnapshotApp) => {
+      // A loop, not .some with a closure: asked for each of the tenant's app registrations.
+      for (const rule of this.rules.directory) {
+        if (rule.ownersNeeded?.app?.(app, this.options.now, this.rules.options)) return true;
+      }
+      return false;
+    };
 
     // The directory reads and the environments run side by side: an environment reads its rows at once and waits
     // for the users and app registrations only before its rules run (they name owners and explain service-principal
@@ -470,8 +477,14 @@ export class TenantScanner {
     const spByApp = byAppId(leftovers.spConnections, (c) => c.servicePrincipalAppId);
     const appUsersByApp = byAppId(leftovers.applicationUsers, (u) => u.applicationId);
     const { now } = this.options;
-    const reportable = this.rules.directory.every((rule) => rule.appsReported)
-      ? (app: SnapshotApp) => this.rules.directory.some((rule) => rule.appsReported?.(app, now, this.rules.options))
+    const directoryRules = this.rules.directory;
+    const options = this.rules.options;
+    // A loop, not .some with a closure: asked for each of the tenant's app registrations.
+    const reportable = directoryRules.every((rule) => rule.appsReported)
+      ? (app: SnapshotApp) => {
+          for (const rule of directoryRules) if (rule.appsReported?.(app, now, options)) return true;
+          return false;
+        }
       : () => true;
     const run = async (partial: Partial<TenantSnapshot>) => {
       const snapshot: TenantSnapshot = { ...emptySnapshot(now), environments, ...partial };
@@ -516,18 +529,25 @@ export class TenantScanner {
   private add(result: TenantScan, rule: GovernanceRule, found: RuleFinding): void {
     const { about, ...finding } = found;
     const { concerned, alerted } = rule.stakeholders(about);
-    // A disabled account reads nothing: it is not alerted.
-    const enabled = (id: string) => result.users.get(id.toLowerCase())?.accountEnabled !== false;
-    this.record(result, finding, scopeOfAbout(about), concerned, alerted.filter(enabled));
+    // A disabled account reads nothing: it is not alerted. (A loop: a closure per finding is garbage per finding.)
+    const enabled: string[] = [];
+    for (const id of alerted) if (result.users.get(id.toLowerCase())?.accountEnabled !== false) enabled.push(id);
+    this.record(result, finding, scopeOfAbout(about), concerned, enabled);
   }
 
   private record(result: TenantScan, finding: Finding, scope: string, people: string[], alert: string[]): void {
     result.findings.push(finding);
     result.scopeOf.set(finding.id, scope);
-    const unique = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
     if (people.length) result.stakeholders.set(finding.id, unique(people));
     if (alert.length) result.makerAlerts.set(finding.id, unique(alert));
   }
+}
+
+/** Ids lower-cased, each once, in their first order. */
+function unique(ids: string[]): string[] {
+  const out = new Set<string>();
+  for (const id of ids) out.add(id.toLowerCase());
+  return [...out];
 }
 
 function relevantUsers(users: Map<string, User>, ids: string[]): User[] {
