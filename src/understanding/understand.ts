@@ -16,6 +16,7 @@ import {
   settleConnection,
   type ConnectionChoice,
 } from './connectionSubject';
+import { withoutRefusedActions } from './negation';
 import { correctWord } from './spelling';
 import { canonicalWords } from './synonyms';
 import { cleanMessage, words, type Word } from './text';
@@ -237,9 +238,14 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const matches = options.names ? options.names.find(typedWords) : [];
   const inName = (i: number) => matches.some((m) => i >= m.from && i < m.to);
   // Other words for the corpus's words first ("lapsed" is not a typo of anything), then typos.
-  const canonical = canonicalWords(
-    typedWords.map((w) => w.text),
+  // A refused privileged action ("don't share it, just list them") is taken out before anything reads the words.
+  const canonical = withoutRefusedActions(
+    canonicalWords(
+      typedWords.map((w) => w.text),
+      inName,
+    ),
     inName,
+    (i) => i > 0 && /[,.;:!?]/.test(lead.slice(typedWords[i - 1].end, typedWords[i].start)),
   );
   const ws = typedWords.map((w, i) => {
     const meant = inName(i) ? w.text : canonical[i] !== w.text ? canonical[i] : correctWord(w.text);
@@ -685,7 +691,7 @@ function liftByNames(
 }
 
 const IMPACT_CUE =
-  /\b(?:depends? on|depending on|dependen\w*|rel(?:y|ies|ying) on|blast radius|what (?:would )?breaks?|would break|stops? (?:working )?(?:if|when)|affected (?:if|by)|impact of|which (?:flows|apps|solutions) (?:use|need)|what uses|where is .+ used)\b/;
+  /\b(?:depends? on|depending on|dependen\w*|rel(?:y|ies|ying) on|blast radius|what (?:would )?breaks?|would break|stops? (?:working )?(?:if|when)|(?:goes|go|going) down (?:if|when)|affected (?:if|by)|impact of|which (?:flows|apps|solutions) (?:use|need)|what uses|where is .+ used)\b/;
 
 const TAKES = /^(?:takes?|taking|took|inherits?|inheriting|gets?|should|will|now|becomes?)$/;
 

@@ -4,7 +4,7 @@
  * with the tenant, negation and cancelling ("don't share it", "not asking to hand over … just what would break"),
  * follow-ups after a card, tenant names typed lower-case or misspelt, approver and admin phrasing, and out-of-scope
  * lines. It shares no distinctive phrase with the QA dev sets or the two older probes, and was measured once before
- * any fix; FLOOR is that first figure, raised only by fixes that keep the dev sets and older probes whole.
+ * any fix (64/96); FLOOR is raised only by fixes that keep the dev sets and older probes whole.
  *
  * Lines run through the chat CLI in one conversation per user, in file order, so a follow-up is read after the line
  * it follows. The scoring rule is the one of paraphrases.test.ts (the QA scorer's).
@@ -22,13 +22,10 @@ interface Probe {
   entities?: Record<string, unknown>;
 }
 
-/** Lines understood right when the probe was written, before any fix: 64 of 96. */
-const FLOOR = 64;
+/** Lines understood right: 64 of 96 when the probe was written, before any fix; raised with each fix. */
+const FLOOR = 76;
 
 const PRIVILEGED = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
-
-/** Privileged requests drafted from lines that do not ask for one, at the first measurement (to be emptied). */
-const KNOWN_MISFIRES = ['t-negation-4', 't-negation-5', 't-impact-4'];
 
 const probes: Probe[] = fs
   .readFileSync(path.join(__dirname, 'paraphrases.third.jsonl'), 'utf8')
@@ -64,12 +61,13 @@ describe('understanding a third probe of wordings (fragments, rambling, negation
     expect(probes.length).toBeGreaterThanOrEqual(80);
   });
 
-  it('drafts no privileged request from a line that does not ask for it, beyond those known at the first measurement', () => {
+  // (three did at the first measurement: a refused hand-over, a refused share, "leaning on" read as "leaving")
+  it('never drafts a privileged request from a line that does not ask for it', () => {
     const misfires = probes.filter((p) => {
       const intent = outputs.get(p.id)?.understood?.intent ?? '';
       return PRIVILEGED.includes(intent) && !accepted(p).includes(intent);
     });
-    expect(misfires.filter((p) => !KNOWN_MISFIRES.includes(p.id)).map(described)).toEqual([]);
+    expect(misfires.map(described)).toEqual([]);
   });
 
   it('reads requests from outside its subject as questions (declined by the answerer)', () => {
