@@ -160,7 +160,10 @@ export class NameIndex {
     const alternatives = words.map((w) => {
       const own = [w.text];
       if (w.text.length > 3 && w.text.endsWith('s')) own.push(w.text.slice(0, -1));
-      return { exact: own, near: this.vocabulary.has(w.text) ? [] : this.nearWords(w.text) };
+      // "lee gus flows": a possessive typed without its apostrophe, on a short last word of a longer name only
+      // (a short word alone, "its", "has", is not a name with an s)
+      const tail = w.text.length === 3 && w.text.endsWith('s') ? [w.text.slice(0, -1)] : [];
+      return { exact: own, tail, near: this.vocabulary.has(w.text) ? [] : this.nearWords(w.text) };
     });
     const matches: NameMatch[] = [];
     let i = 0;
@@ -176,7 +179,7 @@ export class NameIndex {
 
   private longestAt(
     words: Word[],
-    alternatives: { exact: string[]; near: string[] }[],
+    alternatives: { exact: string[]; tail: string[]; near: string[] }[],
     start: number,
     visible: (name: TenantName) => boolean,
   ): NameMatch | undefined {
@@ -185,6 +188,7 @@ export class NameIndex {
       if (at >= words.length || at - start >= MAX_NAME_WORDS) return;
       const options = [
         ...alternatives[at].exact.map((w) => ({ w, f: 0 })),
+        ...(path ? alternatives[at].tail.map((w) => ({ w, f: 0 })) : []),
         ...(fuzzy < 2 ? alternatives[at].near.map((w) => ({ w, f: 1 })) : []),
       ];
       for (const { w, f } of options) {

@@ -178,7 +178,7 @@ const ASKS_FOR: Partial<Record<ClassifiedIntent, RegExp>> = {
   requestShare:
     /\b(?:shar\w*|grant\w*|give|giving|let|allow\w*|access|use|using|available|add|open|needs?|wants?|should|must)\b/,
   handover:
-    /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
+    /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|gets|belong\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
   repointReferences:
     /\b(?:point|repoint|switch\w*|move|rebind|bind|swap|change|use|using|reconnect|replace|update|onto|instead|fix)\b/,
 };

@@ -36,3 +36,17 @@ test('after a privileged request, a bare name or another connection does not rep
     entities: { app: 'Legacy-Integration' },
   });
 });
+
+test('a hand-over said with "gets", "belongs to" or a possessive typed without its apostrophe', async () => {
+  expect(await read('Lynne gets lee gus flows')).toMatchObject({
+    intent: 'handover',
+    entities: { user: 'Lee Gu', to: 'Lynne Robbins' },
+  });
+  expect(await read("Lee Gu's stuff should belong to Adele from now on")).toMatchObject({
+    intent: 'handover',
+    entities: { user: 'Lee Gu', to: 'Adele Vance' },
+  });
+  // the same words about one person ask for nothing to be moved
+  expect((await read('what belongs to Lee Gu')).intent).not.toBe('handover');
+  expect((await read('Lee Gu gets an error')).intent).not.toBe('handover');
+});
