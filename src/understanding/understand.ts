@@ -136,7 +136,7 @@ const TYPE_PRIORITY: EntityType[] = ['flow', 'solution', 'app', 'user', 'connect
 const TROUBLE =
   /\b(?:fail\w*|error\w*|broken|break\w*|won'?t|wont|can'?t|cant|cannot|unable|not (?:work|run|start|turn)\w*|isn'?t|doesn'?t|didn'?t|off|stopp?ed|stuck|crash\w*|issues?|problems?|wrong|fix|diagnos\w*|troubleshoot|debug|down|connectionauthorizationfailed|invalidtemplate|unauthorized|forbidden)\b/;
 const ROTATE =
-  /\b(?:rotate|rotating|rotation|renew\w*|roll|regenerat\w*|new (?:client )?(?:secret|credentials?)|fresh|replace\w*|refresh|cycle|generate|new one|change (?:the |its |their )?(?:client )?(?:secret|credentials?))\b/;
+  /\b(?:rotate|rotating|rotation|renew\w*|roll|regenerat\w*|new (?:client )?(?:secret|credentials?)|fresh|replac\w*|refresh|cycl\w*|generate|new one|change (?:the |its |their )?(?:client )?(?:secret|credentials?))\b/;
 /** A rotation asked for with a verb: "when was the last rotation" is history, "rotate it" is not. */
 const ROTATE_VERB = new RegExp(ROTATE.source.replace('|rotation|', '|'));
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
@@ -181,6 +181,14 @@ const ASKS_FOR: Partial<Record<ClassifiedIntent, RegExp>> = {
     /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|gets|belong\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
   repointReferences:
     /\b(?:point|repoint|switch\w*|move|rebind|bind|swap|change|use|using|reconnect|replace|update|onto|instead|fix)\b/,
+};
+
+/** The thing a privileged request is about, which the sentence must name for it to be read from a runner-up. */
+const SUBJECT_OF: Partial<Record<ClassifiedIntent, EntityType>> = {
+  requestRotation: 'app',
+  requestShare: 'user',
+  handover: 'user',
+  repointReferences: 'solution',
 };
 
 const namesOwnEarly = (typed: Typed[]): boolean =>
@@ -385,7 +393,30 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   }
 
   const asksFor = ASKS_FOR[intent];
-  if (asksFor && !asksFor.test(lower)) {
+  // The nearest reading is a privileged request the sentence does not ask for, but a runner-up is one it asks for in
+  // so many words, about a thing it names ("cycle the credential on X before it lapses" is nearest to a share):
+  // that one is meant. Otherwise ask.
+  const meant =
+    asksFor && !asksFor.test(lower)
+      ? ranked.find(
+          (r) =>
+            r.intent !== intent &&
+            r.intent !== 'None' &&
+            r.score >= 0.15 &&
+            PRIVILEGED.includes(r.intent) &&
+            ASKS_FOR[r.intent]?.test(lower) &&
+            has(SUBJECT_OF[r.intent] ?? 'user'),
+        )
+      : undefined;
+  // Or the names settle it as they would with no reading at all ("Adele can't switch Weekly report on, and how do
+  // co-owners work?" is nearest to a hand-over for "owners", but names a flow and trouble).
+  const byNames = asksFor && !asksFor.test(lower) && !meant ? liftByNames('None', lower, has) : undefined;
+  if (meant) {
+    intent = meant.intent as ClassifiedIntent;
+    confidence = meant.score;
+  } else if (byNames && (!PRIVILEGED.includes(byNames) || ASKS_FOR[byNames]?.test(lower))) {
+    intent = byNames;
+  } else if (asksFor && !asksFor.test(lower)) {
     return namesOwnEarly(typed)
       ? clarifyAbout(typed, cleaned, confidence)
       : { intent: 'question', entities: {}, confidence: Math.min(confidence, 0.5), text: cleaned };

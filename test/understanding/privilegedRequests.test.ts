@@ -50,3 +50,26 @@ test('a hand-over said with "gets", "belongs to" or a possessive typed without i
   expect((await read('what belongs to Lee Gu')).intent).not.toBe('handover');
   expect((await read('Lee Gu gets an error')).intent).not.toBe('handover');
 });
+
+test('a rotation asked for in words is taken over a nearer reading the words do not ask for', async () => {
+  expect(await read('the Legacy-Integration secret needs replacing')).toMatchObject({
+    intent: 'requestRotation',
+    entities: { app: 'Legacy-Integration' },
+  });
+  expect(await read('can we cycle the credential on ALM-Pipeline-SP before it lapses')).toMatchObject({
+    intent: 'requestRotation',
+    entities: { app: 'ALM-Pipeline-SP' },
+  });
+  // without a word that asks for a new secret, it stays a question about the app
+  expect((await read('can we look at the credential on ALM-Pipeline-SP before it lapses')).intent).not.toBe(
+    'requestRotation',
+  );
+});
+
+test('a hand-over reading the words do not ask for gives way to what the names say', async () => {
+  // nearest to a hand-over ("co-owners"), but it names a flow and trouble with it
+  expect(await read('Adele cant switch Stock alerts on, and how do co-owners work')).toMatchObject({
+    intent: 'diagnoseFlow',
+    entities: { flow: 'Stock alerts' },
+  });
+});
