@@ -167,6 +167,15 @@ const PHRASES: [string[], string[]][] = [
     ['dies', 'in'],
     ['expires', 'in'],
   ],
+  // "Nightly export blew up again": failed
+  [
+    ['blew', 'up'],
+    ['failed', ''],
+  ],
+  [
+    ['blows', 'up'],
+    ['fails', ''],
+  ],
   [
     ['re', 'read'],
     ['rescan', ''],

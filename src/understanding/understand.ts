@@ -17,6 +17,7 @@ import {
   type ConnectionChoice,
 } from './connectionSubject';
 import { withoutRefusedActions } from './negation';
+import { theAsk } from './theAsk';
 import { correctWord } from './spelling';
 import { canonicalWords } from './synonyms';
 import { cleanMessage, words, type Word } from './text';
@@ -240,7 +241,8 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const now = options.now ?? new Date();
   // A request is said in its first sentences; what follows (a pasted error, a log) is for the answer, not the intent.
   // Reading only the lead keeps a 28 KB message as cheap to understand as a short one.
-  const lead = portalLinksAsNames(leadOf(cleaned));
+  // Of a chatty message, its ask: without the pleasantries around it or the context after a short question.
+  const lead = portalLinksAsNames(theAsk(leadOf(cleaned)));
   const typedWords = words(lead);
   // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
   const matches = options.names ? options.names.find(typedWords) : [];

@@ -23,7 +23,7 @@ interface Probe {
 }
 
 /** Lines understood right: 64 of 96 when the probe was written, before any fix; raised with each fix. */
-const FLOOR = 84;
+const FLOOR = 86;
 
 const PRIVILEGED = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
 
