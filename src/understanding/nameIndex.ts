@@ -64,6 +64,14 @@ interface Keyed {
 }
 
 /** Everyday words that are also names; alone, they only count as a name when capitalised. */
+/** Short forms people type for a word of a name ("Vendor Mgmt" for Vendor Management). */
+const ABBREVIATIONS: Record<string, string> = {
+  mgmt: 'management',
+  mgt: 'management',
+  mgr: 'manager',
+  dept: 'department',
+};
+
 const EVERYDAY = new Set(
   (
     'a an and or the my our your his her their its of for to in on at by with from into this that these those it is are ' +
@@ -160,6 +168,8 @@ export class NameIndex {
     const alternatives = words.map((w) => {
       const own = [w.text];
       if (w.text.length > 3 && w.text.endsWith('s')) own.push(w.text.slice(0, -1));
+      const full = ABBREVIATIONS[w.text];
+      if (full) own.push(full);
       // "lee gus flows": a possessive typed without its apostrophe, on a short last word of a longer name only
       // (a short word alone, "its", "has", is not a name with an s)
       const tail = w.text.length === 3 && w.text.endsWith('s') ? [w.text.slice(0, -1)] : [];

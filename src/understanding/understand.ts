@@ -151,6 +151,8 @@ const DOMAIN =
   /\b(?:con+ect?\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|(?:re-?)?scan\w*|recheck\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|issues?|status|healthy|wrong|environments?|platform|compliance|overview|data|refresh\w*|expiry|lapse\w*)\b/;
 const HELP_WORDS =
   /\b(?:help|commands?|menu|features?|capabilit\w*|capable|options|usage|instructions|guide|tips|you|u|bot|this|here|ask|type|support)\b/;
+const ABOUT_THE_BOT =
+  /\b(?:things|stuff|commands|what|which)\b(?: \w+)? (?:(?:i|we) (?:can|could)|(?:can|could) (?:i|we)) (?:ask|type|say|tell)\b(?: \w+){0,2} (?:you|u|bot|this bot)\b/;
 const ERRAND = /^(?:can|could|would|will) (?:you|u) (?!help\b|do\b|tell\b|show\b|list\b|explain\b)\w+/;
 const GATED: (ClassifiedIntent | 'None')[] = [
   'audit',
@@ -295,6 +297,11 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     const followUp = followUpOn(last, typed, ws, lower, now);
     if (followUp) return { ...followUp, text: cleaned };
   }
+
+  // "is there a list of things I can type to you", "which things can I ask u about": what the bot can do, though
+  // it starts like a how-to question.
+  if (!typed.length && ABOUT_THE_BOT.test(lower))
+    return { intent: 'help', entities: {}, confidence: 0.9, text: cleaned };
 
   // A name and nothing that says what to do with it ("Lee Gu", "what about CoE-Sync-SP"): offer what can be done.
   const said = ws.filter((w, i) => !typed.some((t) => i >= t.match.from && i < t.match.to) && !FILLER.has(w.text));
