@@ -203,6 +203,18 @@ const GENERAL_ABOUT_CONNECTOR: (ClassifiedIntent | 'None')[] = ['showMyConnectio
 const ERROR_TEXT =
   /\b(?:connectionauthorizationfailed|connection authorization failed|invalidtemplate|unauthorized|forbidden|401|403|429)\b/;
 
+/** What is left of a message that only refuses an action ("no, don't share it yet"). */
+const LEFT_OVER = /^(?:no|do|it|that|them|those|yet|anything|actually|wait|now|please|pls|thanks|one|ones|any|of)$/;
+
+/** The answer to a message that only refuses a privileged action: nothing is done without a confirmed card. */
+const NOTHING_DONE: ConnectionChoice = {
+  title: 'OK, nothing will be done.',
+  intro:
+    'A share, secret rotation, re-point or hand-over only goes ahead when you press Send request on its card and ' +
+    'it is approved; to drop a request you started, press Cancel on that card.',
+  choices: [],
+};
+
 /** Words that say nothing about what to do. */
 const FILLER = new Set(
   'what about how and the my our a an this that flow app solution secret user person tell me please pls so ok okay hmm'.split(
@@ -251,14 +263,16 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const inName = (i: number) => matches.some((m) => i >= m.from && i < m.to);
   // Other words for the corpus's words first ("lapsed" is not a typo of anything), then typos.
   // A refused privileged action ("don't share it, just list them") is taken out before anything reads the words.
+  const synonymous = canonicalWords(
+    typedWords.map((w) => w.text),
+    inName,
+  );
   const canonical = withoutRefusedActions(
-    canonicalWords(
-      typedWords.map((w) => w.text),
-      inName,
-    ),
+    synonymous,
     inName,
     (i) => i > 0 && /[,.;:!?]/.test(lead.slice(typedWords[i - 1].end, typedWords[i].start)),
   );
+  const refused = canonical.some((w, i) => w !== synonymous[i]);
   const ws = typedWords.map((w, i) => {
     const meant = inName(i) ? w.text : canonical[i] !== w.text ? canonical[i] : correctWord(w.text);
     return meant === w.text ? w : { ...w, text: meant, raw: meant };
@@ -271,6 +285,10 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   if (forcedQuestion) {
     const question = cleaned.slice(forcedQuestion[0].length);
     return { intent: 'question', entities: {}, confidence: 1, text: question };
+  }
+  // "don't share it", "no, do not rotate that": refused, and nothing else asked. Nothing goes ahead from a message.
+  if (refused && lower.split(' ').every((w) => !w || FILLER.has(w) || LEFT_OVER.test(w))) {
+    return { intent: 'clarify', entities: {}, confidence: 0.9, choose: NOTHING_DONE, text: cleaned };
   }
   const last = fresh(options.last, now);
   // (Names typed by the person are recognised whatever their owner — a co-owner types a flow created by someone

@@ -75,3 +75,14 @@ test('"don\'t rotate it" after a list of secrets does not rotate the first one',
   expect((await read('rotate it', listed)).intent).toBe('requestRotation');
   expect((await read("don't rotate it", listed)).intent).not.toBe('requestRotation');
 });
+
+test('a message that only refuses an action is told that nothing goes ahead without a confirmed card', async () => {
+  for (const text of ["don't share it", 'no, do not rotate that yet', 'never hand over anything']) {
+    const u = await read(text);
+    expect(u.intent).toBe('clarify');
+    expect(u.choose?.title).toBe('OK, nothing will be done.');
+    expect(u.choose?.intro).toContain('Send request');
+  }
+  // one that goes on to ask something is read for that ask
+  expect((await read("don't share it, show the Stock alerts flow's problem")).choose).toBeUndefined();
+});
