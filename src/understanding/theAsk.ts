@@ -8,7 +8,7 @@
 
 /** A word that turns from the preamble to the ask: what follows it is the ask. */
 const TURN_TO_ASK =
-  /(?:^|[,.;:!?-]\s*|\s)(?:anyway|anyhow|long story short|tl;?dr|bottom line|in short|my question is|the question is)\b[,:]?\s+/gi;
+  /(?:(?:^|[,.;:!?-]\s*)(?:anyway|anyhow|long story short|tl;?dr|bottom line|in short|my question is|the question is)\b[,:]?|\s(?:anyway|anyhow)[,:])\s+/gi;
 
 /** A closing pleasantry and everything after it. */
 const CLOSING =

@@ -31,3 +31,8 @@ test('a rambling request is read as its ask', async () => {
     'hi, sorry to bug you, the migration has eaten my whole week, anyway could you list the secrets that expire within 30 days, cheers';
   expect(await read(text)).toMatchObject({ intent: 'expiringSecrets', entities: { days: 30 } });
 });
+
+test('"anyway" inside a sentence is not a turn to the ask', () => {
+  expect(theAsk('can I share it anyway with someone else')).toBe('can I share it anyway with someone else');
+  expect(theAsk('long week so anyway, show my connections')).toBe('show my connections');
+});
