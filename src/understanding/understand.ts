@@ -184,6 +184,11 @@ const ASKS_FOR: Partial<Record<ClassifiedIntent, RegExp>> = {
     /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|gets|belong\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
   repointReferences:
     /\b(?:point|repoint|switch\w*|move|rebind|bind|swap|change|use|using|reconnect|replace|update|onto|instead|fix)\b/,
+  // Not privileged, but it changes what the person gets at once: a sentence about something else ("does blocking
+  // HTTP stop child flows?") must not silence them. It names the bot's messages or the person, or is a bare word or
+  // three ("stop", "mute", "quiet please").
+  unsubscribe:
+    /\b(?:unsub\w*|subscri\w*|notif\w*|alert\w*|remind\w*|digest\w*|messag\w*|ping\w*|e-?mails?|dms?|updates?|warnings?|nag\w*|spam\w*|opt|me|us)\b|^\W*\w+(?:\s+\w+){0,2}\W*$/,
 };
 
 /** The thing a privileged request is about, which the sentence must name for it to be read from a runner-up. */

@@ -73,3 +73,16 @@ test('a hand-over reading the words do not ask for gives way to what the names s
     entities: { flow: 'Stock alerts' },
   });
 });
+
+test('a question that says "stop" about something else does not unsubscribe; asking about the messages does', async () => {
+  for (const text of [
+    'Does putting HTTP in the Blocked group always stop child flows?',
+    'will a DLP change stop my running flows straight away',
+    'can I stop a flow from using my connection',
+  ]) {
+    expect((await read(text)).intent).not.toBe('unsubscribe');
+  }
+  for (const text of ['stop', 'mute', 'stop sending me these', 'no more alerts please', 'unsub', 'quiet please']) {
+    expect((await read(text)).intent).toBe('unsubscribe');
+  }
+});
