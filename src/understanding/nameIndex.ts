@@ -64,6 +64,14 @@ interface Keyed {
 }
 
 /** Everyday words that are also names; alone, they only count as a name when capitalised. */
+/** Short forms people type for a word of a name ("Vendor Mgmt" for Vendor Management). */
+const ABBREVIATIONS: Record<string, string> = {
+  mgmt: 'management',
+  mgt: 'management',
+  mgr: 'manager',
+  dept: 'department',
+};
+
 const EVERYDAY = new Set(
   (
     'a an and or the my our your his her their its of for to in on at by with from into this that these those it is are ' +
@@ -160,7 +168,12 @@ export class NameIndex {
     const alternatives = words.map((w) => {
       const own = [w.text];
       if (w.text.length > 3 && w.text.endsWith('s')) own.push(w.text.slice(0, -1));
-      return { exact: own, near: this.vocabulary.has(w.text) ? [] : this.nearWords(w.text) };
+      const full = ABBREVIATIONS[w.text];
+      if (full) own.push(full);
+      // "lee gus flows": a possessive typed without its apostrophe, on a short last word of a longer name only
+      // (a short word alone, "its", "has", is not a name with an s)
+      const tail = w.text.length === 3 && w.text.endsWith('s') ? [w.text.slice(0, -1)] : [];
+      return { exact: own, tail, near: this.vocabulary.has(w.text) ? [] : this.nearWords(w.text) };
     });
     const matches: NameMatch[] = [];
     let i = 0;
@@ -176,7 +189,7 @@ export class NameIndex {
 
   private longestAt(
     words: Word[],
-    alternatives: { exact: string[]; near: string[] }[],
+    alternatives: { exact: string[]; tail: string[]; near: string[] }[],
     start: number,
     visible: (name: TenantName) => boolean,
   ): NameMatch | undefined {
@@ -185,6 +198,7 @@ export class NameIndex {
       if (at >= words.length || at - start >= MAX_NAME_WORDS) return;
       const options = [
         ...alternatives[at].exact.map((w) => ({ w, f: 0 })),
+        ...(path ? alternatives[at].tail.map((w) => ({ w, f: 0 })) : []),
         ...(fuzzy < 2 ? alternatives[at].near.map((w) => ({ w, f: 1 })) : []),
       ];
       for (const { w, f } of options) {

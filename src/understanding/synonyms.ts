@@ -39,6 +39,12 @@ const WORDS: Record<string, string> = {
   offboarded: 'left',
   erroring: 'failing',
   errored: 'failed',
+  unsub: 'unsubscribe',
+  // "app keys" are client secrets; Key Vault is a name ("key", singular, is left alone)
+  keys: 'secrets',
+  warning: 'alert',
+  warnings: 'alerts',
+  reload: 'rescan',
 };
 
 /** Phrases → the corpus words, as many words as the phrase has (empty strings are dropped by the readers). */
@@ -123,6 +129,62 @@ const PHRASES: [string[], string[]][] = [
     ['messaging', 'me'],
     ['notifying', 'me'],
   ],
+  // "what is leaning on X", "what hangs off X": what depends on it (one edit from "leaving", which reads as a handover)
+  [
+    ['leaning', 'on'],
+    ['depends', 'on'],
+  ],
+  [
+    ['leans', 'on'],
+    ['depends', 'on'],
+  ],
+  [
+    ['hanging', 'off'],
+    ['depending', 'on'],
+  ],
+  [
+    ['hangs', 'off'],
+    ['depends', 'on'],
+  ],
+  [
+    ['going', 'stale'],
+    ['expiring', ''],
+  ],
+  // "die within 10 days", "dies in a week": expiry said of a secret (bare "die" can mean a flow stopping)
+  [
+    ['die', 'within'],
+    ['expire', 'within'],
+  ],
+  [
+    ['die', 'in'],
+    ['expire', 'in'],
+  ],
+  [
+    ['dies', 'within'],
+    ['expires', 'within'],
+  ],
+  [
+    ['dies', 'in'],
+    ['expires', 'in'],
+  ],
+  // "Nightly export blew up again": failed
+  [
+    ['blew', 'up'],
+    ['failed', ''],
+  ],
+  [
+    ['blows', 'up'],
+    ['fails', ''],
+  ],
+  [
+    ['re', 'read'],
+    ['rescan', ''],
+  ],
+  // "quit messaging me": stop (bare "quit" is a person leaving the company)
+  ...['messaging', 'notifying', 'pinging', 'alerting', 'sending', 'spamming'].map((w): [string[], string[]] => [
+    ['quit', w],
+    ['stop', w === 'messaging' ? 'notifying' : w],
+  ]),
   [
     ['switch', 'on'],
     ['turn', 'on'],

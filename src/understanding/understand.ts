@@ -16,6 +16,8 @@ import {
   settleConnection,
   type ConnectionChoice,
 } from './connectionSubject';
+import { withoutRefusedActions } from './negation';
+import { theAsk } from './theAsk';
 import { correctWord } from './spelling';
 import { canonicalWords } from './synonyms';
 import { cleanMessage, words, type Word } from './text';
@@ -135,7 +137,7 @@ const TYPE_PRIORITY: EntityType[] = ['flow', 'solution', 'app', 'user', 'connect
 const TROUBLE =
   /\b(?:fail\w*|error\w*|broken|break\w*|won'?t|wont|can'?t|cant|cannot|unable|not (?:work|run|start|turn)\w*|isn'?t|doesn'?t|didn'?t|off|stopp?ed|stuck|crash\w*|issues?|problems?|wrong|fix|diagnos\w*|troubleshoot|debug|down|connectionauthorizationfailed|invalidtemplate|unauthorized|forbidden)\b/;
 const ROTATE =
-  /\b(?:rotate|rotating|rotation|renew\w*|roll|regenerat\w*|new (?:client )?(?:secret|credentials?)|fresh|replace\w*|refresh|cycle|generate|new one|change (?:the |its |their )?(?:client )?(?:secret|credentials?))\b/;
+  /\b(?:rotate|rotating|rotation|renew\w*|roll|regenerat\w*|new (?:client )?(?:secret|credentials?)|fresh|replac\w*|refresh|cycl\w*|generate|new one|change (?:the |its |their )?(?:client )?(?:secret|credentials?))\b/;
 /** A rotation asked for with a verb: "when was the last rotation" is history, "rotate it" is not. */
 const ROTATE_VERB = new RegExp(ROTATE.source.replace('|rotation|', '|'));
 const REFERENCE_WORDS = /\b(?:refs?|references?)\b/;
@@ -149,6 +151,8 @@ const DOMAIN =
   /\b(?:con+ect?\w*|conns?|flows?|secrets?|apps?|solutions?|refs?|references?|(?:re-?)?scan\w*|recheck\w*|tenant|alerts?|notif\w*|subscri\w*|remind\w*|health\w*|audit\w*|history|log|approv\w*|rotat\w*|shar\w*|access|expir\w*|certs?|certificates?|credentials?|report|governance|findings?|renew\w*|permissions?|owners?|own|depend\w*|hand ?over|transfer|reassign|re-?point|point|stuff|things|uses?|used|breaks?|changed?|fail\w*|error\w*|broken|turn on|start|run\w*|check|diagnos\w*|fix|troubleshoot|posted|informed|loop|warn|ping|tell me when|let me know|mute|quiet|opt|stop|sign me up|again|everything|risks?|problems?|issues?|status|healthy|wrong|environments?|platform|compliance|overview|data|refresh\w*|expiry|lapse\w*)\b/;
 const HELP_WORDS =
   /\b(?:help|commands?|menu|features?|capabilit\w*|capable|options|usage|instructions|guide|tips|you|u|bot|this|here|ask|type|support)\b/;
+const ABOUT_THE_BOT =
+  /\b(?:things|stuff|commands|what|which)\b(?: \w+)? (?:(?:i|we) (?:can|could)|(?:can|could) (?:i|we)) (?:ask|type|say|tell)\b(?: \w+){0,2} (?:you|u|bot|this bot)\b/;
 const ERRAND = /^(?:can|could|would|will) (?:you|u) (?!help\b|do\b|tell\b|show\b|list\b|explain\b)\w+/;
 const GATED: (ClassifiedIntent | 'None')[] = [
   'audit',
@@ -177,9 +181,22 @@ const ASKS_FOR: Partial<Record<ClassifiedIntent, RegExp>> = {
   requestShare:
     /\b(?:shar\w*|grant\w*|give|giving|let|allow\w*|access|use|using|available|add|open|needs?|wants?|should|must)\b/,
   handover:
-    /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
+    /\b(?:hand\w*|transfer\w*|move|moving|reassign\w*|give|pass|takes?|taking|inherit\w*|gets|belong\w*|owner|own|charge|leaving|left|leaves|quit|gone)\b/,
   repointReferences:
     /\b(?:point|repoint|switch\w*|move|rebind|bind|swap|change|use|using|reconnect|replace|update|onto|instead|fix)\b/,
+  // Not privileged, but it changes what the person gets at once: a sentence about something else ("does blocking
+  // HTTP stop child flows?") must not silence them. It names the bot's messages or the person, or is a bare word or
+  // three ("stop", "mute", "quiet please").
+  unsubscribe:
+    /\b(?:unsub\w*|subscri\w*|notif\w*|alert\w*|remind\w*|digest\w*|messag\w*|ping\w*|e-?mails?|dms?|updates?|warnings?|nag\w*|spam\w*|opt|me|us)\b|^\W*\w+(?:\s+\w+){0,2}\W*$/,
+};
+
+/** The thing a privileged request is about, which the sentence must name for it to be read from a runner-up. */
+const SUBJECT_OF: Partial<Record<ClassifiedIntent, EntityType>> = {
+  requestRotation: 'app',
+  requestShare: 'user',
+  handover: 'user',
+  repointReferences: 'solution',
 };
 
 const namesOwnEarly = (typed: Typed[]): boolean =>
@@ -190,6 +207,18 @@ const GENERAL_ABOUT_CONNECTOR: (ClassifiedIntent | 'None')[] = ['showMyConnectio
 /** An error's name or text: a question about the error, unless a flow of the tenant is named. */
 const ERROR_TEXT =
   /\b(?:connectionauthorizationfailed|connection authorization failed|invalidtemplate|unauthorized|forbidden|401|403|429)\b/;
+
+/** What is left of a message that only refuses an action ("no, don't share it yet"). */
+const LEFT_OVER = /^(?:no|do|it|that|them|those|yet|anything|actually|wait|now|please|pls|thanks|one|ones|any|of)$/;
+
+/** The answer to a message that only refuses a privileged action: nothing is done without a confirmed card. */
+const NOTHING_DONE: ConnectionChoice = {
+  title: 'OK, nothing will be done.',
+  intro:
+    'A share, secret rotation, re-point or hand-over only goes ahead when you press Send request on its card and ' +
+    'it is approved; to drop a request you started, press Cancel on that card.',
+  choices: [],
+};
 
 /** Words that say nothing about what to do. */
 const FILLER = new Set(
@@ -231,16 +260,24 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   const now = options.now ?? new Date();
   // A request is said in its first sentences; what follows (a pasted error, a log) is for the answer, not the intent.
   // Reading only the lead keeps a 28 KB message as cheap to understand as a short one.
-  const lead = portalLinksAsNames(leadOf(cleaned));
+  // Of a chatty message, its ask: without the pleasantries around it or the context after a short question.
+  const lead = portalLinksAsNames(theAsk(leadOf(cleaned)));
   const typedWords = words(lead);
   // Names are found in the words as typed (the index has its own typo table); the rest are read as meant.
   const matches = options.names ? options.names.find(typedWords) : [];
   const inName = (i: number) => matches.some((m) => i >= m.from && i < m.to);
   // Other words for the corpus's words first ("lapsed" is not a typo of anything), then typos.
-  const canonical = canonicalWords(
+  // A refused privileged action ("don't share it, just list them") is taken out before anything reads the words.
+  const synonymous = canonicalWords(
     typedWords.map((w) => w.text),
     inName,
   );
+  const canonical = withoutRefusedActions(
+    synonymous,
+    inName,
+    (i) => i > 0 && /[,.;:!?]/.test(lead.slice(typedWords[i - 1].end, typedWords[i].start)),
+  );
+  const refused = canonical.some((w, i) => w !== synonymous[i]);
   const ws = typedWords.map((w, i) => {
     const meant = inName(i) ? w.text : canonical[i] !== w.text ? canonical[i] : correctWord(w.text);
     return meant === w.text ? w : { ...w, text: meant, raw: meant };
@@ -253,6 +290,10 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   if (forcedQuestion) {
     const question = cleaned.slice(forcedQuestion[0].length);
     return { intent: 'question', entities: {}, confidence: 1, text: question };
+  }
+  // "don't share it", "no, do not rotate that": refused, and nothing else asked. Nothing goes ahead from a message.
+  if (refused && lower.split(' ').every((w) => !w || FILLER.has(w) || LEFT_OVER.test(w))) {
+    return { intent: 'clarify', entities: {}, confidence: 0.9, choose: NOTHING_DONE, text: cleaned };
   }
   const last = fresh(options.last, now);
   // (Names typed by the person are recognised whatever their owner — a co-owner types a flow created by someone
@@ -279,6 +320,11 @@ export async function understand(text: string, options: UnderstandOptions = {}):
     const followUp = followUpOn(last, typed, ws, lower, now);
     if (followUp) return { ...followUp, text: cleaned };
   }
+
+  // "is there a list of things I can type to you", "which things can I ask u about": what the bot can do, though
+  // it starts like a how-to question.
+  if (!typed.length && ABOUT_THE_BOT.test(lower))
+    return { intent: 'help', entities: {}, confidence: 0.9, text: cleaned };
 
   // A name and nothing that says what to do with it ("Lee Gu", "what about CoE-Sync-SP"): offer what can be done.
   const said = ws.filter((w, i) => !typed.some((t) => i >= t.match.from && i < t.match.to) && !FILLER.has(w.text));
@@ -379,7 +425,30 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   }
 
   const asksFor = ASKS_FOR[intent];
-  if (asksFor && !asksFor.test(lower)) {
+  // The nearest reading is a privileged request the sentence does not ask for, but a runner-up is one it asks for in
+  // so many words, about a thing it names ("cycle the credential on X before it lapses" is nearest to a share):
+  // that one is meant. Otherwise ask.
+  const meant =
+    asksFor && !asksFor.test(lower)
+      ? ranked.find(
+          (r) =>
+            r.intent !== intent &&
+            r.intent !== 'None' &&
+            r.score >= 0.15 &&
+            PRIVILEGED.includes(r.intent) &&
+            ASKS_FOR[r.intent]?.test(lower) &&
+            has(SUBJECT_OF[r.intent] ?? 'user'),
+        )
+      : undefined;
+  // Or the names settle it as they would with no reading at all ("Adele can't switch Weekly report on, and how do
+  // co-owners work?" is nearest to a hand-over for "owners", but names a flow and trouble).
+  const byNames = asksFor && !asksFor.test(lower) && !meant ? liftByNames('None', lower, has) : undefined;
+  if (meant) {
+    intent = meant.intent as ClassifiedIntent;
+    confidence = meant.score;
+  } else if (byNames && (!PRIVILEGED.includes(byNames) || ASKS_FOR[byNames]?.test(lower))) {
+    intent = byNames;
+  } else if (asksFor && !asksFor.test(lower)) {
     return namesOwnEarly(typed)
       ? clarifyAbout(typed, cleaned, confidence)
       : { intent: 'question', entities: {}, confidence: Math.min(confidence, 0.5), text: cleaned };
@@ -685,7 +754,7 @@ function liftByNames(
 }
 
 const IMPACT_CUE =
-  /\b(?:depends? on|depending on|dependen\w*|rel(?:y|ies|ying) on|blast radius|what (?:would )?breaks?|would break|stops? (?:working )?(?:if|when)|affected (?:if|by)|impact of|which (?:flows|apps|solutions) (?:use|need)|what uses|where is .+ used)\b/;
+  /\b(?:depends? on|depending on|dependen\w*|rel(?:y|ies|ying) on|blast radius|what (?:would )?breaks?|would break|stops? (?:working )?(?:if|when)|(?:goes|go|going) down (?:if|when)|affected (?:if|by)|impact of|which (?:flows|apps|solutions) (?:use|need)|what uses|where is .+ used)\b/;
 
 const TAKES = /^(?:takes?|taking|took|inherits?|inheriting|gets?|should|will|now|becomes?)$/;
 

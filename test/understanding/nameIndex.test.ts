@@ -64,3 +64,16 @@ test('what the caller may not see is not found', () => {
     'flow:Weekly report',
   ]);
 });
+
+test('a short form of a name word, and a possessive without its apostrophe on a longer name, still find it', () => {
+  const withVendor = new NameIndex([
+    ...names,
+    { type: 'solution', name: 'Vendor Management' },
+    { type: 'user', name: 'Lee Gu' },
+  ]);
+  const find = (text: string) => withVendor.find(words(text)).map((m) => m.hits[0].name.name);
+  expect(find('vendor mgmt refs')).toEqual(['Vendor Management']);
+  expect(find('lee gus flows')).toEqual(['Lee Gu']);
+  // a lone short word ending in s is not a name with a possessive
+  expect(find('its broken')).toEqual([]);
+});

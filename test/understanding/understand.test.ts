@@ -92,3 +92,11 @@ test('every clarifying choice reads back as the request it offers', async () => 
   // The button that answers the words as a question says so, and is read as one.
   expect(await read('Question: Weekly report')).toMatchObject({ intent: 'question', text: 'Weekly report' });
 });
+
+test('asking what one can type or ask the bot is help, though it starts like a how-to', async () => {
+  const names = new NameIndex([]);
+  for (const text of ['is there a list of things i can type to you', 'which things can I ask u about']) {
+    expect((await understand(text, { names })).intent).toBe('help');
+  }
+  expect((await understand('what can I ask my admin about DLP', { names })).intent).toBe('question');
+});
