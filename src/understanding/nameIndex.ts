@@ -75,6 +75,11 @@ const EVERYDAY = new Set(
   ).split(' '),
 );
 
+/** Names (or vocabulary words) keyed between two pauses of build(): a few milliseconds of the bot's thread each. */
+const SLICE = 1_000;
+/** Passed by build() only: construct without filling, so build() can fill it a slice at a time. */
+const UNFILLED = Symbol('unfilled');
+
 export class NameIndex {
   private readonly keys = new Map<string, Keyed[]>();
   private readonly prefixes = new Set<string>();
@@ -85,11 +90,37 @@ export class NameIndex {
   /** The tenant's connections one by one, read with the names ("Lee's SharePoint connection"); see connectionSubject.ts. */
   readonly connections?: ConnectionCatalog;
 
-  constructor(names: TenantName[], options: { connections?: ConnectionCatalog } = {}) {
+  constructor(names: TenantName[], options: { connections?: ConnectionCatalog } = {}, unfilled?: typeof UNFILLED) {
     this.names = names;
     this.connections = options.connections;
-    for (const name of names) this.add(name);
+    if (unfilled !== UNFILLED) for (const _slice of this.fill());
+  }
+
+  /**
+   * The index of `names`, filled a slice at a time with `pause()` between slices (the bot passes setImmediate, so
+   * turns waiting meanwhile run in between: filled at once, a large tenant's names held the bot's thread for
+   * hundreds of milliseconds). The same fill as the constructor's, so the same index; nobody sees it before it is
+   * complete.
+   */
+  static async build(
+    names: TenantName[],
+    options: { connections?: ConnectionCatalog },
+    pause: () => Promise<unknown>,
+  ): Promise<NameIndex> {
+    const index = new NameIndex(names, options, UNFILLED);
+    for (const _slice of index.fill()) await pause();
+    return index;
+  }
+
+  /** Keys every name, then the typo table, yielding every SLICE names or words: the one way an index is filled. */
+  private *fill(): Generator<void, void, void> {
+    let done = 0;
+    for (const name of this.names) {
+      if (++done % SLICE === 0) yield;
+      this.add(name);
+    }
     for (const word of this.vocabulary) {
+      if (++done % SLICE === 0) yield;
       // Only words are misspelt that way: ids and numbers ("flow 1234" vs "flow 1243") are different things.
       if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
       for (const d of [word, ...deletionsOf(word)]) {
