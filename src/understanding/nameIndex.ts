@@ -75,8 +75,12 @@ const EVERYDAY = new Set(
   ).split(' '),
 );
 
-/** Names (or vocabulary words) keyed between two pauses of build(): a few milliseconds of the bot's thread each. */
-const SLICE = 1_000;
+/**
+ * Names keyed, or vocabulary words put in the typo table, between two pauses of build(): a few milliseconds of the
+ * bot's thread each (a name costs several map and set entries, a word a few deletions).
+ */
+const NAMES_PER_SLICE = 250;
+const WORDS_PER_SLICE = 2_000;
 /** Passed by build() only: construct without filling, so build() can fill it a slice at a time. */
 const UNFILLED = Symbol('unfilled');
 
@@ -112,15 +116,16 @@ export class NameIndex {
     return index;
   }
 
-  /** Keys every name, then the typo table, yielding every SLICE names or words: the one way an index is filled. */
+  /** Keys every name, then fills the typo table, yielding every slice: the one way an index is filled. */
   private *fill(): Generator<void, void, void> {
     let done = 0;
     for (const name of this.names) {
-      if (++done % SLICE === 0) yield;
+      if (++done % NAMES_PER_SLICE === 0) yield;
       this.add(name);
     }
+    done = 0;
     for (const word of this.vocabulary) {
-      if (++done % SLICE === 0) yield;
+      if (++done % WORDS_PER_SLICE === 0) yield;
       // Only words are misspelt that way: ids and numbers ("flow 1234" vs "flow 1243") are different things.
       if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
       for (const d of [word, ...deletionsOf(word)]) {

@@ -25,7 +25,7 @@ const RETRY_AFTER_FAILURE_MS = 30_000;
 /** The first message waits this long for the names at most; it is understood by its wording meanwhile. */
 const DEFAULT_FIRST_WAIT_MS = 3_000;
 /** Things turned into names (or snapshot rows sorted) between two pauses of a refresh: a few milliseconds each. */
-const SLICE = 2_000;
+const SLICE = 1_000;
 
 /** What people call a connector, besides its label. Everyday words need "connection" next to them. */
 const CONNECTOR_WORDS: Record<string, { label: string; aliases: NameAlias[] }> = {
