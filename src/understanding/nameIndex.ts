@@ -4,7 +4,8 @@
  * message, because a big tenant has tens of thousands of names and a message must be understood in a few
  * milliseconds: names are keyed by their words, typos are found through a table of one-letter deletions (so
  * "wekly reprot" meets "weekly report" without comparing against every name), and a name's first words stand
- * for the whole ("Lunch order" for "Lunch order - create and store document").
+ * for the whole ("Lunch order" for "Lunch order - create and store document"). A refresh of the names builds it a
+ * slice at a time between turns (build()), so the bot keeps answering, from the index in use, while it is built.
  */
 import type { ConnectionCatalog } from './connectionCatalog';
 import { editDistance, nameWords, type Word } from './text';
