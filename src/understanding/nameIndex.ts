@@ -4,7 +4,8 @@
  * message, because a big tenant has tens of thousands of names and a message must be understood in a few
  * milliseconds: names are keyed by their words, typos are found through a table of one-letter deletions (so
  * "wekly reprot" meets "weekly report" without comparing against every name), and a name's first words stand
- * for the whole ("Lunch order" for "Lunch order - create and store document").
+ * for the whole ("Lunch order" for "Lunch order - create and store document"). A refresh of the names builds it a
+ * slice at a time between turns (build()), so the bot keeps answering, from the index in use, while it is built.
  */
 import type { ConnectionCatalog } from './connectionCatalog';
 import { editDistance, nameWords, type Word } from './text';
@@ -83,6 +84,15 @@ const EVERYDAY = new Set(
   ).split(' '),
 );
 
+/**
+ * Names keyed, or vocabulary words put in the typo table, between two pauses of build(): a few milliseconds of the
+ * bot's thread each (a name costs several map and set entries, a word a few deletions).
+ */
+const NAMES_PER_SLICE = 250;
+const WORDS_PER_SLICE = 2_000;
+/** Passed by build() only: construct without filling, so build() can fill it a slice at a time. */
+const UNFILLED = Symbol('unfilled');
+
 export class NameIndex {
   private readonly keys = new Map<string, Keyed[]>();
   private readonly prefixes = new Set<string>();
@@ -93,11 +103,38 @@ export class NameIndex {
   /** The tenant's connections one by one, read with the names ("Lee's SharePoint connection"); see connectionSubject.ts. */
   readonly connections?: ConnectionCatalog;
 
-  constructor(names: TenantName[], options: { connections?: ConnectionCatalog } = {}) {
+  constructor(names: TenantName[], options: { connections?: ConnectionCatalog } = {}, unfilled?: typeof UNFILLED) {
     this.names = names;
     this.connections = options.connections;
-    for (const name of names) this.add(name);
+    if (unfilled !== UNFILLED) for (const _slice of this.fill());
+  }
+
+  /**
+   * The index of `names`, filled a slice at a time with `pause()` between slices (the bot passes setImmediate, so
+   * turns waiting meanwhile run in between: filled at once, a large tenant's names held the bot's thread for
+   * hundreds of milliseconds). The same fill as the constructor's, so the same index; nobody sees it before it is
+   * complete.
+   */
+  static async build(
+    names: TenantName[],
+    options: { connections?: ConnectionCatalog },
+    pause: () => Promise<unknown>,
+  ): Promise<NameIndex> {
+    const index = new NameIndex(names, options, UNFILLED);
+    for (const _slice of index.fill()) await pause();
+    return index;
+  }
+
+  /** Keys every name, then fills the typo table, yielding every slice: the one way an index is filled. */
+  private *fill(): Generator<void, void, void> {
+    let done = 0;
+    for (const name of this.names) {
+      if (++done % NAMES_PER_SLICE === 0) yield;
+      this.add(name);
+    }
+    done = 0;
     for (const word of this.vocabulary) {
+      if (++done % WORDS_PER_SLICE === 0) yield;
       // Only words are misspelt that way: ids and numbers ("flow 1234" vs "flow 1243") are different things.
       if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
       for (const d of [word, ...deletionsOf(word)]) {

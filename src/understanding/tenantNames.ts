@@ -24,6 +24,8 @@ const DEFAULT_TTL_MS = 5 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 30_000;
 /** The first message waits this long for the names at most; it is understood by its wording meanwhile. */
 const DEFAULT_FIRST_WAIT_MS = 3_000;
+/** Things turned into names (or snapshot rows sorted) between two pauses of a refresh: a few milliseconds each. */
+const SLICE = 1_000;
 
 /** What people call a connector, besides its label. Everyday words need "connection" next to them. */
 const CONNECTOR_WORDS: Record<string, { label: string; aliases: NameAlias[] }> = {
@@ -71,8 +73,9 @@ export interface TenantNamesOptions {
   /** Called when reading the tenant fails (the index stays as it was, or empty). */
   onError?: (error: unknown) => void;
   /**
-   * Between two slices of a rebuild of the connection catalog: the turns waiting meanwhile run (default: the next
-   * turn of the event loop, setImmediate). The index in use answers until the new one is complete.
+   * Between two slices of a rebuild of the names (the snapshot's rows sorted by environment, the names, the
+   * connection catalog, the NameIndex): the turns waiting meanwhile run (default: the next turn of the event loop,
+   * setImmediate). The index in use answers until the new one is complete.
    */
   pause?: () => Promise<unknown>;
 }
@@ -113,10 +116,13 @@ export class TenantNames {
 
   refresh(): Promise<void> {
     const snapshot = this.options.snapshot?.();
-    this.loading ??= loadSources(this.options.tenant, snapshot)
+    const pause = this.options.pause ?? yieldToTurns;
+    this.loading ??= loadSources(this.options.tenant, snapshot, pause)
       .then(async (sources) => {
-        const connections = await buildConnectionCatalog(sources, this.options.pause ?? yieldToTurns);
-        this.index = new NameIndex(namesFrom(sources), { connections });
+        const connections = await buildConnectionCatalog(sources, pause);
+        const names = await buildNames(sources, pause);
+        // Only a complete index replaces the one in use: messages meanwhile are answered from the old one.
+        this.index = await NameIndex.build(names, { connections }, pause);
         this.loadedAt = this.options.clock.now().getTime();
         this.builtFrom = snapshot?.takenAt.getTime();
       })
@@ -148,8 +154,12 @@ export async function loadNames(tenant: TenantPorts, snapshot?: NamesSnapshot): 
   return namesFrom(await loadSources(tenant, snapshot));
 }
 
-async function loadSources(tenant: TenantPorts, snapshot?: NamesSnapshot): Promise<TenantNameSources> {
-  if (snapshot) return fromSnapshot(tenant, snapshot);
+async function loadSources(
+  tenant: TenantPorts,
+  snapshot?: NamesSnapshot,
+  pause: () => Promise<unknown> = async () => undefined,
+): Promise<TenantNameSources> {
+  if (snapshot) return fromSnapshot(tenant, snapshot, pause);
   const environments = await tenant.connections.listEnvironments();
   const [users, apps, perEnvironment] = await Promise.all([
     collect(tenant.directory.listUsers()).catch(() => []),
@@ -167,7 +177,11 @@ async function loadSources(tenant: TenantPorts, snapshot?: NamesSnapshot): Promi
 }
 
 /** The snapshot's environments, flows and connections, with the people, apps and solutions read now. */
-async function fromSnapshot(tenant: TenantPorts, snapshot: NamesSnapshot): Promise<TenantNameSources> {
+async function fromSnapshot(
+  tenant: TenantPorts,
+  snapshot: NamesSnapshot,
+  pause: () => Promise<unknown>,
+): Promise<TenantNameSources> {
   const [users, apps, solutions] = await Promise.all([
     collect(tenant.directory.listUsers()).catch(() => []),
     collect(tenant.directory.listApplications()).catch(() => []),
@@ -180,8 +194,14 @@ async function fromSnapshot(tenant: TenantPorts, snapshot: NamesSnapshot): Promi
     solutions: solutions[i],
   }));
   const byId = new Map(perEnvironment.map((p) => [p.environment.id.toLowerCase(), p]));
-  for (const flow of snapshot.flows) byId.get(flow.environmentId.toLowerCase())?.flows.push(flow);
+  // A tenant's worth of rows: sorted a slice at a time, as the rest of a refresh is built.
+  let done = 0;
+  for (const flow of snapshot.flows) {
+    if (++done % SLICE === 0) await pause();
+    byId.get(flow.environmentId.toLowerCase())?.flows.push(flow);
+  }
   for (const connection of snapshot.connections) {
+    if (++done % SLICE === 0) await pause();
     byId.get(connection.environmentId.toLowerCase())?.connections.push(connection);
   }
   return { environments: snapshot.environments, users, apps, perEnvironment };
@@ -203,10 +223,25 @@ export interface TenantNameSources {
 
 /** The tenant's things as names: display names, with the other ways people say them. */
 export function namesFrom(sources: TenantNameSources): TenantName[] {
-  const { environments, users, apps, perEnvironment } = sources;
   const names: TenantName[] = [];
+  for (const _slice of fillNames(sources, names));
+  return names;
+}
+
+/** The same names as namesFrom(), made a slice at a time with `pause()` between slices. */
+export async function buildNames(sources: TenantNameSources, pause: () => Promise<unknown>): Promise<TenantName[]> {
+  const names: TenantName[] = [];
+  for (const _slice of fillNames(sources, names)) await pause();
+  return names;
+}
+
+/** Pushes the names of `sources` onto `names`, yielding every SLICE things: the one way both of the above make them. */
+function* fillNames(sources: TenantNameSources, names: TenantName[]): Generator<void, void, void> {
+  const { environments, users, apps, perEnvironment } = sources;
+  let done = 0;
   for (const environment of environments) names.push(environmentName(environment));
   for (const user of users) {
+    if (++done % SLICE === 0) yield;
     const local = user.userPrincipalName.split('@')[0];
     const first = user.displayName.split(/\s+/)[0];
     const aliases: NameAlias[] = [{ text: user.userPrincipalName }];
@@ -214,11 +249,15 @@ export function namesFrom(sources: TenantNameSources): TenantName[] {
     if (first && first !== user.displayName) aliases.push({ text: first, when: 'capitalised' });
     names.push({ type: 'user', name: user.displayName, id: user.id, aliases });
   }
-  for (const app of apps) names.push({ type: 'app', name: app.displayName, id: app.id });
+  for (const app of apps) {
+    if (++done % SLICE === 0) yield;
+    names.push({ type: 'app', name: app.displayName, id: app.id });
+  }
   const solutionsSeen = new Set<string>();
   const connectorOwners = new Map<string, Set<string>>();
   for (const { environment, flows, connections, solutions } of perEnvironment) {
     for (const flow of flows) {
+      if (++done % SLICE === 0) yield;
       names.push({
         type: 'flow',
         name: flow.displayName,
@@ -236,6 +275,7 @@ export function namesFrom(sources: TenantNameSources): TenantName[] {
       names.push({ type: 'solution', name: solution.friendlyName, id: solution.id });
     }
     for (const connection of connections) {
+      if (++done % SLICE === 0) yield;
       const connector = connection.connector.split('/').pop() ?? connection.connector;
       const owners = connectorOwners.get(connector) ?? new Set<string>();
       owners.add(connection.createdBy.id.toLowerCase());
@@ -251,7 +291,6 @@ export function namesFrom(sources: TenantNameSources): TenantName[] {
       visibleTo: [...owners],
     });
   }
-  return names;
 }
 
 /** What the connector is called: its label, as the connection names above are. */
