@@ -74,3 +74,15 @@ test('run-only users provide their own connection; "the first time they run it" 
   expect(runOnly).not.toMatch(/the first time they run it/);
   expect(runOnly).toMatch(/each run-only user provides \*\*their own connection\*\*/);
 });
+
+test('client secrets: Learn says not to use them in production, more than "a certificate is generally preferred"', () => {
+  const choice = section('client-secret-rotation', /Client secret or certificate/);
+  expect(choice.text).not.toMatch(/fine for testing/);
+  expect(choice.text).not.toMatch(/generally preferred in production/);
+  expect(choice.text).toMatch(/client secrets should \*\*not be used in production\*\*/);
+  expect(choice.text).toMatch(/at most 24 months/);
+  expect(choice.urls).toContain('https://learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials');
+  const practices = section('service-principal-connections', /Best practices/);
+  expect(practices.text).not.toMatch(/prefer certificate-based authentication in production/);
+  expect(practices.urls).toContain('https://learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials');
+});
