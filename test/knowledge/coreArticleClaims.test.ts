@@ -19,13 +19,20 @@ function section(articleId: string, heading: RegExp): { text: string; urls: stri
   return { text: passage.text, urls: passage.sources.map((s) => s.url) };
 }
 
-test('a flow owned by a service principal needs its connections shared with it, solution flows included', () => {
+test('a service principal owned flow: when Learn advises it and what to share follow the current page', () => {
+  // The 2026 revision names mission-critical flows (owner leaving, premium license removed) and pipelines; the
+  // high-volume bullet of the 2024 revision is gone.
+  const when = section('service-principal-owned-flows', /When a service principal should own/).text;
+  expect(when).not.toMatch(/or the flow is critical and needs a high volume of Power Platform requests\./);
+  expect(when).toMatch(/\*\*mission-critical\*\*/);
+  expect(when).toMatch(/premium license is taken away/);
+  // Sharing: only a flow outside a solution needs its connections shared (the 2024 revision listed it for every
+  // flow; an earlier pass of this audit, reading that revision, got it wrong).
   const steps = section('service-principal-owned-flows', /Making a service principal the owner/).text;
-  // Learn lists sharing the connections as a prerequisite for every flow; it makes no exception for solution flows.
-  expect(steps).not.toMatch(/needs no sharing/);
-  expect(steps).not.toMatch(/skip this for a solution flow/);
-  expect(steps).toMatch(/\*\*Share\*\* every connection the flow uses with that application user, in or outside a solution/);
-  const answer = answerer.answer('Do I have to share the connections with the application user before a service principal owns a solution flow?');
+  expect(steps).toMatch(/A \*\*solution\*\* flow needs no sharing: the current Learn page says so explicitly/);
+  const answer = answerer.answer(
+    'Do I have to share the connections with the application user before a service principal owns a solution flow?',
+  );
   expect(answer).toMatchObject({ articleId: 'service-principal-owned-flows' });
 });
 
