@@ -93,3 +93,9 @@ test('client secrets: Learn says not to use them in production, more than "a cer
   expect(practices.text).not.toMatch(/prefer certificate-based authentication in production/);
   expect(practices.urls).toContain('https://learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials');
 });
+
+test('rotating without downtime cites where several valid secrets come from (Graph: a collection of secrets)', () => {
+  const rotating = section('client-secret-rotation', /Rotating a client secret/);
+  expect(rotating.text).toMatch(/can hold more than one valid secret at a time/);
+  expect(rotating.urls).toContain('https://learn.microsoft.com/en-us/graph/api/resources/application');
+});
