@@ -99,3 +99,9 @@ test('rotating without downtime cites where several valid secrets come from (Gra
   expect(rotating.text).toMatch(/can hold more than one valid secret at a time/);
   expect(rotating.urls).toContain('https://learn.microsoft.com/en-us/graph/api/resources/application');
 });
+
+test('Run as: the trigger-plus-invoker steps are the classic designer’s; the new designer picks Run as per action', () => {
+  const runAs = section('dataverse-run-only-users-and-run-as', /The Run as option/).text;
+  expect(runAs).toMatch(/These are the classic designer's steps/);
+  expect(runAs).toMatch(/pick \*\*Run as\*\* step by step/);
+});
