@@ -10,7 +10,7 @@ import { advanceRotation, createRotation } from '../../src/operations/rotation';
 import { reopenRotation } from '../../src/operations/rotation/reopenRotation';
 import { revokeShare, shareConnection } from '../../src/operations/shareConnection';
 import type { DirectoryPort } from '../../src/tenant/ports';
-import { appNamed, openContext, startTestEmulator, type OperationsContext } from './operationsHarness';
+import { appNamed, openContext, startTestEmulator, type OperationsContext } from '../support/operationHarness';
 
 const FAST = { verify: { timeoutMs: 5_000, initialDelayMs: 50, maxDelayMs: 400 } };
 const DV = 'shared_commondataserviceforapps';

@@ -6,7 +6,7 @@
 import type { RunningEmulator } from '../../src/emulator';
 import { revokeShare, shareConnection, ShareRefusedError } from '../../src/operations/shareConnection';
 import type { Connection } from '../../src/tenant/model';
-import { openContext, startTestEmulator, type OperationsContext } from './operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../support/operationHarness';
 import { USERS } from '../../src/emulator/fixture';
 
 const MEGAN = USERS.megan.id;

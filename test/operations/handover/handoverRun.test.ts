@@ -14,7 +14,7 @@ import { handoverSteps } from '../../../src/operations/handover/handoverSteps';
 import { reopenHandover } from '../../../src/operations/handover/reopenHandover';
 import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
 import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../../support/operationHarness';
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 
 const PROD = ENVIRONMENTS.prod.id;

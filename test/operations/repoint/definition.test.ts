@@ -11,7 +11,7 @@ import { repointOperation } from '../../../src/operations/repoint/definition';
 import type { RepointOperation } from '../../../src/operations/repoint/repointOperation';
 import { draftRepoint } from '../../../src/operations/repoint/repointPlan';
 import { draftUndo } from '../../../src/operations/repoint/undoRequest';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 const DAY_MS = 86_400_000;

@@ -19,7 +19,7 @@ import { repointSteps } from '../../../src/operations/repoint/repointSteps';
 import { reopenRepoint } from '../../../src/operations/repoint/reopenRepoint';
 import { isDrafted } from '../../../src/operations/operationKind';
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 const DV_REF = 'vm_VMDataverseConnectionRef';

@@ -15,7 +15,7 @@ import { insertSaga, newSaga, type RepointSaga } from '../../../src/operations/r
 import { repointOperation } from '../../../src/operations/repoint/definition';
 import type { OperationStep } from '../../../src/operations/operationKind';
 import { isDrafted } from '../../../src/operations/operationKind';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 const DV_REF = 'vm_VMDataverseConnectionRef';

@@ -8,7 +8,7 @@ import { CONNECTIONS, ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture'
 import { cardClicker } from '../../support/cardClicks';
 import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
 import { actionOf, cardText } from '../../approvals/cardInspection';
-import { FAST_TENANT_PORTS } from '../operationsHarness';
+import { FAST_TENANT_PORTS } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 

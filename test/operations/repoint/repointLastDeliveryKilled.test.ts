@@ -13,7 +13,7 @@ import { callerFor, startTestComposition, type TestComposition } from '../../sup
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 import { actionOf, cardText } from '../../approvals/cardInspection';
 import { waitFor } from '../../support/waitFor';
-import { FAST_TENANT_PORTS } from '../operationsHarness';
+import { FAST_TENANT_PORTS } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 /** Long enough that no heartbeat of the hung delivery fires during the test: only the test's clock moves time. */

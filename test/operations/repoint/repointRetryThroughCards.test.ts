@@ -9,7 +9,7 @@ import { cardClicker } from '../../support/cardClicks';
 import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
 import { actionOf, cardText } from '../../approvals/cardInspection';
-import { FAST_TENANT_PORTS } from '../operationsHarness';
+import { FAST_TENANT_PORTS } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 

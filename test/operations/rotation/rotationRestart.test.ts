@@ -11,7 +11,7 @@ import {
   openContext,
   startTestEmulator,
   type OperationsContext,
-} from '../operationsHarness';
+} from '../../support/operationHarness';
 import { USERS } from '../../../src/emulator/fixture';
 
 const MEGAN = USERS.megan.id;
