@@ -133,14 +133,19 @@ export interface OperationSuite {
   readonly emulator: RunningEmulator;
   /** The context opened for the current test. */
   readonly oc: OperationsContext;
+  /** Opens the current test's context with these settings (instead of the one opened before it, if any). */
+  open(env?: Record<string, string>): Promise<OperationsContext>;
 }
 
 /**
  * Registers the set-up of a test file on one emulator: before each test the demo tenant reset with no faults, the
  * technical user's SharePoint connection shared with the bot when asked (what the re-point and the handover need),
- * and a context opened; after each, faults off, the tenant's clock back, the context closed.
+ * and a context opened (unless each test opens its own with open()); after each, faults off, the tenant's clock back,
+ * the context closed.
  */
-export function operationSuite(options: { techUserSharesSharePoint?: boolean } = {}): OperationSuite {
+export function operationSuite(
+  options: { techUserSharesSharePoint?: boolean; openBeforeEach?: boolean } = {},
+): OperationSuite {
   let emulator: RunningEmulator | undefined;
   let oc: OperationsContext | undefined;
   beforeAll(async () => {
@@ -151,7 +156,7 @@ export function operationSuite(options: { techUserSharesSharePoint?: boolean } =
     emulator!.control.reset();
     emulator!.control.setFaults('');
     if (options.techUserSharesSharePoint) await techUserSharesSharePointWithBot(emulator!);
-    oc = await openContext(emulator!);
+    if (options.openBeforeEach ?? true) oc = await openContext(emulator!);
   });
   afterEach(async () => {
     emulator?.control.setFaults('');
@@ -168,6 +173,11 @@ export function operationSuite(options: { techUserSharesSharePoint?: boolean } =
       if (!oc) throw new Error('the context opens in beforeEach: read it inside a test');
       return oc;
     },
+    open: async (env) => {
+      await oc?.close();
+      oc = await openContext(emulator!, env);
+      return oc;
+    },
   };
 }
 
@@ -177,11 +187,10 @@ export async function approvedRepoint(
   tenantId: string,
   approvalId: string,
 ): Promise<RepointOperation> {
-  const drafted = await draftRepoint(
-    ctx,
-    callerFor('lynne', tenantId),
-    { solutionName: 'Vendor Management', target: 'D365-App-Registration' },
-  );
+  const drafted = await draftRepoint(ctx, callerFor('lynne', tenantId), {
+    solutionName: 'Vendor Management',
+    target: 'D365-App-Registration',
+  });
   if (!isDrafted(drafted)) throw new Error(drafted.text);
   await insertSaga(ctx.store.records, newSaga(approvalId, drafted.operation, new Date().toISOString()));
   return drafted.operation;
