@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import type { Caller } from '../../src/access/caller';
+import type { Composition } from '../../src/compose';
 import type { ActionResult } from '../../src/app/services';
 import type { TenantPortsOptions } from '../../src/clients';
 import type { AdjustableClock } from '../../src/clock';
@@ -27,6 +28,7 @@ import type { AppRegistration } from '../../src/tenant/model';
 import type { TenantPorts } from '../../src/tenant/ports';
 import { actionOf } from '../approvals/cardInspection';
 import { cardClicker, type Click } from './cardClicks';
+import { waitFor } from './waitFor';
 import { techUserSharesSharePointWithBot } from './techUserShare';
 import {
   callerFor,
@@ -284,6 +286,26 @@ export async function deliverAllButLast(t: TestComposition, visibilityMs: number
     await t.composition.jobs.drain();
     t.clock.advance(visibilityMs + 1);
   }
+}
+
+/** A job runner's visibility timeout long enough that no heartbeat of a hung delivery fires during a test. */
+export const LEASE_OUTLIVES_TEST_MS = 600_000;
+
+/** The job's last delivery starts and dies at the kill's point (the test goes on without it). */
+export async function lastDeliveryDies(t: TestComposition, kill: Kill): Promise<void> {
+  void t.composition.jobs.drain();
+  await waitFor(kill.reached, { timeoutMs: 30_000, what: 'the last delivery to reach the point where it dies' });
+}
+
+/**
+ * A new process on the same store once the dead one's job and lease have lapsed (visibilityMs is the job runner's
+ * visibility timeout), and its pass over the queue; returns the new process's composition.
+ */
+export async function restartAfterLeaseLapses(t: TestComposition, visibilityMs: number): Promise<Composition> {
+  t.clock.advance(visibilityMs + 1);
+  const restarted = await t.restart();
+  await restarted.jobs.drain();
+  return restarted;
 }
 
 /** A process killed at one point: the first delivery that reaches it hangs (no answer, no heartbeat). */

@@ -6,20 +6,20 @@
  */
 import { CONNECTIONS, ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture';
 import type { TestComposition } from '../../support/testComposition';
-import { waitFor } from '../../support/waitFor';
 import {
   actionsOf,
   deliverAllButLast,
   HANDOVER_LEE_TO_LYNNE,
   killOnce,
+  lastDeliveryDies,
+  LEASE_OUTLIVES_TEST_MS,
+  restartAfterLeaseLapses,
   sendRequest,
   startOperationComposition,
   type Kill,
 } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
-/** Long enough that no heartbeat of the hung delivery fires during the test: only the test's clock moves time. */
-const VISIBILITY_MS = 600_000;
 
 let t: TestComposition;
 let kill: Kill;
@@ -31,7 +31,7 @@ afterEach(async () => {
 test('a last delivery killed while restoring: a restarted process finishes the handover once', async () => {
   kill = killOnce();
   t = await startOperationComposition({
-    jobRunner: { visibilityTimeoutMs: VISIBILITY_MS },
+    jobRunner: { visibilityTimeoutMs: LEASE_OUTLIVES_TEST_MS },
     handover: {
       hooks: {
         afterChange: async (step) => {
@@ -44,20 +44,17 @@ test('a last delivery killed while restoring: a restarted process finishes the h
 
   t.emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
   await request.approve();
-  await deliverAllButLast(t, VISIBILITY_MS);
+  await deliverAllButLast(t, LEASE_OUTLIVES_TEST_MS);
   const off = () =>
     [FLOWS.vendorOnboarding, FLOWS.nightlyExport].filter(
       (id) => t.emulator.control.flow(PROD, id)?.state !== 'Started',
     );
   expect(off()).toHaveLength(1);
-  void t.composition.jobs.drain();
-  await waitFor(kill.reached, { timeoutMs: 30_000, what: 'the last delivery to reach its give-up' });
+  await lastDeliveryDies(t, kill);
   expect(off()).toHaveLength(1);
 
   t.emulator.control.setFaults('');
-  t.clock.advance(VISIBILITY_MS + 1);
-  const restarted = await t.restart();
-  await restarted.jobs.drain();
+  const restarted = await restartAfterLeaseLapses(t, LEASE_OUTLIVES_TEST_MS);
 
   const approval = (await restarted.ctx.store.records.get<{ state: string }>('approvals', request.approvalId))?.value;
   expect(approval?.state).toBe('done');

@@ -9,11 +9,13 @@
 import { CONNECTIONS, ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture';
 import type { TestComposition } from '../../support/testComposition';
 import { cardText } from '../../approvals/cardInspection';
-import { waitFor } from '../../support/waitFor';
 import {
   actionsOf,
   deliverAllButLast,
   killOnce,
+  lastDeliveryDies,
+  LEASE_OUTLIVES_TEST_MS,
+  restartAfterLeaseLapses,
   REPOINT_VENDOR_MANAGEMENT,
   sendRequest,
   startOperationComposition,
@@ -21,8 +23,6 @@ import {
 } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
-/** Long enough that no heartbeat of the hung delivery fires during the test: only the test's clock moves time. */
-const VISIBILITY_MS = 600_000;
 
 let t: TestComposition;
 let kill: Kill;
@@ -34,7 +34,7 @@ afterEach(async () => {
 test('a last delivery killed while restoring: a restarted process finishes the re-point once, both flows on', async () => {
   kill = killOnce();
   t = await startOperationComposition({
-    jobRunner: { visibilityTimeoutMs: VISIBILITY_MS },
+    jobRunner: { visibilityTimeoutMs: LEASE_OUTLIVES_TEST_MS },
     repoint: {
       hooks: {
         // The last delivery gives up and records "needs attention": the process dies right there, once.
@@ -49,18 +49,15 @@ test('a last delivery killed while restoring: a restarted process finishes the r
   // Every start fails in passing: each delivery leaves Vendor onboarding off and the job is delivered again.
   t.emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
   await request.approve();
-  await deliverAllButLast(t, VISIBILITY_MS);
+  await deliverAllButLast(t, LEASE_OUTLIVES_TEST_MS);
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Stopped');
   // The last delivery: it tries to turn the flow back on (refused again), then dies while recording it.
-  void t.composition.jobs.drain();
-  await waitFor(kill.reached, { timeoutMs: 30_000, what: 'the last delivery to reach its give-up' });
+  await lastDeliveryDies(t, kill);
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Stopped');
 
   // A new process on the same store, once the service answers again; the dead one's job and lease have lapsed.
   t.emulator.control.setFaults('');
-  t.clock.advance(VISIBILITY_MS + 1);
-  const restarted = await t.restart();
-  await restarted.jobs.drain();
+  const restarted = await restartAfterLeaseLapses(t, LEASE_OUTLIVES_TEST_MS);
 
   const approval = (
     await restarted.ctx.store.records.get<{ state: string; result?: string }>('approvals', request.approvalId)
