@@ -3,10 +3,11 @@
  * it is about:
  * - operationSuite(): a demo-tenant emulator shared by the test file, reset before each test, and a domain context
  *   (the bot's composition on a SQLite store in a temp folder that a "restarted process" reopens, an adjustable
- *   clock, a recording notifier) opened for each test;
+ *   clock, a recording notifier) opened for each test; approvedRepoint() records an approved re-point to advance;
  * - startOperationComposition() and sendRequest(): a whole composition of one test, and a request as people send it
  *   through the card verbs (preview, [Send request], the approver's [Approve]);
- * - deliverAllButLast() and killOnce(): the job queue's deliveries, and a process that dies at one point of one;
+ * - deliverAllButLast(), killOnce(), lastDeliveryDies() and restartAfterLeaseLapses(): the job queue's deliveries,
+ *   a process that dies at one point of its last one, and the process that takes the abandoned job over;
  * - captured log lines and expectNoSecretLeaks(): everything the secret-hygiene checks scan.
  */
 import * as fs from 'node:fs';
@@ -172,7 +173,7 @@ export function operationSuite(
       return emulator;
     },
     get oc() {
-      if (!oc) throw new Error('the context opens in beforeEach: read it inside a test');
+      if (!oc) throw new Error('no context open: read it inside a test (after open() where each test opens its own)');
       return oc;
     },
     open: async (env) => {
