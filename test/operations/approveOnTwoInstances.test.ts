@@ -16,14 +16,10 @@ import { SlidingWindowLimiter } from '../../src/notifications/delivery/slidingWi
 import type { AuditEntry } from '../../src/store/ports';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { techUserSharesSharePointWithBot } from '../support/techUserShare';
+import { chatUser } from '../support/chatUsers';
 
-const person = (who: keyof typeof USERS): ChatUser => ({
-  id: USERS[who].id,
-  displayName: USERS[who].displayName,
-  userPrincipalName: USERS[who].upn,
-});
-const ALEX = person('alex');
-const LYNNE = person('lynne');
+const ALEX = chatUser('alex');
+const LYNNE = chatUser('lynne');
 const PROD = ENVIRONMENTS.prod.id;
 const PRESSES_PER_INSTANCE = 3;
 

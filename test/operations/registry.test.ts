@@ -12,23 +12,16 @@ import type { AdaptiveCard } from '../../src/cards/renderCard';
 import { compose, type Composition } from '../../src/compose';
 import { loadConfig } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { USERS } from '../../src/emulator/fixture';
 import { builtInOperations, OperationRegistry } from '../../src/operations/registry';
 import type { AuditEntry } from '../../src/store/ports';
 import { LABEL_REQUEST_VERB, LABELS, labelFlowOperation, type LabelControl } from './labelFlowOperation';
+import { chatUser, said } from '../support/chatUsers';
 
-const person = (who: keyof typeof USERS): ChatUser => ({
-  id: USERS[who].id,
-  displayName: USERS[who].displayName,
-  userPrincipalName: USERS[who].upn,
-});
-const MEGAN = person('megan');
-const ALEX = person('alex');
-const ISAIAH = person('isaiah');
-const LYNNE = person('lynne');
-const ADELE = person('adele');
-
-const said = (value: unknown): string => JSON.stringify(value).replace(/\\"/g, '"');
+const MEGAN = chatUser('megan');
+const ALEX = chatUser('alex');
+const ISAIAH = chatUser('isaiah');
+const LYNNE = chatUser('lynne');
+const ADELE = chatUser('adele');
 
 /** A card some other feature showed, with the kind's own button that starts a request. */
 const startCard = (flowName: string): AdaptiveCard => ({

@@ -3,29 +3,18 @@
  * alerts flow) shared with Adele, verified by reading the permissions back, idempotent, never downgrading, audited;
  * her OAuth Outlook connection is refused for a person before anything is sent.
  */
-import type { RunningEmulator } from '../../src/emulator';
 import { revokeShare, shareConnection, ShareRefusedError } from '../../src/operations/shareConnection';
 import type { Connection } from '../../src/tenant/model';
-import { openContext, startTestEmulator, type OperationsContext } from './operationsHarness';
+import { operationSuite } from '../support/operationHarness';
 import { USERS } from '../../src/emulator/fixture';
 
 const MEGAN = USERS.megan.id;
 const ADELE = USERS.adele.id;
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(async () => {
-  await oc.close();
-  emulator.control.reset();
-});
+const suite = operationSuite({ openBeforeEach: false });
 
 async function megansConnectionInDev(connector: string): Promise<Connection> {
-  const { connections } = oc.ctx.tenant;
+  const { connections } = suite.oc.ctx.tenant;
   const dev = (await connections.listEnvironments()).find((e) => e.displayName === 'Contoso DEV');
   if (!dev) throw new Error('no Contoso DEV');
   for await (const c of connections.listConnections(dev.id)) {
@@ -36,13 +25,13 @@ async function megansConnectionInDev(connector: string): Promise<Connection> {
 const megansOutlookInDev = () => megansConnectionInDev('shared_sql');
 
 test('refuses to share an OAuth connection with a person, audited, and sends nothing', async () => {
-  oc = await openContext(emulator);
+  await suite.open();
   const outlook = await megansConnectionInDev('shared_office365');
-  const error = await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' }).catch((e: unknown) => e);
+  const error = await shareConnection(suite.oc.ctx, { ...target(outlook), role: 'CanView' }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ShareRefusedError);
   expect((error as Error).message).toMatch(/OAuth connection: it can be shared only with a service principal/);
   expect(await roleOfAdele(outlook)).toBeUndefined();
-  const [entry] = (await oc.audit()).filter((e) => e.action === 'connection.share');
+  const [entry] = (await suite.oc.audit()).filter((e) => e.action === 'connection.share');
   expect(entry).toMatchObject({ outcome: 'refused', details: { reason: 'oauthWithPerson' } });
 });
 
@@ -57,18 +46,18 @@ const target = (c: Connection, principalId: string = ADELE) => ({
 });
 
 async function roleOfAdele(c: Connection): Promise<string | undefined> {
-  const permissions = await oc.ctx.tenant.connections.listPermissions(c.environmentId, c.connector, c.name);
+  const permissions = await suite.oc.ctx.tenant.connections.listPermissions(c.environmentId, c.connector, c.name);
   return permissions.find((p) => p.principal.id === ADELE)?.roleName;
 }
 
 test('shares "Can use" with Adele, verified by reading it back, and audits it', async () => {
-  oc = await openContext(emulator);
+  await suite.open();
   const outlook = await megansOutlookInDev();
   expect(await roleOfAdele(outlook)).toBeUndefined();
 
-  expect(await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' })).toEqual({ verified: true });
+  expect(await shareConnection(suite.oc.ctx, { ...target(outlook), role: 'CanView' })).toEqual({ verified: true });
   expect(await roleOfAdele(outlook)).toBe('CanView');
-  const [entry] = (await oc.audit()).filter((e) => e.action === 'connection.share');
+  const [entry] = (await suite.oc.audit()).filter((e) => e.action === 'connection.share');
   expect(entry).toMatchObject({
     actor: MEGAN,
     subject: outlook.displayName,
@@ -79,30 +68,30 @@ test('shares "Can use" with Adele, verified by reading it back, and audits it', 
 });
 
 test('sharing twice changes nothing, and "Can use" never downgrades an editor', async () => {
-  oc = await openContext(emulator);
+  await suite.open();
   const outlook = await megansOutlookInDev();
-  await shareConnection(oc.ctx, { ...target(outlook), role: 'CanEdit' });
-  expect(await shareConnection(oc.ctx, { ...target(outlook), role: 'CanEdit' })).toEqual({ verified: true });
-  expect(await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' })).toEqual({ verified: true });
+  await shareConnection(suite.oc.ctx, { ...target(outlook), role: 'CanEdit' });
+  expect(await shareConnection(suite.oc.ctx, { ...target(outlook), role: 'CanEdit' })).toEqual({ verified: true });
+  expect(await shareConnection(suite.oc.ctx, { ...target(outlook), role: 'CanView' })).toEqual({ verified: true });
   expect(await roleOfAdele(outlook)).toBe('CanEdit');
-  const shares = (await oc.audit()).filter((e) => e.action === 'connection.share');
+  const shares = (await suite.oc.audit()).filter((e) => e.action === 'connection.share');
   expect(shares.map((e) => e.details?.alreadyHeld ?? null)).toEqual([null, 'CanEdit', 'CanEdit']);
 });
 
 test('revoking removes the share, revoking again is fine, and the owner cannot be revoked', async () => {
-  oc = await openContext(emulator);
+  await suite.open();
   const outlook = await megansOutlookInDev();
-  await shareConnection(oc.ctx, { ...target(outlook), role: 'CanView' });
+  await shareConnection(suite.oc.ctx, { ...target(outlook), role: 'CanView' });
 
-  expect(await revokeShare(oc.ctx, target(outlook))).toEqual({ verified: true });
+  expect(await revokeShare(suite.oc.ctx, target(outlook))).toEqual({ verified: true });
   expect(await roleOfAdele(outlook)).toBeUndefined();
-  expect(await revokeShare(oc.ctx, target(outlook))).toEqual({ verified: true });
+  expect(await revokeShare(suite.oc.ctx, target(outlook))).toEqual({ verified: true });
 
-  await expect(revokeShare(oc.ctx, target(outlook, MEGAN))).rejects.toBeInstanceOf(ShareRefusedError);
+  await expect(revokeShare(suite.oc.ctx, target(outlook, MEGAN))).rejects.toBeInstanceOf(ShareRefusedError);
   // No documented way reassigns a connection's owner: the refusal offers replacing or deleting it instead.
-  const refusal = await revokeShare(oc.ctx, target(outlook, MEGAN)).catch((e: Error) => e.message);
+  const refusal = await revokeShare(suite.oc.ctx, target(outlook, MEGAN)).catch((e: Error) => e.message);
   expect(refusal).toMatch(/replace it where it is used, or delete it/);
   expect(refusal).not.toMatch(/reassign/);
-  const outcomes = (await oc.audit()).filter((e) => e.action === 'connection.revoke').map((e) => e.outcome);
+  const outcomes = (await suite.oc.audit()).filter((e) => e.action === 'connection.revoke').map((e) => e.outcome);
   expect(outcomes).toEqual(['success', 'success', 'refused', 'refused']);
 });

@@ -34,7 +34,7 @@ import {
 } from '../../src/tenant/errors';
 import type { Environment } from '../../src/tenant/model';
 import { fastRetries, startDemoTenant, type DemoTenant } from '../clients/demoTenant';
-import { appNamed, openContext } from '../operations/operationsHarness';
+import { appNamed, openContext } from '../support/operationHarness';
 
 const KINDS: TenantErrorKind[] = [
   'throttled',

@@ -18,18 +18,13 @@ import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { CANVAS_APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS, WORKFLOWS } from '../../../src/emulator/fixture';
 import type { AuditEntry } from '../../../src/store/ports';
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
+import { chatUser, said } from '../../support/chatUsers';
 
-const person = (who: keyof typeof USERS): ChatUser => ({
-  id: USERS[who].id,
-  displayName: USERS[who].displayName,
-  userPrincipalName: USERS[who].upn,
-});
-const ALEX = person('alex');
-const LYNNE = person('lynne');
-const MEGAN = person('megan');
-const ISAIAH = person('isaiah');
+const ALEX = chatUser('alex');
+const LYNNE = chatUser('lynne');
+const MEGAN = chatUser('megan');
+const ISAIAH = chatUser('isaiah');
 
-const said = (value: unknown): string => JSON.stringify(value).replace(/\\"/g, '"');
 const latestCard = (session: ChatSession, user: ChatUser): AdaptiveCard | undefined =>
   session.exportCards()[user.id]?.at(-1)?.card;
 const textsTo = (turn: ChatTurn, user: ChatUser): string[] =>

@@ -4,76 +4,59 @@
  * records its give-up, and a restarted process, once the service answers again, picks the abandoned job up from the
  * poison list and finishes the handover once: both flows Lynne's and on, with the new connections.
  */
-import { CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
-import { MAX_DELIVERIES } from '../../../src/store/ports';
-import { cardClicker } from '../../support/cardClicks';
-import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
-import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
-import { waitFor } from '../../support/waitFor';
-import { actionOf } from '../../approvals/cardInspection';
-import { FAST_TENANT_PORTS } from '../operationsHarness';
+import { CONNECTIONS, ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture';
+import type { TestComposition } from '../../support/testComposition';
+import {
+  actionsOf,
+  deliverAllButLast,
+  HANDOVER_LEE_TO_LYNNE,
+  killOnce,
+  lastDeliveryDies,
+  LEASE_OUTLIVES_TEST_MS,
+  restartAfterLeaseLapses,
+  sendRequest,
+  startOperationComposition,
+  type Kill,
+} from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
-/** Long enough that no heartbeat of the hung delivery fires during the test: only the test's clock moves time. */
-const VISIBILITY_MS = 600_000;
 
 let t: TestComposition;
-/** Lets the hung delivery go (a test's dead process must end for the test to close). */
-let killed: (() => void) | undefined;
+let kill: Kill;
 afterEach(async () => {
-  killed?.();
+  kill.release();
   await t.close();
 });
 
 test('a last delivery killed while restoring: a restarted process finishes the handover once', async () => {
-  const hung = new Promise<void>((resolve) => {
-    killed = resolve;
-  });
-  let hangs = 0;
-  t = await startTestComposition({
-    compose: {
-      jobRunner: { visibilityTimeoutMs: VISIBILITY_MS },
-      tenantPorts: FAST_TENANT_PORTS,
-      handover: {
-        hooks: {
-          afterChange: async (step) => {
-            if (step === 'giveUp' && hangs++ === 0) await hung;
-          },
+  kill = killOnce();
+  t = await startOperationComposition({
+    jobRunner: { visibilityTimeoutMs: LEASE_OUTLIVES_TEST_MS },
+    handover: {
+      hooks: {
+        afterChange: async (step) => {
+          if (step === 'giveUp') await kill.here();
         },
       },
     },
   });
-  await techUserSharesSharePointWithBot(t.emulator);
-  const click = cardClicker({ ctx: t.ctx, approvals: t.composition.approvals });
-  const alex = callerFor('alex', t.ctx.tenant.tenantId);
-  const preview = await click(alex, 'handover.request', { userId: USERS.lee.id, toUserId: USERS.lynne.id });
-  const send = actionOf(preview.reply.cards[0], 'Send request');
-  const sent = await click(alex, send.verb, { ...send.data, justification: 'Lee left' });
-  const toLynne = (sent.notifications ?? []).find((n) => n.toUserId === callerFor('lynne').userId);
-  const approve = actionOf(toLynne!.reply.cards[0], 'Approve');
-  const approvalId = approve.data.approvalId as string;
+  const request = await sendRequest(t, HANDOVER_LEE_TO_LYNNE, { deliver: false });
 
   t.emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
-  await click(callerFor('lynne', t.ctx.tenant.tenantId), approve.verb, approve.data);
-  for (let delivery = 1; delivery < MAX_DELIVERIES; delivery++) {
-    await t.composition.jobs.drain();
-    t.clock.advance(VISIBILITY_MS + 1);
-  }
+  await request.approve();
+  await deliverAllButLast(t, LEASE_OUTLIVES_TEST_MS);
   const off = () =>
     [FLOWS.vendorOnboarding, FLOWS.nightlyExport].filter(
       (id) => t.emulator.control.flow(PROD, id)?.state !== 'Started',
     );
   expect(off()).toHaveLength(1);
-  void t.composition.jobs.drain();
-  await waitFor(() => hangs > 0, { timeoutMs: 30_000, what: 'the last delivery to reach its give-up' });
+  await lastDeliveryDies(t, kill);
   expect(off()).toHaveLength(1);
 
   t.emulator.control.setFaults('');
-  t.clock.advance(VISIBILITY_MS + 1);
-  const restarted = await t.restart();
-  await restarted.jobs.drain();
+  const restarted = await restartAfterLeaseLapses(t, LEASE_OUTLIVES_TEST_MS);
 
-  const approval = (await restarted.ctx.store.records.get<{ state: string }>('approvals', approvalId))?.value;
+  const approval = (await restarted.ctx.store.records.get<{ state: string }>('approvals', request.approvalId))?.value;
   expect(approval?.state).toBe('done');
   expect(off()).toEqual([]);
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
@@ -81,7 +64,7 @@ test('a last delivery killed while restoring: a restarted process finishes the h
       CONNECTIONS.prodD365Dataverse,
     );
   }
-  const actions = (await t.audit()).map((e) => `${e.action}:${e.outcome}`);
+  const actions = actionsOf(await t.audit());
   expect(actions.filter((a) => a === 'job.recovered:info')).toHaveLength(1);
   expect(actions.filter((a) => a === 'approval.done:success')).toHaveLength(1);
 });

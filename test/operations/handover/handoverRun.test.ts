@@ -6,7 +6,6 @@
  * both references bound to the new connections, both flows on with them, and each step audited once.
  */
 import type { DomainContext } from '../../../src/context';
-import type { RunningEmulator } from '../../../src/emulator';
 import { APPS, CANVAS_APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
 import { buildHandoverPlan, type HandoverOperation } from '../../../src/operations/handover/handoverPlan';
 import { handoverOperation, outcomeOf } from '../../../src/operations/handover/definition';
@@ -14,38 +13,20 @@ import { handoverSteps } from '../../../src/operations/handover/handoverSteps';
 import { reopenHandover } from '../../../src/operations/handover/reopenHandover';
 import { HandoverBusyError, runHandover, type HandoverRecord } from '../../../src/operations/handover/handoverRun';
 import type { ApprovalView, OperationStep } from '../../../src/operations/operationKind';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
-import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
+import { operationSuite } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 const PORTAL = CANVAS_APPS.vendorPortal.id;
 const NO_PROGRESS = { progress: async () => undefined, steps: async () => undefined };
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-  emulator.control.reset();
-  emulator.control.setFaults('');
-  await techUserSharesSharePointWithBot(emulator);
-  oc = await openContext(emulator);
-});
-afterEach(async () => {
-  emulator.control.setFaults('');
-  emulator.control.setClockOffsetDays(0);
-  await oc.close();
-});
+const suite = operationSuite({ techUserSharesSharePoint: true });
 
 class Killed extends Error {}
 
 function approvalOf(id: string, plan: HandoverOperation): ApprovalView<HandoverOperation> {
   return {
     id,
-    tenantId: emulator.info.tenantId,
+    tenantId: suite.emulator.info.tenantId,
     requesterId: USERS.alex.id,
     requesterName: 'Alex Wilber',
     approverIds: [],
@@ -61,7 +42,7 @@ function targetBreaksAfterBinds(then?: (step: string) => void): { afterChange: (
   let binds = 0;
   return {
     afterChange: (step) => {
-      if (step.startsWith('bind:') && ++binds === 2) emulator.control.setClockOffsetDays(11);
+      if (step.startsWith('bind:') && ++binds === 2) suite.emulator.control.setClockOffsetDays(11);
       then?.(step);
     },
   };
@@ -69,7 +50,7 @@ function targetBreaksAfterBinds(then?: (step: string) => void): { afterChange: (
 
 /** Lee's Dataverse connection shared with the bot: Dataverse lets the bot bind only a connection it may use. */
 async function leeSharesWithBot(): Promise<void> {
-  await oc.ctx.tenant.connections.modifyPermissions(
+  await suite.oc.ctx.tenant.connections.modifyPermissions(
     PROD,
     'shared_commondataserviceforapps',
     CONNECTIONS.prodLeeDataverse,
@@ -79,10 +60,10 @@ async function leeSharesWithBot(): Promise<void> {
 
 function expectOldOrNew(): void {
   expect([CONNECTIONS.prodLeeDataverse, CONNECTIONS.prodD365Dataverse, CONNECTIONS.prodCoeDataverse]).toContain(
-    emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId,
+    suite.emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId,
   );
   expect([CONNECTIONS.prodLeeSharePoint, CONNECTIONS.prodTechSharePoint]).toContain(
-    emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
+    suite.emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
   );
 }
 
@@ -104,14 +85,14 @@ async function expectHandedOver(ctx: DomainContext): Promise<void> {
     expect(names).not.toContain(CONNECTIONS.prodLeeDataverse);
     expect(names).not.toContain(CONNECTIONS.prodLeeSharePoint);
   }
-  expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
+  expect(suite.emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodTechSharePoint,
   );
-  expect(emulator.control.canvasApp(PROD, PORTAL)).toEqual({
+  expect(suite.emulator.control.canvasApp(PROD, PORTAL)).toEqual({
     ownerId: USERS.lynne.id,
     permissions: [{ principalId: USERS.lee.id, roleName: 'CanView' }],
   });
-  const actions = (await oc.audit()).filter((e) => e.action.startsWith('handover.')).map((e) => e.action);
+  const actions = (await suite.oc.audit()).filter((e) => e.action.startsWith('handover.')).map((e) => e.action);
   expect(actions.sort()).toEqual(
     [
       'handover.appOwnerChanged',
@@ -136,7 +117,7 @@ const CRASH_POINTS = [
 ];
 
 test.each(CRASH_POINTS)('killed right after the change %s: a restarted process finishes it once', async (point) => {
-  const plan = await leeToLynne(oc.ctx);
+  const plan = await leeToLynne(suite.oc.ctx);
   expect(plan.flows.map((f) => f.ownership)).toEqual(['dataverseOwner', 'dataverseOwner']);
   expect(plan.apps?.map((a) => a.appId)).toEqual([PORTAL]);
   expect(plan.references.map((r) => r.to?.connectionName).sort()).toEqual(
@@ -154,34 +135,34 @@ test.each(CRASH_POINTS)('killed right after the change %s: a restarted process f
     if (at) throw new Killed(point);
   };
   await expect(
-    runHandover(oc.ctx, 'crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } }),
+    runHandover(suite.oc.ctx, 'crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } }),
   ).rejects.toBeInstanceOf(Killed);
 
-  const restarted = await oc.restart();
+  const restarted = await suite.oc.restart();
   const record = await runHandover(restarted, 'crash', plan, NO_PROGRESS);
   expect(record.finished).toBe(true);
   await expectHandedOver(restarted);
 });
 
 test('killed right after the app changed owner, before it was recorded: the restarted run reads it and skips', async () => {
-  const plan = await leeToLynne(oc.ctx);
+  const plan = await leeToLynne(suite.oc.ctx);
   const kill = (step: string) => {
     if (step === `app:${PORTAL}`) throw new Killed(step);
   };
-  await expect(runHandover(oc.ctx, 'app-crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } })).rejects.toThrow(
-    Killed,
-  );
-  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lynne.id);
+  await expect(
+    runHandover(suite.oc.ctx, 'app-crash', plan, NO_PROGRESS, { hooks: { afterChange: kill } }),
+  ).rejects.toThrow(Killed);
+  expect(suite.emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lynne.id);
   // A second owner change would be refused now: the run must find the app Lynne's and only record it.
-  emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid');
-  const record = await runHandover(await oc.restart(), 'app-crash', plan, NO_PROGRESS);
+  suite.emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid');
+  const record = await runHandover(await suite.oc.restart(), 'app-crash', plan, NO_PROGRESS);
   expect(record.apps?.[PORTAL]).toEqual({ owner: 'done', alreadyOwner: true });
   expect(outcomeOf(plan, record).state).toBe('done');
-  await expectHandedOver(oc.ctx);
+  await expectHandedOver(suite.oc.ctx);
 });
 
 test('killed between the app step and the next: the restarted run goes on from the next step, once', async () => {
-  const plan = await leeToLynne(oc.ctx);
+  const plan = await leeToLynne(suite.oc.ctx);
   // The step list is reported before each step: the first report after the app is recorded is the crash point.
   const crashing = {
     progress: async () => undefined,
@@ -190,26 +171,26 @@ test('killed between the app step and the next: the restarted run goes on from t
       if (app?.state === 'done') throw new Killed('between steps');
     },
   };
-  await expect(runHandover(oc.ctx, 'between', plan, crashing)).rejects.toThrow(Killed);
-  const stored = (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'between'))!.value;
+  await expect(runHandover(suite.oc.ctx, 'between', plan, crashing)).rejects.toThrow(Killed);
+  const stored = (await suite.oc.ctx.store.records.get<HandoverRecord>('handovers', 'between'))!.value;
   expect(stored.apps?.[PORTAL]).toEqual({ owner: 'done' });
   expect(Object.keys(stored.references)).toEqual([]);
   // Lee's SharePoint reference is still his: nothing after the app step ran.
-  expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
+  expect(suite.emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodLeeSharePoint,
   );
-  emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid;powerApps.getCanvasApp:forbid');
-  const record = await runHandover(await oc.restart(), 'between', plan, NO_PROGRESS);
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid;powerApps.getCanvasApp:forbid');
+  const record = await runHandover(await suite.oc.restart(), 'between', plan, NO_PROGRESS);
+  suite.emulator.control.setFaults('');
   expect(record.finished).toBe(true);
-  await expectHandedOver(oc.ctx);
+  await expectHandedOver(suite.oc.ctx);
 });
 
 test('an app given to someone else since the approval is left alone; a refused change is said and retried', async () => {
-  const plan = await leeToLynne(oc.ctx);
-  await oc.ctx.tenant.apps.setCanvasAppOwner(PROD, PORTAL, USERS.megan.id, 'CanView');
-  const record = await runHandover(oc.ctx, 'moved', plan, NO_PROGRESS);
-  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.megan.id);
+  const plan = await leeToLynne(suite.oc.ctx);
+  await suite.oc.ctx.tenant.apps.setCanvasAppOwner(PROD, PORTAL, USERS.megan.id, 'CanView');
+  const record = await runHandover(suite.oc.ctx, 'moved', plan, NO_PROGRESS);
+  expect(suite.emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.megan.id);
   const outcome = outcomeOf(plan, record);
   expect(outcome.state).toBe('needsAttention');
   expect(outcome.result).toMatch(
@@ -219,30 +200,30 @@ test('an app given to someone else since the approval is left alone; a refused c
   expect(handoverSteps(plan, record).find((s) => s.title.includes('Vendor portal'))).toMatchObject({
     state: 'failed',
   });
-  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.appOwnerRefused:failure');
+  expect((await suite.oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.appOwnerRefused:failure');
 });
 
 test('the service refuses the owner change: said plainly, and [Retry the handover] gives the app once it is fixed', async () => {
-  const plan = await leeToLynne(oc.ctx);
-  emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid');
-  const record = await runHandover(oc.ctx, 'app-refused', plan, NO_PROGRESS);
+  const plan = await leeToLynne(suite.oc.ctx);
+  suite.emulator.control.setFaults('powerApps.setCanvasAppOwner:forbid');
+  const record = await runHandover(suite.oc.ctx, 'app-refused', plan, NO_PROGRESS);
   expect(record.apps?.[PORTAL]?.owner).toBe('refused');
-  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lee.id);
+  expect(suite.emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lee.id);
   expect(outcomeOf(plan, record).result).toMatch(
     /Vendor portal \(canvas app\): Lynne Robbins could not be made its owner/,
   );
   // The flows and references went on regardless.
-  expect(emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
+  expect(suite.emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodTechSharePoint,
   );
-  emulator.control.setFaults('');
-  expect(await reopenHandover(oc.ctx, 'app-refused', plan, USERS.alex.id)).toBeDefined();
-  const retried = await runHandover(oc.ctx, 'app-refused', plan, NO_PROGRESS);
+  suite.emulator.control.setFaults('');
+  expect(await reopenHandover(suite.oc.ctx, 'app-refused', plan, USERS.alex.id)).toBeDefined();
+  const retried = await runHandover(suite.oc.ctx, 'app-refused', plan, NO_PROGRESS);
   expect(outcomeOf(plan, retried).state).toBe('done');
   expect(outcomeOf(plan, retried).result).toMatch(
     /Canvas apps now owned by Lynne Robbins: Vendor portal \(Lee Gu keeps Can view\)\./,
   );
-  expect(emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lynne.id);
+  expect(suite.emulator.control.canvasApp(PROD, PORTAL)?.ownerId).toBe(USERS.lynne.id);
 });
 
 const FAULTS = [
@@ -256,11 +237,11 @@ const FAULTS = [
 ];
 
 test.each(FAULTS)('%s: the run stops where it was, and the run delivered again finishes', async (_name, faults) => {
-  const plan = await leeToLynne(oc.ctx);
-  emulator.control.setFaults(faults);
+  const plan = await leeToLynne(suite.oc.ctx);
+  suite.emulator.control.setFaults(faults);
   const lists: OperationStep[][] = [];
   await expect(
-    handoverOperation().run(oc.ctx, approvalOf('fault', plan), {
+    handoverOperation().run(suite.oc.ctx, approvalOf('fault', plan), {
       progress: async () => undefined,
       steps: async (steps) => void lists.push([...steps]),
     }),
@@ -270,80 +251,82 @@ test.each(FAULTS)('%s: the run stops where it was, and the run delivered again f
   // Nothing is half-done: each flow is on (a storm on starts is the one fault that keeps a stopped flow off until
   // the next delivery: no call can turn it on then), and each reference is bound to Lee's or its new connection.
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
-    const state = emulator.control.flow(PROD, flowId)?.state;
+    const state = suite.emulator.control.flow(PROD, flowId)?.state;
     if (!/Start/.test(faults)) expect(state).toBe('Started');
   }
   expect([CONNECTIONS.prodLeeSharePoint, CONNECTIONS.prodTechSharePoint]).toContain(
-    emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
+    suite.emulator.control.connectionReference(PROD, 'vm_VMSharePointConnectionRef')?.connectionId,
   );
 
-  emulator.control.setFaults('');
-  const record = await runHandover(oc.ctx, 'fault', plan, NO_PROGRESS);
+  suite.emulator.control.setFaults('');
+  const record = await runHandover(suite.oc.ctx, 'fault', plan, NO_PROGRESS);
   expect(record.finished).toBe(true);
-  await expectHandedOver(oc.ctx);
+  await expectHandedOver(suite.oc.ctx);
 });
 
 test('two runners at once: one runs the handover, the other is told it is busy', async () => {
-  const plan = await leeToLynne(oc.ctx);
-  const other = await oc.restart();
+  const plan = await leeToLynne(suite.oc.ctx);
+  const other = await suite.oc.restart();
   const results = await Promise.allSettled([
-    runHandover(oc.ctx, 'race', plan, NO_PROGRESS),
+    runHandover(suite.oc.ctx, 'race', plan, NO_PROGRESS),
     runHandover(other, 'race', plan, NO_PROGRESS),
   ]);
   const busy = results.filter((r) => r.status === 'rejected');
   expect(busy).toHaveLength(1);
   expect((busy[0] as PromiseRejectedResult).reason).toBeInstanceOf(HandoverBusyError);
-  await expectHandedOver(oc.ctx);
+  await expectHandedOver(suite.oc.ctx);
   // Delivered again after it finished: nothing more happens.
   await runHandover(other, 'race', plan, NO_PROGRESS);
-  await expectHandedOver(oc.ctx);
+  await expectHandedOver(suite.oc.ctx);
 });
 
 test("a target in error once bound: the references go back to Lee's and both flows are on again", async () => {
   await leeSharesWithBot();
-  const plan = await leeToLynne(oc.ctx);
-  const record = await runHandover(oc.ctx, 'rollback', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds() });
+  const plan = await leeToLynne(suite.oc.ctx);
+  const record = await runHandover(suite.oc.ctx, 'rollback', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds() });
   expect(record.finished).toBe(true);
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
-    const flow = emulator.control.flow(PROD, flowId)!;
+    const flow = suite.emulator.control.flow(PROD, flowId)!;
     expect(flow.state).toBe('Started');
     expect(flow.connections.shared_commondataserviceforapps).toBe(CONNECTIONS.prodLeeDataverse);
     expect(record.flows[flowId].restart).toBe('rolledBack');
   }
-  expect(emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId).toBe(
+  expect(suite.emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodLeeDataverse,
   );
   const outcome = outcomeOf(plan, record);
   expect(outcome.state).toBe('needsAttention');
   expect(outcome.result).toMatch(/could not be turned on with the new connections .* runs again on Lee Gu's/);
-  const actions = (await oc.audit()).map((e) => `${e.action}:${e.outcome}`);
+  const actions = (await suite.oc.audit()).map((e) => `${e.action}:${e.outcome}`);
   expect(actions).toContain('handover.referenceRolledBack:success');
   expect(actions).toContain('handover.flowRestartRefused:failure');
 });
 
 test('killed right after putting a reference back: a restarted process finishes the roll-back once', async () => {
   await leeSharesWithBot();
-  const plan = await leeToLynne(oc.ctx);
+  const plan = await leeToLynne(suite.oc.ctx);
   const kill = (step: string) => {
     if (step.startsWith('rollBack:')) throw new Killed(step);
   };
   await expect(
-    runHandover(oc.ctx, 'rollback-crash', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds(kill) }),
+    runHandover(suite.oc.ctx, 'rollback-crash', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds(kill) }),
   ).rejects.toBeInstanceOf(Killed);
   expectOldOrNew();
-  const record = await runHandover(await oc.restart(), 'rollback-crash', plan, NO_PROGRESS);
+  const record = await runHandover(await suite.oc.restart(), 'rollback-crash', plan, NO_PROGRESS);
   expect(Object.values(record.flows).map((f) => f.restart)).toEqual(['rolledBack', 'rolledBack']);
-  expect(emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
+  expect(suite.emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
 });
 
 test("a target in error once bound and Lee's connections cannot be put back: no flow is turned off", async () => {
-  const plan = await leeToLynne(oc.ctx);
-  const record = await runHandover(oc.ctx, 'refused-both', plan, NO_PROGRESS, { hooks: targetBreaksAfterBinds() });
+  const plan = await leeToLynne(suite.oc.ctx);
+  const record = await runHandover(suite.oc.ctx, 'refused-both', plan, NO_PROGRESS, {
+    hooks: targetBreaksAfterBinds(),
+  });
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
     expect(record.flows[flowId]).toMatchObject({ restart: 'leftOn' });
     // On, with the connections it started with (Lee's), not off.
-    expect(emulator.control.flow(PROD, flowId)?.state).toBe('Started');
-    expect(emulator.control.flow(PROD, flowId)?.connections.shared_commondataserviceforapps).toBe(
+    expect(suite.emulator.control.flow(PROD, flowId)?.state).toBe('Started');
+    expect(suite.emulator.control.flow(PROD, flowId)?.connections.shared_commondataserviceforapps).toBe(
       CONNECTIONS.prodLeeDataverse,
     );
   }
@@ -352,26 +335,26 @@ test("a target in error once bound and Lee's connections cannot be put back: no 
   expect(outcome.state).toBe('needsAttention');
   expect(outcome.result).toMatch(/Nightly export: .*it is on, with the connections it started with/);
   expect(outcome.result).not.toMatch(/OFF/);
-  expect((await oc.audit()).map((e) => e.action)).toContain('handover.referenceRollBackRefused');
+  expect((await suite.oc.audit()).map((e) => e.action)).toContain('handover.referenceRollBackRefused');
 });
 
 test('every start refused: one flow off, said with its manual step, no other turned off; [Retry] finishes it', async () => {
-  const plan = await leeToLynne(oc.ctx);
-  emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
-  const record = await runHandover(oc.ctx, 'starts-refused', plan, NO_PROGRESS);
+  const plan = await leeToLynne(suite.oc.ctx);
+  suite.emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
+  const record = await runHandover(suite.oc.ctx, 'starts-refused', plan, NO_PROGRESS);
   const restarts = [FLOWS.vendorOnboarding, FLOWS.nightlyExport].map((id) => record.flows[id].restart);
   expect(restarts.sort()).toEqual(['leftOn', 'refused']);
   const [off, on] = [FLOWS.vendorOnboarding, FLOWS.nightlyExport].sort((a) =>
     record.flows[a].restart === 'refused' ? -1 : 1,
   );
-  expect(emulator.control.flow(PROD, off)?.state).toBe('Stopped');
-  expect(emulator.control.flow(PROD, on)?.state).toBe('Started');
+  expect(suite.emulator.control.flow(PROD, off)?.state).toBe('Stopped');
+  expect(suite.emulator.control.flow(PROD, on)?.state).toBe('Started');
   const outcome = outcomeOf(plan, record);
   expect(outcome.result).toMatch(
     /it is OFF: .*press \[Retry the handover\], or turn it on in Power Automate: https:\/\/make\.powerautomate\.com/,
   );
   expect(outcome.result).toMatch(/could not be turned on again, so the job turned no other flow off/);
-  expect((await oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.flowLeftOn:failure');
+  expect((await suite.oc.audit()).map((e) => `${e.action}:${e.outcome}`)).toContain('handover.flowLeftOn:failure');
   // The card's step list says where each flow is.
   const details = handoverSteps(plan, record)
     .filter((step) => step.title.startsWith('Turn '))
@@ -382,64 +365,66 @@ test('every start refused: one flow off, said with its manual step, no other tur
   ]);
 
   // The service starts flows again; an approver presses [Retry the handover].
-  emulator.control.setFaults('');
-  expect(await reopenHandover(oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeDefined();
-  expect(await reopenHandover(oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeUndefined();
-  expect((await runHandover(oc.ctx, 'starts-refused', plan, NO_PROGRESS)).finished).toBe(true);
+  suite.emulator.control.setFaults('');
+  expect(await reopenHandover(suite.oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeDefined();
+  expect(await reopenHandover(suite.oc.ctx, 'starts-refused', plan, USERS.alex.id)).toBeUndefined();
+  expect((await runHandover(suite.oc.ctx, 'starts-refused', plan, NO_PROGRESS)).finished).toBe(true);
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
-    const flow = emulator.control.flow(PROD, flowId)!;
+    const flow = suite.emulator.control.flow(PROD, flowId)!;
     expect(flow.state).toBe('Started');
     expect(flow.connections.shared_commondataserviceforapps).toBe(CONNECTIONS.prodD365Dataverse);
   }
   expect(
-    outcomeOf(plan, (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'starts-refused'))!.value).state,
+    outcomeOf(plan, (await suite.oc.ctx.store.records.get<HandoverRecord>('handovers', 'starts-refused'))!.value).state,
   ).toBe('done');
 });
 
 test('a stop whose answer is lost: the flow is turned back on before the job waits for its next delivery', async () => {
-  const plan = await leeToLynne(oc.ctx);
-  emulator.control.setFaults('flow.adminStopFlow:ambiguous=1;flow.stopFlow:ambiguous=1');
-  await expect(runHandover(oc.ctx, 'lost-stop', plan, NO_PROGRESS)).rejects.toMatchObject({ name: 'TenantApiError' });
-  expect(emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
+  const plan = await leeToLynne(suite.oc.ctx);
+  suite.emulator.control.setFaults('flow.adminStopFlow:ambiguous=1;flow.stopFlow:ambiguous=1');
+  await expect(runHandover(suite.oc.ctx, 'lost-stop', plan, NO_PROGRESS)).rejects.toMatchObject({
+    name: 'TenantApiError',
+  });
+  expect(suite.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
   expectOldOrNew();
-  emulator.control.setFaults('');
-  expect((await runHandover(oc.ctx, 'lost-stop', plan, NO_PROGRESS)).finished).toBe(true);
-  await expectHandedOver(oc.ctx);
+  suite.emulator.control.setFaults('');
+  expect((await runHandover(suite.oc.ctx, 'lost-stop', plan, NO_PROGRESS)).finished).toBe(true);
+  await expectHandedOver(suite.oc.ctx);
 });
 
 test("the job's last delivery, failing too, turns back on the flow an earlier one left off and says so", async () => {
-  const plan = await leeToLynne(oc.ctx);
+  const plan = await leeToLynne(suite.oc.ctx);
   const operation = handoverOperation();
   const controls = (lastDelivery: boolean) => ({ ...NO_PROGRESS, lastDelivery });
-  emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
-  await expect(operation.run(oc.ctx, approvalOf('give-up', plan), controls(false))).rejects.toMatchObject({
+  suite.emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
+  await expect(operation.run(suite.oc.ctx, approvalOf('give-up', plan), controls(false))).rejects.toMatchObject({
     kind: 'unavailable',
   });
   const off = [FLOWS.vendorOnboarding, FLOWS.nightlyExport].filter(
-    (id) => emulator.control.flow(PROD, id)?.state === 'Stopped',
+    (id) => suite.emulator.control.flow(PROD, id)?.state === 'Stopped',
   );
   expect(off).toHaveLength(1);
   // The last delivery: starts work again, but every read of a flow fails.
-  emulator.control.setFaults('flow.adminGetFlow:error=1:503;flow.getFlow:error=1:503');
-  const outcome = await operation.run(oc.ctx, approvalOf('give-up', plan), controls(true));
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('flow.adminGetFlow:error=1:503;flow.getFlow:error=1:503');
+  const outcome = await operation.run(suite.oc.ctx, approvalOf('give-up', plan), controls(true));
+  suite.emulator.control.setFaults('');
   expect(outcome.state).toBe('needsAttention');
   expect(outcome.result).toMatch(/gave up .*turned back on/);
   for (const flowId of [FLOWS.vendorOnboarding, FLOWS.nightlyExport]) {
-    expect(emulator.control.flow(PROD, flowId)?.state).toBe('Started');
+    expect(suite.emulator.control.flow(PROD, flowId)?.state).toBe('Started');
   }
   expectOldOrNew();
-  const record = (await oc.ctx.store.records.get<HandoverRecord>('handovers', 'give-up'))!.value;
+  const record = (await suite.oc.ctx.store.records.get<HandoverRecord>('handovers', 'give-up'))!.value;
   expect(record).toMatchObject({ finished: true, gaveUp: true });
   expect(record.flows[off[0]].restart).toBe('restored');
 });
 
 test('the new owner is read again before the app is given: an account gone since the approval gets nothing', async () => {
-  const approved = await leeToLynne(oc.ctx);
+  const approved = await leeToLynne(suite.oc.ctx);
   // As if the new owner's account had been deleted between the approval and the run.
   const plan: HandoverOperation = { ...approved, toId: '00000000-0000-0000-0000-000000000999', toName: 'Pat Gone' };
-  const record = await runHandover(oc.ctx, 'gone', plan, NO_PROGRESS);
-  expect(emulator.control.canvasApp(PROD, PORTAL)).toEqual({ ownerId: USERS.lee.id, permissions: [] });
+  const record = await runHandover(suite.oc.ctx, 'gone', plan, NO_PROGRESS);
+  expect(suite.emulator.control.canvasApp(PROD, PORTAL)).toEqual({ ownerId: USERS.lee.id, permissions: [] });
   expect(record.apps?.[PORTAL]).toMatchObject({ owner: 'refused' });
   expect(outcomeOf(plan, record).result).toMatch(
     /Vendor portal \(canvas app\): Pat Gone could not be made its owner \(Pat Gone's account is no longer in the directory: the app stays with Lee Gu\)/,

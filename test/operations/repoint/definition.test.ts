@@ -5,49 +5,42 @@
  */
 import type { OperationStep } from '../../../src/operations/operationKind';
 import { CONNECTIONS, ENVIRONMENTS, USERS } from '../../../src/emulator/fixture';
-import type { RunningEmulator } from '../../../src/emulator';
 import { isDrafted, type ApprovalView } from '../../../src/operations/operationKind';
 import { repointOperation } from '../../../src/operations/repoint/definition';
 import type { RepointOperation } from '../../../src/operations/repoint/repointOperation';
 import { draftRepoint } from '../../../src/operations/repoint/repointPlan';
 import { draftUndo } from '../../../src/operations/repoint/undoRequest';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { operationSuite } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 const DAY_MS = 86_400_000;
 const kind = repointOperation();
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
+const suite = operationSuite();
 const caller = (who: 'alex' | 'lynne' | 'megan') => ({
   userId: USERS[who].id,
   displayName: USERS[who].displayName,
-  tenantId: emulator.info.tenantId,
+  tenantId: suite.emulator.info.tenantId,
 });
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-  emulator.control.reset();
-  oc = await openContext(emulator);
-});
-afterEach(() => oc.close());
 
 async function approvedRepoint(id: string): Promise<ApprovalView<RepointOperation>> {
-  const bot = (await oc.ctx.tenant.self!.principalId())!;
-  await oc.ctx.tenant.connections.modifyPermissions(PROD, 'shared_sharepointonline', CONNECTIONS.prodTechSharePoint, {
-    put: [{ principal: { id: bot, type: 'ServicePrincipal' }, roleName: 'CanView' }],
-  });
-  const drafted = await draftRepoint(oc.ctx, caller('lynne'), {
+  const bot = (await suite.oc.ctx.tenant.self!.principalId())!;
+  await suite.oc.ctx.tenant.connections.modifyPermissions(
+    PROD,
+    'shared_sharepointonline',
+    CONNECTIONS.prodTechSharePoint,
+    {
+      put: [{ principal: { id: bot, type: 'ServicePrincipal' }, roleName: 'CanView' }],
+    },
+  );
+  const drafted = await draftRepoint(suite.oc.ctx, caller('lynne'), {
     solutionName: 'Vendor Management',
     target: 'D365-App-Registration',
   });
   if (!isDrafted(drafted)) throw new Error(drafted.text);
   return {
     id,
-    tenantId: emulator.info.tenantId,
+    tenantId: suite.emulator.info.tenantId,
     requesterId: USERS.lynne.id,
     requesterName: 'Lynne Robbins',
     approverIds: [USERS.alex.id],
@@ -59,17 +52,17 @@ test('admins may approve; someone who is neither admin nor owner of its flows ma
   const approval = await approvedRepoint('approvers');
   // Lee Gu owns the flows but is disabled: no owner approves, only the admins.
   expect(approval.operation.solutionOwnerIds).toEqual([]);
-  expect(await kind.mayApprove(oc.ctx, caller('alex'), approval)).toBe(true);
-  expect(await kind.mayApprove(oc.ctx, caller('megan'), approval)).toBe(false);
+  expect(await kind.mayApprove(suite.oc.ctx, caller('alex'), approval)).toBe(true);
+  expect(await kind.mayApprove(suite.oc.ctx, caller('megan'), approval)).toBe(false);
   // Named as an owner in the request is not enough: ownership is read again at the click.
   const claimed = { ...approval, operation: { ...approval.operation, solutionOwnerIds: [USERS.megan.id] } };
-  expect(await kind.mayApprove(oc.ctx, caller('megan'), claimed)).toBe(false);
+  expect(await kind.mayApprove(suite.oc.ctx, caller('megan'), claimed)).toBe(false);
 });
 
 test('the run reports each step, then offers the undo for 7 days, refused while the bot cannot use the old connections', async () => {
   const approval = await approvedRepoint('progress');
   const lists: OperationStep[][] = [];
-  const outcome = await kind.run(oc.ctx, approval, {
+  const outcome = await kind.run(suite.oc.ctx, approval, {
     progress: async () => undefined,
     steps: async (steps) => void lists.push([...steps]),
   });
@@ -91,30 +84,30 @@ test('the run reports each step, then offers the undo for 7 days, refused while 
   expect(outcome.result).toMatch(/\[Undo the re-point\] puts the previous connections back until/);
 
   // Lee's connections are not shared with the bot: the undo says so rather than failing at the bind.
-  const refused = await draftUndo(oc.ctx, caller('lynne'), 'progress');
+  const refused = await draftUndo(suite.oc.ctx, caller('lynne'), 'progress');
   expect(isDrafted(refused)).toBe(false);
   expect(!isDrafted(refused) && refused.text).toMatch(/The bot cannot use Dataverse \(Lee Gu\)/);
 
-  const bot = (await oc.ctx.tenant.self!.principalId())!;
+  const bot = (await suite.oc.ctx.tenant.self!.principalId())!;
   for (const [connector, name] of [
     ['shared_commondataserviceforapps', CONNECTIONS.prodLeeDataverse],
     ['shared_sharepointonline', CONNECTIONS.prodLeeSharePoint],
   ]) {
-    await oc.ctx.tenant.connections.modifyPermissions(PROD, connector, name, {
+    await suite.oc.ctx.tenant.connections.modifyPermissions(PROD, connector, name, {
       put: [{ principal: { id: bot, type: 'ServicePrincipal' }, roleName: 'CanView' }],
     });
   }
-  const undo = await draftUndo(oc.ctx, caller('lynne'), 'progress');
+  const undo = await draftUndo(suite.oc.ctx, caller('lynne'), 'progress');
   expect(isDrafted(undo) && undo.operation.references.map((r) => r.to.name)).toEqual([
     CONNECTIONS.prodLeeDataverse,
     CONNECTIONS.prodLeeSharePoint,
   ]);
   expect(isDrafted(undo) && undo.riskNotes.join(' ')).toMatch(/even where they sign in as a person/);
   // Megan is neither admin nor owner.
-  const notHers = await draftUndo(oc.ctx, caller('megan'), 'progress');
+  const notHers = await draftUndo(suite.oc.ctx, caller('megan'), 'progress');
   expect(!isDrafted(notHers) && notHers.refused).toBe(true);
 
-  oc.clock.advance(8 * DAY_MS);
-  const late = await draftUndo(oc.ctx, caller('lynne'), 'progress');
+  suite.oc.clock.advance(8 * DAY_MS);
+  const late = await draftUndo(suite.oc.ctx, caller('lynne'), 'progress');
   expect(!isDrafted(late) && late.text).toMatch(/can no longer be undone here: undo is offered for 7 days/);
 });

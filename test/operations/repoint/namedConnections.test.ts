@@ -8,7 +8,7 @@ import type { RunningEmulator } from '../../../src/emulator';
 import { isDrafted, type DraftResult } from '../../../src/operations/operationKind';
 import type { RepointOperation } from '../../../src/operations/repoint/repointOperation';
 import { draftRepoint, type RepointQuery } from '../../../src/operations/repoint/repointPlan';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../../support/operationHarness';
 
 let emulator: RunningEmulator;
 let oc: OperationsContext;

@@ -9,69 +9,40 @@
  * Corner (c), a process killed during the job's last delivery, is in repointLastDeliveryKilled.test.ts.
  */
 import { CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
-import type { RunningEmulator } from '../../../src/emulator';
 import { advanceRepoint } from '../../../src/operations/repoint/advanceRepoint';
 import { repointOperation } from '../../../src/operations/repoint/definition';
-import { draftRepoint } from '../../../src/operations/repoint/repointPlan';
 import type { RepointOperation } from '../../../src/operations/repoint/repointOperation';
-import { insertSaga, newSaga, type RepointSaga } from '../../../src/operations/repoint/repointSaga';
+import type { RepointSaga } from '../../../src/operations/repoint/repointSaga';
 import { repointSteps } from '../../../src/operations/repoint/repointSteps';
 import { reopenRepoint } from '../../../src/operations/repoint/reopenRepoint';
-import { isDrafted } from '../../../src/operations/operationKind';
-import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { actionsOf, approvedRepoint, operationSuite } from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 const DV_REF = 'vm_VMDataverseConnectionRef';
 const SP_REF = 'vm_VMSharePointConnectionRef';
-const LYNNE = { userId: USERS.lynne.id, displayName: 'Lynne Robbins', tenantId: '' };
 /** D365-App-Registration's only secret ends in 10 days: a day later its Dataverse connection is in error. */
 const SECRET_EXPIRED_DAYS = 11;
 const noProgress = async (): Promise<void> => undefined;
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
+const suite = operationSuite({ techUserSharesSharePoint: true });
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-  emulator.control.reset();
-  emulator.control.setFaults('');
-  await techUserSharesSharePointWithBot(emulator);
-  oc = await openContext(emulator);
-});
-afterEach(async () => {
-  emulator.control.setFaults('');
-  emulator.control.setClockOffsetDays(0);
-  await oc.close();
-});
+/** The approved plan, recorded as a saga the test then advances. */
+const approved = (approvalId: string): Promise<RepointOperation> =>
+  approvedRepoint(suite.oc.ctx, suite.emulator.info.tenantId, approvalId);
 
-async function approved(approvalId: string): Promise<RepointOperation> {
-  const drafted = await draftRepoint(
-    oc.ctx,
-    { ...LYNNE, tenantId: emulator.info.tenantId },
-    { solutionName: 'Vendor Management', target: 'D365-App-Registration' },
-  );
-  if (!isDrafted(drafted)) throw new Error(drafted.text);
-  await insertSaga(oc.ctx.store.records, newSaga(approvalId, drafted.operation, new Date().toISOString()));
-  return drafted.operation;
-}
-
-const state = (flowId: string) => emulator.control.flow(PROD, flowId)?.state;
-const binding = (logicalName: string) => emulator.control.connectionReference(PROD, logicalName)?.connectionId;
+const state = (flowId: string) => suite.emulator.control.flow(PROD, flowId)?.state;
+const binding = (logicalName: string) => suite.emulator.control.connectionReference(PROD, logicalName)?.connectionId;
 const dataverseOf = (flowId: string) =>
-  emulator.control.flow(PROD, flowId)?.connections.shared_commondataserviceforapps;
+  suite.emulator.control.flow(PROD, flowId)?.connections.shared_commondataserviceforapps;
 
 async function actions(): Promise<string[]> {
-  return (await oc.audit()).map((e) => `${e.action}:${e.outcome}`);
+  return actionsOf(await suite.oc.audit());
 }
 
 test('(a) the target is in error when the job runs: it is not bound, and both flows stay on', async () => {
   await approved('target-broken');
-  emulator.control.setClockOffsetDays(SECRET_EXPIRED_DAYS);
-  const saga = await advanceRepoint(oc.ctx, 'target-broken', noProgress);
+  suite.emulator.control.setClockOffsetDays(SECRET_EXPIRED_DAYS);
+  const saga = await advanceRepoint(suite.oc.ctx, 'target-broken', noProgress);
   expect(saga?.state).toBe('needsAttention');
   expect(saga?.references.map((r) => r.outcome)).toEqual(['failed', 'bound']);
   expect(saga?.references[0].error).toMatch(/D365-App-Registration.* is in Error/);
@@ -91,11 +62,11 @@ test('(a) the target breaks just after its bind and Lee’s connections cannot b
     afterSave: (next: RepointSaga) => {
       if (next.state === 'restarting' && !broke) {
         broke = true;
-        emulator.control.setClockOffsetDays(SECRET_EXPIRED_DAYS);
+        suite.emulator.control.setClockOffsetDays(SECRET_EXPIRED_DAYS);
       }
     },
   };
-  const saga = await advanceRepoint(oc.ctx, 'target-breaks', noProgress, { hooks });
+  const saga = await advanceRepoint(suite.oc.ctx, 'target-breaks', noProgress, { hooks });
   expect(broke).toBe(true);
   expect(saga?.state).toBe('needsAttention');
   expect(saga?.flows.map((f) => f.outcome)).toEqual(['leftOn', 'leftOn']);
@@ -119,8 +90,8 @@ test('(a) the target breaks just after its bind and Lee’s connections cannot b
 
 test('(b) every start refused: one flow off, said with its manual step, no other turned off; [Retry] finishes it', async () => {
   await approved('starts-refused');
-  emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
-  const saga = await advanceRepoint(oc.ctx, 'starts-refused', noProgress);
+  suite.emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
+  const saga = await advanceRepoint(suite.oc.ctx, 'starts-refused', noProgress);
   expect(saga?.state).toBe('needsAttention');
   expect(saga?.flows.map((f) => f.outcome)).toEqual(['failed', 'leftOn']);
   expect(state(FLOWS.vendorOnboarding)).toBe('Stopped');
@@ -145,11 +116,11 @@ test('(b) every start refused: one flow off, said with its manual step, no other
   );
 
   // The service starts flows again; an approver presses [Retry the re-point].
-  emulator.control.setFaults('');
-  expect(await reopenRepoint(oc.ctx, 'starts-refused', USERS.alex.id)).toBeDefined();
+  suite.emulator.control.setFaults('');
+  expect(await reopenRepoint(suite.oc.ctx, 'starts-refused', USERS.alex.id)).toBeDefined();
   // A second press finds it running again: nothing to reopen.
-  expect(await reopenRepoint(oc.ctx, 'starts-refused', USERS.alex.id)).toBeUndefined();
-  const again = await advanceRepoint(oc.ctx, 'starts-refused', noProgress);
+  expect(await reopenRepoint(suite.oc.ctx, 'starts-refused', USERS.alex.id)).toBeUndefined();
+  const again = await advanceRepoint(suite.oc.ctx, 'starts-refused', noProgress);
   expect(again?.state).toBe('done');
   expect(binding(DV_REF)).toBe(CONNECTIONS.prodD365Dataverse);
   expect(binding(SP_REF)).toBe(CONNECTIONS.prodTechSharePoint);
@@ -162,12 +133,12 @@ test('(b) every start refused: one flow off, said with its manual step, no other
 
 /** The outcome the kind reports for a finished saga (what every copy of the card and the requester are told). */
 async function finalOutcome(approvalId: string) {
-  const saga = (await oc.ctx.store.records.get<RepointSaga>('repoints', approvalId))!.value;
+  const saga = (await suite.oc.ctx.store.records.get<RepointSaga>('repoints', approvalId))!.value;
   return repointOperation().run(
-    oc.ctx,
+    suite.oc.ctx,
     {
       id: approvalId,
-      tenantId: emulator.info.tenantId,
+      tenantId: suite.emulator.info.tenantId,
       requesterId: USERS.lynne.id,
       requesterName: 'Lynne Robbins',
       approverIds: [],

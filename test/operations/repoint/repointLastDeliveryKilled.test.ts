@@ -7,95 +7,79 @@
  * service answers again, picks the abandoned job up and finishes it exactly once.
  */
 import { CONNECTIONS, ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture';
-import { MAX_DELIVERIES } from '../../../src/store/ports';
-import { cardClicker } from '../../support/cardClicks';
-import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
-import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
-import { actionOf, cardText } from '../../approvals/cardInspection';
-import { waitFor } from '../../support/waitFor';
-import { FAST_TENANT_PORTS } from '../operationsHarness';
+import type { TestComposition } from '../../support/testComposition';
+import { cardText } from '../../approvals/cardInspection';
+import {
+  actionsOf,
+  deliverAllButLast,
+  killOnce,
+  lastDeliveryDies,
+  LEASE_OUTLIVES_TEST_MS,
+  restartAfterLeaseLapses,
+  REPOINT_VENDOR_MANAGEMENT,
+  sendRequest,
+  startOperationComposition,
+  type Kill,
+} from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
-/** Long enough that no heartbeat of the hung delivery fires during the test: only the test's clock moves time. */
-const VISIBILITY_MS = 600_000;
 
 let t: TestComposition;
-/** Lets the hung delivery go (a test's dead process must end for the test to close). */
-let killed: (() => void) | undefined;
+let kill: Kill;
 afterEach(async () => {
-  killed?.();
+  kill.release();
   await t.close();
 });
 
 test('a last delivery killed while restoring: a restarted process finishes the re-point once, both flows on', async () => {
-  const hung = new Promise<void>((resolve) => {
-    killed = resolve;
-  });
-  let hangs = 0;
-  t = await startTestComposition({
-    compose: {
-      jobRunner: { visibilityTimeoutMs: VISIBILITY_MS },
-      tenantPorts: FAST_TENANT_PORTS,
-      repoint: {
-        hooks: {
-          // The last delivery gives up and records "needs attention": the process dies right there, once.
-          beforeSave: async (saga) => {
-            if (saga.state === 'needsAttention' && hangs++ === 0) await hung;
-          },
+  kill = killOnce();
+  t = await startOperationComposition({
+    jobRunner: { visibilityTimeoutMs: LEASE_OUTLIVES_TEST_MS },
+    repoint: {
+      hooks: {
+        // The last delivery gives up and records "needs attention": the process dies right there, once.
+        beforeSave: async (saga) => {
+          if (saga.state === 'needsAttention') await kill.here();
         },
       },
     },
   });
-  await techUserSharesSharePointWithBot(t.emulator);
-  const click = cardClicker({ ctx: t.ctx, approvals: t.composition.approvals });
-  const lynne = callerFor('lynne', t.ctx.tenant.tenantId);
-  const preview = await click(lynne, 'repoint.request', {
-    solutionName: 'Vendor Management',
-    target: 'D365-App-Registration',
-  });
-  const send = actionOf(preview.reply.cards[0], 'Send request');
-  const sent = await click(lynne, send.verb, { ...send.data, justification: 'Lee left' });
-  const toAlex = (sent.notifications ?? []).find((n) => n.toUserId === callerFor('alex').userId);
-  const approve = actionOf(toAlex!.reply.cards[0], 'Approve');
-  const approvalId = approve.data.approvalId as string;
+  const request = await sendRequest(t, REPOINT_VENDOR_MANAGEMENT, { deliver: false });
 
   // Every start fails in passing: each delivery leaves Vendor onboarding off and the job is delivered again.
   t.emulator.control.setFaults('flow.adminStartFlow:error=1:503;flow.startFlow:error=1:503');
-  await click(callerFor('alex', t.ctx.tenant.tenantId), approve.verb, approve.data);
-  for (let delivery = 1; delivery < MAX_DELIVERIES; delivery++) {
-    await t.composition.jobs.drain();
-    t.clock.advance(VISIBILITY_MS + 1);
-  }
+  await request.approve();
+  await deliverAllButLast(t, LEASE_OUTLIVES_TEST_MS);
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Stopped');
   // The last delivery: it tries to turn the flow back on (refused again), then dies while recording it.
-  void t.composition.jobs.drain();
-  await waitFor(() => hangs > 0, { timeoutMs: 30_000, what: 'the last delivery to reach its give-up' });
+  await lastDeliveryDies(t, kill);
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Stopped');
 
   // A new process on the same store, once the service answers again; the dead one's job and lease have lapsed.
   t.emulator.control.setFaults('');
-  t.clock.advance(VISIBILITY_MS + 1);
-  const restarted = await t.restart();
-  await restarted.jobs.drain();
+  const restarted = await restartAfterLeaseLapses(t, LEASE_OUTLIVES_TEST_MS);
 
-  const approval = (await restarted.ctx.store.records.get<{ state: string; result?: string }>('approvals', approvalId))
-    ?.value;
+  const approval = (
+    await restarted.ctx.store.records.get<{ state: string; result?: string }>('approvals', request.approvalId)
+  )?.value;
   expect(approval?.state).toBe('done');
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
   expect(t.emulator.control.flow(PROD, FLOWS.nightlyExport)?.state).toBe('Started');
   expect(t.emulator.control.connectionReference(PROD, 'vm_VMDataverseConnectionRef')?.connectionId).toBe(
     CONNECTIONS.prodD365Dataverse,
   );
-  const card = cardText(t.notifier.latestCard(callerFor('lynne').userId, `approval:${approvalId}`));
+  const card = cardText(t.notifier.latestCard(request.requester.userId, request.cardKey));
   expect(card).toMatch(/Vendor onboarding/);
-  const actions = (await t.audit()).map((e) => `${e.action}:${e.outcome}`);
+  const actions = actionsOf(await t.audit());
   expect(actions.filter((a) => a === 'job.recovered:info')).toHaveLength(1);
   expect(actions.filter((a) => a.startsWith('approval.done'))).toHaveLength(1);
 
   // The dead process wakes up (only in a test): it finds the request finished and changes nothing.
-  killed?.();
+  kill.release();
   await t.composition.jobs.drain();
-  expect((await restarted.ctx.store.records.get<{ state: string }>('approvals', approvalId))?.value.state).toBe('done');
+  expect((await restarted.ctx.store.records.get<{ state: string }>('approvals', request.approvalId))?.value.state).toBe(
+    'done',
+  );
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Started');
   // A later pass finds nothing left to recover.
   await restarted.jobs.drain();

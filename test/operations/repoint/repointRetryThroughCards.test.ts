@@ -5,11 +5,14 @@
  * the same job finishes the re-point, and every copy of the card says done.
  */
 import { ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture';
-import { cardClicker } from '../../support/cardClicks';
-import { callerFor, startTestComposition, type TestComposition } from '../../support/testComposition';
-import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
+import type { TestComposition } from '../../support/testComposition';
 import { actionOf, cardText } from '../../approvals/cardInspection';
-import { FAST_TENANT_PORTS } from '../operationsHarness';
+import {
+  actionsOf,
+  REPOINT_VENDOR_MANAGEMENT,
+  sendRequest,
+  startOperationComposition,
+} from '../../support/operationHarness';
 
 const PROD = ENVIRONMENTS.prod.id;
 
@@ -17,25 +20,17 @@ let t: TestComposition;
 afterEach(() => t.close());
 
 test('a flow left off is on the card with its manual step, and [Retry the re-point] finishes it', async () => {
-  t = await startTestComposition({ compose: { tenantPorts: FAST_TENANT_PORTS } });
-  await techUserSharesSharePointWithBot(t.emulator);
-  const click = cardClicker({ ctx: t.ctx, approvals: t.composition.approvals });
-  const lynne = callerFor('lynne', t.ctx.tenant.tenantId);
-  const alex = callerFor('alex', t.ctx.tenant.tenantId);
-  const preview = await click(lynne, 'repoint.request', {
-    solutionName: 'Vendor Management',
-    target: 'D365-App-Registration',
-  });
-  const send = actionOf(preview.reply.cards[0], 'Send request');
-  const sent = await click(lynne, send.verb, { ...send.data, justification: 'Lee left' });
-  await t.notifier.send(sent.notifications ?? []);
-  const toAlex = (sent.notifications ?? []).find((n) => n.toUserId === alex.userId);
-  const approve = actionOf(toAlex!.reply.cards[0], 'Approve');
-  const key = `approval:${approve.data.approvalId as string}`;
+  t = await startOperationComposition();
+  const {
+    click,
+    requester: lynne,
+    approver: alex,
+    cardKey: key,
+    approve,
+  } = await sendRequest(t, REPOINT_VENDOR_MANAGEMENT, { deliver: true });
 
   t.emulator.control.setFaults('flow.adminStartFlow:forbid;flow.startFlow:forbid');
-  const approved = await click(alex, approve.verb, approve.data);
-  await t.notifier.send(approved.notifications ?? []);
+  await approve();
   await t.composition.jobs.drain();
 
   expect(t.emulator.control.flow(PROD, FLOWS.vendorOnboarding)?.state).toBe('Stopped');
@@ -61,7 +56,7 @@ test('a flow left off is on the card with its manual step, and [Retry the re-poi
   const after = cardText(t.notifier.latestCard(lynne.userId, key));
   expect(after).not.toMatch(/is OFF/);
   expect(after).toMatch(/Vendor onboarding, Nightly export turned off and on, and verified on the new connections/);
-  const actions = (await t.audit()).map((e) => `${e.action}:${e.outcome}`);
+  const actions = actionsOf(await t.audit());
   expect(actions).toEqual(
     expect.arrayContaining(['approval.needsAttention:failure', 'approval.retried:success', 'repoint.reopened:info']),
   );

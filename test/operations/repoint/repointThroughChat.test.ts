@@ -13,23 +13,17 @@ import type { AdaptiveCard } from '../../../src/cards/renderCard';
 import { compose, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
-import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS, USERS } from '../../../src/emulator/fixture';
+import { APPS, CONNECTIONS, ENVIRONMENTS, FLOWS } from '../../../src/emulator/fixture';
 import type { AuditEntry } from '../../../src/store/ports';
 import { techUserSharesSharePointWithBot } from '../../support/techUserShare';
+import { chatUser, said } from '../../support/chatUsers';
 
-const person = (who: keyof typeof USERS): ChatUser => ({
-  id: USERS[who].id,
-  displayName: USERS[who].displayName,
-  userPrincipalName: USERS[who].upn,
-});
-const ALEX = person('alex');
-const LYNNE = person('lynne');
-const MEGAN = person('megan');
+const ALEX = chatUser('alex');
+const LYNNE = chatUser('lynne');
+const MEGAN = chatUser('megan');
 const PROD = ENVIRONMENTS.prod.id;
 const DV_REF = 'vm_VMDataverseConnectionRef';
 const SP_REF = 'vm_VMSharePointConnectionRef';
-
-const said = (value: unknown): string => JSON.stringify(value).replace(/\\"/g, '"');
 
 function latestCard(session: ChatSession, user: ChatUser): AdaptiveCard | undefined {
   return session.exportCards()[user.id]?.at(-1)?.card;

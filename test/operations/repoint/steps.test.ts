@@ -12,7 +12,7 @@ import { environmentOf } from '../../../src/operations/repoint/steps/environment
 import { isPermanentFailure } from '../../../src/operations/repoint/steps/permanentFailure';
 import { restartFlow } from '../../../src/operations/repoint/steps/restartFlow';
 import type { Environment } from '../../../src/tenant/model';
-import { openContext, startTestEmulator, type OperationsContext } from '../operationsHarness';
+import { openContext, startTestEmulator, type OperationsContext } from '../../support/operationHarness';
 
 const DATAVERSE_REF = 'vm_VMDataverseConnectionRef';
 

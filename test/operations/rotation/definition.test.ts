@@ -9,17 +9,12 @@ import { ChatSession, type ChatTurn, type ChatUser } from '../../../src/app/chat
 import { compose, type Composition } from '../../../src/compose';
 import { loadConfig } from '../../../src/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
-import { USERS } from '../../../src/emulator/fixture';
+import { chatUser } from '../../support/chatUsers';
 
-const person = (who: keyof typeof USERS): ChatUser => ({
-  id: USERS[who].id,
-  displayName: USERS[who].displayName,
-  userPrincipalName: USERS[who].upn,
-});
-const MEGAN = person('megan');
-const ALEX = person('alex');
-const ISAIAH = person('isaiah');
-const LYNNE = person('lynne');
+const MEGAN = chatUser('megan');
+const ALEX = chatUser('alex');
+const ISAIAH = chatUser('isaiah');
+const LYNNE = chatUser('lynne');
 
 const textsTo = (turn: ChatTurn, user: ChatUser): string[] =>
   turn.notifications.filter((n) => n.toUserId === user.id && n.text).map((n) => n.text);

@@ -3,34 +3,17 @@
  * period, and the secret's hygiene — no issued secret in the audit, the store file, notifications, logs or results.
  */
 import { advanceRotation, createRotation, getRotation } from '../../../src/operations/rotation';
-import type { RunningEmulator } from '../../../src/emulator';
-import {
-  appNamed,
-  expectNoSecretLeaks,
-  openContext,
-  startTestEmulator,
-  type OperationsContext,
-} from '../operationsHarness';
+import { appNamed, expectNoSecretLeaks, operationSuite } from '../../support/operationHarness';
 import { USERS } from '../../../src/emulator/fixture';
 
 const MEGAN = USERS.megan.id;
 const FAST = { verify: { timeoutMs: 5_000, initialDelayMs: 50, maxDelayMs: 400 } };
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(async () => {
-  await oc.close();
-  emulator.control.reset();
-});
+const suite = operationSuite({ openBeforeEach: false });
 
 /** A secret added by the test itself stands for "the old secret": we know its value and can probe it later. */
 async function oldSecretOf(appObjectId: string): Promise<string> {
-  const added = await oc.ctx.tenant.directory.addPassword(appObjectId, {
+  const added = await suite.oc.ctx.tenant.directory.addPassword(appObjectId, {
     displayName: 'old secret (test)',
     endDateTime: new Date(Date.now() + 30 * 86_400_000).toISOString(),
   });
@@ -38,18 +21,18 @@ async function oldSecretOf(appObjectId: string): Promise<string> {
 }
 
 test('rotates D365-App-Registration: tagged Key Vault version, PROD connection Connected, old secret refused', async () => {
-  oc = await openContext(emulator);
-  const { tenant } = oc.ctx;
+  await suite.open();
+  const { tenant } = suite.oc.ctx;
   const app = await appNamed(tenant, 'D365-App-Registration');
   const oldSecret = await oldSecretOf(app.id);
   expect(await tenant.tokenProbe.canAuthenticate(app.appId, oldSecret)).toBe(true);
 
-  const created = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-1' });
-  const again = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-1' });
+  const created = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-1' });
+  const again = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-1' });
   expect(again.id).toBe(created.id);
   expect(created.state).toBe('created');
 
-  const done = await advanceRotation(oc.ctx, created.id, FAST);
+  const done = await advanceRotation(suite.oc.ctx, created.id, FAST);
   expect([done.state, done.reason]).toEqual(['done', undefined]);
 
   const after = await tenant.directory.getApplication(app.id);
@@ -77,7 +60,7 @@ test('rotates D365-App-Registration: tagged Key Vault version, PROD connection C
   const newSecret = await tenant.vault.getSecretValue(`sp-${app.appId}`, done.vaultVersion);
   expect(await tenant.tokenProbe.canAuthenticate(app.appId, newSecret as string)).toBe(true);
 
-  const actions = (await oc.audit()).filter((e) => e.correlationId === done.id).map((e) => e.action);
+  const actions = (await suite.oc.audit()).filter((e) => e.correlationId === done.id).map((e) => e.action);
   expect(actions).toEqual(
     expect.arrayContaining([
       'rotation.created',
@@ -90,40 +73,42 @@ test('rotates D365-App-Registration: tagged Key Vault version, PROD connection C
     ]),
   );
   expect(Object.keys(done)).not.toEqual(expect.arrayContaining(['secret']));
-  await expectNoSecretLeaks(emulator, oc, [done, created, await getRotation(oc.ctx, done.id)]);
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [done, created, await getRotation(suite.oc.ctx, done.id)]);
 });
 
 test('waits for the grace period before removing the old secret, then removes it', async () => {
-  oc = await openContext(emulator, { OLD_SECRET_GRACE_HOURS: '24' });
-  const { tenant } = oc.ctx;
+  await suite.open({ OLD_SECRET_GRACE_HOURS: '24' });
+  const { tenant } = suite.oc.ctx;
   const app = await appNamed(tenant, 'D365-App-Registration');
   const oldSecret = await oldSecretOf(app.id);
-  const created = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-2' });
+  const created = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-2' });
 
-  const waiting = await advanceRotation(oc.ctx, created.id, FAST);
+  const waiting = await advanceRotation(suite.oc.ctx, created.id, FAST);
   expect(waiting.state).toBe('waiting');
-  expect(new Date(waiting.notBefore as string).getTime() - oc.clock.now().getTime()).toBeGreaterThan(23 * 3600_000);
+  expect(new Date(waiting.notBefore as string).getTime() - suite.oc.clock.now().getTime()).toBeGreaterThan(
+    23 * 3600_000,
+  );
   expect(await tenant.tokenProbe.canAuthenticate(app.appId, oldSecret)).toBe(true);
-  expect((await advanceRotation(oc.ctx, created.id, FAST)).state).toBe('waiting');
+  expect((await advanceRotation(suite.oc.ctx, created.id, FAST)).state).toBe('waiting');
 
-  oc.clock.advance(25 * 3600_000);
-  const done = await advanceRotation(oc.ctx, created.id, FAST);
+  suite.oc.clock.advance(25 * 3600_000);
+  const done = await advanceRotation(suite.oc.ctx, created.id, FAST);
   expect(done.state).toBe('done');
   expect(await tenant.tokenProbe.canAuthenticate(app.appId, oldSecret)).toBe(false);
   const after = await tenant.directory.getApplication(app.id);
   expect(after.passwordCredentials.map((c) => c.keyId)).toEqual([done.newKeyId]);
-  await expectNoSecretLeaks(emulator, oc, [waiting, done]);
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [waiting, done]);
 });
 
 test('an app without connections rotates too, and a second advance of a finished rotation changes nothing', async () => {
-  oc = await openContext(emulator);
-  const app = await appNamed(oc.ctx.tenant, 'Legacy-Integration');
-  const created = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-3' });
-  const done = await advanceRotation(oc.ctx, created.id, FAST);
+  await suite.open();
+  const app = await appNamed(suite.oc.ctx.tenant, 'Legacy-Integration');
+  const created = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'appr-3' });
+  const done = await advanceRotation(suite.oc.ctx, created.id, FAST);
   expect(done.state).toBe('done');
   expect(done.connections).toEqual([]);
   expect([...done.removedOldKeyIds].sort()).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
-  const issued = emulator.control.issuedSecrets().length;
-  expect(await advanceRotation(oc.ctx, created.id, FAST)).toEqual(done);
-  expect(emulator.control.issuedSecrets().length).toBe(issued);
+  const issued = suite.emulator.control.issuedSecrets().length;
+  expect(await advanceRotation(suite.oc.ctx, created.id, FAST)).toEqual(done);
+  expect(suite.emulator.control.issuedSecrets().length).toBe(issued);
 });

@@ -5,128 +5,110 @@
  * credentials kept when a connection cannot be switched.
  */
 import { advanceRotation, createRotation } from '../../../src/operations/rotation';
-import type { RunningEmulator } from '../../../src/emulator';
 import type { AppRegistration } from '../../../src/tenant/model';
-import {
-  appNamed,
-  expectNoSecretLeaks,
-  openContext,
-  startTestEmulator,
-  type OperationsContext,
-} from '../operationsHarness';
+import { appNamed, expectNoSecretLeaks, operationSuite } from '../../support/operationHarness';
 import { USERS } from '../../../src/emulator/fixture';
 
 const MEGAN = USERS.megan.id;
 const FAST = { verify: { timeoutMs: 4_000, initialDelayMs: 50, maxDelayMs: 400 } };
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(async () => {
-  emulator.control.setFaults('');
-  await oc.close();
-  emulator.control.reset();
-});
+const suite = operationSuite({ openBeforeEach: false });
 
 async function start(approvalId: string): Promise<{ app: AppRegistration; rotationId: string }> {
-  oc = await openContext(emulator);
-  const app = await appNamed(oc.ctx.tenant, 'D365-App-Registration');
-  const rotation = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId });
+  await suite.open();
+  const app = await appNamed(suite.oc.ctx.tenant, 'D365-App-Registration');
+  const rotation = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId });
   return { app, rotationId: rotation.id };
 }
 
 async function keyIds(appObjectId: string): Promise<string[]> {
-  const app = await oc.ctx.tenant.directory.getApplication(appObjectId);
+  const app = await suite.oc.ctx.tenant.directory.getApplication(appObjectId);
   return app.passwordCredentials.map((c) => c.keyId).sort();
 }
 
 test('Graph failing addPassword ends failed with nothing changed and the old secret kept', async () => {
   const { app, rotationId } = await start('fault-graph');
-  emulator.control.setFaults('graph.addPassword:error=1:503');
-  const result = await advanceRotation(oc.ctx, rotationId, FAST);
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('graph.addPassword:error=1:503');
+  const result = await advanceRotation(suite.oc.ctx, rotationId, FAST);
+  suite.emulator.control.setFaults('');
 
   expect(result.state).toBe('failed');
   expect(result.reason).toMatch(/old secret is still in use/);
   expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
-  expect(await oc.ctx.tenant.vault.getSecretProperties(`sp-${app.appId}`)).toBeUndefined();
-  await expectNoSecretLeaks(emulator, oc, [result]);
+  expect(await suite.oc.ctx.tenant.vault.getSecretProperties(`sp-${app.appId}`)).toBeUndefined();
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [result]);
 });
 
 test('a lost addPassword answer: the orphan is found by name and removed, and exactly one new credential remains', async () => {
   const { app, rotationId } = await start('fault-ambiguous');
   // Only the first call is ambiguous: the fault is cleared as soon as that call returns.
-  const directory = oc.ctx.tenant.directory;
+  const directory = suite.oc.ctx.tenant.directory;
   const realAdd = directory.addPassword.bind(directory);
   directory.addPassword = async (objectId, credential) => {
     try {
       return await realAdd(objectId, credential);
     } finally {
-      emulator.control.setFaults('');
+      suite.emulator.control.setFaults('');
     }
   };
-  const issuedBefore = emulator.control.issuedSecrets().length;
-  emulator.control.setFaults('graph.addPassword:ambiguous=1');
+  const issuedBefore = suite.emulator.control.issuedSecrets().length;
+  suite.emulator.control.setFaults('graph.addPassword:ambiguous=1');
 
-  const result = await advanceRotation(oc.ctx, rotationId, FAST);
+  const result = await advanceRotation(suite.oc.ctx, rotationId, FAST);
   expect(result.state).toBe('done');
   expect(result.attempt).toBe(2);
-  const after = await oc.ctx.tenant.directory.getApplication(app.id);
+  const after = await suite.oc.ctx.tenant.directory.getApplication(app.id);
   expect(after.passwordCredentials).toHaveLength(1);
   expect(after.passwordCredentials[0].displayName).toBe(`ConnectionOps rotation ${rotationId} attempt 2`);
-  expect(emulator.control.issuedSecrets().length - issuedBefore).toBe(2);
+  expect(suite.emulator.control.issuedSecrets().length - issuedBefore).toBe(2);
 
-  const audit = (await oc.audit()).filter((e) => e.correlationId === rotationId);
+  const audit = (await suite.oc.audit()).filter((e) => e.correlationId === rotationId);
   expect(audit.find((e) => e.action === 'rotation.addPassword' && e.outcome === 'failure')?.details).toMatchObject({
     outcomeUnknown: true,
   });
   expect(audit.some((e) => e.action === 'rotation.removeNewCredential')).toBe(true);
-  await expectNoSecretLeaks(emulator, oc, [result]);
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [result]);
 });
 
 test('Key Vault down: the new credential is withdrawn, the old kept, the rotation failed with a plain reason', async () => {
   const { app, rotationId } = await start('fault-vault');
-  emulator.control.setFaults('keyVault:down');
-  const result = await advanceRotation(oc.ctx, rotationId, FAST);
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('keyVault:down');
+  const result = await advanceRotation(suite.oc.ctx, rotationId, FAST);
+  suite.emulator.control.setFaults('');
 
   expect(result.state).toBe('failed');
   expect(result.reason).toMatch(/Key Vault/);
   expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
-  await expectNoSecretLeaks(emulator, oc, [result]);
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [result]);
 });
 
 test('a propagation delay of a second is waited out before any connection is switched', async () => {
   const { rotationId } = await start('fault-propagation');
-  emulator.control.setFaults('token:propagation=1000');
-  const result = await advanceRotation(oc.ctx, rotationId, FAST);
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('token:propagation=1000');
+  const result = await advanceRotation(suite.oc.ctx, rotationId, FAST);
+  suite.emulator.control.setFaults('');
 
   expect(result.state).toBe('done');
-  const verify = (await oc.audit()).find((e) => e.correlationId === rotationId && e.action === 'rotation.verify');
+  const verify = (await suite.oc.audit()).find((e) => e.correlationId === rotationId && e.action === 'rotation.verify');
   expect(verify?.outcome).toBe('success');
   expect(Number(verify?.details?.attempts)).toBeGreaterThan(1);
 });
 
 test('a secret never accepted within the bound is withdrawn and the old one kept', async () => {
   const { app, rotationId } = await start('fault-never-accepted');
-  emulator.control.setFaults('token:propagation=10000');
-  const result = await advanceRotation(oc.ctx, rotationId, {
+  suite.emulator.control.setFaults('token:propagation=10000');
+  const result = await advanceRotation(suite.oc.ctx, rotationId, {
     verify: { timeoutMs: 600, initialDelayMs: 50, maxDelayMs: 200 },
   });
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('');
 
   expect(result.state).toBe('failed');
   expect(result.reason).toMatch(/did not accept the new secret/);
   expect(await keyIds(app.id)).toEqual(app.passwordCredentials.map((c) => c.keyId).sort());
   // Key Vault does not go on serving it: the vault had nothing before, so its only version is disabled.
-  const versions = await oc.ctx.tenant.vault.listSecretVersions(result.vaultSecretName);
+  const versions = await suite.oc.ctx.tenant.vault.listSecretVersions(result.vaultSecretName);
   expect(versions.map((v) => [v.version, v.enabled])).toEqual([[result.vaultVersion, false]]);
-  await expect(oc.ctx.tenant.vault.getSecretValue(result.vaultSecretName)).rejects.toMatchObject({
+  await expect(suite.oc.ctx.tenant.vault.getSecretValue(result.vaultSecretName)).rejects.toMatchObject({
     kind: 'forbidden',
   });
 });
@@ -134,16 +116,16 @@ test('a secret never accepted within the bound is withdrawn and the old one kept
 test('a withdrawn secret is not left as the latest in Key Vault: the value served before is restored', async () => {
   const { app, rotationId } = await start('fault-restore-vault');
   const name = `sp-${app.appId}`;
-  const vault = oc.ctx.tenant.vault;
+  const vault = suite.oc.ctx.tenant.vault;
   const before = await vault.setSecret(name, 'value-in-use-before-the-rotation', {
     tags: { keyId: app.passwordCredentials[0].keyId },
     contentType: 'client secret',
   });
-  emulator.control.setFaults('token:propagation=10000');
-  const result = await advanceRotation(oc.ctx, rotationId, {
+  suite.emulator.control.setFaults('token:propagation=10000');
+  const result = await advanceRotation(suite.oc.ctx, rotationId, {
     verify: { timeoutMs: 600, initialDelayMs: 50, maxDelayMs: 200 },
   });
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('');
 
   expect(result.state).toBe('failed');
   expect(await vault.getSecretValue(name)).toBe('value-in-use-before-the-rotation');
@@ -152,18 +134,18 @@ test('a withdrawn secret is not left as the latest in Key Vault: the value serve
   expect(latest.tags.keyId).toBe(app.passwordCredentials[0].keyId);
   expect([withdrawn.version, withdrawn.enabled]).toEqual([result.vaultVersion, false]);
   expect([original.version, original.enabled]).toEqual([before.version, true]);
-  const audit = (await oc.audit()).find(
+  const audit = (await suite.oc.audit()).find(
     (e) => e.correlationId === rotationId && e.action === 'rotation.withdrawFromVault',
   );
   expect(audit?.details).toMatchObject({ disabledVersion: result.vaultVersion, restoredVersion: latest.version });
-  await expectNoSecretLeaks(emulator, oc, [result]);
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [result]);
 });
 
 test('a connection that cannot be switched: needsAttention naming it, both credentials kept, nobody told by the saga', async () => {
   const { app, rotationId } = await start('fault-connection');
-  emulator.control.setFaults('powerPlatform.updateConnection:error=1:500');
-  const result = await advanceRotation(oc.ctx, rotationId, FAST);
-  emulator.control.setFaults('');
+  suite.emulator.control.setFaults('powerPlatform.updateConnection:error=1:500');
+  const result = await advanceRotation(suite.oc.ctx, rotationId, FAST);
+  suite.emulator.control.setFaults('');
 
   expect(result.state).toBe('needsAttention');
   const failed = (result.connections ?? []).filter((c) => c.outcome === 'failed');
@@ -173,8 +155,8 @@ test('a connection that cannot be switched: needsAttention naming it, both crede
   expect(now).toEqual([...app.passwordCredentials.map((c) => c.keyId), result.newKeyId as string].sort());
 
   // The saga returns its outcome; only the approvals layer tells people (test/approvals/rotationApproval.test.ts).
-  expect(oc.notifier.sent).toEqual([]);
+  expect(suite.oc.notifier.sent).toEqual([]);
   // A needsAttention rotation is final: advancing again changes nothing.
-  expect((await advanceRotation(oc.ctx, rotationId, FAST)).state).toBe('needsAttention');
-  await expectNoSecretLeaks(emulator, oc, [result]);
+  expect((await advanceRotation(suite.oc.ctx, rotationId, FAST)).state).toBe('needsAttention');
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [result]);
 });

@@ -4,30 +4,13 @@
  * simultaneous advanceRotation calls run the saga once.
  */
 import { advanceRotation, createRotation, type Rotation } from '../../../src/operations/rotation';
-import type { RunningEmulator } from '../../../src/emulator';
-import {
-  appNamed,
-  expectNoSecretLeaks,
-  openContext,
-  startTestEmulator,
-  type OperationsContext,
-} from '../operationsHarness';
+import { appNamed, expectNoSecretLeaks, operationSuite } from '../../support/operationHarness';
 import { USERS } from '../../../src/emulator/fixture';
 
 const MEGAN = USERS.megan.id;
 const FAST = { verify: { timeoutMs: 5_000, initialDelayMs: 50, maxDelayMs: 400 } };
 
-let emulator: RunningEmulator;
-let oc: OperationsContext;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-afterEach(async () => {
-  await oc.close();
-  emulator.control.reset();
-});
+const suite = operationSuite({ openBeforeEach: false });
 
 class Killed extends Error {}
 
@@ -46,21 +29,21 @@ const CRASH_POINTS: CrashPoint[] = [
 ];
 
 test.each(CRASH_POINTS)('killed $name: a restarted process finishes with one new credential', async (point) => {
-  oc = await openContext(emulator);
-  const app = await appNamed(oc.ctx.tenant, 'D365-App-Registration');
-  const created = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'crash' });
+  await suite.open();
+  const app = await appNamed(suite.oc.ctx.tenant, 'D365-App-Registration');
+  const created = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'crash' });
 
   const kill = (predicate?: (r: Rotation) => boolean) => (r: Rotation) => {
     if (predicate?.(r)) throw new Killed(point.name);
   };
   await expect(
-    advanceRotation(oc.ctx, created.id, {
+    advanceRotation(suite.oc.ctx, created.id, {
       ...FAST,
       hooks: { beforeSave: kill(point.before), afterSave: kill(point.after) },
     }),
   ).rejects.toBeInstanceOf(Killed);
 
-  const restarted = await oc.restart();
+  const restarted = await suite.oc.restart();
   const done = await advanceRotation(restarted, created.id, FAST);
   expect(done.state).toBe('done');
   const after = await restarted.tenant.directory.getApplication(app.id);
@@ -72,24 +55,24 @@ test.each(CRASH_POINTS)('killed $name: a restarted process finishes with one new
       (await restarted.tenant.connections.getConnection(c.environmentId, c.connector, c.connectionName)).status,
     ).toBe('Connected');
   }
-  await expectNoSecretLeaks(emulator, oc, [done]);
+  await expectNoSecretLeaks(suite.emulator, suite.oc, [done]);
 });
 
 test('twenty simultaneous advanceRotation calls from separate processes run the saga once', async () => {
-  oc = await openContext(emulator);
-  const app = await appNamed(oc.ctx.tenant, 'D365-App-Registration');
-  const created = await createRotation(oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'race' });
-  const contexts = await Promise.all(Array.from({ length: 20 }, () => oc.restart()));
-  const issuedBefore = emulator.control.issuedSecrets().length;
+  await suite.open();
+  const app = await appNamed(suite.oc.ctx.tenant, 'D365-App-Registration');
+  const created = await createRotation(suite.oc.ctx, { appObjectId: app.id, requestedBy: MEGAN, approvalId: 'race' });
+  const contexts = await Promise.all(Array.from({ length: 20 }, () => suite.oc.restart()));
+  const issuedBefore = suite.emulator.control.issuedSecrets().length;
 
   const results = await Promise.all(contexts.map((ctx) => advanceRotation(ctx, created.id, FAST)));
   // The lease holder runs it to the end; the others return at once with the state they found (still in progress).
   expect(results.some((r) => r.state === 'done')).toBe(true);
   expect(results.filter((r) => r.state === 'failed' || r.state === 'needsAttention')).toEqual([]);
-  expect(emulator.control.issuedSecrets().length - issuedBefore).toBe(1);
-  const started = (await oc.audit()).filter((e) => e.action === 'rotation.started');
+  expect(suite.emulator.control.issuedSecrets().length - issuedBefore).toBe(1);
+  const started = (await suite.oc.audit()).filter((e) => e.action === 'rotation.started');
   expect(started).toHaveLength(1);
 
-  const final = await advanceRotation(oc.ctx, created.id, FAST);
+  const final = await advanceRotation(suite.oc.ctx, created.id, FAST);
   expect(final.state).toBe('done');
 });
