@@ -19,8 +19,9 @@ const IN_TROUBLE =
 /** Words that say which of my things, so the sentence is not about "my stuff" in general. */
 const NAMES_A_KIND = /\b(?:flows?|apps?|secrets?|solutions?|certs?|certificates?|references?|refs?)\b/;
 
+/** "left" only after a person ("who left", "people who have left"), not "what's left of my flows". */
 const LEFT =
-  /\b(?:left|leavers?|departed|ex-?employees?|former (?:staff|employees?|colleagues?|users?)|no longer (?:here|with us|around|employed|at \w+(?: \w+)?)|disabled (?:users?|accounts?|people|owners?))\b/;
+  /\b(?:(?:who|people|persons?|users?|someone|anyone|employees?|staff|colleagues?|makers?|owners?)\b(?: \w+){0,3} (?:left|quit)|leavers?|departed|ex-?employees?|former (?:staff|employees?|colleagues?|users?)|no longer (?:here|with us|around|employed|at \w+(?: \w+)?)|disabled (?:users?|accounts?|people|owners?))\b/;
 const OWNS = /\b(?:own|owns|owned|owning|owners?|belong\w*|still (?:has|have|hold\w*))\b/;
 /** A hand-over or a what-if is another request ("hand over what leavers own to Lynne", "what if Lee leaves"). */
 const NOT_A_REPORT = /\b(?:hand\w*|transfer\w*|reassign\w*|move|give|if|when)\b/;

@@ -41,6 +41,11 @@ test('a named leaver is still about that person', async () => {
   expect(PRIVILEGED.concat('healthReport')).not.toContain((await read('what does Lee Gu still own')).intent);
 });
 
+test('"left" that is not about a person, and a hand-over of what leavers own, are not the report', async () => {
+  expect((await read("what's left to fix in the flows I own")).intent).not.toBe('healthReport');
+  expect((await read('hand over what the leavers own to Lynne')).intent).not.toBe('healthReport');
+});
+
 test('what the bot has done, its history or record: the audit log', async () => {
   const lines = [
     'what have you done recently',
