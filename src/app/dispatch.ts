@@ -9,6 +9,7 @@ import { textReply } from '../cards/reply';
 import { HANDOVER_REQUEST_VERB } from '../operations/handover/definition';
 import { REPOINT_REQUEST_VERB } from '../operations/repoint/definition';
 import { helpReply } from './helpCard';
+import { choicesFor } from './rotationChoices';
 import type { Intent } from './planner/intents';
 import type { ActionResult, BotServices, TurnStreams } from './services';
 
@@ -72,11 +73,18 @@ export async function handleIntent(
         // A target named in the sentence is the target: the preview uses it, or says why it cannot.
         ...(intent.targetConnection ? { connectionName: intent.targetConnection } : {}),
       });
-    case 'clarify':
-      return intent.choices.length
-        ? { reply: { cards: [renderCard('clarify', intent)] } }
+    case 'clarify': {
+      // A rotation the caller may not request is not offered (rotationChoices.ts).
+      const choices = await choicesFor(services.ctx, caller, intent.choices);
+      if (intent.choices.length && !choices.length) return { reply: textReply(NOTHING_TO_OFFER) };
+      return choices.length
+        ? { reply: { cards: [renderCard('clarify', { ...intent, choices })] } }
         : { reply: textReply(`${intent.title} ${intent.intro}`.trim()) };
+    }
   }
 }
+
+/** When every reading offered was left off: say what the bot needs, not an empty card. */
+const NOTHING_TO_OFFER = 'I am not sure what you mean. Tell me a bit more, or say "help" to see what I can do.';
 
 /** Understood requests whose feature is not built yet: say so, and what helps meanwhile. */

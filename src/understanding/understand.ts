@@ -17,6 +17,7 @@ import {
   type ConnectionChoice,
 } from './connectionSubject';
 import { withoutRefusedActions } from './negation';
+import { plainAsk } from './plainAsks';
 import { theAsk } from './theAsk';
 import { correctWord } from './spelling';
 import { canonicalWords } from './synonyms';
@@ -199,6 +200,8 @@ const SUBJECT_OF: Partial<Record<ClassifiedIntent, EntityType>> = {
   repointReferences: 'solution',
 };
 
+const isOwnThing = (type: EntityType): boolean => type !== 'connection' && type !== 'environment';
+
 const namesOwnEarly = (typed: Typed[]): boolean =>
   typed.some((t) => t.type !== 'connection' && t.type !== 'environment');
 
@@ -295,6 +298,15 @@ export async function understand(text: string, options: UnderstandOptions = {}):
   if (refused && lower.split(' ').every((w) => !w || FILLER.has(w) || LEFT_OVER.test(w))) {
     return { intent: 'clarify', entities: {}, confidence: 0.9, choose: NOTHING_DONE, text: cleaned };
   }
+  // "never mind", "anything of mine in error state", "what have you done lately": asks without command words.
+  const plain = plainAsk(
+    cleaned.toLowerCase(),
+    lower,
+    matches.some((m) => m.hits.some((h) => isOwnThing(h.name.type))),
+  );
+  if (plain === 'nothingToDo')
+    return { intent: 'clarify', entities: {}, confidence: 0.9, choose: NOTHING_DONE, text: cleaned };
+  if (plain) return { intent: plain, entities: {}, confidence: 0.85, text: cleaned };
   const last = fresh(options.last, now);
   // (Names typed by the person are recognised whatever their owner — a co-owner types a flow created by someone
   // else; the request itself checks access, and pickers offer only what the caller may see.)

@@ -23,7 +23,7 @@ interface Probe {
 }
 
 /** Lines understood right: 64 of 96 when the probe was written, before any fix; raised with each fix. */
-const FLOOR = 88;
+const FLOOR = 91;
 
 const PRIVILEGED = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
 

@@ -43,6 +43,19 @@ export async function mayRequestRotation(ctx: DomainContext, caller: Caller, app
   return rotationRequestAllowed(caller.userId, { admin: false, ownerIds });
 }
 
+/**
+ * The same rule for an app named in words ("rotate the secret of X" offered on a card): false when the name does
+ * not find exactly one app, since the request would then only ask which.
+ */
+export async function mayRequestRotationOfNamed(
+  ctx: DomainContext,
+  caller: Caller,
+  appQuery: string,
+): Promise<boolean> {
+  const app = await findApp(ctx, { appQuery });
+  return typeof app !== 'string' && mayRequestRotation(ctx, caller, app.id);
+}
+
 export async function draftRotation(
   ctx: DomainContext,
   caller: Caller,
