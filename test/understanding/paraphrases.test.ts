@@ -15,42 +15,11 @@
  * action is worse than a clarifying card — and an out-of-scope line read as anything but a question (which the
  * knowledge answerer declines).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { chatJsonl, type ChatOutput } from '../support/chatJsonl';
+import { PRIVILEGED, accepted, holds, readProbes, type Probe } from './probeSet';
 
-interface Probe {
-  id: string;
-  group: string;
-  text: string;
-  as?: string;
-  intent: string | string[];
-  entities?: Record<string, unknown>;
-}
-
-const PRIVILEGED = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
-
-const read = (file: string): Probe[] =>
-  fs
-    .readFileSync(path.join(__dirname, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Probe);
-const first = read('paraphrases.jsonl');
-const probes: Probe[] = [...first, ...read('paraphrases.later.jsonl')];
-
-const accepted = (p: Probe): string[] => (Array.isArray(p.intent) ? p.intent : [p.intent]);
-
-function holds(p: Probe, output: ChatOutput | undefined): boolean {
-  const u = output?.understood;
-  if (!u || !accepted(p).includes(u.intent)) return false;
-  return Object.entries(p.entities ?? {}).every(([key, want]) => {
-    const have = u.entities[key];
-    if (Array.isArray(want)) return JSON.stringify(want) === JSON.stringify(have);
-    if (typeof want === 'number') return Number(have) === want;
-    return typeof have === 'string' && have.toLowerCase().includes(String(want).toLowerCase());
-  });
-}
+const first = readProbes('paraphrases.jsonl');
+const probes: Probe[] = [...first, ...readProbes('paraphrases.later.jsonl')];
 
 describe('understanding other wordings than the dev set', () => {
   let outputs: Map<string, ChatOutput>;

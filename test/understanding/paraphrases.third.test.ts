@@ -9,42 +9,13 @@
  * Lines run through the chat CLI in one conversation per user, in file order, so a follow-up is read after the line
  * it follows. The scoring rule is the one of paraphrases.test.ts (the QA scorer's).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { chatJsonl, type ChatOutput } from '../support/chatJsonl';
-
-interface Probe {
-  id: string;
-  group: string;
-  text: string;
-  as?: string;
-  intent: string | string[];
-  entities?: Record<string, unknown>;
-}
+import { PRIVILEGED, accepted, holds, readProbes, type Probe } from './probeSet';
 
 /** Lines understood right: 64 of 96 when the probe was written, before any fix; raised with each fix. */
 const FLOOR = 91;
 
-const PRIVILEGED = ['requestShare', 'requestRotation', 'repointReferences', 'handover'];
-
-const probes: Probe[] = fs
-  .readFileSync(path.join(__dirname, 'paraphrases.third.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Probe);
-
-const accepted = (p: Probe): string[] => (Array.isArray(p.intent) ? p.intent : [p.intent]);
-
-function holds(p: Probe, output: ChatOutput | undefined): boolean {
-  const u = output?.understood;
-  if (!u || !accepted(p).includes(u.intent)) return false;
-  return Object.entries(p.entities ?? {}).every(([key, want]) => {
-    const have = u.entities[key];
-    if (Array.isArray(want)) return JSON.stringify(want) === JSON.stringify(have);
-    if (typeof want === 'number') return Number(have) === want;
-    return typeof have === 'string' && have.toLowerCase().includes(String(want).toLowerCase());
-  });
-}
+const probes: Probe[] = readProbes('paraphrases.third.jsonl');
 
 describe('understanding a third probe of wordings (fragments, rambling, negation, approvers, admins)', () => {
   let outputs: Map<string, ChatOutput>;
